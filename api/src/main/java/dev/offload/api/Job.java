@@ -1,0 +1,51 @@
+package dev.offload.api;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method as a background job.
+ *
+ * <p>At compile time the Offload processor generates, for each annotated method, a job class that
+ * carries the method's arguments and, beside the declaring class, a stub with a typed
+ * {@code enqueue} method per job:
+ *
+ * <pre>{@code
+ * public class Mailer {
+ *   @Job(queue = "mail", attempts = 5)
+ *   public void sendWelcome(String address) { ... }
+ * }
+ *
+ * JobHandle<Void> handle = new MailerJobs(client).sendWelcome("ada@example.com");
+ * }</pre>
+ *
+ * <p>An agent whose class path holds the generated classes runs the job: it constructs the
+ * declaring class with its no-argument constructor (unless the method is static) and calls the
+ * method with the stored arguments. Arguments and the return value travel as JSON.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Job {
+
+  /**
+   * The stable name agents look the job up by. Defaults to the declaring class's binary name, a
+   * {@code #} and the method name. Set it to keep jobs already queued running across a rename.
+   */
+  String name() default "";
+
+  /** Former names of this job; jobs queued under any of them still run. */
+  String[] aliases() default {};
+
+  /** The queue the job goes to unless the enqueue call says otherwise. */
+  String queue() default JobOptions.DEFAULT_QUEUE;
+
+  /** How many times the job runs before it lands in the failure store. At least 1. */
+  int attempts() default JobOptions.DEFAULT_ATTEMPTS;
+
+  /** Seconds an attempt may run before it is interrupted and counted as failed; 0 means never. */
+  long timeoutSeconds() default 0;
+}

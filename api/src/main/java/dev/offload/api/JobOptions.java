@@ -1,0 +1,122 @@
+package dev.offload.api;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Per-enqueue options. Every field is optional; an unset field keeps the job's default from its
+ * {@link Job} annotation. Instances are immutable; each {@code with} method returns a copy.
+ *
+ * <pre>{@code
+ * jobs.withOptions(JobOptions.defaults().queue("urgent").delay(Duration.ofMinutes(5)))
+ *     .sendWelcome("ada@example.com");
+ * }</pre>
+ */
+public final class JobOptions {
+
+  /** The queue a job goes to when nothing else is said. */
+  public static final String DEFAULT_QUEUE = "default";
+
+  /** How many times a job runs when nothing else is said. */
+  public static final int DEFAULT_ATTEMPTS = 3;
+
+  private static final JobOptions DEFAULTS = new JobOptions(null, null, null, null);
+
+  private final String queue;
+  private final Integer attempts;
+  private final Duration timeout;
+  private final Duration delay;
+
+  private JobOptions(String queue, Integer attempts, Duration timeout, Duration delay) {
+    this.queue = queue;
+    this.attempts = attempts;
+    this.timeout = timeout;
+    this.delay = delay;
+  }
+
+  /** Options that change nothing. */
+  public static JobOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** Sends the job to {@code queue}; see {@link QueueNames} for what a name may hold. */
+  public JobOptions queue(String queue) {
+    String problem = QueueNames.problem(queue);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return new JobOptions(queue, attempts, timeout, delay);
+  }
+
+  /** Runs the job at most {@code attempts} times; at least 1. */
+  public JobOptions attempts(int attempts) {
+    if (attempts < 1) {
+      throw new IllegalArgumentException(
+          "attempts must be at least 1, was " + attempts + "; use 1 to run a job only once");
+    }
+    return new JobOptions(queue, attempts, timeout, delay);
+  }
+
+  /** Interrupts an attempt that runs longer than {@code timeout}; {@link Duration#ZERO} for never. */
+  public JobOptions timeout(Duration timeout) {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException(
+          "timeout must not be negative, was " + timeout + "; use Duration.ZERO for no timeout");
+    }
+    return new JobOptions(queue, attempts, timeout, delay);
+  }
+
+  /** Holds the job back for {@code delay} before it joins its queue. */
+  public JobOptions delay(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay must not be negative, was " + delay);
+    }
+    return new JobOptions(queue, attempts, timeout, delay);
+  }
+
+  /** These options, with {@code overrides}' set fields taking precedence. */
+  public JobOptions overriddenBy(JobOptions overrides) {
+    return new JobOptions(
+        overrides.queue != null ? overrides.queue : queue,
+        overrides.attempts != null ? overrides.attempts : attempts,
+        overrides.timeout != null ? overrides.timeout : timeout,
+        overrides.delay != null ? overrides.delay : delay);
+  }
+
+  public Optional<String> queue() {
+    return Optional.ofNullable(queue);
+  }
+
+  public Optional<Integer> attempts() {
+    return Optional.ofNullable(attempts);
+  }
+
+  public Optional<Duration> timeout() {
+    return Optional.ofNullable(timeout);
+  }
+
+  public Optional<Duration> delay() {
+    return Optional.ofNullable(delay);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof JobOptions other
+        && Objects.equals(queue, other.queue)
+        && Objects.equals(attempts, other.attempts)
+        && Objects.equals(timeout, other.timeout)
+        && Objects.equals(delay, other.delay);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(queue, attempts, timeout, delay);
+  }
+
+  @Override
+  public String toString() {
+    return "JobOptions{queue=" + queue + ", attempts=" + attempts + ", timeout=" + timeout
+        + ", delay=" + delay + "}";
+  }
+}
