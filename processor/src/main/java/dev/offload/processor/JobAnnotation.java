@@ -1,0 +1,63 @@
+package dev.offload.processor;
+
+import dev.offload.api.Job;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Elements;
+
+/**
+ * One method's {@link Job} annotation, read from its mirror (not through reflection) so that an
+ * error can point at the value at fault.
+ */
+record JobAnnotation(
+    AnnotationMirror mirror,
+    String name,
+    List<AnnotationValue> aliases,
+    String queue,
+    int attempts,
+    long timeoutSeconds) {
+
+  /** Reads the {@code @Job} annotation of {@code method}, which must carry one. */
+  static JobAnnotation of(ExecutableElement method, Elements elements) {
+    AnnotationMirror mirror =
+        method.getAnnotationMirrors().stream()
+            .filter(JobAnnotation::isJob)
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException(method + " has no @Job"));
+    Map<String, AnnotationValue> values = new HashMap<>();
+    elements
+        .getElementValuesWithDefaults(mirror)
+        .forEach((member, value) -> values.put(member.getSimpleName().toString(), value));
+    @SuppressWarnings("unchecked") // an array member's value is always a list of values
+    List<AnnotationValue> aliases = (List<AnnotationValue>) values.get("aliases").getValue();
+    return new JobAnnotation(
+        mirror,
+        (String) values.get("name").getValue(),
+        aliases,
+        (String) values.get("queue").getValue(),
+        (Integer) values.get("attempts").getValue(),
+        (Long) values.get("timeoutSeconds").getValue());
+  }
+
+  /**
+   * The value the user wrote for {@code member}. Only asked about values found wrong, and every
+   * default of {@link Job} is valid, so the member is always written out.
+   */
+  AnnotationValue writtenValue(String member) {
+    return mirror.getElementValues().entrySet().stream()
+        .filter(entry -> entry.getKey().getSimpleName().contentEquals(member))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("@Job(" + member + ") is not written out"));
+  }
+
+  private static boolean isJob(AnnotationMirror annotation) {
+    TypeElement type = (TypeElement) annotation.getAnnotationType().asElement();
+    return type.getQualifiedName().contentEquals(Job.class.getCanonicalName());
+  }
+}

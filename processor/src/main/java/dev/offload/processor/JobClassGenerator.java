@@ -1,0 +1,137 @@
+package dev.offload.processor;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.offload.api.JobDefinition;
+import dev.offload.api.JobOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.VariableElement;
+
+/**
+ * Generates a job's record: its components carry the method's arguments, {@code run()} calls the
+ * method, and {@code defaultOptions()} returns what the {@code @Job} annotation sets.
+ */
+final class JobClassGenerator {
+
+  private final Optional<AnnotationSpec> generated;
+
+  JobClassGenerator(Optional<AnnotationSpec> generated) {
+    this.generated = generated;
+  }
+
+  JavaFile generate(JobMethod job) {
+    ClassName declaring = ClassName.get(job.declaringType());
+    CodeBlock.Builder javadoc =
+        CodeBlock.builder()
+            .add("The job {@code $L}: carries the arguments of $L and calls it.\n",
+                job.name(), job.link());
+    if (!job.parameters().isEmpty()) {
+      javadoc.add("\n");
+    }
+    MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
+    List<? extends VariableElement> parameters = job.parameters();
+    for (int i = 0; i < parameters.size(); i++) {
+      VariableElement parameter = parameters.get(i);
+      String component = job.componentNames().get(i);
+      constructor.addParameter(TypeName.get(parameter.asType()), component);
+      javadoc.add("@param $L the method's {@code $L} argument\n", component,
+          parameter.getSimpleName());
+    }
+
+    TypeSpec.Builder record =
+        TypeSpec.recordBuilder(job.jobClass())
+            .addOriginatingElement(job.method())
+            .addJavadoc(javadoc.build())
+            .recordConstructor(constructor.build())
+            .addSuperinterface(
+                ParameterizedTypeName.get(ClassName.get(JobDefinition.class), job.resultType()))
+            .addField(
+                FieldSpec.builder(String.class, "NAME", Modifier.PUBLIC, Modifier.STATIC,
+                        Modifier.FINAL)
+                    .addJavadoc("The name agents look this job up by.\n")
+                    .initializer("$S", job.name())
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("jobName")
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .returns(String.class)
+                    .addStatement("return NAME")
+                    .build())
+            .addMethod(run(job, declaring));
+    generated.ifPresent(record::addAnnotation);
+    if (job.isPublic()) {
+      record.addModifiers(Modifier.PUBLIC);
+    }
+    defaultOptions(job).ifPresent(record::addMethod);
+    return JavaFile.builder(job.jobClass().packageName(), record.build()).build();
+  }
+
+  private static MethodSpec run(JobMethod job, ClassName declaring) {
+    CodeBlock arguments = CodeBlock.of("$L", String.join(", ", job.componentNames()));
+    CodeBlock target =
+        job.isStatic()
+            ? CodeBlock.of("$T", declaring)
+            : job.declaringType().getTypeParameters().isEmpty()
+                ? CodeBlock.of("new $T()", declaring)
+                : CodeBlock.of("new $T<>()", declaring);
+    MethodSpec.Builder run =
+        MethodSpec.methodBuilder("run")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(job.resultType());
+    // Declared only when the method throws checked exceptions, as hand-written code would.
+    if (!job.method().getThrownTypes().isEmpty()) {
+      run.addException(Exception.class);
+    }
+    if (job.returnsVoid()) {
+      run.addStatement("$L.$L($L)", target, job.method().getSimpleName(), arguments)
+          .addStatement("return null");
+    } else {
+      run.addStatement(
+          "return $L.$L($L)", target, job.method().getSimpleName(), arguments);
+    }
+    return run.build();
+  }
+
+  /** Overrides {@code defaultOptions()} only for the {@code @Job} values not at their default. */
+  private static Optional<MethodSpec> defaultOptions(JobMethod job) {
+    JobAnnotation annotation = job.annotation();
+    CodeBlock.Builder options = CodeBlock.builder().add("return $T.defaults()", JobOptions.class);
+    boolean changed = false;
+    if (!annotation.queue().equals(JobOptions.DEFAULT_QUEUE)) {
+      options.add(".queue($S)", annotation.queue());
+      changed = true;
+    }
+    if (annotation.attempts() != JobOptions.DEFAULT_ATTEMPTS) {
+      options.add(".attempts($L)", annotation.attempts());
+      changed = true;
+    }
+    if (annotation.timeoutSeconds() != 0) {
+      long seconds = annotation.timeoutSeconds();
+      options.add(".timeout($T.ofSeconds($L))", Duration.class,
+          seconds > Integer.MAX_VALUE ? seconds + "L" : String.valueOf(seconds));
+      changed = true;
+    }
+    if (!changed) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        MethodSpec.methodBuilder("defaultOptions")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(JobOptions.class)
+            .addStatement(options.build())
+            .build());
+  }
+}

@@ -1,0 +1,383 @@
+package dev.offload.runtime.agent;
+
+import dev.offload.api.QueueNames;
+import dev.offload.runtime.execution.JobInvoker;
+import dev.offload.runtime.execution.JobRegistry;
+import dev.offload.runtime.store.EventSubscriber;
+import dev.offload.runtime.store.JobEvent;
+import dev.offload.runtime.store.JobStore;
+import dev.offload.runtime.store.Keys;
+import dev.offload.runtime.store.Redis;
+import dev.offload.runtime.store.WorkerStore;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent process's workers, and the upkeep they share: heartbeats, recovery of dead workers'
+ * jobs, promotion of delayed jobs, counters.
+ *
+ * <pre>{@code
+ * try (Agent agent = Agent.builder("redis://localhost:6379")
+ *     .workers(4, "mail", "default")   // 4 workers, each taking from mail first, then default
+ *     .build()
+ *     .start()) {
+ *   agent.awaitTermination();
+ * }
+ * }</pre>
+ *
+ * <p>Lifecycle: {@link #start()} registers the workers and starts them; {@link #close()} stops
+ * taking jobs, lets running jobs finish within the shutdown grace period, puts back what is
+ * unfinished and deregisters. A worker removed from the {@code workers} set (by the dashboard, or
+ * by another agent that presumed it dead) is stopped at once; the agent ends when it has no
+ * workers left.
+ */
+public final class Agent implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  private final String agentId;
+  private final String host;
+  private final long pid = ProcessHandle.current().pid();
+  private final Redis redis;
+  private final JobStore jobs;
+  private final WorkerStore workerStore;
+  private final EventSubscriber events;
+  private final AgentSettings settings;
+  private final AgentCounters counters = new AgentCounters();
+  private final Recovery recovery;
+  private final List<Worker> workers = new CopyOnWriteArrayList<>();
+  private final Map<Worker, Thread> threads = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ScheduledExecutorService upkeep;
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private volatile boolean closing;
+
+  private Agent(Builder builder) {
+    this.host = hostName();
+    this.agentId = host + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 6);
+    this.redis = Redis.connect(builder.redisUrl, builder.workerQueues.size() + 4);
+    Keys keys = new Keys(builder.prefix);
+    this.jobs = new JobStore(redis, keys);
+    this.workerStore = new WorkerStore(redis, keys);
+    this.events = new EventSubscriber(redis, keys);
+    this.settings = new AgentSettings(builder.pollInterval, builder.flushDelay, builder.maxBatch,
+        builder.retryBackoff, builder.shutdownGrace, builder.heartbeatInterval,
+        builder.promoteInterval);
+    this.recovery = new Recovery(jobs, workerStore);
+    this.upkeep = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "offload-agent-upkeep");
+      thread.setDaemon(true);
+      return thread;
+    });
+    JobRegistry registry = builder.registry != null ? builder.registry : JobRegistry.fromClassPath();
+    JobInvoker invoker = new JobInvoker(registry);
+    for (int i = 0; i < builder.workerQueues.size(); i++) {
+      String workerId = agentId + "-w" + i;
+      workers.add(new Worker(workerId, builder.workerQueues.get(i), jobs, workerStore,
+          new ThreadJobProcessor(invoker, upkeep, "offload-" + "w" + i), settings, counters));
+    }
+  }
+
+  /** Starts building an agent that works against the Redis at {@code redisUrl}. */
+  public static Builder builder(String redisUrl) {
+    return new Builder(redisUrl);
+  }
+
+  /**
+   * Registers the workers in Redis and starts them.
+   *
+   * @throws dev.offload.runtime.RedisUnavailableException if Redis cannot be reached
+   */
+  public Agent start() {
+    List<String> ids = workers.stream().map(Worker::id).toList();
+    Set<String> queues = new LinkedHashSet<>();
+    workers.forEach(w -> queues.addAll(w.queues()));
+    jobs.registerQueues(queues);
+    workerStore.register(ids);
+    heartbeat();
+    events.addListener(new EventSubscriber.Listener() {
+      @Override
+      public void onEvents(List<JobEvent> batch) {
+        for (JobEvent event : batch) {
+          if (event.type() == JobEvent.Type.QUEUED) {
+            workers.stream().filter(w -> w.queues().contains(event.queue()))
+                .forEach(Worker::wake);
+          }
+        }
+      }
+
+      @Override
+      public void onResubscribed() {
+        workers.forEach(Worker::wake);
+      }
+    });
+    events.start();
+    long heartbeat = settings.heartbeatInterval().toMillis();
+    upkeep.scheduleWithFixedDelay(this::upkeep, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+    long promote = settings.promoteInterval().toMillis();
+    upkeep.scheduleWithFixedDelay(() -> promoteDue(queues), 0, promote, TimeUnit.MILLISECONDS);
+    for (Worker worker : workers) {
+      Thread thread = new Thread(worker, "offload-" + worker.id());
+      threads.put(worker, thread);
+      thread.start();
+    }
+    log.info("agent {} started {} worker(s) on {}", agentId, workers.size(), redis.displayName());
+    return this;
+  }
+
+  /** The ids of this agent's live workers, as registered in {@code workers}. */
+  public List<String> workerIds() {
+    return workers.stream().map(Worker::id).toList();
+  }
+
+  /** Blocks until the agent has stopped, by {@link #close()} or because it lost all workers. */
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+
+  /** Like {@link #awaitTermination()}, giving up after {@code timeout}; true if stopped. */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void upkeep() {
+    try {
+      List<String> missing = heartbeat();
+      for (String id : missing) {
+        workers.stream().filter(w -> w.id().equals(id)).findFirst().ifPresent(worker -> {
+          log.warn("worker {} was removed from the workers set; destroying it", id);
+          worker.destroy();
+          joinAndForget(worker);
+        });
+      }
+      Map<String, Map<String, Long>> counts = counters.drain();
+      try {
+        jobs.addCounts(counts);
+      } catch (RuntimeException e) {
+        counters.restore(counts);
+        throw e;
+      }
+      Set<String> paused = jobs.pausedQueues();
+      workers.forEach(w -> w.setPaused(paused));
+      recovery.recoverDeadWorkers(new HashSet<>(workerIds()));
+      if (workers.isEmpty() && !closing) {
+        log.warn("agent {} has no workers left; stopping", agentId);
+        upkeep.execute(this::close);
+      }
+    } catch (RuntimeException e) {
+      log.warn("agent upkeep failed ({}); trying again at the next heartbeat", e.getMessage());
+    }
+  }
+
+  private List<String> heartbeat() {
+    Map<String, Map<String, String>> descriptions = new LinkedHashMap<>();
+    for (Worker worker : workers) {
+      descriptions.put(worker.id(), worker.description(host, pid, agentId, "thread"));
+    }
+    return workerStore.heartbeat(descriptions, settings.heartbeatTtl().toMillis());
+  }
+
+  private void promoteDue(Set<String> queues) {
+    try {
+      long now = System.currentTimeMillis();
+      for (String queue : queues) {
+        while (jobs.promoteDue(queue, now, 1000) == 1000) {
+          // a backlog of due jobs: keep moving them a thousand at a time
+        }
+      }
+    } catch (RuntimeException e) {
+      log.debug("promoting delayed jobs failed: {}", e.getMessage());
+    }
+  }
+
+  private void joinAndForget(Worker worker) {
+    Thread thread = threads.get(worker);
+    try {
+      thread.join(settings.shutdownGrace().toMillis() + 15_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    workers.remove(worker);
+  }
+
+  /**
+   * Stops taking jobs, waits up to the shutdown grace period for running jobs, puts back what is
+   * unfinished, and deregisters the workers.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closing) {
+        return;
+      }
+      closing = true;
+    }
+    long deadline = System.currentTimeMillis() + settings.shutdownGrace().toMillis();
+    workers.forEach(w -> w.stop(deadline));
+    for (Worker worker : new ArrayList<>(workers)) {
+      joinAndForget(worker);
+    }
+    upkeep.shutdownNow();
+    try {
+      jobs.addCounts(counters.drain());
+    } catch (RuntimeException e) {
+      log.warn("could not write the last counters: {}", e.getMessage());
+    }
+    events.close();
+    redis.close();
+    terminated.countDown();
+    log.info("agent {} stopped", agentId);
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "unknown-host";
+    }
+  }
+
+  /** Configures an agent. Every setting has a default fit for production. */
+  public static final class Builder {
+    private final String redisUrl;
+    private String prefix = Keys.DEFAULT_PREFIX;
+    private final List<List<String>> workerQueues = new ArrayList<>();
+    private JobRegistry registry;
+    private Duration pollInterval = Duration.ofSeconds(2);
+    private Duration flushDelay = Duration.ofMillis(2);
+    private int maxBatch = 16;
+    private IntFunction<Duration> retryBackoff = Builder::defaultBackoff;
+    private Duration shutdownGrace = Duration.ofSeconds(25);
+    private Duration heartbeatInterval = Duration.ofSeconds(5);
+    private Duration promoteInterval = Duration.ofSeconds(1);
+
+    private Builder(String redisUrl) {
+      this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
+    }
+
+    /** Prefix of every Redis key; default {@code offload:}. */
+    public Builder prefix(String prefix) {
+      this.prefix = Objects.requireNonNull(prefix, "prefix");
+      return this;
+    }
+
+    /** Adds {@code count} workers, each taking from {@code queues} in this order. */
+    public Builder workers(int count, String... queues) {
+      if (count < 1) {
+        throw new IllegalArgumentException("count must be at least 1, was " + count);
+      }
+      if (queues.length == 0) {
+        throw new IllegalArgumentException("a worker needs at least one queue");
+      }
+      for (String queue : queues) {
+        String problem = QueueNames.problem(queue);
+        if (problem != null) {
+          throw new IllegalArgumentException(problem);
+        }
+      }
+      for (int i = 0; i < count; i++) {
+        workerQueues.add(List.of(queues));
+      }
+      return this;
+    }
+
+    /** The jobs this agent can run; default: every job indexed on the class path. */
+    public Builder registry(JobRegistry registry) {
+      this.registry = registry;
+      return this;
+    }
+
+    /** How long an idle worker sleeps when no event wakes it; default 2 s. */
+    public Builder pollInterval(Duration pollInterval) {
+      this.pollInterval = positive(pollInterval, "pollInterval");
+      return this;
+    }
+
+    /** The longest a finished job's result waits to be written while another job runs; 2 ms. */
+    public Builder flushDelay(Duration flushDelay) {
+      this.flushDelay = positive(flushDelay, "flushDelay");
+      return this;
+    }
+
+    /** The most jobs a worker takes at once while jobs are fast; default 16. */
+    public Builder maxBatch(int maxBatch) {
+      if (maxBatch < 1) {
+        throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
+      }
+      this.maxBatch = maxBatch;
+      return this;
+    }
+
+    /**
+     * The pause before the next attempt, given how many attempts failed so far; default 5 s
+     * doubling per attempt up to 10 minutes, with 20% jitter.
+     */
+    public Builder retryBackoff(IntFunction<Duration> retryBackoff) {
+      this.retryBackoff = Objects.requireNonNull(retryBackoff, "retryBackoff");
+      return this;
+    }
+
+    /** How long running jobs may go on after a shutdown begins; default 25 s. */
+    public Builder shutdownGrace(Duration shutdownGrace) {
+      if (shutdownGrace.isNegative()) {
+        throw new IllegalArgumentException("shutdownGrace must not be negative");
+      }
+      this.shutdownGrace = shutdownGrace;
+      return this;
+    }
+
+    /**
+     * How often workers' heartbeats are written; default 5 s. A worker silent for three intervals
+     * is presumed dead and its jobs are put back.
+     */
+    public Builder heartbeatInterval(Duration heartbeatInterval) {
+      this.heartbeatInterval = positive(heartbeatInterval, "heartbeatInterval");
+      return this;
+    }
+
+    /** How often delayed jobs that are due move to their queue; default 1 s. */
+    public Builder promoteInterval(Duration promoteInterval) {
+      this.promoteInterval = positive(promoteInterval, "promoteInterval");
+      return this;
+    }
+
+    public Agent build() {
+      if (workerQueues.isEmpty()) {
+        workers(1, dev.offload.api.JobOptions.DEFAULT_QUEUE);
+      }
+      return new Agent(this);
+    }
+
+    private static Duration positive(Duration value, String name) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + value);
+      }
+      return value;
+    }
+
+    static Duration defaultBackoff(int failedAttempts) {
+      long base = 5_000L << Math.min(failedAttempts - 1, 10);
+      long capped = Math.min(base, Duration.ofMinutes(10).toMillis());
+      double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
+      return Duration.ofMillis((long) (capped * jitter));
+    }
+  }
+}

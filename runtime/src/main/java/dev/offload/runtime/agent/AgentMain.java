@@ -1,0 +1,104 @@
+package dev.offload.runtime.agent;
+
+import dev.offload.runtime.execution.JobRegistry;
+import java.io.File;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The agent's command line: {@code java -jar offload-agent.jar --redis redis://host:6379
+ * --queues mail,default --workers 4 --classpath my-jobs.jar}. Stops gracefully on SIGTERM.
+ */
+public final class AgentMain {
+
+  private static final String USAGE = """
+      usage: java -jar offload-agent.jar [options]
+        --redis URL        Redis to work against (default: $REDIS_URL, else redis://127.0.0.1:6379)
+        --queues a,b       queues each worker takes from, in this order (default: default)
+        --workers N        number of workers (default: 2)
+        --classpath PATHS  jars or folders holding the jobs, separated by '%s'
+        --prefix P         prefix of every Redis key (default: offload:)
+        --grace SECONDS    how long running jobs may finish after SIGTERM (default: 25)
+      """.formatted(File.pathSeparator);
+
+  private AgentMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Agent agent;
+    try {
+      agent = parse(args).build();
+    } catch (IllegalArgumentException e) {
+      System.err.println("offload agent: " + e.getMessage());
+      System.err.print(USAGE);
+      System.exit(2);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "offload-agent-shutdown"));
+    agent.start();
+    agent.awaitTermination();
+  }
+
+  static Agent.Builder parse(String[] args) throws MalformedURLException {
+    String redis = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    String[] queues = {"default"};
+    int workers = 2;
+    String prefix = null;
+    Duration grace = null;
+    List<URL> classPath = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String option = args[i];
+      if (option.equals("--help") || option.equals("-h")) {
+        System.out.print(USAGE);
+        System.exit(0);
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      String value = args[++i];
+      switch (option) {
+        case "--redis" -> redis = value;
+        case "--queues" -> queues = value.split(",");
+        case "--workers" -> workers = number(option, value);
+        case "--prefix" -> prefix = value;
+        case "--grace" -> grace = Duration.ofSeconds(number(option, value));
+        case "--classpath" -> {
+          for (String entry : value.split(File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (!Files.exists(path)) {
+              throw new IllegalArgumentException("--classpath entry " + entry + " does not exist");
+            }
+            classPath.add(path.toUri().toURL());
+          }
+        }
+        default -> throw new IllegalArgumentException("unknown option " + option);
+      }
+    }
+    Agent.Builder builder = Agent.builder(redis).workers(workers, queues);
+    if (prefix != null) {
+      builder.prefix(prefix);
+    }
+    if (grace != null) {
+      builder.shutdownGrace(grace);
+    }
+    ClassLoader loader = classPath.isEmpty()
+        ? AgentMain.class.getClassLoader()
+        : new URLClassLoader(classPath.toArray(URL[]::new), AgentMain.class.getClassLoader());
+    Thread.currentThread().setContextClassLoader(loader);
+    builder.registry(JobRegistry.builder().addClassPath(loader).build());
+    return builder;
+  }
+
+  private static int number(String option, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " needs a whole number, was \"" + value + "\"");
+    }
+  }
+}

@@ -1,0 +1,440 @@
+package dev.offload.runtime.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.offload.api.JobClient;
+import dev.offload.api.JobDefinition;
+import dev.offload.api.JobFailure;
+import dev.offload.api.JobHandle;
+import dev.offload.api.JobOptions;
+import dev.offload.api.JobStatus;
+import dev.offload.api.QueueNames;
+import dev.offload.runtime.RedisUnavailableException;
+import dev.offload.runtime.store.EventSubscriber;
+import dev.offload.runtime.store.FailureRecords;
+import dev.offload.runtime.store.JobEvent;
+import dev.offload.runtime.store.JobRecord;
+import dev.offload.runtime.store.JobStore;
+import dev.offload.runtime.store.Json;
+import dev.offload.runtime.store.Keys;
+import dev.offload.runtime.store.Redis;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Enqueues jobs and reads and manages their state in Redis. Thread-safe; make one per
+ * application and close it on shutdown.
+ *
+ * <pre>{@code
+ * try (OffloadClient client = OffloadClient.create("redis://localhost:6379")) {
+ *   JobHandle<String> handle = client.enqueue(new ResizeImage("cat.png", 200));
+ *   handle.await(Duration.ofSeconds(30));
+ *   String path = handle.result().orElseThrow();
+ * }
+ * }</pre>
+ *
+ * <p>Every method talks to Redis and throws {@link RedisUnavailableException}, naming the server,
+ * when it cannot be reached; nothing is half-written then, since each change is one atomic step.
+ */
+public final class OffloadClient implements JobClient, AutoCloseable {
+
+  /** The payload limit when none is configured: 512 KiB of JSON per job. */
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
+
+  private static final int ID_BLOCK = 100;
+  private static final int ENQUEUE_CHUNK = 1000;
+
+  private final Redis redis;
+  private final JobStore store;
+  private final int maxPayloadBytes;
+  private final Set<String> knownQueues = ConcurrentHashMap.newKeySet();
+  private final Map<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+  private long nextId;
+  private long idsLeft;
+  private EventSubscriber events;
+
+  private OffloadClient(Builder builder) {
+    this.redis = Redis.connect(builder.redisUrl, builder.maxConnections);
+    this.store = new JobStore(redis, new Keys(builder.prefix));
+    this.maxPayloadBytes = builder.maxPayloadBytes;
+  }
+
+  /** A client with default settings for the Redis at {@code redisUrl}. */
+  public static OffloadClient create(String redisUrl) {
+    return builder(redisUrl).build();
+  }
+
+  public static Builder builder(String redisUrl) {
+    return new Builder(redisUrl);
+  }
+
+  /** The store underneath, for the dashboard and tools that need more than this API. */
+  public JobStore store() {
+    return store;
+  }
+
+  @Override
+  public <R> JobHandle<R> enqueue(JobDefinition<R> job, JobOptions options) {
+    return enqueueAll(List.of(job), options).get(0);
+  }
+
+  /**
+   * Enqueues many jobs with one round trip per queue and thousand jobs.
+   *
+   * @return handles in the order of {@code jobs}
+   * @throws IllegalArgumentException if any job is invalid; then none is enqueued
+   */
+  public <R> List<JobHandle<R>> enqueueAll(
+      List<? extends JobDefinition<R>> jobs, JobOptions options) {
+    Objects.requireNonNull(options, "options");
+    long now = System.currentTimeMillis();
+    List<Prepared> prepared = new ArrayList<>(jobs.size());
+    for (JobDefinition<R> job : jobs) {
+      prepared.add(prepare(job, job.defaultOptions().overriddenBy(options), now));
+    }
+    long firstId = reserveIds(prepared.size());
+    Map<String, Map<Long, Map<Long, String>>> byQueueAndDue = new LinkedHashMap<>();
+    List<JobHandle<R>> handles = new ArrayList<>(prepared.size());
+    for (int i = 0; i < prepared.size(); i++) {
+      Prepared p = prepared.get(i);
+      long id = firstId + i;
+      byQueueAndDue.computeIfAbsent(p.queue, q -> new LinkedHashMap<>())
+          .computeIfAbsent(p.dueAt, d -> new LinkedHashMap<>())
+          .put(id, p.record);
+      handles.add(new RedisJobHandle<>(this, p.queue, id, jobs.get(i).resultType()));
+    }
+    registerQueues(byQueueAndDue.keySet());
+    byQueueAndDue.forEach((queue, byDue) -> byDue.forEach((dueAt, records) -> {
+      List<Map.Entry<Long, String>> entries = new ArrayList<>(records.entrySet());
+      for (int from = 0; from < entries.size(); from += ENQUEUE_CHUNK) {
+        Map<Long, String> chunk = new LinkedHashMap<>();
+        entries.subList(from, Math.min(from + ENQUEUE_CHUNK, entries.size()))
+            .forEach(e -> chunk.put(e.getKey(), e.getValue()));
+        store.enqueue(queue, chunk, dueAt);
+      }
+    }));
+    return handles;
+  }
+
+  /** Enqueues many jobs with their default options. */
+  public <R> List<JobHandle<R>> enqueueAll(List<? extends JobDefinition<R>> jobs) {
+    return enqueueAll(jobs, JobOptions.defaults());
+  }
+
+  private record Prepared(String queue, String record, long dueAt) {}
+
+  private Prepared prepare(JobDefinition<?> job, JobOptions options, long now) {
+    String queue = options.queue().orElse(JobOptions.DEFAULT_QUEUE);
+    String problem = QueueNames.problem(queue);
+    if (problem != null) {
+      throw new IllegalArgumentException("cannot enqueue " + job.jobName() + ": " + problem);
+    }
+    JsonNode args;
+    try {
+      args = Json.mapper().valueToTree(job);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot enqueue " + job.jobName()
+          + ": its arguments cannot be written as JSON (" + e.getMessage() + ")", e);
+    }
+    JobRecord record = new JobRecord(job.jobName(), args, 0,
+        options.attempts().orElse(JobOptions.DEFAULT_ATTEMPTS),
+        options.timeout().orElse(Duration.ZERO).toMillis(), now, List.of());
+    String json = record.toJson();
+    int size = json.getBytes(StandardCharsets.UTF_8).length;
+    if (size > maxPayloadBytes) {
+      throw new IllegalArgumentException(String.format(
+          "cannot enqueue %s: its record is %,d bytes of JSON, over the limit of %,d bytes;"
+              + " pass a reference to large data (a key, a path, a URL) instead of the data,"
+              + " or raise OffloadClient.Builder.maxPayloadBytes",
+          job.jobName(), size, maxPayloadBytes));
+    }
+    long dueAt = options.delay().filter(d -> !d.isZero()).map(d -> now + d.toMillis()).orElse(0L);
+    return new Prepared(queue, json, dueAt);
+  }
+
+  private synchronized long reserveIds(int count) {
+    if (count > idsLeft) {
+      long block = Math.max(count, ID_BLOCK);
+      nextId = store.reserveIds((int) block);
+      idsLeft = block;
+    }
+    long first = nextId;
+    nextId += count;
+    idsLeft -= count;
+    return first;
+  }
+
+  private void registerQueues(Set<String> queues) {
+    List<String> fresh = queues.stream().filter(q -> !knownQueues.contains(q)).toList();
+    if (!fresh.isEmpty()) {
+      store.registerQueues(fresh);
+      knownQueues.addAll(fresh);
+    }
+  }
+
+  /** A handle to a job enqueued earlier, perhaps by another process. */
+  public <R> JobHandle<R> handle(String queue, long id, Class<R> resultType) {
+    return new RedisJobHandle<>(this, queue, id, resultType);
+  }
+
+  /** The job's state now. */
+  public JobStatus status(String queue, long id) {
+    return store.status(queue, id).status();
+  }
+
+  /** How many jobs are ahead of a queued job; empty when it is not queued. */
+  public Optional<Long> position(String queue, long id) {
+    JobStore.Status status = store.status(queue, id);
+    return status.status() == JobStatus.QUEUED ? Optional.of(status.position()) : Optional.empty();
+  }
+
+  /**
+   * The job's result as {@code type}, read without removing it.
+   *
+   * @throws IllegalStateException if the stored result does not fit {@code type}
+   */
+  public <R> Optional<R> result(String queue, long id, Type type) {
+    return store.result(queue, id).map(json -> {
+      try {
+        return Json.mapper().readValue(json, Json.mapper().constructType(type));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("the result of job " + queue + "/" + id
+            + " does not fit " + type.getTypeName() + ": " + e.getOriginalMessage(), e);
+      }
+    });
+  }
+
+  /** The job's result as JSON, read without removing it. */
+  public Optional<String> resultJson(String queue, long id) {
+    return store.result(queue, id);
+  }
+
+  /** Deletes a stored result; returns whether there was one. */
+  public boolean removeResult(String queue, long id) {
+    return store.removeResult(queue, id);
+  }
+
+  /** The job's failure record, once it has failed for good. */
+  public Optional<JobFailure> failure(String queue, long id) {
+    return store.failure(queue, id).map(json -> FailureRecords.parse(id, queue, json));
+  }
+
+  /**
+   * Waits until the job has succeeded or failed for good, woken by its events.
+   *
+   * @throws TimeoutException if it has not finished within {@code timeout}
+   */
+  public JobStatus await(String queue, long id, Duration timeout)
+      throws TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Waiter waiter = new Waiter();
+    String key = queue + "/" + id;
+    ensureSubscribed();
+    waiters.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(waiter);
+    try {
+      while (true) {
+        JobStatus status = status(queue, id);
+        if (status.isFinal()) {
+          return status;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !waiter.await(left)) {
+          if (status(queue, id).isFinal()) {
+            return status(queue, id);
+          }
+          throw new TimeoutException("job " + key + " is still " + status + " after " + timeout);
+        }
+      }
+    } finally {
+      waiters.computeIfPresent(key, (k, set) -> {
+        set.remove(waiter);
+        return set.isEmpty() ? null : set;
+      });
+    }
+  }
+
+  private synchronized void ensureSubscribed() throws InterruptedException {
+    if (events != null) {
+      return;
+    }
+    EventSubscriber subscriber = new EventSubscriber(redis, store.keys());
+    subscriber.addListener(new EventSubscriber.Listener() {
+      @Override
+      public void onEvents(List<JobEvent> batch) {
+        for (JobEvent event : batch) {
+          Set<Waiter> set = waiters.get(event.queue() + "/" + event.id());
+          if (set != null) {
+            set.forEach(Waiter::signal);
+          }
+        }
+      }
+
+      @Override
+      public void onResubscribed() {
+        waiters.values().forEach(set -> set.forEach(Waiter::signal));
+      }
+    });
+    subscriber.start();
+    if (!subscriber.awaitSubscribed(Duration.ofSeconds(5))) {
+      subscriber.close();
+      throw new RedisUnavailableException(
+          "could not subscribe to job events at " + redis.displayName() + " within 5 s", null);
+    }
+    events = subscriber;
+  }
+
+  /** One thread waiting for one job. */
+  private static final class Waiter {
+    private final java.util.concurrent.Semaphore signal = new java.util.concurrent.Semaphore(0);
+
+    void signal() {
+      signal.release();
+    }
+
+    boolean await(long nanos) throws InterruptedException {
+      boolean signalled = signal.tryAcquire(nanos, TimeUnit.NANOSECONDS);
+      signal.drainPermits();
+      return signalled;
+    }
+  }
+
+  /** All queue names. */
+  public Set<String> queues() {
+    return store.queues();
+  }
+
+  /** How many jobs wait on {@code queue}, not counting delayed ones. */
+  public long queueLength(String queue) {
+    return store.counts(queue).pending();
+  }
+
+  /** The sizes and counters of a queue. */
+  public JobStore.QueueCounts counts(String queue) {
+    return store.counts(queue);
+  }
+
+  /** A page of a queue's pending jobs, next to run first. */
+  public List<PendingJob> pending(String queue, long offset, int limit) {
+    List<Long> ids = store.pendingIds(queue, offset, limit);
+    Map<Long, String> records = store.records(queue, ids);
+    List<PendingJob> page = new ArrayList<>(ids.size());
+    for (long id : ids) {
+      String raw = records.get(id);
+      if (raw == null) {
+        continue;
+      }
+      try {
+        JobRecord record = JobRecord.parse(raw);
+        page.add(new PendingJob(id, record.name(), record.args().toString(), record.attempt(),
+            record.maxAttempts(), Instant.ofEpochMilli(record.enqueuedAt())));
+      } catch (JobRecord.MalformedRecordException e) {
+        page.add(new PendingJob(id, "", raw, 0, 0, Instant.EPOCH));
+      }
+    }
+    return page;
+  }
+
+  /** Deletes a job that has not started; returns false when it was not pending. */
+  public boolean deletePending(String queue, long id) {
+    return store.deletePending(queue, id);
+  }
+
+  /** Queues a failed job again with fresh attempts; returns false when it was not failed. */
+  public boolean retryFailure(String queue, long id) {
+    Optional<String> stored = store.failure(queue, id);
+    if (stored.isEmpty()) {
+      return false;
+    }
+    JobRecord fresh;
+    try {
+      fresh = FailureRecords.freshRecord(stored.get(), System.currentTimeMillis());
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new IllegalStateException("job " + queue + "/" + id + " cannot be retried: its"
+          + " failure record holds no usable job (" + e.getMessage() + "); delete it instead", e);
+    }
+    return store.retryFailed(queue, id, fresh.toJson());
+  }
+
+  /** Queues every failed job of {@code queue} again; returns how many. */
+  public long retryAllFailures(String queue) {
+    long retried = 0;
+    String cursor = "0";
+    do {
+      JobStore.Page page = store.failures(queue, cursor, 500);
+      for (long id : page.entries().keySet()) {
+        retried += retryFailure(queue, id) ? 1 : 0;
+      }
+      cursor = page.nextCursor();
+    } while (!"0".equals(cursor));
+    return retried;
+  }
+
+  /** Deletes one failure record; returns whether there was one. */
+  public boolean deleteFailure(String queue, long id) {
+    return store.deleteFailure(queue, id);
+  }
+
+  /** Deletes every failure record of {@code queue}; returns how many. */
+  public long clearFailures(String queue) {
+    return store.clearFailures(queue);
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (events != null) {
+        events.close();
+      }
+    }
+    redis.close();
+  }
+
+  /** Configures a client. */
+  public static final class Builder {
+    private final String redisUrl;
+    private String prefix = Keys.DEFAULT_PREFIX;
+    private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+    private int maxConnections = 8;
+
+    private Builder(String redisUrl) {
+      this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
+    }
+
+    /** Prefix of every Redis key; default {@code offload:}. Agents must use the same. */
+    public Builder prefix(String prefix) {
+      this.prefix = Objects.requireNonNull(prefix, "prefix");
+      return this;
+    }
+
+    /** The largest job record accepted at enqueue, in bytes of JSON; default 512 KiB. */
+    public Builder maxPayloadBytes(int maxPayloadBytes) {
+      if (maxPayloadBytes < 1) {
+        throw new IllegalArgumentException("maxPayloadBytes must be positive");
+      }
+      this.maxPayloadBytes = maxPayloadBytes;
+      return this;
+    }
+
+    /** The most connections the client opens at once; default 8. */
+    public Builder maxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    public OffloadClient build() {
+      return new OffloadClient(this);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.offload.runtime.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One change of one job, as published on the events channel.
+ *
+ * <p>On the wire one message carries several changes of one queue, grouped by type, so that a
+ * worker finishing one job and taking the next publishes once:
+ * {@code {"q":"mail","w":"host-1-w0","succeeded":["41"],"started":["42"]}}.
+ */
+public record JobEvent(Type type, String queue, long id, String worker) {
+
+  /** The kinds of change. */
+  public enum Type {
+    QUEUED, STARTED, SUCCEEDED, RETRYING, FAILED, DELETED;
+
+    String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The message announcing {@code type} for {@code ids} of one queue. */
+  public static String message(Type type, String queue, String worker, Collection<Long> ids) {
+    ObjectNode node = Json.mapper().createObjectNode();
+    node.put("q", queue);
+    if (worker != null) {
+      node.put("w", worker);
+    }
+    ArrayNode array = node.putArray(type.wireName());
+    ids.forEach(id -> array.add(Long.toString(id)));
+    return node.toString();
+  }
+
+  /** The message announcing {@code type} for one job. */
+  public static String message(Type type, String queue, String worker, long id) {
+    return message(type, queue, worker, List.of(id));
+  }
+
+  /** The events in one message; empty when the message is not one of ours. */
+  public static List<JobEvent> parse(String message) {
+    List<JobEvent> events = new ArrayList<>();
+    JsonNode node;
+    try {
+      node = Json.mapper().readTree(message);
+    } catch (JsonProcessingException e) {
+      return events;
+    }
+    if (node == null || !node.path("q").isTextual()) {
+      return events;
+    }
+    String queue = node.get("q").asText();
+    String worker = node.path("w").isTextual() ? node.get("w").asText() : null;
+    for (Type type : Type.values()) {
+      for (JsonNode id : node.path(type.wireName())) {
+        events.add(new JobEvent(type, queue, id.asLong(), worker));
+      }
+    }
+    return events;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.offload.runtime.store;
+
+/**
+ * The Redis key names of one Offload installation, all under one prefix.
+ *
+ * <p>Keys of one queue carry the queue name in braces, {@code queue:{mail}}, so that Redis
+ * Cluster puts them in one slot and one script may touch them together. The table of every key
+ * and its meaning is in the project's {@code docs/redis-layout.md}.
+ */
+public final class Keys {
+
+  /** The prefix used when none is configured. */
+  public static final String DEFAULT_PREFIX = "offload:";
+
+  private final String prefix;
+
+  public Keys(String prefix) {
+    this.prefix = prefix;
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  /** Counter that gives every new job its id. */
+  public String uniqueId() {
+    return prefix + "unique_id";
+  }
+
+  /** Set of all queue names. */
+  public String queues() {
+    return prefix + "queues";
+  }
+
+  /** Set of registered workers. */
+  public String workers() {
+    return prefix + "workers";
+  }
+
+  /** Set of workers busy with a job. */
+  public String working() {
+    return prefix + "working";
+  }
+
+  /** Set of paused queue names. */
+  public String paused() {
+    return prefix + "paused";
+  }
+
+  /** Pub/sub channel of job events. */
+  public String events() {
+    return prefix + "events";
+  }
+
+  /** Hash describing one worker, expiring unless its heartbeat renews it. */
+  public String worker(String workerId) {
+    return prefix + "worker:" + workerId;
+  }
+
+  /** List of pending job ids. */
+  public String queue(String queue) {
+    return prefix + "queue:{" + queue + "}";
+  }
+
+  /** Hash of job id to job record, while the job is unfinished. */
+  public String data(String queue) {
+    return prefix + "data-store:{" + queue + "}";
+  }
+
+  /** Hash of job id to result JSON. */
+  public String results(String queue) {
+    return prefix + "result-store:{" + queue + "}";
+  }
+
+  /** Hash of job id to failure record. */
+  public String failures(String queue) {
+    return prefix + "failure-store:{" + queue + "}";
+  }
+
+  /** Sorted set of job ids scored by the time they are due. */
+  public String delayed(String queue) {
+    return prefix + "delayed:{" + queue + "}";
+  }
+
+  /** List of the ids a worker has taken from a queue and not finished. */
+  public String processing(String queue, String workerId) {
+    return prefix + "processing:{" + queue + "}:" + workerId;
+  }
+
+  /** Hash of counters: succeeded, failed, retried. */
+  public String stats(String queue) {
+    return prefix + "stats:{" + queue + "}";
+  }
+}

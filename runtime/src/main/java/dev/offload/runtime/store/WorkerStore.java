@@ -1,0 +1,144 @@
+package dev.offload.runtime.store;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+
+/**
+ * The registry of workers in Redis: the {@code workers} and {@code working} sets and each worker's
+ * description hash, which expires unless its agent's heartbeat renews it.
+ */
+public final class WorkerStore {
+
+  private final Redis redis;
+  private final Keys keys;
+
+  public WorkerStore(Redis redis, Keys keys) {
+    this.redis = redis;
+    this.keys = keys;
+  }
+
+  /**
+   * Writes every worker's description and renews its expiry, then reports which of them are still
+   * in {@code workers}; one round trip.
+   *
+   * @param descriptions worker id to its fields (host, pid, queues, state, current job...)
+   * @return the worker ids that are no longer registered
+   */
+  public List<String> heartbeat(Map<String, Map<String, String>> descriptions, long ttlMillis) {
+    if (descriptions.isEmpty()) {
+      return List.of();
+    }
+    List<String> ids = new ArrayList<>(descriptions.keySet());
+    return redis.call(jedis -> {
+      Pipeline pipeline = jedis.pipelined();
+      descriptions.forEach((id, fields) -> {
+        pipeline.hset(keys.worker(id), fields);
+        pipeline.pexpire(keys.worker(id), ttlMillis);
+      });
+      Response<List<Boolean>> members =
+          pipeline.smismember(keys.workers(), ids.toArray(String[]::new));
+      pipeline.sync();
+      List<String> missing = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i++) {
+        if (!members.get().get(i)) {
+          missing.add(ids.get(i));
+        }
+      }
+      return missing;
+    });
+  }
+
+  /** Adds workers to {@code workers}. */
+  public void register(Collection<String> workerIds) {
+    redis.call(jedis -> jedis.sadd(keys.workers(), workerIds.toArray(String[]::new)));
+  }
+
+  /** Removes workers from {@code workers} and {@code working} and deletes their descriptions. */
+  public void deregister(Collection<String> workerIds) {
+    if (workerIds.isEmpty()) {
+      return;
+    }
+    String[] ids = workerIds.toArray(String[]::new);
+    redis.call(jedis -> {
+      Pipeline pipeline = jedis.pipelined();
+      pipeline.srem(keys.workers(), ids);
+      pipeline.srem(keys.working(), ids);
+      for (String id : ids) {
+        pipeline.del(keys.worker(id));
+      }
+      pipeline.sync();
+      return null;
+    });
+  }
+
+  /**
+   * Removes a worker from {@code workers}; its agent notices at its next heartbeat, stops the
+   * worker and destroys its child.
+   *
+   * @return whether the worker was registered
+   */
+  public boolean destroy(String workerId) {
+    return redis.call(jedis -> jedis.srem(keys.workers(), workerId)) == 1L;
+  }
+
+  /** Marks a worker busy or idle in {@code working}. */
+  public void setWorking(String workerId, boolean working) {
+    redis.call(jedis -> working
+        ? jedis.sadd(keys.working(), workerId)
+        : jedis.srem(keys.working(), workerId));
+  }
+
+  public Set<String> registered() {
+    return redis.call(jedis -> jedis.smembers(keys.workers()));
+  }
+
+  public Set<String> working() {
+    return redis.call(jedis -> jedis.smembers(keys.working()));
+  }
+
+  /** The registered workers among {@code workerIds} whose description has expired. */
+  public List<String> expired(List<String> workerIds) {
+    if (workerIds.isEmpty()) {
+      return List.of();
+    }
+    return redis.call(jedis -> {
+      Pipeline pipeline = jedis.pipelined();
+      List<Response<Boolean>> exists = new ArrayList<>();
+      for (String id : workerIds) {
+        exists.add(pipeline.exists(keys.worker(id)));
+      }
+      pipeline.sync();
+      List<String> expired = new ArrayList<>();
+      for (int i = 0; i < workerIds.size(); i++) {
+        if (!exists.get(i).get()) {
+          expired.add(workerIds.get(i));
+        }
+      }
+      return expired;
+    });
+  }
+
+  /** Every registered worker's description, by worker id; expired ones map to an empty map. */
+  public Map<String, Map<String, String>> descriptions() {
+    List<String> ids = new ArrayList<>(registered());
+    return redis.call(jedis -> {
+      Pipeline pipeline = jedis.pipelined();
+      List<Response<Map<String, String>>> fields = new ArrayList<>();
+      for (String id : ids) {
+        fields.add(pipeline.hgetAll(keys.worker(id)));
+      }
+      pipeline.sync();
+      Map<String, Map<String, String>> result = new LinkedHashMap<>();
+      for (int i = 0; i < ids.size(); i++) {
+        result.put(ids.get(i), fields.get(i).get());
+      }
+      return result;
+    });
+  }
+}

@@ -1,0 +1,42 @@
+package dev.offload.runtime.support;
+
+import dev.offload.runtime.store.EventSubscriber;
+import dev.offload.runtime.store.JobEvent;
+import dev.offload.runtime.store.Keys;
+import dev.offload.runtime.store.Redis;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Records every job event published under one prefix, for tests to inspect. */
+public final class EventRecorder implements AutoCloseable {
+
+  private final Redis redis;
+  private final EventSubscriber subscriber;
+  private final List<JobEvent> events = new CopyOnWriteArrayList<>();
+
+  public EventRecorder(String url, String prefix) throws InterruptedException {
+    redis = Redis.connect(url, 2);
+    subscriber = new EventSubscriber(redis, new Keys(prefix));
+    subscriber.addListener(events::addAll);
+    subscriber.start();
+    if (!subscriber.awaitSubscribed(Duration.ofSeconds(5))) {
+      throw new IllegalStateException("could not subscribe");
+    }
+  }
+
+  public List<JobEvent> events() {
+    return List.copyOf(events);
+  }
+
+  /** The ids of jobs with events of {@code type}, in the order the events came. */
+  public List<Long> ids(JobEvent.Type type) {
+    return events.stream().filter(e -> e.type() == type).map(JobEvent::id).toList();
+  }
+
+  @Override
+  public void close() {
+    subscriber.close();
+    redis.close();
+  }
+}
