@@ -33,7 +33,7 @@ final class JobClassGenerator {
     ClassName declaring = ClassName.get(job.declaringType());
     CodeBlock.Builder javadoc =
         CodeBlock.builder()
-            .add("The job {@code $L}: carries the arguments of $L and calls it.\n",
+            .add("The job {@code $L}, which runs\n$L with the arguments it carries.\n",
                 job.name(), job.link());
     if (!job.parameters().isEmpty()) {
       javadoc.add("\n");
@@ -74,7 +74,9 @@ final class JobClassGenerator {
       record.addModifiers(Modifier.PUBLIC);
     }
     defaultOptions(job).ifPresent(record::addMethod);
-    return JavaFile.builder(job.jobClass().packageName(), record.build()).build();
+    return JavaFile.builder(job.jobClass().packageName(), record.build())
+        .skipJavaLangImports(true)
+        .build();
   }
 
   private static MethodSpec run(JobMethod job, ClassName declaring) {

@@ -75,13 +75,15 @@ final class StubGenerator {
       builder.addModifiers(Modifier.PUBLIC);
     }
     jobs.forEach(job -> builder.addMethod(enqueue(job)));
-    return JavaFile.builder(stub.packageName(), builder.build()).build();
+    return JavaFile.builder(stub.packageName(), builder.build())
+        .skipJavaLangImports(true)
+        .build();
   }
 
   private static MethodSpec enqueue(JobMethod job) {
     MethodSpec.Builder method =
         MethodSpec.methodBuilder(job.method().getSimpleName().toString())
-            .addJavadoc("Enqueues $L as the job {@code $L}.\n\n", job.link(), job.name())
+            .addJavadoc("Enqueues {@code $L}, the job that runs\n$L.\n\n", job.name(), job.link())
             .addJavadoc("@return a handle on the enqueued job\n")
             .addModifiers(Modifier.PUBLIC)
             .returns(ParameterizedTypeName.get(ClassName.get(JobHandle.class), job.resultType()))
