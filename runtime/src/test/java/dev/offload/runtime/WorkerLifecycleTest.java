@@ -1,0 +1,103 @@
+package dev.offload.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offload.api.JobHandle;
+import dev.offload.api.JobStatus;
+import dev.offload.runtime.agent.Agent;
+import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.jobs.Add;
+import dev.offload.runtime.jobs.Sleep;
+import dev.offload.runtime.store.Keys;
+import dev.offload.runtime.store.Redis;
+import dev.offload.runtime.store.WorkerStore;
+import dev.offload.runtime.support.Agents;
+import dev.offload.testing.RedisExtension;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class WorkerLifecycleTest {
+
+  @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+  private static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("never happened: " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void agentRegistersItsWorkersWithHeartbeatAndDeregistersOnClose() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (Redis redis = Redis.connect(REDIS.url(), 2)) {
+      WorkerStore workers = new WorkerStore(redis, new Keys(prefix));
+      Set<String> ids;
+      try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(2, "mail", "default")
+          .build().start()) {
+        ids = Set.copyOf(agent.workerIds());
+        assertEquals(ids, workers.registered());
+        Map<String, String> description = workers.descriptions().get(agent.workerIds().get(0));
+        assertEquals("mail,default", description.get("queues"));
+        assertEquals(Long.toString(ProcessHandle.current().pid()), description.get("pid"));
+        assertEquals("idle", description.get("state"));
+      }
+      assertEquals(Set.of(), workers.registered());
+      assertEquals(Set.of(), workers.working());
+    }
+  }
+
+  @Test
+  void workingSetHoldsABusyWorkerOnlyWhileItHasJobs() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (Redis redis = Redis.connect(REDIS.url(), 2);
+        OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
+      WorkerStore workers = new WorkerStore(redis, new Keys(prefix));
+      String worker = agent.workerIds().get(0);
+      JobHandle<Long> handle = client.enqueue(new Sleep(800));
+      eventually(() -> workers.working().contains(worker), "worker marked working");
+      eventually(() -> "busy".equals(workers.descriptions().get(worker).get("state"))
+          && Long.toString(handle.id()).equals(workers.descriptions().get(worker).get("jobId")),
+          "description names the current job");
+      handle.await(Duration.ofSeconds(10));
+      eventually(() -> !workers.working().contains(worker), "worker back to idle");
+    }
+  }
+
+  @Test
+  void workerRemovedFromWorkersSetStopsAndItsAgentEndsWithoutWorkers() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (Redis redis = Redis.connect(REDIS.url(), 2);
+        OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
+      WorkerStore workers = new WorkerStore(redis, new Keys(prefix));
+      Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start();
+      JobHandle<Long> running = client.enqueue(new Sleep(30_000));
+      eventually(() -> running.status() == JobStatus.WORKING, "job started");
+
+      assertTrue(workers.destroy(agent.workerIds().get(0)));
+
+      assertTrue(agent.awaitTermination(Duration.ofSeconds(10)), "agent did not stop");
+      assertEquals(Set.of(), workers.registered());
+      assertTrue(Set.of(JobStatus.SCHEDULED, JobStatus.QUEUED).contains(running.status()),
+          "the interrupted job waits for its next attempt");
+      String lastError = client.store().record("default", running.id())
+          .map(record -> record.contains("was destroyed while the job ran") ? "ok" : record)
+          .orElse("no record");
+      assertEquals("ok", lastError);
+
+      try (Agent second = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
+        client.deletePending("default", running.id());
+        assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Add(2, 2)).await(Duration.ofSeconds(10)));
+      }
+    }
+  }
+}
