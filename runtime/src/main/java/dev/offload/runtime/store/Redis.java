@@ -69,12 +69,25 @@ public final class Redis implements AutoCloseable {
     return uri.getPort() == -1 ? 6379 : uri.getPort();
   }
 
-  /** Runs {@code work} on a pooled connection. */
+  /**
+   * Runs {@code work} on a pooled connection. A connection that broke while idle in the pool (a
+   * Redis restart breaks them all) is dropped and the work tried once more on a fresh one.
+   */
   public <T> T call(Function<Jedis, T> work) {
+    try {
+      return attempt(work);
+    } catch (JedisConnectionException first) {
+      try {
+        return attempt(work);
+      } catch (JedisConnectionException e) {
+        throw unavailable(e);
+      }
+    }
+  }
+
+  private <T> T attempt(Function<Jedis, T> work) {
     try (Jedis jedis = pool.getResource()) {
       return work.apply(jedis);
-    } catch (JedisConnectionException e) {
-      throw unavailable(e);
     }
   }
 
