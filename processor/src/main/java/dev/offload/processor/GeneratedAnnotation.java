@@ -5,7 +5,7 @@ import com.palantir.javapoet.ClassName;
 import java.util.Optional;
 import javax.lang.model.util.Elements;
 
-/** The {@code @Generated} annotation every generated class carries, where the compilation has it. */
+/** Builds the {@code @Generated} annotation that every generated class carries. */
 final class GeneratedAnnotation {
 
   private static final String GENERATED = "javax.annotation.processing.Generated";

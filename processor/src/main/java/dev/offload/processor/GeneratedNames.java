@@ -104,10 +104,11 @@ final class GeneratedNames {
     if (previous == null || previous.equals(owner)) {
       return;
     }
+    String clashing = name.canonicalName();
     reporter.report(
-        owner, Message.GENERATED_CLASS_CLASH, name.canonicalName(), ErrorReporter.describe(previous));
+        owner, Message.GENERATED_CLASS_CLASH, clashing, ErrorReporter.describe(previous));
     reporter.report(
-        previous, Message.GENERATED_CLASS_CLASH, name.canonicalName(), ErrorReporter.describe(owner));
+        previous, Message.GENERATED_CLASS_CLASH, clashing, ErrorReporter.describe(owner));
   }
 
   private static String prefix(ClassName declaring) {

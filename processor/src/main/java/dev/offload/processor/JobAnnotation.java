@@ -11,8 +11,8 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
 
 /**
- * One method's {@link Job} annotation, read from its mirror (not through reflection) so that an
- * error can point at the value at fault.
+ * One method's {@link Job} annotation, read from its mirror rather than as a reflective proxy, so
+ * that an error can point at the value at fault.
  */
 record JobAnnotation(
     AnnotationMirror mirror,

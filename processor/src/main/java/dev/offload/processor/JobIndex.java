@@ -42,9 +42,10 @@ final class JobIndex {
 
   /** Claims the job's name and aliases, and reports each one already claimed, on both jobs. */
   void claim(JobMethod job) {
+    AnnotationValue writtenName =
+        job.annotation().name().isEmpty() ? null : job.annotation().writtenValue("name");
     List<Claim> wanted = new ArrayList<>();
-    wanted.add(new Claim(job, job.annotation().name().isEmpty() ? null
-        : job.annotation().writtenValue("name")));
+    wanted.add(new Claim(job, writtenName));
     job.annotation().aliases().forEach(alias -> wanted.add(new Claim(job, alias)));
     for (Claim claim : wanted) {
       String name = claim.value() == null ? job.name() : (String) claim.value().getValue();

@@ -72,14 +72,20 @@ public class JobProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    if (round.processingOver()) {
-      writeIndex();
-    } else if (processingEnv.getSourceVersion().compareTo(SourceVersion.RELEASE_16) < 0) {
-      if (!annotations.isEmpty()) {
-        reporter.report(Message.SOURCE_VERSION_TOO_OLD, processingEnv.getSourceVersion());
+    try {
+      if (round.processingOver()) {
+        // A class still put off here mentions a type nobody generated; javac reports it as such.
+        writeIndex();
+      } else if (processingEnv.getSourceVersion().compareTo(SourceVersion.RELEASE_16) < 0) {
+        if (!annotations.isEmpty()) {
+          reporter.report(Message.SOURCE_VERSION_TOO_OLD, processingEnv.getSourceVersion());
+        }
+      } else {
+        jobMethodsByType(round).forEach(this::processType);
       }
-    } else {
-      jobMethodsByType(round).forEach(this::processType);
+    } catch (RuntimeException | Error e) {
+      // processType reports a failure on its class; this catches what fails outside one.
+      reporter.reportCrash(null, e);
     }
     // Other processors may want @Job too.
     return false;
@@ -168,8 +174,6 @@ public class JobProcessor extends AbstractProcessor {
       index.write(processingEnv.getFiler());
     } catch (IOException e) {
       reporter.report(Message.WRITE_FAILED, JobIndex.RESOURCE, e.getMessage());
-    } catch (RuntimeException | Error e) {
-      reporter.reportCrash(null, e);
     }
   }
 }

@@ -44,8 +44,10 @@ final class JsonTypes {
           "java.lang.String", "java.lang.Void",
           "java.lang.Boolean", "java.lang.Byte", "java.lang.Short", "java.lang.Character",
           "java.lang.Integer", "java.lang.Long", "java.lang.Float", "java.lang.Double",
+          "java.lang.Number",
           "java.math.BigDecimal", "java.math.BigInteger",
-          "java.util.UUID", "java.util.Locale", "java.util.Currency", "java.net.URI", "java.net.URL",
+          "java.util.UUID", "java.util.Locale", "java.util.Currency",
+          "java.net.URI", "java.net.URL",
           "java.util.Optional", "java.util.OptionalInt", "java.util.OptionalLong",
           "java.util.OptionalDouble");
 
@@ -62,7 +64,8 @@ final class JsonTypes {
           "java.io.InputStream", "java.io.OutputStream", "java.io.Reader", "java.io.Writer");
 
   /** Packages whose abstract collection and map types Jackson maps to concrete ones. */
-  private static final Set<String> COLLECTION_PACKAGES = Set.of("java.util", "java.util.concurrent");
+  private static final Set<String> COLLECTION_PACKAGES =
+      Set.of("java.util", "java.util.concurrent");
 
   private static final String JSON_CREATOR = "com.fasterxml.jackson.annotation.JsonCreator";
 

@@ -35,7 +35,9 @@ final class StubGenerator {
     TypeSpec.Builder builder =
         TypeSpec.classBuilder(stub)
             .addOriginatingElement(type)
-            .addJavadoc("Enqueues the jobs of {@link $T} through a {@link $T}.\n", ClassName.get(type),
+            .addJavadoc(
+                "Enqueues the jobs of {@link $T} through a {@link $T}.\n",
+                ClassName.get(type),
                 JobClient.class)
             .addModifiers(Modifier.FINAL)
             .addField(JobClient.class, "client", Modifier.PRIVATE, Modifier.FINAL)

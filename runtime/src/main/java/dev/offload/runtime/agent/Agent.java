@@ -68,6 +68,8 @@ public final class Agent implements AutoCloseable {
   private final Map<Worker, Thread> threads = new java.util.concurrent.ConcurrentHashMap<>();
   private final ScheduledExecutorService upkeep;
   private final CountDownLatch terminated = new CountDownLatch(1);
+  private final Set<String> mayHaveDelayed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private long promoteRounds;
   private volatile boolean closing;
 
   private Agent(Builder builder) {
@@ -111,6 +113,7 @@ public final class Agent implements AutoCloseable {
     Set<String> queues = new LinkedHashSet<>();
     workers.forEach(w -> queues.addAll(w.queues()));
     jobs.registerQueues(queues);
+    mayHaveDelayed.addAll(queues);
     workerStore.register(ids);
     heartbeat();
     events.addListener(new EventSubscriber.Listener() {
@@ -120,12 +123,16 @@ public final class Agent implements AutoCloseable {
           if (event.type() == JobEvent.Type.QUEUED) {
             workers.stream().filter(w -> w.queues().contains(event.queue()))
                 .forEach(Worker::wake);
+          } else if (event.type() == JobEvent.Type.SCHEDULED
+              || event.type() == JobEvent.Type.RETRYING) {
+            mayHaveDelayed.add(event.queue());
           }
         }
       }
 
       @Override
       public void onResubscribed() {
+        mayHaveDelayed.addAll(queues);
         workers.forEach(Worker::wake);
       }
     });
@@ -195,12 +202,33 @@ public final class Agent implements AutoCloseable {
     return workerStore.heartbeat(descriptions, settings.heartbeatTtl().toMillis());
   }
 
+  /**
+   * Moves due jobs of the queues that may hold delayed ones onto their queues. A queue is checked
+   * again only after an event says a job was delayed there, so an idle agent costs Redis nothing
+   * here; every thirtieth round checks all queues, in case such an event was missed.
+   */
   private void promoteDue(Set<String> queues) {
     try {
+      if (++promoteRounds % 30 == 0) {
+        mayHaveDelayed.addAll(queues);
+      }
       long now = System.currentTimeMillis();
       for (String queue : queues) {
-        while (jobs.promoteDue(queue, now, 1000) == 1000) {
-          // a backlog of due jobs: keep moving them a thousand at a time
+        // removed before the check, so that an event arriving meanwhile marks the queue again
+        if (!mayHaveDelayed.remove(queue)) {
+          continue;
+        }
+        JobStore.Promotion promotion;
+        try {
+          do {
+            promotion = jobs.promoteDue(queue, now, 1000);
+          } while (promotion.moved() == 1000);
+        } catch (RuntimeException e) {
+          mayHaveDelayed.add(queue);
+          throw e;
+        }
+        if (promotion.stillDelayed() > 0) {
+          mayHaveDelayed.add(queue);
         }
       }
     } catch (RuntimeException e) {
@@ -261,7 +289,7 @@ public final class Agent implements AutoCloseable {
     private String prefix = Keys.DEFAULT_PREFIX;
     private final List<List<String>> workerQueues = new ArrayList<>();
     private JobRegistry registry;
-    private Duration pollInterval = Duration.ofSeconds(2);
+    private Duration pollInterval = Duration.ofSeconds(5);
     private Duration flushDelay = Duration.ofMillis(2);
     private int maxBatch = 16;
     private IntFunction<Duration> retryBackoff = Builder::defaultBackoff;
@@ -305,7 +333,7 @@ public final class Agent implements AutoCloseable {
       return this;
     }
 
-    /** How long an idle worker sleeps when no event wakes it; default 2 s. */
+    /** How long an idle worker sleeps when no event wakes it; default 5 s. */
     public Builder pollInterval(Duration pollInterval) {
       this.pollInterval = positive(pollInterval, "pollInterval");
       return this;

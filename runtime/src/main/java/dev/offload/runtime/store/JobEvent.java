@@ -20,7 +20,7 @@ public record JobEvent(Type type, String queue, long id, String worker) {
 
   /** The kinds of change. */
   public enum Type {
-    QUEUED, STARTED, SUCCEEDED, RETRYING, FAILED, DELETED;
+    QUEUED, SCHEDULED, STARTED, SUCCEEDED, RETRYING, FAILED, DELETED;
 
     String wireName() {
       return name().toLowerCase(Locale.ROOT);

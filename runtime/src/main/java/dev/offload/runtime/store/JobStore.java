@@ -65,7 +65,8 @@ public final class JobStore {
     List<String> args = new ArrayList<>(3 + records.size() * 2);
     args.add(keys.events());
     args.add(JobEvent.message(
-        dueAt == 0 ? JobEvent.Type.QUEUED : JobEvent.Type.RETRYING, queue, null, records.keySet()));
+        dueAt == 0 ? JobEvent.Type.QUEUED : JobEvent.Type.SCHEDULED, queue, null,
+        records.keySet()));
     args.add(Long.toString(dueAt));
     records.forEach((id, record) -> {
       args.add(Long.toString(id));
@@ -165,11 +166,15 @@ public final class JobStore {
     return ids.stream().map(Long::parseLong).toList();
   }
 
-  /** Moves up to {@code limit} jobs due by {@code now} to their queue; returns how many. */
-  public long promoteDue(String queue, long now, int limit) {
-    return (Long) redis.run(Script.PROMOTE_DUE,
+  /** How many delayed jobs moved to their queue, and how many are still delayed. */
+  public record Promotion(long moved, long stillDelayed) {}
+
+  /** Moves up to {@code limit} jobs due by {@code now} to their queue. */
+  public Promotion promoteDue(String queue, long now, int limit) {
+    List<?> reply = (List<?>) redis.run(Script.PROMOTE_DUE,
         List.of(keys.delayed(queue), keys.queue(queue)),
         List.of(keys.events(), queue, Long.toString(now), Integer.toString(limit)));
+    return new Promotion((Long) reply.get(0), (Long) reply.get(1));
   }
 
   /** A job's state, with the number of jobs ahead of it while it is queued. */

@@ -13,6 +13,7 @@ public final class TestJobs {
         .register(Sleep.NAME, Sleep.class)
         .register(Noop.NAME, Noop.class)
         .register(FailTimes.NAME, FailTimes.class)
+        .register(Stamp.NAME, Stamp.class)
         .build();
   }
 }

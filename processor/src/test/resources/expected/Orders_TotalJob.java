@@ -1,0 +1,29 @@
+package com.acme;
+
+import dev.offload.api.JobDefinition;
+import java.math.BigDecimal;
+import javax.annotation.processing.Generated;
+
+/**
+ * The job {@code orders.total}, which runs
+ * {@link Orders#total(Order)} with the arguments it carries.
+ *
+ * @param order the method's {@code order} argument
+ */
+@Generated("dev.offload.processor.JobProcessor")
+public record Orders_TotalJob(Order order) implements JobDefinition<BigDecimal> {
+  /**
+   * The name agents look this job up by.
+   */
+  public static final String NAME = "orders.total";
+
+  @Override
+  public String jobName() {
+    return NAME;
+  }
+
+  @Override
+  public BigDecimal run() {
+    return new Orders().total(order);
+  }
+}
