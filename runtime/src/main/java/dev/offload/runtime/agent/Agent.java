@@ -1,6 +1,7 @@
 package dev.offload.runtime.agent;
 
 import dev.offload.api.QueueNames;
+import dev.offload.runtime.child.ChildSpec;
 import dev.offload.runtime.execution.JobInvoker;
 import dev.offload.runtime.execution.JobRegistry;
 import dev.offload.runtime.store.EventSubscriber;
@@ -11,6 +12,7 @@ import dev.offload.runtime.store.Redis;
 import dev.offload.runtime.store.WorkerStore;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -64,6 +66,7 @@ public final class Agent implements AutoCloseable {
   private final AgentSettings settings;
   private final AgentCounters counters = new AgentCounters();
   private final Recovery recovery;
+  private final Isolation isolation;
   private final List<Worker> workers = new CopyOnWriteArrayList<>();
   private final Map<Worker, Thread> threads = new java.util.concurrent.ConcurrentHashMap<>();
   private final ScheduledExecutorService upkeep;
@@ -91,11 +94,25 @@ public final class Agent implements AutoCloseable {
     });
     JobRegistry registry = builder.registry != null ? builder.registry : JobRegistry.fromClassPath();
     JobInvoker invoker = new JobInvoker(registry);
+    this.isolation = builder.isolation;
+    ChildSpec childSpec = new ChildSpec(builder.childJava, builder.childClassPath,
+        builder.childJvmOptions, ChildSpec.jobClasses(registry));
     for (int i = 0; i < builder.workerQueues.size(); i++) {
       String workerId = agentId + "-w" + i;
       workers.add(new Worker(workerId, builder.workerQueues.get(i), jobs, workerStore,
-          new ThreadJobProcessor(invoker, upkeep, "offload-" + "w" + i), settings, counters));
+          newProcessor(builder, invoker, childSpec, workerId, i), settings, counters));
     }
+  }
+
+  private JobProcessor newProcessor(Builder builder, JobInvoker invoker, ChildSpec childSpec,
+      String workerId, int index) {
+    return switch (isolation) {
+      case THREAD -> new ThreadJobProcessor(invoker, upkeep, "offload-w" + index);
+      case PROCESS -> new ProcessJobProcessor(childSpec, upkeep, workerId, builder.jobsPerChild,
+          builder.childMemoryLimitBytes, false);
+      case PROCESS_PER_JOB -> new ProcessJobProcessor(childSpec, upkeep, workerId, 1,
+          builder.childMemoryLimitBytes, builder.spareChild);
+    };
   }
 
   /** Starts building an agent that works against the Redis at {@code redisUrl}. */
@@ -197,7 +214,7 @@ public final class Agent implements AutoCloseable {
   private List<String> heartbeat() {
     Map<String, Map<String, String>> descriptions = new LinkedHashMap<>();
     for (Worker worker : workers) {
-      descriptions.put(worker.id(), worker.description(host, pid, agentId, "thread"));
+      descriptions.put(worker.id(), worker.description(host, pid, agentId, isolation.label()));
     }
     return workerStore.heartbeat(descriptions, settings.heartbeatTtl().toMillis());
   }
@@ -296,6 +313,13 @@ public final class Agent implements AutoCloseable {
     private Duration shutdownGrace = Duration.ofSeconds(25);
     private Duration heartbeatInterval = Duration.ofSeconds(5);
     private Duration promoteInterval = Duration.ofSeconds(1);
+    private Isolation isolation = Isolation.THREAD;
+    private Path childJava = ChildSpec.currentJava();
+    private String childClassPath = ChildSpec.currentClassPath();
+    private List<String> childJvmOptions = List.of();
+    private int jobsPerChild = 1000;
+    private long childMemoryLimitBytes;
+    private boolean spareChild = true;
 
     private Builder(String redisUrl) {
       this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
@@ -384,6 +408,69 @@ public final class Agent implements AutoCloseable {
     /** How often delayed jobs that are due move to their queue; default 1 s. */
     public Builder promoteInterval(Duration promoteInterval) {
       this.promoteInterval = positive(promoteInterval, "promoteInterval");
+      return this;
+    }
+
+    /** Where the workers run job code; default {@link Isolation#THREAD}. */
+    public Builder isolation(Isolation isolation) {
+      this.isolation = Objects.requireNonNull(isolation, "isolation");
+      return this;
+    }
+
+    /** The {@code java} that starts child JVMs; default the one running this agent. */
+    public Builder childJava(Path childJava) {
+      this.childJava = Objects.requireNonNull(childJava, "childJava");
+      return this;
+    }
+
+    /**
+     * The class path of child JVMs, which must hold the runtime and the jobs; default this JVM's
+     * {@code java.class.path}.
+     */
+    public Builder childClassPath(String childClassPath) {
+      this.childClassPath = Objects.requireNonNull(childClassPath, "childClassPath");
+      return this;
+    }
+
+    /** JVM options of child JVMs, e.g. {@code -Xmx512m}; default none. */
+    public Builder childJvmOptions(List<String> childJvmOptions) {
+      this.childJvmOptions = List.copyOf(childJvmOptions);
+      return this;
+    }
+
+    /**
+     * How many jobs a child runs in {@link Isolation#PROCESS} before a fresh one replaces it, so
+     * that what jobs leave behind cannot pile up; 0 for no limit; default 1000.
+     */
+    public Builder jobsPerChild(int jobsPerChild) {
+      if (jobsPerChild < 0) {
+        throw new IllegalArgumentException("jobsPerChild must not be negative, was "
+            + jobsPerChild);
+      }
+      this.jobsPerChild = jobsPerChild;
+      return this;
+    }
+
+    /**
+     * The resident memory above which a child is replaced once its job is done; 0 for no limit,
+     * the default. Read from {@code /proc}, so it applies on Linux only.
+     */
+    public Builder childMemoryLimitBytes(long childMemoryLimitBytes) {
+      if (childMemoryLimitBytes < 0) {
+        throw new IllegalArgumentException("childMemoryLimitBytes must not be negative, was "
+            + childMemoryLimitBytes);
+      }
+      this.childMemoryLimitBytes = childMemoryLimitBytes;
+      return this;
+    }
+
+    /**
+     * Whether {@link Isolation#PROCESS_PER_JOB} starts the next job's child while a job runs, so
+     * the next job does not wait for a JVM to start, at the cost of two JVMs per worker at
+     * times; default true.
+     */
+    public Builder spareChild(boolean spareChild) {
+      this.spareChild = spareChild;
       return this;
     }
 

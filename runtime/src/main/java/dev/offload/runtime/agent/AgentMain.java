@@ -1,5 +1,6 @@
 package dev.offload.runtime.agent;
 
+import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.execution.JobRegistry;
 import java.io.File;
 import java.net.MalformedURLException;
@@ -27,6 +28,9 @@ public final class AgentMain {
         --grace SECONDS    how long running jobs may finish after SIGTERM (default: 25)
       """.formatted(File.pathSeparator);
 
+  private static final java.util.Set<String> OPTIONS =
+      java.util.Set.of("--redis", "--queues", "--workers", "--prefix", "--grace", "--classpath");
+
   private AgentMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -39,8 +43,14 @@ public final class AgentMain {
       System.exit(2);
       return;
     }
+    try {
+      agent.start();
+    } catch (RedisUnavailableException e) {
+      System.err.println("offload agent: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "offload-agent-shutdown"));
-    agent.start();
     agent.awaitTermination();
   }
 
@@ -56,6 +66,9 @@ public final class AgentMain {
       if (option.equals("--help") || option.equals("-h")) {
         System.out.print(USAGE);
         System.exit(0);
+      }
+      if (!OPTIONS.contains(option)) {
+        throw new IllegalArgumentException("unknown option " + option);
       }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException(option + " needs a value");
@@ -76,7 +89,7 @@ public final class AgentMain {
             classPath.add(path.toUri().toURL());
           }
         }
-        default -> throw new IllegalArgumentException("unknown option " + option);
+        default -> throw new IllegalStateException("option listed but not handled: " + option);
       }
     }
     Agent.Builder builder = Agent.builder(redis).workers(workers, queues);

@@ -6,9 +6,11 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * A pool of connections to one Redis server, from a {@code redis://} or {@code rediss://} URL.
@@ -99,7 +101,16 @@ public final class Redis implements AutoCloseable {
   /** A connection outside the pool, for a blocking subscription; the caller closes it. */
   public Jedis dedicatedConnection() {
     try {
-      Jedis jedis = new Jedis(uri, TIMEOUT_MILLIS, 0);
+      DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
+          .user(JedisURIHelper.getUser(uri))
+          .password(JedisURIHelper.getPassword(uri))
+          .database(JedisURIHelper.getDBIndex(uri))
+          .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+          .connectionTimeoutMillis(TIMEOUT_MILLIS)
+          .socketTimeoutMillis(0)
+          .autoNegotiateProtocol(false)
+          .build();
+      Jedis jedis = new Jedis(JedisURIHelper.getHostAndPort(uri), config);
       jedis.ping();
       return jedis;
     } catch (JedisConnectionException e) {

@@ -1,0 +1,252 @@
+package dev.offload.runtime.agent;
+
+import dev.offload.runtime.child.ChildProcess;
+import dev.offload.runtime.child.ChildSpec;
+import dev.offload.runtime.execution.JobOutcome;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a worker's jobs in child JVMs: {@link Isolation#PROCESS} and
+ * {@link Isolation#PROCESS_PER_JOB}.
+ *
+ * <p>Step by step:
+ * <ol>
+ *   <li>The first job starts the worker's child; later jobs go to the same child while it can
+ *       take them.
+ *   <li>A job's timeout counts from when its child is ready, so a child's start-up never eats
+ *       into it; a child not ready within 60 s fails its job.
+ *   <li>A child is retired, its job's outcome decided first, when it ended or ran out of memory,
+ *       after {@code jobsPerChild} jobs, when it grew past the memory limit (checked after each
+ *       job), and when its job passed its timeout or was aborted, in which case it is killed.
+ *       Its replacement starts at once, so that it boots while the worker records the outcome.
+ *   <li>With a spare, the replacement starts as the child begins its last job, so that it boots
+ *       while that job runs and the next job finds it ready.
+ * </ol>
+ * A job that throws leaves its child in service: an exception is the job's business, not a sign
+ * that the JVM is unwell.
+ */
+final class ProcessJobProcessor implements JobProcessor {
+
+  private static final Logger log = LoggerFactory.getLogger(ProcessJobProcessor.class);
+  private static final long START_TIMEOUT_SECONDS = 60;
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
+  private final ChildSpec spec;
+  private final ScheduledExecutorService timer;
+  private final String workerId;
+  private final int jobsPerChild;
+  private final long memoryLimitBytes;
+  private final boolean spare;
+
+  /** The child that takes the next job; null until one is needed. */
+  private ChildProcess child;
+  /** A child started ahead to replace {@link #child}. */
+  private ChildProcess next;
+  /** The child running the job of {@link #outcome}. */
+  private ChildProcess running;
+  private CompletableFuture<JobOutcome> outcome;
+  private boolean closed;
+
+  /**
+   * @param jobsPerChild how many jobs a child runs before it is replaced; 0 for no limit
+   * @param memoryLimitBytes the resident memory above which a child is replaced after its job;
+   *     0 for no limit
+   * @param spare whether to start a child's replacement while it runs its last job
+   */
+  ProcessJobProcessor(ChildSpec spec, ScheduledExecutorService timer, String workerId,
+      int jobsPerChild, long memoryLimitBytes, boolean spare) {
+    this.spec = spec;
+    this.timer = timer;
+    this.workerId = workerId;
+    this.jobsPerChild = jobsPerChild;
+    this.memoryLimitBytes = memoryLimitBytes;
+    this.spare = spare;
+  }
+
+  @Override
+  public CompletableFuture<JobOutcome> start(Request request) {
+    CompletableFuture<JobOutcome> future = new CompletableFuture<>();
+    ChildProcess taken;
+    synchronized (this) {
+      if (closed) {
+        future.complete(JobOutcome.Failed.of("the agent stopped"));
+        return future;
+      }
+      try {
+        taken = takeChild();
+      } catch (UncheckedIOException e) {
+        future.complete(JobOutcome.Failed.of(e.getMessage()));
+        return future;
+      }
+      running = taken;
+      outcome = future;
+      if (spare && next == null && jobsPerChild > 0
+          && taken.jobsStarted() + 1 >= jobsPerChild) {
+        next = launchQuietly();
+      }
+    }
+    watchTime(taken, future, request);
+    taken.run(request.id(), request.name(), request.args(),
+        result -> finished(taken, future, result));
+    return future;
+  }
+
+  private ChildProcess takeChild() {
+    if (child != null && !child.isUsable()) {
+      // it ended while idle; the child logged how
+      child.close();
+      child = null;
+    }
+    if (child == null) {
+      ChildProcess candidate = next;
+      next = null;
+      if (candidate != null && candidate.isUsable()) {
+        child = candidate;
+      } else {
+        if (candidate != null) {
+          candidate.close();
+        }
+        child = ChildProcess.launch(spec, workerId);
+      }
+    }
+    return child;
+  }
+
+  private ChildProcess launchQuietly() {
+    try {
+      return ChildProcess.launch(spec, workerId);
+    } catch (UncheckedIOException e) {
+      log.warn("worker {}: {}; the next job tries again", workerId, e.getMessage());
+      return null;
+    }
+  }
+
+  /** Fails the job if its child does not start in time, or if the job passes its timeout. */
+  private void watchTime(ChildProcess taken, CompletableFuture<JobOutcome> future,
+      Request request) {
+    if (!taken.isReady()) {
+      ScheduledFuture<?> startLimit = timer.schedule(() -> cutShort(future,
+              "the child JVM did not become ready within " + START_TIMEOUT_SECONDS
+                  + " s; it was destroyed"),
+          START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      future.whenComplete((result, error) -> startLimit.cancel(false));
+      taken.ready().thenRun(() -> startLimit.cancel(false));
+    }
+    if (!request.timeout().isZero()) {
+      taken.ready().thenRun(() -> {
+        if (future.isDone()) {
+          return;
+        }
+        ScheduledFuture<?> limit = timer.schedule(() -> cutShort(future, "timed out after "
+                + request.timeout().toMillis() / 1000.0 + " s; the child JVM was destroyed"),
+            request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        future.whenComplete((result, error) -> limit.cancel(false));
+      });
+    }
+  }
+
+  /** The child's answer, or the reason it died: retires it if it must go, then settles the job. */
+  private void finished(ChildProcess taken, CompletableFuture<JobOutcome> future,
+      JobOutcome result) {
+    synchronized (this) {
+      if (future.isDone()) {
+        return;
+      }
+      if (mustRetire(taken)) {
+        retire(taken, false);
+      }
+      running = null;
+      future.complete(result);
+    }
+  }
+
+  private boolean mustRetire(ChildProcess taken) {
+    if (!taken.isUsable() || jobsPerChild > 0 && taken.jobsStarted() >= jobsPerChild) {
+      return true;
+    }
+    if (memoryLimitBytes > 0) {
+      long resident = taken.residentBytes();
+      if (resident > memoryLimitBytes) {
+        log.info("worker {}: child JVM {} uses {} MB, above the limit of {} MB; replacing it",
+            workerId, taken.pid(), resident >> 20, memoryLimitBytes >> 20);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Takes {@code retired} out of service and starts its replacement unless one is waiting. */
+  private void retire(ChildProcess retired, boolean kill) {
+    if (kill) {
+      retired.destroy();
+    } else {
+      retired.close();
+    }
+    if (child == retired) {
+      child = null;
+    }
+    if (!closed && child == null && next == null) {
+      next = launchQuietly();
+    }
+  }
+
+  /** Settles a job that has not ended with {@code reason}, and kills its child. */
+  private synchronized void cutShort(CompletableFuture<JobOutcome> future, String reason) {
+    if (future != outcome || future.isDone()) {
+      return;
+    }
+    String printed = running.outputTail();
+    retire(running, true);
+    running = null;
+    future.complete(new JobOutcome.Failed(reason, "", printed));
+  }
+
+  @Override
+  public synchronized void abort(String reason) {
+    if (outcome != null) {
+      cutShort(outcome, reason);
+    }
+  }
+
+  @Override
+  public synchronized String childPid() {
+    return child == null ? "" : Long.toString(child.pid());
+  }
+
+  /** Stops every child, waiting a moment for each, so that none outlives the agent. */
+  @Override
+  public void close() {
+    List<ChildProcess> children;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      abort("the agent stopped");
+      children = Stream.of(child, next).filter(Objects::nonNull).toList();
+      child = null;
+      next = null;
+    }
+    children.forEach(ChildProcess::close);
+    for (ChildProcess stopping : children) {
+      try {
+        if (!stopping.awaitExit(CLOSE_WAIT)) {
+          stopping.destroy();
+        }
+      } catch (InterruptedException e) {
+        stopping.destroy();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
