@@ -42,6 +42,11 @@ public final class AgentMain {
       System.err.print(USAGE);
       System.exit(2);
       return;
+    } catch (IllegalStateException e) {
+      // two jars claiming one job name, or an unreadable job index
+      System.err.println("offload agent: " + e.getMessage());
+      System.exit(2);
+      return;
     }
     try {
       agent.start();

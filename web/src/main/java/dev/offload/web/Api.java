@@ -1,0 +1,277 @@
+package dev.offload.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.offload.api.JobFailure;
+import dev.offload.api.JobStatus;
+import dev.offload.api.QueueNames;
+import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.store.FailureRecords;
+import dev.offload.runtime.store.JobRecord;
+import dev.offload.runtime.store.JobStore;
+import dev.offload.runtime.store.WorkerStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The JSON API: every route, each a thin translation of one request into calls of the runtime's
+ * client and stores. Reads are GETs; every change is a POST, which the {@link DashboardHandler}
+ * lets through only with its session's CSRF token and outside read-only mode.
+ */
+final class Api {
+
+  /** What a handler returns when it wrote the response itself, as the event stream does. */
+  static final Object RESPONDED = new Object();
+
+  private static final int MAX_PAGE = 100;
+
+  private final OffloadClient client;
+  private final WorkerStore workers;
+  private final Overview overview;
+  private final LiveFeed feed;
+  private final JobLauncher launcher;
+  private final Access access;
+
+  Api(OffloadClient client, WorkerStore workers, Overview overview, LiveFeed feed,
+      JobLauncher launcher, Access access) {
+    this.client = client;
+    this.workers = workers;
+    this.overview = overview;
+    this.feed = feed;
+    this.launcher = launcher;
+    this.access = access;
+  }
+
+  void register(Router router) {
+    router.get("/api/session", this::session)
+        .get("/api/events", request -> {
+          feed.stream(request.exchange());
+          return RESPONDED;
+        })
+        .get("/api/overview", request -> overview.read())
+        .get("/api/workers", request -> overview.workers())
+        .get("/api/job-names", request -> launcher.known())
+        .get("/api/queues/{queue}/jobs", this::pending)
+        .get("/api/queues/{queue}/failures", this::failures)
+        .get("/api/jobs/{id}", this::job)
+        .post("/api/jobs", this::enqueue)
+        .post("/api/queues/{queue}/pause", request -> pause(request, true))
+        .post("/api/queues/{queue}/resume", request -> pause(request, false))
+        .post("/api/queues/{queue}/jobs/{id}/delete", this::deletePending)
+        .post("/api/queues/{queue}/failures/{id}/retry", this::retry)
+        .post("/api/queues/{queue}/failures/{id}/delete", this::deleteFailure)
+        .post("/api/queues/{queue}/failures/retry-all", this::retryAll)
+        .post("/api/queues/{queue}/failures/clear", this::clearFailures)
+        .post("/api/queues/{queue}/results/{id}/delete", this::removeResult)
+        .post("/api/workers/{worker}/destroy", this::destroyWorker);
+  }
+
+  private Object session(Request request) {
+    Access.Session session = access.sessionOrNew(request.exchange());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("csrfToken", session.csrfToken);
+    body.put("readOnly", access.readOnly());
+    body.put("passwordProtected", access.passwordProtected());
+    body.put("maxPageSize", MAX_PAGE);
+    return body;
+  }
+
+  private Object pending(Request request) {
+    String queue = existingQueue(request);
+    long offset = request.query("offset", 0, 0, Long.MAX_VALUE / 2);
+    int limit = (int) request.query("limit", 25, 1, MAX_PAGE);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("queue", queue);
+    body.put("total", client.queueLength(queue));
+    body.put("paused", client.store().pausedQueues().contains(queue));
+    body.put("offset", offset);
+    body.put("limit", limit);
+    body.put("jobs", client.pending(queue, offset, limit));
+    return body;
+  }
+
+  private Object failures(Request request) {
+    String queue = existingQueue(request);
+    String cursor = Optional.ofNullable(request.query("cursor")).orElse("0");
+    if (!cursor.matches("\\d{1,20}")) {
+      throw HttpError.badRequest("cursor must be the nextCursor of the previous page, or 0");
+    }
+    int count = (int) request.query("count", 50, 1, MAX_PAGE);
+    JobStore.Page page = client.store().failures(queue, cursor, count);
+    List<JobFailure> failures = new ArrayList<>();
+    page.entries().forEach((id, json) -> failures.add(FailureRecords.parse(id, queue, json)));
+    failures.sort(Comparator.comparing(JobFailure::failedAt,
+        Comparator.nullsLast(Comparator.reverseOrder())));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("queue", queue);
+    body.put("total", client.counts(queue).failed());
+    body.put("nextCursor", page.nextCursor());
+    body.put("failures", failures);
+    return body;
+  }
+
+  /** A job's state and whatever is stored of it, looked up on one queue or on all of them. */
+  private Object job(Request request) {
+    long id = request.id();
+    String only = request.query("queue");
+    List<String> queues;
+    if (only != null && !only.isBlank()) {
+      String problem = QueueNames.problem(only);
+      if (problem != null) {
+        throw HttpError.badRequest(problem);
+      }
+      queues = List.of(only);
+    } else {
+      queues = new ArrayList<>(new TreeSet<>(client.queues()));
+    }
+    for (String queue : queues) {
+      JobStore.Status status = client.store().status(queue, id);
+      if (status.status() != JobStatus.UNKNOWN) {
+        return details(queue, id, status);
+      }
+    }
+    throw HttpError.notFound("no job " + id + (only == null || only.isBlank()
+        ? " on any queue" : " on queue " + only) + ": it was never enqueued here, or its"
+        + " result or failure record was removed");
+  }
+
+  private Map<String, Object> details(String queue, long id, JobStore.Status status) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", id);
+    body.put("queue", queue);
+    body.put("status", status.status());
+    body.put("position", status.status() == JobStatus.QUEUED ? status.position() : null);
+    Optional<String> raw = client.store().record(queue, id);
+    if (raw.isPresent()) {
+      try {
+        body.put("record", JobRecord.parse(raw.get()));
+      } catch (JobRecord.MalformedRecordException e) {
+        body.put("malformedRecord", raw.get());
+        body.put("problem", e.getMessage());
+      }
+    }
+    body.put("result", client.resultJson(queue, id).orElse(null));
+    body.put("failure", client.failure(queue, id).orElse(null));
+    return body;
+  }
+
+  private Object enqueue(Request request) {
+    JsonNode body = request.json();
+    JsonNode arguments = body.path("arguments");
+    String json = arguments.isTextual() ? arguments.asText()
+        : arguments.isMissingNode() ? "{}" : arguments.toString();
+    JsonNode attempts = body.path("attempts");
+    if (!attempts.isMissingNode() && !attempts.isNull() && !attempts.canConvertToInt()) {
+      throw HttpError.badRequest("attempts must be a whole number");
+    }
+    JobLauncher.Enqueued enqueued = launcher.enqueue(text(body, "job"), json,
+        text(body, "queue"), attempts.isNumber() ? attempts.intValue() : null);
+    feed.changed(enqueued.queue());
+    return enqueued;
+  }
+
+  private Object pause(Request request, boolean paused) {
+    String queue = existingQueue(request);
+    client.store().setPaused(queue, paused);
+    feed.changed(queue);
+    return Map.of("queue", queue, "paused", paused);
+  }
+
+  private Object deletePending(Request request) {
+    String queue = request.queue();
+    long id = request.id();
+    if (!client.deletePending(queue, id)) {
+      throw HttpError.notFound("job " + id + " is not pending on " + queue
+          + " any more: it started, finished or was deleted");
+    }
+    return done(queue, id, "deleted");
+  }
+
+  private Object retry(Request request) {
+    String queue = request.queue();
+    long id = request.id();
+    boolean retried;
+    try {
+      retried = client.retryFailure(queue, id);
+    } catch (IllegalStateException e) {
+      throw new HttpError(409, e.getMessage());
+    }
+    if (!retried) {
+      throw HttpError.notFound("job " + id + " has no failure record on " + queue
+          + ": it was retried or deleted already");
+    }
+    return done(queue, id, "retried");
+  }
+
+  private Object deleteFailure(Request request) {
+    String queue = request.queue();
+    long id = request.id();
+    if (!client.deleteFailure(queue, id)) {
+      throw HttpError.notFound("job " + id + " has no failure record on " + queue);
+    }
+    feed.changed(queue);
+    return done(queue, id, "deleted");
+  }
+
+  private Object retryAll(Request request) {
+    String queue = existingQueue(request);
+    long retried;
+    try {
+      retried = client.retryAllFailures(queue);
+    } catch (IllegalStateException e) {
+      throw new HttpError(409, e.getMessage());
+    }
+    return Map.of("queue", queue, "retried", retried);
+  }
+
+  private Object clearFailures(Request request) {
+    String queue = existingQueue(request);
+    long cleared = client.clearFailures(queue);
+    feed.changed(queue);
+    return Map.of("queue", queue, "cleared", cleared);
+  }
+
+  private Object removeResult(Request request) {
+    String queue = request.queue();
+    long id = request.id();
+    if (!client.removeResult(queue, id)) {
+      throw HttpError.notFound("job " + id + " has no result on " + queue);
+    }
+    feed.changed(queue);
+    return done(queue, id, "removed");
+  }
+
+  /**
+   * Removes a worker from the registry; its agent notices at its next heartbeat, stops it at
+   * once and puts its unfinished job back.
+   */
+  private Object destroyWorker(Request request) {
+    String worker = request.param("worker");
+    if (!workers.destroy(worker)) {
+      throw HttpError.notFound("no worker " + worker + " is registered");
+    }
+    feed.refresh();
+    return Map.of("worker", worker, "destroyed", true);
+  }
+
+  private String existingQueue(Request request) {
+    String queue = request.queue();
+    if (!client.queues().contains(queue)) {
+      throw HttpError.notFound("no queue named " + queue);
+    }
+    return queue;
+  }
+
+  private static Map<String, Object> done(String queue, long id, String what) {
+    return Map.of("queue", queue, "id", id, what, true);
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode node = body.path(field);
+    return node.isTextual() ? node.asText() : null;
+  }
+}

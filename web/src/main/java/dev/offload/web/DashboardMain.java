@@ -1,0 +1,133 @@
+package dev.offload.web;
+
+import dev.offload.runtime.RedisUnavailableException;
+import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.store.Keys;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the dashboard on its own: {@code java -jar offload-web-<version>-standalone.jar --redis
+ * redis://localhost:6379 --port 8080}. To enqueue your jobs by name from it, put their jar on the
+ * class path too: {@code java -cp offload-web-...-standalone.jar:my-jobs.jar
+ * dev.offload.web.DashboardMain ...}.
+ */
+public final class DashboardMain {
+
+  static final String USAGE = """
+      usage: java -jar offload-web-standalone.jar [options]
+        --redis URL        the Redis to watch
+                           (default: $OFFLOAD_REDIS_URL, else redis://localhost:6379)
+        --prefix P         the key prefix the agents use (default: offload:)
+        --port N           the port to listen on (default: 8080)
+        --bind ADDR        the address to listen on (default: 127.0.0.1); any other needs a password
+        --password P       require this password (default: $OFFLOAD_DASHBOARD_PASSWORD); the
+                           environment variable keeps it out of the process list
+        --read-only        show everything, change nothing
+        --help             print this and exit""";
+
+  private DashboardMain() {}
+
+  /** The command line, read. */
+  record Options(String redis, String prefix, int port, String bind, String password,
+      boolean readOnly, boolean help) {
+
+    /**
+     * Reads the arguments, with the environment for the defaults.
+     *
+     * @throws IllegalArgumentException naming the argument that is wrong
+     */
+    static Options parse(String[] args, Map<String, String> env) {
+      String redis = env.getOrDefault("OFFLOAD_REDIS_URL", "redis://localhost:6379");
+      String prefix = Keys.DEFAULT_PREFIX;
+      int port = 8080;
+      String bind = "127.0.0.1";
+      String password = env.get("OFFLOAD_DASHBOARD_PASSWORD");
+      boolean readOnly = false;
+      boolean help = false;
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        switch (arg) {
+          case "--redis" -> redis = value(args, ++i, arg);
+          case "--prefix" -> prefix = value(args, ++i, arg);
+          case "--port" -> port = port(value(args, ++i, arg));
+          case "--bind" -> bind = value(args, ++i, arg);
+          case "--password" -> password = value(args, ++i, arg);
+          case "--read-only" -> readOnly = true;
+          case "--help", "-h" -> help = true;
+          default -> throw new IllegalArgumentException("unknown argument \"" + arg + "\"");
+        }
+      }
+      return new Options(redis, prefix, port, bind,
+          password == null || password.isEmpty() ? null : password, readOnly, help);
+    }
+
+    private static String value(String[] args, int index, String name) {
+      if (index >= args.length) {
+        throw new IllegalArgumentException(name + " needs a value");
+      }
+      return args[index];
+    }
+
+    private static int port(String value) {
+      try {
+        return Integer.parseInt(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--port must be a number, was \"" + value + "\"");
+      }
+    }
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    Options options;
+    try {
+      options = Options.parse(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("offload-web: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      System.out.println(USAGE);
+      return;
+    }
+    OffloadClient client;
+    Dashboard dashboard;
+    try {
+      client = OffloadClient.builder(options.redis()).prefix(options.prefix()).build();
+    } catch (IllegalArgumentException e) {
+      System.err.println("offload-web: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    try {
+      Dashboard.Builder builder = Dashboard.builder(client).port(options.port())
+          .bind(options.bind()).readOnly(options.readOnly());
+      if (options.password() != null) {
+        builder.password(options.password());
+      }
+      dashboard = builder.start();
+    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+      System.err.println("offload-web: " + e.getMessage());
+      client.close();
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      dashboard.close();
+      client.close();
+    }, "offload-web-shutdown"));
+    String redis = client.store().redis().displayName();
+    System.out.println("Offload dashboard at " + dashboard.uri() + " watching " + redis
+        + (options.readOnly() ? " (read-only)" : ""));
+    try {
+      client.queues();
+    } catch (RedisUnavailableException e) {
+      System.err.println("offload-web: warning: " + e.getMessage()
+          + "; the dashboard shows the problem until Redis answers");
+    }
+    new CountDownLatch(1).await();
+  }
+}

@@ -1,0 +1,144 @@
+package dev.offload.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.offload.api.JobDefinition;
+import dev.offload.api.JobHandle;
+import dev.offload.api.JobOptions;
+import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.execution.JobRegistry;
+import dev.offload.runtime.store.Json;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Enqueues a job by name with arguments typed as JSON, checking them first: the name must be
+ * known, its class on the dashboard's class path, and the JSON must build that class exactly
+ * (no unknown and no missing properties), so that a typo is refused here rather than failing
+ * in an agent later. The job then goes through {@link OffloadClient#enqueue}, as from code.
+ */
+final class JobLauncher {
+
+  /** A job name the dashboard knows, and whether it can enqueue it. */
+  record KnownJob(String name, String className, boolean available, String problem) {}
+
+  /** The job just enqueued. */
+  record Enqueued(long id, String queue, String job) {}
+
+  private final OffloadClient client;
+  private final List<JobRegistry> registries;
+
+  /** @param registries looked up in order; the first that knows a name wins */
+  JobLauncher(OffloadClient client, List<JobRegistry> registries) {
+    this.client = client;
+    this.registries = List.copyOf(registries);
+  }
+
+  List<KnownJob> known() {
+    Map<String, KnownJob> known = new LinkedHashMap<>();
+    for (JobRegistry registry : registries) {
+      for (String name : registry.names()) {
+        if (!known.containsKey(name)) {
+          String problem = loadProblem(registry, name);
+          known.put(name, new KnownJob(name, registry.className(name).orElse(""),
+              problem == null, problem));
+        }
+      }
+    }
+    List<KnownJob> sorted = new ArrayList<>(known.values());
+    sorted.sort((a, b) -> a.name().compareTo(b.name()));
+    return sorted;
+  }
+
+  /**
+   * Checks and enqueues one job.
+   *
+   * @param queue the queue, or blank for the job's default
+   * @param attempts the attempts, or {@code null} for the job's default
+   * @throws HttpError 400 with what is wrong and how to fix it
+   */
+  Enqueued enqueue(String jobName, String argumentsJson, String queue, Integer attempts) {
+    if (jobName == null || jobName.isBlank()) {
+      throw HttpError.badRequest("choose a job to enqueue");
+    }
+    JobRegistry registry = registryOf(jobName).orElseThrow(() -> HttpError.badRequest(
+        "no job named \"" + jobName + "\" is known to this dashboard; it knows the jobs indexed"
+            + " on its class path and those it was configured with: put the jar that declares"
+            + " the job on the dashboard's class path"));
+    String problem = loadProblem(registry, jobName);
+    if (problem != null) {
+      throw HttpError.badRequest(problem);
+    }
+    Class<? extends JobDefinition<?>> type = registry.find(jobName).orElseThrow();
+    JobDefinition<?> job = build(jobName, type, argumentsJson);
+    JobOptions options = JobOptions.defaults();
+    try {
+      if (queue != null && !queue.isBlank()) {
+        options = options.queue(queue.strip());
+      }
+      if (attempts != null) {
+        options = options.attempts(attempts);
+      }
+      JobHandle<?> handle = client.enqueue(job, options);
+      return new Enqueued(handle.id(), handle.queue(), job.jobName());
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest(e.getMessage());
+    }
+  }
+
+  private Optional<JobRegistry> registryOf(String jobName) {
+    return registries.stream().filter(r -> r.className(jobName).isPresent()).findFirst();
+  }
+
+  /** Why the class of {@code name} cannot be used here, or {@code null} when it can. */
+  private static String loadProblem(JobRegistry registry, String name) {
+    try {
+      registry.find(name);
+      return null;
+    } catch (IllegalStateException | LinkageError e) {
+      boolean missing = e instanceof LinkageError || e.getCause() instanceof ClassNotFoundException;
+      if (!missing) {
+        return e.getMessage();
+      }
+      return "job \"" + name + "\" runs as " + registry.className(name).orElse("?")
+          + ", which is not on the dashboard's class path, so the dashboard cannot check its"
+          + " arguments and refuses to enqueue it; put the jar that declares it on the"
+          + " dashboard's class path, or enqueue it from code";
+    }
+  }
+
+  private static JobDefinition<?> build(
+      String jobName, Class<? extends JobDefinition<?>> type, String argumentsJson) {
+    JsonNode arguments;
+    try {
+      arguments = Json.mapper().readTree(argumentsJson == null ? "" : argumentsJson);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr() + ")";
+      throw HttpError.badRequest("the arguments are not valid JSON: " + e.getOriginalMessage()
+          + where);
+    }
+    if (arguments == null || !arguments.isObject()) {
+      throw HttpError.badRequest("the arguments must be a JSON object with one property per"
+          + " argument of " + jobName + ", such as {\"address\": \"ada@example.com\"}");
+    }
+    // stricter than the agents' reader: a hand-typed property that matches nothing is a typo
+    ObjectReader strict = Json.mapper().readerFor(type)
+        .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+    try {
+      return strict.readValue(arguments);
+    } catch (IOException e) {
+      String reason = e instanceof JsonProcessingException json
+          ? json.getOriginalMessage() : e.getMessage();
+      throw HttpError.badRequest("the arguments do not fit job " + jobName + " ("
+          + type.getName() + "): " + reason);
+    }
+  }
+}

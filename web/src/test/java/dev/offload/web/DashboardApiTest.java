@@ -1,0 +1,313 @@
+package dev.offload.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.offload.api.JobHandle;
+import dev.offload.api.JobOptions;
+import dev.offload.api.JobStatus;
+import dev.offload.runtime.agent.Agent;
+import dev.offload.runtime.client.OffloadClient;
+import dev.offload.web.jobs.Add;
+import dev.offload.web.jobs.FailTimes;
+import dev.offload.web.jobs.Sleep;
+import dev.offload.web.jobs.TestJobs;
+import dev.offload.web.support.Agents;
+import dev.offload.web.support.Eventually;
+import dev.offload.web.support.WebClient;
+import dev.offload.testing.RedisExtension;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The JSON API against a real Redis, with a real agent doing the work. */
+class DashboardApiTest {
+
+  @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private String prefix;
+  private OffloadClient client;
+  private Dashboard dashboard;
+  private WebClient web;
+  private final List<Agent> agents = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    prefix = REDIS.newPrefix();
+    client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+    dashboard = Dashboard.builder(client).port(0).jobs(TestJobs.registry()).start();
+    web = new WebClient(dashboard.uri());
+  }
+
+  @AfterEach
+  void stop() {
+    agents.forEach(Agent::close);
+    dashboard.close();
+    client.close();
+  }
+
+  private Agent agent(String... queues) {
+    Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, queues).build().start();
+    agents.add(agent);
+    return agent;
+  }
+
+  private JsonNode queueRow(String queue) {
+    for (JsonNode row : web.getJson("/api/overview").get("queues")) {
+      if (row.get("name").asText().equals(queue)) {
+        return row;
+      }
+    }
+    throw new AssertionError("no queue " + queue + " in the overview");
+  }
+
+  @Test
+  void overviewCountsEveryQueueAsJobsMove() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      client.enqueue(new Add(i, 1), JobOptions.defaults().queue("alpha"));
+    }
+    client.enqueue(new Add(1, 1), JobOptions.defaults().queue("beta"));
+
+    assertEquals(3, queueRow("alpha").get("pending").asLong());
+    assertEquals(1, queueRow("beta").get("pending").asLong());
+
+    agent("alpha");
+    Eventually.until(WAIT, "alpha's three jobs are counted as succeeded",
+        () -> queueRow("alpha").get("succeeded").asLong() == 3);
+    assertEquals(0, queueRow("alpha").get("pending").asLong());
+    assertEquals(1, queueRow("beta").get("pending").asLong());
+    assertEquals(1, web.getJson("/api/overview").get("workers").size());
+  }
+
+  @Test
+  void pendingJobsArePagedFromEitherEndOfALongQueue() {
+    List<Add> jobs = IntStream.range(0, 2000).mapToObj(i -> new Add(i, 0)).toList();
+    client.enqueueAll(jobs, JobOptions.defaults().queue("long"));
+
+    JsonNode first = web.getJson("/api/queues/long/jobs?offset=0&limit=25");
+    assertEquals(2000, first.get("total").asLong());
+    assertEquals(25, first.get("jobs").size());
+    assertEquals("{\"a\":0,\"b\":0}", first.get("jobs").get(0).get("arguments").asText());
+    assertEquals(Add.NAME, first.get("jobs").get(0).get("jobName").asText());
+
+    JsonNode last = web.getJson("/api/queues/long/jobs?offset=1990&limit=25");
+    assertEquals(10, last.get("jobs").size());
+    assertEquals("{\"a\":1999,\"b\":0}", last.get("jobs").get(9).get("arguments").asText());
+
+    assertEquals(400, web.get("/api/queues/long/jobs?limit=101").statusCode());
+    assertEquals(404, web.get("/api/queues/nowhere/jobs").statusCode());
+  }
+
+  @Test
+  void jobLookUpShowsTheRecordThenTheResultWhichCanBeRemoved() throws Exception {
+    JobHandle<Integer> handle = client.enqueue(new Add(2, 3));
+    long id = handle.id();
+
+    JsonNode queued = web.getJson("/api/jobs/" + id);
+    assertEquals("QUEUED", queued.get("status").asText());
+    assertEquals("default", queued.get("queue").asText());
+    assertEquals(0, queued.get("position").asLong());
+    assertEquals(2, queued.get("record").get("args").get("a").asInt());
+
+    agent("default");
+    handle.await(WAIT);
+    JsonNode done = web.getJson("/api/jobs/" + id + "?queue=default");
+    assertEquals("SUCCEEDED", done.get("status").asText());
+    assertEquals("5", done.get("result").asText());
+
+    web.postJson("/api/queues/default/results/" + id + "/delete", "{}");
+    assertEquals(404, web.get("/api/jobs/" + id).statusCode());
+    assertEquals(404, web.post("/api/queues/default/results/" + id + "/delete").statusCode());
+  }
+
+  @Test
+  void enqueueByNameChecksTheArgumentsBeforeQueueing() throws Exception {
+    JsonNode names = web.getJson("/api/job-names");
+    assertTrue(names.findValuesAsText("name").contains(Add.NAME));
+    JsonNode missing = find(names, "test.missing");
+    assertFalse(missing.get("available").asBoolean(), "a class not on the class path is listed"
+        + " as unavailable");
+
+    JsonNode enqueued = web.postJson("/api/jobs",
+        "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":40,\\\"b\\\":2}\",\"queue\":\"sums\"}");
+    long id = enqueued.get("id").asLong();
+    assertEquals("sums", enqueued.get("queue").asText());
+    agent("sums");
+    assertEquals(JobStatus.SUCCEEDED, client.await("sums", id, WAIT));
+    assertEquals("42", client.resultJson("sums", id).orElseThrow());
+
+    assertRefused("{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1,\"}",
+        "the arguments are not valid JSON");
+    assertRefused("{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1,\\\"b\\\":2,\\\"c\\\":3}\"}",
+        "the arguments do not fit job test.add");
+    assertRefused("{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1}\"}",
+        "the arguments do not fit job test.add");
+    assertRefused("{\"job\":\"test.add\",\"arguments\":\"[1,2]\"}", "must be a JSON object");
+    assertRefused("{\"job\":\"no.such.job\",\"arguments\":\"{}\"}",
+        "no job named \"no.such.job\" is known");
+    assertRefused("{\"job\":\"test.missing\",\"arguments\":\"{}\"}",
+        "not on the dashboard's class path");
+    assertRefused("{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1,\\\"b\\\":2}\","
+        + "\"queue\":\"bad queue!\"}", "invalid queue name");
+    assertEquals(1, client.counts("sums").succeeded() + client.queueLength("sums"),
+        "nothing refused was queued");
+  }
+
+  private void assertRefused(String body, String expected) {
+    HttpResponse<String> response = web.post("/api/jobs", body);
+    assertEquals(400, response.statusCode(), response.body());
+    assertTrue(response.body().contains(expected), response.body());
+  }
+
+  private static JsonNode find(JsonNode names, String name) {
+    for (JsonNode job : names) {
+      if (job.get("name").asText().equals(name)) {
+        return job;
+      }
+    }
+    throw new AssertionError("no job " + name + " in " + names);
+  }
+
+  @Test
+  void failuresShowEveryAttemptAndCanBeRetriedDeletedAndCleared() throws Exception {
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      // the last job fails twice, so it fails again after the retry of all
+      ids.add(client.enqueue(new FailTimes(prefix + i, i < 4 ? 1 : 2),
+          JobOptions.defaults().queue("flaky").attempts(1)).id());
+    }
+    agent("flaky");
+    Eventually.until(WAIT, "five failures are stored",
+        () -> web.getJson("/api/queues/flaky/failures").get("failures").size() == 5);
+    JsonNode failure = web.getJson("/api/queues/flaky/failures").get("failures").get(0);
+    assertEquals(FailTimes.NAME, failure.get("jobName").asText());
+    JsonNode attempt = failure.get("attempts").get(0);
+    assertTrue(attempt.get("error").asText().contains("planned failure 1 of "));
+    assertTrue(attempt.get("stackTrace").asText().contains("FailTimes.run"));
+
+    web.postJson("/api/queues/flaky/failures/" + ids.get(0) + "/retry", "{}");
+    assertEquals(JobStatus.SUCCEEDED, client.await("flaky", ids.get(0), WAIT));
+    assertEquals(404, web.post("/api/queues/flaky/failures/" + ids.get(0) + "/retry")
+        .statusCode());
+
+    web.postJson("/api/queues/flaky/failures/" + ids.get(1) + "/delete", "{}");
+    assertEquals(JobStatus.UNKNOWN, client.status("flaky", ids.get(1)));
+
+    assertEquals(3, web.postJson("/api/queues/flaky/failures/retry-all", "{}")
+        .get("retried").asLong());
+    assertEquals(JobStatus.SUCCEEDED, client.await("flaky", ids.get(2), WAIT));
+    assertEquals(JobStatus.SUCCEEDED, client.await("flaky", ids.get(3), WAIT));
+    assertEquals(JobStatus.FAILED, client.await("flaky", ids.get(4), WAIT));
+
+    assertEquals(1, web.postJson("/api/queues/flaky/failures/clear", "{}")
+        .get("cleared").asLong());
+    assertEquals(0, web.getJson("/api/queues/flaky/failures").get("total").asLong());
+  }
+
+  @Test
+  void pausedQueueIsNotWorkedUntilResumed() throws Exception {
+    agent("slow");
+    assertTrue(web.postJson("/api/queues/slow/pause", "{}").get("paused").asBoolean());
+    assertTrue(queueRow("slow").get("paused").asBoolean());
+    Thread.sleep(500);
+    JobHandle<Long> handle = client.enqueue(new Sleep(0), JobOptions.defaults().queue("slow"));
+    Thread.sleep(800);
+    assertEquals(JobStatus.QUEUED, handle.status(), "a paused queue's job ran");
+
+    web.postJson("/api/queues/slow/resume", "{}");
+    assertEquals(JobStatus.SUCCEEDED, handle.await(WAIT));
+    assertEquals(404, web.post("/api/queues/never-seen/pause").statusCode());
+  }
+
+  @Test
+  void destroyedWorkerIsStoppedByItsAgent() throws Exception {
+    Agent agent = agent("default");
+    String worker = agent.workerIds().get(0);
+    JsonNode row = web.getJson("/api/workers").get(0);
+    assertEquals(worker, row.get("id").asText());
+    assertEquals(Long.toString(ProcessHandle.current().pid()), row.get("pid").asText());
+    assertEquals("default", row.get("queues").get(0).asText());
+
+    web.postJson("/api/workers/" + worker + "/destroy", "{}");
+    assertTrue(agent.awaitTermination(WAIT), "the agent did not stop its destroyed worker");
+    assertEquals(0, web.getJson("/api/workers").size());
+    assertEquals(404, web.post("/api/workers/" + worker + "/destroy").statusCode());
+  }
+
+  @Test
+  void pendingJobCanBeDeletedOnce() {
+    long id = client.enqueue(new Add(1, 2)).id();
+    web.postJson("/api/queues/default/jobs/" + id + "/delete", "{}");
+    assertEquals(JobStatus.UNKNOWN, client.status("default", id));
+    assertEquals(404, web.post("/api/queues/default/jobs/" + id + "/delete").statusCode());
+  }
+
+  @Test
+  void eventStreamPushesSnapshotsAsJobsMove() throws Exception {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    HttpResponse<InputStream> stream = web.http().send(
+        HttpRequest.newBuilder(web.uri("/api/events")).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals("text/event-stream; charset=utf-8",
+        stream.headers().firstValue("Content-Type").orElse(""));
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(
+          new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          lines.add(line);
+        }
+      } catch (java.io.IOException e) {
+        // the stream closes with the dashboard
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+
+    long id = client.enqueue(new Add(1, 1), JobOptions.defaults().queue("live")).id();
+    Eventually.until(WAIT, "a snapshot names the queued job",
+        () -> lines.stream().anyMatch(l -> l.startsWith("data:")
+            && l.contains("\"changedJobs\":[\"live/" + id + "\"]")));
+    agent("live");
+    Eventually.until(WAIT, "a snapshot counts the job as succeeded",
+        () -> lines.stream().anyMatch(l -> l.contains("\"name\":\"live\"")
+            && l.contains("\"succeeded\":1")));
+    assertTrue(lines.contains("event: snapshot"));
+    stream.body().close();
+  }
+
+  @Test
+  void errorsAnswerAPlainMessageAndNoStackTrace() {
+    HttpResponse<String> unknown = web.get("/api/nothing-here");
+    assertEquals(404, unknown.statusCode());
+    assertEquals("text/plain; charset=utf-8",
+        unknown.headers().firstValue("Content-Type").orElse(""));
+    assertEquals(400, web.get("/api/jobs/not-a-number").statusCode());
+    assertEquals(405, web.get("/api/queues/default/pause").statusCode());
+
+    try (OffloadClient nowhere = OffloadClient.builder("redis://127.0.0.1:1").build();
+        Dashboard down = Dashboard.builder(nowhere).port(0).start()) {
+      HttpResponse<String> response = new WebClient(down.uri()).get("/api/overview");
+      assertEquals(503, response.statusCode());
+      assertTrue(response.body().contains("Redis at redis://127.0.0.1:1 is unreachable"),
+          response.body());
+      assertFalse(response.body().contains("\tat "), "a stack trace leaked: " + response.body());
+      assertFalse(response.body().contains("Exception"), response.body());
+    }
+  }
+}
