@@ -134,7 +134,7 @@ class EnqueueAndRunTest {
           handle.await(Duration.ofSeconds(10));
         }
       }
-      List<Long> started = recorder.ids(JobEvent.Type.STARTED);
+      List<Long> started = recorder.ids(JobEvent.Type.STARTED, 5);
       assertEquals(List.of(handles.get(3).id(), handles.get(4).id(), handles.get(0).id(),
           handles.get(1).id(), handles.get(2).id()), started);
     }

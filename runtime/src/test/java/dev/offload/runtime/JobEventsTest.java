@@ -22,10 +22,16 @@ class JobEventsTest {
 
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
-  private static List<JobEvent.Type> typesOf(EventRecorder recorder, long id)
+  /** The types of {@code id}'s events, once {@code count} of them have come. */
+  private static List<JobEvent.Type> typesOf(EventRecorder recorder, long id, int count)
       throws InterruptedException {
-    Thread.sleep(100);
-    return recorder.events().stream().filter(e -> e.id() == id).map(JobEvent::type).toList();
+    long deadline = System.currentTimeMillis() + 5_000;
+    List<JobEvent.Type> types = List.of();
+    while (types.size() < count && System.currentTimeMillis() < deadline) {
+      types = recorder.events().stream().filter(e -> e.id() == id).map(JobEvent::type).toList();
+      Thread.sleep(10);
+    }
+    return types;
   }
 
   @Test
@@ -37,7 +43,7 @@ class JobEventsTest {
       JobHandle<Integer> handle = client.enqueue(new Add(1, 2));
       handle.await(Duration.ofSeconds(10));
       assertEquals(List.of(JobEvent.Type.QUEUED, JobEvent.Type.STARTED, JobEvent.Type.SUCCEEDED),
-          typesOf(recorder, handle.id()));
+          typesOf(recorder, handle.id(), 3));
       JobEvent started = recorder.events().stream()
           .filter(e -> e.id() == handle.id() && e.type() == JobEvent.Type.STARTED)
           .findFirst().orElseThrow();
@@ -56,7 +62,7 @@ class JobEventsTest {
       handle.await(Duration.ofSeconds(10));
       assertEquals(List.of(JobEvent.Type.QUEUED, JobEvent.Type.STARTED, JobEvent.Type.RETRYING,
               JobEvent.Type.QUEUED, JobEvent.Type.STARTED, JobEvent.Type.FAILED),
-          typesOf(recorder, handle.id()));
+          typesOf(recorder, handle.id(), 6));
     }
   }
 
@@ -67,7 +73,7 @@ class JobEventsTest {
         OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
       JobHandle<Integer> handle =
           client.enqueue(new Add(1, 2), JobOptions.defaults().delay(Duration.ofHours(1)));
-      assertEquals(List.of(JobEvent.Type.SCHEDULED), typesOf(recorder, handle.id()));
+      assertEquals(List.of(JobEvent.Type.SCHEDULED), typesOf(recorder, handle.id(), 1));
     }
   }
 }

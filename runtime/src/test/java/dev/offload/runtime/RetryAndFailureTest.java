@@ -40,8 +40,8 @@ class RetryAndFailureTest {
       JobHandle<String> handle = client.enqueue(new FailTimes(key(), 1));
       assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(10)));
       assertEquals("succeeded on run 2", handle.result().orElseThrow());
-      assertEquals(List.of(handle.id()), events.ids(JobEvent.Type.RETRYING));
-      assertEquals(List.of(handle.id(), handle.id()), events.ids(JobEvent.Type.STARTED));
+      assertEquals(List.of(handle.id()), events.ids(JobEvent.Type.RETRYING, 1));
+      assertEquals(List.of(handle.id(), handle.id()), events.ids(JobEvent.Type.STARTED, 2));
     }
   }
 
@@ -66,7 +66,7 @@ class RetryAndFailureTest {
         assertEquals(agent.workerIds().get(0), attempt.worker());
       }
       assertTrue(failure.arguments().contains("\"failures\":99"));
-      assertEquals(List.of(handle.id()), events.ids(JobEvent.Type.FAILED));
+      assertEquals(List.of(handle.id()), events.ids(JobEvent.Type.FAILED, 1));
       try (Jedis jedis = new Jedis(java.net.URI.create(REDIS.url()))) {
         assertEquals(0, jedis.hlen(prefix + "data-store:{default}"));
         assertEquals(0, jedis.llen(prefix + "processing:{default}:" + agent.workerIds().get(0)));

@@ -29,7 +29,21 @@ public final class EventRecorder implements AutoCloseable {
     return List.copyOf(events);
   }
 
-  /** The ids of jobs with events of {@code type}, in the order the events came. */
+  /**
+   * The ids of jobs with events of {@code type}, in the order the events came, once at least
+   * {@code count} have come (events reach each subscriber on its own time) or 5 s have passed.
+   */
+  public List<Long> ids(JobEvent.Type type, int count) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 5_000;
+    List<Long> ids = ids(type);
+    while (ids.size() < count && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+      ids = ids(type);
+    }
+    return ids;
+  }
+
+  /** The ids of jobs with events of {@code type}, in the order the events came so far. */
   public List<Long> ids(JobEvent.Type type) {
     return events.stream().filter(e -> e.type() == type).map(JobEvent::id).toList();
   }
