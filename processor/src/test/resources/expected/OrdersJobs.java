@@ -48,6 +48,16 @@ public final class OrdersJobs {
   }
 
   /**
+   * Enqueues {@code orders.receipt}, the job that runs
+   * {@link Orders#receipt(Order)}.
+   *
+   * @return a handle on the enqueued job
+   */
+  public JobHandle<String> receipt(Order order) {
+    return this.client.enqueue(new Orders_ReceiptJob(order), this.options);
+  }
+
+  /**
    * Enqueues {@code orders.ship}, the job that runs
    * {@link Orders#ship(Order)}.
    *

@@ -13,6 +13,11 @@ public class Orders {
         .reduce(BigDecimal.ZERO, BigDecimal::add);
   }
 
+  @Job(name = "orders.receipt", showResult = true)
+  public static String receipt(Order order) {
+    return order.lines().size() + " lines";
+  }
+
   @Job(name = "orders.ship", queue = "shipping")
   public static void ship(Order order) {}
 

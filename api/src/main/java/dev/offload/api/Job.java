@@ -48,4 +48,11 @@ public @interface Job {
 
   /** Seconds an attempt may run before it is interrupted and counted as failed; 0 means never. */
   long timeoutSeconds() default 0;
+
+  /**
+   * Whether the job-observer widget may show the job's result to the visitor following the job.
+   * Off by default: a page shows that the job is done, never what it returned, unless the job says
+   * its result is fit for the visitor's eyes.
+   */
+  boolean showResult() default false;
 }

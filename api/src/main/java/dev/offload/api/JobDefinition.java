@@ -36,6 +36,14 @@ public interface JobDefinition<R> {
   }
 
   /**
+   * Whether the job-observer widget may show the result to the visitor following the job; see
+   * {@link Job#showResult()}. False unless the job opts in.
+   */
+  default boolean showsResult() {
+    return false;
+  }
+
+  /**
    * The full generic type of the result, used to read a stored result back typed. The default
    * reads {@code R} from the class's {@code implements JobDefinition<...>} clause.
    */

@@ -20,7 +20,8 @@ record JobAnnotation(
     List<AnnotationValue> aliases,
     String queue,
     int attempts,
-    long timeoutSeconds) {
+    long timeoutSeconds,
+    boolean showResult) {
 
   /** Reads the {@code @Job} annotation of {@code method}, which must carry one. */
   static JobAnnotation of(ExecutableElement method, Elements elements) {
@@ -41,7 +42,8 @@ record JobAnnotation(
         aliases,
         (String) values.get("queue").getValue(),
         (Integer) values.get("attempts").getValue(),
-        (Long) values.get("timeoutSeconds").getValue());
+        (Long) values.get("timeoutSeconds").getValue(),
+        (Boolean) values.get("showResult").getValue());
   }
 
   /**

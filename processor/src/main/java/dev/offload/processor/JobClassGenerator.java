@@ -19,7 +19,8 @@ import javax.lang.model.element.VariableElement;
 
 /**
  * Generates a job's record: its components carry the method's arguments, {@code run()} calls the
- * method, and {@code defaultOptions()} returns what the {@code @Job} annotation sets.
+ * method, and {@code defaultOptions()} and {@code showsResult()} return what the {@code @Job}
+ * annotation sets.
  */
 final class JobClassGenerator {
 
@@ -74,6 +75,15 @@ final class JobClassGenerator {
       record.addModifiers(Modifier.PUBLIC);
     }
     defaultOptions(job).ifPresent(record::addMethod);
+    if (job.annotation().showResult()) {
+      record.addMethod(
+          MethodSpec.methodBuilder("showsResult")
+              .addAnnotation(Override.class)
+              .addModifiers(Modifier.PUBLIC)
+              .returns(boolean.class)
+              .addStatement("return true")
+              .build());
+    }
     return JavaFile.builder(job.jobClass().packageName(), record.build())
         .skipJavaLangImports(true)
         .build();

@@ -4,7 +4,9 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.offload.processor.TestCompilations.GOOD_SOURCES;
 import static dev.offload.processor.TestCompilations.compile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.testing.compile.Compilation;
@@ -49,6 +51,15 @@ class GeneratedJobRunsTest {
     assertEquals("orders.total", copy.jobName());
     assertEquals(new BigDecimal("8.75"), copy.run());
     assertEquals(BigDecimal.class, copy.resultType());
+    assertFalse(copy.showsResult());
+  }
+
+  @Test
+  void jobThatOptsInShowsItsResult() throws Exception {
+    JobDefinition<?> job = readJob("com.acme.Orders_ReceiptJob", "{\"order\":" + ORDER_JSON + "}");
+
+    assertTrue(job.showsResult());
+    assertEquals("2 lines", job.run());
   }
 
   @Test

@@ -39,6 +39,7 @@ class GeneratedSourcesTest {
         "Mailer_RetryJob", // parameter names a record component cannot take
         "MailerJobs",
         "Orders_TotalJob", // a record argument, a result
+        "Orders_ReceiptJob", // showResult
         "Orders_Ship_OrderJob", // overloads
         "Orders_Ship_ListBooleanJob",
         "OrdersJobs",

@@ -94,10 +94,29 @@ class WorkerLifecycleTest {
           .orElse("no record");
       assertEquals("ok", lastError);
 
+      assertTrue(client.deletePending("default", running.id()));
       try (Agent second = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
-        client.deletePending("default", running.id());
         assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Add(2, 2)).await(Duration.ofSeconds(10)));
       }
+    }
+  }
+
+  @Test
+  void workerAskedToStopFinishesItsJobThenLeavesAndItsAgentEnds() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (Redis redis = Redis.connect(REDIS.url(), 2);
+        OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
+      WorkerStore workers = new WorkerStore(redis, new Keys(prefix));
+      Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start();
+      JobHandle<Long> running = client.enqueue(new Sleep(1_000));
+      eventually(() -> running.status() == JobStatus.WORKING, "job started");
+
+      assertTrue(workers.requestStop(agent.workerIds().get(0)));
+
+      assertTrue(agent.awaitTermination(Duration.ofSeconds(10)), "agent did not stop");
+      assertEquals(JobStatus.SUCCEEDED, running.status());
+      assertEquals(Set.of(), workers.registered());
+      assertTrue(!workers.requestStop("no-such-worker"));
     }
   }
 }

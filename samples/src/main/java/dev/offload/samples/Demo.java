@@ -6,6 +6,7 @@ import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.testing.RedisServerProcess;
+import dev.offload.web.Dashboard;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,8 @@ import java.util.Map;
 /**
  * The demo: starts a Redis (unless {@code REDIS_URL} names one) and an agent, enqueues a few
  * realistic jobs through the generated stubs, shows their progress, prints results and failures,
- * and exits. {@code --keep-running} leaves the agent running afterwards.
+ * and exits. {@code --keep-running} leaves the agent running afterwards, with the dashboard on
+ * port 8080 (or {@code OFFLOAD_DASHBOARD_PORT}).
  */
 public final class Demo {
 
@@ -45,14 +47,22 @@ public final class Demo {
       watch(jobs);
       report(jobs);
       if (keepRunning) {
-        System.out.println("\nThe agent keeps running (--keep-running); stop with Ctrl+C.");
-        agent.awaitTermination();
+        try (Dashboard dashboard = Dashboard.builder(client).port(dashboardPort()).start()) {
+          System.out.println("\nThe agent keeps running (--keep-running); stop with Ctrl+C.");
+          System.out.println("Dashboard: " + dashboard.uri());
+          agent.awaitTermination();
+        }
       }
     } finally {
       if (privateRedis != null) {
         privateRedis.close();
       }
     }
+  }
+
+  private static int dashboardPort() {
+    String port = System.getenv("OFFLOAD_DASHBOARD_PORT");
+    return port == null || port.isBlank() ? 8080 : Integer.parseInt(port);
   }
 
   private static Map<String, JobHandle<?>> enqueueDemoJobs(OffloadClient client) throws Exception {

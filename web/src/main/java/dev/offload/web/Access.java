@@ -204,7 +204,8 @@ final class Access {
     }
   }
 
-  private static boolean sameOrigin(String origin, String host) {
+  /** Whether {@code origin} names the host the request was addressed to. */
+  static boolean sameOrigin(String origin, String host) {
     try {
       URI uri = URI.create(origin);
       return host != null && host.equalsIgnoreCase(uri.getRawAuthority());

@@ -67,6 +67,7 @@ final class Api {
         .post("/api/queues/{queue}/failures/retry-all", this::retryAll)
         .post("/api/queues/{queue}/failures/clear", this::clearFailures)
         .post("/api/queues/{queue}/results/{id}/delete", this::removeResult)
+        .post("/api/workers/{worker}/stop", this::stopWorker)
         .post("/api/workers/{worker}/destroy", this::destroyWorker);
   }
 
@@ -243,6 +244,20 @@ final class Api {
     }
     feed.changed(queue);
     return done(queue, id, "removed");
+  }
+
+  /**
+   * Asks a worker to stop gracefully; its agent notices at its next heartbeat, lets the current
+   * job finish within its shutdown grace period, puts back what the worker had not started, and
+   * deregisters it.
+   */
+  private Object stopWorker(Request request) {
+    String worker = request.param("worker");
+    if (!workers.requestStop(worker)) {
+      throw HttpError.notFound("no worker " + worker + " is registered");
+    }
+    feed.refresh();
+    return Map.of("worker", worker, "stopping", true);
   }
 
   /**

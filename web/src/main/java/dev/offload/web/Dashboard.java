@@ -2,6 +2,7 @@ package dev.offload.web;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.client.WatchTokens;
 import dev.offload.runtime.execution.JobRegistry;
 import dev.offload.runtime.store.EventSubscriber;
 import dev.offload.runtime.store.WorkerStore;
@@ -13,8 +14,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It binds to 127.0.0.1 unless told otherwise, and refuses to bind to any other address
  * without a {@linkplain Builder#password password}. It uses the JDK's own HTTP server, one thread
- * per request or open event stream, and one subscription to job events. Closing it leaves the
- * client open.
+ * per request or open event stream, and the client's one subscription to job events. Closing it leaves the
+ * client open. The same subscription feeds the job-observer widget's event streams (see
+ * {@link Builder#watchSecret}), which hold no thread each.
  */
 public final class Dashboard implements AutoCloseable {
 
@@ -45,6 +49,7 @@ public final class Dashboard implements AutoCloseable {
   private final ExecutorService threads;
   private final EventSubscriber events;
   private final LiveFeed feed;
+  private final WidgetStreams widgetStreams;
   private final URI uri;
 
   private Dashboard(Builder builder, InetAddress address) {
@@ -73,9 +78,13 @@ public final class Dashboard implements AutoCloseable {
       return thread;
     });
     server.setExecutor(threads);
-    server.createContext("/", new DashboardHandler(access, router));
-    events = new EventSubscriber(client.store().redis(), client.store().keys());
+    widgetStreams = new WidgetStreams(client.store());
+    WidgetHandler widget = new WidgetHandler(builder.watchSecret == null ? null
+        : WatchTokens.withSecret(builder.watchSecret), builder.widgetOrigins, widgetStreams);
+    server.createContext("/", new DashboardHandler(access, router, widget));
+    events = client.events();
     events.addListener(feed);
+    events.addListener(widgetStreams);
     uri = uri(address, port);
   }
 
@@ -85,7 +94,6 @@ public final class Dashboard implements AutoCloseable {
   }
 
   private Dashboard start() {
-    events.start();
     server.start();
     log.info("Offload dashboard listening on {}", uri);
     return this;
@@ -114,9 +122,11 @@ public final class Dashboard implements AutoCloseable {
   @Override
   public void close() {
     feed.close();
+    widgetStreams.close();
     server.stop(0);
     threads.shutdownNow();
-    events.close();
+    events.removeListener(feed);
+    events.removeListener(widgetStreams);
   }
 
   /** Configures a dashboard. */
@@ -127,6 +137,8 @@ public final class Dashboard implements AutoCloseable {
     private String bind = "127.0.0.1";
     private String password;
     private boolean readOnly;
+    private String watchSecret;
+    private final Set<String> widgetOrigins = new LinkedHashSet<>();
 
     private Builder(OffloadClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -165,6 +177,33 @@ public final class Dashboard implements AutoCloseable {
     /** Shows everything and changes nothing: no controls, and every change is refused. */
     public Builder readOnly(boolean readOnly) {
       this.readOnly = readOnly;
+      return this;
+    }
+
+    /**
+     * Turns on the job-observer widget's event streams: {@code secret} is the one the
+     * application signs watch tokens with ({@link WatchTokens#withSecret}). Without it the
+     * widget's streams answer 404.
+     *
+     * @throws IllegalArgumentException if the secret is shorter than
+     *     {@value WatchTokens#MIN_SECRET_BYTES} bytes
+     */
+    public Builder watchSecret(String secret) {
+      WatchTokens.withSecret(secret);
+      this.watchSecret = secret;
+      return this;
+    }
+
+    /**
+     * The origins whose pages may embed the widget, such as {@code https://shop.example.com};
+     * besides them only the dashboard's own. Replaces any set before.
+     *
+     * @throws IllegalArgumentException if one is not a scheme, a host and an optional port
+     */
+    public Builder widgetOrigins(List<String> origins) {
+      List<String> normalized = origins.stream().map(WidgetHandler::origin).toList();
+      widgetOrigins.clear();
+      widgetOrigins.addAll(normalized);
       return this;
     }
 

@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every request's way through the dashboard: security headers, the host check, pages and static
- * files, the login, then authentication, the POST checks and the API. Anything that goes wrong
+ * Every request's way through the dashboard: security headers, the host check, the widget (which
+ * needs a watch token, not a login), pages and static files, the login, then authentication, the
+ * POST checks and the API. Anything that goes wrong
  * answers with a status code and a plain message; a stack trace goes to the log, never out.
  */
 final class DashboardHandler implements HttpHandler {
@@ -29,21 +30,26 @@ final class DashboardHandler implements HttpHandler {
 
   private final Access access;
   private final Router router;
+  private final WidgetHandler widget;
   private final StaticFiles files = new StaticFiles();
 
-  DashboardHandler(Access access, Router router) {
+  DashboardHandler(Access access, Router router, WidgetHandler widget) {
     this.access = access;
     this.router = router;
+    this.widget = widget;
   }
 
   @Override
   public void handle(HttpExchange exchange) {
+    boolean keepOpen = false;
     try {
       securityHeaders(exchange.getResponseHeaders());
       access.checkHost(exchange);
       String method = exchange.getRequestMethod();
       List<String> segments = Request.segments(exchange.getRequestURI().getRawPath());
-      if (!segments.isEmpty() && segments.get(0).equals("api")) {
+      if (!segments.isEmpty() && segments.get(0).equals("widget")) {
+        keepOpen = widget.handle(exchange, method, segments);
+      } else if (!segments.isEmpty() && segments.get(0).equals("api")) {
         api(exchange, method, segments);
       } else {
         page(exchange, method, segments);
@@ -56,7 +62,9 @@ final class DashboardHandler implements HttpHandler {
       log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
       fail(exchange, 500, "internal error; the dashboard's log has the details");
     } finally {
-      exchange.close();
+      if (!keepOpen) {
+        exchange.close();
+      }
     }
   }
 

@@ -4,6 +4,8 @@ import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.store.Keys;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -25,13 +27,17 @@ public final class DashboardMain {
         --password P       require this password (default: $OFFLOAD_DASHBOARD_PASSWORD); the
                            environment variable keeps it out of the process list
         --read-only        show everything, change nothing
+        --watch-secret S   the secret the application signs widget watch tokens with, at least
+                           32 bytes (default: $OFFLOAD_WATCH_SECRET); turns the widget's streams on
+        --widget-origin O  an origin whose pages may embed the widget, such as
+                           https://shop.example.com; repeat for more (default: none)
         --help             print this and exit""";
 
   private DashboardMain() {}
 
   /** The command line, read. */
   record Options(String redis, String prefix, int port, String bind, String password,
-      boolean readOnly, boolean help) {
+      boolean readOnly, String watchSecret, List<String> widgetOrigins, boolean help) {
 
     /**
      * Reads the arguments, with the environment for the defaults.
@@ -45,6 +51,8 @@ public final class DashboardMain {
       String bind = "127.0.0.1";
       String password = env.get("OFFLOAD_DASHBOARD_PASSWORD");
       boolean readOnly = false;
+      String watchSecret = env.get("OFFLOAD_WATCH_SECRET");
+      List<String> widgetOrigins = new ArrayList<>();
       boolean help = false;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
@@ -55,12 +63,16 @@ public final class DashboardMain {
           case "--bind" -> bind = value(args, ++i, arg);
           case "--password" -> password = value(args, ++i, arg);
           case "--read-only" -> readOnly = true;
+          case "--watch-secret" -> watchSecret = value(args, ++i, arg);
+          case "--widget-origin" -> widgetOrigins.add(value(args, ++i, arg));
           case "--help", "-h" -> help = true;
           default -> throw new IllegalArgumentException("unknown argument \"" + arg + "\"");
         }
       }
       return new Options(redis, prefix, port, bind,
-          password == null || password.isEmpty() ? null : password, readOnly, help);
+          password == null || password.isEmpty() ? null : password, readOnly,
+          watchSecret == null || watchSecret.isEmpty() ? null : watchSecret,
+          List.copyOf(widgetOrigins), help);
     }
 
     private static String value(String[] args, int index, String name) {
@@ -104,9 +116,13 @@ public final class DashboardMain {
     }
     try {
       Dashboard.Builder builder = Dashboard.builder(client).port(options.port())
-          .bind(options.bind()).readOnly(options.readOnly());
+          .bind(options.bind()).readOnly(options.readOnly())
+          .widgetOrigins(options.widgetOrigins());
       if (options.password() != null) {
         builder.password(options.password());
+      }
+      if (options.watchSecret() != null) {
+        builder.watchSecret(options.watchSecret());
       }
       dashboard = builder.start();
     } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {

@@ -2,7 +2,6 @@ package dev.offload.web;
 
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.store.JobStore;
-import dev.offload.runtime.store.Keys;
 import dev.offload.runtime.store.WorkerStore;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
 
 /** Reads what the overview and workers pages show: every queue's counts and every worker. */
 final class Overview {
@@ -75,22 +72,9 @@ final class Overview {
    * unlike the descriptions' current job, which is only as fresh as the last heartbeat.
    */
   private Map<String, Long> working(List<WorkerRow> workerRows) {
-    Keys keys = client.store().keys();
-    return client.store().redis().call(jedis -> {
-      Pipeline pipeline = jedis.pipelined();
-      Map<String, List<Response<Long>>> lengths = new HashMap<>();
-      for (WorkerRow worker : workerRows) {
-        for (String queue : worker.queues()) {
-          lengths.computeIfAbsent(queue, q -> new ArrayList<>())
-              .add(pipeline.llen(keys.processing(queue, worker.id())));
-        }
-      }
-      pipeline.sync();
-      Map<String, Long> totals = new HashMap<>();
-      lengths.forEach((queue, responses) ->
-          totals.put(queue, responses.stream().mapToLong(Response::get).sum()));
-      return totals;
-    });
+    Map<String, List<String>> queuesByWorker = new HashMap<>();
+    workerRows.forEach(worker -> queuesByWorker.put(worker.id(), worker.queues()));
+    return client.store().inFlightCounts(queuesByWorker);
   }
 
   private static Long number(String value) {

@@ -250,6 +250,19 @@ class DashboardApiTest {
   }
 
   @Test
+  void workerStoppedGracefullyFinishesItsJobFirst() throws Exception {
+    Agent agent = agent("default");
+    String worker = agent.workerIds().get(0);
+    JobHandle<Long> running = client.enqueue(new Sleep(800));
+    Eventually.until(WAIT, "the job started", () -> running.status() == JobStatus.WORKING);
+
+    web.postJson("/api/workers/" + worker + "/stop", "{}");
+    assertTrue(agent.awaitTermination(WAIT), "the agent did not stop its worker");
+    assertEquals(JobStatus.SUCCEEDED, running.status());
+    assertEquals(404, web.post("/api/workers/" + worker + "/stop").statusCode());
+  }
+
+  @Test
   void pendingJobCanBeDeletedOnce() {
     long id = client.enqueue(new Add(1, 2)).id();
     web.postJson("/api/queues/default/jobs/" + id + "/delete", "{}");

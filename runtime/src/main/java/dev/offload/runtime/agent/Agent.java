@@ -109,7 +109,7 @@ public final class Agent implements AutoCloseable {
     return switch (isolation) {
       case THREAD -> new ThreadJobProcessor(invoker, upkeep, "offload-w" + index);
       case PROCESS -> new ProcessJobProcessor(childSpec, upkeep, workerId, builder.jobsPerChild,
-          builder.childMemoryLimitBytes, false);
+          builder.childMemoryLimitBytes, builder.spareChild);
       case PROCESS_PER_JOB -> new ProcessJobProcessor(childSpec, upkeep, workerId, 1,
           builder.childMemoryLimitBytes, builder.spareChild);
     };
@@ -159,6 +159,8 @@ public final class Agent implements AutoCloseable {
     long promote = settings.promoteInterval().toMillis();
     upkeep.scheduleWithFixedDelay(() -> promoteDue(queues), 0, promote, TimeUnit.MILLISECONDS);
     for (Worker worker : workers) {
+      worker.onLongJob(() -> workerStore.describe(worker.id(),
+          worker.description(host, pid, agentId, isolation.label())));
       Thread thread = new Thread(worker, "offload-" + worker.id());
       threads.put(worker, thread);
       thread.start();
@@ -184,12 +186,21 @@ public final class Agent implements AutoCloseable {
 
   private void upkeep() {
     try {
-      List<String> missing = heartbeat();
-      for (String id : missing) {
-        workers.stream().filter(w -> w.id().equals(id)).findFirst().ifPresent(worker -> {
+      WorkerStore.HeartbeatReply reply = heartbeat();
+      for (String id : reply.removed()) {
+        workers.stream().filter(w -> w.id().equals(id) && !w.isDestroyed()).findFirst()
+            .ifPresent(worker -> {
           log.warn("worker {} was removed from the workers set; destroying it", id);
           worker.destroy();
-          joinAndForget(worker);
+          forgetWhenDone(worker);
+        });
+      }
+      for (String id : reply.stopRequested()) {
+        workers.stream().filter(w -> w.id().equals(id) && !w.isStopping()).findFirst()
+            .ifPresent(worker -> {
+          log.info("worker {} was asked to stop; stopping it gracefully", id);
+          worker.stop(System.currentTimeMillis() + settings.shutdownGrace().toMillis());
+          forgetWhenDone(worker);
         });
       }
       Map<String, Map<String, Long>> counts = counters.drain();
@@ -211,7 +222,7 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  private List<String> heartbeat() {
+  private WorkerStore.HeartbeatReply heartbeat() {
     Map<String, Map<String, String>> descriptions = new LinkedHashMap<>();
     for (Worker worker : workers) {
       descriptions.put(worker.id(), worker.description(host, pid, agentId, isolation.label()));
@@ -251,6 +262,13 @@ public final class Agent implements AutoCloseable {
     } catch (RuntimeException e) {
       log.debug("promoting delayed jobs failed: {}", e.getMessage());
     }
+  }
+
+  /** Drops a stopping worker once it has ended, without holding up the heartbeats meanwhile. */
+  private void forgetWhenDone(Worker worker) {
+    Thread reaper = new Thread(() -> joinAndForget(worker), "offload-reap-" + worker.id());
+    reaper.setDaemon(true);
+    reaper.start();
   }
 
   private void joinAndForget(Worker worker) {
@@ -313,11 +331,11 @@ public final class Agent implements AutoCloseable {
     private Duration shutdownGrace = Duration.ofSeconds(25);
     private Duration heartbeatInterval = Duration.ofSeconds(5);
     private Duration promoteInterval = Duration.ofSeconds(1);
-    private Isolation isolation = Isolation.THREAD;
+    private Isolation isolation = Isolation.PROCESS;
     private Path childJava = ChildSpec.currentJava();
     private String childClassPath = ChildSpec.currentClassPath();
     private List<String> childJvmOptions = List.of();
-    private int jobsPerChild = 1000;
+    private int jobsPerChild;
     private long childMemoryLimitBytes;
     private boolean spareChild = true;
 
@@ -411,7 +429,11 @@ public final class Agent implements AutoCloseable {
       return this;
     }
 
-    /** Where the workers run job code; default {@link Isolation#THREAD}. */
+    /**
+     * Where the workers run job code; default {@link Isolation#PROCESS}, a child JVM per worker,
+     * so that a job cannot take its worker down. {@link Isolation#THREAD} suits cheap, trusted
+     * jobs.
+     */
     public Builder isolation(Isolation isolation) {
       this.isolation = Objects.requireNonNull(isolation, "isolation");
       return this;
@@ -440,7 +462,8 @@ public final class Agent implements AutoCloseable {
 
     /**
      * How many jobs a child runs in {@link Isolation#PROCESS} before a fresh one replaces it, so
-     * that what jobs leave behind cannot pile up; 0 for no limit; default 1000.
+     * that what jobs leave behind cannot pile up; 0 for no limit, the default. A replacement
+     * costs a JVM start-up, about half a second of CPU.
      */
     public Builder jobsPerChild(int jobsPerChild) {
       if (jobsPerChild < 0) {
@@ -465,9 +488,10 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Whether {@link Isolation#PROCESS_PER_JOB} starts the next job's child while a job runs, so
-     * the next job does not wait for a JVM to start, at the cost of two JVMs per worker at
-     * times; default true.
+     * Whether a child's replacement starts while the child runs its last job: every job in
+     * {@link Isolation#PROCESS_PER_JOB}, the {@link #jobsPerChild}th in {@link Isolation#PROCESS}.
+     * The next job then need not wait for a JVM to start, at the cost of two JVMs per worker for
+     * a while; default true.
      */
     public Builder spareChild(boolean spareChild) {
       this.spareChild = spareChild;

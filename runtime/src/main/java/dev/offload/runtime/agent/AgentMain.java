@@ -26,10 +26,13 @@ public final class AgentMain {
         --classpath PATHS  jars or folders holding the jobs, separated by '%s'
         --prefix P         prefix of every Redis key (default: offload:)
         --grace SECONDS    how long running jobs may finish after SIGTERM (default: 25)
+        --isolation MODE   process (a child JVM per worker, default), process-per-job or thread
+        --child-opts OPTS  JVM options of the child JVMs, space-separated (e.g. "-Xmx512m")
       """.formatted(File.pathSeparator);
 
   private static final java.util.Set<String> OPTIONS =
-      java.util.Set.of("--redis", "--queues", "--workers", "--prefix", "--grace", "--classpath");
+      java.util.Set.of("--redis", "--queues", "--workers", "--prefix", "--grace", "--classpath",
+          "--isolation", "--child-opts");
 
   private AgentMain() {}
 
@@ -65,7 +68,10 @@ public final class AgentMain {
     int workers = 2;
     String prefix = null;
     Duration grace = null;
+    Isolation isolation = Isolation.PROCESS;
+    List<String> childOptions = List.of();
     List<URL> classPath = new ArrayList<>();
+    List<String> classPathEntries = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
       if (option.equals("--help") || option.equals("-h")) {
@@ -85,6 +91,8 @@ public final class AgentMain {
         case "--workers" -> workers = number(option, value);
         case "--prefix" -> prefix = value;
         case "--grace" -> grace = Duration.ofSeconds(number(option, value));
+        case "--isolation" -> isolation = Isolation.fromLabel(value);
+        case "--child-opts" -> childOptions = List.of(value.trim().split("\\s+"));
         case "--classpath" -> {
           for (String entry : value.split(File.pathSeparator)) {
             Path path = Path.of(entry);
@@ -92,17 +100,24 @@ public final class AgentMain {
               throw new IllegalArgumentException("--classpath entry " + entry + " does not exist");
             }
             classPath.add(path.toUri().toURL());
+            classPathEntries.add(path.toAbsolutePath().toString());
           }
         }
         default -> throw new IllegalStateException("option listed but not handled: " + option);
       }
     }
-    Agent.Builder builder = Agent.builder(redis).workers(workers, queues);
+    Agent.Builder builder = Agent.builder(redis).workers(workers, queues).isolation(isolation)
+        .childJvmOptions(childOptions);
     if (prefix != null) {
       builder.prefix(prefix);
     }
     if (grace != null) {
       builder.shutdownGrace(grace);
+    }
+    if (!classPath.isEmpty()) {
+      // children load the jobs from the same jars, on their plain class path
+      builder.childClassPath(System.getProperty("java.class.path") + File.pathSeparator
+          + String.join(File.pathSeparator, classPathEntries));
     }
     ClassLoader loader = classPath.isEmpty()
         ? AgentMain.class.getClassLoader()

@@ -25,15 +25,14 @@ import org.slf4j.LoggerFactory;
  *       take them.
  *   <li>A job's timeout counts from when its child is ready, so a child's start-up never eats
  *       into it; a child not ready within 60 s fails its job.
- *   <li>A child is retired, its job's outcome decided first, when it ended or ran out of memory,
- *       after {@code jobsPerChild} jobs, when it grew past the memory limit (checked after each
+ *   <li>A child is retired, its job's outcome decided first, when its job failed in any way
+ *       (a job that threw may have left static state half-changed), when it ended or ran out of
+ *       memory, after {@code jobsPerChild} jobs, when it grew past the memory limit (checked after each
  *       job), and when its job passed its timeout or was aborted, in which case it is killed.
  *       Its replacement starts at once, so that it boots while the worker records the outcome.
  *   <li>With a spare, the replacement starts as the child begins its last job, so that it boots
  *       while that job runs and the next job finds it ready.
  * </ol>
- * A job that throws leaves its child in service: an exception is the job's business, not a sign
- * that the JVM is unwell.
  */
 final class ProcessJobProcessor implements JobProcessor {
 
@@ -162,7 +161,7 @@ final class ProcessJobProcessor implements JobProcessor {
       if (future.isDone()) {
         return;
       }
-      if (mustRetire(taken)) {
+      if (result instanceof JobOutcome.Failed || mustRetire(taken)) {
         retire(taken, false);
       }
       running = null;

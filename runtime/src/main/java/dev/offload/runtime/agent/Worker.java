@@ -49,6 +49,7 @@ final class Worker implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
   private static final long FAST_JOB_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final long DESCRIBE_AFTER_MILLIS = 1_000;
 
   /** A job this worker has taken and not finished. */
   private record Claimed(String queue, long id, String rawRecord) {}
@@ -72,6 +73,7 @@ final class Worker implements Runnable {
   private volatile Claimed current;
   private volatile long currentStartedAt;
   private volatile boolean busy;
+  private Runnable describe = () -> { };
   private boolean registeredBusy;
   private boolean resyncNeeded;
   private double averageJobNanos = Double.MAX_VALUE;
@@ -111,6 +113,23 @@ final class Worker implements Runnable {
     graceDeadline = deadlineMillis;
     stopRequested = true;
     wakeup.signal();
+  }
+
+  boolean isStopping() {
+    return stopRequested;
+  }
+
+  boolean isDestroyed() {
+    return destroyed;
+  }
+
+  /**
+   * Sets what rewrites this worker's description in Redis. The heartbeat writes it every few
+   * seconds; a job running longer than {@link #DESCRIBE_AFTER_MILLIS} ms is described at once, so
+   * the dashboard shows it without costing a command for each short job.
+   */
+  void onLongJob(Runnable describe) {
+    this.describe = describe;
   }
 
   /** Stops the worker at once, as when it was removed from {@code workers}. */
@@ -162,13 +181,15 @@ final class Worker implements Runnable {
   }
 
   private void step() throws InterruptedException {
-    if (resyncNeeded) {
-      resync();
-      resyncNeeded = false;
-    }
+    // an outcome still unrecorded comes first: its job is in the processing list, and resync
+    // would otherwise take it for a job this worker never saw and run it again
     if (unrecorded != null) {
       unrecorded.run();
       unrecorded = null;
+    }
+    if (resyncNeeded) {
+      resync();
+      resyncNeeded = false;
     }
     if (taken.isEmpty()) {
       flushAndTake();
@@ -260,13 +281,25 @@ final class Worker implements Runnable {
   /** Waits for the job, flushing earlier results while it runs and cutting it short on stop. */
   private JobOutcome awaitOutcome(CompletableFuture<JobOutcome> future)
       throws InterruptedException {
+    boolean described = false;
     while (true) {
       long wait = unflushed.isEmpty() ? 200 : settings.flushDelay().toMillis();
       try {
         return future.get(Math.max(1, wait), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
-        if (!unflushed.isEmpty()) {
-          flushResults();
+        // Redis trouble while the job runs must not lose its outcome: what fails here is
+        // tried again after the job, by the main loop
+        try {
+          if (!unflushed.isEmpty()) {
+            flushResults();
+          }
+          if (!described
+              && System.currentTimeMillis() - currentStartedAt >= DESCRIBE_AFTER_MILLIS) {
+            described = true;
+            describe.run();
+          }
+        } catch (RedisUnavailableException unavailable) {
+          log.debug("worker {}: {}", id, unavailable.getMessage());
         }
         if (destroyed) {
           processor.abort("its worker " + id + " was destroyed while the job ran");
@@ -299,7 +332,8 @@ final class Worker implements Runnable {
       log.info("job {}/{} ({}) failed attempt {} of {}: {}", job.queue(), job.id(),
           record.name(), updated.attempt(), record.maxAttempts(), failed.error());
     } else {
-      String failure = FailureRecords.of(job.id(), job.queue(), updated);
+      String failure =
+          FailureRecords.of(job.id(), job.queue(), updated, failed.publicMessage());
       if (jobs.failAttempt(job.queue(), id, job.id(), failure, 0)) {
         counters.add(job.queue(), "failed", 1);
       }

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * prints, and turns the child's answer, or the way it died, into the job's outcome.
  *
  * <p>Two daemon threads read the child's stdout (frames, see {@link ChildProtocol}) and its
- * stderr (the JVM's own messages); both block in reads, so a worker waiting for a job costs no
- * core. The child's end is noticed through {@link Process#onExit()}, which fails the job in hand,
+ * stderr (the JVM's own messages); both block in reads, so a worker waiting for its job's outcome
+ * costs no core. The child's end is noticed through {@link Process#onExit()}, which fails the job in hand,
  * if any, with a reason that tells an exit, a signal, a crash and running out of memory apart.
  *
  * <p>Every job's callback is called exactly once, from a reader or the exit handler, unless the
@@ -42,7 +42,14 @@ public final class ChildProcess {
   private static final Logger output =
       LoggerFactory.getLogger(ChildProcess.class.getPackageName() + ".output");
   private static final int MAX_VM_LINES = 200;
-  private static final Duration GRACEFUL_STOP = Duration.ofSeconds(2);
+  /** How long the exit handler waits for the readers to take in the child's last lines. */
+  private static final Duration LAST_LINES_WAIT = Duration.ofSeconds(2);
+  /**
+   * How long a child whose stdin was closed may take to end before it is killed. Halting takes
+   * milliseconds; the margin is for exit work the JVM may have been asked to do, such as writing
+   * a CDS archive ({@code -XX:ArchiveClassesAtExit}).
+   */
+  private static final Duration GRACEFUL_STOP = Duration.ofSeconds(10);
 
   /** The job in the child's hands and what to call with its outcome. */
   private record Job(long id, Consumer<JobOutcome> done) {}
@@ -124,13 +131,8 @@ public final class ChildProcess {
   }
 
   /** Whether the child can take another job: alive, not stopping, and never out of memory. */
-  public boolean isUsable() {
-    synchronized (this) {
-      if (exited) {
-        return false;
-      }
-    }
-    return !outOfMemory && !stopping && process.isAlive();
+  public synchronized boolean isUsable() {
+    return !exited && !outOfMemory && !stopping && process.isAlive();
   }
 
   /** How many jobs the child was given. */
@@ -193,7 +195,7 @@ public final class ChildProcess {
 
   /**
    * Stops the child gracefully without waiting: closes its stdin, at which it halts, and kills it
-   * if it has not ended 2 s later.
+   * if it has not ended 10 s later.
    */
   public void close() {
     stopping = true;
@@ -286,8 +288,8 @@ public final class ChildProcess {
   private void exited() {
     try {
       // the last frames and lines are still being read; the reason depends on them
-      stdoutReader.join(GRACEFUL_STOP.toMillis());
-      stderrReader.join(GRACEFUL_STOP.toMillis());
+      stdoutReader.join(LAST_LINES_WAIT.toMillis());
+      stderrReader.join(LAST_LINES_WAIT.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

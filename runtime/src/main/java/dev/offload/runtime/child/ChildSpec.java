@@ -38,11 +38,6 @@ public record ChildSpec(Path java, String classPath, List<String> jvmOptions,
     jobClasses = Map.copyOf(jobClasses);
   }
 
-  /** A child like the running JVM: the same {@code java} and class path, no extra options. */
-  public static ChildSpec likeThisJvm(JobRegistry registry) {
-    return new ChildSpec(currentJava(), currentClassPath(), List.of(), jobClasses(registry));
-  }
-
   /** The {@code java} that runs this JVM. */
   public static Path currentJava() {
     return ProcessHandle.current().info().command().map(Path::of)

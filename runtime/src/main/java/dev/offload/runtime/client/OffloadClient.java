@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +107,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     }
     long firstId = reserveIds(prepared.size());
     Map<String, Map<Long, Map<Long, String>>> byQueueAndDue = new LinkedHashMap<>();
+    Set<Long> publicResults = new HashSet<>();
     List<JobHandle<R>> handles = new ArrayList<>(prepared.size());
     for (int i = 0; i < prepared.size(); i++) {
       Prepared p = prepared.get(i);
@@ -113,6 +115,9 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       byQueueAndDue.computeIfAbsent(p.queue, q -> new LinkedHashMap<>())
           .computeIfAbsent(p.dueAt, d -> new LinkedHashMap<>())
           .put(id, p.record);
+      if (jobs.get(i).showsResult()) {
+        publicResults.add(id);
+      }
       handles.add(new RedisJobHandle<>(this, p.queue, id, jobs.get(i).resultType()));
     }
     registerQueues(byQueueAndDue.keySet());
@@ -122,7 +127,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
         Map<Long, String> chunk = new LinkedHashMap<>();
         entries.subList(from, Math.min(from + ENQUEUE_CHUNK, entries.size()))
             .forEach(e -> chunk.put(e.getKey(), e.getValue()));
-        store.enqueue(queue, chunk, dueAt);
+        store.enqueue(queue, chunk,
+            chunk.keySet().stream().filter(publicResults::contains).toList(), dueAt);
       }
     }));
     return handles;
@@ -221,7 +227,10 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     return store.result(queue, id);
   }
 
-  /** Deletes a stored result; returns whether there was one. */
+  /**
+   * Deletes a stored result, and with it the widget's permission to show it; returns whether
+   * there was one.
+   */
   public boolean removeResult(String queue, long id) {
     return store.removeResult(queue, id);
   }
@@ -265,34 +274,43 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     }
   }
 
-  private synchronized void ensureSubscribed() throws InterruptedException {
-    if (events != null) {
-      return;
-    }
-    EventSubscriber subscriber = new EventSubscriber(redis, store.keys());
-    subscriber.addListener(new EventSubscriber.Listener() {
-      @Override
-      public void onEvents(List<JobEvent> batch) {
-        for (JobEvent event : batch) {
-          Set<Waiter> set = waiters.get(event.queue() + "/" + event.id());
-          if (set != null) {
-            set.forEach(Waiter::signal);
+  /**
+   * This client's subscription to job events, started on first use and shared by everything in
+   * the process that listens through this client (awaiting jobs, the dashboard), so one process
+   * holds one subscription. It subscribes again by itself whenever the connection drops; the
+   * subscription ends when the client is closed. Listeners are removed with
+   * {@link EventSubscriber#removeListener}.
+   */
+  public synchronized EventSubscriber events() {
+    if (events == null) {
+      events = new EventSubscriber(redis, store.keys());
+      events.addListener(new EventSubscriber.Listener() {
+        @Override
+        public void onEvents(List<JobEvent> batch) {
+          for (JobEvent event : batch) {
+            Set<Waiter> set = waiters.get(event.queue() + "/" + event.id());
+            if (set != null) {
+              set.forEach(Waiter::signal);
+            }
           }
         }
-      }
 
-      @Override
-      public void onResubscribed() {
-        waiters.values().forEach(set -> set.forEach(Waiter::signal));
-      }
-    });
-    subscriber.start();
-    if (!subscriber.awaitSubscribed(Duration.ofSeconds(5))) {
-      subscriber.close();
+        @Override
+        public void onResubscribed() {
+          waiters.values().forEach(set -> set.forEach(Waiter::signal));
+        }
+      });
+      events.start();
+    }
+    return events;
+  }
+
+  /** Makes sure events reach the waiters before a waiter first reads the job's status. */
+  private void ensureSubscribed() throws InterruptedException {
+    if (!events().awaitSubscribed(Duration.ofSeconds(5))) {
       throw new RedisUnavailableException(
           "could not subscribe to job events at " + redis.displayName() + " within 5 s", null);
     }
-    events = subscriber;
   }
 
   /** One thread waiting for one job. */

@@ -3,6 +3,7 @@ package dev.offload.runtime.execution;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.api.JobDefinition;
+import dev.offload.api.UserFacingException;
 import dev.offload.runtime.store.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -44,7 +45,8 @@ public final class JobInvoker {
     try {
       result = job.run();
     } catch (Throwable t) {
-      return new JobOutcome.Failed(t.toString(), stackTrace(t), "");
+      return new JobOutcome.Failed(t.toString(), stackTrace(t), "",
+          t instanceof UserFacingException userFacing ? userFacing.getMessage() : null);
     }
     try {
       return new JobOutcome.Succeeded(Json.mapper().writeValueAsString(result));

@@ -13,8 +13,16 @@ public sealed interface JobOutcome {
    *     attempt was cut short
    * @param stackTrace the stack trace, empty when there is none
    * @param output the last lines the job printed, empty when not captured
+   * @param publicMessage the message of the {@link dev.offload.api.UserFacingException} the job
+   *     threw, which the widget may show to end users; {@code null} for any other failure
    */
-  record Failed(String error, String stackTrace, String output) implements JobOutcome {
+  record Failed(String error, String stackTrace, String output, String publicMessage)
+      implements JobOutcome {
+
+    /** A failure with nothing to show to end users. */
+    public Failed(String error, String stackTrace, String output) {
+      this(error, stackTrace, output, null);
+    }
 
     public static Failed of(String error) {
       return new Failed(error, "", "");

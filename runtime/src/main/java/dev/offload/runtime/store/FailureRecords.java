@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.offload.api.JobFailure;
 import java.time.Instant;
+import java.util.Optional;
 
 /** Writes and reads the records of {@code failure-store}: a {@link JobFailure} as JSON. */
 public final class FailureRecords {
+
+  private static final String PUBLIC_MESSAGE = "publicMessage";
 
   private FailureRecords() {}
 
@@ -16,12 +19,33 @@ public final class FailureRecords {
    * job's limits so that a retry by hand runs it as it ran before.
    */
   public static String of(long id, String queue, JobRecord record) {
+    return of(id, queue, record, null);
+  }
+
+  /**
+   * The stored failure record, with {@code publicMessage}, the message meant for end users that
+   * the job-observer widget may show, when it is not {@code null}.
+   */
+  public static String of(long id, String queue, JobRecord record, String publicMessage) {
     JobFailure failure = new JobFailure(id, queue, record.name(), record.args().toString(),
         record.errors(), Instant.now());
     ObjectNode node = Json.mapper().valueToTree(failure);
     node.put("maxAttempts", record.maxAttempts());
     node.put("timeoutMs", record.timeoutMs());
+    if (publicMessage != null) {
+      node.put(PUBLIC_MESSAGE, publicMessage);
+    }
     return node.toString();
+  }
+
+  /** The message for end users in a stored failure record, if the job left one. */
+  public static Optional<String> publicMessage(String storedFailure) {
+    try {
+      JsonNode message = Json.mapper().readTree(storedFailure).path(PUBLIC_MESSAGE);
+      return message.isTextual() ? Optional.of(message.asText()) : Optional.empty();
+    } catch (JsonProcessingException e) {
+      return Optional.empty();
+    }
   }
 
   /** A fresh record to run a failed job again with all its attempts. */

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.Transaction;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -59,21 +60,27 @@ public final class JobStore {
    * later than now.
    *
    * @param records job id to record JSON, in enqueue order
+   * @param publicResults the ids among them whose result the job-observer widget may show
    * @param dueAt epoch millis the jobs become due, or 0 for now
    */
-  public void enqueue(String queue, Map<Long, String> records, long dueAt) {
-    List<String> args = new ArrayList<>(3 + records.size() * 2);
+  public void enqueue(
+      String queue, Map<Long, String> records, Collection<Long> publicResults, long dueAt) {
+    List<String> args = new ArrayList<>(4 + publicResults.size() + records.size() * 2);
     args.add(keys.events());
     args.add(JobEvent.message(
         dueAt == 0 ? JobEvent.Type.QUEUED : JobEvent.Type.SCHEDULED, queue, null,
         records.keySet()));
     args.add(Long.toString(dueAt));
+    args.add(Integer.toString(publicResults.size()));
+    publicResults.forEach(id -> args.add(Long.toString(id)));
     records.forEach((id, record) -> {
       args.add(Long.toString(id));
       args.add(record);
     });
     redis.run(Script.ENQUEUE,
-        List.of(keys.queue(queue), keys.data(queue), keys.delayed(queue)), args);
+        List.of(keys.queue(queue), keys.data(queue), keys.delayed(queue),
+            keys.publicResults(queue)),
+        args);
   }
 
   /** A job taken by a worker: its id and its stored record, {@code null} if the data is gone. */
@@ -169,6 +176,28 @@ public final class JobStore {
   /** How many delayed jobs moved to their queue, and how many are still delayed. */
   public record Promotion(long moved, long stillDelayed) {}
 
+  /**
+   * Jobs taken and not finished, per queue: the summed lengths of the processing lists of the
+   * given workers, each with its queues. One round trip.
+   */
+  public Map<String, Long> inFlightCounts(Map<String, List<String>> queuesByWorker) {
+    return redis.call(jedis -> {
+      Pipeline pipeline = jedis.pipelined();
+      Map<String, List<Response<Long>>> lengths = new HashMap<>();
+      queuesByWorker.forEach((worker, queues) -> {
+        for (String queue : queues) {
+          lengths.computeIfAbsent(queue, q -> new ArrayList<>())
+              .add(pipeline.llen(keys.processing(queue, worker)));
+        }
+      });
+      pipeline.sync();
+      Map<String, Long> totals = new HashMap<>();
+      lengths.forEach((queue, responses) ->
+          totals.put(queue, responses.stream().mapToLong(Response::get).sum()));
+      return totals;
+    });
+  }
+
   /** Moves up to {@code limit} jobs due by {@code now} to their queue. */
   public Promotion promoteDue(String queue, long now, int limit) {
     List<?> reply = (List<?>) redis.run(Script.PROMOTE_DUE,
@@ -217,9 +246,20 @@ public final class JobStore {
         redis.call(jedis -> jedis.hget(keys.results(queue), Long.toString(id))));
   }
 
-  /** Deletes a result; returns whether there was one. */
+  /** Deletes a result, and with it the permission to show it; returns whether there was one. */
   public boolean removeResult(String queue, long id) {
-    return redis.call(jedis -> jedis.hdel(keys.results(queue), Long.toString(id))) == 1L;
+    return redis.call(jedis -> {
+      Transaction transaction = jedis.multi();
+      Response<Long> removed = transaction.hdel(keys.results(queue), Long.toString(id));
+      transaction.srem(keys.publicResults(queue), Long.toString(id));
+      transaction.exec();
+      return removed.get() == 1L;
+    });
+  }
+
+  /** Whether the job-observer widget may show the job's result, as the job chose at enqueue. */
+  public boolean resultIsPublic(String queue, long id) {
+    return redis.call(jedis -> jedis.sismember(keys.publicResults(queue), Long.toString(id)));
   }
 
   public Optional<String> failure(String queue, long id) {

@@ -42,6 +42,11 @@ public final class Keys {
     return prefix + "working";
   }
 
+  /** Set of workers asked to stop gracefully; their agents stop them at the next heartbeat. */
+  public String stopping() {
+    return prefix + "stopping";
+  }
+
   /** Set of paused queue names. */
   public String paused() {
     return prefix + "paused";
@@ -75,6 +80,11 @@ public final class Keys {
   /** Hash of job id to failure record. */
   public String failures(String queue) {
     return prefix + "failure-store:{" + queue + "}";
+  }
+
+  /** Set of the ids of jobs whose result the job-observer widget may show. */
+  public String publicResults(String queue) {
+    return prefix + "public-results:{" + queue + "}";
   }
 
   /** Sorted set of job ids scored by the time they are due. */

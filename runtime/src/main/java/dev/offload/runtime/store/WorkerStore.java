@@ -23,34 +23,61 @@ public final class WorkerStore {
     this.keys = keys;
   }
 
+  /** What a heartbeat learned: workers removed from {@code workers}, and workers asked to stop. */
+  public record HeartbeatReply(List<String> removed, List<String> stopRequested) {}
+
   /**
-   * Writes every worker's description and renews its expiry, then reports which of them are still
-   * in {@code workers}; one round trip.
+   * Writes every worker's description and renews its expiry, then reports which of them are no
+   * longer in {@code workers} and which were asked to stop; one round trip.
    *
    * @param descriptions worker id to its fields (host, pid, queues, state, current job...)
-   * @return the worker ids that are no longer registered
    */
-  public List<String> heartbeat(Map<String, Map<String, String>> descriptions, long ttlMillis) {
+  public HeartbeatReply heartbeat(Map<String, Map<String, String>> descriptions, long ttlMillis) {
     if (descriptions.isEmpty()) {
-      return List.of();
+      return new HeartbeatReply(List.of(), List.of());
     }
     List<String> ids = new ArrayList<>(descriptions.keySet());
+    String[] idArray = ids.toArray(String[]::new);
     return redis.call(jedis -> {
       Pipeline pipeline = jedis.pipelined();
       descriptions.forEach((id, fields) -> {
         pipeline.hset(keys.worker(id), fields);
         pipeline.pexpire(keys.worker(id), ttlMillis);
       });
-      Response<List<Boolean>> members =
-          pipeline.smismember(keys.workers(), ids.toArray(String[]::new));
+      Response<List<Boolean>> members = pipeline.smismember(keys.workers(), idArray);
+      Response<List<Boolean>> stopping = pipeline.smismember(keys.stopping(), idArray);
       pipeline.sync();
-      List<String> missing = new ArrayList<>();
+      List<String> removed = new ArrayList<>();
+      List<String> stopRequested = new ArrayList<>();
       for (int i = 0; i < ids.size(); i++) {
         if (!members.get().get(i)) {
-          missing.add(ids.get(i));
+          removed.add(ids.get(i));
+        } else if (stopping.get().get(i)) {
+          stopRequested.add(ids.get(i));
         }
       }
-      return missing;
+      return new HeartbeatReply(removed, stopRequested);
+    });
+  }
+
+  /** Rewrites one worker's description between heartbeats, when its current job changed. */
+  public void describe(String workerId, Map<String, String> fields) {
+    redis.call(jedis -> jedis.hset(keys.worker(workerId), fields));
+  }
+
+  /**
+   * Asks a worker to stop gracefully: its agent stops it at the next heartbeat, letting its
+   * current job finish within the shutdown grace period, and deregisters it.
+   *
+   * @return whether the worker is registered
+   */
+  public boolean requestStop(String workerId) {
+    return redis.call(jedis -> {
+      if (!jedis.sismember(keys.workers(), workerId)) {
+        return false;
+      }
+      jedis.sadd(keys.stopping(), workerId);
+      return true;
     });
   }
 
@@ -69,6 +96,7 @@ public final class WorkerStore {
       Pipeline pipeline = jedis.pipelined();
       pipeline.srem(keys.workers(), ids);
       pipeline.srem(keys.working(), ids);
+      pipeline.srem(keys.stopping(), ids);
       for (String id : ids) {
         pipeline.del(keys.worker(id));
       }

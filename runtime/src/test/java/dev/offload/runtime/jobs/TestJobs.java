@@ -14,6 +14,11 @@ public final class TestJobs {
         .register(Noop.NAME, Noop.class)
         .register(FailTimes.NAME, FailTimes.class)
         .register(Stamp.NAME, Stamp.class)
+        .register(Pid.NAME, Pid.class)
+        .register(Exit.NAME, Exit.class)
+        .register(Hog.NAME, Hog.class)
+        .register(Crash.NAME, Crash.class)
+        .register(Print.NAME, Print.class)
         .build();
   }
 }

@@ -1,10 +1,14 @@
 package dev.offload.runtime.support;
 
 import dev.offload.runtime.agent.Agent;
+import dev.offload.runtime.agent.Isolation;
 import dev.offload.runtime.jobs.TestJobs;
 import java.time.Duration;
 
-/** Agents tuned for tests: quick heartbeats, promotion and retries. */
+/**
+ * Agents tuned for tests: quick heartbeats, promotion and retries, jobs on threads (the tests of
+ * child JVMs choose process isolation themselves).
+ */
 public final class Agents {
   private Agents() {}
 
@@ -12,6 +16,7 @@ public final class Agents {
     return Agent.builder(url)
         .prefix(prefix)
         .registry(TestJobs.registry())
+        .isolation(Isolation.THREAD)
         .heartbeatInterval(Duration.ofMillis(200))
         .promoteInterval(Duration.ofMillis(50))
         .pollInterval(Duration.ofMillis(500))

@@ -454,7 +454,7 @@ function workersView() {
             el('th', { class: 'hide-narrow' }, 'Up since'), el('th', {}, ''))),
           tbody)),
       empty,
-      el('p', { class: 'notice' }, 'Destroying a worker removes it from the registry: its agent stops it at its next heartbeat and puts its unfinished job back on the queue.')));
+      el('p', { class: 'notice' }, 'Stop lets a worker finish its current job, then ends it. Destroying a worker removes it from the registry: its agent stops it at its next heartbeat and puts its unfinished job back on the queue.')));
 
   const rows = new Map();
 
@@ -464,12 +464,17 @@ function workersView() {
     const row = el('tr', { 'data-worker': worker.id },
       el('td', { class: 'mono' }, worker.id), cell('host'), cell('pid', 'num'), cell('child', 'num hide-narrow'),
       cell('queues'), cell('state'), cell('job'), cell('for'), cell('since', 'hide-narrow'),
-      el('td', { class: 'actions' }, action('Destroy', () => post('/api/workers/' + hashPart(worker.id) + '/destroy'), {
-        name: 'destroy',
-        class: 'danger',
-        confirm: 'Really destroy?',
-        done: () => 'Destroyed worker ' + worker.id + '; its agent stops it at its next heartbeat',
-      })));
+      el('td', { class: 'actions' },
+        action('Stop', () => post('/api/workers/' + hashPart(worker.id) + '/stop'), {
+          name: 'stop',
+          done: () => 'Asked worker ' + worker.id + ' to stop; it finishes its current job first',
+        }),
+        action('Destroy', () => post('/api/workers/' + hashPart(worker.id) + '/destroy'), {
+          name: 'destroy',
+          class: 'danger',
+          confirm: 'Really destroy?',
+          done: () => 'Destroyed worker ' + worker.id + '; its agent stops it at its next heartbeat',
+        })));
     row.update = (w, now) => {
       cells.host.textContent = w.host;
       cells.pid.textContent = w.pid;

@@ -13,6 +13,8 @@ public final class TestJobs {
         .register(FailTimes.NAME, FailTimes.class)
         .register(Echo.NAME, Echo.class)
         .register(HostileName.NAME, HostileName.class)
+        .register(Greet.NAME, Greet.class)
+        .register(Reject.NAME, Reject.class)
         .build();
   }
 }

@@ -1,6 +1,7 @@
 package dev.offload.web.support;
 
 import dev.offload.runtime.agent.Agent;
+import dev.offload.runtime.agent.Isolation;
 import dev.offload.web.jobs.TestJobs;
 import java.time.Duration;
 
@@ -12,6 +13,7 @@ public final class Agents {
     return Agent.builder(url)
         .prefix(prefix)
         .registry(TestJobs.registry())
+        .isolation(Isolation.THREAD)
         .heartbeatInterval(Duration.ofMillis(200))
         .promoteInterval(Duration.ofMillis(50))
         .pollInterval(Duration.ofMillis(500))

@@ -1,0 +1,130 @@
+package dev.offload.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offload.api.JobDefinition;
+import dev.offload.api.JobHandle;
+import dev.offload.api.JobOptions;
+import dev.offload.api.JobStatus;
+import dev.offload.api.UserFacingException;
+import dev.offload.runtime.agent.Agent;
+import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.execution.JobRegistry;
+import dev.offload.runtime.store.FailureRecords;
+import dev.offload.runtime.support.Agents;
+import dev.offload.testing.RedisExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What a job lets the widget show: its result when it opts in, a failure's user-facing message. */
+class WidgetOptInTest {
+
+  @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+  /** A job whose result the widget may show. */
+  record Shown(String text) implements JobDefinition<String> {
+    static final String NAME = "test.shown";
+
+    @Override
+    public String jobName() {
+      return NAME;
+    }
+
+    @Override
+    public String run() {
+      return text;
+    }
+
+    @Override
+    public boolean showsResult() {
+      return true;
+    }
+  }
+
+  /** A job whose result stays private. */
+  record Hidden(String text) implements JobDefinition<String> {
+    static final String NAME = "test.hidden";
+
+    @Override
+    public String jobName() {
+      return NAME;
+    }
+
+    @Override
+    public String run() {
+      return text;
+    }
+  }
+
+  /** Fails with a message for end users, or with an internal one. */
+  record Refuse(String message, boolean userFacing) implements JobDefinition<Void> {
+    static final String NAME = "test.refuse";
+
+    @Override
+    public String jobName() {
+      return NAME;
+    }
+
+    @Override
+    public Void run() {
+      throw userFacing ? new UserFacingException(message) : new IllegalStateException(message);
+    }
+  }
+
+  private static Agent agent(String prefix) {
+    return Agents.fast(REDIS.url(), prefix)
+        .registry(JobRegistry.builder()
+            .register(Shown.NAME, Shown.class)
+            .register(Hidden.NAME, Hidden.class)
+            .register(Refuse.NAME, Refuse.class)
+            .build())
+        .workers(1, "default")
+        .build()
+        .start();
+  }
+
+  @Test
+  void onlyJobsThatOptInHaveTheirResultMarkedPublicUntilItIsRemoved() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Agent agent = agent(prefix)) {
+      List<JobHandle<String>> handles = client.enqueueAll(
+          List.of(new Shown("a"), new Hidden("b"), new Shown("c")), JobOptions.defaults());
+      for (JobHandle<String> handle : handles) {
+        assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(10)));
+      }
+
+      assertTrue(client.store().resultIsPublic("default", handles.get(0).id()));
+      assertFalse(client.store().resultIsPublic("default", handles.get(1).id()));
+      assertTrue(client.store().resultIsPublic("default", handles.get(2).id()));
+
+      assertTrue(client.removeResult("default", handles.get(0).id()));
+      assertFalse(client.store().resultIsPublic("default", handles.get(0).id()));
+    }
+  }
+
+  @Test
+  void userFacingMessageOfTheLastAttemptIsKeptInTheFailureRecord() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Agent agent = agent(prefix)) {
+      JobOptions once = JobOptions.defaults().attempts(1);
+      JobHandle<Void> userFacing = client.enqueue(new Refuse("Card declined.", true), once);
+      JobHandle<Void> internal = client.enqueue(new Refuse("db password wrong", false), once);
+      assertEquals(JobStatus.FAILED, userFacing.await(Duration.ofSeconds(10)));
+      assertEquals(JobStatus.FAILED, internal.await(Duration.ofSeconds(10)));
+
+      assertEquals(Optional.of("Card declined."), FailureRecords.publicMessage(
+          client.store().failure("default", userFacing.id()).orElseThrow()));
+      assertEquals(Optional.empty(), FailureRecords.publicMessage(
+          client.store().failure("default", internal.id()).orElseThrow()));
+      assertEquals("dev.offload.api.UserFacingException: Card declined.",
+          userFacing.failure().orElseThrow().lastError());
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package dev.offload.web;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import dev.offload.runtime.client.WatchTokens;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The widget's two endpoints, which other sites' pages call without a login or a CSRF token:
+ * {@code GET /widget/offload-job.js}, the script, and {@code GET /widget/jobs/stream?token=...},
+ * one job's event stream.
+ *
+ * <p>A stream is served only for the job signed into a valid watch token, so a sequential id
+ * grants nothing. A token that is not one, was altered or was signed with another secret gets
+ * 401, an expired one 403, both with an empty body: a caller learns nothing else. Cross-origin
+ * pages may read the script and the streams only from the origins on the allow-list (CORS); a
+ * stream asked for by a browser page of another origin gets 403.
+ */
+final class WidgetHandler {
+
+  static final String SCRIPT_PATH = "/widget/offload-job.js";
+  static final String STREAM_PATH = "/widget/jobs/stream";
+
+  private static final String SCRIPT_RESOURCE = "/dev/offload/web/widget/offload-job.js";
+  private static final int MIN_RETRY_MILLIS = 1_500;
+
+  private final byte[] script = load();
+  private final WatchTokens tokens;
+  private final Set<String> origins;
+  private final WidgetStreams streams;
+
+  /**
+   * @param tokens checks watch tokens; {@code null} when the dashboard has no watch secret, and
+   *     so serves no streams
+   * @param origins the origins, as {@link #origin} writes them, whose pages may embed the widget
+   */
+  WidgetHandler(WatchTokens tokens, Set<String> origins, WidgetStreams streams) {
+    this.tokens = tokens;
+    this.origins = Set.copyOf(origins);
+    this.streams = streams;
+  }
+
+  /**
+   * Serves a request for a path under {@code /widget/}.
+   *
+   * @return whether the response stays open, handed over to the streams, which close it
+   */
+  boolean handle(HttpExchange exchange, String method, List<String> segments) throws IOException {
+    String path = "/" + String.join("/", segments);
+    if (!path.equals(SCRIPT_PATH) && !path.equals(STREAM_PATH)) {
+      throw HttpError.notFound("no such widget file");
+    }
+    if (!method.equals("GET")) {
+      throw new HttpError(405, method + " is not allowed here");
+    }
+    boolean originAllowed = cors(exchange);
+    if (path.equals(SCRIPT_PATH)) {
+      script(exchange);
+      return false;
+    }
+    return stream(exchange, originAllowed);
+  }
+
+  /** Allows the request's origin to read the response when it is on the allow-list. */
+  private boolean cors(HttpExchange exchange) {
+    Headers headers = exchange.getResponseHeaders();
+    headers.add("Vary", "Origin");
+    String origin = exchange.getRequestHeaders().getFirst("Origin");
+    if (origin == null) {
+      // not a cross-origin request of a browser: a classic script tag, or a program
+      return true;
+    }
+    if (origins.contains(origin)) {
+      headers.set("Access-Control-Allow-Origin", origin);
+      return true;
+    }
+    return Access.sameOrigin(origin, exchange.getRequestHeaders().getFirst("Host"));
+  }
+
+  private void script(HttpExchange exchange) throws IOException {
+    Headers headers = exchange.getResponseHeaders();
+    // other sites' pages load it with a script tag, which a same-origin resource policy blocks
+    headers.set("Cross-Origin-Resource-Policy", "cross-origin");
+    headers.set("Cache-Control", "no-cache");
+    headers.set("Content-Type", "text/javascript; charset=utf-8");
+    exchange.sendResponseHeaders(200, script.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(script);
+    }
+  }
+
+  private boolean stream(HttpExchange exchange, boolean originAllowed) throws IOException {
+    if (!originAllowed) {
+      return refuse(exchange, 403);
+    }
+    if (tokens == null) {
+      throw HttpError.notFound("the widget is off: this dashboard has no watch secret"
+          + " (--watch-secret or OFFLOAD_WATCH_SECRET)");
+    }
+    WatchTokens.Verdict verdict = tokens.verify(token(exchange.getRequestURI().getRawQuery()));
+    if (verdict.watch().isEmpty()) {
+      return refuse(exchange, verdict.rejection() == WatchTokens.Rejection.EXPIRED ? 403 : 401);
+    }
+    WatchTokens.Watch watch = verdict.watch().get();
+    if (!streams.reserve()) {
+      throw new HttpError(503, "too many open widget streams; try again later");
+    }
+    try {
+      Headers headers = exchange.getResponseHeaders();
+      headers.set("Content-Type", "text/event-stream; charset=utf-8");
+      // a buffering proxy in front (nginx) would hold the events back
+      headers.set("X-Accel-Buffering", "no");
+      exchange.sendResponseHeaders(200, 0);
+    } catch (IOException | RuntimeException e) {
+      streams.release();
+      throw e;
+    }
+    // spread out the reconnections of many browsers after a restart
+    int retry = MIN_RETRY_MILLIS + ThreadLocalRandom.current().nextInt(MIN_RETRY_MILLIS);
+    streams.open(exchange, watch.queue(), watch.id(), watch.expiresAt().toEpochMilli(),
+        "retry: " + retry + "\n\n");
+    return true;
+  }
+
+  private static boolean refuse(HttpExchange exchange, int status) throws IOException {
+    exchange.sendResponseHeaders(status, -1);
+    return false;
+  }
+
+  private static String token(String rawQuery) {
+    if (rawQuery != null) {
+      for (String pair : rawQuery.split("&")) {
+        // a token is base64url and a dot: it never needs percent-encoding
+        if (pair.startsWith("token=")) {
+          return pair.substring("token=".length());
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * {@code origin} as browsers send it in the {@code Origin} header: scheme, host and a port
+   * other than the scheme's default, such as {@code https://shop.example.com}.
+   *
+   * @throws IllegalArgumentException if it is not an http or https origin
+   */
+  static String origin(String origin) {
+    URI uri;
+    try {
+      uri = new URI(origin.trim());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("widget origin \"" + origin + "\" is not a URL", e);
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty()
+        || uri.getRawPath().equals("/")) && uri.getRawQuery() == null
+        && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || !bare) {
+      throw new IllegalArgumentException("widget origin \"" + origin + "\" must be a scheme,"
+          + " a host and an optional port, such as https://shop.example.com");
+    }
+    int port = uri.getPort();
+    boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80)
+        || (scheme.equals("https") && port == 443);
+    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT)
+        + (defaultPort ? "" : ":" + port);
+  }
+
+  private static byte[] load() {
+    try (InputStream in = WidgetHandler.class.getResourceAsStream(SCRIPT_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(SCRIPT_RESOURCE + " is missing from the dashboard's jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read " + SCRIPT_RESOURCE, e);
+    }
+  }
+}

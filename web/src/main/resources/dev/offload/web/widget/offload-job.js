@@ -1,0 +1,205 @@
+/*
+ * Offload job-observer widget: <offload-job token="..."> shows a visitor how their job is doing,
+ * live, and OffloadJob.observe(token, callback) tells a page's own code. No dependencies; works
+ * as a classic or a module script. Documentation: docs/widget.md in the Offload repository.
+ */
+(() => {
+  if (window.OffloadJob) {
+    return;
+  }
+  const FINAL = ['done', 'failed', 'unknown', 'error'];
+  const LABELS = {
+    connecting: 'Connecting…',
+    queued: 'Queued',
+    running: 'Running',
+    retrying: 'Retrying',
+    done: 'Done',
+    failed: 'Failed',
+    unknown: 'Not found',
+    error: 'Status unavailable',
+    ahead: '{n} ahead',
+    attempt: 'attempt {attempt} of {max}',
+  };
+  const CSS = `
+:host{display:inline-flex;align-items:center;gap:var(--offload-gap,.5em);
+ font:var(--offload-font,inherit);color:var(--offload-color,inherit);
+ background:var(--offload-background,transparent);border:var(--offload-border,1px solid #d0d7de);
+ border-radius:var(--offload-radius,1em);padding:var(--offload-padding,.2em .75em);
+ --c:var(--offload-queued-color,#6e7781)}
+:host([hidden]){display:none}
+:host([state=running]){--c:var(--offload-running-color,#0969da)}
+:host([state=retrying]){--c:var(--offload-retrying-color,#9a6700)}
+:host([state=done]){--c:var(--offload-done-color,#1a7f37)}
+:host([state=failed]){--c:var(--offload-failed-color,#cf222e)}
+:host([state=error]),:host([state=unknown]){--c:var(--offload-error-color,#cf222e)}
+[part=indicator]{flex:none;width:var(--offload-indicator-size,.6em);
+ height:var(--offload-indicator-size,.6em);border-radius:50%;background:var(--c)}
+:host([state=running]) [part=indicator]{animation:offload-pulse 1s ease-in-out infinite alternate}
+@keyframes offload-pulse{to{opacity:.3}}
+@media (prefers-reduced-motion:reduce){[part=indicator]{animation:none!important}}
+[part=detail]{color:var(--offload-detail-color,inherit)}
+[part=detail]:not(:empty)::before{content:" · "}`;
+
+  // The widget's server is where this script came from; a module script has no currentScript.
+  const self = document.currentScript
+    || [...document.scripts].find((s) => /\/offload-job\.js([?#]|$)/.test(s.src));
+  const watches = new Map();
+
+  function publish(watch, state) {
+    watch.state = state;
+    if (FINAL.includes(state.state)) {
+      // the server ends the stream too; closing first stops the browser from reconnecting
+      watch.source.close();
+    }
+    watch.callbacks.forEach((callback) => callback(state));
+  }
+
+  const OffloadJob = {
+    server: self ? new URL('.', self.src).href : '',
+
+    /**
+     * Calls callback(state) with the job's state now and on every change, until the returned
+     * function is called. Observers of one token share one connection.
+     */
+    observe(token, callback) {
+      let watch = watches.get(token);
+      if (!watch) {
+        watch = { callbacks: new Set() };
+        watches.set(token, watch);
+        const source = new EventSource(
+          `${OffloadJob.server}jobs/stream?token=${encodeURIComponent(token)}`);
+        watch.source = source;
+        source.onmessage = (event) => publish(watch, JSON.parse(event.data));
+        // closed, rather than reconnecting, only when the server refused: a bad or expired token
+        source.onerror = () => {
+          if (source.readyState === EventSource.CLOSED && !FINAL.includes(watch.state?.state)) {
+            publish(watch, { state: 'error' });
+          }
+        };
+      }
+      watch.callbacks.add(callback);
+      if (watch.state) {
+        callback(watch.state);
+      }
+      return () => {
+        watch.callbacks.delete(callback);
+        if (!watch.callbacks.size && watches.get(token) === watch) {
+          watch.source.close();
+          watches.delete(token);
+        }
+      };
+    },
+  };
+
+  class OffloadJobElement extends HTMLElement {
+    static get observedAttributes() {
+      return ['token'];
+    }
+
+    constructor() {
+      super();
+      const root = this.attachShadow({ mode: 'open' });
+      root.innerHTML = '<span part="indicator"></span><span role="status" aria-live="polite">'
+        + '<span part="label"></span><span part="detail"></span></span>';
+      // a constructed sheet passes a page's strict style-src policy, a <style> element would not
+      if (root.adoptedStyleSheets) {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+        root.adoptedStyleSheets = [sheet];
+      } else {
+        root.prepend(Object.assign(document.createElement('style'), { textContent: CSS }));
+      }
+      [this._label, this._detail] = root.querySelectorAll('[part=label],[part=detail]');
+      this._labels = {};
+      this._state = { state: 'connecting' };
+    }
+
+    /** The job's last known state: {state, position?, attempt?, maxAttempts?, result?, message?}. */
+    get state() {
+      return this._state;
+    }
+
+    /** Replacement labels by key; label-<key> attributes take precedence. */
+    get labels() {
+      return { ...LABELS, ...this._labels };
+    }
+
+    set labels(labels) {
+      this._labels = { ...labels };
+      this._render();
+    }
+
+    connectedCallback() {
+      this._render();
+      this._watch();
+    }
+
+    disconnectedCallback() {
+      this._unwatch();
+    }
+
+    attributeChangedCallback() {
+      if (this.isConnected) {
+        this._watch();
+      }
+    }
+
+    _watch() {
+      const token = this.getAttribute('token');
+      if (token === this._token) {
+        return;
+      }
+      this._unwatch();
+      this._token = token;
+      if (token) {
+        this._stop = OffloadJob.observe(token, (state) => this._update(state));
+      } else {
+        this._update({ state: 'error' });
+      }
+    }
+
+    _unwatch() {
+      if (this._stop) {
+        this._stop();
+      }
+      this._stop = this._token = null;
+    }
+
+    _update(state) {
+      const before = this._state.state;
+      this._state = state;
+      this._render();
+      const fire = (type) => this.dispatchEvent(
+        new CustomEvent(type, { detail: state, bubbles: true, composed: true }));
+      fire('offload:change');
+      if (state.state !== before && (state.state === 'done' || state.state === 'failed')) {
+        fire(`offload:${state.state}`);
+      }
+    }
+
+    _text(key, values = {}) {
+      const label = this.getAttribute(`label-${key}`) ?? this.labels[key] ?? key;
+      return label.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? '');
+    }
+
+    _render() {
+      const s = this._state;
+      let detail = '';
+      if (s.state === 'queued' && s.position > 0) {
+        detail = this._text('ahead', { n: s.position });
+      } else if ((s.state === 'running' || s.state === 'retrying') && s.maxAttempts > 1) {
+        detail = this._text('attempt', { attempt: s.attempt, max: s.maxAttempts });
+      } else if (s.state === 'done' && 'result' in s) {
+        detail = typeof s.result === 'string' ? s.result : JSON.stringify(s.result);
+      } else if (s.state === 'failed' && s.message) {
+        detail = s.message;
+      }
+      this.setAttribute('state', s.state);
+      this._label.textContent = this._text(s.state);
+      this._detail.textContent = detail;
+    }
+  }
+
+  window.OffloadJob = OffloadJob;
+  customElements.define('offload-job', OffloadJobElement);
+})();
