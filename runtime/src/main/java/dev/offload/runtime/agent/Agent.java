@@ -15,6 +15,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -145,6 +146,11 @@ public final class Agent implements AutoCloseable {
             mayHaveDelayed.add(event.queue());
           }
         }
+      }
+
+      @Override
+      public Set<JobEvent.Type> types() {
+        return EnumSet.of(JobEvent.Type.QUEUED, JobEvent.Type.SCHEDULED, JobEvent.Type.RETRYING);
       }
 
       @Override

@@ -104,8 +104,13 @@ final class Worker implements Runnable {
     wakeup.signal();
   }
 
+  /** Skips paused queues; a queue resumed wakes the worker, which may have work there. */
   void setPaused(Set<String> pausedQueues) {
+    boolean resumed = !pausedQueues.containsAll(paused);
     this.paused = pausedQueues;
+    if (resumed) {
+      wakeup.signal();
+    }
   }
 
   /** Asks the worker to stop taking jobs and finish its current one by {@code deadline}. */

@@ -1,7 +1,9 @@
 package dev.offload.runtime.store;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +24,15 @@ public final class EventSubscriber implements AutoCloseable {
   /** Receives job events. Called on the subscriber's thread: return quickly. */
   public interface Listener {
     void onEvents(List<JobEvent> events);
+
+    /**
+     * The kinds of event this listener needs. A message holding none of them is not even parsed
+     * for it, which spares an agent, interested only in new jobs, the parsing of every job's
+     * start and end.
+     */
+    default Set<JobEvent.Type> types() {
+      return EnumSet.allOf(JobEvent.Type.class);
+    }
 
     /** Events published while the subscription was down are lost; re-read what matters. */
     default void onResubscribed() {}
@@ -83,14 +94,18 @@ public final class EventSubscriber implements AutoCloseable {
 
           @Override
           public void onMessage(String from, String message) {
-            List<JobEvent> events = JobEvent.parse(message);
-            if (!events.isEmpty()) {
-              for (Listener listener : listeners) {
-                try {
-                  listener.onEvents(events);
-                } catch (RuntimeException e) {
-                  log.warn("event listener failed", e);
-                }
+            List<JobEvent> events = null;
+            for (Listener listener : listeners) {
+              if (!JobEvent.mayHold(message, listener.types())) {
+                continue;
+              }
+              if (events == null) {
+                events = JobEvent.parse(message);
+              }
+              try {
+                listener.onEvents(events);
+              } catch (RuntimeException e) {
+                log.warn("event listener failed", e);
               }
             }
           }

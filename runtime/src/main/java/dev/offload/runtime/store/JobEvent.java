@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * One change of one job, as published on the events channel.
@@ -42,6 +43,16 @@ public record JobEvent(Type type, String queue, long id, String worker) {
   /** The message announcing {@code type} for one job. */
   public static String message(Type type, String queue, String worker, long id) {
     return message(type, queue, worker, List.of(id));
+  }
+
+  /** Whether {@code message} may hold events of any of {@code types}, judged without parsing. */
+  public static boolean mayHold(String message, Set<Type> types) {
+    for (Type type : types) {
+      if (message.contains("\"" + type.wireName() + "\"")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The events in one message; empty when the message is not one of ours. */

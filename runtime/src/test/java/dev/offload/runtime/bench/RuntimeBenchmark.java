@@ -1,6 +1,7 @@
 package dev.offload.runtime.bench;
 
 import dev.offload.runtime.agent.Agent;
+import dev.offload.runtime.agent.Isolation;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Noop;
 import dev.offload.runtime.jobs.Stamp;
@@ -32,8 +33,9 @@ public final class RuntimeBenchmark {
       System.out.printf("Offload runtime benchmark; Redis %s, %d cores%n", url,
           Runtime.getRuntime().availableProcessors());
       enqueueRates(url);
+      throughput(url, 8, 50_000, false);
       for (int workers : new int[] {1, 8}) {
-        throughput(url, workers, 100_000);
+        throughput(url, workers, 200_000, true);
       }
       latency(url);
       commandsPerJob(url, false);
@@ -80,20 +82,46 @@ public final class RuntimeBenchmark {
     }
   }
 
-  private static void throughput(String url, int workers, int n) throws Exception {
+  /** Runs {@code n} no-op jobs through {@code workers} workers; prints figures if {@code report}. */
+  private static void throughput(String url, int workers, int n, boolean report)
+      throws Exception {
     String prefix = freshPrefix();
-    try (OffloadClient client = OffloadClient.builder(url).prefix(prefix).build()) {
+    try (OffloadClient client = OffloadClient.builder(url).prefix(prefix).build();
+        Jedis jedis = new Jedis(URI.create(url))) {
       client.enqueueAll(noops(n));
+      double redisCpuBefore = redisCpuSeconds(jedis);
+      long agentCpuBefore = processCpuNanos();
       long start = System.nanoTime();
       try (Agent agent = agent(url, prefix).workers(workers, QUEUE).build().start()) {
         while (client.counts(QUEUE).results() < n) {
           Thread.sleep(5);
         }
-        double rate = n / seconds(start);
-        System.out.printf("no-op jobs, thread mode, %d worker(s): %,10.0f jobs/s (%,d jobs)%n",
-            workers, rate, n);
+        double elapsed = seconds(start);
+        if (!report) {
+          return;
+        }
+        double redisCpu = redisCpuSeconds(jedis) - redisCpuBefore;
+        double agentCpu = (processCpuNanos() - agentCpuBefore) / 1e9;
+        System.out.printf("no-op jobs, thread mode, %d worker(s): %,10.0f jobs/s (%,d jobs);"
+                + " Redis busy %.0f%% of a core, agent JVM %.0f%% of a core%n",
+            workers, n / elapsed, n, 100 * redisCpu / elapsed, 100 * agentCpu / elapsed);
       }
     }
+  }
+
+  private static double redisCpuSeconds(Jedis jedis) {
+    double total = 0;
+    for (String line : jedis.info("cpu").split("\r\n")) {
+      if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+        total += Double.parseDouble(line.substring(line.indexOf(':') + 1));
+      }
+    }
+    return total;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static void latency(String url) throws Exception {
@@ -168,8 +196,7 @@ public final class RuntimeBenchmark {
     int workers = 4;
     int seconds = 10;
     try (Jedis jedis = new Jedis(URI.create(url));
-        Agent agent = Agent.builder(url).prefix(prefix).registry(TestJobs.registry())
-            .workers(workers, QUEUE).build().start()) {
+        Agent agent = agent(url, prefix).workers(workers, QUEUE).build().start()) {
       Thread.sleep(2_000);
       long before = totalCalls(jedis);
       Thread.sleep(seconds * 1000L);
@@ -181,7 +208,8 @@ public final class RuntimeBenchmark {
   }
 
   private static Agent.Builder agent(String url, String prefix) {
-    return Agent.builder(url).prefix(prefix).registry(TestJobs.registry());
+    return Agent.builder(url).prefix(prefix).registry(TestJobs.registry())
+        .isolation(Isolation.THREAD);
   }
 
   private static long totalCalls(Jedis jedis) {
