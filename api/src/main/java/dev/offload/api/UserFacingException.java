@@ -20,7 +20,7 @@ public class UserFacingException extends RuntimeException {
     super(message);
   }
 
-  /** A failure with {@code message}, shown to the visitor, caused by {@code cause}, which is not. */
+  /** A failure with {@code message}, shown to the visitor, caused by {@code cause}, not shown. */
   public UserFacingException(String message, Throwable cause) {
     super(message, cause);
   }

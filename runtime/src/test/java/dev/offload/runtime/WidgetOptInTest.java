@@ -10,6 +10,7 @@ import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.api.UserFacingException;
 import dev.offload.runtime.agent.Agent;
+import dev.offload.runtime.agent.Isolation;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.execution.JobRegistry;
 import dev.offload.runtime.store.FailureRecords;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** What a job lets the widget show: its result when it opts in, a failure's user-facing message. */
 class WidgetOptInTest {
@@ -77,7 +80,12 @@ class WidgetOptInTest {
   }
 
   private static Agent agent(String prefix) {
+    return agent(prefix, Isolation.THREAD);
+  }
+
+  private static Agent agent(String prefix, Isolation isolation) {
     return Agents.fast(REDIS.url(), prefix)
+        .isolation(isolation)
         .registry(JobRegistry.builder()
             .register(Shown.NAME, Shown.class)
             .register(Hidden.NAME, Hidden.class)
@@ -108,11 +116,13 @@ class WidgetOptInTest {
     }
   }
 
-  @Test
-  void userFacingMessageOfTheLastAttemptIsKeptInTheFailureRecord() throws Exception {
+  @ParameterizedTest
+  @EnumSource(value = Isolation.class, names = {"THREAD", "PROCESS"})
+  void userFacingMessageOfTheLastAttemptIsKeptInTheFailureRecord(Isolation isolation)
+      throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Agent agent = agent(prefix)) {
+        Agent agent = agent(prefix, isolation)) {
       JobOptions once = JobOptions.defaults().attempts(1);
       JobHandle<Void> userFacing = client.enqueue(new Refuse("Card declined.", true), once);
       JobHandle<Void> internal = client.enqueue(new Refuse("db password wrong", false), once);

@@ -5,6 +5,7 @@ import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.client.WatchTokens;
 import dev.offload.testing.RedisServerProcess;
 import dev.offload.web.Dashboard;
 import java.nio.file.Files;
@@ -20,7 +21,8 @@ import java.util.Map;
  * The demo: starts a Redis (unless {@code REDIS_URL} names one) and an agent, enqueues a few
  * realistic jobs through the generated stubs, shows their progress, prints results and failures,
  * and exits. {@code --keep-running} leaves the agent running afterwards, with the dashboard on
- * port 8080 (or {@code OFFLOAD_DASHBOARD_PORT}).
+ * port 8080 (or {@code OFFLOAD_DASHBOARD_PORT}) and, on the next port, a shop page that enqueues
+ * a job and follows it with the widget.
  */
 public final class Demo {
 
@@ -47,9 +49,15 @@ public final class Demo {
       watch(jobs);
       report(jobs);
       if (keepRunning) {
-        try (Dashboard dashboard = Dashboard.builder(client).port(dashboardPort()).start()) {
+        String secret = DemoShop.randomSecret();
+        int shopPort = dashboardPort() + 1;
+        try (Dashboard dashboard = Dashboard.builder(client).port(dashboardPort())
+                .watchSecret(secret).widgetOrigins(DemoShop.origins(shopPort)).start();
+            DemoShop shop = DemoShop.start(client, WatchTokens.withSecret(secret),
+                dashboard.uri(), shopPort)) {
           System.out.println("\nThe agent keeps running (--keep-running); stop with Ctrl+C.");
           System.out.println("Dashboard: " + dashboard.uri());
+          System.out.println("A shop page with the job widget: " + shop.uri());
           agent.awaitTermination();
         }
       }

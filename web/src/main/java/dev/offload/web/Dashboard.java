@@ -59,7 +59,8 @@ public final class Dashboard implements AutoCloseable {
     List<JobRegistry> registries = new ArrayList<>(builder.registries);
     registries.add(JobRegistry.fromClassPath());
     try {
-      server = HttpServer.create(new InetSocketAddress(address, builder.port), 64);
+      // room for a burst of connections, such as every widget reconnecting after a restart
+      server = HttpServer.create(new InetSocketAddress(address, builder.port), 1024);
     } catch (IOException e) {
       throw new UncheckedIOException("the dashboard could not listen on "
           + address.getHostAddress() + ":" + builder.port + " (" + e.getMessage()

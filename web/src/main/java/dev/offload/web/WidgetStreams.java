@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,18 +26,28 @@ import org.slf4j.LoggerFactory;
  * The open widget event streams: each follows one job and gets its {@link WidgetState} whenever
  * it changes, then ends once the job is final.
  *
- * <p>No stream holds a thread. The request thread sends the headers and the first state, then
- * hands the response over and returns; after that a stream is written only by a few shared
- * threads: the readers, which re-read a job when the process's one event subscription reports a
- * change of it (and for every job after the subscription was lost), and a ticker that sends
+ * <p>No stream holds a thread. The request thread sends the headers, hands the response over and
+ * returns; a stream is written only by a few shared threads: the readers, which read a job's
+ * state for each new stream, and again when the process's one event subscription reports a
+ * change of it (and every job after the subscription was lost), and a ticker that sends
  * keep-alive comments, closes streams whose token has expired (the browser reconnects and is
- * refused) and refreshes queue positions at most once a second while their queue moves. Every
- * read and write of one job happens under that job's lock, so its streams see its states in
- * order; a state is sent to a stream only when it differs from the last one sent there.
+ * refused) and moves queue positions on. Every read and write of one job happens under that
+ * job's lock, so its streams see its states in order; a state is sent to a stream only when it
+ * differs from the last one sent there.
+ *
+ * <p>Reads are kept few, since a burst of finished jobs must not queue up behind them: events
+ * that arrive for a job before its read starts are served by that one read; a job last heard to
+ * have started, succeeded or failed skips the status lookup; and a queued job's position is not
+ * read again while its queue moves, but counted down, at most once a second, by the jobs started
+ * on that queue since it was read. That count is exact but for jobs deleted ahead of it or put
+ * back at the head; the job's own next event reads it exactly again.
  */
 final class WidgetStreams implements EventSubscriber.Listener, AutoCloseable {
 
-  /** The most streams open at once; each costs a socket and a few hundred bytes, no thread. */
+  /**
+   * The most streams open at once; each costs a socket and about 34 KB of the HTTP server's
+   * buffers, no thread.
+   */
   static final int MAX_STREAMS = 10_000;
 
   private static final long KEEP_ALIVE_MILLIS = 15_000;
@@ -77,7 +87,9 @@ final class WidgetStreams implements EventSubscriber.Listener, AutoCloseable {
   private static final class Watch {
     final JobKey key;
     final List<Stream> streams = new ArrayList<>(1);
-    String lastState = "";
+    /** The state last read, and how many jobs had started on its queue just before. */
+    WidgetState read;
+    long startedBeforeRead;
     boolean retired;
 
     Watch(JobKey key) {
@@ -87,8 +99,9 @@ final class WidgetStreams implements EventSubscriber.Listener, AutoCloseable {
 
   private final JobStore store;
   private final Map<JobKey, Watch> watches = new ConcurrentHashMap<>();
-  private final Set<JobKey> dirty = ConcurrentHashMap.newKeySet();
-  private final Set<String> movedQueues = ConcurrentHashMap.newKeySet();
+  /** Jobs waiting for a read, with a final event if one was heard, else the latest one. */
+  private final Map<JobKey, JobEvent.Type> dirty = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> startedByQueue = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
   private final ExecutorService readers;
   private final ScheduledExecutorService ticker;
@@ -98,7 +111,7 @@ final class WidgetStreams implements EventSubscriber.Listener, AutoCloseable {
     this.readers = Executors.newFixedThreadPool(READER_THREADS, daemon("offload-widget-read-"));
     this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("offload-widget-tick-"));
     ticker.scheduleWithFixedDelay(
-        this::refreshPositions, POSITION_MILLIS, POSITION_MILLIS, TimeUnit.MILLISECONDS);
+        this::movePositions, POSITION_MILLIS, POSITION_MILLIS, TimeUnit.MILLISECONDS);
     ticker.scheduleWithFixedDelay(
         this::keepAlive, KEEP_ALIVE_MILLIS, KEEP_ALIVE_MILLIS, TimeUnit.MILLISECONDS);
   }
@@ -126,14 +139,9 @@ final class WidgetStreams implements EventSubscriber.Listener, AutoCloseable {
     open.decrementAndGet();
   }
 
-  /** How many streams are open. */
-  int openStreams() {
-    return open.get();
-  }
-
   /**
-   * Takes over a reserved response whose headers were sent: writes {@code preamble} and the
-   * job's state now, then keeps the stream until the job is final. Closes the exchange itself,
+   * Takes over a reserved response whose headers were sent: writes {@code preamble}, then the
+   * job's state now and each change, until the job is final. Closes the exchange itself,
    * whatever happens; when Redis cannot be read, at once, so that the browser asks again.
    */
   void open(HttpExchange exchange, String queue, long id, long expiresAtMillis, String preamble) {
@@ -150,40 +158,53 @@ final class WidgetStreams implements EventSubscriber.Listener, AutoCloseable {
           continue;
         }
         watch.streams.add(stream);
-        refresh(watch);
-        return;
+        break;
       }
     }
+    // the first state, too, is read by the readers, so that a burst of new streams (every
+    // browser reconnecting after a restart) does not hold a request thread each
+    markDirty(key, JobEvent.Type.QUEUED);
   }
 
   @Override
   public void onEvents(List<JobEvent> events) {
     for (JobEvent event : events) {
+      if (event.type() == JobEvent.Type.STARTED) {
+        startedByQueue.computeIfAbsent(event.queue(), q -> new AtomicLong()).incrementAndGet();
+      }
       JobKey key = new JobKey(event.queue(), event.id());
       if (watches.containsKey(key)) {
-        markDirty(key);
-      }
-      if (event.type() == JobEvent.Type.STARTED || event.type() == JobEvent.Type.DELETED) {
-        movedQueues.add(event.queue());
+        markDirty(key, event.type());
       }
     }
   }
 
   @Override
   public void onResubscribed() {
-    watches.keySet().forEach(this::markDirty);
+    // any event that is not final: each job is read afresh
+    watches.keySet().forEach(key -> markDirty(key, JobEvent.Type.QUEUED));
   }
 
-  private void markDirty(JobKey key) {
-    if (dirty.add(key)) {
+  private static boolean isFinal(JobEvent.Type type) {
+    return type == JobEvent.Type.SUCCEEDED || type == JobEvent.Type.FAILED;
+  }
+
+  /** Queues a read of the job, unless one is queued already; a final event is remembered. */
+  private void markDirty(JobKey key, JobEvent.Type type) {
+    boolean[] queued = {false};
+    dirty.compute(key, (k, old) -> {
+      queued[0] = old == null;
+      return old != null && isFinal(old) ? old : type;
+    });
+    if (queued[0]) {
       try {
         readers.execute(() -> {
-          dirty.remove(key);
+          JobEvent.Type heard = dirty.remove(key);
           Watch watch = watches.get(key);
-          if (watch != null) {
+          if (watch != null && heard != null) {
             synchronized (watch) {
               if (!watch.retired) {
-                refresh(watch);
+                refresh(watch, heard);
               }
             }
           }
@@ -195,11 +216,23 @@ final class WidgetStreams implements EventSubscriber.Listener, AutoCloseable {
     }
   }
 
-  /** Reads the job and sends its state where it is news; the caller holds the watch's lock. */
-  private void refresh(Watch watch) {
+  /**
+   * Reads the job and sends its state where it is news; the caller holds the watch's lock.
+   *
+   * @param heard the event that asked for the read: one that tells the state saves a lookup
+   */
+  private void refresh(Watch watch, JobEvent.Type heard) {
+    String queue = watch.key.queue();
+    long id = watch.key.id();
+    long startedBefore = started(queue);
     WidgetState state;
     try {
-      state = WidgetState.read(store, watch.key.queue(), watch.key.id());
+      state = switch (heard) {
+        case SUCCEEDED -> WidgetState.done(store, queue, id);
+        case FAILED -> WidgetState.failed(store, queue, id);
+        case STARTED -> WidgetState.running(store, queue, id);
+        default -> WidgetState.read(store, queue, id);
+      };
     } catch (RuntimeException e) {
       log.debug("could not read job {} for the widget: {}", watch.key, e.getMessage());
       // a stream that never had a state ends, so its browser asks again after its retry pause;
@@ -208,6 +241,18 @@ final class WidgetStreams implements EventSubscriber.Listener, AutoCloseable {
       retireIfEmpty(watch);
       return;
     }
+    watch.read = state;
+    watch.startedBeforeRead = startedBefore;
+    publish(watch, state);
+  }
+
+  private long started(String queue) {
+    AtomicLong count = startedByQueue.get(queue);
+    return count == null ? 0 : count.get();
+  }
+
+  /** Sends {@code state} to the streams it is news to, and ends them all if it is final. */
+  private void publish(Watch watch, WidgetState state) {
     byte[] message = ("data: " + state.json() + "\n\n").getBytes(StandardCharsets.UTF_8);
     watch.streams.removeIf(stream -> {
       if (state.json().equals(stream.lastSent)) {
@@ -216,7 +261,6 @@ final class WidgetStreams implements EventSubscriber.Listener, AutoCloseable {
       stream.lastSent = state.json();
       return !stream.write(message) && close(stream);
     });
-    watch.lastState = state.name();
     if (state.isFinal()) {
       watch.streams.forEach(this::close);
       watch.streams.clear();
@@ -231,16 +275,18 @@ final class WidgetStreams implements EventSubscriber.Listener, AutoCloseable {
     }
   }
 
-  /** Re-reads queued jobs whose queue moved, for their position. */
-  private void refreshPositions() {
-    if (movedQueues.isEmpty()) {
-      return;
-    }
-    List<String> moved = List.copyOf(movedQueues);
-    movedQueues.removeAll(moved);
+  /** Moves queued jobs up by the jobs started on their queue since they were read. */
+  private void movePositions() {
     for (Watch watch : watches.values()) {
-      if (moved.contains(watch.key.queue()) && "queued".equals(watch.lastState)) {
-        markDirty(watch.key);
+      synchronized (watch) {
+        WidgetState read = watch.read;
+        if (watch.retired || read == null || read.position() <= 0) {
+          continue;
+        }
+        long moved = started(watch.key.queue()) - watch.startedBeforeRead;
+        if (moved > 0) {
+          publish(watch, read.withPosition(Math.max(0, read.position() - moved)));
+        }
       }
     }
   }

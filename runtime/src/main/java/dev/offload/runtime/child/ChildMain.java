@@ -175,6 +175,7 @@ public final class ChildMain {
       answer = ChildProtocol.frame(ChildProtocol.FAILED).put("id", id)
           .put("error", failed.error())
           .put("stackTrace", failed.stackTrace())
+          .put("publicMessage", failed.publicMessage())
           // JobInvoker reports a throwable as its toString(), which starts with its class name
           .put("outOfMemory", failed.error().startsWith(OutOfMemoryError.class.getName()));
     }

@@ -242,7 +242,8 @@ public final class ChildProcess {
           outOfMemory = true;
           error = "the job ran out of memory (" + error + "); its child JVM is replaced";
         }
-        finish(id, new JobOutcome.Failed(error, frame.path("stackTrace").asText(), tail.text()));
+        finish(id, new JobOutcome.Failed(error, frame.path("stackTrace").asText(), tail.text(),
+            frame.path("publicMessage").textValue()));
       }
       default -> onVmLine(line);
     }

@@ -1,0 +1,240 @@
+package dev.offload.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.offload.api.JobHandle;
+import dev.offload.api.JobOptions;
+import dev.offload.api.JobStatus;
+import dev.offload.runtime.agent.Agent;
+import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.client.WatchTokens;
+import dev.offload.testing.RedisExtension;
+import dev.offload.web.jobs.Greet;
+import dev.offload.web.jobs.Reject;
+import dev.offload.web.jobs.Sleep;
+import dev.offload.web.support.Agents;
+import dev.offload.web.support.Browser;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The widget embedded in a page of another origin, in a headless Chromium, following real jobs
+ * run by a real agent. Each test leaves a screenshot in {@code target/screenshots/}.
+ */
+class WidgetBrowserTest {
+
+  @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+  private static Browser browser;
+
+  private final WatchTokens tokens = WatchTokens.withSecret(WidgetStreamTest.SECRET);
+  private final List<Agent> agents = new ArrayList<>();
+  private String prefix;
+  private OffloadClient client;
+  private HttpServer shop;
+  private volatile String page = "";
+  private Dashboard dashboard;
+
+  @BeforeAll
+  static void startBrowser() {
+    // skipped per test below, so that each skipped test is reported with the reason
+    browser = Browser.available() ? Browser.start() : null;
+  }
+
+  @AfterAll
+  static void stopBrowser() {
+    if (browser != null) {
+      browser.close();
+    }
+  }
+
+  @BeforeEach
+  void start() throws IOException {
+    Browser.assumeAvailable();
+    prefix = REDIS.newPrefix();
+    client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+    // the embedding page: same host, another port, so another origin than the dashboard
+    shop = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    shop.createContext("/", exchange -> {
+      byte[] body = page.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    shop.start();
+    dashboard = dashboard(0);
+  }
+
+  private Dashboard dashboard(int port) {
+    return Dashboard.builder(client).port(port).watchSecret(WidgetStreamTest.SECRET)
+        .widgetOrigins(List.of(shopOrigin())).start();
+  }
+
+  private String shopOrigin() {
+    return "http://127.0.0.1:" + shop.getAddress().getPort();
+  }
+
+  @AfterEach
+  void stop() {
+    agents.forEach(Agent::close);
+    if (dashboard != null) {
+      dashboard.close();
+      shop.stop(0);
+      client.close();
+    }
+  }
+
+  private void startAgent(Duration retryBackoff) {
+    agents.add(Agents.fast(REDIS.url(), prefix).retryBackoff(attempt -> retryBackoff)
+        .workers(1, "default").build().start());
+  }
+
+  private String token(JobHandle<?> handle) {
+    return tokens.issue(handle.queue(), handle.id(), Duration.ofMinutes(5));
+  }
+
+  /** Opens a shop page that loads the widget as {@code scriptType} and holds {@code body}. */
+  private void openShop(String scriptType, String body) {
+    page = "<!doctype html><meta charset=\"utf-8\"><title>Shop</title>\n"
+        + "<script>window.__events = [];\n"
+        + "for (const type of ['offload:change', 'offload:done', 'offload:failed']) {\n"
+        + "  document.addEventListener(type, e =>\n"
+        + "    window.__events.push(type + ' ' + e.target.id + ' ' + e.detail.state));\n"
+        + "}</script>\n"
+        + "<script type=\"" + scriptType + "\" src=\"" + dashboard.uri()
+        + "widget/offload-job.js\"></script>\n" + body;
+    browser.open(shopOrigin() + "/");
+  }
+
+  private void awaitState(String id, String state) {
+    browser.await("#" + id + " shows " + state, d -> state.equals(browser.script(
+        "return document.getElementById('" + id + "').getAttribute('state')")));
+  }
+
+  /** The label and the detail the widget shows, as {@code label|detail}. */
+  private String text(String id) {
+    return (String) browser.script("const root = document.getElementById('" + id
+        + "').shadowRoot; return root.querySelector('[part=label]').textContent + '|'"
+        + " + root.querySelector('[part=detail]').textContent");
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<String> events() {
+    return (List<String>) browser.script("return window.__events");
+  }
+
+  @Test
+  void jobShowsQueuedThenRunningThenDone() {
+    JobHandle<Long> handle = client.enqueue(new Sleep(1_500));
+    openShop("text/javascript", "<offload-job id=\"job\" token=\"" + token(handle)
+        + "\"></offload-job>");
+    awaitState("job", "queued");
+    assertEquals("Queued|", text("job"));
+    browser.screenshot("widget-queued");
+
+    startAgent(Duration.ofMillis(50));
+    awaitState("job", "running");
+    assertEquals("Running|attempt 1 of 3", text("job"));
+    browser.screenshot("widget-running");
+    awaitState("job", "done");
+    assertEquals("Done|", text("job"));
+    browser.screenshot("widget-done");
+    assertEquals(List.of("offload:change job queued", "offload:change job running",
+        "offload:change job done", "offload:done job done"), events());
+  }
+
+  @Test
+  void failingJobShowsRetryingThenFailedWithItsMessageForEndUsers() {
+    JobHandle<Void> handle = client.enqueue(new Reject("Your card was declined.", true),
+        JobOptions.defaults().attempts(2));
+    openShop("text/javascript", "<offload-job id=\"job\" token=\"" + token(handle)
+        + "\" label-failed=\"Fehlgeschlagen\"></offload-job>");
+    startAgent(Duration.ofSeconds(1));
+
+    awaitState("job", "retrying");
+    assertEquals("Retrying|attempt 2 of 2", text("job"));
+    awaitState("job", "failed");
+    assertEquals("Fehlgeschlagen|Your card was declined.", text("job"));
+    browser.screenshot("widget-failed");
+    assertTrue(events().contains("offload:failed job failed"), events().toString());
+  }
+
+  @Test
+  void jobFinishedBeforeThePageLoadedShowsDoneAtOnce() throws Exception {
+    startAgent(Duration.ofMillis(50));
+    JobHandle<String> handle = client.enqueue(new Greet("Ada"));
+    assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(10)));
+
+    openShop("module", "<offload-job id=\"job\" token=\"" + token(handle)
+        + "\"></offload-job>");
+    awaitState("job", "done");
+    assertEquals("Done|Hello, Ada", text("job"));
+    assertEquals(List.of("offload:change job done", "offload:done job done"), events());
+    browser.screenshot("widget-done-with-result");
+  }
+
+  @Test
+  void tamperedAndExpiredTokensShowAnErrorAndReceiveNothing() throws Exception {
+    JobHandle<Long> handle = client.enqueue(new Sleep(0));
+    String valid = token(handle);
+    String tampered = valid.substring(0, valid.length() - 2) + "xx";
+    String expired = tokens.issue(handle.queue(), handle.id(), Duration.ofSeconds(-1));
+    openShop("text/javascript",
+        "<offload-job id=\"tampered\" token=\"" + tampered + "\"></offload-job>\n"
+            + "<offload-job id=\"expired\" token=\"" + expired + "\"></offload-job>");
+
+    awaitState("tampered", "error");
+    awaitState("expired", "error");
+    assertEquals("Status unavailable|", text("tampered"));
+    browser.screenshot("widget-error");
+    assertEquals(2, events().size(), events().toString());
+    assertEquals(Set.of("offload:change tampered error", "offload:change expired error"),
+        Set.copyOf(events()));
+
+    HttpClient http = HttpClient.newHttpClient();
+    for (String token : List.of(tampered, expired)) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(dashboard.uri()
+              .resolve("/widget/jobs/stream?token=" + token)).header("Origin", shopOrigin())
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(token.equals(expired) ? 403 : 401, response.statusCode());
+      assertEquals("", response.body());
+    }
+  }
+
+  @Test
+  void streamResumesAfterTheDashboardRestarts() {
+    JobHandle<Long> handle = client.enqueue(new Sleep(0));
+    openShop("text/javascript", "<offload-job id=\"job\" token=\"" + token(handle)
+        + "\"></offload-job>");
+    awaitState("job", "queued");
+    browser.script("window.__notReloaded = true");
+
+    int port = dashboard.port();
+    dashboard.close();
+    dashboard = dashboard(port);
+    startAgent(Duration.ofMillis(50));
+
+    awaitState("job", "done");
+    assertEquals(true, browser.script("return window.__notReloaded === true"));
+  }
+}
