@@ -10,14 +10,14 @@ import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
-import dev.offload.web.jobs.Add;
-import dev.offload.web.jobs.FailTimes;
-import dev.offload.web.jobs.Sleep;
+import dev.offload.runtime.jobs.Add;
+import dev.offload.runtime.jobs.FailTimes;
+import dev.offload.runtime.jobs.Sleep;
+import dev.offload.runtime.support.Agents;
+import dev.offload.testing.RedisExtension;
 import dev.offload.web.jobs.TestJobs;
-import dev.offload.web.support.Agents;
 import dev.offload.web.support.Eventually;
 import dev.offload.web.support.WebClient;
-import dev.offload.testing.RedisExtension;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -62,7 +62,7 @@ class DashboardApiTest {
   }
 
   private Agent agent(String... queues) {
-    Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, queues).build().start();
+    Agent agent = Agents.fast(REDIS.url(), prefix, TestJobs.registry()).workers(1, queues).build().start();
     agents.add(agent);
     return agent;
   }

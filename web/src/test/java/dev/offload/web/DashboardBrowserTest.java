@@ -9,14 +9,14 @@ import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.jobs.Add;
+import dev.offload.runtime.jobs.FailTimes;
+import dev.offload.runtime.jobs.Sleep;
+import dev.offload.runtime.support.Agents;
 import dev.offload.testing.RedisExtension;
-import dev.offload.web.jobs.Add;
 import dev.offload.web.jobs.Echo;
-import dev.offload.web.jobs.FailTimes;
 import dev.offload.web.jobs.HostileName;
-import dev.offload.web.jobs.Sleep;
 import dev.offload.web.jobs.TestJobs;
-import dev.offload.web.support.Agents;
 import dev.offload.web.support.Browser;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +79,7 @@ class DashboardBrowserTest {
   }
 
   private Agent agent(String... queues) {
-    Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, queues).build().start();
+    Agent agent = Agents.fast(REDIS.url(), prefix, TestJobs.registry()).workers(1, queues).build().start();
     agents.add(agent);
     return agent;
   }

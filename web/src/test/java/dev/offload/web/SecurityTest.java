@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.api.JobOptions;
 import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.jobs.Add;
 import dev.offload.testing.RedisExtension;
-import dev.offload.web.jobs.Add;
 import dev.offload.web.support.WebClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

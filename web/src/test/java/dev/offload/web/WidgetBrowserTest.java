@@ -10,11 +10,12 @@ import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
+import dev.offload.runtime.jobs.Sleep;
+import dev.offload.runtime.support.Agents;
 import dev.offload.testing.RedisExtension;
 import dev.offload.web.jobs.Greet;
 import dev.offload.web.jobs.Reject;
-import dev.offload.web.jobs.Sleep;
-import dev.offload.web.support.Agents;
+import dev.offload.web.jobs.TestJobs;
 import dev.offload.web.support.Browser;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -105,7 +106,7 @@ class WidgetBrowserTest {
   }
 
   private void startAgent(Duration retryBackoff) {
-    agents.add(Agents.fast(REDIS.url(), prefix).retryBackoff(attempt -> retryBackoff)
+    agents.add(Agents.fast(REDIS.url(), prefix, TestJobs.registry()).retryBackoff(attempt -> retryBackoff)
         .workers(1, "default").build().start());
   }
 

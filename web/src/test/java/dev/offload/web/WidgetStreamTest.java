@@ -11,12 +11,13 @@ import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
+import dev.offload.runtime.jobs.Add;
+import dev.offload.runtime.jobs.Sleep;
+import dev.offload.runtime.support.Agents;
 import dev.offload.testing.RedisExtension;
-import dev.offload.web.jobs.Add;
 import dev.offload.web.jobs.Greet;
 import dev.offload.web.jobs.Reject;
-import dev.offload.web.jobs.Sleep;
-import dev.offload.web.support.Agents;
+import dev.offload.web.jobs.TestJobs;
 import dev.offload.web.support.EventStreamReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -74,7 +75,7 @@ class WidgetStreamTest {
   }
 
   private void startAgent() {
-    agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start();
+    agent = Agents.fast(REDIS.url(), prefix, TestJobs.registry()).workers(1, "default").build().start();
   }
 
   private URI stream(String token) {

@@ -7,6 +7,11 @@ public final class TestJobs {
   private TestJobs() {}
 
   public static JobRegistry registry() {
+    return builder().build();
+  }
+
+  /** The test jobs, for modules that add jobs of their own. */
+  public static JobRegistry.Builder builder() {
     return JobRegistry.builder()
         .register(Add.NAME, Add.class)
         .register(Words.NAME, Words.class)
@@ -18,7 +23,6 @@ public final class TestJobs {
         .register(Exit.NAME, Exit.class)
         .register(Hog.NAME, Hog.class)
         .register(Crash.NAME, Crash.class)
-        .register(Print.NAME, Print.class)
-        .build();
+        .register(Print.NAME, Print.class);
   }
 }

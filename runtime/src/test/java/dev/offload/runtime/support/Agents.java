@@ -2,6 +2,7 @@ package dev.offload.runtime.support;
 
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.agent.Isolation;
+import dev.offload.runtime.execution.JobRegistry;
 import dev.offload.runtime.jobs.TestJobs;
 import java.time.Duration;
 
@@ -13,9 +14,14 @@ public final class Agents {
   private Agents() {}
 
   public static Agent.Builder fast(String url, String prefix) {
+    return fast(url, prefix, TestJobs.registry());
+  }
+
+  /** A fast test agent that runs the jobs of {@code registry}. */
+  public static Agent.Builder fast(String url, String prefix, JobRegistry registry) {
     return Agent.builder(url)
         .prefix(prefix)
-        .registry(TestJobs.registry())
+        .registry(registry)
         .isolation(Isolation.THREAD)
         .heartbeatInterval(Duration.ofMillis(200))
         .promoteInterval(Duration.ofMillis(50))

@@ -2,15 +2,12 @@ package dev.offload.web.jobs;
 
 import dev.offload.runtime.execution.JobRegistry;
 
-/** The registry of the hand-written test jobs. */
+/** The runtime's test jobs plus the web module's own. */
 public final class TestJobs {
   private TestJobs() {}
 
   public static JobRegistry registry() {
-    return JobRegistry.builder()
-        .register(Add.NAME, Add.class)
-        .register(Sleep.NAME, Sleep.class)
-        .register(FailTimes.NAME, FailTimes.class)
+    return dev.offload.runtime.jobs.TestJobs.builder()
         .register(Echo.NAME, Echo.class)
         .register(HostileName.NAME, HostileName.class)
         .register(Greet.NAME, Greet.class)
