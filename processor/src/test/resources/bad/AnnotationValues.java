@@ -1,5 +1,6 @@
 package com.acme;
 
+import dev.offload.api.Isolation;
 import dev.offload.api.Job;
 
 public class AnnotationValues {
@@ -28,4 +29,8 @@ public class AnnotationValues {
   @Job(
       aliases = " ")
   static void blankAlias() {}
+
+  @Job(
+      isolation = {Isolation.THREAD, Isolation.PROCESS})
+  static void twoIsolations() {}
 }

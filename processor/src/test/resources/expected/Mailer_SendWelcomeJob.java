@@ -1,5 +1,6 @@
 package com.acme;
 
+import dev.offload.api.Isolation;
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobOptions;
 import java.time.Duration;
@@ -31,6 +32,6 @@ public record Mailer_SendWelcomeJob(String address) implements JobDefinition<Voi
 
   @Override
   public JobOptions defaultOptions() {
-    return JobOptions.defaults().queue("mail").attempts(5).timeout(Duration.ofSeconds(30));
+    return JobOptions.defaults().queue("mail").attempts(5).timeout(Duration.ofSeconds(30)).isolation(Isolation.PROCESS_PER_JOB);
   }
 }

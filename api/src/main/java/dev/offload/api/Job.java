@@ -55,4 +55,11 @@ public @interface Job {
    * its result is fit for the visitor's eyes.
    */
   boolean showResult() default false;
+
+  /**
+   * Where the job runs, overriding its agent's default: at most one value; none (the default)
+   * leaves the choice to the agent. For example {@code isolation = Isolation.PROCESS_PER_JOB} for
+   * a job that must not share a JVM with any other.
+   */
+  Isolation[] isolation() default {};
 }

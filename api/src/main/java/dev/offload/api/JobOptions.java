@@ -21,18 +21,21 @@ public final class JobOptions {
   /** How many times a job runs when nothing else is said. */
   public static final int DEFAULT_ATTEMPTS = 3;
 
-  private static final JobOptions DEFAULTS = new JobOptions(null, null, null, null);
+  private static final JobOptions DEFAULTS = new JobOptions(null, null, null, null, null);
 
   private final String queue;
   private final Integer attempts;
   private final Duration timeout;
   private final Duration delay;
+  private final Isolation isolation;
 
-  private JobOptions(String queue, Integer attempts, Duration timeout, Duration delay) {
+  private JobOptions(
+      String queue, Integer attempts, Duration timeout, Duration delay, Isolation isolation) {
     this.queue = queue;
     this.attempts = attempts;
     this.timeout = timeout;
     this.delay = delay;
+    this.isolation = isolation;
   }
 
   /** Options that change nothing. */
@@ -46,7 +49,7 @@ public final class JobOptions {
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
-    return new JobOptions(queue, attempts, timeout, delay);
+    return new JobOptions(queue, attempts, timeout, delay, isolation);
   }
 
   /** Runs the job at most {@code attempts} times; at least 1. */
@@ -55,7 +58,7 @@ public final class JobOptions {
       throw new IllegalArgumentException(
           "attempts must be at least 1, was " + attempts + "; use 1 to run a job only once");
     }
-    return new JobOptions(queue, attempts, timeout, delay);
+    return new JobOptions(queue, attempts, timeout, delay, isolation);
   }
 
   /** Interrupts an attempt that runs longer than {@code timeout}; {@link Duration#ZERO} for never. */
@@ -64,7 +67,7 @@ public final class JobOptions {
       throw new IllegalArgumentException(
           "timeout must not be negative, was " + timeout + "; use Duration.ZERO for no timeout");
     }
-    return new JobOptions(queue, attempts, timeout, delay);
+    return new JobOptions(queue, attempts, timeout, delay, isolation);
   }
 
   /** Holds the job back for {@code delay} before it joins its queue. */
@@ -72,7 +75,13 @@ public final class JobOptions {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative, was " + delay);
     }
-    return new JobOptions(queue, attempts, timeout, delay);
+    return new JobOptions(queue, attempts, timeout, delay, isolation);
+  }
+
+  /** Runs the job with {@code isolation} instead of its agent's default. */
+  public JobOptions isolation(Isolation isolation) {
+    return new JobOptions(queue, attempts, timeout, delay,
+        Objects.requireNonNull(isolation, "isolation"));
   }
 
   /** These options, with {@code overrides}' set fields taking precedence. */
@@ -81,7 +90,8 @@ public final class JobOptions {
         overrides.queue != null ? overrides.queue : queue,
         overrides.attempts != null ? overrides.attempts : attempts,
         overrides.timeout != null ? overrides.timeout : timeout,
-        overrides.delay != null ? overrides.delay : delay);
+        overrides.delay != null ? overrides.delay : delay,
+        overrides.isolation != null ? overrides.isolation : isolation);
   }
 
   public Optional<String> queue() {
@@ -100,23 +110,28 @@ public final class JobOptions {
     return Optional.ofNullable(delay);
   }
 
+  public Optional<Isolation> isolation() {
+    return Optional.ofNullable(isolation);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof JobOptions other
         && Objects.equals(queue, other.queue)
         && Objects.equals(attempts, other.attempts)
         && Objects.equals(timeout, other.timeout)
-        && Objects.equals(delay, other.delay);
+        && Objects.equals(delay, other.delay)
+        && isolation == other.isolation;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(queue, attempts, timeout, delay);
+    return Objects.hash(queue, attempts, timeout, delay, isolation);
   }
 
   @Override
   public String toString() {
     return "JobOptions{queue=" + queue + ", attempts=" + attempts + ", timeout=" + timeout
-        + ", delay=" + delay + "}";
+        + ", delay=" + delay + ", isolation=" + isolation + "}";
   }
 }

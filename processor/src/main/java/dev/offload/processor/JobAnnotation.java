@@ -8,6 +8,7 @@ import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
 import javax.lang.model.util.Elements;
 
 /**
@@ -21,7 +22,8 @@ record JobAnnotation(
     String queue,
     int attempts,
     long timeoutSeconds,
-    boolean showResult) {
+    boolean showResult,
+    List<String> isolation) {
 
   /** Reads the {@code @Job} annotation of {@code method}, which must carry one. */
   static JobAnnotation of(ExecutableElement method, Elements elements) {
@@ -36,6 +38,8 @@ record JobAnnotation(
         .forEach((member, value) -> values.put(member.getSimpleName().toString(), value));
     @SuppressWarnings("unchecked") // an array member's value is always a list of values
     List<AnnotationValue> aliases = (List<AnnotationValue>) values.get("aliases").getValue();
+    @SuppressWarnings("unchecked") // an array of enum constants: a list of their elements
+    List<AnnotationValue> isolation = (List<AnnotationValue>) values.get("isolation").getValue();
     return new JobAnnotation(
         mirror,
         (String) values.get("name").getValue(),
@@ -43,7 +47,10 @@ record JobAnnotation(
         (String) values.get("queue").getValue(),
         (Integer) values.get("attempts").getValue(),
         (Long) values.get("timeoutSeconds").getValue(),
-        (Boolean) values.get("showResult").getValue());
+        (Boolean) values.get("showResult").getValue(),
+        isolation.stream()
+            .map(value -> ((VariableElement) value.getValue()).getSimpleName().toString())
+            .toList());
   }
 
   /**

@@ -10,6 +10,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.offload.api.JobDefinition;
+import dev.offload.api.Isolation;
 import dev.offload.api.JobOptions;
 import java.time.Duration;
 import java.util.List;
@@ -133,6 +134,10 @@ final class JobClassGenerator {
       long seconds = annotation.timeoutSeconds();
       options.add(".timeout($T.ofSeconds($L))", Duration.class,
           seconds > Integer.MAX_VALUE ? seconds + "L" : String.valueOf(seconds));
+      changed = true;
+    }
+    if (!annotation.isolation().isEmpty()) {
+      options.add(".isolation($T.$L)", Isolation.class, annotation.isolation().get(0));
       changed = true;
     }
     if (!changed) {

@@ -251,6 +251,14 @@ final class JobMethodValidator {
           Message.NEGATIVE_TIMEOUT,
           annotation.timeoutSeconds());
     }
+    if (annotation.isolation().size() > 1) {
+      reporter.report(
+          method,
+          annotation.mirror(),
+          annotation.writtenValue("isolation"),
+          Message.SEVERAL_ISOLATIONS,
+          annotation.isolation());
+    }
   }
 
   /** Whether code in any package may name {@code type}: it and every enclosing class are public. */

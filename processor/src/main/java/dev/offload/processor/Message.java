@@ -100,6 +100,10 @@ enum Message {
   ATTEMPTS_TOO_LOW(
       Diagnostic.Kind.ERROR,
       "attempts must be at least 1, was %d; use 1 to run the job only once"),
+  SEVERAL_ISOLATIONS(
+      Diagnostic.Kind.ERROR,
+      "isolation takes at most one value, was %s; keep the one the job needs, or none to leave"
+          + " the choice to the agent"),
   NEGATIVE_TIMEOUT(
       Diagnostic.Kind.ERROR,
       "timeoutSeconds must not be negative, was %d; use 0 for no timeout"),

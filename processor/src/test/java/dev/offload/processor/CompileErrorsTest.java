@@ -121,6 +121,15 @@ class CompileErrorsTest {
   }
 
   @Test
+  void moreThanOneIsolationIsRejectedOnTheIsolationValue() {
+    assertError(
+        "bad/AnnotationValues.java",
+        "isolation takes at most one value, was [THREAD, PROCESS]; keep the one the job needs, or"
+            + " none to leave the choice to the agent",
+        "isolation = {Isolation.THREAD, Isolation.PROCESS}");
+  }
+
+  @Test
   void nameThatWouldReadAsIndexCommentIsRejected() {
     assertError(
         "bad/AnnotationValues.java",

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.testing.compile.Compilation;
 import dev.offload.api.JobClient;
+import dev.offload.api.Isolation;
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
@@ -81,7 +82,8 @@ class GeneratedJobRunsTest {
 
     assertNull(job.run());
     assertEquals(
-        JobOptions.defaults().queue("mail").attempts(5).timeout(Duration.ofSeconds(30)),
+        JobOptions.defaults().queue("mail").attempts(5).timeout(Duration.ofSeconds(30))
+            .isolation(Isolation.PROCESS_PER_JOB),
         job.defaultOptions());
     assertEquals(Void.class, job.resultType());
   }

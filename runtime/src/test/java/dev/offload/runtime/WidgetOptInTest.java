@@ -10,7 +10,7 @@ import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.api.UserFacingException;
 import dev.offload.runtime.agent.Agent;
-import dev.offload.runtime.agent.Isolation;
+import dev.offload.api.Isolation;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.execution.JobRegistry;
 import dev.offload.runtime.store.FailureRecords;

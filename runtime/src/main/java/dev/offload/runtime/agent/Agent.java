@@ -1,5 +1,6 @@
 package dev.offload.runtime.agent;
 
+import dev.offload.api.Isolation;
 import dev.offload.api.QueueNames;
 import dev.offload.runtime.child.ChildSpec;
 import dev.offload.runtime.execution.JobInvoker;
@@ -100,14 +101,16 @@ public final class Agent implements AutoCloseable {
         builder.childJvmOptions, ChildSpec.jobClasses(registry));
     for (int i = 0; i < builder.workerQueues.size(); i++) {
       String workerId = agentId + "-w" + i;
+      int index = i;
       workers.add(new Worker(workerId, builder.workerQueues.get(i), jobs, workerStore,
-          newProcessor(builder, invoker, childSpec, workerId, i), settings, counters));
+          isolation, chosen -> newProcessor(chosen, builder, invoker, childSpec, workerId, index),
+          settings, counters));
     }
   }
 
-  private JobProcessor newProcessor(Builder builder, JobInvoker invoker, ChildSpec childSpec,
-      String workerId, int index) {
-    return switch (isolation) {
+  private JobProcessor newProcessor(Isolation chosen, Builder builder, JobInvoker invoker,
+      ChildSpec childSpec, String workerId, int index) {
+    return switch (chosen) {
       case THREAD -> new ThreadJobProcessor(invoker, upkeep, "offload-w" + index);
       case PROCESS -> new ProcessJobProcessor(childSpec, upkeep, workerId, builder.jobsPerChild,
           builder.childMemoryLimitBytes, builder.spareChild);

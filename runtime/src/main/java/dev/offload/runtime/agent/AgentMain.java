@@ -1,5 +1,6 @@
 package dev.offload.runtime.agent;
 
+import dev.offload.api.Isolation;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.execution.JobRegistry;
 import java.io.File;

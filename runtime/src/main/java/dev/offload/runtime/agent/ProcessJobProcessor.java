@@ -1,5 +1,6 @@
 package dev.offload.runtime.agent;
 
+import dev.offload.api.Isolation;
 import dev.offload.runtime.child.ChildProcess;
 import dev.offload.runtime.child.ChildSpec;
 import dev.offload.runtime.execution.JobOutcome;

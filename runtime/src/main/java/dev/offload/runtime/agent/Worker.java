@@ -1,5 +1,6 @@
 package dev.offload.runtime.agent;
 
+import dev.offload.api.Isolation;
 import dev.offload.api.JobFailure;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.execution.JobOutcome;
@@ -17,7 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -58,7 +61,11 @@ final class Worker implements Runnable {
   private final List<String> queues;
   private final JobStore jobs;
   private final WorkerStore workers;
-  private final JobProcessor processor;
+  private final Isolation defaultIsolation;
+  private final Function<Isolation, JobProcessor> newProcessor;
+  /** A processor per isolation this worker's jobs asked for, made on first use. */
+  private final Map<Isolation, JobProcessor> processors = new ConcurrentHashMap<>();
+  private volatile JobProcessor running;
   private final AgentSettings settings;
   private final AgentCounters counters;
   private final Wakeup wakeup = new Wakeup();
@@ -81,12 +88,14 @@ final class Worker implements Runnable {
   private Runnable unrecorded;
 
   Worker(String id, List<String> queues, JobStore jobs, WorkerStore workers,
-      JobProcessor processor, AgentSettings settings, AgentCounters counters) {
+      Isolation defaultIsolation, Function<Isolation, JobProcessor> newProcessor,
+      AgentSettings settings, AgentCounters counters) {
     this.id = id;
     this.queues = List.copyOf(queues);
     this.jobs = jobs;
     this.workers = workers;
-    this.processor = processor;
+    this.defaultIsolation = defaultIsolation;
+    this.newProcessor = newProcessor;
     this.settings = settings;
     this.counters = counters;
   }
@@ -152,7 +161,8 @@ final class Worker implements Runnable {
     fields.put("agent", agentId);
     fields.put("queues", String.join(",", queues));
     fields.put("isolation", isolation);
-    fields.put("childPid", processor.childPid());
+    JobProcessor shown = running != null ? running : processors.get(defaultIsolation);
+    fields.put("childPid", shown == null ? "" : shown.childPid());
     fields.put("state", stopRequested ? "stopping" : job != null || busy ? "busy" : "idle");
     fields.put("startedAt", Long.toString(startedAt));
     fields.put("jobId", job == null ? "" : Long.toString(job.id()));
@@ -261,7 +271,10 @@ final class Worker implements Runnable {
     current = job;
     currentStartedAt = System.currentTimeMillis();
     long started = System.nanoTime();
-    CompletableFuture<JobOutcome> future = processor.start(new JobProcessor.Request(
+    Isolation isolation = record.isolation() == null
+        ? defaultIsolation : Isolation.fromLabel(record.isolation());
+    running = processors.computeIfAbsent(isolation, newProcessor);
+    CompletableFuture<JobOutcome> future = running.start(new JobProcessor.Request(
         job.id(), job.queue(), record.name(), record.args(), record.attempt() + 1,
         Duration.ofMillis(record.timeoutMs())));
     JobOutcome outcome = awaitOutcome(future);
@@ -307,9 +320,9 @@ final class Worker implements Runnable {
           log.debug("worker {}: {}", id, unavailable.getMessage());
         }
         if (destroyed) {
-          processor.abort("its worker " + id + " was destroyed while the job ran");
+          running.abort("its worker " + id + " was destroyed while the job ran");
         } else if (stopRequested && System.currentTimeMillis() >= graceDeadline) {
-          processor.abort("the agent shut down before the job finished");
+          running.abort("the agent shut down before the job finished");
         }
       } catch (ExecutionException e) {
         return JobOutcome.Failed.of("job processor failed: " + e.getCause());
@@ -418,7 +431,7 @@ final class Worker implements Runnable {
         sleep(200);
       }
     }
-    processor.close();
+    processors.values().forEach(JobProcessor::close);
   }
 
   private static void sleep(long millis) {

@@ -2,6 +2,7 @@ package dev.offload.runtime.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.offload.api.Isolation;
 import dev.offload.api.JobClient;
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobFailure;
@@ -156,7 +157,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     }
     JobRecord record = new JobRecord(job.jobName(), args, 0,
         options.attempts().orElse(JobOptions.DEFAULT_ATTEMPTS),
-        options.timeout().orElse(Duration.ZERO).toMillis(), now, List.of());
+        options.timeout().orElse(Duration.ZERO).toMillis(), now, List.of(),
+        options.isolation().map(Isolation::label).orElse(null));
     String json = record.toJson();
     int size = json.getBytes(StandardCharsets.UTF_8).length;
     if (size > maxPayloadBytes) {

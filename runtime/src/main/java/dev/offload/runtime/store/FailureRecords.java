@@ -32,6 +32,9 @@ public final class FailureRecords {
     ObjectNode node = Json.mapper().valueToTree(failure);
     node.put("maxAttempts", record.maxAttempts());
     node.put("timeoutMs", record.timeoutMs());
+    if (record.isolation() != null) {
+      node.put("isolation", record.isolation());
+    }
     if (publicMessage != null) {
       node.put(PUBLIC_MESSAGE, publicMessage);
     }
@@ -54,7 +57,8 @@ public final class FailureRecords {
     JobFailure failure = Json.mapper().treeToValue(node, JobFailure.class);
     int maxAttempts = node.path("maxAttempts").asInt(Math.max(1, failure.attempts().size()));
     return new JobRecord(failure.jobName(), Json.mapper().readTree(failure.arguments()), 0,
-        Math.max(1, maxAttempts), node.path("timeoutMs").asLong(0), now, java.util.List.of());
+        Math.max(1, maxAttempts), node.path("timeoutMs").asLong(0), now, java.util.List.of(),
+        node.path("isolation").textValue());
   }
 
   public static String toJson(JobFailure failure) {

@@ -2,6 +2,7 @@ package dev.offload.runtime.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.offload.api.Isolation;
 import dev.offload.api.JobFailure;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.List;
  * @param timeoutMs how long one attempt may run; 0 for no limit
  * @param enqueuedAt when the job was enqueued, in epoch millis
  * @param errors the failed attempts so far, oldest first
+ * @param isolation where the job asked to run ({@code thread}, {@code process},
+ *     {@code process-per-job}); {@code null} for its agent's default
  */
 public record JobRecord(
     String name,
@@ -24,7 +27,8 @@ public record JobRecord(
     int maxAttempts,
     long timeoutMs,
     long enqueuedAt,
-    List<JobFailure.Attempt> errors) {
+    List<JobFailure.Attempt> errors,
+    String isolation) {
 
   public JobRecord {
     errors = errors == null ? List.of() : List.copyOf(errors);
@@ -44,6 +48,13 @@ public record JobRecord(
     if (record.args() == null) {
       throw new MalformedRecordException("the record has no arguments");
     }
+    if (record.isolation() != null) {
+      try {
+        Isolation.fromLabel(record.isolation());
+      } catch (IllegalArgumentException e) {
+        throw new MalformedRecordException(e.getMessage());
+      }
+    }
     if (record.maxAttempts() < 1) {
       throw new MalformedRecordException("the record allows " + record.maxAttempts() + " attempts");
     }
@@ -54,12 +65,13 @@ public record JobRecord(
   public JobRecord withFailedAttempt(JobFailure.Attempt failure) {
     List<JobFailure.Attempt> all = new ArrayList<>(errors);
     all.add(failure);
-    return new JobRecord(name, args, attempt + 1, maxAttempts, timeoutMs, enqueuedAt, all);
+    return new JobRecord(
+        name, args, attempt + 1, maxAttempts, timeoutMs, enqueuedAt, all, isolation);
   }
 
   /** This record with its attempts reset, for a job retried by hand from the failure store. */
   public JobRecord withFreshAttempts(long now) {
-    return new JobRecord(name, args, 0, maxAttempts, timeoutMs, now, List.of());
+    return new JobRecord(name, args, 0, maxAttempts, timeoutMs, now, List.of(), isolation);
   }
 
   /** Whether another attempt remains after the ones already failed. */

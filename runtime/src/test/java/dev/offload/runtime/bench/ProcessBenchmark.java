@@ -2,7 +2,7 @@ package dev.offload.runtime.bench;
 
 import dev.offload.api.JobDefinition;
 import dev.offload.runtime.agent.Agent;
-import dev.offload.runtime.agent.Isolation;
+import dev.offload.api.Isolation;
 import dev.offload.runtime.child.ChildProcess;
 import dev.offload.runtime.child.ChildSpec;
 import dev.offload.runtime.child.ProcessAgents;

@@ -1,7 +1,7 @@
 package dev.offload.runtime.bench;
 
 import dev.offload.runtime.agent.Agent;
-import dev.offload.runtime.agent.Isolation;
+import dev.offload.api.Isolation;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Noop;
 import dev.offload.runtime.jobs.Stamp;

@@ -11,7 +11,7 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
-import dev.offload.runtime.agent.Isolation;
+import dev.offload.api.Isolation;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Crash;
 import dev.offload.runtime.jobs.Exit;

@@ -11,7 +11,7 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
-import dev.offload.runtime.agent.Isolation;
+import dev.offload.api.Isolation;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.FailTimes;
@@ -161,6 +161,27 @@ class ChildLifecycleTest {
         assertEquals(3, new HashSet<>(pids).size(), "spare " + spare + ": " + pids);
         assertTrue(gone(pids.get(0), Duration.ofSeconds(5)), "a used child still runs");
       }
+    }
+  }
+
+  @Test
+  void jobAskingForAnotherIsolationRunsThereWhileOthersKeepTheAgentDefault() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Agent agent = ProcessAgents.fast(REDIS.url(), prefix, Isolation.THREAD)
+            .workers(1, "default").build().start()) {
+      long agentPid = ProcessHandle.current().pid();
+      JobOptions inChild = JobOptions.defaults().isolation(Isolation.PROCESS);
+      JobOptions perJob = JobOptions.defaults().isolation(Isolation.PROCESS_PER_JOB);
+
+      assertEquals(agentPid, result(client.enqueue(new Pid(1))));
+      long child = result(client.enqueue(new Pid(2), inChild));
+      assertNotEquals(agentPid, child);
+      assertEquals(child, result(client.enqueue(new Pid(3), inChild)), "the child is reused");
+      long fresh = result(client.enqueue(new Pid(4), perJob));
+      assertNotEquals(child, fresh);
+      assertNotEquals(fresh, result(client.enqueue(new Pid(5), perJob)), "per job: fresh each");
+      assertEquals(agentPid, result(client.enqueue(new Pid(6))));
     }
   }
 

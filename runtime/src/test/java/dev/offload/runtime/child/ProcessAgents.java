@@ -1,7 +1,7 @@
 package dev.offload.runtime.child;
 
 import dev.offload.runtime.agent.Agent;
-import dev.offload.runtime.agent.Isolation;
+import dev.offload.api.Isolation;
 import dev.offload.runtime.support.Agents;
 import java.io.BufferedReader;
 import java.io.IOException;

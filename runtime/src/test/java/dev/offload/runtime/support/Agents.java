@@ -1,7 +1,7 @@
 package dev.offload.runtime.support;
 
 import dev.offload.runtime.agent.Agent;
-import dev.offload.runtime.agent.Isolation;
+import dev.offload.api.Isolation;
 import dev.offload.runtime.execution.JobRegistry;
 import dev.offload.runtime.jobs.TestJobs;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.offload.web.bench;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.runtime.agent.Agent;
-import dev.offload.runtime.agent.Isolation;
+import dev.offload.api.Isolation;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
 import dev.offload.runtime.jobs.Add;
