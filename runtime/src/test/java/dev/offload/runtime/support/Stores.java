@@ -74,6 +74,10 @@ public final class Stores implements AutoCloseable {
         .getResult());
   }
 
+  public long setSize(String set) {
+    return read(j -> j.scard(prefix + set));
+  }
+
   public boolean isMember(String set, String member) {
     return read(j -> j.sismember(prefix + set, member));
   }

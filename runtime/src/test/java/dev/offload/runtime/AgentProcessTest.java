@@ -1,0 +1,98 @@
+package dev.offload.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offload.api.JobHandle;
+import dev.offload.api.JobStatus;
+import dev.offload.runtime.agent.AgentMain;
+import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.execution.JobRegistry;
+import dev.offload.runtime.jobs.Sleep;
+import dev.offload.runtime.support.Stores;
+import dev.offload.testing.RedisExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent's command line, run as its own JVM: SIGTERM shuts it down gracefully. */
+class AgentProcessTest {
+
+  @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+  @TempDir Path jobs;
+
+  /** Starts {@code java AgentMain} with the test jobs indexed in a folder on its --classpath. */
+  private Process startAgent(String prefix, int graceSeconds) throws Exception {
+    Path index = jobs.resolve(JobRegistry.INDEX);
+    Files.createDirectories(index.getParent());
+    Files.writeString(index, Sleep.NAME + "\t" + Sleep.class.getName() + "\n");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        AgentMain.class.getName(), "--redis", REDIS.url(), "--prefix", prefix,
+        "--workers", "1", "--isolation", "thread", "--grace", Integer.toString(graceSeconds),
+        "--classpath", jobs.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(jobs.resolve("agent.log").toFile())
+        .start();
+  }
+
+  private static void awaitWorking(JobHandle<?> handle) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (handle.status() != JobStatus.WORKING && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(JobStatus.WORKING, handle.status());
+  }
+
+  @Test
+  void sigtermLetsTheRunningJobFinishThenDeregisters() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Stores stores = new Stores(REDIS.url(), prefix)) {
+      Process agent = startAgent(prefix, 10);
+      JobHandle<Long> handle = client.enqueue(new Sleep(1_500));
+      awaitWorking(handle);
+
+      agent.destroy();
+
+      assertTrue(agent.waitFor(20, TimeUnit.SECONDS), "the agent did not exit");
+      assertEquals(JobStatus.SUCCEEDED, handle.status());
+      assertEquals(List.of(), stores.processingLists());
+      assertEquals(0, stores.setSize("workers"), "the worker did not deregister");
+      assertEquals(0, stores.setSize("working"));
+    }
+  }
+
+  @Test
+  void sigtermAfterTheGracePeriodPutsTheJobBackWithoutLosingAnAttempt() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Stores stores = new Stores(REDIS.url(), prefix)) {
+      Process agent = startAgent(prefix, 0);
+      JobHandle<Long> handle = client.enqueue(new Sleep(60_000));
+      awaitWorking(handle);
+
+      agent.destroy();
+
+      assertTrue(agent.waitFor(20, TimeUnit.SECONDS), "the agent did not exit");
+      assertEquals(JobStatus.QUEUED, handle.status());
+      assertEquals(0, client.pending("default", 0, 1).get(0).attempt());
+      assertEquals(List.of(), stores.processingLists());
+    }
+  }
+
+  @Test
+  void unknownOptionIsRefusedWithUsage() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process agent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        AgentMain.class.getName(), "--colour", "blue").redirectErrorStream(true).start();
+    String output = new String(agent.getInputStream().readAllBytes());
+    assertEquals(2, agent.waitFor());
+    assertTrue(output.startsWith("offload agent: unknown option --colour"), output);
+  }
+}
