@@ -262,10 +262,11 @@ public final class OffloadClient implements JobClient, AutoCloseable {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0 || !waiter.await(left)) {
-          if (status(queue, id).isFinal()) {
-            return status(queue, id);
+          JobStatus last = status(queue, id);
+          if (last.isFinal()) {
+            return last;
           }
-          throw new TimeoutException("job " + key + " is still " + status + " after " + timeout);
+          throw new TimeoutException("job " + key + " is still " + last + " after " + timeout);
         }
       }
     } finally {
@@ -337,7 +338,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
 
   /** How many jobs wait on {@code queue}, not counting delayed ones. */
   public long queueLength(String queue) {
-    return store.counts(queue).pending();
+    return store.pendingCount(queue);
   }
 
   /** The sizes and counters of a queue. */

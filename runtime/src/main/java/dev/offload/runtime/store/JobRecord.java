@@ -69,11 +69,6 @@ public record JobRecord(
         name, args, attempt + 1, maxAttempts, timeoutMs, enqueuedAt, all, isolation);
   }
 
-  /** This record with its attempts reset, for a job retried by hand from the failure store. */
-  public JobRecord withFreshAttempts(long now) {
-    return new JobRecord(name, args, 0, maxAttempts, timeoutMs, now, List.of(), isolation);
-  }
-
   /** Whether another attempt remains after the ones already failed. */
   public boolean hasAttemptsLeft() {
     return attempt < maxAttempts;

@@ -331,6 +331,11 @@ public final class JobStore {
     return result;
   }
 
+  /** How many jobs wait on a queue, not counting delayed ones. */
+  public long pendingCount(String queue) {
+    return redis.call(jedis -> jedis.llen(keys.queue(queue)));
+  }
+
   /** The sizes and counters of one queue. */
   public record QueueCounts(
       long pending, long scheduled, long failed, long results, long succeeded, long retried,

@@ -18,10 +18,6 @@ public final class Keys {
     this.prefix = prefix;
   }
 
-  public String prefix() {
-    return prefix;
-  }
-
   /** Counter that gives every new job its id. */
   public String uniqueId() {
     return prefix + "unique_id";
