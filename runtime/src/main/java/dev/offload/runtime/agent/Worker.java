@@ -285,6 +285,10 @@ final class Worker implements Runnable {
       if (outcome instanceof JobOutcome.Succeeded success) {
         unflushed.computeIfAbsent(job.queue(), q -> new LinkedHashMap<>())
             .put(job.id(), success.resultJson() == null ? "null" : success.resultJson());
+      } else if (outcome instanceof JobOutcome.NotStarted notStarted) {
+        log.info("job {}/{} did not start ({}); back on its queue, no attempt charged",
+            job.queue(), job.id(), notStarted.reason());
+        record(() -> jobs.returnToQueue(job.queue(), id, job.id(), null));
       } else if (stopRequested && !destroyed && System.currentTimeMillis() >= graceDeadline) {
         // cut short by shutdown, not by its own doing: it goes back without losing an attempt
         record(() -> jobs.returnToQueue(job.queue(), id, job.id(), null));

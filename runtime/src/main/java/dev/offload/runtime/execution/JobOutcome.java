@@ -3,6 +3,12 @@ package dev.offload.runtime.execution;
 /** How one attempt of a job ended. */
 public sealed interface JobOutcome {
 
+  /**
+   * The job's code never began running (its child JVM died or failed while starting): the job
+   * goes back to its queue without being charged an attempt.
+   */
+  record NotStarted(String reason) implements JobOutcome {}
+
   /** The job returned; {@code resultJson} is its result as JSON ({@code null} for none). */
   record Succeeded(String resultJson) implements JobOutcome {}
 
