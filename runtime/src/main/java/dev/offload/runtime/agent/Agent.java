@@ -14,6 +14,7 @@ import dev.offload.runtime.store.WorkerStore;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -25,12 +26,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,19 +70,35 @@ public final class Agent implements AutoCloseable {
   private final EventSubscriber events;
   private final AgentSettings settings;
   private final AgentCounters counters = new AgentCounters();
+  private final Attempts attempts;
   private final Recovery recovery;
   private final Isolation isolation;
+  private final Clock clock;
   private final List<Worker> workers = new CopyOnWriteArrayList<>();
-  private final Map<Worker, Thread> threads = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Worker, Thread> threads = new ConcurrentHashMap<>();
+  /** Each worker's place in the builder's list, which a replacement takes over. */
+  private final Map<Worker, Integer> slots = new ConcurrentHashMap<>();
+  /** Heartbeats alone, so that slow upkeep can never let this agent's workers look dead. */
+  private final ScheduledExecutorService heartbeats;
+  /** Recovery, promotion of delayed jobs, counters. */
   private final ScheduledExecutorService upkeep;
+  /** Job timeouts and child start limits. */
+  private final ScheduledExecutorService timers;
   private final CountDownLatch terminated = new CountDownLatch(1);
-  private final Set<String> mayHaveDelayed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> mayHaveDelayed = ConcurrentHashMap.newKeySet();
+  private final Set<String> queues = new LinkedHashSet<>();
+  private final IntFunction<Worker> workerFactory;
+  private final AtomicInteger generation = new AtomicInteger();
   private long promoteRounds;
+  /** Since when every heartbeat has reached Redis; 0 while they fail. */
+  private volatile long heartbeatsHealthySince;
+  private volatile boolean started;
   private volatile boolean closing;
 
   private Agent(Builder builder) {
     this.host = hostName();
     this.agentId = host + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 6);
+    this.clock = builder.clock;
     this.redis = Redis.connect(builder.redisUrl, builder.workerQueues.size() + 4);
     Keys keys = new Keys(builder.prefix);
     this.jobs = new JobStore(redis, keys);
@@ -88,33 +107,47 @@ public final class Agent implements AutoCloseable {
     this.settings = new AgentSettings(builder.pollInterval, builder.flushDelay, builder.maxBatch,
         builder.retryBackoff, builder.shutdownGrace, builder.heartbeatInterval,
         builder.promoteInterval);
-    this.recovery = new Recovery(jobs, workerStore);
-    this.upkeep = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "offload-agent-upkeep");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.attempts = new Attempts(builder.retryBackoff, clock);
+    this.recovery = new Recovery(jobs, workerStore, attempts);
+    this.heartbeats = daemonScheduler("offload-agent-heartbeat");
+    this.upkeep = daemonScheduler("offload-agent-upkeep");
+    this.timers = daemonScheduler("offload-agent-timers");
     JobRegistry registry = builder.registry != null ? builder.registry : JobRegistry.fromClassPath();
     JobInvoker invoker = new JobInvoker(registry);
     this.isolation = builder.isolation;
     ChildSpec childSpec = new ChildSpec(builder.childJava, builder.childClassPath,
         builder.childJvmOptions, ChildSpec.jobClasses(registry));
-    for (int i = 0; i < builder.workerQueues.size(); i++) {
-      String workerId = agentId + "-w" + i;
-      int index = i;
-      workers.add(new Worker(workerId, builder.workerQueues.get(i), jobs, workerStore,
-          isolation, chosen -> newProcessor(chosen, builder, invoker, childSpec, workerId, index),
-          settings, counters));
+    List<List<String>> workerQueues = List.copyOf(builder.workerQueues);
+    workerQueues.forEach(queues::addAll);
+    this.workerFactory = index -> {
+      int round = generation.getAndIncrement();
+      String workerId = agentId + "-w" + index + (round < workerQueues.size() ? "" : "-" + round);
+      return new Worker(workerId, workerQueues.get(index), jobs, workerStore, isolation,
+          chosen -> newProcessor(chosen, builder, invoker, childSpec, workerId, index),
+          settings, counters, attempts, clock);
+    };
+    for (int i = 0; i < workerQueues.size(); i++) {
+      Worker worker = workerFactory.apply(i);
+      slots.put(worker, i);
+      workers.add(worker);
     }
+  }
+
+  private static ScheduledExecutorService daemonScheduler(String name) {
+    return Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, name);
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   private JobProcessor newProcessor(Isolation chosen, Builder builder, JobInvoker invoker,
       ChildSpec childSpec, String workerId, int index) {
     return switch (chosen) {
-      case THREAD -> new ThreadJobProcessor(invoker, upkeep, "offload-w" + index);
-      case PROCESS -> new ProcessJobProcessor(childSpec, upkeep, workerId, builder.jobsPerChild,
+      case THREAD -> new ThreadJobProcessor(invoker, timers, "offload-w" + index);
+      case PROCESS -> new ProcessJobProcessor(childSpec, timers, workerId, builder.jobsPerChild,
           builder.childMemoryLimitBytes, builder.spareChild);
-      case PROCESS_PER_JOB -> new ProcessJobProcessor(childSpec, upkeep, workerId, 1,
+      case PROCESS_PER_JOB -> new ProcessJobProcessor(childSpec, timers, workerId, 1,
           builder.childMemoryLimitBytes, builder.spareChild);
     };
   }
@@ -128,15 +161,21 @@ public final class Agent implements AutoCloseable {
    * Registers the workers in Redis and starts them.
    *
    * @throws dev.offload.runtime.RedisUnavailableException if Redis cannot be reached
+   * @throws IllegalStateException if the agent was started or closed before
    */
-  public Agent start() {
-    List<String> ids = workers.stream().map(Worker::id).toList();
-    Set<String> queues = new LinkedHashSet<>();
-    workers.forEach(w -> queues.addAll(w.queues()));
+  public synchronized Agent start() {
+    if (started || closing) {
+      throw new IllegalStateException("an agent starts once; build a new one");
+    }
     jobs.registerQueues(queues);
     mayHaveDelayed.addAll(queues);
-    workerStore.register(ids);
-    heartbeat();
+    Map<String, Map<String, String>> descriptions = new LinkedHashMap<>();
+    for (Worker worker : workers) {
+      descriptions.put(worker.id(), describe(worker));
+    }
+    workerStore.register(descriptions, settings.heartbeatTtl().toMillis());
+    heartbeatsHealthySince = clock.millis();
+    started = true;
     events.addListener(new EventSubscriber.Listener() {
       @Override
       public void onEvents(List<JobEvent> batch) {
@@ -164,18 +203,26 @@ public final class Agent implements AutoCloseable {
     });
     events.start();
     long heartbeat = settings.heartbeatInterval().toMillis();
+    heartbeats.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat,
+        TimeUnit.MILLISECONDS);
     upkeep.scheduleWithFixedDelay(this::upkeep, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
     long promote = settings.promoteInterval().toMillis();
-    upkeep.scheduleWithFixedDelay(() -> promoteDue(queues), 0, promote, TimeUnit.MILLISECONDS);
-    for (Worker worker : workers) {
-      worker.onLongJob(() -> workerStore.describe(worker.id(),
-          worker.description(host, pid, agentId, isolation.label())));
-      Thread thread = new Thread(worker, "offload-" + worker.id());
-      threads.put(worker, thread);
-      thread.start();
-    }
+    upkeep.scheduleWithFixedDelay(this::promoteDue, 0, promote, TimeUnit.MILLISECONDS);
+    workers.forEach(this::startThread);
     log.info("agent {} started {} worker(s) on {}", agentId, workers.size(), redis.displayName());
     return this;
+  }
+
+  private void startThread(Worker worker) {
+    worker.onLongJob(() -> workerStore.describe(worker.id(), describe(worker),
+        settings.heartbeatTtl().toMillis()));
+    Thread thread = new Thread(worker, "offload-" + worker.id());
+    threads.put(worker, thread);
+    thread.start();
+  }
+
+  private Map<String, String> describe(Worker worker) {
+    return worker.description(host, pid, agentId, isolation.label());
   }
 
   /** The ids of this agent's live workers, as registered in {@code workers}. */
@@ -193,25 +240,65 @@ public final class Agent implements AutoCloseable {
     return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Renews the workers' descriptions and acts on what Redis says of them. A worker missing from
+   * {@code workers} was destroyed by an operator (it is stopped for good), or was presumed dead
+   * by another agent, or went with Redis's data: then its jobs are no longer its own, so it is
+   * stopped at once and a fresh worker takes its place, and the agent lives on.
+   */
+  private void heartbeat() {
+    if (closing) {
+      return;
+    }
+    try {
+      Map<String, Map<String, String>> descriptions = new LinkedHashMap<>();
+      for (Worker worker : workers) {
+        if (!worker.hasEnded()) {
+          descriptions.put(worker.id(), describe(worker));
+        }
+      }
+      WorkerStore.HeartbeatReply reply =
+          workerStore.heartbeat(descriptions, settings.heartbeatTtl().toMillis());
+      if (heartbeatsHealthySince == 0) {
+        heartbeatsHealthySince = clock.millis();
+      }
+      for (Worker worker : workers) {
+        if (reply.destroyed().contains(worker.id()) && !worker.isDestroyed()) {
+          log.warn("worker {} was destroyed by an operator; stopping it", worker.id());
+          worker.destroy();
+          forgetWhenDone(worker, false);
+        } else if (reply.removed().contains(worker.id()) && !worker.isDestroyed()) {
+          log.warn("worker {} is no longer registered (presumed dead by another agent, or Redis"
+              + " lost its data); its jobs are no longer its own; replacing it", worker.id());
+          worker.destroy();
+          forgetWhenDone(worker, true);
+        } else if (worker.leaseLost() && !worker.isDestroyed()) {
+          worker.destroy();
+          forgetWhenDone(worker, true);
+        } else if (reply.stopRequested().contains(worker.id()) && !worker.isStopping()) {
+          log.info("worker {} was asked to stop; stopping it gracefully", worker.id());
+          worker.stop(clock.millis() + settings.shutdownGrace().toMillis());
+          forgetWhenDone(worker, false);
+        }
+      }
+      if (workers.isEmpty() && !closing) {
+        log.warn("agent {} has no workers left; stopping", agentId);
+        upkeep.execute(this::close);
+      }
+    } catch (RuntimeException e) {
+      heartbeatsHealthySince = 0;
+      log.warn("heartbeat failed ({}); trying again in {} ms", e.getMessage(),
+          settings.heartbeatInterval().toMillis());
+    }
+  }
+
+  /**
+   * Writes counters, reads paused queues, and recovers dead workers' jobs. Recovery waits until
+   * this agent's own heartbeats have reached Redis for a whole heartbeat lifetime, so that after
+   * an outage every other agent has had the chance to renew its own before any is presumed dead.
+   */
   private void upkeep() {
     try {
-      WorkerStore.HeartbeatReply reply = heartbeat();
-      for (String id : reply.removed()) {
-        workers.stream().filter(w -> w.id().equals(id) && !w.isDestroyed()).findFirst()
-            .ifPresent(worker -> {
-          log.warn("worker {} was removed from the workers set; destroying it", id);
-          worker.destroy();
-          forgetWhenDone(worker);
-        });
-      }
-      for (String id : reply.stopRequested()) {
-        workers.stream().filter(w -> w.id().equals(id) && !w.isStopping()).findFirst()
-            .ifPresent(worker -> {
-          log.info("worker {} was asked to stop; stopping it gracefully", id);
-          worker.stop(System.currentTimeMillis() + settings.shutdownGrace().toMillis());
-          forgetWhenDone(worker);
-        });
-      }
       Map<String, Map<String, Long>> counts = counters.drain();
       try {
         jobs.addCounts(counts);
@@ -221,22 +308,14 @@ public final class Agent implements AutoCloseable {
       }
       Set<String> paused = jobs.pausedQueues();
       workers.forEach(w -> w.setPaused(paused));
-      recovery.recoverDeadWorkers(new HashSet<>(workerIds()));
-      if (workers.isEmpty() && !closing) {
-        log.warn("agent {} has no workers left; stopping", agentId);
-        upkeep.execute(this::close);
+      long healthySince = heartbeatsHealthySince;
+      if (healthySince > 0
+          && clock.millis() - healthySince >= settings.heartbeatTtl().toMillis()) {
+        recovery.recoverDeadWorkers(new HashSet<>(workerIds()));
       }
     } catch (RuntimeException e) {
       log.warn("agent upkeep failed ({}); trying again at the next heartbeat", e.getMessage());
     }
-  }
-
-  private WorkerStore.HeartbeatReply heartbeat() {
-    Map<String, Map<String, String>> descriptions = new LinkedHashMap<>();
-    for (Worker worker : workers) {
-      descriptions.put(worker.id(), worker.description(host, pid, agentId, isolation.label()));
-    }
-    return workerStore.heartbeat(descriptions, settings.heartbeatTtl().toMillis());
   }
 
   /**
@@ -244,12 +323,11 @@ public final class Agent implements AutoCloseable {
    * again only after an event says a job was delayed there, so an idle agent costs Redis nothing
    * here; every thirtieth round checks all queues, in case such an event was missed.
    */
-  private void promoteDue(Set<String> queues) {
+  private void promoteDue() {
     try {
       if (++promoteRounds % 30 == 0) {
         mayHaveDelayed.addAll(queues);
       }
-      long now = System.currentTimeMillis();
       for (String queue : queues) {
         // removed before the check, so that an event arriving meanwhile marks the queue again
         if (!mayHaveDelayed.remove(queue)) {
@@ -258,7 +336,7 @@ public final class Agent implements AutoCloseable {
         JobStore.Promotion promotion;
         try {
           do {
-            promotion = jobs.promoteDue(queue, now, 1000);
+            promotion = jobs.promoteDue(queue, 1000);
           } while (promotion.moved() == 1000);
         } catch (RuntimeException e) {
           mayHaveDelayed.add(queue);
@@ -273,26 +351,60 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  /** Drops a stopping worker once it has ended, without holding up the heartbeats meanwhile. */
-  private void forgetWhenDone(Worker worker) {
-    Thread reaper = new Thread(() -> joinAndForget(worker), "offload-reap-" + worker.id());
+  /**
+   * Drops a stopping worker once it has ended, and deregisters it, without holding up the
+   * heartbeats meanwhile; starts a fresh worker in its place when {@code replace} is set.
+   */
+  private void forgetWhenDone(Worker worker, boolean replace) {
+    Integer slot = slots.get(worker);
+    if (replace && !closing && slot != null) {
+      Worker fresh = workerFactory.apply(slot);
+      try {
+        // after a loss of Redis's data the set of queues is gone too
+        jobs.registerQueues(queues);
+        workerStore.register(Map.of(fresh.id(), describe(fresh)),
+            settings.heartbeatTtl().toMillis());
+        slots.put(fresh, slot);
+        workers.add(fresh);
+        startThread(fresh);
+        log.info("worker {} replaces {}", fresh.id(), worker.id());
+      } catch (RuntimeException e) {
+        log.warn("could not register a replacement for worker {} ({}); trying again at the next"
+            + " heartbeat", worker.id(), e.getMessage());
+        return;
+      }
+    }
+    Thread reaper = new Thread(() -> {
+      joinAndForget(worker);
+      try {
+        workerStore.deregister(List.of(worker.id()));
+      } catch (RuntimeException e) {
+        log.debug("deregistering worker {} failed: {}; recovery will", worker.id(),
+            e.getMessage());
+      }
+    }, "offload-reap-" + worker.id());
     reaper.setDaemon(true);
     reaper.start();
   }
 
   private void joinAndForget(Worker worker) {
     Thread thread = threads.get(worker);
-    try {
-      thread.join(settings.shutdownGrace().toMillis() + 15_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (thread != null) {
+      try {
+        thread.join(settings.shutdownGrace().toMillis() + 15_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     workers.remove(worker);
+    threads.remove(worker);
+    slots.remove(worker);
   }
 
   /**
    * Stops taking jobs, waits up to the shutdown grace period for running jobs, puts back what is
-   * unfinished, and deregisters the workers.
+   * unfinished, and deregisters the workers. Safe to call more than once, and before
+   * {@link #start()}.
    */
   @Override
   public void close() {
@@ -302,12 +414,24 @@ public final class Agent implements AutoCloseable {
       }
       closing = true;
     }
-    long deadline = System.currentTimeMillis() + settings.shutdownGrace().toMillis();
-    workers.forEach(w -> w.stop(deadline));
-    for (Worker worker : new ArrayList<>(workers)) {
-      joinAndForget(worker);
+    if (started) {
+      workers.forEach(Worker::failJobThatCalledExit);
+      long deadline = clock.millis() + settings.shutdownGrace().toMillis();
+      workers.forEach(w -> w.stop(deadline));
+      List<Worker> stopping = new ArrayList<>(workers);
+      for (Worker worker : stopping) {
+        joinAndForget(worker);
+      }
+      try {
+        workerStore.deregister(stopping.stream().map(Worker::id).toList());
+      } catch (RuntimeException e) {
+        log.warn("could not deregister the workers ({}); other agents will once their"
+            + " heartbeats expire", e.getMessage());
+      }
     }
+    heartbeats.shutdownNow();
     upkeep.shutdownNow();
+    timers.shutdownNow();
     try {
       jobs.addCounts(counters.drain());
     } catch (RuntimeException e) {
@@ -347,6 +471,7 @@ public final class Agent implements AutoCloseable {
     private int jobsPerChild;
     private long childMemoryLimitBytes;
     private boolean spareChild = true;
+    private Clock clock = Clock.systemUTC();
 
     private Builder(String redisUrl) {
       this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
@@ -396,10 +521,14 @@ public final class Agent implements AutoCloseable {
       return this;
     }
 
-    /** The most jobs a worker takes at once while jobs are fast; default 16. */
+    /**
+     * The most jobs a worker takes at once while jobs are fast; default 16, at most
+     * {@value Worker#MAX_BATCH}.
+     */
     public Builder maxBatch(int maxBatch) {
-      if (maxBatch < 1) {
-        throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
+      if (maxBatch < 1 || maxBatch > Worker.MAX_BATCH) {
+        throw new IllegalArgumentException("maxBatch must be between 1 and " + Worker.MAX_BATCH
+            + ", was " + maxBatch);
       }
       this.maxBatch = maxBatch;
       return this;
@@ -504,6 +633,16 @@ public final class Agent implements AutoCloseable {
      */
     public Builder spareChild(boolean spareChild) {
       this.spareChild = spareChild;
+      return this;
+    }
+
+    /**
+     * The clock for the times the agent writes into records (attempt times) and its own timers;
+     * default the system clock. Due times never come from it: they come from Redis's clock, so
+     * an agent whose clock is wrong runs delayed jobs on time. For tests.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -28,6 +28,14 @@ public interface JobProcessor extends AutoCloseable {
    */
   void abort(String reason);
 
+  /**
+   * Whether the running job is the reason the JVM is shutting down, having called
+   * {@code System.exit}; only a job running in the agent's own JVM can be.
+   */
+  default boolean jobCalledExit() {
+    return false;
+  }
+
   /** Describes this processor for the worker's description in Redis, e.g. its child's pid. */
   default String childPid() {
     return "";

@@ -1,22 +1,24 @@
 package dev.offload.runtime.agent;
 
-import dev.offload.api.JobFailure;
-import dev.offload.runtime.store.FailureRecords;
 import dev.offload.runtime.store.JobRecord;
 import dev.offload.runtime.store.JobStore;
 import dev.offload.runtime.store.WorkerStore;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts back the in-flight jobs of workers whose heartbeat expired (killed, frozen, cut off), each
- * counted as a failed attempt, so that a job that kills its worker every time still ends in the
- * failure store instead of looping forever; then removes the dead workers from {@code workers}
- * and {@code working}.
+ * Puts back the jobs held by workers whose heartbeat expired (killed, frozen, cut off, or
+ * deregistered while holding jobs), and removes such workers from {@code workers}.
+ *
+ * <p>Every processing list of a queue is found through the queue's {@code holders} set, whether
+ * or not its owner is still in {@code workers}, so that no list is ever stranded. Of a dead
+ * worker's jobs only the one it was running (its mark in {@code running:{q}}) is charged an
+ * attempt, so that a job that kills its worker every time still ends in the failure store; the
+ * jobs it had taken but not started, or finished without reporting, go back uncharged.
  *
  * <p>Every agent runs it; two agents recovering one worker at once is safe, because the script
  * that moves a job first takes it out of the dead worker's processing list and does nothing when
@@ -28,39 +30,67 @@ final class Recovery {
 
   private final JobStore jobs;
   private final WorkerStore workers;
+  private final Attempts attempts;
 
-  Recovery(JobStore jobs, WorkerStore workers) {
+  Recovery(JobStore jobs, WorkerStore workers, Attempts attempts) {
     this.jobs = jobs;
     this.workers = workers;
+    this.attempts = attempts;
   }
 
-  /** Recovers every registered worker, other than {@code own}, whose heartbeat expired. */
+  /** Recovers every worker other than {@code own} that holds jobs but has no live heartbeat. */
   void recoverDeadWorkers(Set<String> own) {
-    List<String> others = new ArrayList<>(workers.registered());
-    others.removeAll(own);
-    List<String> dead = workers.expired(others);
-    if (dead.isEmpty()) {
-      return;
-    }
-    Set<String> queues = jobs.queues();
-    for (String worker : dead) {
-      int recovered = 0;
-      for (String queue : queues) {
-        for (long id : jobs.inFlight(queue, worker)) {
-          recovered += recover(queue, worker, id) ? 1 : 0;
+    List<String> registered = new ArrayList<>(workers.registered());
+    registered.removeAll(own);
+    List<String> deadRegistered = workers.expired(registered);
+    for (String queue : jobs.queues()) {
+      List<String> holders = new ArrayList<>(jobs.holders(queue));
+      holders.removeAll(own);
+      for (String dead : workers.expired(holders)) {
+        int recovered = recoverList(queue, dead);
+        if (recovered > 0) {
+          log.warn("worker {} holds jobs of {} but sends no heartbeats; put back {} job(s)",
+              dead, queue, recovered);
         }
+        jobs.releaseHolder(queue, dead);
       }
-      workers.deregister(List.of(worker));
-      log.warn("worker {} stopped sending heartbeats; put back {} job(s) it held", worker,
-          recovered);
+    }
+    if (!deadRegistered.isEmpty()) {
+      workers.deregister(deadRegistered);
+      log.warn("worker(s) {} stopped sending heartbeats; deregistered", deadRegistered);
     }
   }
 
-  private boolean recover(String queue, String worker, long id) {
+  private int recoverList(String queue, String worker) {
+    Optional<String> runningJob = jobs.runningJob(queue, worker);
+    int recovered = 0;
+    for (String entry : jobs.inFlight(queue, worker)) {
+      long id;
+      try {
+        id = Long.parseLong(entry);
+      } catch (NumberFormatException e) {
+        String reason = "\"" + entry + "\" was found in the processing list of worker " + worker
+            + " where a job id belongs";
+        log.error("{}; moved it to the quarantine of queue {}", reason, queue);
+        jobs.quarantine(queue, worker, entry, reason);
+        continue;
+      }
+      boolean wasRunning = runningJob.isPresent() && runningJob.get().equals(entry);
+      recovered += recover(queue, worker, id, wasRunning) ? 1 : 0;
+    }
+    return recovered;
+  }
+
+  private boolean recover(String queue, String worker, long id, boolean wasRunning) {
     String raw = jobs.record(queue, id).orElse(null);
     if (raw == null) {
-      jobs.dropInFlight(queue, worker, id);
+      log.warn("job {}/{} in the processing list of dead worker {} has no record; dropped",
+          queue, id, worker);
+      jobs.dropInFlight(queue, worker, Long.toString(id));
       return false;
+    }
+    if (!wasRunning) {
+      return jobs.returnToQueue(queue, worker, id, null);
     }
     JobRecord record;
     try {
@@ -69,12 +99,13 @@ final class Recovery {
       // the next worker to take it records it as malformed, with its raw data
       return jobs.returnToQueue(queue, worker, id, null);
     }
-    JobRecord updated = record.withFailedAttempt(new JobFailure.Attempt(record.attempt() + 1,
-        "worker " + worker + " stopped sending heartbeats while running the job (killed,"
-            + " crashed or cut off from Redis)", "", worker, Instant.now(), ""));
-    if (updated.hasAttemptsLeft()) {
-      return jobs.returnToQueue(queue, worker, id, updated.toJson());
+    Attempts.Decision decision = attempts.charge(id, queue, record, "worker " + worker
+        + " stopped sending heartbeats while running the job (killed, crashed or cut off from"
+        + " Redis)", "", "", worker, null);
+    if (decision instanceof Attempts.Decision.Retry retry) {
+      return jobs.returnToQueue(queue, worker, id, retry.record().toJson());
     }
-    return jobs.failInFlight(queue, worker, id, FailureRecords.of(id, queue, updated));
+    return jobs.failInFlight(queue, worker, id,
+        ((Attempts.Decision.Fail) decision).failureRecord());
   }
 }

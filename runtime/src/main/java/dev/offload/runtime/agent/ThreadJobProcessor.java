@@ -2,6 +2,8 @@ package dev.offload.runtime.agent;
 
 import dev.offload.runtime.execution.JobInvoker;
 import dev.offload.runtime.execution.JobOutcome;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,36 +16,36 @@ import java.util.concurrent.TimeUnit;
  * Runs jobs on a thread of the agent's own JVM: cheap, but a job that crashes the JVM takes the
  * agent with it.
  *
- * <p>A job past its timeout is interrupted and reported failed at once. Java cannot force a
- * thread to stop, so a job that ignores the interrupt keeps its thread; the processor leaves that
- * thread behind and runs the next job on a fresh one.
+ * <p>A job past its timeout, or cut short by a stop, is interrupted. Java cannot force a thread
+ * to stop, so the job stays this worker's until its thread really returns: only then is its
+ * outcome reported (a timed-out job as a failure, whatever it returned), so that its retry never
+ * runs beside it, and no thread is ever abandoned. A job that ignores interrupts for ever holds
+ * its worker for ever; in that case only a process isolation can help.
  *
  * <p>Handing a job to another thread costs more than a trivial job itself, so a job without a
  * timeout whose kind has so far taken under {@value #INLINE_NANOS} ns on average runs directly on
  * the worker's thread. The average is kept per job name, so one slow kind of job on a queue does
- * not make the fast ones pay for the hand-off, and a slow kind never runs inline.
+ * not make the fast ones pay for the hand-off, and a slow kind never runs inline. An interrupt
+ * that such a job leaves set on the worker's thread is cleared.
  */
 final class ThreadJobProcessor implements JobProcessor {
 
   private static final long INLINE_NANOS = 50_000;
 
   private final JobInvoker invoker;
-  private final java.util.Map<String, Double> averageNanos = new java.util.HashMap<>();
+  private final Map<String, Double> averageNanos = new HashMap<>();
   private final ScheduledExecutorService timer;
-  private final String threadName;
-  private ExecutorService executor;
+  private final ExecutorService executor;
+  private volatile Thread jobThread;
   private Future<?> running;
   private CompletableFuture<JobOutcome> outcome;
+  /** Why the running job was cut short, or null. */
+  private volatile String cutShort;
 
   ThreadJobProcessor(JobInvoker invoker, ScheduledExecutorService timer, String threadName) {
     this.invoker = invoker;
     this.timer = timer;
-    this.threadName = threadName;
-    this.executor = newExecutor();
-  }
-
-  private ExecutorService newExecutor() {
-    return Executors.newSingleThreadExecutor(task -> {
+    this.executor = Executors.newSingleThreadExecutor(task -> {
       Thread thread = new Thread(task, threadName + "-job");
       thread.setDaemon(true);
       return thread;
@@ -51,33 +53,50 @@ final class ThreadJobProcessor implements JobProcessor {
   }
 
   @Override
-  public synchronized CompletableFuture<JobOutcome> start(Request request) {
-    Double average = averageNanos.get(request.name());
-    if (request.timeout().isZero() && average != null && average < INLINE_NANOS) {
-      long started = System.nanoTime();
-      JobOutcome result = invoker.invoke(request.name(), request.args());
-      record(request.name(), System.nanoTime() - started);
-      return CompletableFuture.completedFuture(result);
-    }
-    CompletableFuture<JobOutcome> future = new CompletableFuture<>();
-    outcome = future;
-    running = executor.submit(() -> {
-      long started = System.nanoTime();
-      JobOutcome result = invoker.invoke(request.name(), request.args());
-      long elapsed = System.nanoTime() - started;
-      Thread.interrupted();
-      synchronized (this) {
-        record(request.name(), elapsed);
+  public CompletableFuture<JobOutcome> start(Request request) {
+    synchronized (this) {
+      Double average = averageNanos.get(request.name());
+      if (request.timeout().isZero() && average != null && average < INLINE_NANOS) {
+        return CompletableFuture.completedFuture(runInline(request));
       }
-      future.complete(result);
-    });
-    if (!request.timeout().isZero()) {
-      ScheduledFuture<?> timeout = timer.schedule(
-          () -> abort("timed out after " + seconds(request) + " and was interrupted"),
-          request.timeout().toMillis(), TimeUnit.MILLISECONDS);
-      future.whenComplete((result, error) -> timeout.cancel(false));
+      CompletableFuture<JobOutcome> future = new CompletableFuture<>();
+      outcome = future;
+      cutShort = null;
+      running = executor.submit(() -> {
+        jobThread = Thread.currentThread();
+        long started = System.nanoTime();
+        JobOutcome result = invoker.invoke(request.name(), request.args());
+        long elapsed = System.nanoTime() - started;
+        jobThread = null;
+        Thread.interrupted();
+        synchronized (this) {
+          record(request.name(), elapsed);
+        }
+        String reason = cutShort;
+        future.complete(reason == null ? result : JobOutcome.Failed.of(reason + "; it returned"
+            + " after " + TimeUnit.NANOSECONDS.toMillis(elapsed) + " ms"));
+      });
+      if (!request.timeout().isZero()) {
+        ScheduledFuture<?> timeout = timer.schedule(
+            () -> abort("timed out after " + seconds(request) + " and was interrupted"),
+            request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        future.whenComplete((result, error) -> timeout.cancel(false));
+      }
+      return future;
     }
-    return future;
+  }
+
+  private JobOutcome runInline(Request request) {
+    jobThread = Thread.currentThread();
+    long started = System.nanoTime();
+    try {
+      return invoker.invoke(request.name(), request.args());
+    } finally {
+      jobThread = null;
+      // the job may have left the worker's thread interrupted; that is not a request to stop
+      Thread.interrupted();
+      record(request.name(), System.nanoTime() - started);
+    }
   }
 
   private void record(String name, long nanos) {
@@ -88,15 +107,31 @@ final class ThreadJobProcessor implements JobProcessor {
     return request.timeout().toMillis() / 1000.0 + " s";
   }
 
+  /**
+   * Interrupts the running job; its outcome, a failure that says {@code reason}, comes when its
+   * thread returns.
+   */
   @Override
   public synchronized void abort(String reason) {
-    if (outcome != null && !outcome.isDone()) {
-      outcome.complete(JobOutcome.Failed.of(reason));
+    if (outcome != null && !outcome.isDone() && cutShort == null) {
+      cutShort = reason;
       running.cancel(true);
-      // the interrupted job may never return; its thread is abandoned, not reused
-      executor.shutdown();
-      executor = newExecutor();
     }
+  }
+
+  @Override
+  public boolean jobCalledExit() {
+    Thread thread = jobThread;
+    if (thread == null) {
+      return false;
+    }
+    for (StackTraceElement frame : thread.getStackTrace()) {
+      if (frame.getClassName().equals("java.lang.Shutdown")
+          || frame.getClassName().equals("java.lang.Runtime") && frame.getMethodName().equals("exit")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

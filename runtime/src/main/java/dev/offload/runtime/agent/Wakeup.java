@@ -21,4 +21,13 @@ final class Wakeup {
     signal.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
     signal.drainPermits();
   }
+
+  /** Like {@link #await}, keeping an interrupt for the caller's next wait to see. */
+  void awaitQuietly(Duration timeout) {
+    try {
+      await(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

@@ -4,32 +4,31 @@ import dev.offload.api.Isolation;
 import dev.offload.api.JobFailure;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.execution.JobOutcome;
+import dev.offload.runtime.store.CorruptKeyException;
+import dev.offload.runtime.store.FailureRecords;
 import dev.offload.runtime.store.JobRecord;
 import dev.offload.runtime.store.JobStore;
-import dev.offload.runtime.store.FailureRecords;
 import dev.offload.runtime.store.WorkerStore;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The control loop of one worker: takes jobs from its queues in the order they are listed, hands
- * each to its {@link JobProcessor}, and records the outcome in Redis.
+ * each to its {@link JobProcessor}, and records the outcome in Redis through its
+ * {@link Fetcher}.
  *
  * <p>Step by step:
  * <ol>
@@ -37,15 +36,17 @@ import org.slf4j.LoggerFactory;
  *       the last call and moves the next jobs from the queue into this worker's processing list,
  *       where they stay until finished, so a crash loses none of them.
  *   <li>While jobs finish in under a millisecond the worker takes several at a time; otherwise
- *       one, so that a slow job never holds others back while idle workers wait.
+ *       one. A job of a batch that turns out slow hands the rest of the batch back at once, so
+ *       that idle workers run them.
  *   <li>Results are flushed with the next take, or within {@code flushDelay} while a longer job
  *       runs, so a waiting client hears of them promptly.
  *   <li>A failed attempt goes to the delayed set for a retry after a backoff, or, after the last
  *       attempt, to the failure store with every attempt's error.
  *   <li>With nothing to do, the worker sleeps until the agent hears that a job was queued for
  *       it, or until {@code pollInterval} passes, so an idle worker costs Redis next to nothing.
- *   <li>When Redis is unreachable it retries with a growing pause, then re-reads its processing
- *       lists, since a reply lost with the connection may have given it jobs it did not see.
+ *   <li>When Redis cannot serve (unreachable, slow, full, read-only, loading) the worker keeps
+ *       what it holds, including the outcome of a job that ended meanwhile, waits with a growing
+ *       pause, then re-reads its processing lists. It never starts a job it already holds.
  * </ol>
  */
 final class Worker implements Runnable {
@@ -53,14 +54,17 @@ final class Worker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
   private static final long FAST_JOB_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long DESCRIBE_AFTER_MILLIS = 1_000;
-
-  /** A job this worker has taken and not finished. */
-  private record Claimed(String queue, long id, String rawRecord) {}
+  /** A job running this long in a batch is slow: the rest of the batch goes back. */
+  private static final long SLOW_JOB_MILLIS = 20;
+  /** The most jobs one take may move: the scripts handle any count, but a batch is held by one worker. */
+  static final int MAX_BATCH = 1_000;
+  private static final Duration QUARANTINE = Duration.ofMinutes(1);
 
   private final String id;
   private final List<String> queues;
   private final JobStore jobs;
-  private final WorkerStore workers;
+  private final Fetcher fetcher;
+  private final Attempts attempts;
   private final Isolation defaultIsolation;
   private final Function<Isolation, JobProcessor> newProcessor;
   /** A processor per isolation this worker's jobs asked for, made on first use. */
@@ -68,36 +72,49 @@ final class Worker implements Runnable {
   private volatile JobProcessor running;
   private final AgentSettings settings;
   private final AgentCounters counters;
+  private final Clock clock;
   private final Wakeup wakeup = new Wakeup();
-  private final Deque<Claimed> taken = new ArrayDeque<>();
-  private final Map<String, Map<Long, String>> unflushed = new LinkedHashMap<>();
-  private final long startedAt = System.currentTimeMillis();
+  private final long startedAt;
+  private final Fetcher.Written written;
+  /** Queues whose keys are corrupt, skipped until the time given. */
+  private final Map<String, Long> quarantinedQueues = new HashMap<>();
 
   private volatile boolean stopRequested;
   private volatile boolean destroyed;
+  private volatile boolean ended;
   private volatile long graceDeadline = Long.MAX_VALUE;
   private volatile Set<String> paused = Set.of();
-  private volatile Claimed current;
   private volatile long currentStartedAt;
   private volatile boolean busy;
+  private volatile String childPid = "";
   private Runnable describe = () -> { };
   private boolean registeredBusy;
   private boolean resyncNeeded;
   private double averageJobNanos = Double.MAX_VALUE;
   /** The recording of an outcome that Redis refused, tried again before anything else. */
   private Runnable unrecorded;
+  private final WorkerStore workers;
 
   Worker(String id, List<String> queues, JobStore jobs, WorkerStore workers,
       Isolation defaultIsolation, Function<Isolation, JobProcessor> newProcessor,
-      AgentSettings settings, AgentCounters counters) {
+      AgentSettings settings, AgentCounters counters, Attempts attempts, Clock clock) {
     this.id = id;
     this.queues = List.copyOf(queues);
     this.jobs = jobs;
     this.workers = workers;
+    this.fetcher = new Fetcher(id, this.queues, jobs);
+    this.attempts = attempts;
     this.defaultIsolation = defaultIsolation;
     this.newProcessor = newProcessor;
     this.settings = settings;
     this.counters = counters;
+    this.clock = clock;
+    this.startedAt = clock.millis();
+    this.written = (queue, count) -> {
+      if (count > 0) {
+        counters.add(queue, "succeeded", count);
+      }
+    };
   }
 
   String id() {
@@ -124,7 +141,7 @@ final class Worker implements Runnable {
 
   /** Asks the worker to stop taking jobs and finish its current one by {@code deadline}. */
   void stop(long deadlineMillis) {
-    graceDeadline = deadlineMillis;
+    graceDeadline = Math.min(graceDeadline, deadlineMillis);
     stopRequested = true;
     wakeup.signal();
   }
@@ -135,6 +152,16 @@ final class Worker implements Runnable {
 
   boolean isDestroyed() {
     return destroyed;
+  }
+
+  /** Whether the loop has ended (stopped, destroyed, or lost its lease and wound down). */
+  boolean hasEnded() {
+    return ended;
+  }
+
+  /** Whether Redis refused an outcome of this worker because another agent took its job back. */
+  boolean leaseLost() {
+    return fetcher.leaseLost();
   }
 
   /**
@@ -149,20 +176,42 @@ final class Worker implements Runnable {
   /** Stops the worker at once, as when it was removed from {@code workers}. */
   void destroy() {
     destroyed = true;
-    stop(System.currentTimeMillis());
+    stop(clock.millis());
   }
 
-  /** The fields of this worker's description hash. */
+  /**
+   * Records the running job as failed because it called {@code System.exit}, when the JVM is
+   * shutting down for that reason: the job's thread never returns, so without this the job would
+   * go back uncharged and take its agent down again and again. Called from the shutdown hook.
+   */
+  void failJobThatCalledExit() {
+    JobProcessor processor = running;
+    Fetcher.Claimed job = fetcher.running();
+    if (processor == null || job == null || !processor.jobCalledExit()) {
+      return;
+    }
+    try {
+      JobRecord record = JobRecord.parse(job.rawRecord());
+      recordFailure(job, record, JobOutcome.Failed.of(
+          "the job called System.exit, which ends the agent's JVM in thread isolation"));
+      log.warn("job {}/{} called System.exit; recorded as a failed attempt", job.queue(),
+          job.id());
+    } catch (JobRecord.MalformedRecordException | RuntimeException e) {
+      log.warn("job {}/{} called System.exit; could not record it ({}); another agent recovers"
+          + " it as a job whose worker died", job.queue(), job.id(), e.getMessage());
+    }
+  }
+
+  /** The fields of this worker's description hash; never blocks on a job or a child. */
   Map<String, String> description(String host, long pid, String agentId, String isolation) {
     Map<String, String> fields = new LinkedHashMap<>();
-    Claimed job = current;
+    Fetcher.Claimed job = fetcher.running();
     fields.put("host", host);
     fields.put("pid", Long.toString(pid));
     fields.put("agent", agentId);
     fields.put("queues", String.join(",", queues));
     fields.put("isolation", isolation);
-    JobProcessor shown = running != null ? running : processors.get(defaultIsolation);
-    fields.put("childPid", shown == null ? "" : shown.childPid());
+    fields.put("childPid", childPid);
     fields.put("state", stopRequested ? "stopping" : job != null || busy ? "busy" : "idle");
     fields.put("startedAt", Long.toString(startedAt));
     fields.put("jobId", job == null ? "" : Long.toString(job.id()));
@@ -173,26 +222,35 @@ final class Worker implements Runnable {
 
   @Override
   public void run() {
-    long pauseMillis = 100;
-    while (!stopRequested) {
-      try {
-        step();
-        pauseMillis = 100;
-      } catch (RedisUnavailableException e) {
-        log.warn("worker {}: {}; trying again in {} ms", id, e.getMessage(), pauseMillis);
-        resyncNeeded = true;
-        sleep(pauseMillis);
-        pauseMillis = Math.min(pauseMillis * 2, 5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      } catch (RuntimeException e) {
-        log.error("worker {}: unexpected error; carrying on", id, e);
-        resyncNeeded = true;
-        sleep(pauseMillis);
+    Backoff backoff = new Backoff(id);
+    try {
+      while (!stopRequested && !fetcher.leaseLost()) {
+        try {
+          step();
+          backoff.reset();
+        } catch (RedisUnavailableException e) {
+          resyncNeeded = true;
+          backoff.pause(e.getMessage(), null);
+        } catch (InterruptedException e) {
+          // a job's code may interrupt its own worker thread; take it as a request to stop
+          stop(clock.millis() + settings.shutdownGrace().toMillis());
+        } catch (RuntimeException e) {
+          resyncNeeded = true;
+          backoff.pause("unexpected error", e);
+        }
       }
+      Thread.interrupted();
+      shutDown();
+    } finally {
+      processors.values().forEach(processor -> {
+        try {
+          processor.close();
+        } catch (RuntimeException e) {
+          log.warn("worker {}: closing its job processor failed", id, e);
+        }
+      });
+      ended = true;
     }
-    shutDown();
   }
 
   private void step() throws InterruptedException {
@@ -203,62 +261,48 @@ final class Worker implements Runnable {
       unrecorded = null;
     }
     if (resyncNeeded) {
-      resync();
+      fetcher.resync();
       resyncNeeded = false;
     }
-    if (taken.isEmpty()) {
-      flushAndTake();
-      if (taken.isEmpty()) {
+    if (!fetcher.hasNext()) {
+      int want = averageJobNanos < FAST_JOB_NANOS ? Math.min(settings.maxBatch(), MAX_BATCH) : 1;
+      if (!takeFromHealthyQueues(want)) {
         setBusy(false);
         wakeup.await(settings.pollInterval());
         return;
       }
       setBusy(true);
     }
-    runJob(taken.pollFirst());
+    runJob(fetcher.startNext());
   }
 
-  /** Records finished jobs and takes new ones, trying the queues in their order. */
-  private void flushAndTake() {
-    int want = averageJobNanos < FAST_JOB_NANOS ? settings.maxBatch() : 1;
-    boolean found = false;
-    for (String queue : queues) {
-      Map<Long, String> results = unflushed.getOrDefault(queue, Map.of());
-      boolean takeHere = !found && !paused.contains(queue);
-      if (!takeHere && results.isEmpty()) {
-        continue;
+  private boolean takeFromHealthyQueues(int want) {
+    long now = clock.millis();
+    quarantinedQueues.values().removeIf(until -> until <= now);
+    Set<String> skip = new java.util.HashSet<>(paused);
+    skip.addAll(quarantinedQueues.keySet());
+    try {
+      return fetcher.finishAndTake(skip, want, written);
+    } catch (CorruptKeyException e) {
+      String queue = queues.stream().filter(q -> e.getMessage().contains("{" + q + "}"))
+          .findFirst().orElse(null);
+      if (queue == null) {
+        throw e;
       }
-      List<JobStore.Taken> next =
-          jobs.finishAndTake(queue, id, results, false, takeHere ? want : 0);
-      countSucceeded(queue, results.size());
-      unflushed.remove(queue);
-      for (JobStore.Taken t : next) {
-        taken.addLast(new Claimed(queue, t.id(), t.record()));
-      }
-      found |= !next.isEmpty();
+      quarantinedQueues.put(queue, now + QUARANTINE.toMillis());
+      log.error("worker {}: queue {} is skipped for {} s: {}; fix or delete that key", id, queue,
+          QUARANTINE.toSeconds(), e.getMessage());
+      return false;
     }
   }
 
-  /** Records finished jobs without taking more, while other jobs are still in this worker's hands. */
-  private void flushResults() {
-    for (String queue : new ArrayList<>(unflushed.keySet())) {
-      Map<Long, String> results = unflushed.get(queue);
-      jobs.finishAndTake(queue, id, results, true, 0);
-      countSucceeded(queue, results.size());
-      unflushed.remove(queue);
-    }
-  }
-
-  private void countSucceeded(String queue, int n) {
-    if (n > 0) {
-      counters.add(queue, "succeeded", n);
-    }
-  }
-
-  private void runJob(Claimed job) throws InterruptedException {
+  private void runJob(Fetcher.Claimed job) throws InterruptedException {
     if (job.rawRecord() == null) {
       // finished or deleted meanwhile, e.g. by a worker this one was wrongly presumed dead for
-      record(() -> jobs.dropInFlight(job.queue(), id, job.id()));
+      log.warn("worker {}: job {}/{} has no record in data-store; dropped from its processing"
+          + " list", id, job.queue(), job.id());
+      record(() -> jobs.dropInFlight(job.queue(), id, Long.toString(job.id())));
+      fetcher.settled(job);
       return;
     }
     JobRecord record;
@@ -266,10 +310,16 @@ final class Worker implements Runnable {
       record = JobRecord.parse(job.rawRecord());
     } catch (JobRecord.MalformedRecordException e) {
       record(() -> failMalformed(job, e.getMessage()));
+      fetcher.settled(job);
       return;
     }
-    current = job;
-    currentStartedAt = System.currentTimeMillis();
+    String exhausted = Attempts.exhausted(record);
+    if (exhausted != null) {
+      record(() -> failWithoutRunning(job, record, exhausted));
+      fetcher.settled(job);
+      return;
+    }
+    currentStartedAt = clock.millis();
     long started = System.nanoTime();
     Isolation isolation = record.isolation() == null
         ? defaultIsolation : Isolation.fromLabel(record.isolation());
@@ -277,57 +327,69 @@ final class Worker implements Runnable {
     CompletableFuture<JobOutcome> future = running.start(new JobProcessor.Request(
         job.id(), job.queue(), record.name(), record.args(), record.attempt() + 1,
         Duration.ofMillis(record.timeoutMs())));
+    childPid = running.childPid();
     JobOutcome outcome = awaitOutcome(future);
+    childPid = running.childPid();
     long elapsed = System.nanoTime() - started;
     averageJobNanos = averageJobNanos == Double.MAX_VALUE
         ? elapsed : averageJobNanos * 0.8 + elapsed * 0.2;
-    try {
-      if (outcome instanceof JobOutcome.Succeeded success) {
-        unflushed.computeIfAbsent(job.queue(), q -> new LinkedHashMap<>())
-            .put(job.id(), success.resultJson() == null ? "null" : success.resultJson());
-      } else if (outcome instanceof JobOutcome.NotStarted notStarted) {
-        log.info("job {}/{} did not start ({}); back on its queue, no attempt charged",
-            job.queue(), job.id(), notStarted.reason());
-        record(() -> jobs.returnToQueue(job.queue(), id, job.id(), null));
-      } else if (stopRequested && !destroyed && System.currentTimeMillis() >= graceDeadline) {
-        // cut short by shutdown, not by its own doing: it goes back without losing an attempt
-        record(() -> jobs.returnToQueue(job.queue(), id, job.id(), null));
-      } else {
-        record(() -> recordFailure(job, record, (JobOutcome.Failed) outcome));
-      }
-    } finally {
-      current = null;
+    if (outcome instanceof JobOutcome.Succeeded success) {
+      fetcher.succeeded(job, success.resultJson() == null ? "null" : success.resultJson());
+      return;
     }
+    if (outcome instanceof JobOutcome.NotStarted notStarted) {
+      log.info("job {}/{} did not start ({}); back on its queue, no attempt charged",
+          job.queue(), job.id(), notStarted.reason());
+      record(() -> fetcher.fenced(job,
+          () -> jobs.returnToQueue(job.queue(), id, job.id(), null)));
+    } else if (stopRequested && !destroyed && clock.millis() >= graceDeadline) {
+      // cut short by shutdown, not by its own doing: it goes back without losing an attempt
+      record(() -> fetcher.fenced(job,
+          () -> jobs.returnToQueue(job.queue(), id, job.id(), null)));
+    } else {
+      record(() -> recordFailure(job, record, (JobOutcome.Failed) outcome));
+    }
+    fetcher.settled(job);
   }
 
-  /** Waits for the job, flushing earlier results while it runs and cutting it short on stop. */
-  private JobOutcome awaitOutcome(CompletableFuture<JobOutcome> future)
-      throws InterruptedException {
+  /**
+   * Waits for the job, flushing earlier results while it runs, handing back the rest of its
+   * batch once it proves slow, and cutting it short on stop. Redis trouble meanwhile is waited
+   * out: it must not lose the job's outcome, nor make the worker start the job again.
+   */
+  private JobOutcome awaitOutcome(CompletableFuture<JobOutcome> future) {
     boolean described = false;
+    boolean markedSlow = false;
     while (true) {
-      long wait = unflushed.isEmpty() ? 200 : settings.flushDelay().toMillis();
+      long wait = fetcher.hasResults() ? settings.flushDelay().toMillis()
+          : markedSlow ? 200 : SLOW_JOB_MILLIS;
       try {
         return future.get(Math.max(1, wait), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
-        // Redis trouble while the job runs must not lose its outcome: what fails here is
-        // tried again after the job, by the main loop
         try {
-          if (!unflushed.isEmpty()) {
-            flushResults();
+          if (!markedSlow) {
+            fetcher.handBackUnstarted(written);
+            markedSlow = true;
+          } else if (fetcher.hasResults()) {
+            fetcher.flush(written);
           }
-          if (!described
-              && System.currentTimeMillis() - currentStartedAt >= DESCRIBE_AFTER_MILLIS) {
+          if (!described && clock.millis() - currentStartedAt >= DESCRIBE_AFTER_MILLIS) {
             described = true;
+            childPid = running.childPid();
             describe.run();
           }
-        } catch (RedisUnavailableException unavailable) {
-          log.debug("worker {}: {}", id, unavailable.getMessage());
+        } catch (RuntimeException trouble) {
+          resyncNeeded = true;
+          log.debug("worker {}: {}", id, trouble.getMessage());
         }
-        if (destroyed) {
+        if (destroyed || fetcher.leaseLost()) {
           running.abort("its worker " + id + " was destroyed while the job ran");
-        } else if (stopRequested && System.currentTimeMillis() >= graceDeadline) {
+        } else if (stopRequested && clock.millis() >= graceDeadline) {
           running.abort("the agent shut down before the job finished");
         }
+      } catch (InterruptedException e) {
+        // only a job's own code interrupts this thread; the job's outcome still counts
+        stop(clock.millis() + settings.shutdownGrace().toMillis());
       } catch (ExecutionException e) {
         return JobOutcome.Failed.of("job processor failed: " + e.getCause());
       }
@@ -341,22 +403,20 @@ final class Worker implements Runnable {
     unrecorded = null;
   }
 
-  private void recordFailure(Claimed job, JobRecord record, JobOutcome.Failed failed) {
-    JobFailure.Attempt attempt = new JobFailure.Attempt(record.attempt() + 1, failed.error(),
-        failed.stackTrace(), id, Instant.now(), failed.output());
-    JobRecord updated = record.withFailedAttempt(attempt);
-    if (updated.hasAttemptsLeft()) {
-      long retryAt = System.currentTimeMillis()
-          + Math.max(1, settings.retryBackoff().apply(updated.attempt()).toMillis());
-      if (jobs.failAttempt(job.queue(), id, job.id(), updated.toJson(), retryAt)) {
+  private void recordFailure(Fetcher.Claimed job, JobRecord record, JobOutcome.Failed failed) {
+    Attempts.Decision decision = attempts.charge(job.id(), job.queue(), record, failed.error(),
+        failed.stackTrace(), failed.output(), id, failed.publicMessage());
+    if (decision instanceof Attempts.Decision.Retry retry) {
+      if (fetcher.fenced(job, () -> jobs.failAttempt(job.queue(), id, job.id(),
+          retry.record().toJson(), true, retry.delay().toMillis()))) {
         counters.add(job.queue(), "retried", 1);
       }
       log.info("job {}/{} ({}) failed attempt {} of {}: {}", job.queue(), job.id(),
-          record.name(), updated.attempt(), record.maxAttempts(), failed.error());
+          record.name(), retry.record().attempt(), record.maxAttempts(), failed.error());
     } else {
-      String failure =
-          FailureRecords.of(job.id(), job.queue(), updated, failed.publicMessage());
-      if (jobs.failAttempt(job.queue(), id, job.id(), failure, 0)) {
+      String failure = ((Attempts.Decision.Fail) decision).failureRecord();
+      if (fetcher.fenced(job,
+          () -> jobs.failAttempt(job.queue(), id, job.id(), failure, false, 0))) {
         counters.add(job.queue(), "failed", 1);
       }
       log.warn("job {}/{} ({}) failed its last attempt: {}", job.queue(), job.id(),
@@ -364,39 +424,26 @@ final class Worker implements Runnable {
     }
   }
 
-  private void failMalformed(Claimed job, String problem) {
+  private void failWithoutRunning(Fetcher.Claimed job, JobRecord record, String reason) {
+    String failure = FailureRecords.of(job.id(), job.queue(), record.withFailedAttempt(
+        new JobFailure.Attempt(record.attempt() + 1, reason, "", id, clock.instant(), "")));
+    if (fetcher.fenced(job, () -> jobs.failInFlight(job.queue(), id, job.id(), failure))) {
+      counters.add(job.queue(), "failed", 1);
+    }
+    log.warn("job {}/{}: {}; moved to the failure store", job.queue(), job.id(), reason);
+  }
+
+  private void failMalformed(Fetcher.Claimed job, String problem) {
     JobFailure failure = new JobFailure(job.id(), job.queue(), "", job.rawRecord(),
         List.of(new JobFailure.Attempt(1, "malformed record in data-store: " + problem
-            + "; the raw record is kept as the arguments", "", id, Instant.now(), "")),
-        Instant.now());
-    if (jobs.failInFlight(job.queue(), id, job.id(), FailureRecords.toJson(failure))) {
+            + "; the raw record is kept as the arguments", "", id, clock.instant(), "")),
+        clock.instant());
+    if (fetcher.fenced(job, () -> jobs.failInFlight(job.queue(), id, job.id(),
+        FailureRecords.toJson(failure)))) {
       counters.add(job.queue(), "failed", 1);
     }
     log.warn("job {}/{} has a malformed record ({}); moved to the failure store", job.queue(),
         job.id(), problem);
-  }
-
-  /** Picks up jobs that are in this worker's processing lists but not in its hands. */
-  private void resync() {
-    Set<Long> known = new HashSet<>();
-    taken.forEach(c -> known.add(c.id()));
-    unflushed.values().forEach(results -> known.addAll(results.keySet()));
-    for (String queue : queues) {
-      List<Long> missing = new ArrayList<>();
-      for (long inFlight : jobs.inFlight(queue, id)) {
-        if (!known.contains(inFlight)) {
-          missing.add(inFlight);
-        }
-      }
-      Map<Long, String> records = jobs.records(queue, missing);
-      for (long lost : missing) {
-        taken.addLast(new Claimed(queue, lost, records.get(lost)));
-      }
-      if (!missing.isEmpty()) {
-        log.info("worker {}: took back {} job(s) of {} after a lost reply", id, missing.size(),
-            queue);
-      }
-    }
   }
 
   private void setBusy(boolean nowBusy) {
@@ -407,35 +454,40 @@ final class Worker implements Runnable {
     }
   }
 
-  /** Flushes results and hands unstarted jobs back to their queues before the worker ends. */
+  /**
+   * Writes results and hands unstarted jobs back before the worker ends. The worker stays in
+   * {@code workers} until its agent deregisters it, so that its processing lists are never
+   * orphaned while they still hold a job.
+   */
   private void shutDown() {
-    long deadline = System.currentTimeMillis() + settings.shutdownGrace().toMillis()
-        + 10_000;
+    if (fetcher.leaseLost() || destroyed) {
+      // the jobs in hand are another worker's now, or were recovered by whoever destroyed us
+      try {
+        fetcher.handBackAll(written);
+      } catch (RuntimeException e) {
+        log.debug("worker {}: {}", id, e.getMessage());
+      }
+      return;
+    }
+    long deadline = clock.millis() + settings.shutdownGrace().toMillis() + 10_000;
     while (true) {
       try {
         if (unrecorded != null) {
           unrecorded.run();
           unrecorded = null;
         }
-        flushResults();
-        List<Claimed> unstarted = new ArrayList<>(taken);
-        for (int i = unstarted.size() - 1; i >= 0; i--) {
-          Claimed job = unstarted.get(i);
-          jobs.returnToQueue(job.queue(), id, job.id(), null);
-          taken.removeLastOccurrence(job);
-        }
-        workers.deregister(List.of(id));
-        break;
-      } catch (RedisUnavailableException e) {
-        if (System.currentTimeMillis() > deadline) {
-          log.error("worker {}: Redis stayed unreachable; {} job(s) stay in its processing list"
-              + " until another agent recovers them", id, taken.size());
-          break;
+        fetcher.handBackAll(written);
+        return;
+      } catch (RuntimeException e) {
+        if (clock.millis() > deadline) {
+          log.error("worker {}: Redis stayed unreachable ({}); {} job(s) stay in its processing"
+              + " list until another agent recovers them", id, e.getMessage(),
+              fetcher.unstartedCount());
+          return;
         }
         sleep(200);
       }
     }
-    processors.values().forEach(JobProcessor::close);
   }
 
   private static void sleep(long millis) {
@@ -451,4 +503,40 @@ final class Worker implements Runnable {
     return "Worker " + id + " " + queues;
   }
 
+  /**
+   * The growing pause between tries while Redis cannot serve, logging each kind of trouble once
+   * when it begins and once when it ends rather than at every try.
+   */
+  private final class Backoff {
+    private final String worker;
+    private long pauseMillis = 100;
+    private String reported;
+
+    Backoff(String worker) {
+      this.worker = worker;
+    }
+
+    void pause(String trouble, RuntimeException error) {
+      String kind = error == null ? trouble : error.toString();
+      if (!kind.equals(reported)) {
+        if (error == null) {
+          log.warn("worker {}: {}; waiting it out, trying again with a growing pause", worker,
+              trouble);
+        } else {
+          log.error("worker {}: {}; trying again with a growing pause", worker, trouble, error);
+        }
+        reported = kind;
+      }
+      wakeup.awaitQuietly(Duration.ofMillis(pauseMillis));
+      pauseMillis = Math.min(pauseMillis * 2, 5_000);
+    }
+
+    void reset() {
+      if (reported != null) {
+        log.info("worker {}: working again", worker);
+        reported = null;
+      }
+      pauseMillis = 100;
+    }
+  }
 }

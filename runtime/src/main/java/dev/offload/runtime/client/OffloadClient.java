@@ -19,6 +19,7 @@ import dev.offload.runtime.store.JobStore;
 import dev.offload.runtime.store.Json;
 import dev.offload.runtime.store.Keys;
 import dev.offload.runtime.store.Redis;
+import dev.offload.runtime.store.StaleIdsException;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -65,6 +66,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   private final Map<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
   private long nextId;
   private long idsLeft;
+  private String idEpoch;
   private EventSubscriber events;
 
   private OffloadClient(Builder builder) {
@@ -106,7 +108,24 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     for (JobDefinition<R> job : jobs) {
       prepared.add(prepare(job, job.defaultOptions().overriddenBy(options), now));
     }
-    long firstId = reserveIds(prepared.size());
+    for (int attempt = 1; ; attempt++) {
+      IdRange ids = reserveIds(prepared.size());
+      try {
+        return write(jobs, prepared, ids);
+      } catch (StaleIdsException e) {
+        // Redis lost its data since the ids were reserved; they could name older jobs
+        discardIds(ids.epoch());
+        if (attempt == 2) {
+          throw new RedisUnavailableException("Redis lost its data twice while enqueueing;"
+              + " nothing from this call that reached it was kept", e);
+        }
+      }
+    }
+  }
+
+  private <R> List<JobHandle<R>> write(
+      List<? extends JobDefinition<R>> jobs, List<Prepared> prepared, IdRange ids) {
+    long firstId = ids.first();
     Map<String, Map<Long, Map<Long, String>>> byQueueAndDue = new LinkedHashMap<>();
     Set<Long> publicResults = new HashSet<>();
     List<JobHandle<R>> handles = new ArrayList<>(prepared.size());
@@ -129,7 +148,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
         entries.subList(from, Math.min(from + ENQUEUE_CHUNK, entries.size()))
             .forEach(e -> chunk.put(e.getKey(), e.getValue()));
         store.enqueue(queue, chunk,
-            chunk.keySet().stream().filter(publicResults::contains).toList(), dueAt);
+            chunk.keySet().stream().filter(publicResults::contains).toList(), ids.epoch(),
+            dueAt);
       }
     }));
     return handles;
@@ -140,6 +160,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     return enqueueAll(jobs, JobOptions.defaults());
   }
 
+  /** The queue, the record and the delay in millis (0 for none) of a job about to be enqueued. */
   private record Prepared(String queue, String record, long dueAt) {}
 
   private Prepared prepare(JobDefinition<?> job, JobOptions options, long now) {
@@ -168,20 +189,32 @@ public final class OffloadClient implements JobClient, AutoCloseable {
               + " or raise OffloadClient.Builder.maxPayloadBytes",
           job.jobName(), size, maxPayloadBytes));
     }
-    long dueAt = options.delay().filter(d -> !d.isZero()).map(d -> now + d.toMillis()).orElse(0L);
-    return new Prepared(queue, json, dueAt);
+    // a delay, not a time: Redis's clock decides when it is due, not this machine's
+    long delay = options.delay().filter(d -> !d.isZero()).map(Duration::toMillis).orElse(0L);
+    return new Prepared(queue, json, delay);
   }
 
-  private synchronized long reserveIds(int count) {
+  /** Consecutive ids from a block reserved in one installation epoch. */
+  private record IdRange(long first, String epoch) {}
+
+  private synchronized IdRange reserveIds(int count) {
     if (count > idsLeft) {
       long block = Math.max(count, ID_BLOCK);
-      nextId = store.reserveIds((int) block);
+      JobStore.IdBlock reserved = store.reserveIds((int) block);
+      nextId = reserved.first();
+      idEpoch = reserved.epoch();
       idsLeft = block;
     }
     long first = nextId;
     nextId += count;
     idsLeft -= count;
-    return first;
+    return new IdRange(first, idEpoch);
+  }
+
+  private synchronized void discardIds(String epoch) {
+    if (epoch.equals(idEpoch)) {
+      idsLeft = 0;
+    }
   }
 
   private void registerQueues(Set<String> queues) {

@@ -2,10 +2,7 @@ package dev.offload.runtime.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -15,7 +12,8 @@ import java.util.Set;
  *
  * <p>On the wire one message carries several changes of one queue, grouped by type, so that a
  * worker finishing one job and taking the next publishes once:
- * {@code {"q":"mail","w":"host-1-w0","succeeded":["41"],"started":["42"]}}.
+ * {@code {"q":"mail","w":"host-1-w0","succeeded":["41"],"started":["42"]}}. The scripts write
+ * these messages (see {@code publish} in {@code prelude.lua}); this class reads them.
  */
 public record JobEvent(Type type, String queue, long id, String worker) {
 
@@ -26,23 +24,6 @@ public record JobEvent(Type type, String queue, long id, String worker) {
     String wireName() {
       return name().toLowerCase(Locale.ROOT);
     }
-  }
-
-  /** The message announcing {@code type} for {@code ids} of one queue. */
-  public static String message(Type type, String queue, String worker, Collection<Long> ids) {
-    ObjectNode node = Json.mapper().createObjectNode();
-    node.put("q", queue);
-    if (worker != null) {
-      node.put("w", worker);
-    }
-    ArrayNode array = node.putArray(type.wireName());
-    ids.forEach(id -> array.add(Long.toString(id)));
-    return node.toString();
-  }
-
-  /** The message announcing {@code type} for one job. */
-  public static String message(Type type, String queue, String worker, long id) {
-    return message(type, queue, worker, List.of(id));
   }
 
   /** Whether {@code message} may hold events of any of {@code types}, judged without parsing. */

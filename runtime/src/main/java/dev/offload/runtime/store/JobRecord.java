@@ -55,6 +55,10 @@ public record JobRecord(
         throw new MalformedRecordException(e.getMessage());
       }
     }
+    if (record.attempt() < 0) {
+      throw new MalformedRecordException("the record's count of failed attempts is negative ("
+          + record.attempt() + ")");
+    }
     if (record.maxAttempts() < 1) {
       throw new MalformedRecordException("the record allows " + record.maxAttempts() + " attempts");
     }

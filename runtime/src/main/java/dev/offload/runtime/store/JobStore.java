@@ -37,10 +37,17 @@ public final class JobStore {
     return redis;
   }
 
-  /** Reserves {@code size} consecutive ids and returns the first. */
-  public long reserveIds(int size) {
-    long last = redis.call(jedis -> jedis.incrBy(keys.uniqueId(), size));
-    return last - size + 1;
+  /** A block of consecutive job ids, valid in the installation epoch it was reserved in. */
+  public record IdBlock(long first, String epoch) {}
+
+  /**
+   * Reserves {@code size} consecutive ids. Ids are never handed out twice, not even after Redis
+   * lost its data: the counter then restarts above every earlier id, in a new epoch.
+   */
+  public IdBlock reserveIds(int size) {
+    List<?> reply = (List<?>) redis.run(Script.RESERVE_IDS,
+        List.of(keys.uniqueId(), keys.epoch()), List.of(Integer.toString(size)));
+    return new IdBlock((Long) reply.get(0), text(reply.get(1)));
   }
 
   /** Adds a queue to the set of all queues. */
@@ -56,21 +63,22 @@ public final class JobStore {
   }
 
   /**
-   * Stores jobs of one queue and puts them on it, or in its delayed set when {@code dueAt} is
-   * later than now.
+   * Stores jobs of one queue and puts them on it, or in its delayed set when {@code delayMillis}
+   * is above 0, counted from Redis's clock. All of them or none; idempotent per id, so a call
+   * that failed may be sent again.
    *
    * @param records job id to record JSON, in enqueue order
    * @param publicResults the ids among them whose result the job-observer widget may show
-   * @param dueAt epoch millis the jobs become due, or 0 for now
+   * @param epoch the epoch the ids were reserved in
+   * @throws StaleIdsException if Redis lost its data since the ids were reserved
    */
-  public void enqueue(
-      String queue, Map<Long, String> records, Collection<Long> publicResults, long dueAt) {
-    List<String> args = new ArrayList<>(4 + publicResults.size() + records.size() * 2);
+  public void enqueue(String queue, Map<Long, String> records, Collection<Long> publicResults,
+      String epoch, long delayMillis) {
+    List<String> args = new ArrayList<>(5 + publicResults.size() + records.size() * 2);
     args.add(keys.events());
-    args.add(JobEvent.message(
-        dueAt == 0 ? JobEvent.Type.QUEUED : JobEvent.Type.SCHEDULED, queue, null,
-        records.keySet()));
-    args.add(Long.toString(dueAt));
+    args.add(queue);
+    args.add(epoch);
+    args.add(Long.toString(delayMillis));
     args.add(Integer.toString(publicResults.size()));
     publicResults.forEach(id -> args.add(Long.toString(id)));
     records.forEach((id, record) -> {
@@ -79,98 +87,149 @@ public final class JobStore {
     });
     redis.run(Script.ENQUEUE,
         List.of(keys.queue(queue), keys.data(queue), keys.delayed(queue),
-            keys.publicResults(queue)),
+            keys.publicResults(queue), keys.results(queue), keys.failures(queue), keys.epoch()),
         args);
   }
 
-  /** A job taken by a worker: its id and its stored record, {@code null} if the data is gone. */
-  public record Taken(long id, String record) {}
+  /**
+   * A job taken by a worker: its id as stored in the queue (normally a number) and its record,
+   * {@code null} if the data is gone.
+   */
+  public record Taken(String id, String record) {}
+
+  /** What a finish-and-take call did: the ids it refused as no longer the worker's, and the jobs taken. */
+  public record Settled(List<Long> refused, List<Taken> taken) {}
 
   /**
-   * Records the results of jobs a worker finished and takes up to {@code want} more, in one round
-   * trip.
+   * Records the results of jobs a worker finished, hands back jobs it will not run, and takes up
+   * to {@code want} more, in one round trip; see {@code finish_and_take.lua}. Sent once: a
+   * failure may have taken jobs, which the worker then finds with {@link #inFlight}.
    *
    * @param results job id to result JSON of finished jobs
-   * @param othersInFlight whether the worker still holds unfinished jobs of this queue; when it
-   *     does not, its processing list is dropped in one command instead of one per job
+   * @param handBack ids taken earlier that go back to the head of the queue unstarted
+   * @param runningId the job the worker runs now, 0 for none; a job taken replaces it
    */
-  public List<Taken> finishAndTake(
-      String queue, String worker, Map<Long, String> results, boolean othersInFlight, int want) {
-    List<String> args = new ArrayList<>(5 + results.size() * 2);
+  public Settled finishAndTake(String queue, String worker, Map<Long, String> results,
+      List<Long> handBack, long runningId, int want) {
+    List<String> args = new ArrayList<>(6 + results.size() * 2 + handBack.size());
     args.add(keys.events());
     args.add(queue);
     args.add(worker);
     args.add(Integer.toString(want));
-    args.add(othersInFlight ? "1" : "0");
+    args.add(runningId == 0 ? "" : Long.toString(runningId));
+    args.add(Integer.toString(results.size()));
     results.forEach((id, result) -> {
       args.add(Long.toString(id));
       args.add(result);
     });
-    List<?> reply = (List<?>) redis.run(Script.FINISH_AND_TAKE,
+    handBack.forEach(id -> args.add(Long.toString(id)));
+    List<?> reply = (List<?>) redis.runOnce(Script.FINISH_AND_TAKE,
         List.of(keys.queue(queue), keys.data(queue), keys.results(queue),
-            keys.processing(queue, worker)),
+            keys.processing(queue, worker), keys.running(queue), keys.holders(queue)),
         args);
-    List<Taken> taken = new ArrayList<>(reply.size() / 2);
-    for (int i = 0; i < reply.size(); i += 2) {
-      taken.add(new Taken(Long.parseLong(text(reply.get(i))), text(reply.get(i + 1))));
+    int refusedCount = ((Long) reply.get(0)).intValue();
+    List<Long> refused = new ArrayList<>(refusedCount);
+    for (int i = 1; i <= refusedCount; i++) {
+      refused.add(Long.parseLong(text(reply.get(i))));
     }
-    return taken;
+    List<Taken> taken = new ArrayList<>((reply.size() - refusedCount - 1) / 2);
+    for (int i = refusedCount + 1; i < reply.size(); i += 2) {
+      taken.add(new Taken(text(reply.get(i)), text(reply.get(i + 1))));
+    }
+    return new Settled(refused, taken);
   }
 
   /**
-   * Ends a failed attempt: schedules the next attempt at {@code retryAt} with the updated
-   * record, or, when {@code retryAt} is 0, moves the job to the failure store.
+   * Ends a failed attempt: schedules the next attempt {@code delayMillis} from now by Redis's
+   * clock with the updated record, or, when {@code retry} is false, moves the job to the failure
+   * store. Fenced, so sending it again is harmless.
    *
    * @return false when the job is no longer in the worker's processing list
    */
-  public boolean failAttempt(
-      String queue, String worker, long id, String payload, long retryAt) {
-    boolean retry = retryAt > 0;
+  public boolean failAttempt(String queue, String worker, long id, String payload, boolean retry,
+      long delayMillis) {
     Object moved = redis.run(Script.FAIL_ATTEMPT,
         List.of(keys.data(queue), keys.processing(queue, worker), keys.delayed(queue),
-            keys.failures(queue)),
-        List.of(keys.events(),
-            JobEvent.message(retry ? JobEvent.Type.RETRYING : JobEvent.Type.FAILED,
-                queue, worker, id),
-            Long.toString(id), retry ? "retry" : "fail", payload, Long.toString(retryAt)));
+            keys.failures(queue), keys.running(queue), keys.publicResults(queue)),
+        List.of(keys.events(), queue, worker, Long.toString(id), retry ? "retry" : "fail",
+            payload, Long.toString(delayMillis)));
     return ((Long) moved) == 1L;
   }
 
   /**
    * Takes a job out of a worker's processing list and puts it back at the head of its queue,
-   * with {@code record} as its new record ({@code null} keeps the stored one).
+   * with {@code record} as its new record ({@code null} keeps the stored one). Fenced.
    *
    * @return false when the job was not in that list
    */
   public boolean returnToQueue(String queue, String worker, long id, String record) {
-    return returnJob(queue, worker, id, "requeue", record == null ? "" : record,
-        JobEvent.Type.QUEUED);
+    return returnJob(queue, worker, Long.toString(id), "requeue", record == null ? "" : record);
   }
 
-  /** Takes a job out of a worker's processing list into the failure store. */
+  /** Takes a job out of a worker's processing list into the failure store. Fenced. */
   public boolean failInFlight(String queue, String worker, long id, String failureRecord) {
-    return returnJob(queue, worker, id, "fail", failureRecord, JobEvent.Type.FAILED);
+    return returnJob(queue, worker, Long.toString(id), "fail", failureRecord);
   }
 
-  private boolean returnJob(
-      String queue, String worker, long id, String mode, String payload, JobEvent.Type event) {
+  /**
+   * Moves an entry of a worker's processing list that is not a job id into the queue's
+   * quarantine, with the reason, where an operator can see it. Fenced.
+   */
+  public boolean quarantine(String queue, String worker, String entry, String reason) {
+    return returnJob(queue, worker, entry, "quarantine", reason);
+  }
+
+  private boolean returnJob(String queue, String worker, String id, String mode, String payload) {
     Object moved = redis.run(Script.RETURN_TO_QUEUE,
         List.of(keys.queue(queue), keys.data(queue), keys.processing(queue, worker),
-            keys.failures(queue)),
-        List.of(keys.events(), JobEvent.message(event, queue, worker, id), Long.toString(id),
-            mode, payload));
+            keys.failures(queue), keys.running(queue), keys.publicResults(queue),
+            keys.quarantine(queue)),
+        List.of(keys.events(), queue, worker, id, mode, payload));
     return ((Long) moved) == 1L;
   }
 
-  /** Forgets a job in a worker's processing list whose data is gone (finished or deleted). */
-  public void dropInFlight(String queue, String worker, long id) {
-    redis.call(jedis -> jedis.lrem(keys.processing(queue, worker), -1, Long.toString(id)));
+  /** Forgets an entry of a worker's processing list whose job data is gone. */
+  public void dropInFlight(String queue, String worker, String entry) {
+    redis.call(jedis -> jedis.lrem(keys.processing(queue, worker), -1, entry));
   }
 
-  /** The ids in a worker's processing list for one queue. */
-  public List<Long> inFlight(String queue, String worker) {
-    List<String> ids = redis.call(jedis -> jedis.lrange(keys.processing(queue, worker), 0, -1));
-    return ids.stream().map(Long::parseLong).toList();
+  /** The entries of a worker's processing list for one queue, as stored (normally job ids). */
+  public List<String> inFlight(String queue, String worker) {
+    return redis.call(jedis -> jedis.lrange(keys.processing(queue, worker), 0, -1));
+  }
+
+  /** The job of {@code queue} that {@code worker} last said it runs, if any. */
+  public Optional<String> runningJob(String queue, String worker) {
+    return Optional.ofNullable(redis.call(jedis -> jedis.hget(keys.running(queue), worker)));
+  }
+
+  /** The workers that may hold jobs of {@code queue} in a processing list. */
+  public Set<String> holders(String queue) {
+    return redis.call(jedis -> jedis.smembers(keys.holders(queue)));
+  }
+
+  /**
+   * Forgets a worker as a holder of jobs of {@code queue} once its processing list is empty, and
+   * its running marker with it.
+   *
+   * @return false if the list still holds jobs
+   */
+  public boolean releaseHolder(String queue, String worker) {
+    return redis.call(jedis -> {
+      if (jedis.llen(keys.processing(queue, worker)) > 0) {
+        return false;
+      }
+      Pipeline pipeline = jedis.pipelined();
+      pipeline.srem(keys.holders(queue), worker);
+      pipeline.hdel(keys.running(queue), worker);
+      pipeline.sync();
+      return true;
+    });
+  }
+
+  /** Entries found in a queue's lists that are not job ids, with the reason each was set apart. */
+  public Map<String, String> quarantined(String queue) {
+    return redis.call(jedis -> jedis.hgetAll(keys.quarantine(queue)));
   }
 
   /** How many delayed jobs moved to their queue, and how many are still delayed. */
@@ -198,11 +257,11 @@ public final class JobStore {
     });
   }
 
-  /** Moves up to {@code limit} jobs due by {@code now} to their queue. */
-  public Promotion promoteDue(String queue, long now, int limit) {
+  /** Moves up to {@code limit} jobs due by Redis's clock to their queue. */
+  public Promotion promoteDue(String queue, int limit) {
     List<?> reply = (List<?>) redis.run(Script.PROMOTE_DUE,
         List.of(keys.delayed(queue), keys.queue(queue)),
-        List.of(keys.events(), queue, Long.toString(now), Integer.toString(limit)));
+        List.of(keys.events(), queue, Integer.toString(limit)));
     return new Promotion((Long) reply.get(0), (Long) reply.get(1));
   }
 
@@ -281,18 +340,19 @@ public final class JobStore {
 
   /** Empties a queue's failure store; returns how many records it held. */
   public long clearFailures(String queue) {
-    return redis.call(jedis -> {
-      Pipeline pipeline = jedis.pipelined();
-      Response<Long> count = pipeline.hlen(keys.failures(queue));
-      pipeline.del(keys.failures(queue));
-      pipeline.sync();
-      return count.get();
-    });
+    return (Long) redis.run(Script.CLEAR_FAILURES,
+        List.of(keys.failures(queue), keys.publicResults(queue)), List.of());
   }
 
   /** Deletes one failure record; returns whether there was one. */
   public boolean deleteFailure(String queue, long id) {
-    return redis.call(jedis -> jedis.hdel(keys.failures(queue), Long.toString(id))) == 1L;
+    return redis.call(jedis -> {
+      Transaction transaction = jedis.multi();
+      Response<Long> removed = transaction.hdel(keys.failures(queue), Long.toString(id));
+      transaction.srem(keys.publicResults(queue), Long.toString(id));
+      transaction.exec();
+      return removed.get() == 1L;
+    });
   }
 
   /**
@@ -303,17 +363,16 @@ public final class JobStore {
   public boolean retryFailed(String queue, long id, String freshRecord) {
     Object moved = redis.run(Script.RETRY_FAILED,
         List.of(keys.failures(queue), keys.data(queue), keys.queue(queue)),
-        List.of(keys.events(), JobEvent.message(JobEvent.Type.QUEUED, queue, null, id),
-            Long.toString(id), freshRecord));
+        List.of(keys.events(), queue, Long.toString(id), freshRecord));
     return ((Long) moved) == 1L;
   }
 
   /** Deletes a job that has not started; returns false when it was not pending. */
   public boolean deletePending(String queue, long id) {
     Object deleted = redis.run(Script.DELETE_PENDING,
-        List.of(keys.queue(queue), keys.delayed(queue), keys.data(queue)),
-        List.of(keys.events(), JobEvent.message(JobEvent.Type.DELETED, queue, null, id),
-            Long.toString(id)));
+        List.of(keys.queue(queue), keys.delayed(queue), keys.data(queue),
+            keys.publicResults(queue)),
+        List.of(keys.events(), queue, Long.toString(id)));
     return ((Long) deleted) == 1L;
   }
 
@@ -373,7 +432,8 @@ public final class JobStore {
     if (nonZero.isEmpty()) {
       return;
     }
-    redis.call(jedis -> {
+    // sent once: counters added twice would be wrong, counters missed are only statistics
+    redis.callOnce(jedis -> {
       Pipeline pipeline = jedis.pipelined();
       nonZero.forEach((queue, counts) ->
           counts.forEach((name, n) -> pipeline.hincrBy(keys.stats(queue), name, n)));

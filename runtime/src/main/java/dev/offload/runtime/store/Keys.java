@@ -23,6 +23,14 @@ public final class Keys {
     return prefix + "unique_id";
   }
 
+  /**
+   * The installation's epoch, renewed when Redis lost its data; ids reserved in an older epoch
+   * are refused.
+   */
+  public String epoch() {
+    return prefix + "epoch";
+  }
+
   /** Set of all queue names. */
   public String queues() {
     return prefix + "queues";
@@ -41,6 +49,11 @@ public final class Keys {
   /** Set of workers asked to stop gracefully; their agents stop them at the next heartbeat. */
   public String stopping() {
     return prefix + "stopping";
+  }
+
+  /** Set of workers an operator destroyed; their agents stop them without replacing them. */
+  public String destroyed() {
+    return prefix + "destroyed";
   }
 
   /** Set of paused queue names. */
@@ -91,6 +104,21 @@ public final class Keys {
   /** List of the ids a worker has taken from a queue and not finished. */
   public String processing(String queue, String workerId) {
     return prefix + "processing:{" + queue + "}:" + workerId;
+  }
+
+  /** Hash of worker id to the id of the job of this queue that the worker is running. */
+  public String running(String queue) {
+    return prefix + "running:{" + queue + "}";
+  }
+
+  /** Set of the workers that may hold jobs of this queue in their processing lists. */
+  public String holders(String queue) {
+    return prefix + "holders:{" + queue + "}";
+  }
+
+  /** Hash of entries found where a job id belongs that are not job ids, to the reason. */
+  public String quarantine(String queue) {
+    return prefix + "quarantine:{" + queue + "}";
   }
 
   /** Hash of counters: succeeded, failed, retried. */

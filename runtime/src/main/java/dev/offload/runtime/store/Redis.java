@@ -1,26 +1,47 @@
 package dev.offload.runtime.store;
 
 import dev.offload.runtime.RedisUnavailableException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * A pool of connections to one Redis server, from a {@code redis://} or {@code rediss://} URL.
  *
- * <p>Every call goes through {@link #call}, which turns a lost connection into a
- * {@link RedisUnavailableException} that names the server without its password.
+ * <p>Contract of its two ways in:
+ * <ul>
+ *   <li>{@link #call} is for work that may safely run twice (reads, idempotent or fenced
+ *       writes). A connection found broken (one that sat in the pool while Redis restarted) is
+ *       dropped and the work sent once more on a fresh one; a reply that timed out is not, since
+ *       Redis may have run the command.
+ *   <li>{@link #callOnce} is for work that must not run twice, such as taking jobs: it is never
+ *       sent again; the caller re-reads what it needs from Redis after a failure.
+ * </ul>
+ * Both turn every kind of "Redis cannot serve this now" (connection lost or timed out, pool
+ * exhausted, {@code -OOM}, {@code -LOADING}, {@code -READONLY}, {@code -BUSY},
+ * {@code -MASTERDOWN}, {@code -MISCONF}, {@code -NOREPLICAS}) into a
+ * {@link RedisUnavailableException} that names the server without its password, so that callers
+ * have one thing to wait out. A key of the wrong type found by a script is a
+ * {@link CorruptKeyException}.
  */
 public final class Redis implements AutoCloseable {
 
   private static final int TIMEOUT_MILLIS = 5_000;
+
+  /** Error replies that say Redis cannot serve now but may later, as opposed to a bug of ours. */
+  private static final List<String> TRANSIENT_ERRORS = List.of("OOM ", "LOADING ", "READONLY ",
+      "BUSY ", "MASTERDOWN ", "MISCONF ", "NOREPLICAS ", "TRYAGAIN ", "CLUSTERDOWN ");
 
   private final URI uri;
   private final String displayName;
@@ -79,22 +100,84 @@ public final class Redis implements AutoCloseable {
     try {
       return attempt(work);
     } catch (JedisConnectionException first) {
+      if (timedOut(first)) {
+        throw unavailable(first);
+      }
       try {
         return attempt(work);
-      } catch (JedisConnectionException e) {
-        throw unavailable(e);
+      } catch (RuntimeException e) {
+        throw translate(e);
       }
+    } catch (RuntimeException e) {
+      throw translate(e);
+    }
+  }
+
+  /** Runs {@code work} once on a pooled connection; a failure is never followed by a resend. */
+  public <T> T callOnce(Function<Jedis, T> work) {
+    try {
+      return attempt(work);
+    } catch (RuntimeException e) {
+      throw translate(e);
     }
   }
 
   private <T> T attempt(Function<Jedis, T> work) {
-    try (Jedis jedis = pool.getResource()) {
+    Jedis jedis;
+    try {
+      jedis = pool.getResource();
+    } catch (JedisConnectionException e) {
+      throw e;
+    } catch (JedisException e) {
+      throw new RedisUnavailableException("no free connection to Redis at " + displayName
+          + " within " + TIMEOUT_MILLIS + " ms (" + e.getMessage() + ")", e);
+    }
+    try (jedis) {
       return work.apply(jedis);
     }
   }
 
-  /** Runs a script on a pooled connection. */
-  Object run(Script script, java.util.List<String> keys, java.util.List<String> args) {
+  private static boolean timedOut(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private RuntimeException translate(RuntimeException e) {
+    if (e instanceof RedisUnavailableException) {
+      return e;
+    }
+    if (e instanceof JedisConnectionException) {
+      return unavailable(e);
+    }
+    if (e instanceof JedisDataException) {
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      if (message.startsWith("OFFLOAD_WRONGTYPE ")) {
+        return new CorruptKeyException(message.substring("OFFLOAD_WRONGTYPE ".length()), e);
+      }
+      if (message.startsWith("OFFLOAD_EPOCH ")) {
+        return new StaleIdsException(e);
+      }
+      for (String transientError : TRANSIENT_ERRORS) {
+        if (message.startsWith(transientError)) {
+          return new RedisUnavailableException("Redis at " + displayName
+              + " cannot serve the command now: " + message, e);
+        }
+      }
+    }
+    return e;
+  }
+
+  /** Runs a script once on a pooled connection. */
+  Object runOnce(Script script, List<String> keys, List<String> args) {
+    return callOnce(jedis -> script.run(jedis, keys, args));
+  }
+
+  /** Runs a script that is idempotent or fenced, so that sending it again is harmless. */
+  Object run(Script script, List<String> keys, List<String> args) {
     return call(jedis -> script.run(jedis, keys, args));
   }
 

@@ -23,8 +23,13 @@ public final class WorkerStore {
     this.keys = keys;
   }
 
-  /** What a heartbeat learned: workers removed from {@code workers}, and workers asked to stop. */
-  public record HeartbeatReply(List<String> removed, List<String> stopRequested) {}
+  /**
+   * What a heartbeat learned: workers no longer in {@code workers} (presumed dead by another
+   * agent, or gone with Redis's data), those among them an operator destroyed, and workers asked
+   * to stop.
+   */
+  public record HeartbeatReply(
+      List<String> removed, List<String> destroyed, List<String> stopRequested) {}
 
   /**
    * Writes every worker's description and renews its expiry, then reports which of them are no
@@ -34,7 +39,7 @@ public final class WorkerStore {
    */
   public HeartbeatReply heartbeat(Map<String, Map<String, String>> descriptions, long ttlMillis) {
     if (descriptions.isEmpty()) {
-      return new HeartbeatReply(List.of(), List.of());
+      return new HeartbeatReply(List.of(), List.of(), List.of());
     }
     List<String> ids = new ArrayList<>(descriptions.keySet());
     String[] idArray = ids.toArray(String[]::new);
@@ -46,23 +51,38 @@ public final class WorkerStore {
       });
       Response<List<Boolean>> members = pipeline.smismember(keys.workers(), idArray);
       Response<List<Boolean>> stopping = pipeline.smismember(keys.stopping(), idArray);
+      Response<List<Boolean>> destroyed = pipeline.smismember(keys.destroyed(), idArray);
       pipeline.sync();
       List<String> removed = new ArrayList<>();
+      List<String> destroyedIds = new ArrayList<>();
       List<String> stopRequested = new ArrayList<>();
       for (int i = 0; i < ids.size(); i++) {
         if (!members.get().get(i)) {
           removed.add(ids.get(i));
+          if (destroyed.get().get(i)) {
+            destroyedIds.add(ids.get(i));
+          }
         } else if (stopping.get().get(i)) {
           stopRequested.add(ids.get(i));
         }
       }
-      return new HeartbeatReply(removed, stopRequested);
+      return new HeartbeatReply(removed, destroyedIds, stopRequested);
     });
   }
 
-  /** Rewrites one worker's description between heartbeats, when its current job changed. */
-  public void describe(String workerId, Map<String, String> fields) {
-    redis.call(jedis -> jedis.hset(keys.worker(workerId), fields));
+  /**
+   * Rewrites one worker's description between heartbeats, when its current job changed. The
+   * expiry is set with it: a description written after it expired must not live forever and
+   * make a dead worker look alive.
+   */
+  public void describe(String workerId, Map<String, String> fields, long ttlMillis) {
+    redis.call(jedis -> {
+      Pipeline pipeline = jedis.pipelined();
+      pipeline.hset(keys.worker(workerId), fields);
+      pipeline.pexpire(keys.worker(workerId), ttlMillis);
+      pipeline.sync();
+      return null;
+    });
   }
 
   /**
@@ -81,9 +101,22 @@ public final class WorkerStore {
     });
   }
 
-  /** Adds workers to {@code workers}. */
-  public void register(Collection<String> workerIds) {
-    redis.call(jedis -> jedis.sadd(keys.workers(), workerIds.toArray(String[]::new)));
+  /**
+   * Writes the workers' descriptions and then adds them to {@code workers}, in one round trip:
+   * in that order, so that another agent's recovery never sees a registered worker without a
+   * live description and presumes it dead.
+   */
+  public void register(Map<String, Map<String, String>> descriptions, long ttlMillis) {
+    redis.call(jedis -> {
+      Pipeline pipeline = jedis.pipelined();
+      descriptions.forEach((id, fields) -> {
+        pipeline.hset(keys.worker(id), fields);
+        pipeline.pexpire(keys.worker(id), ttlMillis);
+      });
+      pipeline.sadd(keys.workers(), descriptions.keySet().toArray(String[]::new));
+      pipeline.sync();
+      return null;
+    });
   }
 
   /** Removes workers from {@code workers} and {@code working} and deletes their descriptions. */
@@ -97,6 +130,7 @@ public final class WorkerStore {
       pipeline.srem(keys.workers(), ids);
       pipeline.srem(keys.working(), ids);
       pipeline.srem(keys.stopping(), ids);
+      pipeline.srem(keys.destroyed(), ids);
       for (String id : ids) {
         pipeline.del(keys.worker(id));
       }
@@ -106,13 +140,22 @@ public final class WorkerStore {
   }
 
   /**
-   * Removes a worker from {@code workers}; its agent notices at its next heartbeat, stops the
-   * worker and destroys its child.
+   * Removes a worker from {@code workers} at an operator's request; its agent notices at its next
+   * heartbeat, stops the worker, destroys its child and does not replace it.
    *
    * @return whether the worker was registered
    */
   public boolean destroy(String workerId) {
-    return redis.call(jedis -> jedis.srem(keys.workers(), workerId)) == 1L;
+    return redis.call(jedis -> {
+      if (!jedis.sismember(keys.workers(), workerId)) {
+        return false;
+      }
+      Pipeline pipeline = jedis.pipelined();
+      pipeline.sadd(keys.destroyed(), workerId);
+      pipeline.srem(keys.workers(), workerId);
+      pipeline.sync();
+      return true;
+    });
   }
 
   /** Marks a worker busy or idle in {@code working}. */
@@ -130,7 +173,7 @@ public final class WorkerStore {
     return redis.call(jedis -> jedis.smembers(keys.working()));
   }
 
-  /** The registered workers among {@code workerIds} whose description has expired. */
+  /** The workers among {@code workerIds} whose description has expired (or never existed). */
   public List<String> expired(List<String> workerIds) {
     if (workerIds.isEmpty()) {
       return List.of();

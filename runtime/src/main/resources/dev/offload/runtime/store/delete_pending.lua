@@ -1,14 +1,18 @@
 -- Deletes a job that has not started: from its queue or the delayed set, with its data.
--- KEYS: queue, delayed, data-store
--- ARGV: events channel, event message, job id
+-- KEYS: queue, delayed, data-store, public-results
+-- ARGV: events channel, queue name, job id
 -- Returns 1 when deleted, 0 when the job was not pending.
-local removed = redis.call('LREM', KEYS[1], -1, ARGV[3])
+local err = wrong_type({ 'list', 'zset', 'hash', 'set' })
+if err then return err end
+local id = ARGV[3]
+local removed = redis.call('LREM', KEYS[1], -1, id)
 if removed == 0 then
-  removed = redis.call('ZREM', KEYS[2], ARGV[3])
+  removed = redis.call('ZREM', KEYS[2], id)
 end
 if removed == 0 then
   return 0
 end
-redis.call('HDEL', KEYS[3], ARGV[3])
-redis.call('PUBLISH', ARGV[1], ARGV[2])
+redis.call('HDEL', KEYS[3], id)
+redis.call('SREM', KEYS[4], id)
+publish(ARGV[1], ARGV[2], nil, { deleted = { id } })
 return 1

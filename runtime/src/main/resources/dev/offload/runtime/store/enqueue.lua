@@ -1,30 +1,48 @@
--- Stores new jobs and makes them pending, or schedules them when they are due later.
--- KEYS: queue, data-store, delayed, public-results
--- ARGV: events channel, event message, due-at millis (0 = now), the count n of jobs whose result
---       the widget may show, those n ids, then id, record pairs
-local public_count = tonumber(ARGV[4])
-local pairs_start = 5 + public_count
+-- Stores new jobs and makes them pending, or schedules them to be due later. Idempotent per id:
+-- an id already stored (pending, running or finished) is skipped, so that the call sent again
+-- after a lost reply cannot queue a job twice.
+-- KEYS: queue, data-store, delayed, public-results, result-store, failure-store, epoch
+-- ARGV: events channel, queue name, epoch the ids were reserved in, delay in millis (0 = now),
+--       the count n of jobs whose result the widget may show, those n ids, then id, record pairs
+-- Returns: how many jobs were stored; an OFFLOAD_EPOCH error when the ids were reserved before
+--          Redis lost its data, so that they could name jobs of before the loss
+local err = wrong_type({ 'list', 'hash', 'zset', 'set', 'hash', 'hash' })
+if err then return err end
+if redis.call('GET', KEYS[7]) ~= ARGV[3] then
+  return redis.error_reply('OFFLOAD_EPOCH ids reserved before Redis lost its data')
+end
+local public_count = tonumber(ARGV[5])
+local pairs_start = 6 + public_count
 local fields = {}
 local ids = {}
 for i = pairs_start, #ARGV, 2 do
-  fields[#fields + 1] = ARGV[i]
-  fields[#fields + 1] = ARGV[i + 1]
-  ids[#ids + 1] = ARGV[i]
+  local id = ARGV[i]
+  if redis.call('HEXISTS', KEYS[2], id) == 0 and redis.call('HEXISTS', KEYS[5], id) == 0
+      and redis.call('HEXISTS', KEYS[6], id) == 0 then
+    fields[#fields + 1] = id
+    fields[#fields + 1] = ARGV[i + 1]
+    ids[#ids + 1] = id
+  end
 end
-redis.call('HSET', KEYS[2], unpack(fields))
+if #ids == 0 then
+  return 0
+end
+hset_all(KEYS[2], fields)
 if public_count > 0 then
-  redis.call('SADD', KEYS[4], unpack(ARGV, 5, pairs_start - 1))
+  push_all('SADD', KEYS[4], { unpack(ARGV, 6, pairs_start - 1) })
 end
-local due = tonumber(ARGV[3])
-if due == 0 then
-  redis.call('LPUSH', KEYS[1], unpack(ids))
+local delay = tonumber(ARGV[4])
+if delay == 0 then
+  push_all('LPUSH', KEYS[1], ids)
+  publish(ARGV[1], ARGV[2], nil, { queued = ids })
 else
+  local due = now_millis() + delay
   local scored = {}
   for _, id in ipairs(ids) do
     scored[#scored + 1] = due
     scored[#scored + 1] = id
   end
-  redis.call('ZADD', KEYS[3], unpack(scored))
+  push_all('ZADD', KEYS[3], scored)
+  publish(ARGV[1], ARGV[2], nil, { scheduled = ids })
 end
-redis.call('PUBLISH', ARGV[1], ARGV[2])
 return #ids

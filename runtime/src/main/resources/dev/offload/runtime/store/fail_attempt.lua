@@ -1,17 +1,25 @@
--- Ends a failed attempt: the job goes back to wait for its next attempt, or to the failure store.
--- KEYS: data-store, processing list of the worker, delayed, failure-store
--- ARGV: events channel, event message, job id, 'retry' or 'fail', updated record or failure
---       record, due-at millis of the next attempt
+-- Ends a failed attempt: the job waits for its next attempt in the delayed set, or goes to the
+-- failure store. Fenced: acts only if the id was still in the worker's processing list.
+-- KEYS: data-store, processing list of the worker, delayed, failure-store, running,
+--       public-results
+-- ARGV: events channel, queue name, worker id, job id, 'retry' or 'fail', updated record or
+--       failure record, delay in millis before the next attempt
 -- Returns 0 when the job is no longer this worker's (another agent already took it back).
-if redis.call('LREM', KEYS[2], -1, ARGV[3]) == 0 then
+local err = wrong_type({ 'hash', 'list', 'zset', 'hash', 'hash', 'set' })
+if err then return err end
+local id = ARGV[4]
+if redis.call('LREM', KEYS[2], -1, id) == 0 then
   return 0
 end
-if ARGV[4] == 'retry' then
-  redis.call('HSET', KEYS[1], ARGV[3], ARGV[5])
-  redis.call('ZADD', KEYS[3], tonumber(ARGV[6]), ARGV[3])
+clear_running(KEYS[5], ARGV[3], id)
+if ARGV[5] == 'retry' then
+  redis.call('HSET', KEYS[1], id, ARGV[6])
+  redis.call('ZADD', KEYS[3], now_millis() + tonumber(ARGV[7]), id)
+  publish(ARGV[1], ARGV[2], ARGV[3], { retrying = { id } })
 else
-  redis.call('HDEL', KEYS[1], ARGV[3])
-  redis.call('HSET', KEYS[4], ARGV[3], ARGV[5])
+  redis.call('HDEL', KEYS[1], id)
+  redis.call('HSET', KEYS[4], id, ARGV[6])
+  redis.call('SREM', KEYS[6], id)
+  publish(ARGV[1], ARGV[2], ARGV[3], { failed = { id } })
 end
-redis.call('PUBLISH', ARGV[1], ARGV[2])
 return 1

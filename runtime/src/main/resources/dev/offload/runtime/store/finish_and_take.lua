@@ -1,25 +1,45 @@
--- Records the results of jobs a worker finished and takes its next jobs, in one round trip.
--- KEYS: queue, data-store, result-store, processing list of the worker
--- ARGV: events channel, queue name, worker id, how many to take, whether jobs stay in flight
---       (1) or the processing list can be dropped (0), then id, result pairs
--- Returns: id, record pairs of the jobs taken (record is false when its data is gone)
-local finished = {}
-if #ARGV > 5 then
-  local fields = {}
-  for i = 6, #ARGV, 2 do
-    fields[#fields + 1] = ARGV[i]
+-- Records the results of jobs a worker finished, hands back jobs it took and will not run, and
+-- takes its next jobs, all in one round trip.
+-- Fenced: a result is recorded, and a job handed back, only if its id was still in the worker's
+-- processing list; the ids refused are returned, so that a worker presumed dead learns that the
+-- jobs are no longer its own. Replaying the call cannot record anything twice.
+-- KEYS: queue, data-store, result-store, processing list of the worker, running, holders
+-- ARGV: events channel, queue name, worker id, how many to take, id of the job the worker runs
+--       now ('' for none; the first job taken replaces it), the count n of finished jobs, then n
+--       id, result pairs, then the ids to hand back, in the order they were taken
+-- Returns: the count of refused ids, those ids, then id, record pairs of the jobs taken (record
+--          is false when its data is gone)
+local err = wrong_type({ 'list', 'hash', 'hash', 'list', 'hash', 'set' })
+if err then return err end
+local worker = ARGV[3]
+local n = tonumber(ARGV[6])
+local fields, succeeded, refused = {}, {}, {}
+for i = 7, 6 + 2 * n, 2 do
+  local id = ARGV[i]
+  if redis.call('LREM', KEYS[4], -1, id) > 0 then
+    fields[#fields + 1] = id
     fields[#fields + 1] = ARGV[i + 1]
-    finished[#finished + 1] = ARGV[i]
-  end
-  redis.call('HSET', KEYS[3], unpack(fields))
-  redis.call('HDEL', KEYS[2], unpack(finished))
-  if ARGV[5] == '0' then
-    redis.call('DEL', KEYS[4])
+    succeeded[#succeeded + 1] = id
   else
-    for _, id in ipairs(finished) do
-      redis.call('LREM', KEYS[4], -1, id)
-    end
+    refused[#refused + 1] = id
   end
+end
+if #succeeded > 0 then
+  hset_all(KEYS[3], fields)
+  push_all('HDEL', KEYS[2], succeeded)
+end
+
+local back = {}
+for i = 7 + 2 * n, #ARGV do
+  if redis.call('LREM', KEYS[4], -1, ARGV[i]) > 0 then
+    back[#back + 1] = ARGV[i]
+  else
+    refused[#refused + 1] = ARGV[i]
+  end
+end
+-- the head of the queue is its right end; the first taken goes back last, to be taken first
+for i = #back, 1, -1 do
+  redis.call('RPUSH', KEYS[1], back[i])
 end
 
 local taken = {}
@@ -33,11 +53,24 @@ elseif want > 1 then
   local ids = redis.call('RPOP', KEYS[1], want)
   if ids then
     taken = ids
-    redis.call('LPUSH', KEYS[4], unpack(ids))
+    push_all('LPUSH', KEYS[4], ids)
   end
 end
+if #taken > 0 then
+  redis.call('SADD', KEYS[6], worker)
+end
 
-local reply = {}
+local running = taken[1] or ARGV[5]
+if running ~= '' then
+  redis.call('HSET', KEYS[5], worker, running)
+else
+  redis.call('HDEL', KEYS[5], worker)
+end
+
+local reply = { #refused }
+for _, id in ipairs(refused) do
+  reply[#reply + 1] = id
+end
 if #taken > 0 then
   local records = redis.call('HMGET', KEYS[2], unpack(taken))
   for i, id in ipairs(taken) do
@@ -45,11 +78,5 @@ if #taken > 0 then
     reply[#reply + 1] = records[i]
   end
 end
-
-if #finished > 0 or #taken > 0 then
-  local event = { q = ARGV[2], w = ARGV[3] }
-  if #finished > 0 then event.succeeded = finished end
-  if #taken > 0 then event.started = taken end
-  redis.call('PUBLISH', ARGV[1], cjson.encode(event))
-end
+publish(ARGV[1], ARGV[2], worker, { succeeded = succeeded, started = taken, queued = back })
 return reply

@@ -1,11 +1,14 @@
--- Moves jobs whose time has come from the delayed set to their queue.
+-- Moves jobs whose time has come, by Redis's clock, from the delayed set to their queue.
 -- KEYS: delayed, queue
--- ARGV: events channel, queue name, now in millis, most to move
+-- ARGV: events channel, queue name, most to move
 -- Returns: how many moved, and how many stay delayed
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[3], 'LIMIT', 0, tonumber(ARGV[4]))
+local err = wrong_type({ 'zset', 'list' })
+if err then return err end
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now_millis(), 'LIMIT', 0,
+  tonumber(ARGV[3]))
 if #due > 0 then
-  redis.call('ZREM', KEYS[1], unpack(due))
-  redis.call('LPUSH', KEYS[2], unpack(due))
-  redis.call('PUBLISH', ARGV[1], cjson.encode({ q = ARGV[2], queued = due }))
+  push_all('ZREM', KEYS[1], due)
+  push_all('LPUSH', KEYS[2], due)
+  publish(ARGV[1], ARGV[2], nil, { queued = due })
 end
 return { #due, redis.call('ZCARD', KEYS[1]) }

@@ -1,20 +1,30 @@
--- Puts an unfinished job of a stopped or dead worker back at the head of its queue, or into the
--- failure store when the interruption used up its last attempt.
--- KEYS: queue, data-store, processing list of the worker, failure-store
--- ARGV: events channel, event message, job id, 'requeue' or 'fail', updated record or failure
---       record ('' keeps the stored record)
+-- Takes a job out of a worker's processing list: back to the head of its queue, into the
+-- failure store when an interruption used up its last attempt, or, for an entry that is not a
+-- job id at all, into the quarantine. Fenced: acts only if the id was still in that list.
+-- KEYS: queue, data-store, processing list of the worker, failure-store, running,
+--       public-results, quarantine
+-- ARGV: events channel, queue name, worker id, job id, 'requeue', 'fail' or 'quarantine',
+--       updated record, failure record or reason ('' keeps the stored record)
 -- Returns 0 when the job was not in that processing list (someone else took it back first).
-if redis.call('LREM', KEYS[3], -1, ARGV[3]) == 0 then
+local err = wrong_type({ 'list', 'hash', 'list', 'hash', 'hash', 'set', 'hash' })
+if err then return err end
+local id = ARGV[4]
+if redis.call('LREM', KEYS[3], -1, id) == 0 then
   return 0
 end
-if ARGV[4] == 'requeue' then
-  if ARGV[5] ~= '' then
-    redis.call('HSET', KEYS[2], ARGV[3], ARGV[5])
+clear_running(KEYS[5], ARGV[3], id)
+if ARGV[5] == 'requeue' then
+  if ARGV[6] ~= '' then
+    redis.call('HSET', KEYS[2], id, ARGV[6])
   end
-  redis.call('RPUSH', KEYS[1], ARGV[3])
+  redis.call('RPUSH', KEYS[1], id)
+  publish(ARGV[1], ARGV[2], ARGV[3], { queued = { id } })
+elseif ARGV[5] == 'fail' then
+  redis.call('HDEL', KEYS[2], id)
+  redis.call('HSET', KEYS[4], id, ARGV[6])
+  redis.call('SREM', KEYS[6], id)
+  publish(ARGV[1], ARGV[2], ARGV[3], { failed = { id } })
 else
-  redis.call('HDEL', KEYS[2], ARGV[3])
-  redis.call('HSET', KEYS[4], ARGV[3], ARGV[5])
+  redis.call('HSET', KEYS[7], id, ARGV[6])
 end
-redis.call('PUBLISH', ARGV[1], ARGV[2])
 return 1

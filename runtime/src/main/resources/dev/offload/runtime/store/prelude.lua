@@ -1,0 +1,59 @@
+-- Helpers that Script.java puts before every script of this folder.
+
+-- Refuses to run when a key holds another type than the script keeps there, before anything is
+-- written: a Lua error halfway through a script does not undo the writes before it.
+local function wrong_type(expected)
+  for i, kind in pairs(expected) do
+    local actual = redis.call('TYPE', KEYS[i])['ok']
+    if actual ~= 'none' and actual ~= kind then
+      return redis.error_reply('OFFLOAD_WRONGTYPE ' .. KEYS[i] .. ' holds a ' .. actual
+        .. ' where Offload keeps a ' .. kind)
+    end
+  end
+  return nil
+end
+
+-- Redis's own clock: due times must not depend on the clocks of clients and agents.
+local function now_millis()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- unpack() of many thousand values overflows Lua's stack, so long lists go in chunks.
+local function push_all(command, key, values)
+  for i = 1, #values, 1000 do
+    redis.call(command, key, unpack(values, i, math.min(i + 999, #values)))
+  end
+end
+
+-- Field/value pairs in chunks, for the same reason.
+local function hset_all(key, pairs_list)
+  for i = 1, #pairs_list, 1000 do
+    redis.call('HSET', key, unpack(pairs_list, i, math.min(i + 999, #pairs_list)))
+  end
+end
+
+-- The one place that writes event messages: {"q":queue,"w":worker,"<type>":[ids]}.
+local function publish(channel, queue, worker, ids_by_type)
+  local event = { q = queue }
+  if worker ~= nil and worker ~= '' then
+    event.w = worker
+  end
+  local any = false
+  for kind, ids in pairs(ids_by_type) do
+    if #ids > 0 then
+      event[kind] = ids
+      any = true
+    end
+  end
+  if any then
+    redis.call('PUBLISH', channel, cjson.encode(event))
+  end
+end
+
+-- Forgets that the worker runs job `id` of this queue, unless it already runs another.
+local function clear_running(running_key, worker, id)
+  if redis.call('HGET', running_key, worker) == id then
+    redis.call('HDEL', running_key, worker)
+  end
+end
