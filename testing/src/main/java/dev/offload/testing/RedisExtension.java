@@ -102,6 +102,18 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
     process.restart();
   }
 
+  /** Restarts the Redis server with none of its data; skips the test when the server is not ours. */
+  public void restartWithoutData() {
+    requireOwnServer();
+    process.restartWithoutData();
+  }
+
+  /** The Redis server's process id; skips the test when the server is not ours. */
+  public long pid() {
+    requireOwnServer();
+    return process.pid();
+  }
+
   /** Stops the Redis server; {@link #start()} brings it back with its data. */
   public void stop() {
     requireOwnServer();

@@ -157,6 +157,36 @@ public final class RedisServerProcess implements AutoCloseable {
     launch();
   }
 
+  /**
+   * Starts the server again on the same port with no data, as a Redis without persistence comes
+   * back from a crash, or a failover to a replica that had nothing.
+   */
+  public void restartWithoutData() {
+    stop();
+    try (Stream<Path> files = Files.list(directory)) {
+      files.filter(path -> !path.getFileName().toString().equals("redis.log"))
+          .sorted(Comparator.reverseOrder())
+          .forEach(path -> {
+            try (Stream<Path> nested = Files.walk(path)) {
+              nested.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    launch();
+  }
+
+  /** The server's process id, for tests that pause it with SIGSTOP. */
+  public long pid() {
+    if (process == null) {
+      throw new IllegalStateException("the server is not running");
+    }
+    return process.pid();
+  }
+
   @Override
   public void close() {
     stop();
@@ -177,6 +207,10 @@ public final class RedisServerProcess implements AutoCloseable {
         "--appendfsync", "everysec",
         "--save", "",
         "--daemonize", "no"));
+    if (!binary.getFileName().toString().contains("6.2")) {
+      // fault tests block the server with DEBUG SLEEP; Redis 7 allows DEBUG only when told to
+      command.addAll(List.of("--enable-debug-command", "local"));
+    }
     try {
       process = new ProcessBuilder(command)
           .directory(directory.toFile())

@@ -142,13 +142,14 @@ public final class JobStore {
   /**
    * Ends a failed attempt: schedules the next attempt {@code delayMillis} from now by Redis's
    * clock with the updated record, or, when {@code retry} is false, moves the job to the failure
-   * store. Fenced, so sending it again is harmless.
+   * store. Fenced, and sent once: a second send would be refused, which the worker must not
+   * mistake for a job taken from it.
    *
    * @return false when the job is no longer in the worker's processing list
    */
   public boolean failAttempt(String queue, String worker, long id, String payload, boolean retry,
       long delayMillis) {
-    Object moved = redis.run(Script.FAIL_ATTEMPT,
+    Object moved = redis.runOnce(Script.FAIL_ATTEMPT,
         List.of(keys.data(queue), keys.processing(queue, worker), keys.delayed(queue),
             keys.failures(queue), keys.running(queue), keys.publicResults(queue)),
         List.of(keys.events(), queue, worker, Long.toString(id), retry ? "retry" : "fail",
@@ -180,7 +181,7 @@ public final class JobStore {
   }
 
   private boolean returnJob(String queue, String worker, String id, String mode, String payload) {
-    Object moved = redis.run(Script.RETURN_TO_QUEUE,
+    Object moved = redis.runOnce(Script.RETURN_TO_QUEUE,
         List.of(keys.queue(queue), keys.data(queue), keys.processing(queue, worker),
             keys.failures(queue), keys.running(queue), keys.publicResults(queue),
             keys.quarantine(queue)),
@@ -340,7 +341,7 @@ public final class JobStore {
 
   /** Empties a queue's failure store; returns how many records it held. */
   public long clearFailures(String queue) {
-    return (Long) redis.run(Script.CLEAR_FAILURES,
+    return (Long) redis.runOnce(Script.CLEAR_FAILURES,
         List.of(keys.failures(queue), keys.publicResults(queue)), List.of());
   }
 
@@ -361,7 +362,7 @@ public final class JobStore {
    * @return false when the job was not in the failure store
    */
   public boolean retryFailed(String queue, long id, String freshRecord) {
-    Object moved = redis.run(Script.RETRY_FAILED,
+    Object moved = redis.runOnce(Script.RETRY_FAILED,
         List.of(keys.failures(queue), keys.data(queue), keys.queue(queue)),
         List.of(keys.events(), queue, Long.toString(id), freshRecord));
     return ((Long) moved) == 1L;
@@ -369,7 +370,7 @@ public final class JobStore {
 
   /** Deletes a job that has not started; returns false when it was not pending. */
   public boolean deletePending(String queue, long id) {
-    Object deleted = redis.run(Script.DELETE_PENDING,
+    Object deleted = redis.runOnce(Script.DELETE_PENDING,
         List.of(keys.queue(queue), keys.delayed(queue), keys.data(queue),
             keys.publicResults(queue)),
         List.of(keys.events(), queue, Long.toString(id)));
@@ -432,7 +433,8 @@ public final class JobStore {
     if (nonZero.isEmpty()) {
       return;
     }
-    // sent once: counters added twice would be wrong, counters missed are only statistics
+    // sent once; the agent adds counts that failed to the next write, so a reply that timed out
+    // after Redis applied them counts them twice: these are statistics, not the job records
     redis.callOnce(jedis -> {
       Pipeline pipeline = jedis.pipelined();
       nonZero.forEach((queue, counts) ->

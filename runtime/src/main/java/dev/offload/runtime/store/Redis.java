@@ -1,7 +1,6 @@
 package dev.offload.runtime.store;
 
 import dev.offload.runtime.RedisUnavailableException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -21,12 +20,13 @@ import redis.clients.jedis.util.JedisURIHelper;
  *
  * <p>Contract of its two ways in:
  * <ul>
- *   <li>{@link #call} is for work that may safely run twice (reads, idempotent or fenced
- *       writes). A connection found broken (one that sat in the pool while Redis restarted) is
- *       dropped and the work sent once more on a fresh one; a reply that timed out is not, since
- *       Redis may have run the command.
- *   <li>{@link #callOnce} is for work that must not run twice, such as taking jobs: it is never
- *       sent again; the caller re-reads what it needs from Redis after a failure.
+ *   <li>{@link #call} is for work that may safely run twice: reads, and writes that are
+ *       idempotent. After a lost connection or a reply that timed out, the work is sent once
+ *       more on a fresh connection, though Redis may have run it already.
+ *   <li>{@link #callOnce} is for work whose second run would differ from its first: taking jobs
+ *       (a second take takes more), fenced writes (a second run is refused, which must not be
+ *       mistaken for a lost job), counters. It is never sent again; after a failure the caller
+ *       re-reads what it needs from Redis.
  * </ul>
  * Both turn every kind of "Redis cannot serve this now" (connection lost or timed out, pool
  * exhausted, {@code -OOM}, {@code -LOADING}, {@code -READONLY}, {@code -BUSY},
@@ -93,16 +93,13 @@ public final class Redis implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} on a pooled connection. A connection that broke while idle in the pool (a
-   * Redis restart breaks them all) is dropped and the work tried once more on a fresh one.
+   * Runs idempotent {@code work} on a pooled connection; after a broken connection or a timed-out
+   * reply (a Redis restart breaks every pooled connection) it is sent once more on a fresh one.
    */
   public <T> T call(Function<Jedis, T> work) {
     try {
       return attempt(work);
     } catch (JedisConnectionException first) {
-      if (timedOut(first)) {
-        throw unavailable(first);
-      }
       try {
         return attempt(work);
       } catch (RuntimeException e) {
@@ -137,15 +134,6 @@ public final class Redis implements AutoCloseable {
     }
   }
 
-  private static boolean timedOut(Throwable e) {
-    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof SocketTimeoutException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private RuntimeException translate(RuntimeException e) {
     if (e instanceof RedisUnavailableException) {
       return e;
@@ -176,7 +164,7 @@ public final class Redis implements AutoCloseable {
     return callOnce(jedis -> script.run(jedis, keys, args));
   }
 
-  /** Runs a script that is idempotent or fenced, so that sending it again is harmless. */
+  /** Runs an idempotent script, which may be sent twice. */
   Object run(Script script, List<String> keys, List<String> args) {
     return call(jedis -> script.run(jedis, keys, args));
   }

@@ -23,6 +23,10 @@ public final class TestJobs {
         .register(Exit.NAME, Exit.class)
         .register(Hog.NAME, Hog.class)
         .register(Crash.NAME, Crash.class)
-        .register(Print.NAME, Print.class);
+        .register(Print.NAME, Print.class)
+        .register(Count.NAME, Count.class)
+        .register(Stubborn.NAME, Stubborn.class)
+        .register(Interrupting.NAME, Interrupting.class)
+        .register(FailFirst.NAME, FailFirst.class);
   }
 }
