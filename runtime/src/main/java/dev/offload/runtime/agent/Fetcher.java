@@ -40,7 +40,8 @@ final class Fetcher {
   private final JobStore jobs;
   private final Deque<Claimed> next = new ArrayDeque<>();
   private final Map<String, Map<Long, String>> results = new LinkedHashMap<>();
-  private final Set<Long> uncertain = new HashSet<>();
+  /** Touched by the shutdown hook too, when a job called System.exit. */
+  private final Set<Long> uncertain = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile Claimed running;
   private boolean leaseLost;
 
@@ -190,6 +191,11 @@ final class Fetcher {
             + " here is dropped and the worker takes no more jobs", worker, queue, id);
       }
     }
+  }
+
+  /** Notes that the outcome of {@code id} was written by another thread of this agent. */
+  void writtenElsewhere(long id) {
+    uncertain.add(id);
   }
 
   /** Runs a fenced write about one job, remembering it as uncertain if the write failed. */

@@ -117,6 +117,10 @@ final class ThreadJobProcessor implements JobProcessor {
       cutShort = reason;
       running.cancel(true);
     }
+    if (outcome != null && !outcome.isDone() && jobCalledExit()) {
+      // its thread waits inside System.exit for the JVM to end and will never return
+      outcome.complete(JobOutcome.Failed.of("the job called System.exit"));
+    }
   }
 
   @Override

@@ -194,6 +194,8 @@ final class Worker implements Runnable {
       JobRecord record = JobRecord.parse(job.rawRecord());
       recordFailure(job, record, JobOutcome.Failed.of(
           "the job called System.exit, which ends the agent's JVM in thread isolation"));
+      // the worker's own thread records it again when the processor gives up on the job
+      fetcher.writtenElsewhere(job.id());
       log.warn("job {}/{} called System.exit; recorded as a failed attempt", job.queue(),
           job.id());
     } catch (JobRecord.MalformedRecordException | RuntimeException e) {

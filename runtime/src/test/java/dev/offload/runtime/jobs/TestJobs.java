@@ -27,6 +27,6 @@ public final class TestJobs {
         .register(Count.NAME, Count.class)
         .register(Stubborn.NAME, Stubborn.class)
         .register(Interrupting.NAME, Interrupting.class)
-        .register(FailFirst.NAME, FailFirst.class);
+        .register(FirstRun.NAME, FirstRun.class);
   }
 }
