@@ -79,6 +79,26 @@ class WidgetOptInTest {
     }
   }
 
+  /** Would show its result, but fails. */
+  record ShownButFails(String message) implements JobDefinition<String> {
+    static final String NAME = "test.shown-but-fails";
+
+    @Override
+    public String jobName() {
+      return NAME;
+    }
+
+    @Override
+    public String run() {
+      throw new IllegalStateException(message);
+    }
+
+    @Override
+    public boolean showsResult() {
+      return true;
+    }
+  }
+
   private static Agent agent(String prefix) {
     return agent(prefix, Isolation.THREAD);
   }
@@ -90,6 +110,7 @@ class WidgetOptInTest {
             .register(Shown.NAME, Shown.class)
             .register(Hidden.NAME, Hidden.class)
             .register(Refuse.NAME, Refuse.class)
+            .register(ShownButFails.NAME, ShownButFails.class)
             .build())
         .workers(1, "default")
         .build()
@@ -113,6 +134,28 @@ class WidgetOptInTest {
 
       assertTrue(client.removeResult("default", handles.get(0).id()));
       assertFalse(client.store().resultIsPublic("default", handles.get(0).id()));
+    }
+  }
+
+  @Test
+  void jobsThatFailAreDeletedOrClearedLeaveNoPublicMark() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Agent agent = agent(prefix)) {
+      JobHandle<String> failed =
+          client.enqueue(new ShownButFails("no"), JobOptions.defaults().attempts(1));
+      JobHandle<String> deleted =
+          client.enqueue(new Shown("later"), JobOptions.defaults().delay(Duration.ofHours(1)));
+      assertTrue(client.store().resultIsPublic("default", deleted.id()));
+      assertEquals(JobStatus.FAILED, failed.await(Duration.ofSeconds(10)));
+      assertTrue(client.deletePending("default", deleted.id()));
+      assertFalse(client.store().resultIsPublic("default", failed.id()));
+      assertFalse(client.store().resultIsPublic("default", deleted.id()));
+
+      assertTrue(client.retryFailure("default", failed.id()));
+      assertEquals(JobStatus.FAILED, failed.await(Duration.ofSeconds(10)));
+      client.store().clearFailures("default");
+      assertFalse(client.store().resultIsPublic("default", failed.id()));
     }
   }
 

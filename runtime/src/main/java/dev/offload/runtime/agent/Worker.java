@@ -268,9 +268,13 @@ final class Worker implements Runnable {
     }
     if (!fetcher.hasNext()) {
       int want = averageJobNanos < FAST_JOB_NANOS ? Math.min(settings.maxBatch(), MAX_BATCH) : 1;
-      if (!takeFromHealthyQueues(want)) {
-        setBusy(false);
-        wakeup.await(settings.pollInterval());
+      boolean took = takeFromHealthyQueues(want);
+      if (!fetcher.hasNext()) {
+        // what was taken, if anything, was not a job and went to the quarantine
+        if (!took) {
+          setBusy(false);
+          wakeup.await(settings.pollInterval());
+        }
         return;
       }
       setBusy(true);
