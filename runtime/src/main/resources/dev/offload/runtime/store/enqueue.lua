@@ -29,7 +29,11 @@ if #ids == 0 then
 end
 hset_all(KEYS[2], fields)
 if public_count > 0 then
-  push_all('SADD', KEYS[4], { unpack(ARGV, 6, pairs_start - 1) })
+  local shown = {}
+  for i = 6, pairs_start - 1 do
+    shown[#shown + 1] = ARGV[i]
+  end
+  push_all('SADD', KEYS[4], shown)
 end
 local delay = tonumber(ARGV[4])
 if delay == 0 then

@@ -71,11 +71,12 @@ local reply = { #refused }
 for _, id in ipairs(refused) do
   reply[#reply + 1] = id
 end
-if #taken > 0 then
-  local records = redis.call('HMGET', KEYS[2], unpack(taken))
-  for i, id in ipairs(taken) do
-    reply[#reply + 1] = id
-    reply[#reply + 1] = records[i]
+for from = 1, #taken, 1000 do
+  local to = math.min(from + 999, #taken)
+  local records = redis.call('HMGET', KEYS[2], unpack(taken, from, to))
+  for i = from, to do
+    reply[#reply + 1] = taken[i]
+    reply[#reply + 1] = records[i - from + 1]
   end
 end
 publish(ARGV[1], ARGV[2], worker, { succeeded = succeeded, started = taken, queued = back })
