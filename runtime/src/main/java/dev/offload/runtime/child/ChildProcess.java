@@ -191,8 +191,11 @@ public final class ChildProcess {
         job = new Job(id, done);
         begun = false;
         jobsStarted++;
-        tail.clear();
-        vmLines.clear();
+        // what a child wrote while starting stays: it says why the child did not start
+        if (ready.isDone()) {
+          tail.clear();
+          vmLines.clear();
+        }
       }
     }
     if (ended) {
