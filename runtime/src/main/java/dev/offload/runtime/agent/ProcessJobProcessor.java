@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A job whose code never began, because its child could not be started, was not ready
  *       within 60 s, or died or was cut short before saying the job started, is handed back as
  *       {@link JobOutcome.NotStarted}, to be run again without an attempt charged; from the
- *       {@value #MAX_START_FAILURES}rd such failure in a row on, until a job starts again, it is a
- *       failed attempt instead, so that a child that can never start cannot hand a job back
+ *       third such failure in a row on, until a job starts again, it is a failed attempt
+ *       instead, so that a child that can never start (bad JVM options) cannot hand a job back
  *       forever.
  *   <li>A child is retired, its job's outcome decided first, when its job failed in any way
  *       (a job that threw may have left static state half-changed), when it ended or ran out of
