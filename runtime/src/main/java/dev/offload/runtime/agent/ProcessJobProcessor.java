@@ -25,7 +25,13 @@ import org.slf4j.LoggerFactory;
  *   <li>The first job starts the worker's child; later jobs go to the same child while it can
  *       take them.
  *   <li>A job's timeout counts from when its child is ready, so a child's start-up never eats
- *       into it; a child not ready within 60 s fails its job.
+ *       into it.
+ *   <li>A job whose code never began, because its child could not be started, was not ready
+ *       within 60 s, or died or was cut short before saying the job started, is handed back as
+ *       {@link JobOutcome.NotStarted}, to be run again without an attempt charged; from the
+ *       third such failure in a row on, until a job starts again, it is a failed attempt
+ *       instead, so that a child that can never start (bad JVM options) cannot hand a job back
+ *       forever.
  *   <li>A child is retired, its job's outcome decided first, when its job failed in any way
  *       (a job that threw may have left static state half-changed), when it ended or ran out of
  *       memory, after {@code jobsPerChild} jobs, when it grew past the memory limit (checked after each
@@ -40,6 +46,7 @@ final class ProcessJobProcessor implements JobProcessor {
   private static final Logger log = LoggerFactory.getLogger(ProcessJobProcessor.class);
   private static final long START_TIMEOUT_SECONDS = 60;
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+  private static final int MAX_START_FAILURES = 3;
 
   private final ChildSpec spec;
   private final ScheduledExecutorService timer;
@@ -56,6 +63,8 @@ final class ProcessJobProcessor implements JobProcessor {
   private ChildProcess running;
   private CompletableFuture<JobOutcome> outcome;
   private boolean closed;
+  /** Jobs in a row that did not start; reset by a job that did. */
+  private int startFailures;
 
   /**
    * @param jobsPerChild how many jobs a child runs before it is replaced; 0 for no limit
@@ -79,13 +88,13 @@ final class ProcessJobProcessor implements JobProcessor {
     ChildProcess taken;
     synchronized (this) {
       if (closed) {
-        future.complete(JobOutcome.Failed.of("the agent stopped"));
+        future.complete(new JobOutcome.NotStarted("the agent stopped"));
         return future;
       }
       try {
         taken = takeChild();
       } catch (UncheckedIOException e) {
-        future.complete(JobOutcome.Failed.of(e.getMessage()));
+        future.complete(counted(new JobOutcome.NotStarted(e.getMessage())));
         return future;
       }
       running = taken;
@@ -162,12 +171,25 @@ final class ProcessJobProcessor implements JobProcessor {
       if (future.isDone()) {
         return;
       }
-      if (result instanceof JobOutcome.Failed || mustRetire(taken)) {
+      if (!(result instanceof JobOutcome.Succeeded) || mustRetire(taken)) {
         retire(taken, false);
       }
       running = null;
-      future.complete(result);
+      future.complete(counted(result));
     }
+  }
+
+  /** {@code result}, or a failed attempt for the start failure that makes too many in a row. */
+  private JobOutcome counted(JobOutcome result) {
+    if (!(result instanceof JobOutcome.NotStarted notStarted)) {
+      startFailures = 0;
+      return result;
+    }
+    if (++startFailures < MAX_START_FAILURES) {
+      return result;
+    }
+    return JobOutcome.Failed.of(notStarted.reason() + " (" + startFailures + " child JVMs in a"
+        + " row failed to start, so the attempt is charged for the job to end)");
   }
 
   private boolean mustRetire(ChildProcess taken) {
@@ -200,15 +222,21 @@ final class ProcessJobProcessor implements JobProcessor {
     }
   }
 
-  /** Settles a job that has not ended with {@code reason}, and kills its child. */
+  /**
+   * Settles a job that has not ended with {@code reason}, and kills its child; a job whose code
+   * had not begun is handed back.
+   */
   private synchronized void cutShort(CompletableFuture<JobOutcome> future, String reason) {
     if (future != outcome || future.isDone()) {
       return;
     }
-    String printed = running.outputTail();
-    retire(running, true);
+    ChildProcess cut = running;
+    String printed = cut.outputTail();
+    boolean begun = cut.jobBegun();
+    retire(cut, true);
     running = null;
-    future.complete(new JobOutcome.Failed(reason, "", printed));
+    future.complete(counted(begun ? new JobOutcome.Failed(reason, "", printed)
+        : new JobOutcome.NotStarted(reason)));
   }
 
   @Override
@@ -223,7 +251,10 @@ final class ProcessJobProcessor implements JobProcessor {
     return child == null ? "" : Long.toString(child.pid());
   }
 
-  /** Stops every child, waiting a moment for each, so that none outlives the agent. */
+  /**
+   * Stops every child, waiting a moment for each, so that none outlives the agent; what goes wrong
+   * with one child is logged and does not keep the others running.
+   */
   @Override
   public void close() {
     List<ChildProcess> children;
@@ -232,21 +263,36 @@ final class ProcessJobProcessor implements JobProcessor {
         return;
       }
       closed = true;
-      abort("the agent stopped");
-      children = Stream.of(child, next).filter(Objects::nonNull).toList();
+      children = Stream.of(running, child, next).filter(Objects::nonNull).distinct().toList();
       child = null;
       next = null;
-    }
-    children.forEach(ChildProcess::close);
-    for (ChildProcess stopping : children) {
-      try {
-        if (!stopping.awaitExit(CLOSE_WAIT)) {
-          stopping.destroy();
-        }
-      } catch (InterruptedException e) {
-        stopping.destroy();
-        Thread.currentThread().interrupt();
+      if (outcome != null) {
+        CompletableFuture<JobOutcome> cut = outcome;
+        quietly(() -> cutShort(cut, "the agent stopped"));
       }
+    }
+    children.forEach(stopping -> quietly(stopping::close));
+    children.forEach(stopping -> quietly(() -> awaitExit(stopping)));
+  }
+
+  /** Waits a moment for a closed child to end, and kills it if it has not. */
+  private static void awaitExit(ChildProcess stopping) {
+    try {
+      if (!stopping.awaitExit(CLOSE_WAIT)) {
+        stopping.destroy();
+      }
+    } catch (InterruptedException e) {
+      stopping.destroy();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void quietly(Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      log.warn("worker {}: stopping a child JVM failed; the other children are stopped all the"
+          + " same", workerId, e);
     }
   }
 }

@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * <p>The {@code PrintStream} on top flushes after every line; a flush passes on the complete
  * lines and keeps a partial one until its end comes, so a line printed piecemeal arrives as one.
  * A partial line goes out anyway once it reaches {@value #MAX_PENDING} bytes, or when the job
- * ends ({@link #drain}).
+ * ends ({@link #drain}); a large write goes out in pieces of that size, so no output frame is
+ * larger, however much a job writes at once.
  */
 final class CapturedOutput extends OutputStream {
 
@@ -35,10 +36,15 @@ final class CapturedOutput extends OutputStream {
 
   @Override
   public synchronized void write(byte[] bytes, int offset, int length) {
-    ensureRoom(length);
-    System.arraycopy(bytes, offset, pending, count, length);
-    count += length;
-    passOnIfFull();
+    while (length > 0) {
+      int piece = Math.min(length, MAX_PENDING - count);
+      ensureRoom(piece);
+      System.arraycopy(bytes, offset, pending, count, piece);
+      count += piece;
+      offset += piece;
+      length -= piece;
+      passOnIfFull();
+    }
   }
 
   /** Passes on the complete lines. */
@@ -81,9 +87,6 @@ final class CapturedOutput extends OutputStream {
     String text = new String(pending, 0, end, StandardCharsets.UTF_8);
     System.arraycopy(pending, end, pending, 0, count - end);
     count -= end;
-    if (pending.length > MAX_PENDING * 2 && count < MAX_PENDING) {
-      pending = Arrays.copyOf(pending, MAX_PENDING);
-    }
     sink.accept(text);
   }
 }

@@ -17,10 +17,12 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import sun.misc.Signal;
 
 /**
  * The entry point of a child JVM: runs the jobs its worker sends, one at a time, and answers, as
@@ -28,13 +30,17 @@ import java.util.concurrent.LinkedBlockingQueue;
  *
  * <p>Step by step:
  * <ol>
+ *   <li>Ignore SIGTERM, SIGINT and SIGHUP: they are meant for the agent (Ctrl-C, systemd's stop,
+ *       a closed terminal), which decides what happens to the job in hand; the child ends when its
+ *       stdin does.
  *   <li>Keep the real stdout for frames, and give user code a {@code System.out} and
  *       {@code System.err} that capture what it prints into output frames, so no print can
  *       corrupt a frame; {@code System.in} reads nothing, so no job can eat a frame either.
  *   <li>Read the hello, build the job registry from the class path's indexes plus the names the
  *       worker sent, and say ready.
- *   <li>Run each job on the main thread while a reader thread watches stdin: at its end the
- *       child halts at once, even mid-job, since a child must never outlive its worker.
+ *   <li>Run each job on the main thread, saying {@code started} just before its code runs,
+ *       while a reader thread watches stdin: at its end the child halts at once, even mid-job,
+ *       since a child must never outlive its worker.
  * </ol>
  * A job that runs out of memory is answered as failed with {@code outOfMemory}, and the worker
  * replaces the child; any other thread running out of memory halts the child with code 3, as
@@ -44,6 +50,12 @@ public final class ChildMain {
 
   /** The exit code after an OutOfMemoryError outside a job, the same as the JVM's own. */
   static final int OUT_OF_MEMORY_EXIT = 3;
+  /**
+   * The most a failed frame carries of its error and public message, and of its stack trace:
+   * clipped, they fit in a frame, escaped as they may be.
+   */
+  private static final int MAX_ERROR_CHARS = 16 << 10;
+  private static final int MAX_STACK_TRACE_CHARS = 256 << 10;
 
   private final OutputStream frames;
   private final PrintStream vmErr;
@@ -55,9 +67,11 @@ public final class ChildMain {
   }
 
   public static void main(String[] args) throws InterruptedException {
+    PrintStream vmErr =
+        new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    ignoreStopSignals(vmErr);
     ChildMain child = new ChildMain(
-        new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
-        new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
+        new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), vmErr);
     CapturedOutput out = new CapturedOutput(text -> child.sendOutput("stdout", text));
     CapturedOutput err = new CapturedOutput(text -> child.sendOutput("stderr", text));
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -83,6 +97,21 @@ public final class ChildMain {
     reader.start();
     while (true) {
       child.run(invoker, runs.take(), out, err);
+    }
+  }
+
+  /**
+   * A handler that does nothing rather than SIG_IGN, since an ignored signal stays ignored in the
+   * processes a job starts, and those must still end on SIGTERM.
+   */
+  private static void ignoreStopSignals(PrintStream vmErr) {
+    for (String name : List.of("TERM", "INT", "HUP")) {
+      try {
+        Signal.handle(new Signal(name), signal -> { });
+      } catch (IllegalArgumentException e) {
+        vmErr.println("offload child: cannot ignore SIG" + name + " (" + e.getMessage()
+            + "); a signal to the agent's process group may end this child mid-job");
+      }
     }
   }
 
@@ -162,24 +191,36 @@ public final class ChildMain {
       CapturedOutput err) {
     long id = request.path("id").asLong();
     currentJob = id;
+    send(ChildProtocol.frame(ChildProtocol.STARTED).put("id", id));
     JobOutcome outcome = invoker.invoke(request.path("name").asText(), request.path("args"));
     // the job's last output must reach the worker before its answer
     out.drain();
     err.drain();
-    ObjectNode answer;
     if (outcome instanceof JobOutcome.Succeeded success) {
-      answer = ChildProtocol.frame(ChildProtocol.SUCCEEDED).put("id", id)
-          .put("result", success.resultJson());
-    } else {
-      JobOutcome.Failed failed = (JobOutcome.Failed) outcome;
-      answer = ChildProtocol.frame(ChildProtocol.FAILED).put("id", id)
-          .put("error", failed.error())
-          .put("stackTrace", failed.stackTrace())
-          .put("publicMessage", failed.publicMessage())
-          // JobInvoker reports a throwable as its toString(), which starts with its class name
-          .put("outOfMemory", failed.error().startsWith(OutOfMemoryError.class.getName()));
+      byte[] answer = ChildProtocol.encode(ChildProtocol.frame(ChildProtocol.SUCCEEDED)
+          .put("id", id).put("result", success.resultJson()));
+      if (answer.length <= ChildProtocol.MAX_FRAME_BYTES) {
+        send(answer);
+        return;
+      }
+      outcome = JobOutcome.Failed.of("the job's result is too large to send back: "
+          + success.resultJson().length() + " characters of JSON, more than the "
+          + (ChildProtocol.MAX_FRAME_BYTES >> 20) + " MiB a child JVM's answer may take;"
+          + " store large data elsewhere and return a reference to it");
     }
-    send(answer);
+    JobOutcome.Failed failed = (JobOutcome.Failed) outcome;
+    send(ChildProtocol.encode(ChildProtocol.frame(ChildProtocol.FAILED).put("id", id)
+        .put("error", clip(failed.error(), MAX_ERROR_CHARS))
+        .put("stackTrace", clip(failed.stackTrace(), MAX_STACK_TRACE_CHARS))
+        .put("publicMessage", clip(failed.publicMessage(), MAX_ERROR_CHARS))
+        // JobInvoker reports a throwable as its toString(), which starts with its class name
+        .put("outOfMemory", failed.error().startsWith(OutOfMemoryError.class.getName()))));
+  }
+
+  /** The start of {@code text}, marked when cut; null stays null. */
+  private static String clip(String text, int max) {
+    return text == null || text.length() <= max ? text
+        : text.substring(0, max) + " [cut: " + text.length() + " characters in all]";
   }
 
   /** Output printed outside a job, by a thread it left behind, is tagged with the last job. */
@@ -189,9 +230,14 @@ public final class ChildMain {
   }
 
   private void send(ObjectNode frame) {
-    byte[] line = ChildProtocol.encode(frame);
+    send(ChildProtocol.encode(frame));
+  }
+
+  private void send(byte[] line) {
     synchronized (frames) {
       try {
+        // on a line of its own even after bytes written to file descriptor 1 without a break
+        frames.write('\n');
         frames.write(line);
         frames.flush();
       } catch (IOException e) {

@@ -3,23 +3,24 @@ package dev.offload.runtime.child;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.offload.runtime.execution.JobOutcome;
-import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +30,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two daemon threads read the child's stdout (frames, see {@link ChildProtocol}) and its
  * stderr (the JVM's own messages); both block in reads, so a worker waiting for its job's outcome
- * costs no core. The child's end is noticed through {@link Process#onExit()}, which fails the job in hand,
- * if any, with a reason that tells an exit, a signal, a crash and running out of memory apart.
+ * costs no core, and both keep at most a bound of each line, so no output can exhaust the agent's
+ * heap. A third waits for the child's end, and fails the job in hand, if any, with a reason that
+ * tells an exit, a signal, a crash and running out of memory apart; a child that dies before its
+ * job began hands the job back as {@link JobOutcome.NotStarted}.
+ *
+ * <p>The child runs in a session and process group of its own where {@code setsid} is on the
+ * PATH, so that a signal to the agent's group (Ctrl-C) misses it; when it ends, whatever is left
+ * of its group, the processes its jobs started, is killed, so that none holds its pipes open.
  *
  * <p>Every job's callback is called exactly once, from a reader or the exit handler, unless the
  * child is destroyed first; then its owner has already settled the job.
@@ -41,7 +48,11 @@ public final class ChildProcess {
   /** The logger of what jobs print, so that it can be routed apart from the agent's own log. */
   private static final Logger output =
       LoggerFactory.getLogger(ChildProcess.class.getPackageName() + ".output");
+  /** The most the agent keeps of one line a child writes outside frames: 1 MiB. */
+  static final int MAX_LINE_BYTES = 1 << 20;
   private static final int MAX_VM_LINES = 200;
+  /** The most of one line of the JVM's own that a reason for the child's end may quote. */
+  private static final int MAX_VM_LINE_CHARS = 1000;
   /** How long the exit handler waits for the readers to take in the child's last lines. */
   private static final Duration LAST_LINES_WAIT = Duration.ofSeconds(2);
   /**
@@ -50,6 +61,7 @@ public final class ChildProcess {
    * a CDS archive ({@code -XX:ArchiveClassesAtExit}).
    */
   private static final Duration GRACEFUL_STOP = Duration.ofSeconds(10);
+  private static final Optional<Path> SETSID = onPath("setsid");
 
   /** The job in the child's hands and what to call with its outcome. */
   private record Job(long id, Consumer<JobOutcome> done) {}
@@ -64,6 +76,8 @@ public final class ChildProcess {
   private final Thread stdoutReader;
   private final Thread stderrReader;
   private Job job;
+  /** Whether the job in hand has begun: its {@code started} frame came. */
+  private boolean begun;
   private boolean exited;
   private int jobsStarted;
   private volatile boolean outOfMemory;
@@ -73,9 +87,13 @@ public final class ChildProcess {
     this.process = process;
     this.owner = owner;
     this.stdin = process.getOutputStream();
-    this.stdoutReader = reader(process.getInputStream(), "stdout", this::onStdoutLine);
-    this.stderrReader = reader(process.getErrorStream(), "stderr", this::onVmLine);
-    process.onExit().thenRun(this::exited);
+    this.stdoutReader = daemon("stdout", () -> read(process.getInputStream(),
+        ChildProtocol.MAX_FRAME_BYTES, this::onStdoutLine));
+    this.stderrReader = daemon("stderr", () -> read(process.getErrorStream(), MAX_LINE_BYTES,
+        line -> onVmLine(shown(line))));
+    // not Process.onExit(): the exit handler waits for the readers, which would hold a thread of
+    // the common pool that the whole agent shares
+    daemon("exit", this::awaitEnd);
   }
 
   /**
@@ -85,9 +103,12 @@ public final class ChildProcess {
    * @throws UncheckedIOException if the process cannot be started, e.g. no such {@code java}
    */
   public static ChildProcess launch(ChildSpec spec, String owner) {
+    List<String> command = new ArrayList<>();
+    SETSID.ifPresent(setsid -> command.add(setsid.toString()));
+    command.addAll(spec.command());
     Process process;
     try {
-      process = new ProcessBuilder(spec.command()).start();
+      process = new ProcessBuilder(command).start();
     } catch (IOException e) {
       throw new UncheckedIOException("could not start a child JVM with " + spec.java() + ": "
           + e.getMessage(), e);
@@ -100,21 +121,34 @@ public final class ChildProcess {
     return child;
   }
 
-  private Thread reader(InputStream stream, String name, Consumer<String> onLine) {
-    Thread thread = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(
-          new InputStreamReader(stream, StandardCharsets.UTF_8), 1 << 16)) {
-        String line;
-        while ((line = lines.readLine()) != null) {
-          onLine.accept(line);
-        }
-      } catch (IOException e) {
-        // the pipe broke as the child died: the exit handler reports that
-      }
-    }, "offload-child-" + process.pid() + "-" + name);
+  /** The executable {@code name} in a folder of the PATH, if any. */
+  private static Optional<Path> onPath(String name) {
+    String path = System.getenv("PATH");
+    return path == null ? Optional.empty() : Stream.of(path.split(File.pathSeparator))
+        .filter(folder -> !folder.isEmpty())
+        .map(folder -> Path.of(folder, name))
+        .filter(Files::isExecutable)
+        .findFirst();
+  }
+
+  private Thread daemon(String name, Runnable task) {
+    Thread thread = new Thread(task, "offload-child-" + process.pid() + "-" + name);
     thread.setDaemon(true);
     thread.start();
     return thread;
+  }
+
+  private static void read(InputStream stream, int limit,
+      Consumer<BoundedLineReader.Line> onLine) {
+    try (stream) {
+      BoundedLineReader lines = new BoundedLineReader(stream, limit);
+      BoundedLineReader.Line line;
+      while ((line = lines.next()) != null) {
+        onLine.accept(line);
+      }
+    } catch (IOException e) {
+      // the pipe broke as the child died: the exit handler reports that
+    }
   }
 
   public long pid() {
@@ -140,6 +174,11 @@ public final class ChildProcess {
     return jobsStarted;
   }
 
+  /** Whether the child said the job it was last given began running. */
+  public synchronized boolean jobBegun() {
+    return begun;
+  }
+
   /**
    * Hands the child a job; {@code done} gets its outcome, from another thread. The previous job's
    * outcome must have come.
@@ -150,13 +189,17 @@ public final class ChildProcess {
       ended = exited;
       if (!ended) {
         job = new Job(id, done);
+        begun = false;
         jobsStarted++;
-        tail.clear();
-        vmLines.clear();
+        // what a child wrote while starting stays: it says why the child did not start
+        if (ready.isDone()) {
+          tail.clear();
+          vmLines.clear();
+        }
       }
     }
     if (ended) {
-      done.accept(JobOutcome.Failed.of("the child JVM had ended before the job was sent"));
+      done.accept(new JobOutcome.NotStarted("the child JVM had ended before the job was sent"));
       return;
     }
     send(ChildProtocol.encode(ChildProtocol.frame(ChildProtocol.RUN).put("id", id)
@@ -204,14 +247,21 @@ public final class ChildProcess {
     } catch (IOException e) {
       // already gone
     }
-    process.onExit().completeOnTimeout(process, GRACEFUL_STOP.toMillis(), TimeUnit.MILLISECONDS)
-        .thenAccept(Process::destroyForcibly);
+    CompletableFuture.delayedExecutor(GRACEFUL_STOP.toMillis(), TimeUnit.MILLISECONDS,
+        Runnable::run).execute(() -> {
+          if (process.isAlive()) {
+            destroy();
+          }
+        });
   }
 
-  /** Kills the child at once (SIGKILL); the job in hand is for the caller to settle. */
+  /**
+   * Kills the child and the processes it started at once (SIGKILL); the job in hand is for the
+   * caller to settle.
+   */
   public void destroy() {
     stopping = true;
-    process.destroyForcibly();
+    ProcessTree.killWithDescendants(process.toHandle());
   }
 
   /** Waits up to {@code timeout} for the child to end; true if it has. */
@@ -219,10 +269,18 @@ public final class ChildProcess {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void onStdoutLine(String line) {
-    JsonNode frame = ChildProtocol.decode(line).orElse(null);
+  private void onStdoutLine(BoundedLineReader.Line line) {
+    if (line.bytes() == 0) {
+      // the line break the child writes before each frame
+      return;
+    }
+    if (line.cut() && ChildProtocol.looksLikeFrame(line.text())) {
+      brokeProtocol(line.bytes());
+      return;
+    }
+    JsonNode frame = ChildProtocol.decode(line.text()).orElse(null);
     if (frame == null) {
-      onVmLine(line);
+      onVmLine(shown(line));
       return;
     }
     long id = frame.path("id").asLong();
@@ -231,6 +289,11 @@ public final class ChildProcess {
         log.debug("child JVM {} of worker {} ready after {} ms", pid(), owner,
             (System.nanoTime() - launchedNanos) / 1_000_000);
         ready.complete(null);
+      }
+      case ChildProtocol.STARTED -> {
+        synchronized (this) {
+          begun |= job != null && job.id() == id;
+        }
       }
       case ChildProtocol.OUTPUT -> onOutput(id, frame.path("stream").asText(),
           frame.path("text").asText());
@@ -245,7 +308,36 @@ public final class ChildProcess {
         finish(id, new JobOutcome.Failed(error, frame.path("stackTrace").asText(), tail.text(),
             frame.path("publicMessage").textValue()));
       }
-      default -> onVmLine(line);
+      default -> onVmLine(shown(line));
+    }
+  }
+
+  /** The text of a line written outside frames, at most 1 MiB of it, marked when cut. */
+  private static String shown(BoundedLineReader.Line line) {
+    String text = line.text();
+    if (!line.cut() && text.length() <= MAX_LINE_BYTES) {
+      return text;
+    }
+    return text.substring(0, Math.min(text.length(), MAX_LINE_BYTES))
+        + " [cut: the line had " + line.bytes() + " bytes]";
+  }
+
+  /**
+   * A frame longer than the protocol allows: the child is not to be trusted any more, so its job
+   * fails and it is destroyed. Only a job writing to file descriptor 1 itself can cause this.
+   */
+  private void brokeProtocol(long bytes) {
+    Job broken;
+    synchronized (this) {
+      broken = job;
+      job = null;
+    }
+    String reason = "the child JVM sent a frame of " + bytes + " bytes, more than the "
+        + (ChildProtocol.MAX_FRAME_BYTES >> 20) + " MiB the protocol allows; it was destroyed";
+    log.warn("worker {}: {}", owner, reason);
+    destroy();
+    if (broken != null) {
+      broken.done().accept(new JobOutcome.Failed(reason, "", tail.text()));
     }
   }
 
@@ -268,7 +360,8 @@ public final class ChildProcess {
       if (vmLines.size() == MAX_VM_LINES) {
         vmLines.removeFirst();
       }
-      vmLines.addLast(line);
+      vmLines.addLast(line.length() > MAX_VM_LINE_CHARS
+          ? line.substring(0, MAX_VM_LINE_CHARS) + "..." : line);
     }
     tail.add(line + "\n");
   }
@@ -285,8 +378,24 @@ public final class ChildProcess {
     finished.done().accept(outcome);
   }
 
+  private void awaitEnd() {
+    while (true) {
+      try {
+        process.waitFor();
+        break;
+      } catch (InterruptedException e) {
+        // nobody interrupts this thread, and it must see the end whatever happens
+      }
+    }
+    exited();
+  }
+
   /** Runs once the process has ended: fails the job in hand with the reason. */
   private void exited() {
+    if (SETSID.isPresent()) {
+      // processes its jobs started, which may hold its stdout and stderr open
+      ProcessTree.killGroup(process.pid());
+    }
     try {
       // the last frames and lines are still being read; the reason depends on them
       stdoutReader.join(LAST_LINES_WAIT.toMillis());
@@ -295,21 +404,27 @@ public final class ChildProcess {
       Thread.currentThread().interrupt();
     }
     Job lost;
+    boolean lostBegun;
     List<String> lines;
     synchronized (this) {
       exited = true;
       lost = job;
+      lostBegun = begun;
       job = null;
       lines = List.copyOf(vmLines);
     }
     int code = process.exitValue();
-    if (lost != null) {
-      boolean startingUp = !ready.isDone();
-      String reason = ExitReason.describe(code, lines,
-          startingUp ? "before it was ready" : "while running the job", startingUp);
-      lost.done().accept(new JobOutcome.Failed(reason, "", tail.text()));
-    } else if (!stopping) {
-      log.warn("worker {}: {}", owner, ExitReason.describe(code, lines, "while idle", false));
+    if (lost == null) {
+      if (!stopping) {
+        log.warn("worker {}: {}", owner, ExitReason.describe(code, lines, "while idle", false));
+      }
+      return;
     }
+    boolean startingUp = !ready.isDone();
+    String when = startingUp ? "before it was ready"
+        : lostBegun ? "while running the job" : "before the job began";
+    String reason = ExitReason.describe(code, lines, when, startingUp);
+    lost.done().accept(lostBegun ? new JobOutcome.Failed(reason, "", tail.text())
+        : new JobOutcome.NotStarted(reason));
   }
 }

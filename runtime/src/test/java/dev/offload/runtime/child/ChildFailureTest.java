@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every way a job can take its child JVM down ends as a failed attempt that says how, with the
@@ -113,11 +114,14 @@ class ChildFailureTest {
   }
 
   @Test
-  void childKilledFromOutsideFailsItsJobWithTheSignal() throws Exception {
+  void childKilledFromOutsideFailsItsJobWithTheSignal(@TempDir Path dir) throws Exception {
     long before = childPid();
-    JobHandle<Long> handle = client.enqueue(new Sleep(60_000), JobOptions.defaults().attempts(1));
+    Path runs = dir.resolve("runs");
+    JobHandle<Integer> handle = client.enqueue(new ChildJobs.Mark(runs.toString(), 60_000),
+        JobOptions.defaults().attempts(1));
+    // the job's code must have begun: a child killed before that hands its job back uncharged
     long deadline = System.currentTimeMillis() + 10_000;
-    while (handle.status() != JobStatus.WORKING && System.currentTimeMillis() < deadline) {
+    while (!Files.exists(runs) && System.currentTimeMillis() < deadline) {
       Thread.sleep(10);
     }
     ProcessHandle.of(before).orElseThrow().destroyForcibly();

@@ -210,20 +210,6 @@ class ChildLifecycleTest {
   }
 
   @Test
-  void childThatCannotStartFailsTheJobSayingWhy() throws Exception {
-    String prefix = REDIS.newPrefix();
-    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Agent agent = ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
-            .childJvmOptions(List.of("-XX:+NoSuchOption")).workers(1, "default")
-            .build().start()) {
-      JobHandle<Integer> handle = client.enqueue(new Add(1, 1), JobOptions.defaults().attempts(1));
-      assertEquals(JobStatus.FAILED, handle.await(WAIT));
-      assertEquals("the child JVM exited with code 1 before it was ready: Unrecognized VM option"
-          + " 'NoSuchOption'", handle.failure().orElseThrow().lastError());
-    }
-  }
-
-  @Test
   void workerDescribesItsIsolationAndChildAndClosingTheAgentStopsTheChild() throws Exception {
     String prefix = REDIS.newPrefix();
     long pid;

@@ -12,11 +12,15 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
 
 /**
- * Agents with child JVMs tuned for tests, in this JVM or in one of their own:
- * {@code ProcessAgents <url> <prefix> <isolation> <workers> [child JVM option...]} starts an agent
- * and prints {@code started} once its workers run.
+ * Agents with child JVMs tuned for tests, running {@link ChildJobs}, in this JVM or in one of
+ * their own: {@code ProcessAgents <url> <prefix> <isolation> <workers> [child JVM option...]}
+ * starts an agent and prints {@code started} once its workers run; with
+ * {@code -D}{@value #OCCUPY_COMMON_POOL}{@code =true} it first takes every thread of the common
+ * fork-join pool for good, to show that the agent needs none.
  */
 public final class ProcessAgents {
 
@@ -24,11 +28,14 @@ public final class ProcessAgents {
   public static final List<String> TEST_CHILD_OPTIONS = List.of(
       "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m");
 
+  public static final String OCCUPY_COMMON_POOL = "offload.test.occupyCommonPool";
+
   private ProcessAgents() {}
 
   /** An agent like {@link Agents#fast} whose workers run jobs with {@code isolation}. */
   public static Agent.Builder fast(String url, String prefix, Isolation isolation) {
-    return Agents.fast(url, prefix).isolation(isolation).childJvmOptions(TEST_CHILD_OPTIONS);
+    return Agents.fast(url, prefix, ChildJobs.registry()).isolation(isolation)
+        .childJvmOptions(TEST_CHILD_OPTIONS);
   }
 
   /**
@@ -37,7 +44,24 @@ public final class ProcessAgents {
    */
   public static Process spawn(Class<?> main, String classPath, List<String> jvmOptions,
       List<String> args) throws IOException {
-    List<String> command = new ArrayList<>();
+    return spawn(List.of(), main, classPath, jvmOptions, args);
+  }
+
+  /**
+   * An agent JVM like {@link #main} runs, in a session and process group of its own, as systemd
+   * or a terminal would start it: a signal to its group then reaches no process of the test's.
+   */
+  public static Process spawnAgentInOwnGroup(String url, String prefix, Isolation isolation,
+      List<String> jvmOptions) throws IOException {
+    List<String> args = new ArrayList<>(List.of(url, prefix, isolation.label(), "1"));
+    args.addAll(TEST_CHILD_OPTIONS);
+    return spawn(List.of("setsid"), ProcessAgents.class, System.getProperty("java.class.path"),
+        jvmOptions, args);
+  }
+
+  private static Process spawn(List<String> launcher, Class<?> main, String classPath,
+      List<String> jvmOptions, List<String> args) throws IOException {
+    List<String> command = new ArrayList<>(launcher);
     command.add(ChildSpec.currentJava().toString());
     command.addAll(jvmOptions);
     command.add("-cp");
@@ -74,7 +98,10 @@ public final class ProcessAgents {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    Agent agent = Agents.fast(args[0], args[1])
+    if (Boolean.getBoolean(OCCUPY_COMMON_POOL)) {
+      occupyCommonPool();
+    }
+    Agent agent = Agents.fast(args[0], args[1], ChildJobs.registry())
         .isolation(Isolation.fromLabel(args[2]))
         .workers(Integer.parseInt(args[3]), "default")
         .childJvmOptions(List.of(args).subList(4, args.length))
@@ -83,5 +110,23 @@ public final class ProcessAgents {
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
     System.out.println("started");
     agent.awaitTermination();
+  }
+
+  /** Blocks every thread of the common pool for good, once all of them run. */
+  private static void occupyCommonPool() throws InterruptedException {
+    int threads = ForkJoinPool.getCommonPoolParallelism();
+    CountDownLatch running = new CountDownLatch(threads);
+    CountDownLatch never = new CountDownLatch(1);
+    for (int i = 0; i < threads; i++) {
+      ForkJoinPool.commonPool().execute(() -> {
+        running.countDown();
+        try {
+          never.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+    running.await();
   }
 }
