@@ -69,7 +69,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
 
   private OffloadClient(Builder builder) {
     this.redis = Redis.connect(builder.redisUrl, builder.maxConnections);
-    this.store = new JobStore(redis, new Keys(builder.prefix));
+    this.store = new JobStore(redis, Keys.forUrl(builder.prefix, builder.redisUrl));
     this.maxPayloadBytes = builder.maxPayloadBytes;
     this.awaitPollInterval = builder.awaitPollInterval;
   }
