@@ -268,7 +268,9 @@ public final class OffloadClient implements JobClient, AutoCloseable {
               "job " + queue + "/" + id + " is still " + status + " after " + timeout);
         }
         waiter.await(Math.min(left, awaitPollInterval.toNanos()));
-        status = deadline - System.nanoTime() > 0 ? statusOr(status, queue, id) : status(queue, id);
+        status = deadline - System.nanoTime() > 0
+            ? statusOr(status, queue, id)
+            : status(queue, id);
       }
       return status;
     } finally {

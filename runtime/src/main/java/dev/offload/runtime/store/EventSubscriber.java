@@ -107,6 +107,7 @@ public final class EventSubscriber implements AutoCloseable {
       } catch (RuntimeException e) {
         problem = e.getMessage();
       }
+      current = null;
       if (subscription != null && subscription.heard) {
         subscribedBefore = true;
         pauseMillis = MIN_PAUSE_MILLIS;
