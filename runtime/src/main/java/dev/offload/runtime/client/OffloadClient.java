@@ -33,7 +33,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -63,7 +62,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   private final JobStore store;
   private final int maxPayloadBytes;
   private final Set<String> knownQueues = ConcurrentHashMap.newKeySet();
-  private final Map<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+  private final JobWaiters waiters = new JobWaiters();
+  private final Duration awaitPollInterval;
   private long nextId;
   private long idsLeft;
   private String idEpoch;
@@ -71,8 +71,9 @@ public final class OffloadClient implements JobClient, AutoCloseable {
 
   private OffloadClient(Builder builder) {
     this.redis = Redis.connect(builder.redisUrl, builder.maxConnections);
-    this.store = new JobStore(redis, new Keys(builder.prefix));
+    this.store = new JobStore(redis, Keys.forUrl(builder.prefix, builder.redisUrl));
     this.maxPayloadBytes = builder.maxPayloadBytes;
+    this.awaitPollInterval = builder.awaitPollInterval;
   }
 
   /** A client with default settings for the Redis at {@code redisUrl}. */
@@ -276,46 +277,56 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   }
 
   /**
-   * Waits until the job has succeeded or failed for good, woken by its events.
+   * Waits until the job has succeeded or failed for good, woken by its events and re-reading its
+   * state every {@linkplain Builder#awaitPollInterval poll interval} in case an event was lost.
+   * A job with no record ({@link JobStatus#UNKNOWN}: never enqueued here, or its result removed)
+   * is answered at once, since it cannot finish. A failed re-read while waiting is tried again
+   * later; only the first read and the last one, at the deadline, throw
+   * {@link RedisUnavailableException}.
    *
+   * @return {@link JobStatus#SUCCEEDED}, {@link JobStatus#FAILED} or {@link JobStatus#UNKNOWN}
    * @throws TimeoutException if it has not finished within {@code timeout}
    */
   public JobStatus await(String queue, long id, Duration timeout)
       throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Waiter waiter = new Waiter();
-    String key = queue + "/" + id;
     ensureSubscribed();
-    waiters.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(waiter);
+    JobWaiters.Waiter waiter = waiters.add(queue, id);
     try {
-      while (true) {
-        JobStatus status = status(queue, id);
-        if (status.isFinal()) {
-          return status;
-        }
+      JobStatus status = status(queue, id);
+      while (!status.isFinal() && status != JobStatus.UNKNOWN) {
         long left = deadline - System.nanoTime();
-        if (left <= 0 || !waiter.await(left)) {
-          JobStatus last = status(queue, id);
-          if (last.isFinal()) {
-            return last;
-          }
-          throw new TimeoutException("job " + key + " is still " + last + " after " + timeout);
+        if (left <= 0) {
+          throw new TimeoutException(
+              "job " + queue + "/" + id + " is still " + status + " after " + timeout);
         }
+        waiter.await(Math.min(left, awaitPollInterval.toNanos()));
+        status = deadline - System.nanoTime() > 0
+            ? statusOr(status, queue, id)
+            : status(queue, id);
       }
+      return status;
     } finally {
-      waiters.computeIfPresent(key, (k, set) -> {
-        set.remove(waiter);
-        return set.isEmpty() ? null : set;
-      });
+      waiters.remove(queue, id, waiter);
+    }
+  }
+
+  /** The job's state now, or {@code previous} when Redis cannot tell right now. */
+  private JobStatus statusOr(JobStatus previous, String queue, long id) {
+    try {
+      return status(queue, id);
+    } catch (RedisUnavailableException e) {
+      return previous;
     }
   }
 
   /**
    * This client's subscription to job events, started on first use and shared by everything in
    * the process that listens through this client (awaiting jobs, the dashboard), so one process
-   * holds one subscription. It subscribes again by itself whenever the connection drops; the
-   * subscription ends when the client is closed. Listeners are removed with
-   * {@link EventSubscriber#removeListener}.
+   * holds one subscription. It subscribes again by itself whenever the connection drops or goes
+   * silent, then tells its listeners through
+   * {@link EventSubscriber.Listener#onResubscribed()}; the subscription ends when the client is
+   * closed. Listeners are removed with {@link EventSubscriber#removeListener}.
    */
   public synchronized EventSubscriber events() {
     if (events == null) {
@@ -323,17 +334,12 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       events.addListener(new EventSubscriber.Listener() {
         @Override
         public void onEvents(List<JobEvent> batch) {
-          for (JobEvent event : batch) {
-            Set<Waiter> set = waiters.get(event.queue() + "/" + event.id());
-            if (set != null) {
-              set.forEach(Waiter::signal);
-            }
-          }
+          batch.forEach(event -> waiters.wake(event.queue(), event.id()));
         }
 
         @Override
         public void onResubscribed() {
-          waiters.values().forEach(set -> set.forEach(Waiter::signal));
+          waiters.wakeAll();
         }
       });
       events.start();
@@ -346,21 +352,6 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     if (!events().awaitSubscribed(Duration.ofSeconds(5))) {
       throw new RedisUnavailableException(
           "could not subscribe to job events at " + redis.displayName() + " within 5 s", null);
-    }
-  }
-
-  /** One thread waiting for one job. */
-  private static final class Waiter {
-    private final java.util.concurrent.Semaphore signal = new java.util.concurrent.Semaphore(0);
-
-    void signal() {
-      signal.release();
-    }
-
-    boolean await(long nanos) throws InterruptedException {
-      boolean signalled = signal.tryAcquire(nanos, TimeUnit.NANOSECONDS);
-      signal.drainPermits();
-      return signalled;
     }
   }
 
@@ -461,6 +452,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     private String prefix = Keys.DEFAULT_PREFIX;
     private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
     private int maxConnections = 8;
+    private Duration awaitPollInterval = Duration.ofSeconds(2);
 
     private Builder(String redisUrl) {
       this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
@@ -484,6 +476,18 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     /** The most connections the client opens at once; default 8. */
     public Builder maxConnections(int maxConnections) {
       this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * How often {@link OffloadClient#await} re-reads a job's state in case its event was lost;
+     * default 2 s. Events wake it at once; this only bounds how late a lost one is noticed.
+     */
+    public Builder awaitPollInterval(Duration interval) {
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("awaitPollInterval must be positive");
+      }
+      this.awaitPollInterval = interval;
       return this;
     }
 

@@ -1,5 +1,7 @@
 package dev.offload.runtime.store;
 
+import redis.clients.jedis.util.JedisURIHelper;
+
 /**
  * The Redis key names of one Offload installation, all under one prefix.
  *
@@ -13,9 +15,27 @@ public final class Keys {
   public static final String DEFAULT_PREFIX = "offload:";
 
   private final String prefix;
+  private final int database;
 
+  /** The keys under {@code prefix} in database 0. */
   public Keys(String prefix) {
+    this(prefix, 0);
+  }
+
+  /** The keys under {@code prefix} in the numbered Redis database {@code database}. */
+  public Keys(String prefix, int database) {
     this.prefix = prefix;
+    this.database = database;
+  }
+
+  /**
+   * The keys under {@code prefix} in the database that {@code redisUrl} selects by its path,
+   * {@code redis://host:6379/2}; database 0 when it has none.
+   *
+   * @throws IllegalArgumentException if {@code redisUrl} is not a Redis URL
+   */
+  public static Keys forUrl(String prefix, String redisUrl) {
+    return new Keys(prefix, JedisURIHelper.getDBIndex(Redis.parse(redisUrl)));
   }
 
   /** Counter that gives every new job its id. */
@@ -61,9 +81,12 @@ public final class Keys {
     return prefix + "paused";
   }
 
-  /** Pub/sub channel of job events. */
+  /**
+   * Pub/sub channel of job events. Redis delivers a message to the subscribers of every database,
+   * so the name carries the database number to keep installations on one server apart.
+   */
   public String events() {
-    return prefix + "events";
+    return prefix + "events:" + database;
   }
 
   /** Hash describing one worker, expiring unless its heartbeat renews it. */

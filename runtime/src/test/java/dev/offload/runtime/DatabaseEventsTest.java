@@ -1,0 +1,48 @@
+package dev.offload.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offload.api.JobOptions;
+import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.jobs.Add;
+import dev.offload.runtime.store.EventSubscriber;
+import dev.offload.runtime.store.JobEvent;
+import dev.offload.testing.RedisExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Installations with one prefix on two databases of one server hear only their own events,
+ * although Redis delivers a published message to the subscribers of every database.
+ */
+class DatabaseEventsTest {
+
+  @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+  @Test
+  void eventsOnDatabaseZeroDoNotReachAClientOfDatabaseOne() throws Exception {
+    String prefix = REDIS.newPrefix();
+    List<String> heardOnOne = new CopyOnWriteArrayList<>();
+    EventSubscriber.Listener recorder =
+        events -> events.forEach(event -> heardOnOne.add(event.queue()));
+    try (OffloadClient zero = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        OffloadClient one = OffloadClient.builder(REDIS.url() + "/1").prefix(prefix).build()) {
+      one.events().addListener(recorder);
+      assertTrue(one.events().awaitSubscribed(Duration.ofSeconds(5)));
+
+      zero.enqueue(new Add(1, 1), JobOptions.defaults().queue("zero"));
+      // published after the one above, so it reaches the subscriber after it, were both heard
+      one.enqueue(new Add(1, 1), JobOptions.defaults().queue("one"));
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (!heardOnOne.contains("one") && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(List.of("one"), heardOnOne);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.offload.runtime.support;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offload.api.JobStatus;
+import dev.offload.runtime.client.OffloadClient;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** An {@link OffloadClient#await} running on its own thread, for tests that disturb it. */
+public final class Awaiting {
+
+  private final Thread thread;
+  private final CompletableFuture<JobStatus> result = new CompletableFuture<>();
+
+  private Awaiting(OffloadClient client, String queue, long id, Duration timeout) {
+    thread = new Thread(() -> {
+      try {
+        result.complete(client.await(queue, id, timeout));
+      } catch (Exception e) {
+        result.completeExceptionally(e);
+      }
+    }, "awaiting-" + queue + "-" + id);
+    thread.setDaemon(true);
+  }
+
+  /**
+   * Starts awaiting the job and returns once the await waits for a wake-up, that is, after its
+   * first read of the job's state; the client's subscription must be in place already.
+   */
+  public static Awaiting start(OffloadClient client, String queue, long id, Duration timeout)
+      throws InterruptedException {
+    Awaiting awaiting = new Awaiting(client, queue, id, timeout);
+    awaiting.thread.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (awaiting.thread.getState() != Thread.State.TIMED_WAITING && !awaiting.result.isDone()) {
+      assertTrue(System.nanoTime() < deadline, "the await never started waiting");
+      Thread.sleep(5);
+    }
+    return awaiting;
+  }
+
+  /** What the await returned or threw. */
+  public CompletableFuture<JobStatus> result() {
+    return result;
+  }
+}
