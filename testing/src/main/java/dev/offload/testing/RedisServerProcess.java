@@ -37,12 +37,14 @@ public final class RedisServerProcess implements AutoCloseable {
   private final Path binary;
   private final Path directory;
   private final int port;
+  private final List<String> options;
   private Process process;
 
-  private RedisServerProcess(Path binary, Path directory, int port) {
+  private RedisServerProcess(Path binary, Path directory, int port, List<String> options) {
     this.binary = binary;
     this.directory = directory;
     this.port = port;
+    this.options = List.copyOf(options);
   }
 
   /**
@@ -61,9 +63,22 @@ public final class RedisServerProcess implements AutoCloseable {
 
   /** Starts a server from {@code binary}. */
   public static RedisServerProcess start(Path binary) {
+    return start(binary, List.of());
+  }
+
+  /**
+   * Starts a server from the first binary found, with extra {@code redis-server} options that
+   * override the defaults, e.g. {@code List.of("--appendfsync", "always")}.
+   */
+  public static RedisServerProcess startWith(List<String> options) {
+    return start(findBinary().orElseThrow(() -> new IllegalStateException(
+        "no redis-server found: install Redis or put embedded-redis on the class path")), options);
+  }
+
+  private static RedisServerProcess start(Path binary, List<String> options) {
     try {
       Path directory = Files.createTempDirectory("offload-redis-");
-      RedisServerProcess server = new RedisServerProcess(binary, directory, freePort());
+      RedisServerProcess server = new RedisServerProcess(binary, directory, freePort(), options);
       server.launch();
       return server;
     } catch (IOException e) {
@@ -157,6 +172,51 @@ public final class RedisServerProcess implements AutoCloseable {
     launch();
   }
 
+  /**
+   * Kills the server with SIGKILL, as a crash or an OOM killer would: only what its append-only
+   * file had written to disk survives, which with {@code --appendfsync always} is every write
+   * it acknowledged.
+   */
+  public void kill() {
+    if (process == null) {
+      return;
+    }
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    process = null;
+  }
+
+  /**
+   * Starts a stopped or killed server again on the same port, loading its append-only file if
+   * {@code keepData}, else empty, as a replacement server with lost data would come up.
+   */
+  public void relaunch(boolean keepData) {
+    if (process != null) {
+      throw new IllegalStateException("redis-server is still running; stop() or kill() it first");
+    }
+    if (!keepData) {
+      deleteData();
+    }
+    launch();
+  }
+
+  /** The server's process id, for tests that signal it themselves. */
+  public long pid() {
+    if (process == null) {
+      throw new IllegalStateException("redis-server is not running");
+    }
+    return process.pid();
+  }
+
+  /** The folder holding the server's data and its {@code redis.log}. */
+  public Path directory() {
+    return directory;
+  }
+
   @Override
   public void close() {
     stop();
@@ -164,6 +224,17 @@ public final class RedisServerProcess implements AutoCloseable {
       files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {
       // a leftover temporary folder is harmless
+    }
+  }
+
+  private void deleteData() {
+    try (Stream<Path> files = Files.walk(directory)) {
+      files.sorted(Comparator.reverseOrder())
+          .filter(path -> !path.equals(directory)
+              && !path.getFileName().toString().equals("redis.log"))
+          .forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not delete the data in " + directory, e);
     }
   }
 
@@ -177,11 +248,12 @@ public final class RedisServerProcess implements AutoCloseable {
         "--appendfsync", "everysec",
         "--save", "",
         "--daemonize", "no"));
+    command.addAll(options);
     try {
       process = new ProcessBuilder(command)
           .directory(directory.toFile())
           .redirectErrorStream(true)
-          .redirectOutput(directory.resolve("redis.log").toFile())
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("redis.log").toFile()))
           .start();
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + binary, e);
