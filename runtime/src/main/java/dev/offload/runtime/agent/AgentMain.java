@@ -96,6 +96,12 @@ public final class AgentMain {
       System.err.println("offload agent: " + e.getMessage());
       System.exit(1);
       return;
+    } catch (RuntimeException e) {
+      // Redis up but refusing (-OOM, -LOADING, -READONLY): a clear exit for the service manager
+      // to retry, not a stack trace from the main thread
+      System.err.println("offload agent: could not register with Redis: " + e.getMessage());
+      System.exit(1);
+      return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.close();

@@ -117,6 +117,36 @@ final class AgentFleet implements AutoCloseable {
     }
   }
 
+  /**
+   * Restarts, as a service manager would, the agents that ended on their own since the last call,
+   * and says which and how they ended.
+   */
+  List<String> restartEnded() {
+    List<String> ended = new ArrayList<>();
+    for (int i = 0; i < slots.size(); i++) {
+      Process process = slots.get(i);
+      if (!process.isAlive()) {
+        ended.add("agent " + i + " ended on its own with exit code " + process.exitValue()
+            + "; restarted it");
+        start(i);
+      }
+    }
+    return ended;
+  }
+
+  /** Writes a thread dump of every live agent beside its log, to see why work stopped. */
+  void dumpThreads() throws IOException, InterruptedException {
+    Path jcmd = ChildSpec.currentJava().resolveSibling("jcmd");
+    for (int i = 0; i < slots.size(); i++) {
+      if (isAlive(i)) {
+        new ProcessBuilder(jcmd.toString(), Long.toString(slots.get(i).pid()), "Thread.print")
+            .redirectErrorStream(true)
+            .redirectOutput(directory.resolve("agent-" + i + ".threads").toFile())
+            .start().waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   /** Resumes paused agents and starts dead ones, so that the run can drain. */
   void healAll() throws IOException, InterruptedException {
     for (int i = 0; i < slots.size(); i++) {

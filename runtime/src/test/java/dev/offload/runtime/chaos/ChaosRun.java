@@ -84,7 +84,10 @@ public final class ChaosRun {
           faults.injectOne();
         }
         agents.healAll();
-        awaitDrained(redis);
+        faults.superviseAgents();
+        if (!awaitDrained(redis, faults)) {
+          agents.dumpThreads();
+        }
         List<Integer> exitCodes = agents.shutDown();
         try (Jedis jedis = connect(redis)) {
           InvariantCheck.Report report = InvariantCheck.check(jedis, PREFIX, QUEUES, jobs,
@@ -132,26 +135,30 @@ public final class ChaosRun {
   }
 
   /**
-   * Waits until every job is finished or the drain time is over; also stops when no job waits
-   * anywhere and nothing finished for a while, since lost jobs would never finish.
+   * Waits until every job is finished or the drain time is over, restarting agents that end
+   * meanwhile; also stops when no job waits anywhere and nothing finished for a while, since lost
+   * jobs would never finish. Whether every job finished.
    */
-  private void awaitDrained(RedisServerProcess redis) throws InterruptedException {
+  private boolean awaitDrained(RedisServerProcess redis, FaultInjector faults)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + settings.drainTime().toMillis();
     long[] last = null;
     long unchangedSince = System.currentTimeMillis();
     while (System.currentTimeMillis() < deadline) {
       long[] now = progress(redis);
       if (now != null && now[0] >= settings.jobs() && now[1] == 0) {
-        return;
+        return true;
       }
       if (now == null || last == null || now[0] != last[0] || now[1] != 0) {
         unchangedSince = System.currentTimeMillis();
       } else if (System.currentTimeMillis() - unchangedSince > 15_000) {
-        return;
+        return false;
       }
       last = now;
+      faults.superviseAgents();
       Thread.sleep(500);
     }
+    return false;
   }
 
   private boolean drained(RedisServerProcess redis) {

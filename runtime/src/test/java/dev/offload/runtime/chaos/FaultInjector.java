@@ -38,8 +38,20 @@ final class FaultInjector {
     this.enabled = List.copyOf(enabled);
   }
 
+  /**
+   * Restarts agents that ended on their own, noting it in the timeline: an agent should survive
+   * every fault, so each such line is a finding.
+   */
+  void superviseAgents() {
+    for (String ended : agents.restartEnded()) {
+      timeline.add(String.format("%6.1fs %-13s %s", (System.currentTimeMillis() - startedAt)
+          / 1000.0, "(supervisor)", ended));
+    }
+  }
+
   /** Injects a random enabled fault and waits until it is over. */
   void injectOne() throws Exception {
+    superviseAgents();
     if (enabled.isEmpty()) {
       return;
     }

@@ -79,18 +79,35 @@ final class InvariantCheck {
     Set<Long> failures = new HashSet<>();
     Set<Long> data = new HashSet<>();
     Map<Long, Integer> leftovers = new HashMap<>();
+    List<String> where = new ArrayList<>();
     for (String queue : queues) {
       String tag = "{" + queue + "}";
       jedis.hgetAll(prefix + "result-store:" + tag)
           .forEach((id, result) -> results.put(Long.parseLong(id), result));
       jedis.hkeys(prefix + "failure-store:" + tag).forEach(id -> failures.add(Long.parseLong(id)));
       jedis.hkeys(prefix + "data-store:" + tag).forEach(id -> data.add(Long.parseLong(id)));
-      List<String> held = new ArrayList<>(jedis.lrange(prefix + "queue:" + tag, 0, -1));
-      held.addAll(jedis.zrange(prefix + "delayed:" + tag, 0, -1));
+      List<String> queued = jedis.lrange(prefix + "queue:" + tag, 0, -1);
+      List<String> delayed = jedis.zrange(prefix + "delayed:" + tag, 0, -1);
+      List<String> processing = new ArrayList<>();
       for (String key : scan(jedis, prefix + "processing:" + tag + ":*")) {
-        held.addAll(jedis.lrange(key, 0, -1));
+        List<String> ids = jedis.lrange(key, 0, -1);
+        String worker = key.substring((prefix + "processing:" + tag + ":").length());
+        if (!ids.isEmpty()) {
+          where.add(ids.size() + " in processing list of " + worker
+              + (jedis.sismember(prefix + "workers", worker) ? " (registered)"
+                  : " (not in workers)")
+              + (jedis.exists(prefix + "worker:" + worker) ? ", heartbeat alive"
+                  : ", heartbeat expired"));
+        }
+        processing.addAll(ids);
       }
-      held.forEach(id -> leftovers.merge(Long.parseLong(id), 1, Integer::sum));
+      if (!queued.isEmpty() || !delayed.isEmpty()) {
+        where.add(queued.size() + " in queue:" + tag + ", " + delayed.size() + " in delayed:"
+            + tag);
+      }
+      for (List<String> held : List.of(queued, delayed, processing)) {
+        held.forEach(id -> leftovers.merge(Long.parseLong(id), 1, Integer::sum));
+      }
     }
 
     Map<String, List<String>> examples = new TreeMap<>();
@@ -146,7 +163,7 @@ final class InvariantCheck {
     Set<Long> unknown = new HashSet<>(results.keySet());
     unknown.addAll(failures);
     unknown.removeAll(jobs.keySet());
-    List<String> lines = new ArrayList<>();
+    List<String> lines = new ArrayList<>(where);
     examples.forEach((kind, ids) -> lines.add(kind + ": " + String.join("; ", ids)));
     leftovers.entrySet().stream().limit(EXAMPLES_PER_KIND).forEach(held -> lines.add(
         "left over: id " + held.getKey() + " held " + held.getValue() + " time(s)"));
