@@ -54,11 +54,11 @@ public record ChaosSettings(int jobs, int agents, int workersPerAgent, Duration 
       }
     }
     return new ChaosSettings(
-        Integer.getInteger("chaos.jobs", 2_000),
+        Integer.getInteger("chaos.jobs", 1_500),
         Integer.getInteger("chaos.agents", 3),
         Integer.getInteger("chaos.workers", 2),
         Duration.ofSeconds(Integer.getInteger("chaos.fault-seconds", 60)),
-        Duration.ofSeconds(Integer.getInteger("chaos.drain-seconds", 90)),
+        Duration.ofSeconds(Integer.getInteger("chaos.drain-seconds", 100)),
         Long.getLong("chaos.seed", System.nanoTime()),
         faults);
   }
