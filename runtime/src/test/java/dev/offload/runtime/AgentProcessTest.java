@@ -1,6 +1,7 @@
 package dev.offload.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.api.JobHandle;
@@ -11,31 +12,42 @@ import dev.offload.runtime.execution.JobRegistry;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Stores;
 import dev.offload.testing.RedisExtension;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
 
-/** The agent's command line, run as its own JVM: SIGTERM shuts it down gracefully. */
+/** The agent's command line, run as its own JVM: SIGTERM shuts it down gracefully, exiting 0. */
 class AgentProcessTest {
+
+  private static final Pattern TIMESTAMPED =
+      Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2}) ");
 
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
   @TempDir Path jobs;
 
   /** Starts {@code java AgentMain} with the test jobs indexed in a folder on its --classpath. */
-  private Process startAgent(String prefix, int graceSeconds) throws Exception {
+  private Process startAgent(String prefix, int graceSeconds, String... moreArgs)
+      throws Exception {
     Path index = jobs.resolve(JobRegistry.INDEX);
     Files.createDirectories(index.getParent());
     Files.writeString(index, Sleep.NAME + "\t" + Sleep.class.getName() + "\n");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        AgentMain.class.getName(), "--redis", REDIS.url(), "--prefix", prefix,
-        "--workers", "1", "--isolation", "thread", "--grace", Integer.toString(graceSeconds),
-        "--classpath", jobs.toString())
+    List<String> command = new ArrayList<>(List.of(java, "-cp",
+        System.getProperty("java.class.path"), AgentMain.class.getName(), "--redis", REDIS.url(),
+        "--prefix", prefix, "--workers", "1", "--isolation", "thread",
+        "--grace", Integer.toString(graceSeconds), "--classpath", jobs.toString()));
+    command.addAll(List.of(moreArgs));
+    return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(jobs.resolve("agent.log").toFile())
         .start();
@@ -83,6 +95,37 @@ class AgentProcessTest {
       assertEquals(JobStatus.QUEUED, handle.status());
       assertEquals(0, client.pending("default", 0, 1).get(0).attempt());
       assertEquals(List.of(), stores.processingLists());
+    }
+  }
+
+  @Test
+  void cleanSigtermExitsZeroWithoutWarningsAndLogsCarryTimestamps() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Stores stores = new Stores(REDIS.url(), prefix);
+        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+      // two workers and fast heartbeats, so that a heartbeat falls inside the shutdown
+      Process agent = startAgent(prefix, 10, "--workers", "2", "--queues", " default , other",
+          "--heartbeat-interval", "50ms", "--poll-interval", "200ms");
+      JobHandle<Long> handle = client.enqueue(new Sleep(300));
+      awaitWorking(handle);
+      String worker = jedis.smembers(prefix + "workers").iterator().next();
+      assertEquals("default,other", jedis.hget(prefix + "worker:" + worker, "queues"));
+      long ttl = jedis.pttl(prefix + "worker:" + worker);
+      assertTrue(ttl > 0 && ttl <= 150, "heartbeat TTL " + ttl + " ms, expected 3 x 50 ms");
+
+      agent.destroy();
+
+      assertTrue(agent.waitFor(20, TimeUnit.SECONDS), "the agent did not exit");
+      String log = Files.readString(jobs.resolve("agent.log"));
+      assertEquals(0, agent.exitValue(), log);
+      assertEquals(JobStatus.SUCCEEDED, handle.status());
+      assertEquals(0, stores.setSize("workers"), "the workers did not deregister");
+      assertFalse(log.contains("WARN"), log);
+      assertEquals(Set.of(), jedis.keys(prefix + "worker:*"), "a worker description outlived it");
+      for (String line : log.lines().toList()) {
+        assertTrue(TIMESTAMPED.matcher(line).lookingAt(), "no ISO-8601 timestamp: " + line);
+      }
     }
   }
 

@@ -37,12 +37,14 @@ public final class RedisServerProcess implements AutoCloseable {
   private final Path binary;
   private final Path directory;
   private final int port;
+  private final List<String> options;
   private Process process;
 
-  private RedisServerProcess(Path binary, Path directory, int port) {
+  private RedisServerProcess(Path binary, Path directory, int port, List<String> options) {
     this.binary = binary;
     this.directory = directory;
     this.port = port;
+    this.options = List.copyOf(options);
   }
 
   /**
@@ -61,9 +63,22 @@ public final class RedisServerProcess implements AutoCloseable {
 
   /** Starts a server from {@code binary}. */
   public static RedisServerProcess start(Path binary) {
+    return start(binary, List.of());
+  }
+
+  /**
+   * Starts a server from the first binary found, with extra {@code redis-server} options that
+   * override the defaults, e.g. {@code List.of("--appendfsync", "always")}.
+   */
+  public static RedisServerProcess startWith(List<String> options) {
+    return start(findBinary().orElseThrow(() -> new IllegalStateException(
+        "no redis-server found: install Redis or put embedded-redis on the class path")), options);
+  }
+
+  private static RedisServerProcess start(Path binary, List<String> options) {
     try {
       Path directory = Files.createTempDirectory("offload-redis-");
-      RedisServerProcess server = new RedisServerProcess(binary, directory, freePort());
+      RedisServerProcess server = new RedisServerProcess(binary, directory, freePort(), options);
       server.launch();
       return server;
     } catch (IOException e) {
@@ -158,33 +173,57 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   /**
+   * Kills the server with SIGKILL, as a crash or an OOM killer would: only what its append-only
+   * file had written to disk survives, which with {@code --appendfsync always} is every write
+   * it acknowledged.
+   */
+  public void kill() {
+    if (process == null) {
+      return;
+    }
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    process = null;
+  }
+
+  /**
+   * Starts a stopped or killed server again on the same port, loading its append-only file if
+   * {@code keepData}, else empty, as a replacement server with lost data would come up.
+   */
+  public void relaunch(boolean keepData) {
+    if (process != null) {
+      throw new IllegalStateException("redis-server is still running; stop() or kill() it first");
+    }
+    if (!keepData) {
+      deleteData();
+    }
+    launch();
+  }
+
+  /**
    * Starts the server again on the same port with no data, as a Redis without persistence comes
    * back from a crash, or a failover to a replica that had nothing.
    */
   public void restartWithoutData() {
     stop();
-    try (Stream<Path> files = Files.list(directory)) {
-      files.filter(path -> !path.getFileName().toString().equals("redis.log"))
-          .sorted(Comparator.reverseOrder())
-          .forEach(path -> {
-            try (Stream<Path> nested = Files.walk(path)) {
-              nested.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    launch();
+    relaunch(false);
   }
 
-  /** The server's process id, for tests that pause it with SIGSTOP. */
+  /** The server's process id, for tests that signal it themselves. */
   public long pid() {
     if (process == null) {
-      throw new IllegalStateException("the server is not running");
+      throw new IllegalStateException("redis-server is not running");
     }
     return process.pid();
+  }
+
+  /** The folder holding the server's data and its {@code redis.log}. */
+  public Path directory() {
+    return directory;
   }
 
   @Override
@@ -194,6 +233,17 @@ public final class RedisServerProcess implements AutoCloseable {
       files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {
       // a leftover temporary folder is harmless
+    }
+  }
+
+  private void deleteData() {
+    try (Stream<Path> files = Files.walk(directory)) {
+      files.sorted(Comparator.reverseOrder())
+          .filter(path -> !path.equals(directory)
+              && !path.getFileName().toString().equals("redis.log"))
+          .forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not delete the data in " + directory, e);
     }
   }
 
@@ -211,11 +261,12 @@ public final class RedisServerProcess implements AutoCloseable {
       // fault tests block the server with DEBUG SLEEP; Redis 7 allows DEBUG only when told to
       command.addAll(List.of("--enable-debug-command", "local"));
     }
+    command.addAll(options);
     try {
       process = new ProcessBuilder(command)
           .directory(directory.toFile())
           .redirectErrorStream(true)
-          .redirectOutput(directory.resolve("redis.log").toFile())
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("redis.log").toFile()))
           .start();
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + binary, e);

@@ -1,6 +1,7 @@
 package dev.offload.runtime.agent;
 
 import dev.offload.api.Isolation;
+import dev.offload.api.QueueNames;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.execution.JobRegistry;
 import java.io.File;
@@ -11,7 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The agent's command line: {@code java -jar offload-agent.jar --redis redis://host:6379
@@ -21,23 +30,52 @@ public final class AgentMain {
 
   private static final String USAGE = """
       usage: java -jar offload-agent.jar [options]
-        --redis URL        Redis to work against (default: $REDIS_URL, else redis://127.0.0.1:6379)
-        --queues a,b       queues each worker takes from, in this order (default: default)
-        --workers N        number of workers (default: 2)
-        --classpath PATHS  jars or folders holding the jobs, separated by '%s'
-        --prefix P         prefix of every Redis key (default: offload:)
-        --grace SECONDS    how long running jobs may finish after SIGTERM (default: 25)
-        --isolation MODE   process (a child JVM per worker, default), process-per-job or thread
-        --child-opts OPTS  JVM options of the child JVMs, space-separated (e.g. "-Xmx512m")
+        --redis URL                Redis to work against (default: $REDIS_URL,
+                                   else redis://127.0.0.1:6379)
+        --queues a,b               queues each worker takes from, in this order (default: default)
+        --workers N                number of workers (default: 2)
+        --classpath PATHS          jars or folders holding the jobs, separated by '%s'
+        --prefix P                 prefix of every Redis key (default: offload:)
+        --grace DURATION           how long running jobs may finish after SIGTERM (default: 25s)
+        --isolation MODE           process (a child JVM per worker, default), process-per-job
+                                   or thread
+        --child-opts OPTS          JVM options of the child JVMs, space-separated ("-Xmx512m")
+        --child-java PATH          the java that starts child JVMs (default: this JVM's)
+        --jobs-per-child N         jobs a child runs before a fresh one replaces it
+                                   (default: 0, no limit)
+        --child-memory-limit SIZE  resident memory above which a child is replaced after its job
+                                   (default: 0, no limit; Linux only)
+        --spare-child true|false   start a child's replacement while it runs its last job
+                                   (default: true)
+        --retry-backoff DURATION   pause before the second attempt, doubling for each further
+                                   one, with 20%% jitter (default: 5s)
+        --retry-backoff-max DURATION  longest pause between attempts (default: 10m)
+        --heartbeat-interval DURATION  how often workers prove they are alive; one silent for
+                                   three intervals is presumed dead and its jobs are put back
+                                   (default: 5s)
+        --poll-interval DURATION   how often an idle worker looks for jobs when no event wakes it
+                                   (default: 5s)
+        --promote-interval DURATION  how often due delayed jobs move to their queue (default: 1s)
+        --max-batch N              most jobs a worker takes at once while jobs are fast
+                                   (default: 16)
+      DURATION is a number with a unit: 250ms, 5s, 2m, 1h (a bare number means seconds).
+      SIZE is a number of bytes, or with a unit: 512k, 256m, 2g.
+      Log lines go to standard error; -Dorg.slf4j.simpleLogger.defaultLogLevel=debug shows more.
       """.formatted(File.pathSeparator);
 
-  private static final java.util.Set<String> OPTIONS =
-      java.util.Set.of("--redis", "--queues", "--workers", "--prefix", "--grace", "--classpath",
-          "--isolation", "--child-opts");
+  private static final Set<String> OPTIONS = Set.of("--redis", "--queues", "--workers",
+      "--prefix", "--grace", "--classpath", "--isolation", "--child-opts", "--child-java",
+      "--jobs-per-child", "--child-memory-limit", "--spare-child", "--retry-backoff",
+      "--retry-backoff-max", "--heartbeat-interval", "--poll-interval", "--promote-interval",
+      "--max-batch");
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+  private static final Pattern SIZE = Pattern.compile("(\\d+)([kmg])?");
 
   private AgentMain() {}
 
   public static void main(String[] args) throws Exception {
+    configureLogging();
     Agent agent;
     try {
       agent = parse(args).build();
@@ -58,19 +96,47 @@ public final class AgentMain {
       System.err.println("offload agent: " + e.getMessage());
       System.exit(1);
       return;
+    } catch (RuntimeException e) {
+      // Redis up but refusing (-OOM, -LOADING, -READONLY): a clear exit for the service manager
+      // to retry, not a stack trace from the main thread
+      System.err.println("offload agent: could not register with Redis: " + e.getMessage());
+      System.exit(1);
+      return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "offload-agent-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      agent.close();
+      // the JVM would exit with 128 + the signal (143 for SIGTERM) even after a clean shutdown,
+      // which service managers report as a failure; a close that got this far is a success
+      Runtime.getRuntime().halt(0);
+    }, "offload-agent-shutdown"));
     agent.awaitTermination();
+  }
+
+  /**
+   * Timestamps on every log line unless the operator chose otherwise with {@code -D}; set here,
+   * not in a {@code simplelogger.properties}, so that applications embedding the runtime keep
+   * their own logging configuration.
+   */
+  private static void configureLogging() {
+    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+  }
+
+  private static void setIfAbsent(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
+    }
   }
 
   static Agent.Builder parse(String[] args) throws MalformedURLException {
     String redis = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
     String[] queues = {"default"};
     int workers = 2;
-    String prefix = null;
-    Duration grace = null;
+    Duration backoff = Duration.ofSeconds(5);
+    Duration backoffMax = Duration.ofMinutes(10);
     Isolation isolation = Isolation.PROCESS;
-    List<String> childOptions = List.of();
+    // applied once the Redis URL, which the builder needs first, is known
+    List<Consumer<Agent.Builder>> settings = new ArrayList<>();
     List<URL> classPath = new ArrayList<>();
     List<String> classPathEntries = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
@@ -88,12 +154,52 @@ public final class AgentMain {
       String value = args[++i];
       switch (option) {
         case "--redis" -> redis = value;
-        case "--queues" -> queues = value.split(",");
-        case "--workers" -> workers = number(option, value);
-        case "--prefix" -> prefix = value;
-        case "--grace" -> grace = Duration.ofSeconds(number(option, value));
+        case "--queues" -> queues = queueNames(value);
+        case "--workers" -> workers = number(option, value, 1);
+        case "--prefix" -> settings.add(b -> b.prefix(value));
         case "--isolation" -> isolation = Isolation.fromLabel(value);
-        case "--child-opts" -> childOptions = List.of(value.trim().split("\\s+"));
+        case "--child-opts" -> {
+          List<String> options = List.of(value.trim().split("\\s+"));
+          settings.add(b -> b.childJvmOptions(options));
+        }
+        case "--child-java" -> {
+          Path java = executable(option, value);
+          settings.add(b -> b.childJava(java));
+        }
+        case "--jobs-per-child" -> {
+          int jobs = number(option, value, 0);
+          settings.add(b -> b.jobsPerChild(jobs));
+        }
+        case "--child-memory-limit" -> {
+          long bytes = size(option, value);
+          settings.add(b -> b.childMemoryLimitBytes(bytes));
+        }
+        case "--spare-child" -> {
+          boolean spare = bool(option, value);
+          settings.add(b -> b.spareChild(spare));
+        }
+        case "--max-batch" -> {
+          int batch = number(option, value, 1);
+          settings.add(b -> b.maxBatch(batch));
+        }
+        case "--grace" -> {
+          Duration grace = duration(option, value, false);
+          settings.add(b -> b.shutdownGrace(grace));
+        }
+        case "--heartbeat-interval" -> {
+          Duration interval = duration(option, value, true);
+          settings.add(b -> b.heartbeatInterval(interval));
+        }
+        case "--poll-interval" -> {
+          Duration interval = duration(option, value, true);
+          settings.add(b -> b.pollInterval(interval));
+        }
+        case "--promote-interval" -> {
+          Duration interval = duration(option, value, true);
+          settings.add(b -> b.promoteInterval(interval));
+        }
+        case "--retry-backoff" -> backoff = duration(option, value, false);
+        case "--retry-backoff-max" -> backoffMax = duration(option, value, false);
         case "--classpath" -> {
           for (String entry : value.split(File.pathSeparator)) {
             Path path = Path.of(entry);
@@ -107,14 +213,15 @@ public final class AgentMain {
         default -> throw new IllegalStateException("option listed but not handled: " + option);
       }
     }
-    Agent.Builder builder = Agent.builder(redis).workers(workers, queues).isolation(isolation)
-        .childJvmOptions(childOptions);
-    if (prefix != null) {
-      builder.prefix(prefix);
+    if (backoffMax.compareTo(backoff) < 0) {
+      throw new IllegalArgumentException("--retry-backoff-max (" + backoffMax
+          + ") is shorter than --retry-backoff (" + backoff + ")");
     }
-    if (grace != null) {
-      builder.shutdownGrace(grace);
-    }
+    Agent.Builder builder = Agent.builder(redis)
+        .workers(workers, queues)
+        .isolation(isolation)
+        .retryBackoff(backoff(backoff, backoffMax));
+    settings.forEach(setting -> setting.accept(builder));
     if (!classPath.isEmpty()) {
       // children load the jobs from the same jars, on their plain class path
       builder.childClassPath(System.getProperty("java.class.path") + File.pathSeparator
@@ -128,11 +235,111 @@ public final class AgentMain {
     return builder;
   }
 
-  private static int number(String option, String value) {
+  /** {@code base} doubling per failed attempt up to {@code max}, each pause within ±20%. */
+  static IntFunction<Duration> backoff(Duration base, Duration max) {
+    long baseMillis = base.toMillis();
+    long maxMillis = max.toMillis();
+    return failedAttempts -> {
+      int doublings = Math.min(Math.max(failedAttempts - 1, 0), 40);
+      long millis = baseMillis > (maxMillis >> doublings) ? maxMillis : baseMillis << doublings;
+      double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
+      return Duration.ofMillis((long) (millis * jitter));
+    };
+  }
+
+  static String[] queueNames(String value) {
+    Set<String> names = new LinkedHashSet<>();
+    for (String raw : value.split(",", -1)) {
+      String name = raw.trim();
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("--queues \"" + value
+            + "\" holds an empty queue name; separate names with single commas");
+      }
+      String problem = QueueNames.problem(name);
+      if (problem != null) {
+        throw new IllegalArgumentException("--queues: " + problem);
+      }
+      if (!names.add(name)) {
+        throw new IllegalArgumentException("--queues names " + name + " twice");
+      }
+    }
+    return names.toArray(String[]::new);
+  }
+
+  private static int number(String option, String value, int min) {
+    int number;
     try {
-      return Integer.parseInt(value);
+      number = Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(option + " needs a whole number, was \"" + value + "\"");
     }
+    if (number < min) {
+      throw new IllegalArgumentException(option + " must be at least " + min + ", was " + number);
+    }
+    return number;
+  }
+
+  static Duration duration(String option, String value, boolean positive) {
+    Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException(option + " needs a duration such as 250ms, 5s, 2m or 1h,"
+          + " was \"" + value + "\"");
+    }
+    long amount;
+    try {
+      amount = Long.parseLong(m.group(1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " is too long: \"" + value + "\"");
+    }
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    Duration duration = switch (unit) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      default -> Duration.ofHours(amount);
+    };
+    if (positive && duration.isZero()) {
+      throw new IllegalArgumentException(option + " must be longer than zero");
+    }
+    return duration;
+  }
+
+  static long size(String option, String value) {
+    Matcher m = SIZE.matcher(value.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException(option + " needs a size such as 268435456, 512k, 256m"
+          + " or 2g, was \"" + value + "\"");
+    }
+    int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
+      case "k" -> 10;
+      case "m" -> 20;
+      default -> 30;
+    };
+    try {
+      long amount = Long.parseLong(m.group(1));
+      if (amount > (Long.MAX_VALUE >> shift)) {
+        throw new NumberFormatException();
+      }
+      return amount << shift;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " is too large: \"" + value + "\"");
+    }
+  }
+
+  private static boolean bool(String option, String value) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw new IllegalArgumentException(option + " needs true or false, was \""
+          + value + "\"");
+    };
+  }
+
+  private static Path executable(String option, String value) {
+    Path path = Path.of(value);
+    if (!Files.isExecutable(path)) {
+      throw new IllegalArgumentException(option + " " + value + " is not an executable file");
+    }
+    return path;
   }
 }

@@ -1,0 +1,103 @@
+package dev.offload.runtime.agent;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Test;
+
+/** The agent's command-line parsing: every operations flag is read, checked and explained. */
+class AgentMainTest {
+
+  private static String refusal(String... args) {
+    return assertThrows(IllegalArgumentException.class, () -> AgentMain.parse(args)).getMessage();
+  }
+
+  @Test
+  void queueNamesAreTrimmedAndEmptyOnesRefused() {
+    assertArrayEquals(new String[] {"a", "b"}, AgentMain.queueNames("a, b"));
+    assertArrayEquals(new String[] {"a", "b"}, AgentMain.queueNames(" a ,b "));
+    assertEquals("--queues \"a,,b\" holds an empty queue name; separate names with single commas",
+        refusal("--queues", "a,,b"));
+    assertTrue(refusal("--queues", "a,").contains("empty queue name"));
+    assertTrue(refusal("--queues", " ").contains("empty queue name"));
+    assertEquals("--queues names a twice", refusal("--queues", "a, a"));
+    assertTrue(refusal("--queues", "a:b").startsWith("--queues: invalid queue name \"a:b\""));
+  }
+
+  @Test
+  void durationsTakeAUnitAndBareNumbersMeanSeconds() {
+    assertEquals(Duration.ofMillis(250), AgentMain.duration("--x", "250ms", true));
+    assertEquals(Duration.ofSeconds(5), AgentMain.duration("--x", "5s", true));
+    assertEquals(Duration.ofSeconds(25), AgentMain.duration("--x", "25", true));
+    assertEquals(Duration.ofMinutes(2), AgentMain.duration("--x", "2m", true));
+    assertEquals(Duration.ofHours(1), AgentMain.duration("--x", "1H", true));
+    assertEquals(Duration.ZERO, AgentMain.duration("--grace", "0", false));
+  }
+
+  @Test
+  void sizesTakeAUnit() {
+    assertEquals(1000, AgentMain.size("--x", "1000"));
+    assertEquals(512L << 10, AgentMain.size("--x", "512k"));
+    assertEquals(256L << 20, AgentMain.size("--x", "256M"));
+    assertEquals(2L << 30, AgentMain.size("--x", "2g"));
+  }
+
+  @Test
+  void badValuesAreRefusedNamingTheFlag() {
+    assertEquals("--heartbeat-interval must be longer than zero",
+        refusal("--heartbeat-interval", "0ms"));
+    assertEquals("--poll-interval needs a duration such as 250ms, 5s, 2m or 1h, was \"fast\"",
+        refusal("--poll-interval", "fast"));
+    assertTrue(refusal("--promote-interval", "-1s").startsWith("--promote-interval needs a"));
+    assertTrue(refusal("--retry-backoff", "5 s").startsWith("--retry-backoff needs a duration"));
+    assertEquals("--retry-backoff-max (PT1S) is shorter than --retry-backoff (PT5S)",
+        refusal("--retry-backoff", "5s", "--retry-backoff-max", "1s"));
+    assertEquals("--max-batch must be at least 1, was 0", refusal("--max-batch", "0"));
+    assertEquals("--workers must be at least 1, was 0", refusal("--workers", "0"));
+    assertEquals("--jobs-per-child must be at least 0, was -1", refusal("--jobs-per-child", "-1"));
+    assertEquals("--jobs-per-child needs a whole number, was \"many\"",
+        refusal("--jobs-per-child", "many"));
+    assertTrue(refusal("--child-memory-limit", "1t").startsWith("--child-memory-limit needs a"));
+    assertEquals("--child-memory-limit is too large: \"99999999999999g\"",
+        refusal("--child-memory-limit", "99999999999999g"));
+    assertEquals("--spare-child needs true or false, was \"maybe\"",
+        refusal("--spare-child", "maybe"));
+    assertEquals("--child-java /no/such/java is not an executable file",
+        refusal("--child-java", "/no/such/java"));
+    assertEquals("--grace needs a value", refusal("--grace"));
+  }
+
+  @Test
+  void everyOperationsFlagIsAccepted() throws Exception {
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    AgentMain.parse(new String[] {"--redis", "redis://127.0.0.1:1", "--queues", "a, b",
+        "--workers", "3", "--prefix", "p:", "--grace", "10s", "--isolation", "process",
+        "--child-opts", "-Xmx64m", "--child-java", java, "--jobs-per-child", "100",
+        "--child-memory-limit", "256m", "--spare-child", "false", "--retry-backoff", "200ms",
+        "--retry-backoff-max", "1m", "--heartbeat-interval", "1s", "--poll-interval", "2s",
+        "--promote-interval", "500ms", "--max-batch", "4"});
+  }
+
+  @Test
+  void backoffDoublesWithJitterUpToItsCap() {
+    IntFunction<Duration> backoff =
+        AgentMain.backoff(Duration.ofMillis(100), Duration.ofMillis(1_000));
+    for (int i = 0; i < 50; i++) {
+      assertBetween(80, 120, backoff.apply(1));
+      assertBetween(160, 240, backoff.apply(2));
+      assertBetween(320, 480, backoff.apply(3));
+      assertBetween(800, 1_200, backoff.apply(5));
+      assertBetween(800, 1_200, backoff.apply(60));
+    }
+    assertEquals(Duration.ZERO, AgentMain.backoff(Duration.ZERO, Duration.ZERO).apply(3));
+  }
+
+  private static void assertBetween(long low, long high, Duration actual) {
+    long millis = actual.toMillis();
+    assertTrue(millis >= low && millis <= high, millis + " not in [" + low + ", " + high + "]");
+  }
+}
