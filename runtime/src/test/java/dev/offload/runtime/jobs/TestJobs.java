@@ -23,6 +23,7 @@ public final class TestJobs {
         .register(Exit.NAME, Exit.class)
         .register(Hog.NAME, Hog.class)
         .register(Crash.NAME, Crash.class)
-        .register(Print.NAME, Print.class);
+        .register(Print.NAME, Print.class)
+        .register(Echo.NAME, Echo.class);
   }
 }
