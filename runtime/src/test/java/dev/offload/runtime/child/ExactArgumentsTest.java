@@ -11,7 +11,7 @@ import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
-import dev.offload.runtime.jobs.Echo;
+import dev.offload.runtime.jobs.EveryType;
 import dev.offload.runtime.store.Json;
 import dev.offload.testing.RedisExtension;
 import java.lang.reflect.RecordComponent;
@@ -62,9 +62,9 @@ class ExactArgumentsTest {
   @Test
   void everyArgumentTypeArrivesExactlyInTheChildJvmAfterARetry() throws Exception {
     Path counter = dir.resolve("runs");
-    Echo sent = Echo.sample(counter, 1);
+    EveryType sent = EveryType.sample(counter, 1);
 
-    JobHandle<Echo> handle = client.enqueue(sent);
+    JobHandle<EveryType> handle = client.enqueue(sent);
 
     assertEquals(JobStatus.SUCCEEDED, handle.await(WAIT));
     assertEquals("2", Files.readString(counter), "the first run failed and the second succeeded");
@@ -74,16 +74,16 @@ class ExactArgumentsTest {
   @Test
   void everyArgumentTypeArrivesExactlyInTheFailureStoreAndBackOnRetryByHand() throws Exception {
     Path counter = dir.resolve("runs");
-    Echo sent = Echo.sample(counter, 2);
+    EveryType sent = EveryType.sample(counter, 2);
 
-    JobHandle<Echo> handle = client.enqueue(sent, JobOptions.defaults().attempts(2));
+    JobHandle<EveryType> handle = client.enqueue(sent, JobOptions.defaults().attempts(2));
 
     assertEquals(JobStatus.FAILED, handle.await(WAIT));
     JobFailure failure = handle.failure().orElseThrow();
     assertEquals(2, failure.attempts().size());
     assertTrue(failure.arguments().contains("\"wide\":12345678901234567.89"),
         failure.arguments());
-    assertSameArguments(sent, Json.mapper().readValue(failure.arguments(), Echo.class));
+    assertSameArguments(sent, Json.mapper().readValue(failure.arguments(), EveryType.class));
 
     assertTrue(client.retryFailure("default", handle.id()));
     assertEquals(JobStatus.SUCCEEDED, handle.await(WAIT));
@@ -94,9 +94,9 @@ class ExactArgumentsTest {
    * Each component equal by {@code equals}, arrays and deques by their elements, and every
    * decimal with its value and its scale.
    */
-  private static void assertSameArguments(Echo expected, Echo actual) throws Exception {
-    assertNotEquals(List.of(), List.of(Echo.class.getRecordComponents()));
-    for (RecordComponent component : Echo.class.getRecordComponents()) {
+  private static void assertSameArguments(EveryType expected, EveryType actual) throws Exception {
+    assertNotEquals(List.of(), List.of(EveryType.class.getRecordComponents()));
+    for (RecordComponent component : EveryType.class.getRecordComponents()) {
       Object want = component.getAccessor().invoke(expected);
       Object got = component.getAccessor().invoke(actual);
       String name = component.getName();

@@ -24,6 +24,6 @@ public final class TestJobs {
         .register(Hog.NAME, Hog.class)
         .register(Crash.NAME, Crash.class)
         .register(Print.NAME, Print.class)
-        .register(Echo.NAME, Echo.class);
+        .register(EveryType.NAME, EveryType.class);
   }
 }

@@ -38,7 +38,7 @@ import java.util.UUID;
  * the method's parameters), returned as its own result. It fails its first {@code failures} runs,
  * counted in the file {@code counter} so that every child JVM sees the same count.
  */
-public record Echo(
+public record EveryType(
     String counter,
     int failures,
     boolean flag,
@@ -93,9 +93,9 @@ public record Echo(
     Page<Line> page,
     Money money,
     Percent percent,
-    Sku sku) implements JobDefinition<Echo> {
+    Sku sku) implements JobDefinition<EveryType> {
 
-  public static final String NAME = "test.echo";
+  public static final String NAME = "test.every-type";
 
   public enum Level { LOW, HIGH }
 
@@ -203,7 +203,7 @@ public record Echo(
   }
 
   @Override
-  public Echo run() {
+  public EveryType run() {
     try {
       Path file = Path.of(counter);
       int run = Integer.parseInt(Files.readString(file).strip()) + 1;
@@ -218,14 +218,14 @@ public record Echo(
   }
 
   /** Values at the edges of each type, with {@code failures} planned failures. */
-  public static Echo sample(Path counter, int failures) {
+  public static EveryType sample(Path counter, int failures) {
     try {
       Files.writeString(counter, "0");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     Sku sku = new Sku("SKU-7");
-    return new Echo(
+    return new EveryType(
         counter.toString(), failures,
         true, 'é', Byte.MIN_VALUE, Short.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE,
         0.1f, 0.1 + 0.2,
