@@ -26,13 +26,17 @@ import javax.lang.model.util.Types;
 
 /**
  * Decides whether a type can travel as JSON from the JVM that enqueues a job to the one that runs
- * it, as Jackson (with its JDK 8 and java.time modules) would write and rebuild it.
+ * it, as the runtime's Jackson (with its JDK 8, java.time and parameter-names modules) would write
+ * and rebuild it.
  *
  * <p>Accepted: primitives, their boxes, {@code String}, enums, records whose components are
  * accepted, arrays, the JDK's collections, maps and {@code Optional} of accepted types,
  * {@code java.time} types and a few JDK value types, and classes Jackson can build: a non-private
  * no-argument constructor or a {@code @JsonCreator}. The check reads annotations by name, so user
- * code needs no Jackson to compile. It does not look inside ordinary classes' properties.
+ * code needs no Jackson to compile. It does not look inside ordinary classes' properties, nor
+ * whether a {@code @JsonCreator}'s parameters will have names at run time: javac keeps them only
+ * with {@code -parameters}, which a processor cannot see, so the client checks that instead when
+ * it enqueues the first job of each class.
  */
 final class JsonTypes {
 

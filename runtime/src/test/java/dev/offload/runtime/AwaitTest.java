@@ -7,7 +7,6 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
-import dev.offload.runtime.store.JobEvent;
 import dev.offload.runtime.store.Keys;
 import dev.offload.runtime.support.Awaiting;
 import dev.offload.testing.RedisExtension;
@@ -37,7 +36,7 @@ class AwaitTest {
     step.hset(keys.results(job.queue()), id, "5");
     if (announce) {
       step.publish(keys.events(),
-          JobEvent.message(JobEvent.Type.SUCCEEDED, job.queue(), "w", job.id()));
+          "{\"q\":\"" + job.queue() + "\",\"w\":\"w\",\"succeeded\":[\"" + id + "\"]}");
     }
     step.exec();
   }

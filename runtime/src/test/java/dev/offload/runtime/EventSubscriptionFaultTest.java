@@ -78,7 +78,7 @@ class EventSubscriptionFaultTest {
       Duration within) throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
     while (System.nanoTime() < deadline) {
-      direct.publish(keys.events(), JobEvent.message(JobEvent.Type.QUEUED, "q", null, id));
+      direct.publish(keys.events(), "{\"q\":\"q\",\"queued\":[\"" + id + "\"]}");
       if (seen.contains(id)) {
         return true;
       }

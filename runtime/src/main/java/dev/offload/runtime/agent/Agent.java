@@ -100,7 +100,7 @@ public final class Agent implements AutoCloseable {
     this.agentId = host + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 6);
     this.clock = builder.clock;
     this.redis = Redis.connect(builder.redisUrl, builder.workerQueues.size() + 4);
-    Keys keys = new Keys(builder.prefix);
+    Keys keys = Keys.forUrl(builder.prefix, builder.redisUrl);
     this.jobs = new JobStore(redis, keys);
     this.workerStore = new WorkerStore(redis, keys);
     this.events = new EventSubscriber(redis, keys);
@@ -247,9 +247,6 @@ public final class Agent implements AutoCloseable {
    * stopped at once and a fresh worker takes its place, and the agent lives on.
    */
   private void heartbeat() {
-    if (closing) {
-      return;
-    }
     try {
       Map<String, Map<String, String>> descriptions = new LinkedHashMap<>();
       for (Worker worker : workers) {
@@ -261,6 +258,10 @@ public final class Agent implements AutoCloseable {
           workerStore.heartbeat(descriptions, settings.heartbeatTtl().toMillis());
       if (heartbeatsHealthySince == 0) {
         heartbeatsHealthySince = clock.millis();
+      }
+      if (closing) {
+        // jobs finishing within the grace period stay this agent's; nothing else changes now
+        return;
       }
       for (Worker worker : workers) {
         if (reply.destroyed().contains(worker.id()) && !worker.isDestroyed()) {
@@ -422,6 +423,7 @@ public final class Agent implements AutoCloseable {
       for (Worker worker : stopping) {
         joinAndForget(worker);
       }
+      stopHeartbeats();
       try {
         workerStore.deregister(stopping.stream().map(Worker::id).toList());
       } catch (RuntimeException e) {
@@ -429,7 +431,7 @@ public final class Agent implements AutoCloseable {
             + " heartbeats expire", e.getMessage());
       }
     }
-    heartbeats.shutdownNow();
+    stopHeartbeats();
     upkeep.shutdownNow();
     timers.shutdownNow();
     try {
@@ -441,6 +443,16 @@ public final class Agent implements AutoCloseable {
     redis.close();
     terminated.countDown();
     log.info("agent {} stopped", agentId);
+  }
+
+  /** Stops the heartbeats and waits for one under way, which must not renew a worker after it deregistered. */
+  private void stopHeartbeats() {
+    heartbeats.shutdownNow();
+    try {
+      heartbeats.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static String hostName() {

@@ -20,6 +20,7 @@ import dev.offload.runtime.store.Json;
 import dev.offload.runtime.store.Keys;
 import dev.offload.runtime.store.Redis;
 import dev.offload.runtime.store.StaleIdsException;
+import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,6 +50,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Every method talks to Redis and throws {@link RedisUnavailableException}, naming the server,
  * when it cannot be reached; nothing is half-written then, since each change is one atomic step.
+ * The one exception is {@link #enqueueAll} of a batch that needs several steps, as it says.
  */
 public final class OffloadClient implements JobClient, AutoCloseable {
 
@@ -64,6 +66,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   private final Set<String> knownQueues = ConcurrentHashMap.newKeySet();
   private final JobWaiters waiters = new JobWaiters();
   private final Duration awaitPollInterval;
+  private final Set<Class<?>> readableClasses = ConcurrentHashMap.newKeySet();
   private long nextId;
   private long idsLeft;
   private String idEpoch;
@@ -90,23 +93,51 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     return store;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws NullPointerException if {@code job} or {@code options} is null
+   * @throws IllegalArgumentException if the queue name is invalid, or the arguments cannot be
+   *     written as JSON, would not read back as the job's class, or are too large
+   */
   @Override
   public <R> JobHandle<R> enqueue(JobDefinition<R> job, JobOptions options) {
+    if (job == null) {
+      throw new NullPointerException("cannot enqueue a null job: pass a job object, such as a"
+          + " generated <Class>_<Method>Job record, or call the method on the generated stub");
+    }
     return enqueueAll(List.of(job), options).get(0);
   }
 
   /**
-   * Enqueues many jobs with one round trip per queue and thousand jobs.
+   * Enqueues many jobs with one round trip per queue, due time and thousand jobs.
+   *
+   * <p>Every job is checked and written as JSON before anything is sent, so an invalid job
+   * enqueues none. The jobs of one queue and one due time, up to a thousand, are written by one
+   * atomic script call: all of them or none. A larger batch, or one that spans queues or delays,
+   * takes one call per such group, in order; if Redis fails between two calls, this throws
+   * {@link RedisUnavailableException} and the groups written before it stay enqueued, and the one
+   * that failed may or may not have been written. Enqueue such batches again only if running a
+   * job twice does no harm, or split them into groups of one call each.
    *
    * @return handles in the order of {@code jobs}
+   * @throws NullPointerException if {@code jobs}, one of them or {@code options} is null; then
+   *     none is enqueued
    * @throws IllegalArgumentException if any job is invalid; then none is enqueued
    */
   public <R> List<JobHandle<R>> enqueueAll(
       List<? extends JobDefinition<R>> jobs, JobOptions options) {
-    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(jobs, "jobs is null: pass a list of jobs, empty to enqueue none");
+    Objects.requireNonNull(options,
+        "options is null: pass JobOptions.defaults() to keep each job's own defaults");
     long now = System.currentTimeMillis();
     List<Prepared> prepared = new ArrayList<>(jobs.size());
     for (JobDefinition<R> job : jobs) {
+      if (job == null) {
+        throw new NullPointerException("cannot enqueue jobs[" + prepared.size() + "]: it is"
+            + " null; remove it from the list or put a job object in its place (nothing was"
+            + " enqueued)");
+      }
       prepared.add(prepare(job, job.defaultOptions().overriddenBy(options), now));
     }
     for (int attempt = 1; ; attempt++) {
@@ -170,13 +201,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     if (problem != null) {
       throw new IllegalArgumentException("cannot enqueue " + job.jobName() + ": " + problem);
     }
-    JsonNode args;
-    try {
-      args = Json.mapper().valueToTree(job);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("cannot enqueue " + job.jobName()
-          + ": its arguments cannot be written as JSON (" + e.getMessage() + ")", e);
-    }
+    JsonNode args = arguments(job);
     JobRecord record = new JobRecord(job.jobName(), args, 0,
         options.attempts().orElse(JobOptions.DEFAULT_ATTEMPTS),
         options.timeout().orElse(Duration.ZERO).toMillis(), now, List.of(),
@@ -193,6 +218,35 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     // a delay, not a time: Redis's clock decides when it is due, not this machine's
     long delay = options.delay().filter(d -> !d.isZero()).map(Duration::toMillis).orElse(0L);
     return new Prepared(queue, json, delay);
+  }
+
+  /**
+   * The job's arguments as a tree, read from their JSON text rather than converted in memory, so
+   * the tree holds exactly the numbers an agent will read (a float's {@code 0.1}, not the
+   * {@code 0.10000000149011612} of its widened double).
+   */
+  private JsonNode arguments(JobDefinition<?> job) {
+    JsonNode args;
+    try {
+      args = Json.mapper().readTree(Json.mapper().writeValueAsBytes(job));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot enqueue " + job.jobName()
+          + ": its arguments cannot be written as JSON (" + Json.describe(e) + ")", e);
+    }
+    // A class whose arguments Jackson can write but not rebuild would fail every attempt in the
+    // agent; rebuilding the first job of each class here reports that to the caller instead. Once
+    // per class, since such problems belong to a class, not to a value.
+    if (!readableClasses.contains(job.getClass())) {
+      try {
+        Json.mapper().treeToValue(args, job.getClass());
+      } catch (IOException | IllegalArgumentException e) {
+        throw new IllegalArgumentException("cannot enqueue " + job.jobName() + ": its arguments"
+            + " would not read back as " + job.getClass().getName() + " ("
+            + Json.describe(e) + ")", e);
+      }
+      readableClasses.add(job.getClass());
+    }
+    return args;
   }
 
   /** Consecutive ids from a block reserved in one installation epoch. */
@@ -253,7 +307,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
         return Json.mapper().readValue(json, Json.mapper().constructType(type));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException("the result of job " + queue + "/" + id
-            + " does not fit " + type.getTypeName() + ": " + e.getOriginalMessage(), e);
+            + " does not fit " + type.getTypeName() + ": " + Json.describe(e), e);
       }
     });
   }

@@ -39,7 +39,7 @@ public final class JobInvoker {
       job = Json.mapper().treeToValue(args, type.get());
     } catch (JsonProcessingException | IllegalArgumentException e) {
       return JobOutcome.Failed.of("arguments of job \"" + name + "\" do not fit "
-          + type.get().getName() + ": " + originalMessage(e));
+          + type.get().getName() + ": " + Json.describe(e));
     }
     Object result;
     try {
@@ -52,12 +52,8 @@ public final class JobInvoker {
       return new JobOutcome.Succeeded(Json.mapper().writeValueAsString(result));
     } catch (JsonProcessingException e) {
       return JobOutcome.Failed.of("the result of job \"" + name + "\" cannot be written as JSON: "
-          + e.getOriginalMessage());
+          + Json.describe(e));
     }
-  }
-
-  private static String originalMessage(Exception e) {
-    return e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
   }
 
   /** The stack trace of {@code t} as text. */

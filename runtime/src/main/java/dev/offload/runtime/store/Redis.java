@@ -178,7 +178,9 @@ public final class Redis implements AutoCloseable {
           .database(JedisURIHelper.getDBIndex(uri))
           .ssl(JedisURIHelper.isRedisSSLScheme(uri))
           .connectionTimeoutMillis(TIMEOUT_MILLIS)
-          .socketTimeoutMillis(0)
+          // a link that accepts and then stays silent must not hang the login; subscribing
+          // switches the connection to no timeout by itself
+          .socketTimeoutMillis(TIMEOUT_MILLIS)
           .autoNegotiateProtocol(false)
           .build();
       Jedis jedis = new Jedis(JedisURIHelper.getHostAndPort(uri), config);

@@ -71,7 +71,7 @@ public final class ChaosRun {
     Path runs = directory.resolve("runs.log");
     // DEBUG SLEEP needs the debug command, which Redis 7 refuses by default
     try (RedisServerProcess redis = RedisServerProcess.startWith(List.of(
-            "--appendfsync", "always", "--enable-debug-command", "local"));
+            "--appendfsync", "always"));
         OffloadClient client = OffloadClient.builder(redis.url()).prefix(PREFIX).build()) {
       Map<Long, Enqueued> jobs = enqueue(client);
       try (AgentFleet agents = new AgentFleet(redis.url(), PREFIX, settings.agents(),

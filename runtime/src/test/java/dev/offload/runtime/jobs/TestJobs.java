@@ -27,6 +27,7 @@ public final class TestJobs {
         .register(Count.NAME, Count.class)
         .register(Stubborn.NAME, Stubborn.class)
         .register(Interrupting.NAME, Interrupting.class)
-        .register(FirstRun.NAME, FirstRun.class);
+        .register(FirstRun.NAME, FirstRun.class)
+        .register(EveryType.NAME, EveryType.class);
   }
 }
