@@ -25,6 +25,23 @@ import java.lang.annotation.Target;
  * <p>An agent whose class path holds the generated classes runs the job: it constructs the
  * declaring class with its no-argument constructor (unless the method is static) and calls the
  * method with the stored arguments. Arguments and the return value travel as JSON.
+ *
+ * <p>A job runs at least once and its outcome is recorded once: a method may run again after its
+ * agent died or lost Redis mid-run, so it must be safe to repeat. Timeouts, Stop and Destroy
+ * kill a child JVM outright, and interrupt a thread in {@code thread} isolation, where the method
+ * must return promptly once interrupted:
+ *
+ * <pre>{@code
+ * @Job(timeoutSeconds = 60)
+ * public void reindex(long shard) throws InterruptedException {
+ *   for (Document doc : documents(shard)) {
+ *     if (Thread.interrupted()) throw new InterruptedException("reindex of " + shard + " stopped");
+ *     index.upsert(doc);    // an upsert: running twice does no harm
+ *   }
+ * }
+ * }</pre>
+ *
+ * See {@link JobDefinition#run()} for the whole contract per isolation.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

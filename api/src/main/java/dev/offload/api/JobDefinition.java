@@ -27,7 +27,49 @@ public interface JobDefinition<R> {
   /** The stable name under which agents look this job's class up. */
   String jobName();
 
-  /** Runs the job in the agent (or its child JVM) and returns its result. */
+  /**
+   * Runs the job in the agent (or its child JVM) and returns its result.
+   *
+   * <p>Delivery is at least once: a job runs again when its agent died or was cut off from Redis
+   * while it ran, or when its result could not be recorded, so {@code run} must be safe to repeat
+   * (check before you charge a card; write with an idempotency key). Its outcome is recorded
+   * once. An attempt is charged only when {@code run} actually began; a failed attempt is retried
+   * after a backoff until the job's attempts are used up, then it goes to the failure store.
+   *
+   * <p>How a run is stopped (past its timeout, on Stop or Destroy from the dashboard, or at the
+   * end of an agent's shutdown grace period), by isolation:
+   * <ul>
+   *   <li>{@code process} and {@code process-per-job}: the child JVM is killed with SIGKILL, with
+   *       every process the job started. Nothing in the job gets to react; keep work that must not
+   *       be torn halfway in a transaction, or make it resumable.
+   *   <li>{@code thread}: the thread is interrupted. Java cannot stop a thread by force, so the
+   *       job must end promptly when interrupted: let {@link InterruptedException} propagate, and
+   *       check {@link Thread#isInterrupted()} in long loops. The job stays its worker's until
+   *       {@code run} really returns (a timed-out job is recorded as failed when it does, so its
+   *       retry never runs beside it); a job that ignores the interrupt for ever holds its worker
+   *       for ever. A job that calls {@code System.exit} ends the agent, and is charged the
+   *       attempt.
+   * </ul>
+   *
+   * <pre>{@code
+   * public Void run() throws InterruptedException {
+   *   for (Invoice invoice : invoices) {
+   *     if (Thread.currentThread().isInterrupted()) {
+   *       throw new InterruptedException("stopped after " + done + " invoices");
+   *     }
+   *     if (!ledger.alreadySent(invoice.id())) {   // safe to run again
+   *       mailer.send(invoice);
+   *       ledger.markSent(invoice.id());
+   *     }
+   *     done++;
+   *   }
+   *   return null;
+   * }
+   * }</pre>
+   *
+   * <p>The full contract, with the test behind each of its sentences, is
+   * {@code docs/guarantees.md}.
+   */
   R run() throws Exception;
 
   /** The options the job carries unless an enqueue call overrides them. */
