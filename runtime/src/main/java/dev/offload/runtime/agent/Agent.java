@@ -106,9 +106,9 @@ public final class Agent implements AutoCloseable {
     this.events = new EventSubscriber(redis, keys);
     this.settings = new AgentSettings(builder.pollInterval, builder.flushDelay, builder.maxBatch,
         builder.retryBackoff, builder.shutdownGrace, builder.heartbeatInterval,
-        builder.promoteInterval);
+        builder.promoteInterval, builder.orphanGrace);
     this.attempts = new Attempts(builder.retryBackoff, clock);
-    this.recovery = new Recovery(jobs, workerStore, attempts);
+    this.recovery = new Recovery(jobs, workerStore, attempts, builder.orphanGrace);
     this.heartbeats = daemonScheduler("offload-agent-heartbeat");
     this.upkeep = daemonScheduler("offload-agent-upkeep");
     this.timers = daemonScheduler("offload-agent-timers");
@@ -313,6 +313,7 @@ public final class Agent implements AutoCloseable {
       if (healthySince > 0
           && clock.millis() - healthySince >= settings.heartbeatTtl().toMillis()) {
         recovery.recoverDeadWorkers(new HashSet<>(workerIds()));
+        recovery.sweepOrphans(queues);
       }
     } catch (RuntimeException e) {
       log.warn("agent upkeep failed ({}); trying again at the next heartbeat", e.getMessage());
@@ -484,6 +485,7 @@ public final class Agent implements AutoCloseable {
     private long childMemoryLimitBytes;
     private boolean spareChild = true;
     private Clock clock = Clock.systemUTC();
+    private Duration orphanGrace = Duration.ofMinutes(5);
 
     private Builder(String redisUrl) {
       this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
@@ -645,6 +647,16 @@ public final class Agent implements AutoCloseable {
      */
     public Builder spareChild(boolean spareChild) {
       this.spareChild = spareChild;
+      return this;
+    }
+
+    /**
+     * How long a job's record must sit in no queue, delayed set or processing list before the
+     * orphan sweep puts it back on its queue; default 5 minutes. Such records come only from bugs
+     * or hand edits; the sweep looks at a page of each queue's records at every heartbeat.
+     */
+    public Builder orphanGrace(Duration orphanGrace) {
+      this.orphanGrace = positive(orphanGrace, "orphanGrace");
       return this;
     }
 

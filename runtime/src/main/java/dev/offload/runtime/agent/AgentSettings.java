@@ -11,7 +11,8 @@ record AgentSettings(
     IntFunction<Duration> retryBackoff,
     Duration shutdownGrace,
     Duration heartbeatInterval,
-    Duration promoteInterval) {
+    Duration promoteInterval,
+    Duration orphanGrace) {
 
   /** How long a worker's description lives without a heartbeat before others presume it dead. */
   Duration heartbeatTtl() {

@@ -3,7 +3,10 @@ package dev.offload.runtime.agent;
 import dev.offload.runtime.store.JobRecord;
 import dev.offload.runtime.store.JobStore;
 import dev.offload.runtime.store.WorkerStore;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,12 +33,42 @@ final class Recovery {
 
   private final JobStore jobs;
   private final WorkerStore workers;
-  private final Attempts attempts;
+  /** Records per page of an orphan sweep. */
+  private static final int SWEEP_PAGE = 100;
+  /**
+   * Queues longer than this are not swept: finding a job in a list costs a walk of the list, so
+   * a long backlog is swept once it has drained below.
+   */
+  private static final long SWEEP_MAX_PENDING = 10_000;
 
-  Recovery(JobStore jobs, WorkerStore workers, Attempts attempts) {
+  private final Attempts attempts;
+  private final long orphanGraceMillis;
+  private final Map<String, String> sweepCursors = new HashMap<>();
+
+  Recovery(JobStore jobs, WorkerStore workers, Attempts attempts, Duration orphanGrace) {
     this.jobs = jobs;
     this.workers = workers;
     this.attempts = attempts;
+    this.orphanGraceMillis = orphanGrace.toMillis();
+  }
+
+  /**
+   * Sweeps the next page of each queue's records for jobs in no list at all, which would
+   * otherwise wait for ever, and puts back those orphaned for the grace period.
+   */
+  void sweepOrphans(Set<String> queues) {
+    for (String queue : queues) {
+      if (jobs.pendingCount(queue) > SWEEP_MAX_PENDING) {
+        continue;
+      }
+      JobStore.Sweep sweep = jobs.sweepOrphans(queue, sweepCursors.getOrDefault(queue, "0"),
+          SWEEP_PAGE, orphanGraceMillis);
+      sweepCursors.put(queue, sweep.nextCursor());
+      if (sweep.reclaimed() > 0) {
+        log.warn("put back {} job(s) of {} whose records were in no queue, delayed set or"
+            + " processing list for {} ms", sweep.reclaimed(), queue, orphanGraceMillis);
+      }
+    }
   }
 
   /** Recovers every worker other than {@code own} that holds jobs but has no live heartbeat. */

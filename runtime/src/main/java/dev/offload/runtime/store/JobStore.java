@@ -228,6 +228,25 @@ public final class JobStore {
     });
   }
 
+  /** What one page of an orphan sweep did: the next cursor ("0" at the end of a pass). */
+  public record Sweep(String nextCursor, long reclaimed, long suspected) {}
+
+  /**
+   * Sweeps one page of a queue's data-store for records in no list, and puts back those found
+   * orphaned for at least {@code grace}; see {@code sweep_orphans.lua}.
+   */
+  public Sweep sweepOrphans(String queue, String cursor, int pageSize, long graceMillis) {
+    List<String> scriptKeys = new ArrayList<>(List.of(keys.data(queue), keys.queue(queue),
+        keys.delayed(queue), keys.orphans(queue), keys.stats(queue)));
+    for (String holder : holders(queue)) {
+      scriptKeys.add(keys.processing(queue, holder));
+    }
+    List<?> reply = (List<?>) redis.run(Script.SWEEP_ORPHANS, scriptKeys,
+        List.of(keys.events(), queue, cursor, Integer.toString(pageSize),
+            Long.toString(graceMillis)));
+    return new Sweep(text(reply.get(0)), (Long) reply.get(1), (Long) reply.get(2));
+  }
+
   /** Entries found in a queue's lists that are not job ids, with the reason each was set apart. */
   public Map<String, String> quarantined(String queue) {
     return redis.call(jedis -> jedis.hgetAll(keys.quarantine(queue)));
@@ -397,9 +416,13 @@ public final class JobStore {
   }
 
   /** The sizes and counters of one queue. */
+  /**
+   * The sizes and counters of one queue; {@code reclaimed} counts jobs an orphan sweep found in
+   * no list and put back.
+   */
   public record QueueCounts(
       long pending, long scheduled, long failed, long results, long succeeded, long retried,
-      long failedTotal) {}
+      long failedTotal, long reclaimed) {}
 
   public QueueCounts counts(String queue) {
     return redis.call(jedis -> {
@@ -413,7 +436,7 @@ public final class JobStore {
       Map<String, String> counters = stats.get();
       return new QueueCounts(pending.get(), scheduled.get(), failed.get(), results.get(),
           counter(counters, "succeeded"), counter(counters, "retried"),
-          counter(counters, "failed"));
+          counter(counters, "failed"), counter(counters, "reclaimed"));
     });
   }
 

@@ -144,7 +144,12 @@ public final class Keys {
     return prefix + "quarantine:{" + queue + "}";
   }
 
-  /** Hash of counters: succeeded, failed, retried. */
+  /** Hash of job id to when a sweep first found its record in no list. */
+  public String orphans(String queue) {
+    return prefix + "orphans:{" + queue + "}";
+  }
+
+  /** Hash of counters: succeeded, failed, retried, reclaimed. */
   public String stats(String queue) {
     return prefix + "stats:{" + queue + "}";
   }

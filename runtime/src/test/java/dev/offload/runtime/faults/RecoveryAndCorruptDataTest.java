@@ -70,6 +70,23 @@ class RecoveryAndCorruptDataTest {
   }
 
   @Test
+  void aRecordInNoListIsPutBackAfterTheGracePeriodAndCounted() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Jedis jedis = jedis()) {
+      JobHandle<Integer> handle = client.enqueue(new Add(20, 22));
+      // a hand edit that lost the job from its queue, leaving its record
+      jedis.del(prefix + "queue:{default}");
+      try (Agent agent = Agents.fast(REDIS.url(), prefix).orphanGrace(Duration.ofMillis(500))
+          .workers(1, "default").build().start()) {
+        assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(15)));
+        assertEquals(42, handle.result().orElseThrow());
+        assertEquals(1, client.counts("default").reclaimed());
+      }
+    }
+  }
+
+  @Test
   void anEntryThatIsNotAJobIdIsQuarantinedAndEveryOtherJobRuns() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
