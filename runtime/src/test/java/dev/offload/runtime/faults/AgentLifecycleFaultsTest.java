@@ -113,6 +113,31 @@ class AgentLifecycleFaultsTest {
   }
 
   @Test
+  void heartbeatsGoOnWhileUpkeepPromotesManyDueJobs() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+      List<Noop> jobs = new ArrayList<>();
+      for (int i = 0; i < 150_000; i++) {
+        jobs.add(new Noop(i));
+      }
+      client.enqueueAll(jobs, JobOptions.defaults().delay(Duration.ofMillis(1)));
+      Thread.sleep(10);
+      try (Agent agent = Agents.fast(REDIS.url(), prefix).heartbeatInterval(Duration.ofMillis(100))
+          .workers(1, "default").build().start()) {
+        String worker = prefix + "worker:" + agent.workerIds().get(0);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (jedis.zcard(prefix + "delayed:{default}") > 0
+            && System.currentTimeMillis() < deadline) {
+          assertTrue(jedis.exists(worker), "the worker's heartbeat lapsed during promotion");
+          Thread.sleep(10);
+        }
+        assertEquals(0, jedis.zcard(prefix + "delayed:{default}"));
+      }
+    }
+  }
+
+  @Test
   void aDescriptionWrittenAfterItExpiredExpiresAgain() {
     String prefix = REDIS.newPrefix();
     try (Redis redis = Redis.connect(REDIS.url(), 1);
