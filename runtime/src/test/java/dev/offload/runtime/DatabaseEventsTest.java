@@ -7,7 +7,6 @@ import dev.offload.api.JobOptions;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.store.EventSubscriber;
-import dev.offload.runtime.store.JobEvent;
 import dev.offload.testing.RedisExtension;
 import java.time.Duration;
 import java.util.List;
