@@ -16,6 +16,7 @@ import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.Poll;
 import dev.offload.runtime.support.Stores;
 import dev.offload.testing.RedisExtension;
+import dev.offload.testing.TcpProxy;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -147,6 +148,54 @@ class RedisFaultsTest {
       }
       assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(20)));
       assertEquals(1, Count.runs(key));
+    }
+  }
+
+  @Test
+  void aJobRunsOnceWhileRedisPausesItsClientsPastTheirTimeout() throws Exception {
+    String prefix = REDIS.newPrefix();
+    String key = UUID.randomUUID().toString();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start();
+        Jedis admin = admin()) {
+      JobHandle<Integer> handle = client.enqueue(new Count(key, 1_000));
+      Poll.until(Duration.ofSeconds(10), "job started", () -> Count.runs(key) == 1);
+      admin.clientPause(6_500);
+      // the job ends during the pause; its worker's writes wait past their 5 s timeout
+      Thread.sleep(6_500);
+      assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(30)));
+      assertEquals(1, Count.runs(key));
+    }
+  }
+
+  @Test
+  void workersBehindALinkThatIsCutDelayedAndBlackHoledLoseNoJob() throws Exception {
+    String prefix = REDIS.newPrefix();
+    String key = UUID.randomUUID().toString();
+    try (TcpProxy link = TcpProxy.inFrontOf(REDIS.url());
+        OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Stores stores = new Stores(REDIS.url(), prefix);
+        Agent agent = Agents.fast(link.url(), prefix).workers(2, "default").build().start()) {
+      List<Count> jobs = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        jobs.add(new Count(key, 10));
+      }
+      client.enqueueAll(jobs);
+      Poll.until(Duration.ofSeconds(10), "some jobs done",
+          () -> stores.resultStoreSize("default") > 20);
+      link.cut();
+      link.delay(Duration.ofMillis(150));
+      Thread.sleep(1_000);
+      link.heal().cut();
+      link.blackhole();
+      Thread.sleep(2_000);
+      link.heal();
+      Poll.until(Duration.ofSeconds(60), "all jobs done",
+          () -> stores.resultStoreSize("default") == 300);
+      assertEquals(0, stores.failureStoreSize("default"));
+      assertEquals(0, stores.dataStoreSize("default"));
+      assertEquals(List.of(), stores.processingLists());
+      assertFalse(agent.awaitTermination(Duration.ZERO));
     }
   }
 
