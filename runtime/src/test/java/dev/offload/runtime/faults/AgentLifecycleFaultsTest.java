@@ -123,7 +123,7 @@ class AgentLifecycleFaultsTest {
       }
       client.enqueueAll(jobs, JobOptions.defaults().delay(Duration.ofMillis(1)));
       Thread.sleep(10);
-      try (Agent agent = Agents.fast(REDIS.url(), prefix).heartbeatInterval(Duration.ofMillis(100))
+      try (Agent agent = Agents.fast(REDIS.url(), prefix).heartbeatInterval(Duration.ofMillis(250))
           .workers(1, "default").build().start()) {
         String worker = prefix + "worker:" + agent.workerIds().get(0);
         long deadline = System.currentTimeMillis() + 60_000;
@@ -162,10 +162,13 @@ class AgentLifecycleFaultsTest {
     List<Agent> agents = new ArrayList<>();
     try {
       for (int i = 0; i < 8; i++) {
-        agents.add(Agents.fast(REDIS.url(), prefix).workers(2, "default").build().start());
+        // heartbeats slow enough that a busy machine cannot make any agent look dead: what is
+        // tested is the order of registration, not timing
+        agents.add(Agents.fast(REDIS.url(), prefix).heartbeatInterval(Duration.ofSeconds(1))
+            .workers(2, "default").build().start());
         Thread.sleep(150);
       }
-      Thread.sleep(1_500);
+      Thread.sleep(3_500);
       try (Redis redis = Redis.connect(REDIS.url(), 1)) {
         List<String> original = new ArrayList<>();
         agents.forEach(a -> original.addAll(a.workerIds()));
