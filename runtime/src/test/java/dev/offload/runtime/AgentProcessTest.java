@@ -9,6 +9,8 @@ import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.AgentMain;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.execution.JobRegistry;
+import dev.offload.runtime.store.JobRecord;
+import dev.offload.runtime.jobs.Exit;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Stores;
 import dev.offload.testing.RedisExtension;
@@ -40,7 +42,8 @@ class AgentProcessTest {
       throws Exception {
     Path index = jobs.resolve(JobRegistry.INDEX);
     Files.createDirectories(index.getParent());
-    Files.writeString(index, Sleep.NAME + "\t" + Sleep.class.getName() + "\n");
+    Files.writeString(index, Sleep.NAME + "\t" + Sleep.class.getName() + "\n"
+        + Exit.NAME + "\t" + Exit.class.getName() + "\n");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-cp",
         System.getProperty("java.class.path"), AgentMain.class.getName(), "--redis", REDIS.url(),
@@ -95,6 +98,20 @@ class AgentProcessTest {
       assertEquals(JobStatus.QUEUED, handle.status());
       assertEquals(0, client.pending("default", 0, 1).get(0).attempt());
       assertEquals(List.of(), stores.processingLists());
+    }
+  }
+
+  @Test
+  void aThreadJobThatCallsSystemExitChargesItsAttemptAndTheAgentExitsWithFailure()
+      throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
+      JobHandle<Void> handle = client.enqueue(new Exit(0));
+      Process agent = startAgent(prefix, 10);
+      assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "the job did not end its agent");
+      assertEquals(1, agent.exitValue(), "a supervisor that restarts failures must restart it");
+      assertEquals(1, JobRecord.parse(client.store().record("default", handle.id()).orElseThrow())
+          .attempt(), "the attempt is charged");
     }
   }
 

@@ -94,6 +94,7 @@ public final class Agent implements AutoCloseable {
   private volatile long heartbeatsHealthySince;
   private volatile boolean started;
   private volatile boolean closing;
+  private volatile boolean endedByAJob;
 
   private Agent(Builder builder) {
     this.host = hostName();
@@ -299,6 +300,10 @@ public final class Agent implements AutoCloseable {
    * an outage every other agent has had the chance to renew its own before any is presumed dead.
    */
   private void upkeep() {
+    if (closing) {
+      // workers leave the agent's list as they end; recovery would take them for dead ones
+      return;
+    }
     try {
       Map<String, Map<String, Long>> counts = counters.drain();
       try {
@@ -326,6 +331,9 @@ public final class Agent implements AutoCloseable {
    * here; every thirtieth round checks all queues, in case such an event was missed.
    */
   private void promoteDue() {
+    if (closing) {
+      return;
+    }
     try {
       if (++promoteRounds % 30 == 0) {
         mayHaveDelayed.addAll(queues);
@@ -417,7 +425,9 @@ public final class Agent implements AutoCloseable {
       closing = true;
     }
     if (started) {
-      workers.forEach(Worker::failJobThatCalledExit);
+      for (Worker worker : workers) {
+        endedByAJob |= worker.failJobThatCalledExit();
+      }
       long deadline = clock.millis() + settings.shutdownGrace().toMillis();
       workers.forEach(w -> w.stop(deadline));
       List<Worker> stopping = new ArrayList<>(workers);
@@ -444,6 +454,11 @@ public final class Agent implements AutoCloseable {
     redis.close();
     terminated.countDown();
     log.info("agent {} stopped", agentId);
+  }
+
+  /** Whether the agent closed because a job on one of its threads called {@code System.exit}. */
+  boolean endedByAJob() {
+    return endedByAJob;
   }
 
   /** Stops the heartbeats and waits for one under way, which must not renew a worker after it deregistered. */

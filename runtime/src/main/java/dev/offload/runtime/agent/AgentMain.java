@@ -106,8 +106,9 @@ public final class AgentMain {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.close();
       // the JVM would exit with 128 + the signal (143 for SIGTERM) even after a clean shutdown,
-      // which service managers report as a failure; a close that got this far is a success
-      Runtime.getRuntime().halt(0);
+      // which service managers report as a failure; a close that got this far is a success,
+      // unless a job ended the JVM: then a supervisor that restarts only failures must restart
+      Runtime.getRuntime().halt(agent.endedByAJob() ? 1 : 0);
     }, "offload-agent-shutdown"));
     agent.awaitTermination();
   }

@@ -183,25 +183,29 @@ final class Worker implements Runnable {
    * Records the running job as failed because it called {@code System.exit}, when the JVM is
    * shutting down for that reason: the job's thread never returns, so without this the job would
    * go back uncharged and take its agent down again and again. Called from the shutdown hook.
+   *
+   * @return whether this worker's job called {@code System.exit}
    */
-  void failJobThatCalledExit() {
+  boolean failJobThatCalledExit() {
     JobProcessor processor = running;
     Fetcher.Claimed job = fetcher.running();
     if (processor == null || job == null || !processor.jobCalledExit()) {
-      return;
+      return false;
     }
     try {
       JobRecord record = JobRecord.parse(job.rawRecord());
       recordFailure(job, record, JobOutcome.Failed.of(
           "the job called System.exit, which ends the agent's JVM in thread isolation"));
-      // the worker's own thread records it again when the processor gives up on the job
+      // the worker's own thread records it again, refused, once the processor gives up on it
       fetcher.writtenElsewhere(job.id());
+      processor.abort("the job called System.exit");
       log.warn("job {}/{} called System.exit; recorded as a failed attempt", job.queue(),
           job.id());
     } catch (JobRecord.MalformedRecordException | RuntimeException e) {
       log.warn("job {}/{} called System.exit; could not record it ({}); another agent recovers"
           + " it as a job whose worker died", job.queue(), job.id(), e.getMessage());
     }
+    return true;
   }
 
   /** The fields of this worker's description hash; never blocks on a job or a child. */

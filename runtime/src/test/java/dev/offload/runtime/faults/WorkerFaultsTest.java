@@ -119,6 +119,7 @@ class WorkerFaultsTest {
       while (handle.status() != JobStatus.FAILED && agentsTakenDown < 6) {
         Process agent = agentProcess(prefix);
         assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "the job did not end its agent");
+        assertTrue(agent.exitValue() != 0, "a supervisor must see that the agent failed");
         agentsTakenDown++;
       }
       assertEquals(JobStatus.FAILED, handle.status());
