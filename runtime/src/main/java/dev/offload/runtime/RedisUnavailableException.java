@@ -6,4 +6,12 @@ public class RedisUnavailableException extends RuntimeException {
   public RedisUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /**
+   * Whether Redis answered, refusing for now ({@code -OOM}, {@code -LOADING}, {@code -READONLY}
+   * and the like), as opposed to not answering at all.
+   */
+  public boolean redisAnswered() {
+    return getCause() instanceof redis.clients.jedis.exceptions.JedisDataException;
+  }
 }

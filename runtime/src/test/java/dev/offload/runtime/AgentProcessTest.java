@@ -116,6 +116,30 @@ class AgentProcessTest {
   }
 
   @Test
+  void anAgentStartedWhileRedisRefusesWritesWaitsAndThenWorks() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Jedis admin = new Jedis(URI.create(REDIS.url()))) {
+      Process agent;
+      admin.configSet("maxmemory-policy", "noeviction");
+      admin.configSet("maxmemory", "1");
+      try {
+        agent = startAgent(prefix, 10);
+        assertFalse(agent.waitFor(3, TimeUnit.SECONDS), "the agent gave up on a full Redis");
+      } finally {
+        admin.configSet("maxmemory", "0");
+      }
+      try {
+        JobHandle<Long> handle = client.enqueue(new Sleep(10));
+        assertEquals(JobStatus.SUCCEEDED, handle.await(java.time.Duration.ofSeconds(20)));
+      } finally {
+        agent.destroy();
+        agent.waitFor(20, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void cleanSigtermExitsZeroWithoutWarningsAndLogsCarryTimestamps() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();

@@ -90,16 +90,7 @@ public final class AgentMain {
       System.exit(2);
       return;
     }
-    try {
-      agent.start();
-    } catch (RedisUnavailableException e) {
-      System.err.println("offload agent: " + e.getMessage());
-      System.exit(1);
-      return;
-    } catch (RuntimeException e) {
-      // Redis up but refusing (-OOM, -LOADING, -READONLY): a clear exit for the service manager
-      // to retry, not a stack trace from the main thread
-      System.err.println("offload agent: could not register with Redis: " + e.getMessage());
+    if (!start(agent)) {
       System.exit(1);
       return;
     }
@@ -126,6 +117,32 @@ public final class AgentMain {
   private static void setIfAbsent(String property, String value) {
     if (System.getProperty(property) == null) {
       System.setProperty(property, value);
+    }
+  }
+
+  /**
+   * Starts the agent. A Redis that answers but refuses for now (full, loading, read-only) is
+   * waited out, as any outage is once the agent runs; one that does not answer at all ends the
+   * agent with a message, since that is most often a wrong URL, and a service manager restarts it.
+   */
+  private static boolean start(Agent agent) throws InterruptedException {
+    boolean told = false;
+    while (true) {
+      try {
+        agent.start();
+        return true;
+      } catch (RedisUnavailableException e) {
+        if (!e.redisAnswered()) {
+          System.err.println("offload agent: " + e.getMessage());
+          return false;
+        }
+        if (!told) {
+          System.err.println("offload agent: " + e.getMessage() + "; waiting until it accepts"
+              + " the agent's registration");
+          told = true;
+        }
+        Thread.sleep(1_000);
+      }
     }
   }
 
