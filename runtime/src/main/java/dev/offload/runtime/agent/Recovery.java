@@ -33,6 +33,8 @@ final class Recovery {
 
   private final JobStore jobs;
   private final WorkerStore workers;
+  /** Recovery rounds per orphan sweep. */
+  private static final int SWEEP_EVERY = 12;
   /** Records per page of an orphan sweep. */
   private static final int SWEEP_PAGE = 100;
   /**
@@ -44,6 +46,7 @@ final class Recovery {
   private final Attempts attempts;
   private final long orphanGraceMillis;
   private final Map<String, String> sweepCursors = new HashMap<>();
+  private long sweepRounds;
 
   Recovery(JobStore jobs, WorkerStore workers, Attempts attempts, Duration orphanGrace) {
     this.jobs = jobs;
@@ -57,6 +60,11 @@ final class Recovery {
    * otherwise wait for ever, and puts back those orphaned for the grace period.
    */
   void sweepOrphans(Set<String> queues) {
+    // orphans come only from bugs and hand edits: a page a minute (at the default heartbeat)
+    // finds them without costing an idle agent commands
+    if (sweepRounds++ % SWEEP_EVERY != 0) {
+      return;
+    }
     for (String queue : queues) {
       if (jobs.pendingCount(queue) > SWEEP_MAX_PENDING) {
         continue;

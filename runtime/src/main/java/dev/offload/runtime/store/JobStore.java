@@ -64,7 +64,7 @@ public final class JobStore {
 
   /**
    * Stores jobs of one queue and puts them on it, or in its delayed set when {@code delayMillis}
-   * is above 0, counted from Redis's clock. All of them or none; idempotent per id, so a call
+   * is above 0, counted from Redis's clock. All of them or none; idempotent per call, so a call
    * that failed may be sent again.
    *
    * @param records job id to record JSON, in enqueue order

@@ -1,6 +1,6 @@
 -- Stores new jobs and makes them pending, or schedules them to be due later. Idempotent: sent
--- again after a lost reply it stores nothing twice; ids still pending or running are skipped,
--- and a call whose first job has finished already ran whole.
+-- again after a lost reply it stores nothing twice (unless both its first and its last job were
+-- deleted or had their results removed in between).
 -- KEYS: queue, data-store, delayed, public-results, result-store, failure-store, epoch
 -- ARGV: events channel, queue name, epoch the ids were reserved in, delay in millis (0 = now),
 --       the count n of jobs whose result the widget may show, those n ids, then id, record pairs
@@ -13,21 +13,21 @@ if redis.call('GET', KEYS[7]) ~= ARGV[3] then
 end
 local public_count = tonumber(ARGV[5])
 local pairs_start = 6 + public_count
--- a call runs whole or not at all, so its first job already finished means it ran before
-local first = ARGV[pairs_start]
-if first and (redis.call('HEXISTS', KEYS[5], first) == 1
-    or redis.call('HEXISTS', KEYS[6], first) == 1) then
-  return 0
+-- a call runs whole or not at all: if its first or its last job is stored, pending, running or
+-- finished, this is the same call sent again after a lost reply
+local last = ARGV[#ARGV - 1]
+for _, id in ipairs({ ARGV[pairs_start], last }) do
+  if redis.call('HEXISTS', KEYS[2], id) == 1 or redis.call('HEXISTS', KEYS[5], id) == 1
+      or redis.call('HEXISTS', KEYS[6], id) == 1 then
+    return 0
+  end
 end
 local fields = {}
 local ids = {}
 for i = pairs_start, #ARGV, 2 do
-  local id = ARGV[i]
-  if redis.call('HEXISTS', KEYS[2], id) == 0 then
-    fields[#fields + 1] = id
-    fields[#fields + 1] = ARGV[i + 1]
-    ids[#ids + 1] = id
-  end
+  fields[#fields + 1] = ARGV[i]
+  fields[#fields + 1] = ARGV[i + 1]
+  ids[#ids + 1] = ARGV[i]
 end
 if #ids == 0 then
   return 0
