@@ -9,10 +9,14 @@
 --       id, result pairs, then the ids to hand back, in the order they were taken
 -- Returns: the count of refused ids, those ids, then id, record pairs of the jobs taken (record
 --          is false when its data is gone)
-local err = wrong_type({ 'list', 'hash', 'hash', 'list', 'hash', 'set' })
-if err then return err end
 local worker = ARGV[3]
 local n = tonumber(ARGV[6])
+-- an idle worker's poll of an empty queue: nothing to record, nothing to take, nothing to check
+if #ARGV == 6 and ARGV[5] == '' and redis.call('EXISTS', KEYS[1]) == 0 then
+  return { 0 }
+end
+local err = wrong_type({ 'list', 'hash', 'hash', 'list', 'hash', 'set' })
+if err then return err end
 local fields, succeeded, refused = {}, {}, {}
 for i = 7, 6 + 2 * n, 2 do
   local id = ARGV[i]
