@@ -18,14 +18,31 @@ end
 local err = wrong_type({ 'list', 'hash', 'hash', 'list', 'hash', 'set' })
 if err then return err end
 local fields, succeeded, refused = {}, {}, {}
-for i = 7, 6 + 2 * n, 2 do
-  local id = ARGV[i]
-  if redis.call('LREM', KEYS[4], -1, id) > 0 then
-    fields[#fields + 1] = id
-    fields[#fields + 1] = ARGV[i + 1]
-    succeeded[#succeeded + 1] = id
+if n > 0 then
+  -- one read of the list fences every result; a worker holds at most a batch
+  local held = {}
+  local held_count = 0
+  for _, id in ipairs(redis.call('LRANGE', KEYS[4], 0, -1)) do
+    held[id] = true
+    held_count = held_count + 1
+  end
+  for i = 7, 6 + 2 * n, 2 do
+    local id = ARGV[i]
+    if held[id] then
+      held[id] = nil
+      fields[#fields + 1] = id
+      fields[#fields + 1] = ARGV[i + 1]
+      succeeded[#succeeded + 1] = id
+    else
+      refused[#refused + 1] = id
+    end
+  end
+  if #succeeded == held_count then
+    redis.call('DEL', KEYS[4])
   else
-    refused[#refused + 1] = id
+    for _, id in ipairs(succeeded) do
+      redis.call('LREM', KEYS[4], -1, id)
+    end
   end
 end
 if #succeeded > 0 then
