@@ -15,8 +15,11 @@ local public_count = tonumber(ARGV[5])
 local pairs_start = 6 + public_count
 -- a call runs whole or not at all: if its first or its last job is stored, pending, running or
 -- finished, this is the same call sent again after a lost reply
-local last = ARGV[#ARGV - 1]
-for _, id in ipairs({ ARGV[pairs_start], last }) do
+local ends = { ARGV[pairs_start] }
+if #ARGV - 1 > pairs_start then
+  ends[2] = ARGV[#ARGV - 1]
+end
+for _, id in ipairs(ends) do
   if redis.call('HEXISTS', KEYS[2], id) == 1 or redis.call('HEXISTS', KEYS[5], id) == 1
       or redis.call('HEXISTS', KEYS[6], id) == 1 then
     return 0
