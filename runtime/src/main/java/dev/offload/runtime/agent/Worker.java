@@ -228,7 +228,7 @@ final class Worker implements Runnable {
 
   @Override
   public void run() {
-    Backoff backoff = new Backoff(id);
+    Backoff backoff = new Backoff();
     try {
       while (!stopRequested && !fetcher.leaseLost()) {
         try {
@@ -518,22 +518,17 @@ final class Worker implements Runnable {
    * when it begins and once when it ends rather than at every try.
    */
   private final class Backoff {
-    private final String worker;
     private long pauseMillis = 100;
     private String reported;
-
-    Backoff(String worker) {
-      this.worker = worker;
-    }
 
     void pause(String trouble, RuntimeException error) {
       String kind = error == null ? trouble : error.toString();
       if (!kind.equals(reported)) {
         if (error == null) {
-          log.warn("worker {}: {}; waiting it out, trying again with a growing pause", worker,
+          log.warn("worker {}: {}; waiting it out, trying again with a growing pause", id,
               trouble);
         } else {
-          log.error("worker {}: {}; trying again with a growing pause", worker, trouble, error);
+          log.error("worker {}: {}; trying again with a growing pause", id, trouble, error);
         }
         reported = kind;
       }
@@ -543,7 +538,7 @@ final class Worker implements Runnable {
 
     void reset() {
       if (reported != null) {
-        log.info("worker {}: working again", worker);
+        log.info("worker {}: working again", id);
         reported = null;
       }
       pauseMillis = 100;

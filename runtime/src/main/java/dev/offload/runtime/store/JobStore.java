@@ -327,13 +327,7 @@ public final class JobStore {
 
   /** Deletes a result, and with it the permission to show it; returns whether there was one. */
   public boolean removeResult(String queue, long id) {
-    return redis.call(jedis -> {
-      Transaction transaction = jedis.multi();
-      Response<Long> removed = transaction.hdel(keys.results(queue), Long.toString(id));
-      transaction.srem(keys.publicResults(queue), Long.toString(id));
-      transaction.exec();
-      return removed.get() == 1L;
-    });
+    return removeWithPublicMark(keys.results(queue), queue, id);
   }
 
   /** Whether the job-observer widget may show the job's result, as the job chose at enqueue. */
@@ -366,9 +360,14 @@ public final class JobStore {
 
   /** Deletes one failure record; returns whether there was one. */
   public boolean deleteFailure(String queue, long id) {
+    return removeWithPublicMark(keys.failures(queue), queue, id);
+  }
+
+  /** Removes a job's entry from one of its queue's finished stores, with its public mark. */
+  private boolean removeWithPublicMark(String store, String queue, long id) {
     return redis.call(jedis -> {
       Transaction transaction = jedis.multi();
-      Response<Long> removed = transaction.hdel(keys.failures(queue), Long.toString(id));
+      Response<Long> removed = transaction.hdel(store, Long.toString(id));
       transaction.srem(keys.publicResults(queue), Long.toString(id));
       transaction.exec();
       return removed.get() == 1L;
