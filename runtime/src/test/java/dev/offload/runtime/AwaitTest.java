@@ -7,7 +7,7 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
-import dev.offload.runtime.store.Keys;
+import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.support.Awaiting;
 import dev.offload.testing.RedisExtension;
 import java.net.URI;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.offload.api.JobOptions;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
-import dev.offload.runtime.store.EventSubscriber;
+import dev.offload.runtime.internal.store.EventSubscriber;
 import dev.offload.testing.RedisExtension;
 import java.time.Duration;
 import java.util.List;

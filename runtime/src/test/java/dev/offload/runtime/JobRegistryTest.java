@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.offload.runtime.execution.JobRegistry;
+import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.jobs.Add;
 import java.io.IOException;
 import java.net.URL;

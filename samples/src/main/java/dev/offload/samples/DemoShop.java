@@ -8,7 +8,7 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.UserFacingException;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
-import dev.offload.runtime.store.Json;
+import dev.offload.runtime.internal.store.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

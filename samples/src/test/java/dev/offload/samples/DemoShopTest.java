@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
-import dev.offload.runtime.store.Json;
+import dev.offload.runtime.internal.store.Json;
 import dev.offload.testing.RedisExtension;
 import dev.offload.web.Dashboard;
 import java.io.BufferedReader;

@@ -2,7 +2,7 @@ package dev.offload.web;
 
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.client.OffloadClient;
-import dev.offload.runtime.store.Keys;
+import dev.offload.runtime.internal.store.Keys;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;

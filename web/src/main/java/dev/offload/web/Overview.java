@@ -1,8 +1,8 @@
 package dev.offload.web;
 
 import dev.offload.runtime.client.OffloadClient;
-import dev.offload.runtime.store.JobStore;
-import dev.offload.runtime.store.WorkerStore;
+import dev.offload.runtime.internal.store.JobStore;
+import dev.offload.runtime.internal.store.WorkerStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.offload.api.QueueNames;
-import dev.offload.runtime.store.Json;
+import dev.offload.runtime.internal.store.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.offload.api.JobStatus;
-import dev.offload.runtime.store.FailureRecords;
-import dev.offload.runtime.store.JobRecord;
-import dev.offload.runtime.store.JobStore;
-import dev.offload.runtime.store.Json;
+import dev.offload.runtime.internal.store.FailureRecords;
+import dev.offload.runtime.internal.store.JobRecord;
+import dev.offload.runtime.internal.store.JobStore;
+import dev.offload.runtime.internal.store.Json;
 import java.util.Optional;
 
 /**

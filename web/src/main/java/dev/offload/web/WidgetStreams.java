@@ -1,9 +1,9 @@
 package dev.offload.web;
 
 import com.sun.net.httpserver.HttpExchange;
-import dev.offload.runtime.store.EventSubscriber;
-import dev.offload.runtime.store.JobEvent;
-import dev.offload.runtime.store.JobStore;
+import dev.offload.runtime.internal.store.EventSubscriber;
+import dev.offload.runtime.internal.store.JobEvent;
+import dev.offload.runtime.internal.store.JobStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,15 +2,15 @@ package dev.offload.runtime.agent;
 
 import dev.offload.api.Isolation;
 import dev.offload.api.QueueNames;
-import dev.offload.runtime.child.ChildSpec;
-import dev.offload.runtime.execution.JobInvoker;
-import dev.offload.runtime.execution.JobRegistry;
-import dev.offload.runtime.store.EventSubscriber;
-import dev.offload.runtime.store.JobEvent;
-import dev.offload.runtime.store.JobStore;
-import dev.offload.runtime.store.Keys;
-import dev.offload.runtime.store.Redis;
-import dev.offload.runtime.store.WorkerStore;
+import dev.offload.runtime.internal.child.ChildSpec;
+import dev.offload.runtime.internal.execution.JobInvoker;
+import dev.offload.runtime.JobRegistry;
+import dev.offload.runtime.internal.store.EventSubscriber;
+import dev.offload.runtime.internal.store.JobEvent;
+import dev.offload.runtime.internal.store.JobStore;
+import dev.offload.runtime.internal.store.Keys;
+import dev.offload.runtime.internal.store.Redis;
+import dev.offload.runtime.internal.store.WorkerStore;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -142,13 +142,13 @@ public final class Agent implements AutoCloseable {
     });
   }
 
-  private JobProcessor newProcessor(Isolation chosen, Builder builder, JobInvoker invoker,
+  private JobRunner newProcessor(Isolation chosen, Builder builder, JobInvoker invoker,
       ChildSpec childSpec, String workerId, int index) {
     return switch (chosen) {
-      case THREAD -> new ThreadJobProcessor(invoker, timers, "offload-w" + index);
-      case PROCESS -> new ProcessJobProcessor(childSpec, timers, workerId, builder.jobsPerChild,
+      case THREAD -> new ThreadRunner(invoker, timers, "offload-w" + index);
+      case PROCESS -> new ChildRunner(childSpec, timers, workerId, builder.jobsPerChild,
           builder.childMemoryLimitBytes, builder.spareChild);
-      case PROCESS_PER_JOB -> new ProcessJobProcessor(childSpec, timers, workerId, 1,
+      case PROCESS_PER_JOB -> new ChildRunner(childSpec, timers, workerId, 1,
           builder.childMemoryLimitBytes, builder.spareChild);
     };
   }

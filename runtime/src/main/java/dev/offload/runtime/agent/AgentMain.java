@@ -3,7 +3,7 @@ package dev.offload.runtime.agent;
 import dev.offload.api.Isolation;
 import dev.offload.api.QueueNames;
 import dev.offload.runtime.RedisUnavailableException;
-import dev.offload.runtime.execution.JobRegistry;
+import dev.offload.runtime.JobRegistry;
 import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;

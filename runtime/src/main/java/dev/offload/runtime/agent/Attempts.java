@@ -1,8 +1,8 @@
 package dev.offload.runtime.agent;
 
 import dev.offload.api.JobFailure;
-import dev.offload.runtime.store.FailureRecords;
-import dev.offload.runtime.store.JobRecord;
+import dev.offload.runtime.internal.store.FailureRecords;
+import dev.offload.runtime.internal.store.JobRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.IntFunction;

@@ -1,6 +1,6 @@
 package dev.offload.runtime.agent;
 
-import dev.offload.runtime.store.JobStore;
+import dev.offload.runtime.internal.store.JobStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

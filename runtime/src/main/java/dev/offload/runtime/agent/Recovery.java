@@ -1,8 +1,8 @@
 package dev.offload.runtime.agent;
 
-import dev.offload.runtime.store.JobRecord;
-import dev.offload.runtime.store.JobStore;
-import dev.offload.runtime.store.WorkerStore;
+import dev.offload.runtime.internal.store.JobRecord;
+import dev.offload.runtime.internal.store.JobStore;
+import dev.offload.runtime.internal.store.WorkerStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,12 +3,12 @@ package dev.offload.runtime.agent;
 import dev.offload.api.Isolation;
 import dev.offload.api.JobFailure;
 import dev.offload.runtime.RedisUnavailableException;
-import dev.offload.runtime.execution.JobOutcome;
-import dev.offload.runtime.store.CorruptKeyException;
-import dev.offload.runtime.store.FailureRecords;
-import dev.offload.runtime.store.JobRecord;
-import dev.offload.runtime.store.JobStore;
-import dev.offload.runtime.store.WorkerStore;
+import dev.offload.runtime.internal.execution.JobOutcome;
+import dev.offload.runtime.internal.store.CorruptKeyException;
+import dev.offload.runtime.internal.store.FailureRecords;
+import dev.offload.runtime.internal.store.JobRecord;
+import dev.offload.runtime.internal.store.JobStore;
+import dev.offload.runtime.internal.store.WorkerStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control loop of one worker: takes jobs from its queues in the order they are listed, hands
- * each to its {@link JobProcessor}, and records the outcome in Redis through its
+ * each to its {@link JobRunner}, and records the outcome in Redis through its
  * {@link Fetcher}.
  *
  * <p>Step by step:
@@ -66,10 +66,10 @@ final class Worker implements Runnable {
   private final Fetcher fetcher;
   private final Attempts attempts;
   private final Isolation defaultIsolation;
-  private final Function<Isolation, JobProcessor> newProcessor;
+  private final Function<Isolation, JobRunner> newProcessor;
   /** A processor per isolation this worker's jobs asked for, made on first use. */
-  private final Map<Isolation, JobProcessor> processors = new ConcurrentHashMap<>();
-  private volatile JobProcessor running;
+  private final Map<Isolation, JobRunner> processors = new ConcurrentHashMap<>();
+  private volatile JobRunner running;
   private final AgentSettings settings;
   private final AgentCounters counters;
   private final Clock clock;
@@ -96,7 +96,7 @@ final class Worker implements Runnable {
   private final WorkerStore workers;
 
   Worker(String id, List<String> queues, JobStore jobs, WorkerStore workers,
-      Isolation defaultIsolation, Function<Isolation, JobProcessor> newProcessor,
+      Isolation defaultIsolation, Function<Isolation, JobRunner> newProcessor,
       AgentSettings settings, AgentCounters counters, Attempts attempts, Clock clock) {
     this.id = id;
     this.queues = List.copyOf(queues);
@@ -187,7 +187,7 @@ final class Worker implements Runnable {
    * @return whether this worker's job called {@code System.exit}
    */
   boolean failJobThatCalledExit() {
-    JobProcessor processor = running;
+    JobRunner processor = running;
     Fetcher.Claimed job = fetcher.running();
     if (processor == null || job == null || !processor.jobCalledExit()) {
       return false;
@@ -334,7 +334,7 @@ final class Worker implements Runnable {
     Isolation isolation = record.isolation() == null
         ? defaultIsolation : Isolation.fromLabel(record.isolation());
     running = processors.computeIfAbsent(isolation, newProcessor);
-    CompletableFuture<JobOutcome> future = running.start(new JobProcessor.Request(
+    CompletableFuture<JobOutcome> future = running.start(new JobRunner.Request(
         job.id(), job.queue(), record.name(), record.args(), record.attempt() + 1,
         Duration.ofMillis(record.timeoutMs())));
     childPid = running.childPid();

@@ -1,8 +1,8 @@
 package dev.offload.runtime.chaos;
 
 import dev.offload.runtime.agent.AgentMain;
-import dev.offload.runtime.child.ChildSpec;
-import dev.offload.runtime.execution.JobRegistry;
+import dev.offload.runtime.internal.child.ChildSpec;
+import dev.offload.runtime.JobRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

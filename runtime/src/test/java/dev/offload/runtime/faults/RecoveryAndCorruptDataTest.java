@@ -12,7 +12,7 @@ import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Count;
-import dev.offload.runtime.store.JobRecord;
+import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.Poll;
 import dev.offload.runtime.support.Stores;

@@ -1,6 +1,6 @@
 package dev.offload.runtime.jobs;
 
-import dev.offload.runtime.execution.JobRegistry;
+import dev.offload.runtime.JobRegistry;
 
 /** The registry of the hand-written test jobs. */
 public final class TestJobs {

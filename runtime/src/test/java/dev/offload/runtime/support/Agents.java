@@ -2,7 +2,7 @@ package dev.offload.runtime.support;
 
 import dev.offload.runtime.agent.Agent;
 import dev.offload.api.Isolation;
-import dev.offload.runtime.execution.JobRegistry;
+import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.jobs.TestJobs;
 import java.time.Duration;
 

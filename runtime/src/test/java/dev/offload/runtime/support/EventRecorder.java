@@ -1,9 +1,9 @@
 package dev.offload.runtime.support;
 
-import dev.offload.runtime.store.EventSubscriber;
-import dev.offload.runtime.store.JobEvent;
-import dev.offload.runtime.store.Keys;
-import dev.offload.runtime.store.Redis;
+import dev.offload.runtime.internal.store.EventSubscriber;
+import dev.offload.runtime.internal.store.JobEvent;
+import dev.offload.runtime.internal.store.Keys;
+import dev.offload.runtime.internal.store.Redis;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,6 +1,6 @@
 package dev.offload.web.jobs;
 
-import dev.offload.runtime.execution.JobRegistry;
+import dev.offload.runtime.JobRegistry;
 
 /** The runtime's test jobs plus the web module's own. */
 public final class TestJobs {

@@ -2,7 +2,7 @@ package dev.offload.web.support;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.offload.runtime.store.Json;
+import dev.offload.runtime.internal.store.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;

@@ -1,0 +1,298 @@
+package dev.offload.runtime.agent;
+
+import dev.offload.api.Isolation;
+import dev.offload.runtime.internal.child.ChildProcess;
+import dev.offload.runtime.internal.child.ChildSpec;
+import dev.offload.runtime.internal.execution.JobOutcome;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a worker's jobs in child JVMs: {@link Isolation#PROCESS} and
+ * {@link Isolation#PROCESS_PER_JOB}.
+ *
+ * <p>Step by step:
+ * <ol>
+ *   <li>The first job starts the worker's child; later jobs go to the same child while it can
+ *       take them.
+ *   <li>A job's timeout counts from when its child is ready, so a child's start-up never eats
+ *       into it.
+ *   <li>A job whose code never began, because its child could not be started, was not ready
+ *       within 60 s, or died or was cut short before saying the job started, is handed back as
+ *       {@link JobOutcome.NotStarted}, to be run again without an attempt charged; from the
+ *       third such failure in a row on, until a job starts again, it is a failed attempt
+ *       instead, so that a child that can never start (bad JVM options) cannot hand a job back
+ *       forever.
+ *   <li>A child is retired, its job's outcome decided first, when its job failed in any way
+ *       (a job that threw may have left static state half-changed), when it ended or ran out of
+ *       memory, after {@code jobsPerChild} jobs, when it grew past the memory limit (checked after each
+ *       job), and when its job passed its timeout or was aborted, in which case it is killed.
+ *       Its replacement starts at once, so that it boots while the worker records the outcome.
+ *   <li>With a spare, the replacement starts as the child begins its last job, so that it boots
+ *       while that job runs and the next job finds it ready.
+ * </ol>
+ */
+final class ChildRunner implements JobRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(ChildRunner.class);
+  private static final long START_TIMEOUT_SECONDS = 60;
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+  private static final int MAX_START_FAILURES = 3;
+
+  private final ChildSpec spec;
+  private final ScheduledExecutorService timer;
+  private final String workerId;
+  private final int jobsPerChild;
+  private final long memoryLimitBytes;
+  private final boolean spare;
+
+  /** The child that takes the next job; null until one is needed. */
+  private ChildProcess child;
+  /** A child started ahead to replace {@link #child}. */
+  private ChildProcess next;
+  /** The child running the job of {@link #outcome}. */
+  private ChildProcess running;
+  private CompletableFuture<JobOutcome> outcome;
+  private boolean closed;
+  /** Jobs in a row that did not start; reset by a job that did. */
+  private int startFailures;
+
+  /**
+   * @param jobsPerChild how many jobs a child runs before it is replaced; 0 for no limit
+   * @param memoryLimitBytes the resident memory above which a child is replaced after its job;
+   *     0 for no limit
+   * @param spare whether to start a child's replacement while it runs its last job
+   */
+  ChildRunner(ChildSpec spec, ScheduledExecutorService timer, String workerId,
+      int jobsPerChild, long memoryLimitBytes, boolean spare) {
+    this.spec = spec;
+    this.timer = timer;
+    this.workerId = workerId;
+    this.jobsPerChild = jobsPerChild;
+    this.memoryLimitBytes = memoryLimitBytes;
+    this.spare = spare;
+  }
+
+  @Override
+  public CompletableFuture<JobOutcome> start(Request request) {
+    CompletableFuture<JobOutcome> future = new CompletableFuture<>();
+    ChildProcess taken;
+    synchronized (this) {
+      if (closed) {
+        future.complete(new JobOutcome.NotStarted("the agent stopped"));
+        return future;
+      }
+      try {
+        taken = takeChild();
+      } catch (UncheckedIOException e) {
+        future.complete(counted(new JobOutcome.NotStarted(e.getMessage())));
+        return future;
+      }
+      running = taken;
+      outcome = future;
+      if (spare && next == null && jobsPerChild > 0
+          && taken.jobsStarted() + 1 >= jobsPerChild) {
+        next = launchQuietly();
+      }
+    }
+    watchTime(taken, future, request);
+    taken.run(request.id(), request.name(), request.args(),
+        result -> finished(taken, future, result));
+    return future;
+  }
+
+  private ChildProcess takeChild() {
+    if (child != null && !child.isUsable()) {
+      // it ended while idle; the child logged how
+      child.close();
+      child = null;
+    }
+    if (child == null) {
+      ChildProcess candidate = next;
+      next = null;
+      if (candidate != null && candidate.isUsable()) {
+        child = candidate;
+      } else {
+        if (candidate != null) {
+          candidate.close();
+        }
+        child = ChildProcess.launch(spec, workerId);
+      }
+    }
+    return child;
+  }
+
+  private ChildProcess launchQuietly() {
+    try {
+      return ChildProcess.launch(spec, workerId);
+    } catch (UncheckedIOException e) {
+      log.warn("worker {}: {}; the next job tries again", workerId, e.getMessage());
+      return null;
+    }
+  }
+
+  /** Fails the job if its child does not start in time, or if the job passes its timeout. */
+  private void watchTime(ChildProcess taken, CompletableFuture<JobOutcome> future,
+      Request request) {
+    if (!taken.isReady()) {
+      ScheduledFuture<?> startLimit = timer.schedule(() -> cutShort(future,
+              "the child JVM did not become ready within " + START_TIMEOUT_SECONDS
+                  + " s; it was destroyed"),
+          START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      future.whenComplete((result, error) -> startLimit.cancel(false));
+      taken.ready().thenRun(() -> startLimit.cancel(false));
+    }
+    if (!request.timeout().isZero()) {
+      taken.ready().thenRun(() -> {
+        if (future.isDone()) {
+          return;
+        }
+        ScheduledFuture<?> limit = timer.schedule(() -> cutShort(future, "timed out after "
+                + request.timeout().toMillis() / 1000.0 + " s; the child JVM was destroyed"),
+            request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        future.whenComplete((result, error) -> limit.cancel(false));
+      });
+    }
+  }
+
+  /** The child's answer, or the reason it died: retires it if it must go, then settles the job. */
+  private void finished(ChildProcess taken, CompletableFuture<JobOutcome> future,
+      JobOutcome result) {
+    synchronized (this) {
+      if (future.isDone()) {
+        return;
+      }
+      if (!(result instanceof JobOutcome.Succeeded) || mustRetire(taken)) {
+        retire(taken, false);
+      }
+      running = null;
+      future.complete(counted(result));
+    }
+  }
+
+  /** {@code result}, or a failed attempt for the start failure that makes too many in a row. */
+  private JobOutcome counted(JobOutcome result) {
+    if (!(result instanceof JobOutcome.NotStarted notStarted)) {
+      startFailures = 0;
+      return result;
+    }
+    if (++startFailures < MAX_START_FAILURES) {
+      return result;
+    }
+    return JobOutcome.Failed.of(notStarted.reason() + " (" + startFailures + " child JVMs in a"
+        + " row failed to start, so the attempt is charged for the job to end)");
+  }
+
+  private boolean mustRetire(ChildProcess taken) {
+    if (!taken.isUsable() || jobsPerChild > 0 && taken.jobsStarted() >= jobsPerChild) {
+      return true;
+    }
+    if (memoryLimitBytes > 0) {
+      long resident = taken.residentBytes();
+      if (resident > memoryLimitBytes) {
+        log.info("worker {}: child JVM {} uses {} MB, above the limit of {} MB; replacing it",
+            workerId, taken.pid(), resident >> 20, memoryLimitBytes >> 20);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Takes {@code retired} out of service and starts its replacement unless one is waiting. */
+  private void retire(ChildProcess retired, boolean kill) {
+    if (kill) {
+      retired.destroy();
+    } else {
+      retired.close();
+    }
+    if (child == retired) {
+      child = null;
+    }
+    if (!closed && child == null && next == null) {
+      next = launchQuietly();
+    }
+  }
+
+  /**
+   * Settles a job that has not ended with {@code reason}, and kills its child; a job whose code
+   * had not begun is handed back.
+   */
+  private synchronized void cutShort(CompletableFuture<JobOutcome> future, String reason) {
+    if (future != outcome || future.isDone()) {
+      return;
+    }
+    ChildProcess cut = running;
+    String printed = cut.outputTail();
+    boolean begun = cut.jobBegun();
+    retire(cut, true);
+    running = null;
+    future.complete(counted(begun ? new JobOutcome.Failed(reason, "", printed)
+        : new JobOutcome.NotStarted(reason)));
+  }
+
+  @Override
+  public synchronized void abort(String reason) {
+    if (outcome != null) {
+      cutShort(outcome, reason);
+    }
+  }
+
+  @Override
+  public synchronized String childPid() {
+    return child == null ? "" : Long.toString(child.pid());
+  }
+
+  /**
+   * Stops every child, waiting a moment for each, so that none outlives the agent; what goes wrong
+   * with one child is logged and does not keep the others running.
+   */
+  @Override
+  public void close() {
+    List<ChildProcess> children;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      children = Stream.of(running, child, next).filter(Objects::nonNull).distinct().toList();
+      child = null;
+      next = null;
+      if (outcome != null) {
+        CompletableFuture<JobOutcome> cut = outcome;
+        quietly(() -> cutShort(cut, "the agent stopped"));
+      }
+    }
+    children.forEach(stopping -> quietly(stopping::close));
+    children.forEach(stopping -> quietly(() -> awaitExit(stopping)));
+  }
+
+  /** Waits a moment for a closed child to end, and kills it if it has not. */
+  private static void awaitExit(ChildProcess stopping) {
+    try {
+      if (!stopping.awaitExit(CLOSE_WAIT)) {
+        stopping.destroy();
+      }
+    } catch (InterruptedException e) {
+      stopping.destroy();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void quietly(Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      log.warn("worker {}: stopping a child JVM failed; the other children are stopped all the"
+          + " same", workerId, e);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package dev.offload.runtime.agent;
+
+import dev.offload.runtime.internal.execution.JobInvoker;
+import dev.offload.runtime.internal.execution.JobOutcome;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs jobs on a thread of the agent's own JVM: cheap, but a job that crashes the JVM takes the
+ * agent with it.
+ *
+ * <p>A job past its timeout, or cut short by a stop, is interrupted. Java cannot force a thread
+ * to stop, so the job stays this worker's until its thread really returns: only then is its
+ * outcome reported (a timed-out job as a failure, whatever it returned), so that its retry never
+ * runs beside it, and no thread is ever abandoned. A job that ignores interrupts for ever holds
+ * its worker for ever; in that case only a process isolation can help.
+ *
+ * <p>Handing a job to another thread costs more than a trivial job itself, so a job without a
+ * timeout whose kind has so far taken under {@value #INLINE_NANOS} ns on average runs directly on
+ * the worker's thread. The average is kept per job name, so one slow kind of job on a queue does
+ * not make the fast ones pay for the hand-off, and a slow kind never runs inline. An interrupt
+ * that such a job leaves set on the worker's thread is cleared.
+ */
+final class ThreadRunner implements JobRunner {
+
+  private static final long INLINE_NANOS = 50_000;
+
+  private final JobInvoker invoker;
+  private final Map<String, Double> averageNanos = new HashMap<>();
+  private final ScheduledExecutorService timer;
+  private final ExecutorService executor;
+  private volatile Thread jobThread;
+  private Future<?> running;
+  private CompletableFuture<JobOutcome> outcome;
+  /** Why the running job was cut short, or null. */
+  private volatile String cutShort;
+
+  ThreadRunner(JobInvoker invoker, ScheduledExecutorService timer, String threadName) {
+    this.invoker = invoker;
+    this.timer = timer;
+    this.executor = Executors.newSingleThreadExecutor(task -> {
+      Thread thread = new Thread(task, threadName + "-job");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  @Override
+  public CompletableFuture<JobOutcome> start(Request request) {
+    synchronized (this) {
+      Double average = averageNanos.get(request.name());
+      if (request.timeout().isZero() && average != null && average < INLINE_NANOS) {
+        return CompletableFuture.completedFuture(runInline(request));
+      }
+      CompletableFuture<JobOutcome> future = new CompletableFuture<>();
+      outcome = future;
+      cutShort = null;
+      running = executor.submit(() -> {
+        jobThread = Thread.currentThread();
+        long started = System.nanoTime();
+        JobOutcome result = invoker.invoke(request.name(), request.args());
+        long elapsed = System.nanoTime() - started;
+        jobThread = null;
+        Thread.interrupted();
+        synchronized (this) {
+          record(request.name(), elapsed);
+        }
+        String reason = cutShort;
+        future.complete(reason == null ? result : JobOutcome.Failed.of(reason + "; it returned"
+            + " after " + TimeUnit.NANOSECONDS.toMillis(elapsed) + " ms"));
+      });
+      if (!request.timeout().isZero()) {
+        ScheduledFuture<?> timeout = timer.schedule(
+            () -> abort("timed out after " + seconds(request) + " and was interrupted"),
+            request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        future.whenComplete((result, error) -> timeout.cancel(false));
+      }
+      return future;
+    }
+  }
+
+  private JobOutcome runInline(Request request) {
+    jobThread = Thread.currentThread();
+    long started = System.nanoTime();
+    try {
+      return invoker.invoke(request.name(), request.args());
+    } finally {
+      jobThread = null;
+      // the job may have left the worker's thread interrupted; that is not a request to stop
+      Thread.interrupted();
+      record(request.name(), System.nanoTime() - started);
+    }
+  }
+
+  private void record(String name, long nanos) {
+    averageNanos.merge(name, (double) nanos, (old, now) -> old * 0.9 + now * 0.1);
+  }
+
+  private static String seconds(Request request) {
+    return request.timeout().toMillis() / 1000.0 + " s";
+  }
+
+  /**
+   * Interrupts the running job; its outcome, a failure that says {@code reason}, comes when its
+   * thread returns.
+   */
+  @Override
+  public synchronized void abort(String reason) {
+    if (outcome != null && !outcome.isDone() && cutShort == null) {
+      cutShort = reason;
+      running.cancel(true);
+    }
+    if (outcome != null && !outcome.isDone() && jobCalledExit()) {
+      // its thread waits inside System.exit for the JVM to end and will never return
+      outcome.complete(JobOutcome.Failed.of("the job called System.exit"));
+    }
+  }
+
+  @Override
+  public boolean jobCalledExit() {
+    Thread thread = jobThread;
+    if (thread == null) {
+      return false;
+    }
+    for (StackTraceElement frame : thread.getStackTrace()) {
+      if (frame.getClassName().equals("java.lang.Shutdown")
+          || frame.getClassName().equals("java.lang.Runtime") && frame.getMethodName().equals("exit")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public synchronized void close() {
+    abort("the agent stopped");
+    executor.shutdownNow();
+  }
+}

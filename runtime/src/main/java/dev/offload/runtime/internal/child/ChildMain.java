@@ -1,0 +1,259 @@
+package dev.offload.runtime.internal.child;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.offload.api.JobDefinition;
+import dev.offload.runtime.internal.execution.JobInvoker;
+import dev.offload.runtime.internal.execution.JobOutcome;
+import dev.offload.runtime.JobRegistry;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import sun.misc.Signal;
+
+/**
+ * The entry point of a child JVM: runs the jobs its worker sends, one at a time, and answers, as
+ * {@link ChildProtocol} describes.
+ *
+ * <p>Step by step:
+ * <ol>
+ *   <li>Ignore SIGTERM, SIGINT and SIGHUP: they are meant for the agent (Ctrl-C, systemd's stop,
+ *       a closed terminal), which decides what happens to the job in hand; the child ends when its
+ *       stdin does.
+ *   <li>Keep the real stdout for frames, and give user code a {@code System.out} and
+ *       {@code System.err} that capture what it prints into output frames, so no print can
+ *       corrupt a frame; {@code System.in} reads nothing, so no job can eat a frame either.
+ *   <li>Read the hello, build the job registry from the class path's indexes plus the names the
+ *       worker sent, and say ready.
+ *   <li>Run each job on the main thread, saying {@code started} just before its code runs,
+ *       while a reader thread watches stdin: at its end the child halts at once, even mid-job,
+ *       since a child must never outlive its worker.
+ * </ol>
+ * A job that runs out of memory is answered as failed with {@code outOfMemory}, and the worker
+ * replaces the child; any other thread running out of memory halts the child with code 3, as
+ * {@code -XX:+ExitOnOutOfMemoryError} would, since the heap is no longer to be trusted.
+ */
+public final class ChildMain {
+
+  /** The exit code after an OutOfMemoryError outside a job, the same as the JVM's own. */
+  static final int OUT_OF_MEMORY_EXIT = 3;
+  /**
+   * The most a failed frame carries of its error and public message, and of its stack trace:
+   * clipped, they fit in a frame, escaped as they may be.
+   */
+  private static final int MAX_ERROR_CHARS = 16 << 10;
+  private static final int MAX_STACK_TRACE_CHARS = 256 << 10;
+
+  private final OutputStream frames;
+  private final PrintStream vmErr;
+  private volatile long currentJob;
+
+  private ChildMain(OutputStream frames, PrintStream vmErr) {
+    this.frames = frames;
+    this.vmErr = vmErr;
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    PrintStream vmErr =
+        new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    ignoreStopSignals(vmErr);
+    ChildMain child = new ChildMain(
+        new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), vmErr);
+    CapturedOutput out = new CapturedOutput(text -> child.sendOutput("stdout", text));
+    CapturedOutput err = new CapturedOutput(text -> child.sendOutput("stderr", text));
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    System.setIn(InputStream.nullInputStream());
+    Thread.setDefaultUncaughtExceptionHandler(child::uncaught);
+
+    BufferedReader input = new BufferedReader(
+        new InputStreamReader(new FileInputStream(FileDescriptor.in), StandardCharsets.UTF_8));
+    JobInvoker invoker;
+    try {
+      invoker = new JobInvoker(child.registry(child.readHello(input)));
+    } catch (RuntimeException e) {
+      child.vmErr.println("offload child: cannot load the jobs: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    child.send(ChildProtocol.frame(ChildProtocol.READY).put("pid", ProcessHandle.current().pid()));
+
+    BlockingQueue<JsonNode> runs = new LinkedBlockingQueue<>();
+    Thread reader = new Thread(() -> child.readRuns(input, runs), "offload-child-stdin");
+    reader.setDaemon(true);
+    reader.start();
+    while (true) {
+      child.run(invoker, runs.take(), out, err);
+    }
+  }
+
+  /**
+   * A handler that does nothing rather than SIG_IGN, since an ignored signal stays ignored in the
+   * processes a job starts, and those must still end on SIGTERM.
+   */
+  private static void ignoreStopSignals(PrintStream vmErr) {
+    for (String name : List.of("TERM", "INT", "HUP")) {
+      try {
+        Signal.handle(new Signal(name), signal -> { });
+      } catch (IllegalArgumentException e) {
+        vmErr.println("offload child: cannot ignore SIG" + name + " (" + e.getMessage()
+            + "); a signal to the agent's process group may end this child mid-job");
+      }
+    }
+  }
+
+  private JsonNode readHello(BufferedReader input) {
+    JsonNode hello = readFrame(input);
+    while (!ChildProtocol.HELLO.equals(hello.path("type").asText())) {
+      vmErr.println("offload child: expected a hello frame first, got " + hello);
+      hello = readFrame(input);
+    }
+    return hello;
+  }
+
+  /** Reads run frames into {@code runs} until stdin ends, then halts the JVM. */
+  private void readRuns(BufferedReader input, BlockingQueue<JsonNode> runs) {
+    while (true) {
+      JsonNode frame = readFrame(input);
+      if (ChildProtocol.RUN.equals(frame.path("type").asText())) {
+        runs.add(frame);
+      } else {
+        vmErr.println("offload child: ignoring an unexpected frame " + frame);
+      }
+    }
+  }
+
+  /** The next frame on stdin; halts when stdin ends or fails, as the worker is gone. */
+  private JsonNode readFrame(BufferedReader input) {
+    while (true) {
+      String line;
+      try {
+        line = input.readLine();
+      } catch (IOException e) {
+        line = null;
+      }
+      if (line == null) {
+        // halt, not exit: a shutdown hook of user code must not keep an orphan alive
+        Runtime.getRuntime().halt(0);
+      }
+      Optional<JsonNode> frame = ChildProtocol.decode(line);
+      if (frame.isPresent()) {
+        return frame.get();
+      }
+      vmErr.println("offload child: ignoring a line that is not a frame: " + line);
+    }
+  }
+
+  /**
+   * The class path's indexes plus the worker's names they lack; a worker's name whose class is
+   * not on this class path is left out, so its jobs fail as unknown, saying so.
+   */
+  private JobRegistry registry(JsonNode hello) {
+    JobRegistry indexed = JobRegistry.fromClassPath();
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    JobRegistry.Builder builder = JobRegistry.builder().addClassPath(loader);
+    for (Map.Entry<String, JsonNode> job : hello.path("jobs").properties()) {
+      if (indexed.className(job.getKey()).isPresent()) {
+        continue;
+      }
+      String className = job.getValue().asText();
+      try {
+        builder.register(job.getKey(), jobClass(className, loader));
+      } catch (ClassNotFoundException | ClassCastException e) {
+        vmErr.println("offload child: job \"" + job.getKey() + "\" is registered in the agent as "
+            + className + ", which is not a job class on the child's class path");
+      }
+    }
+    return builder.build();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Class<? extends JobDefinition<?>> jobClass(String name, ClassLoader loader)
+      throws ClassNotFoundException {
+    return (Class<? extends JobDefinition<?>>)
+        Class.forName(name, false, loader).asSubclass(JobDefinition.class);
+  }
+
+  private void run(JobInvoker invoker, JsonNode request, CapturedOutput out,
+      CapturedOutput err) {
+    long id = request.path("id").asLong();
+    currentJob = id;
+    send(ChildProtocol.frame(ChildProtocol.STARTED).put("id", id));
+    JobOutcome outcome = invoker.invoke(request.path("name").asText(), request.path("args"));
+    // the job's last output must reach the worker before its answer
+    out.drain();
+    err.drain();
+    if (outcome instanceof JobOutcome.Succeeded success) {
+      byte[] answer = ChildProtocol.encode(ChildProtocol.frame(ChildProtocol.SUCCEEDED)
+          .put("id", id).put("result", success.resultJson()));
+      if (answer.length <= ChildProtocol.MAX_FRAME_BYTES) {
+        send(answer);
+        return;
+      }
+      outcome = JobOutcome.Failed.of("the job's result is too large to send back: "
+          + success.resultJson().length() + " characters of JSON, more than the "
+          + (ChildProtocol.MAX_FRAME_BYTES >> 20) + " MiB a child JVM's answer may take;"
+          + " store large data elsewhere and return a reference to it");
+    }
+    JobOutcome.Failed failed = (JobOutcome.Failed) outcome;
+    send(ChildProtocol.encode(ChildProtocol.frame(ChildProtocol.FAILED).put("id", id)
+        .put("error", clip(failed.error(), MAX_ERROR_CHARS))
+        .put("stackTrace", clip(failed.stackTrace(), MAX_STACK_TRACE_CHARS))
+        .put("publicMessage", clip(failed.publicMessage(), MAX_ERROR_CHARS))
+        // JobInvoker reports a throwable as its toString(), which starts with its class name
+        .put("outOfMemory", failed.error().startsWith(OutOfMemoryError.class.getName()))));
+  }
+
+  /** The start of {@code text}, marked when cut; null stays null. */
+  private static String clip(String text, int max) {
+    return text == null || text.length() <= max ? text
+        : text.substring(0, max) + " [cut: " + text.length() + " characters in all]";
+  }
+
+  /** Output printed outside a job, by a thread it left behind, is tagged with the last job. */
+  private void sendOutput(String stream, String text) {
+    send(ChildProtocol.frame(ChildProtocol.OUTPUT).put("id", currentJob).put("stream", stream)
+        .put("text", text));
+  }
+
+  private void send(ObjectNode frame) {
+    send(ChildProtocol.encode(frame));
+  }
+
+  private void send(byte[] line) {
+    synchronized (frames) {
+      try {
+        // on a line of its own even after bytes written to file descriptor 1 without a break
+        frames.write('\n');
+        frames.write(line);
+        frames.flush();
+      } catch (IOException e) {
+        // the worker closed its end: nobody is left to work for
+        Runtime.getRuntime().halt(0);
+      }
+    }
+  }
+
+  private void uncaught(Thread thread, Throwable error) {
+    if (error instanceof OutOfMemoryError) {
+      vmErr.println("offload child: thread \"" + thread.getName() + "\" ran out of memory ("
+          + error + "); halting, as the heap is no longer to be trusted");
+      Runtime.getRuntime().halt(OUT_OF_MEMORY_EXIT);
+    }
+    System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+    error.printStackTrace(System.err);
+  }
+}

@@ -1,0 +1,430 @@
+package dev.offload.runtime.internal.child;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.offload.runtime.internal.execution.JobOutcome;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A child JVM seen from its worker: starts it, hands it one job at a time, logs what the job
+ * prints, and turns the child's answer, or the way it died, into the job's outcome.
+ *
+ * <p>Two daemon threads read the child's stdout (frames, see {@link ChildProtocol}) and its
+ * stderr (the JVM's own messages); both block in reads, so a worker waiting for its job's outcome
+ * costs no core, and both keep at most a bound of each line, so no output can exhaust the agent's
+ * heap. A third waits for the child's end, and fails the job in hand, if any, with a reason that
+ * tells an exit, a signal, a crash and running out of memory apart; a child that dies before its
+ * job began hands the job back as {@link JobOutcome.NotStarted}.
+ *
+ * <p>The child runs in a session and process group of its own where {@code setsid} is on the
+ * PATH, so that a signal to the agent's group (Ctrl-C) misses it; when it ends, whatever is left
+ * of its group, the processes its jobs started, is killed, so that none holds its pipes open.
+ *
+ * <p>Every job's callback is called exactly once, from a reader or the exit handler, unless the
+ * child is destroyed first; then its owner has already settled the job.
+ */
+public final class ChildProcess {
+
+  private static final Logger log = LoggerFactory.getLogger(ChildProcess.class);
+  /** The logger of what jobs print, so that it can be routed apart from the agent's own log. */
+  private static final Logger output =
+      LoggerFactory.getLogger(ChildProcess.class.getPackageName() + ".output");
+  /** The most the agent keeps of one line a child writes outside frames: 1 MiB. */
+  static final int MAX_LINE_BYTES = 1 << 20;
+  private static final int MAX_VM_LINES = 200;
+  /** The most of one line of the JVM's own that a reason for the child's end may quote. */
+  private static final int MAX_VM_LINE_CHARS = 1000;
+  /** How long the exit handler waits for the readers to take in the child's last lines. */
+  private static final Duration LAST_LINES_WAIT = Duration.ofSeconds(2);
+  /**
+   * How long a child whose stdin was closed may take to end before it is killed. Halting takes
+   * milliseconds; the margin is for exit work the JVM may have been asked to do, such as writing
+   * a CDS archive ({@code -XX:ArchiveClassesAtExit}).
+   */
+  private static final Duration GRACEFUL_STOP = Duration.ofSeconds(10);
+  private static final Optional<Path> SETSID = onPath("setsid");
+
+  /** The job in the child's hands and what to call with its outcome. */
+  private record Job(long id, Consumer<JobOutcome> done) {}
+
+  private final Process process;
+  private final String owner;
+  private final OutputStream stdin;
+  private final long launchedNanos = System.nanoTime();
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final OutputTail tail = new OutputTail();
+  private final Deque<String> vmLines = new ArrayDeque<>();
+  private final Thread stdoutReader;
+  private final Thread stderrReader;
+  private Job job;
+  /** Whether the job in hand has begun: its {@code started} frame came. */
+  private boolean begun;
+  private boolean exited;
+  private int jobsStarted;
+  private volatile boolean outOfMemory;
+  private volatile boolean stopping;
+
+  private ChildProcess(Process process, String owner) {
+    this.process = process;
+    this.owner = owner;
+    this.stdin = process.getOutputStream();
+    this.stdoutReader = daemon("stdout", () -> read(process.getInputStream(),
+        ChildProtocol.MAX_FRAME_BYTES, this::onStdoutLine));
+    this.stderrReader = daemon("stderr", () -> read(process.getErrorStream(), MAX_LINE_BYTES,
+        line -> onVmLine(shown(line))));
+    // not Process.onExit(): the exit handler waits for the readers, which would hold a thread of
+    // the common pool that the whole agent shares
+    daemon("exit", this::awaitEnd);
+  }
+
+  /**
+   * Starts a child JVM for {@code owner} (a worker's id, for logs) and sends it its hello; it
+   * takes jobs at once, and runs them once it is ready.
+   *
+   * @throws UncheckedIOException if the process cannot be started, e.g. no such {@code java}
+   */
+  public static ChildProcess launch(ChildSpec spec, String owner) {
+    List<String> command = new ArrayList<>();
+    SETSID.ifPresent(setsid -> command.add(setsid.toString()));
+    command.addAll(spec.command());
+    Process process;
+    try {
+      process = new ProcessBuilder(command).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start a child JVM with " + spec.java() + ": "
+          + e.getMessage(), e);
+    }
+    ChildProcess child = new ChildProcess(process, owner);
+    ObjectNode hello = ChildProtocol.frame(ChildProtocol.HELLO);
+    spec.jobClasses().forEach(hello.putObject("jobs")::put);
+    child.send(ChildProtocol.encode(hello));
+    log.debug("worker {} started child JVM {}", owner, process.pid());
+    return child;
+  }
+
+  /** The executable {@code name} in a folder of the PATH, if any. */
+  private static Optional<Path> onPath(String name) {
+    String path = System.getenv("PATH");
+    return path == null ? Optional.empty() : Stream.of(path.split(File.pathSeparator))
+        .filter(folder -> !folder.isEmpty())
+        .map(folder -> Path.of(folder, name))
+        .filter(Files::isExecutable)
+        .findFirst();
+  }
+
+  private Thread daemon(String name, Runnable task) {
+    Thread thread = new Thread(task, "offload-child-" + process.pid() + "-" + name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  private static void read(InputStream stream, int limit,
+      Consumer<BoundedLineReader.Line> onLine) {
+    try (stream) {
+      BoundedLineReader lines = new BoundedLineReader(stream, limit);
+      BoundedLineReader.Line line;
+      while ((line = lines.next()) != null) {
+        onLine.accept(line);
+      }
+    } catch (IOException e) {
+      // the pipe broke as the child died: the exit handler reports that
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Completes when the child has loaded its jobs and can run them; never if it dies first. */
+  public CompletionStage<Void> ready() {
+    return ready.minimalCompletionStage();
+  }
+
+  public boolean isReady() {
+    return ready.isDone();
+  }
+
+  /** Whether the child can take another job: alive, not stopping, and never out of memory. */
+  public synchronized boolean isUsable() {
+    return !exited && !outOfMemory && !stopping && process.isAlive();
+  }
+
+  /** How many jobs the child was given. */
+  public synchronized int jobsStarted() {
+    return jobsStarted;
+  }
+
+  /** Whether the child said the job it was last given began running. */
+  public synchronized boolean jobBegun() {
+    return begun;
+  }
+
+  /**
+   * Hands the child a job; {@code done} gets its outcome, from another thread. The previous job's
+   * outcome must have come.
+   */
+  public void run(long id, String name, JsonNode args, Consumer<JobOutcome> done) {
+    boolean ended;
+    synchronized (this) {
+      ended = exited;
+      if (!ended) {
+        job = new Job(id, done);
+        begun = false;
+        jobsStarted++;
+        // what a child wrote while starting stays: it says why the child did not start
+        if (ready.isDone()) {
+          tail.clear();
+          vmLines.clear();
+        }
+      }
+    }
+    if (ended) {
+      done.accept(new JobOutcome.NotStarted("the child JVM had ended before the job was sent"));
+      return;
+    }
+    send(ChildProtocol.encode(ChildProtocol.frame(ChildProtocol.RUN).put("id", id)
+        .put("name", name).set("args", args)));
+  }
+
+  private void send(byte[] frame) {
+    synchronized (stdin) {
+      try {
+        stdin.write(frame);
+        stdin.flush();
+      } catch (IOException e) {
+        // the child is gone: the exit handler reports it, and fails the job in hand
+      }
+    }
+  }
+
+  /** The last lines the current or last job printed, at most 50 lines and 8 KB. */
+  public String outputTail() {
+    return tail.text();
+  }
+
+  /** The child's resident memory in bytes, from {@code /proc}; -1 where that cannot be read. */
+  public long residentBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux, or the child is gone
+    }
+    return -1;
+  }
+
+  /**
+   * Stops the child gracefully without waiting: closes its stdin, at which it halts, and kills it
+   * if it has not ended 10 s later.
+   */
+  public void close() {
+    stopping = true;
+    try {
+      stdin.close();
+    } catch (IOException e) {
+      // already gone
+    }
+    CompletableFuture.delayedExecutor(GRACEFUL_STOP.toMillis(), TimeUnit.MILLISECONDS,
+        Runnable::run).execute(() -> {
+          if (process.isAlive()) {
+            destroy();
+          }
+        });
+  }
+
+  /**
+   * Kills the child and the processes it started at once (SIGKILL); the job in hand is for the
+   * caller to settle.
+   */
+  public void destroy() {
+    stopping = true;
+    ProcessTree.killWithDescendants(process.toHandle());
+  }
+
+  /** Waits up to {@code timeout} for the child to end; true if it has. */
+  public boolean awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void onStdoutLine(BoundedLineReader.Line line) {
+    if (line.bytes() == 0) {
+      // the line break the child writes before each frame
+      return;
+    }
+    if (line.cut() && ChildProtocol.looksLikeFrame(line.text())) {
+      brokeProtocol(line.bytes());
+      return;
+    }
+    JsonNode frame = ChildProtocol.decode(line.text()).orElse(null);
+    if (frame == null) {
+      onVmLine(shown(line));
+      return;
+    }
+    long id = frame.path("id").asLong();
+    switch (frame.path("type").asText()) {
+      case ChildProtocol.READY -> {
+        log.debug("child JVM {} of worker {} ready after {} ms", pid(), owner,
+            (System.nanoTime() - launchedNanos) / 1_000_000);
+        ready.complete(null);
+      }
+      case ChildProtocol.STARTED -> {
+        synchronized (this) {
+          begun |= job != null && job.id() == id;
+        }
+      }
+      case ChildProtocol.OUTPUT -> onOutput(id, frame.path("stream").asText(),
+          frame.path("text").asText());
+      case ChildProtocol.SUCCEEDED -> finish(id,
+          new JobOutcome.Succeeded(frame.path("result").asText()));
+      case ChildProtocol.FAILED -> {
+        String error = frame.path("error").asText();
+        if (frame.path("outOfMemory").asBoolean()) {
+          outOfMemory = true;
+          error = "the job ran out of memory (" + error + "); its child JVM is replaced";
+        }
+        finish(id, new JobOutcome.Failed(error, frame.path("stackTrace").asText(), tail.text(),
+            frame.path("publicMessage").textValue()));
+      }
+      default -> onVmLine(shown(line));
+    }
+  }
+
+  /** The text of a line written outside frames, at most 1 MiB of it, marked when cut. */
+  private static String shown(BoundedLineReader.Line line) {
+    String text = line.text();
+    if (!line.cut() && text.length() <= MAX_LINE_BYTES) {
+      return text;
+    }
+    return text.substring(0, Math.min(text.length(), MAX_LINE_BYTES))
+        + " [cut: the line had " + line.bytes() + " bytes]";
+  }
+
+  /**
+   * A frame longer than the protocol allows: the child is not to be trusted any more, so its job
+   * fails and it is destroyed. Only a job writing to file descriptor 1 itself can cause this.
+   */
+  private void brokeProtocol(long bytes) {
+    Job broken;
+    synchronized (this) {
+      broken = job;
+      job = null;
+    }
+    String reason = "the child JVM sent a frame of " + bytes + " bytes, more than the "
+        + (ChildProtocol.MAX_FRAME_BYTES >> 20) + " MiB the protocol allows; it was destroyed";
+    log.warn("worker {}: {}", owner, reason);
+    destroy();
+    if (broken != null) {
+      broken.done().accept(new JobOutcome.Failed(reason, "", tail.text()));
+    }
+  }
+
+  private void onOutput(long id, String stream, String text) {
+    tail.add(text);
+    boolean error = stream.equals("stderr");
+    for (String line : text.split("\n")) {
+      if (error) {
+        output.warn("job {} {}: {}", id, stream, line);
+      } else {
+        output.info("job {} {}: {}", id, stream, line);
+      }
+    }
+  }
+
+  /** A line the JVM wrote itself: a warning, a crash banner, an OutOfMemoryError notice. */
+  private void onVmLine(String line) {
+    log.warn("child JVM {} of worker {}: {}", pid(), owner, line);
+    synchronized (this) {
+      if (vmLines.size() == MAX_VM_LINES) {
+        vmLines.removeFirst();
+      }
+      vmLines.addLast(line.length() > MAX_VM_LINE_CHARS
+          ? line.substring(0, MAX_VM_LINE_CHARS) + "..." : line);
+    }
+    tail.add(line + "\n");
+  }
+
+  private void finish(long id, JobOutcome outcome) {
+    Job finished;
+    synchronized (this) {
+      if (job == null || job.id() != id) {
+        return;
+      }
+      finished = job;
+      job = null;
+    }
+    finished.done().accept(outcome);
+  }
+
+  private void awaitEnd() {
+    while (true) {
+      try {
+        process.waitFor();
+        break;
+      } catch (InterruptedException e) {
+        // nobody interrupts this thread, and it must see the end whatever happens
+      }
+    }
+    exited();
+  }
+
+  /** Runs once the process has ended: fails the job in hand with the reason. */
+  private void exited() {
+    if (SETSID.isPresent()) {
+      // processes its jobs started, which may hold its stdout and stderr open
+      ProcessTree.killGroup(process.pid());
+    }
+    try {
+      // the last frames and lines are still being read; the reason depends on them
+      stdoutReader.join(LAST_LINES_WAIT.toMillis());
+      stderrReader.join(LAST_LINES_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Job lost;
+    boolean lostBegun;
+    List<String> lines;
+    synchronized (this) {
+      exited = true;
+      lost = job;
+      lostBegun = begun;
+      job = null;
+      lines = List.copyOf(vmLines);
+    }
+    int code = process.exitValue();
+    if (lost == null) {
+      if (!stopping) {
+        log.warn("worker {}: {}", owner, ExitReason.describe(code, lines, "while idle", false));
+      }
+      return;
+    }
+    boolean startingUp = !ready.isDone();
+    String when = startingUp ? "before it was ready"
+        : lostBegun ? "while running the job" : "before the job began";
+    String reason = ExitReason.describe(code, lines, when, startingUp);
+    lost.done().accept(lostBegun ? new JobOutcome.Failed(reason, "", tail.text())
+        : new JobOutcome.NotStarted(reason));
+  }
+}

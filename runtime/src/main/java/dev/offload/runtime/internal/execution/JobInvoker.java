@@ -1,0 +1,66 @@
+package dev.offload.runtime.internal.execution;
+
+import dev.offload.runtime.JobRegistry;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.offload.api.JobDefinition;
+import dev.offload.api.UserFacingException;
+import dev.offload.runtime.internal.store.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Optional;
+
+/**
+ * Turns a stored job back into its object, runs it and writes its result as JSON. Used by the
+ * thread processor in the agent's JVM and by the child JVM alike, so both fail the same way.
+ */
+public final class JobInvoker {
+
+  private final JobRegistry registry;
+
+  public JobInvoker(JobRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Runs the job called {@code name} with {@code args}; never throws. */
+  public JobOutcome invoke(String name, JsonNode args) {
+    Optional<Class<? extends JobDefinition<?>>> type;
+    try {
+      type = registry.find(name);
+    } catch (RuntimeException e) {
+      return JobOutcome.Failed.of(e.getMessage());
+    }
+    if (type.isEmpty()) {
+      return JobOutcome.Failed.of("unknown job \"" + name + "\": no class for it in "
+          + JobRegistry.INDEX + " on this agent's class path; deploy the code that declares it"
+          + " to the agent, or keep the old name as an alias in @Job(aliases)");
+    }
+    JobDefinition<?> job;
+    try {
+      job = Json.mapper().treeToValue(args, type.get());
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      return JobOutcome.Failed.of("arguments of job \"" + name + "\" do not fit "
+          + type.get().getName() + ": " + Json.describe(e));
+    }
+    Object result;
+    try {
+      result = job.run();
+    } catch (Throwable t) {
+      return new JobOutcome.Failed(t.toString(), stackTrace(t), "",
+          t instanceof UserFacingException userFacing ? userFacing.getMessage() : null);
+    }
+    try {
+      return new JobOutcome.Succeeded(Json.mapper().writeValueAsString(result));
+    } catch (JsonProcessingException e) {
+      return JobOutcome.Failed.of("the result of job \"" + name + "\" cannot be written as JSON: "
+          + Json.describe(e));
+    }
+  }
+
+  /** The stack trace of {@code t} as text. */
+  public static String stackTrace(Throwable t) {
+    StringWriter out = new StringWriter();
+    t.printStackTrace(new PrintWriter(out));
+    return out.toString();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.offload.runtime.internal.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.offload.api.JobFailure;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Writes and reads the records of {@code failure-store}: a {@link JobFailure} as JSON. */
+public final class FailureRecords {
+
+  private static final String PUBLIC_MESSAGE = "publicMessage";
+
+  private FailureRecords() {}
+
+  /**
+   * The stored failure record of a job whose last attempt failed: a {@link JobFailure}, plus the
+   * job's limits so that a retry by hand runs it as it ran before.
+   */
+  public static String of(long id, String queue, JobRecord record) {
+    return of(id, queue, record, null);
+  }
+
+  /**
+   * The stored failure record, with {@code publicMessage}, the message meant for end users that
+   * the job-observer widget may show, when it is not {@code null}.
+   */
+  public static String of(long id, String queue, JobRecord record, String publicMessage) {
+    JobFailure failure = new JobFailure(id, queue, record.name(), record.args().toString(),
+        record.errors(), Instant.now());
+    ObjectNode node = Json.mapper().valueToTree(failure);
+    node.put("maxAttempts", record.maxAttempts());
+    node.put("timeoutMs", record.timeoutMs());
+    if (record.isolation() != null) {
+      node.put("isolation", record.isolation());
+    }
+    if (publicMessage != null) {
+      node.put(PUBLIC_MESSAGE, publicMessage);
+    }
+    return node.toString();
+  }
+
+  /** The message for end users in a stored failure record, if the job left one. */
+  public static Optional<String> publicMessage(String storedFailure) {
+    try {
+      JsonNode message = Json.mapper().readTree(storedFailure).path(PUBLIC_MESSAGE);
+      return message.isTextual() ? Optional.of(message.asText()) : Optional.empty();
+    } catch (JsonProcessingException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** A fresh record to run a failed job again with all its attempts. */
+  public static JobRecord freshRecord(String storedFailure, long now) throws JsonProcessingException {
+    JsonNode node = Json.mapper().readTree(storedFailure);
+    JobFailure failure = Json.mapper().treeToValue(node, JobFailure.class);
+    int maxAttempts = node.path("maxAttempts").asInt(Math.max(1, failure.attempts().size()));
+    return new JobRecord(failure.jobName(), Json.mapper().readTree(failure.arguments()), 0,
+        Math.max(1, maxAttempts), node.path("timeoutMs").asLong(0), now, java.util.List.of(),
+        node.path("isolation").textValue());
+  }
+
+  public static String toJson(JobFailure failure) {
+    try {
+      return Json.mapper().writeValueAsString(failure);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a failure record always serializes", e);
+    }
+  }
+
+  /** Parses a stored failure record; a record that does not parse is shown raw, not lost. */
+  public static JobFailure parse(long id, String queue, String json) {
+    try {
+      return Json.mapper().readValue(json, JobFailure.class);
+    } catch (JsonProcessingException e) {
+      return new JobFailure(id, queue, "", json, java.util.List.of(new JobFailure.Attempt(0,
+          "unreadable failure record: " + e.getOriginalMessage(), "", "", Instant.EPOCH, "")),
+          Instant.EPOCH);
+    }
+  }
+}

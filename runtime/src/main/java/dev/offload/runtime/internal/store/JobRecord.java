@@ -1,0 +1,95 @@
+package dev.offload.runtime.internal.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.offload.api.Isolation;
+import dev.offload.api.JobFailure;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What {@code data-store} holds for an unfinished job.
+ *
+ * @param name the job name agents look the class up by
+ * @param args the job's arguments, as its class serialized them
+ * @param attempt how many attempts have already failed
+ * @param maxAttempts how many attempts the job gets
+ * @param timeoutMs how long one attempt may run; 0 for no limit
+ * @param enqueuedAt when the job was enqueued, in epoch millis
+ * @param errors the failed attempts so far, oldest first
+ * @param isolation where the job asked to run ({@code thread}, {@code process},
+ *     {@code process-per-job}); {@code null} for its agent's default
+ */
+public record JobRecord(
+    String name,
+    JsonNode args,
+    int attempt,
+    int maxAttempts,
+    long timeoutMs,
+    long enqueuedAt,
+    List<JobFailure.Attempt> errors,
+    String isolation) {
+
+  public JobRecord {
+    errors = errors == null ? List.of() : List.copyOf(errors);
+  }
+
+  /** Parses a stored record, failing with what is wrong when it is not a usable record. */
+  public static JobRecord parse(String json) throws MalformedRecordException {
+    JobRecord record;
+    try {
+      record = Json.mapper().readValue(json, JobRecord.class);
+    } catch (JsonProcessingException e) {
+      throw new MalformedRecordException("not a job record: " + e.getOriginalMessage());
+    }
+    if (record.name() == null || record.name().isBlank()) {
+      throw new MalformedRecordException("the record has no job name");
+    }
+    if (record.args() == null) {
+      throw new MalformedRecordException("the record has no arguments");
+    }
+    if (record.isolation() != null) {
+      try {
+        Isolation.fromLabel(record.isolation());
+      } catch (IllegalArgumentException e) {
+        throw new MalformedRecordException(e.getMessage());
+      }
+    }
+    if (record.attempt() < 0) {
+      throw new MalformedRecordException("the record's count of failed attempts is negative ("
+          + record.attempt() + ")");
+    }
+    if (record.maxAttempts() < 1) {
+      throw new MalformedRecordException("the record allows " + record.maxAttempts() + " attempts");
+    }
+    return record;
+  }
+
+  /** This record after one more failed attempt. */
+  public JobRecord withFailedAttempt(JobFailure.Attempt failure) {
+    List<JobFailure.Attempt> all = new ArrayList<>(errors);
+    all.add(failure);
+    return new JobRecord(
+        name, args, attempt + 1, maxAttempts, timeoutMs, enqueuedAt, all, isolation);
+  }
+
+  /** Whether another attempt remains after the ones already failed. */
+  public boolean hasAttemptsLeft() {
+    return attempt < maxAttempts;
+  }
+
+  public String toJson() {
+    try {
+      return Json.mapper().writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a job record always serializes", e);
+    }
+  }
+
+  /** Thrown when a stored record cannot be read; the message says what is wrong. */
+  public static final class MalformedRecordException extends Exception {
+    public MalformedRecordException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,488 @@
+package dev.offload.runtime.internal.store;
+
+import dev.offload.api.JobStatus;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.Transaction;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * Every read and every state change of jobs in Redis. Each state change is one Lua script over
+ * the keys of one queue, so it is atomic and stays within one Redis Cluster slot.
+ */
+public final class JobStore {
+
+  private final Redis redis;
+  private final Keys keys;
+
+  public JobStore(Redis redis, Keys keys) {
+    this.redis = redis;
+    this.keys = keys;
+  }
+
+  public Keys keys() {
+    return keys;
+  }
+
+  public Redis redis() {
+    return redis;
+  }
+
+  /** A block of consecutive job ids, valid in the installation epoch it was reserved in. */
+  public record IdBlock(long first, String epoch) {}
+
+  /**
+   * Reserves {@code size} consecutive ids. Ids are never handed out twice, not even after Redis
+   * lost its data: the counter then restarts above every earlier id, in a new epoch.
+   */
+  public IdBlock reserveIds(int size) {
+    List<?> reply = (List<?>) redis.run(Script.RESERVE_IDS,
+        List.of(keys.uniqueId(), keys.epoch()), List.of(Integer.toString(size)));
+    return new IdBlock((Long) reply.get(0), text(reply.get(1)));
+  }
+
+  /** Adds a queue to the set of all queues. */
+  public void registerQueues(Collection<String> queues) {
+    if (!queues.isEmpty()) {
+      redis.call(jedis -> jedis.sadd(keys.queues(), queues.toArray(String[]::new)));
+    }
+  }
+
+  /** The names of all queues. */
+  public Set<String> queues() {
+    return redis.call(jedis -> jedis.smembers(keys.queues()));
+  }
+
+  /**
+   * Stores jobs of one queue and puts them on it, or in its delayed set when {@code delayMillis}
+   * is above 0, counted from Redis's clock. All of them or none; idempotent per call, so a call
+   * that failed may be sent again.
+   *
+   * @param records job id to record JSON, in enqueue order
+   * @param publicResults the ids among them whose result the job-observer widget may show
+   * @param epoch the epoch the ids were reserved in
+   * @throws StaleIdsException if Redis lost its data since the ids were reserved
+   */
+  public void enqueue(String queue, Map<Long, String> records, Collection<Long> publicResults,
+      String epoch, long delayMillis) {
+    List<String> args = new ArrayList<>(5 + publicResults.size() + records.size() * 2);
+    args.add(keys.events());
+    args.add(queue);
+    args.add(epoch);
+    args.add(Long.toString(delayMillis));
+    args.add(Integer.toString(publicResults.size()));
+    publicResults.forEach(id -> args.add(Long.toString(id)));
+    records.forEach((id, record) -> {
+      args.add(Long.toString(id));
+      args.add(record);
+    });
+    redis.run(Script.ENQUEUE,
+        List.of(keys.queue(queue), keys.data(queue), keys.delayed(queue),
+            keys.publicResults(queue), keys.results(queue), keys.failures(queue), keys.epoch()),
+        args);
+  }
+
+  /**
+   * A job taken by a worker: its id as stored in the queue (normally a number) and its record,
+   * {@code null} if the data is gone.
+   */
+  public record Taken(String id, String record) {}
+
+  /** What a finish-and-take call did: the ids it refused as no longer the worker's, and the jobs taken. */
+  public record Settled(List<Long> refused, List<Taken> taken) {}
+
+  /**
+   * Records the results of jobs a worker finished, hands back jobs it will not run, and takes up
+   * to {@code want} more, in one round trip; see {@code finish_and_take.lua}. Sent once: a
+   * failure may have taken jobs, which the worker then finds with {@link #inFlight}.
+   *
+   * @param results job id to result JSON of finished jobs
+   * @param handBack ids taken earlier that go back to the head of the queue unstarted
+   * @param runningId the job the worker runs now, 0 for none; a job taken replaces it
+   */
+  public Settled finishAndTake(String queue, String worker, Map<Long, String> results,
+      List<Long> handBack, long runningId, int want) {
+    List<String> args = new ArrayList<>(6 + results.size() * 2 + handBack.size());
+    args.add(keys.events());
+    args.add(queue);
+    args.add(worker);
+    args.add(Integer.toString(want));
+    args.add(runningId == 0 ? "" : Long.toString(runningId));
+    args.add(Integer.toString(results.size()));
+    results.forEach((id, result) -> {
+      args.add(Long.toString(id));
+      args.add(result);
+    });
+    handBack.forEach(id -> args.add(Long.toString(id)));
+    List<?> reply = (List<?>) redis.runOnce(Script.FINISH_AND_TAKE,
+        List.of(keys.queue(queue), keys.data(queue), keys.results(queue),
+            keys.processing(queue, worker), keys.running(queue), keys.holders(queue)),
+        args);
+    int refusedCount = ((Long) reply.get(0)).intValue();
+    List<Long> refused = new ArrayList<>(refusedCount);
+    for (int i = 1; i <= refusedCount; i++) {
+      refused.add(Long.parseLong(text(reply.get(i))));
+    }
+    List<Taken> taken = new ArrayList<>((reply.size() - refusedCount - 1) / 2);
+    for (int i = refusedCount + 1; i < reply.size(); i += 2) {
+      taken.add(new Taken(text(reply.get(i)), text(reply.get(i + 1))));
+    }
+    return new Settled(refused, taken);
+  }
+
+  /**
+   * Ends a failed attempt: schedules the next attempt {@code delayMillis} from now by Redis's
+   * clock with the updated record, or, when {@code retry} is false, moves the job to the failure
+   * store. Fenced, and sent once: a second send would be refused, which the worker must not
+   * mistake for a job taken from it.
+   *
+   * @return false when the job is no longer in the worker's processing list
+   */
+  public boolean failAttempt(String queue, String worker, long id, String payload, boolean retry,
+      long delayMillis) {
+    Object moved = redis.runOnce(Script.FAIL_ATTEMPT,
+        List.of(keys.data(queue), keys.processing(queue, worker), keys.delayed(queue),
+            keys.failures(queue), keys.running(queue), keys.publicResults(queue)),
+        List.of(keys.events(), queue, worker, Long.toString(id), retry ? "retry" : "fail",
+            payload, Long.toString(delayMillis)));
+    return ((Long) moved) == 1L;
+  }
+
+  /**
+   * Takes a job out of a worker's processing list and puts it back at the head of its queue,
+   * with {@code record} as its new record ({@code null} keeps the stored one). Fenced.
+   *
+   * @return false when the job was not in that list
+   */
+  public boolean returnToQueue(String queue, String worker, long id, String record) {
+    return returnJob(queue, worker, Long.toString(id), "requeue", record == null ? "" : record);
+  }
+
+  /** Takes a job out of a worker's processing list into the failure store. Fenced. */
+  public boolean failInFlight(String queue, String worker, long id, String failureRecord) {
+    return returnJob(queue, worker, Long.toString(id), "fail", failureRecord);
+  }
+
+  /**
+   * Moves an entry of a worker's processing list that is not a job id into the queue's
+   * quarantine, with the reason, where an operator can see it. Fenced.
+   */
+  public boolean quarantine(String queue, String worker, String entry, String reason) {
+    return returnJob(queue, worker, entry, "quarantine", reason);
+  }
+
+  private boolean returnJob(String queue, String worker, String id, String mode, String payload) {
+    Object moved = redis.runOnce(Script.RETURN_TO_QUEUE,
+        List.of(keys.queue(queue), keys.data(queue), keys.processing(queue, worker),
+            keys.failures(queue), keys.running(queue), keys.publicResults(queue),
+            keys.quarantine(queue)),
+        List.of(keys.events(), queue, worker, id, mode, payload));
+    return ((Long) moved) == 1L;
+  }
+
+  /** Forgets an entry of a worker's processing list whose job data is gone. */
+  public void dropInFlight(String queue, String worker, String entry) {
+    redis.call(jedis -> jedis.lrem(keys.processing(queue, worker), -1, entry));
+  }
+
+  /** The entries of a worker's processing list for one queue, as stored (normally job ids). */
+  public List<String> inFlight(String queue, String worker) {
+    return redis.call(jedis -> jedis.lrange(keys.processing(queue, worker), 0, -1));
+  }
+
+  /** The job of {@code queue} that {@code worker} last said it runs, if any. */
+  public Optional<String> runningJob(String queue, String worker) {
+    return Optional.ofNullable(redis.call(jedis -> jedis.hget(keys.running(queue), worker)));
+  }
+
+  /** The workers that may hold jobs of {@code queue} in a processing list. */
+  public Set<String> holders(String queue) {
+    return redis.call(jedis -> jedis.smembers(keys.holders(queue)));
+  }
+
+  /**
+   * Forgets a worker as a holder of jobs of {@code queue} once its processing list is empty, and
+   * its running marker with it.
+   *
+   * @return false if the list still holds jobs
+   */
+  public boolean releaseHolder(String queue, String worker) {
+    return redis.call(jedis -> {
+      if (jedis.llen(keys.processing(queue, worker)) > 0) {
+        return false;
+      }
+      Pipeline pipeline = jedis.pipelined();
+      pipeline.srem(keys.holders(queue), worker);
+      pipeline.hdel(keys.running(queue), worker);
+      pipeline.sync();
+      return true;
+    });
+  }
+
+  /** What one page of an orphan sweep did: the next cursor ("0" at the end of a pass). */
+  public record Sweep(String nextCursor, long reclaimed, long suspected) {}
+
+  /**
+   * Sweeps one page of a queue's data-store for records in no list, and puts back those found
+   * orphaned for at least {@code grace}; see {@code sweep_orphans.lua}.
+   */
+  public Sweep sweepOrphans(String queue, String cursor, int pageSize, long graceMillis) {
+    List<String> scriptKeys = new ArrayList<>(List.of(keys.data(queue), keys.queue(queue),
+        keys.delayed(queue), keys.orphans(queue), keys.stats(queue)));
+    for (String holder : holders(queue)) {
+      scriptKeys.add(keys.processing(queue, holder));
+    }
+    List<?> reply = (List<?>) redis.run(Script.SWEEP_ORPHANS, scriptKeys,
+        List.of(keys.events(), queue, cursor, Integer.toString(pageSize),
+            Long.toString(graceMillis)));
+    return new Sweep(text(reply.get(0)), (Long) reply.get(1), (Long) reply.get(2));
+  }
+
+  /** Entries found in a queue's lists that are not job ids, with the reason each was set apart. */
+  public Map<String, String> quarantined(String queue) {
+    return redis.call(jedis -> jedis.hgetAll(keys.quarantine(queue)));
+  }
+
+  /** How many delayed jobs moved to their queue, and how many are still delayed. */
+  public record Promotion(long moved, long stillDelayed) {}
+
+  /**
+   * Jobs taken and not finished, per queue: the summed lengths of the processing lists of the
+   * given workers, each with its queues. One round trip.
+   */
+  public Map<String, Long> inFlightCounts(Map<String, List<String>> queuesByWorker) {
+    return redis.call(jedis -> {
+      Pipeline pipeline = jedis.pipelined();
+      Map<String, List<Response<Long>>> lengths = new HashMap<>();
+      queuesByWorker.forEach((worker, queues) -> {
+        for (String queue : queues) {
+          lengths.computeIfAbsent(queue, q -> new ArrayList<>())
+              .add(pipeline.llen(keys.processing(queue, worker)));
+        }
+      });
+      pipeline.sync();
+      Map<String, Long> totals = new HashMap<>();
+      lengths.forEach((queue, responses) ->
+          totals.put(queue, responses.stream().mapToLong(Response::get).sum()));
+      return totals;
+    });
+  }
+
+  /** Moves up to {@code limit} jobs due by Redis's clock to their queue. */
+  public Promotion promoteDue(String queue, int limit) {
+    List<?> reply = (List<?>) redis.run(Script.PROMOTE_DUE,
+        List.of(keys.delayed(queue), keys.queue(queue)),
+        List.of(keys.events(), queue, Integer.toString(limit)));
+    return new Promotion((Long) reply.get(0), (Long) reply.get(1));
+  }
+
+  /** A job's state, with the number of jobs ahead of it while it is queued. */
+  public record Status(JobStatus status, long position) {}
+
+  public Status status(String queue, long id) {
+    List<?> reply = (List<?>) redis.run(Script.JOB_STATUS,
+        List.of(keys.results(queue), keys.failures(queue), keys.data(queue),
+            keys.delayed(queue), keys.queue(queue)),
+        List.of(Long.toString(id)));
+    JobStatus status = JobStatus.valueOf(text(reply.get(0)));
+    long position = reply.size() > 1 ? (Long) reply.get(1) : -1;
+    return new Status(status, position);
+  }
+
+  /** The stored record of an unfinished job. */
+  public Optional<String> record(String queue, long id) {
+    return Optional.ofNullable(
+        redis.call(jedis -> jedis.hget(keys.data(queue), Long.toString(id))));
+  }
+
+  /** Records of several jobs, by id; jobs without data are left out. */
+  public Map<Long, String> records(String queue, List<Long> ids) {
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    List<String> values = redis.call(jedis -> jedis.hmget(keys.data(queue),
+        ids.stream().map(String::valueOf).toArray(String[]::new)));
+    Map<Long, String> records = new LinkedHashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      if (values.get(i) != null) {
+        records.put(ids.get(i), values.get(i));
+      }
+    }
+    return records;
+  }
+
+  public Optional<String> result(String queue, long id) {
+    return Optional.ofNullable(
+        redis.call(jedis -> jedis.hget(keys.results(queue), Long.toString(id))));
+  }
+
+  /** Deletes a result, and with it the permission to show it; returns whether there was one. */
+  public boolean removeResult(String queue, long id) {
+    return removeWithPublicMark(keys.results(queue), queue, id);
+  }
+
+  /** Whether the job-observer widget may show the job's result, as the job chose at enqueue. */
+  public boolean resultIsPublic(String queue, long id) {
+    return redis.call(jedis -> jedis.sismember(keys.publicResults(queue), Long.toString(id)));
+  }
+
+  public Optional<String> failure(String queue, long id) {
+    return Optional.ofNullable(
+        redis.call(jedis -> jedis.hget(keys.failures(queue), Long.toString(id))));
+  }
+
+  /** One page of a hash store: entries and the cursor of the next page, "0" when done. */
+  public record Page(Map<Long, String> entries, String nextCursor) {}
+
+  /** A page of the failure store, in no particular order. */
+  public Page failures(String queue, String cursor, int count) {
+    ScanResult<Map.Entry<String, String>> scan = redis.call(jedis ->
+        jedis.hscan(keys.failures(queue), cursor, new ScanParams().count(count)));
+    Map<Long, String> entries = new LinkedHashMap<>();
+    scan.getResult().forEach(e -> entries.put(Long.parseLong(e.getKey()), e.getValue()));
+    return new Page(entries, scan.getCursor());
+  }
+
+  /** Empties a queue's failure store; returns how many records it held. */
+  public long clearFailures(String queue) {
+    return (Long) redis.runOnce(Script.CLEAR_FAILURES,
+        List.of(keys.failures(queue), keys.publicResults(queue)), List.of());
+  }
+
+  /** Deletes one failure record; returns whether there was one. */
+  public boolean deleteFailure(String queue, long id) {
+    return removeWithPublicMark(keys.failures(queue), queue, id);
+  }
+
+  /** Removes a job's entry from one of its queue's finished stores, with its public mark. */
+  private boolean removeWithPublicMark(String store, String queue, long id) {
+    return redis.call(jedis -> {
+      Transaction transaction = jedis.multi();
+      Response<Long> removed = transaction.hdel(store, Long.toString(id));
+      transaction.srem(keys.publicResults(queue), Long.toString(id));
+      transaction.exec();
+      return removed.get() == 1L;
+    });
+  }
+
+  /**
+   * Takes a job out of the failure store and queues it with {@code freshRecord}.
+   *
+   * @return false when the job was not in the failure store
+   */
+  public boolean retryFailed(String queue, long id, String freshRecord) {
+    Object moved = redis.runOnce(Script.RETRY_FAILED,
+        List.of(keys.failures(queue), keys.data(queue), keys.queue(queue)),
+        List.of(keys.events(), queue, Long.toString(id), freshRecord));
+    return ((Long) moved) == 1L;
+  }
+
+  /** Deletes a job that has not started; returns false when it was not pending. */
+  public boolean deletePending(String queue, long id) {
+    Object deleted = redis.runOnce(Script.DELETE_PENDING,
+        List.of(keys.queue(queue), keys.delayed(queue), keys.data(queue),
+            keys.publicResults(queue)),
+        List.of(keys.events(), queue, Long.toString(id)));
+    return ((Long) deleted) == 1L;
+  }
+
+  /**
+   * Pending job ids of a queue, next to run first, skipping {@code offset}. Cheap at either end
+   * of even a very long queue: Redis walks a list from its nearer end.
+   */
+  public List<Long> pendingIds(String queue, long offset, int limit) {
+    List<String> ids = redis.call(jedis ->
+        jedis.lrange(keys.queue(queue), -(offset + limit), -(offset + 1)));
+    List<Long> result = new ArrayList<>(ids.size());
+    for (int i = ids.size() - 1; i >= 0; i--) {
+      result.add(Long.parseLong(ids.get(i)));
+    }
+    return result;
+  }
+
+  /** How many jobs wait on a queue, not counting delayed ones. */
+  public long pendingCount(String queue) {
+    return redis.call(jedis -> jedis.llen(keys.queue(queue)));
+  }
+
+  /** The sizes and counters of one queue. */
+  /**
+   * The sizes and counters of one queue; {@code reclaimed} counts jobs an orphan sweep found in
+   * no list and put back.
+   */
+  public record QueueCounts(
+      long pending, long scheduled, long failed, long results, long succeeded, long retried,
+      long failedTotal, long reclaimed) {}
+
+  public QueueCounts counts(String queue) {
+    return redis.call(jedis -> {
+      Pipeline pipeline = jedis.pipelined();
+      Response<Long> pending = pipeline.llen(keys.queue(queue));
+      Response<Long> scheduled = pipeline.zcard(keys.delayed(queue));
+      Response<Long> failed = pipeline.hlen(keys.failures(queue));
+      Response<Long> results = pipeline.hlen(keys.results(queue));
+      Response<Map<String, String>> stats = pipeline.hgetAll(keys.stats(queue));
+      pipeline.sync();
+      Map<String, String> counters = stats.get();
+      return new QueueCounts(pending.get(), scheduled.get(), failed.get(), results.get(),
+          counter(counters, "succeeded"), counter(counters, "retried"),
+          counter(counters, "failed"), counter(counters, "reclaimed"));
+    });
+  }
+
+  private static long counter(Map<String, String> counters, String name) {
+    String value = counters.get(name);
+    return value == null ? 0 : Long.parseLong(value);
+  }
+
+  /** Adds to a queue's counters; counters at zero are left alone. */
+  public void addCounts(Map<String, Map<String, Long>> countsByQueue) {
+    Map<String, Map<String, Long>> nonZero = new HashMap<>();
+    countsByQueue.forEach((queue, counts) -> counts.forEach((name, n) -> {
+      if (n != 0) {
+        nonZero.computeIfAbsent(queue, q -> new HashMap<>()).put(name, n);
+      }
+    }));
+    if (nonZero.isEmpty()) {
+      return;
+    }
+    // sent once; the agent adds counts that failed to the next write, so a reply that timed out
+    // after Redis applied them counts them twice: these are statistics, not the job records
+    redis.callOnce(jedis -> {
+      Pipeline pipeline = jedis.pipelined();
+      nonZero.forEach((queue, counts) ->
+          counts.forEach((name, n) -> pipeline.hincrBy(keys.stats(queue), name, n)));
+      pipeline.sync();
+      return null;
+    });
+  }
+
+  /** Pauses or resumes a queue; workers stop taking from a paused queue. */
+  public void setPaused(String queue, boolean paused) {
+    redis.call(jedis -> paused
+        ? jedis.sadd(keys.paused(), queue)
+        : jedis.srem(keys.paused(), queue));
+  }
+
+  public Set<String> pausedQueues() {
+    return redis.call(jedis -> jedis.smembers(keys.paused()));
+  }
+
+  private static String text(Object value) {
+    if (value == null) {
+      return null;
+    }
+    return value instanceof byte[] bytes
+        ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+        : value.toString();
+  }
+}

@@ -1,0 +1,156 @@
+package dev.offload.runtime.internal.store;
+
+import redis.clients.jedis.util.JedisURIHelper;
+
+/**
+ * The Redis key names of one Offload installation, all under one prefix.
+ *
+ * <p>Keys of one queue carry the queue name in braces, {@code queue:{mail}}, so that Redis
+ * Cluster puts them in one slot and one script may touch them together. The table of every key
+ * and its meaning is in the project's {@code docs/redis-layout.md}.
+ */
+public final class Keys {
+
+  /** The prefix used when none is configured. */
+  public static final String DEFAULT_PREFIX = "offload:";
+
+  private final String prefix;
+  private final int database;
+
+  /** The keys under {@code prefix} in database 0. */
+  public Keys(String prefix) {
+    this(prefix, 0);
+  }
+
+  /** The keys under {@code prefix} in the numbered Redis database {@code database}. */
+  public Keys(String prefix, int database) {
+    this.prefix = prefix;
+    this.database = database;
+  }
+
+  /**
+   * The keys under {@code prefix} in the database that {@code redisUrl} selects by its path,
+   * {@code redis://host:6379/2}; database 0 when it has none.
+   *
+   * @throws IllegalArgumentException if {@code redisUrl} is not a Redis URL
+   */
+  public static Keys forUrl(String prefix, String redisUrl) {
+    return new Keys(prefix, JedisURIHelper.getDBIndex(Redis.parse(redisUrl)));
+  }
+
+  /** Counter that gives every new job its id. */
+  public String uniqueId() {
+    return prefix + "unique_id";
+  }
+
+  /**
+   * The installation's epoch, renewed when Redis lost its data; ids reserved in an older epoch
+   * are refused.
+   */
+  public String epoch() {
+    return prefix + "epoch";
+  }
+
+  /** Set of all queue names. */
+  public String queues() {
+    return prefix + "queues";
+  }
+
+  /** Set of registered workers. */
+  public String workers() {
+    return prefix + "workers";
+  }
+
+  /** Set of workers busy with a job. */
+  public String working() {
+    return prefix + "working";
+  }
+
+  /** Set of workers asked to stop gracefully; their agents stop them at the next heartbeat. */
+  public String stopping() {
+    return prefix + "stopping";
+  }
+
+  /** Set of workers an operator destroyed; their agents stop them without replacing them. */
+  public String destroyed() {
+    return prefix + "destroyed";
+  }
+
+  /** Set of paused queue names. */
+  public String paused() {
+    return prefix + "paused";
+  }
+
+  /**
+   * Pub/sub channel of job events. Redis delivers a message to the subscribers of every database,
+   * so the name carries the database number to keep installations on one server apart.
+   */
+  public String events() {
+    return prefix + "events:" + database;
+  }
+
+  /** Hash describing one worker, expiring unless its heartbeat renews it. */
+  public String worker(String workerId) {
+    return prefix + "worker:" + workerId;
+  }
+
+  /** List of pending job ids. */
+  public String queue(String queue) {
+    return prefix + "queue:{" + queue + "}";
+  }
+
+  /** Hash of job id to job record, while the job is unfinished. */
+  public String data(String queue) {
+    return prefix + "data-store:{" + queue + "}";
+  }
+
+  /** Hash of job id to result JSON. */
+  public String results(String queue) {
+    return prefix + "result-store:{" + queue + "}";
+  }
+
+  /** Hash of job id to failure record. */
+  public String failures(String queue) {
+    return prefix + "failure-store:{" + queue + "}";
+  }
+
+  /** Set of the ids of jobs whose result the job-observer widget may show. */
+  public String publicResults(String queue) {
+    return prefix + "public-results:{" + queue + "}";
+  }
+
+  /** Sorted set of job ids scored by the time they are due. */
+  public String delayed(String queue) {
+    return prefix + "delayed:{" + queue + "}";
+  }
+
+  /** List of the ids a worker has taken from a queue and not finished. */
+  public String processing(String queue, String workerId) {
+    return prefix + "processing:{" + queue + "}:" + workerId;
+  }
+
+  /** Hash of worker id to the id of the job of this queue that the worker is running. */
+  public String running(String queue) {
+    return prefix + "running:{" + queue + "}";
+  }
+
+  /** Set of the workers that may hold jobs of this queue in their processing lists. */
+  public String holders(String queue) {
+    return prefix + "holders:{" + queue + "}";
+  }
+
+  /** Hash of entries found where a job id belongs that are not job ids, to the reason. */
+  public String quarantine(String queue) {
+    return prefix + "quarantine:{" + queue + "}";
+  }
+
+  /** Hash of job id to when a sweep first found its record in no list. */
+  public String orphans(String queue) {
+    return prefix + "orphans:{" + queue + "}";
+  }
+
+  /** Hash of counters: succeeded, failed, retried, reclaimed. */
+  public String stats(String queue) {
+    return prefix + "stats:{" + queue + "}";
+  }
+}

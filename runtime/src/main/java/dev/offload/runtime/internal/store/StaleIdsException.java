@@ -1,0 +1,12 @@
+package dev.offload.runtime.internal.store;
+
+/**
+ * Thrown by an enqueue whose ids were reserved before Redis lost its data: they might name jobs
+ * of before the loss, so the caller reserves new ones. Nothing was written.
+ */
+public final class StaleIdsException extends RuntimeException {
+
+  public StaleIdsException(Throwable cause) {
+    super("the job ids were reserved before Redis lost its data", cause);
+  }
+}

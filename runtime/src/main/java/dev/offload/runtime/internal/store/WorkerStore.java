@@ -1,0 +1,215 @@
+package dev.offload.runtime.internal.store;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+
+/**
+ * The registry of workers in Redis: the {@code workers} and {@code working} sets and each worker's
+ * description hash, which expires unless its agent's heartbeat renews it.
+ */
+public final class WorkerStore {
+
+  private final Redis redis;
+  private final Keys keys;
+
+  public WorkerStore(Redis redis, Keys keys) {
+    this.redis = redis;
+    this.keys = keys;
+  }
+
+  /**
+   * What a heartbeat learned: workers no longer in {@code workers} (presumed dead by another
+   * agent, or gone with Redis's data), those among them an operator destroyed, and workers asked
+   * to stop.
+   */
+  public record HeartbeatReply(
+      List<String> removed, List<String> destroyed, List<String> stopRequested) {}
+
+  /**
+   * Writes every worker's description and renews its expiry, then reports which of them are no
+   * longer in {@code workers} and which were asked to stop; one round trip.
+   *
+   * @param descriptions worker id to its fields (host, pid, queues, state, current job...)
+   */
+  public HeartbeatReply heartbeat(Map<String, Map<String, String>> descriptions, long ttlMillis) {
+    if (descriptions.isEmpty()) {
+      return new HeartbeatReply(List.of(), List.of(), List.of());
+    }
+    List<String> ids = new ArrayList<>(descriptions.keySet());
+    String[] idArray = ids.toArray(String[]::new);
+    return redis.call(jedis -> {
+      Pipeline pipeline = jedis.pipelined();
+      descriptions.forEach((id, fields) -> {
+        pipeline.hset(keys.worker(id), fields);
+        pipeline.pexpire(keys.worker(id), ttlMillis);
+      });
+      Response<List<Boolean>> members = pipeline.smismember(keys.workers(), idArray);
+      Response<List<Boolean>> stopping = pipeline.smismember(keys.stopping(), idArray);
+      Response<List<Boolean>> destroyed = pipeline.smismember(keys.destroyed(), idArray);
+      pipeline.sync();
+      List<String> removed = new ArrayList<>();
+      List<String> destroyedIds = new ArrayList<>();
+      List<String> stopRequested = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i++) {
+        if (!members.get().get(i)) {
+          removed.add(ids.get(i));
+          if (destroyed.get().get(i)) {
+            destroyedIds.add(ids.get(i));
+          }
+        } else if (stopping.get().get(i)) {
+          stopRequested.add(ids.get(i));
+        }
+      }
+      return new HeartbeatReply(removed, destroyedIds, stopRequested);
+    });
+  }
+
+  /**
+   * Rewrites one worker's description between heartbeats, when its current job changed. The
+   * expiry is set with it: a description written after it expired must not live forever and
+   * make a dead worker look alive.
+   */
+  public void describe(String workerId, Map<String, String> fields, long ttlMillis) {
+    redis.call(jedis -> {
+      Pipeline pipeline = jedis.pipelined();
+      pipeline.hset(keys.worker(workerId), fields);
+      pipeline.pexpire(keys.worker(workerId), ttlMillis);
+      pipeline.sync();
+      return null;
+    });
+  }
+
+  /**
+   * Asks a worker to stop gracefully: its agent stops it at the next heartbeat, letting its
+   * current job finish within the shutdown grace period, and deregisters it.
+   *
+   * @return whether the worker is registered
+   */
+  public boolean requestStop(String workerId) {
+    return redis.call(jedis -> {
+      if (!jedis.sismember(keys.workers(), workerId)) {
+        return false;
+      }
+      jedis.sadd(keys.stopping(), workerId);
+      return true;
+    });
+  }
+
+  /**
+   * Writes the workers' descriptions and then adds them to {@code workers}, in one round trip:
+   * in that order, so that another agent's recovery never sees a registered worker without a
+   * live description and presumes it dead.
+   */
+  public void register(Map<String, Map<String, String>> descriptions, long ttlMillis) {
+    redis.call(jedis -> {
+      Pipeline pipeline = jedis.pipelined();
+      descriptions.forEach((id, fields) -> {
+        pipeline.hset(keys.worker(id), fields);
+        pipeline.pexpire(keys.worker(id), ttlMillis);
+      });
+      pipeline.sadd(keys.workers(), descriptions.keySet().toArray(String[]::new));
+      pipeline.sync();
+      return null;
+    });
+  }
+
+  /** Removes workers from {@code workers} and {@code working} and deletes their descriptions. */
+  public void deregister(Collection<String> workerIds) {
+    if (workerIds.isEmpty()) {
+      return;
+    }
+    String[] ids = workerIds.toArray(String[]::new);
+    redis.call(jedis -> {
+      Pipeline pipeline = jedis.pipelined();
+      pipeline.srem(keys.workers(), ids);
+      pipeline.srem(keys.working(), ids);
+      pipeline.srem(keys.stopping(), ids);
+      pipeline.srem(keys.destroyed(), ids);
+      for (String id : ids) {
+        pipeline.del(keys.worker(id));
+      }
+      pipeline.sync();
+      return null;
+    });
+  }
+
+  /**
+   * Removes a worker from {@code workers} at an operator's request; its agent notices at its next
+   * heartbeat, stops the worker, destroys its child and does not replace it.
+   *
+   * @return whether the worker was registered
+   */
+  public boolean destroy(String workerId) {
+    return redis.call(jedis -> {
+      if (!jedis.sismember(keys.workers(), workerId)) {
+        return false;
+      }
+      Pipeline pipeline = jedis.pipelined();
+      pipeline.sadd(keys.destroyed(), workerId);
+      pipeline.srem(keys.workers(), workerId);
+      pipeline.sync();
+      return true;
+    });
+  }
+
+  /** Marks a worker busy or idle in {@code working}. */
+  public void setWorking(String workerId, boolean working) {
+    redis.call(jedis -> working
+        ? jedis.sadd(keys.working(), workerId)
+        : jedis.srem(keys.working(), workerId));
+  }
+
+  public Set<String> registered() {
+    return redis.call(jedis -> jedis.smembers(keys.workers()));
+  }
+
+  public Set<String> working() {
+    return redis.call(jedis -> jedis.smembers(keys.working()));
+  }
+
+  /** The workers among {@code workerIds} whose description has expired (or never existed). */
+  public List<String> expired(List<String> workerIds) {
+    if (workerIds.isEmpty()) {
+      return List.of();
+    }
+    return redis.call(jedis -> {
+      Pipeline pipeline = jedis.pipelined();
+      List<Response<Boolean>> exists = new ArrayList<>();
+      for (String id : workerIds) {
+        exists.add(pipeline.exists(keys.worker(id)));
+      }
+      pipeline.sync();
+      List<String> expired = new ArrayList<>();
+      for (int i = 0; i < workerIds.size(); i++) {
+        if (!exists.get(i).get()) {
+          expired.add(workerIds.get(i));
+        }
+      }
+      return expired;
+    });
+  }
+
+  /** Every registered worker's description, by worker id; expired ones map to an empty map. */
+  public Map<String, Map<String, String>> descriptions() {
+    List<String> ids = new ArrayList<>(registered());
+    return redis.call(jedis -> {
+      Pipeline pipeline = jedis.pipelined();
+      List<Response<Map<String, String>>> fields = new ArrayList<>();
+      for (String id : ids) {
+        fields.add(pipeline.hgetAll(keys.worker(id)));
+      }
+      pipeline.sync();
+      Map<String, Map<String, String>> result = new LinkedHashMap<>();
+      for (int i = 0; i < ids.size(); i++) {
+        result.put(ids.get(i), fields.get(i).get());
+      }
+      return result;
+    });
+  }
+}
