@@ -2,6 +2,7 @@ package dev.offload.web;
 
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.internal.store.JobStore;
+import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.internal.store.WorkerStore;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,16 +54,17 @@ final class Overview {
 
   List<WorkerRow> workers() {
     List<WorkerRow> rows = new ArrayList<>();
-    workers.descriptions().forEach((id, fields) -> rows.add(new WorkerRow(id,
-        fields.getOrDefault("host", ""), fields.getOrDefault("pid", ""),
-        fields.getOrDefault("childPid", ""), fields.getOrDefault("agent", ""),
-        fields.containsKey("queues")
-            ? Arrays.asList(fields.get("queues").split(",")) : List.of(),
-        fields.getOrDefault("isolation", ""),
-        fields.isEmpty() ? "unresponsive" : fields.getOrDefault("state", ""),
-        number(fields.get("startedAt")), number(fields.get("jobId")),
-        fields.getOrDefault("jobQueue", ""), number(fields.get("jobStartedAt")),
-        fields.isEmpty())));
+    workers.descriptions().forEach((id, stored) -> {
+      WorkerDescription d = stored.orElse(null);
+      rows.add(d == null
+          ? new WorkerRow(id, "", "", "", "", List.of(), "", "unresponsive", null, null, "", null,
+              true)
+          : new WorkerRow(id, d.host(), Long.toString(d.pid()),
+              d.childPid() == 0 ? "" : Long.toString(d.childPid()), d.agent(), d.queues(),
+              d.isolation(), d.state(), d.startedAt(), d.jobId() == 0 ? null : d.jobId(),
+              d.jobQueue() == null ? "" : d.jobQueue(),
+              d.jobId() == 0 ? null : d.jobStartedAt(), false));
+    });
     rows.sort((a, b) -> a.id().compareTo(b.id()));
     return rows;
   }

@@ -10,7 +10,9 @@ import dev.offload.runtime.internal.store.JobEvent;
 import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
+import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.internal.store.WorkerStore;
+import dev.offload.runtime.client.Counter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -170,7 +172,7 @@ public final class Agent implements AutoCloseable {
     }
     jobs.registerQueues(queues);
     mayHaveDelayed.addAll(queues);
-    Map<String, Map<String, String>> descriptions = new LinkedHashMap<>();
+    Map<String, WorkerDescription> descriptions = new LinkedHashMap<>();
     for (Worker worker : workers) {
       descriptions.put(worker.id(), describe(worker));
     }
@@ -222,7 +224,7 @@ public final class Agent implements AutoCloseable {
     thread.start();
   }
 
-  private Map<String, String> describe(Worker worker) {
+  private WorkerDescription describe(Worker worker) {
     return worker.description(host, pid, agentId, isolation.label());
   }
 
@@ -249,7 +251,7 @@ public final class Agent implements AutoCloseable {
    */
   private void heartbeat() {
     try {
-      Map<String, Map<String, String>> descriptions = new LinkedHashMap<>();
+      Map<String, WorkerDescription> descriptions = new LinkedHashMap<>();
       for (Worker worker : workers) {
         if (!worker.hasEnded()) {
           descriptions.put(worker.id(), describe(worker));
@@ -305,7 +307,7 @@ public final class Agent implements AutoCloseable {
       return;
     }
     try {
-      Map<String, Map<String, Long>> counts = counters.drain();
+      Map<String, Map<Counter, Long>> counts = counters.drain();
       try {
         jobs.addCounts(counts);
       } catch (RuntimeException e) {

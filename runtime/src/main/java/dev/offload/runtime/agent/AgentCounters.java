@@ -1,5 +1,6 @@
 package dev.offload.runtime.agent;
 
+import dev.offload.runtime.client.Counter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,17 +12,17 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class AgentCounters {
 
-  private final Map<String, Map<String, LongAdder>> counts = new ConcurrentHashMap<>();
+  private final Map<String, Map<Counter, LongAdder>> counts = new ConcurrentHashMap<>();
 
-  void add(String queue, String counter, long n) {
+  void add(String queue, Counter counter, long n) {
     counts.computeIfAbsent(queue, q -> new ConcurrentHashMap<>())
         .computeIfAbsent(counter, c -> new LongAdder())
         .add(n);
   }
 
   /** Takes the counts gathered since the last call. */
-  Map<String, Map<String, Long>> drain() {
-    Map<String, Map<String, Long>> drained = new HashMap<>();
+  Map<String, Map<Counter, Long>> drain() {
+    Map<String, Map<Counter, Long>> drained = new HashMap<>();
     counts.forEach((queue, byName) -> byName.forEach((name, adder) -> {
       long n = adder.sumThenReset();
       if (n != 0) {
@@ -32,7 +33,7 @@ final class AgentCounters {
   }
 
   /** Puts back counts that could not be written. */
-  void restore(Map<String, Map<String, Long>> drained) {
+  void restore(Map<String, Map<Counter, Long>> drained) {
     drained.forEach((queue, byName) -> byName.forEach((name, n) -> add(queue, name, n)));
   }
 }

@@ -6,7 +6,9 @@ import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.execution.JobOutcome;
 import dev.offload.runtime.internal.store.CorruptKeyException;
 import dev.offload.runtime.internal.store.FailureRecords;
+import dev.offload.runtime.client.Counter;
 import dev.offload.runtime.internal.store.JobRecord;
+import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.WorkerStore;
 import java.time.Clock;
@@ -112,7 +114,7 @@ final class Worker implements Runnable {
     this.startedAt = clock.millis();
     this.written = (queue, count) -> {
       if (count > 0) {
-        counters.add(queue, "succeeded", count);
+        counters.add(queue, Counter.SUCCEEDED, count);
       }
     };
   }
@@ -208,22 +210,14 @@ final class Worker implements Runnable {
     return true;
   }
 
-  /** The fields of this worker's description hash; never blocks on a job or a child. */
-  Map<String, String> description(String host, long pid, String agentId, String isolation) {
-    Map<String, String> fields = new LinkedHashMap<>();
+  /** This worker's description for the registry; never blocks on a job or a child. */
+  WorkerDescription description(String host, long pid, String agentId, String isolation) {
     Fetcher.Claimed job = fetcher.running();
-    fields.put("host", host);
-    fields.put("pid", Long.toString(pid));
-    fields.put("agent", agentId);
-    fields.put("queues", String.join(",", queues));
-    fields.put("isolation", isolation);
-    fields.put("childPid", childPid);
-    fields.put("state", stopRequested ? "stopping" : job != null || busy ? "busy" : "idle");
-    fields.put("startedAt", Long.toString(startedAt));
-    fields.put("jobId", job == null ? "" : Long.toString(job.id()));
-    fields.put("jobQueue", job == null ? "" : job.queue());
-    fields.put("jobStartedAt", job == null ? "" : Long.toString(currentStartedAt));
-    return fields;
+    return new WorkerDescription(host, pid, agentId, queues, isolation,
+        childPid.isEmpty() ? 0 : Long.parseLong(childPid),
+        stopRequested ? "stopping" : job != null || busy ? "busy" : "idle", startedAt,
+        job == null ? null : job.queue(), job == null ? 0 : job.id(),
+        job == null ? 0 : currentStartedAt);
   }
 
   @Override
@@ -419,7 +413,7 @@ final class Worker implements Runnable {
     if (decision instanceof Attempts.Decision.Retry retry) {
       if (fetcher.fenced(job, () -> jobs.failAttempt(job.queue(), id, job.id(),
           retry.record().toJson(), true, retry.delay().toMillis()))) {
-        counters.add(job.queue(), "retried", 1);
+        counters.add(job.queue(), Counter.RETRIED, 1);
       }
       log.info("job {}/{} ({}) failed attempt {} of {}: {}", job.queue(), job.id(),
           record.name(), retry.record().attempt(), record.maxAttempts(), failed.error());
@@ -427,7 +421,7 @@ final class Worker implements Runnable {
       String failure = ((Attempts.Decision.Fail) decision).failureRecord();
       if (fetcher.fenced(job,
           () -> jobs.failAttempt(job.queue(), id, job.id(), failure, false, 0))) {
-        counters.add(job.queue(), "failed", 1);
+        counters.add(job.queue(), Counter.FAILED, 1);
       }
       log.warn("job {}/{} ({}) failed its last attempt: {}", job.queue(), job.id(),
           record.name(), failed.error());
@@ -438,7 +432,7 @@ final class Worker implements Runnable {
     String failure = FailureRecords.of(job.id(), job.queue(), record.withFailedAttempt(
         new JobFailure.Attempt(record.attempt() + 1, reason, "", id, clock.instant(), "")));
     if (fetcher.fenced(job, () -> jobs.failInFlight(job.queue(), id, job.id(), failure))) {
-      counters.add(job.queue(), "failed", 1);
+      counters.add(job.queue(), Counter.FAILED, 1);
     }
     log.warn("job {}/{}: {}; moved to the failure store", job.queue(), job.id(), reason);
   }
@@ -450,7 +444,7 @@ final class Worker implements Runnable {
         clock.instant());
     if (fetcher.fenced(job, () -> jobs.failInFlight(job.queue(), id, job.id(),
         FailureRecords.toJson(failure)))) {
-      counters.add(job.queue(), "failed", 1);
+      counters.add(job.queue(), Counter.FAILED, 1);
     }
     log.warn("job {}/{} has a malformed record ({}); moved to the failure store", job.queue(),
         job.id(), problem);

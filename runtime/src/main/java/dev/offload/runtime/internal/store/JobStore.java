@@ -1,6 +1,7 @@
 package dev.offload.runtime.internal.store;
 
 import dev.offload.api.JobStatus;
+import dev.offload.runtime.client.Counter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -445,8 +446,8 @@ public final class JobStore {
   }
 
   /** Adds to a queue's counters; counters at zero are left alone. */
-  public void addCounts(Map<String, Map<String, Long>> countsByQueue) {
-    Map<String, Map<String, Long>> nonZero = new HashMap<>();
+  public void addCounts(Map<String, Map<Counter, Long>> countsByQueue) {
+    Map<String, Map<Counter, Long>> nonZero = new HashMap<>();
     countsByQueue.forEach((queue, counts) -> counts.forEach((name, n) -> {
       if (n != 0) {
         nonZero.computeIfAbsent(queue, q -> new HashMap<>()).put(name, n);
@@ -460,7 +461,7 @@ public final class JobStore {
     redis.callOnce(jedis -> {
       Pipeline pipeline = jedis.pipelined();
       nonZero.forEach((queue, counts) ->
-          counts.forEach((name, n) -> pipeline.hincrBy(keys.stats(queue), name, n)));
+          counts.forEach((counter, n) -> pipeline.hincrBy(keys.stats(queue), counter.field(), n)));
       pipeline.sync();
       return null;
     });

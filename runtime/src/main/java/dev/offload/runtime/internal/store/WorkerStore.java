@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -35,9 +36,8 @@ public final class WorkerStore {
    * Writes every worker's description and renews its expiry, then reports which of them are no
    * longer in {@code workers} and which were asked to stop; one round trip.
    *
-   * @param descriptions worker id to its fields (host, pid, queues, state, current job...)
    */
-  public HeartbeatReply heartbeat(Map<String, Map<String, String>> descriptions, long ttlMillis) {
+  public HeartbeatReply heartbeat(Map<String, WorkerDescription> descriptions, long ttlMillis) {
     if (descriptions.isEmpty()) {
       return new HeartbeatReply(List.of(), List.of(), List.of());
     }
@@ -45,8 +45,8 @@ public final class WorkerStore {
     String[] idArray = ids.toArray(String[]::new);
     return redis.call(jedis -> {
       Pipeline pipeline = jedis.pipelined();
-      descriptions.forEach((id, fields) -> {
-        pipeline.hset(keys.worker(id), fields);
+      descriptions.forEach((id, description) -> {
+        pipeline.hset(keys.worker(id), description.toFields());
         pipeline.pexpire(keys.worker(id), ttlMillis);
       });
       Response<List<Boolean>> members = pipeline.smismember(keys.workers(), idArray);
@@ -75,10 +75,10 @@ public final class WorkerStore {
    * expiry is set with it: a description written after it expired must not live forever and
    * make a dead worker look alive.
    */
-  public void describe(String workerId, Map<String, String> fields, long ttlMillis) {
+  public void describe(String workerId, WorkerDescription description, long ttlMillis) {
     redis.call(jedis -> {
       Pipeline pipeline = jedis.pipelined();
-      pipeline.hset(keys.worker(workerId), fields);
+      pipeline.hset(keys.worker(workerId), description.toFields());
       pipeline.pexpire(keys.worker(workerId), ttlMillis);
       pipeline.sync();
       return null;
@@ -106,11 +106,11 @@ public final class WorkerStore {
    * in that order, so that another agent's recovery never sees a registered worker without a
    * live description and presumes it dead.
    */
-  public void register(Map<String, Map<String, String>> descriptions, long ttlMillis) {
+  public void register(Map<String, WorkerDescription> descriptions, long ttlMillis) {
     redis.call(jedis -> {
       Pipeline pipeline = jedis.pipelined();
-      descriptions.forEach((id, fields) -> {
-        pipeline.hset(keys.worker(id), fields);
+      descriptions.forEach((id, description) -> {
+        pipeline.hset(keys.worker(id), description.toFields());
         pipeline.pexpire(keys.worker(id), ttlMillis);
       });
       pipeline.sadd(keys.workers(), descriptions.keySet().toArray(String[]::new));
@@ -195,8 +195,8 @@ public final class WorkerStore {
     });
   }
 
-  /** Every registered worker's description, by worker id; expired ones map to an empty map. */
-  public Map<String, Map<String, String>> descriptions() {
+  /** Every registered worker's description, by worker id; expired ones map to empty. */
+  public Map<String, Optional<WorkerDescription>> descriptions() {
     List<String> ids = new ArrayList<>(registered());
     return redis.call(jedis -> {
       Pipeline pipeline = jedis.pipelined();
@@ -205,9 +205,11 @@ public final class WorkerStore {
         fields.add(pipeline.hgetAll(keys.worker(id)));
       }
       pipeline.sync();
-      Map<String, Map<String, String>> result = new LinkedHashMap<>();
+      Map<String, Optional<WorkerDescription>> result = new LinkedHashMap<>();
       for (int i = 0; i < ids.size(); i++) {
-        result.put(ids.get(i), fields.get(i).get());
+        Map<String, String> stored = fields.get(i).get();
+        result.put(ids.get(i), stored.isEmpty()
+            ? Optional.empty() : Optional.of(WorkerDescription.fromFields(stored)));
       }
       return result;
     });
