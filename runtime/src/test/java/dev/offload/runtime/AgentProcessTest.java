@@ -96,7 +96,7 @@ class AgentProcessTest {
 
       assertTrue(agent.waitFor(20, TimeUnit.SECONDS), "the agent did not exit");
       assertEquals(JobStatus.QUEUED, handle.status());
-      assertEquals(0, client.pending("default", 0, 1).get(0).attempt());
+      assertEquals(0, client.admin().pending("default", "0", 1).items().get(0).failedAttempts());
       assertEquals(List.of(), stores.processingLists());
     }
   }
@@ -110,8 +110,8 @@ class AgentProcessTest {
       Process agent = startAgent(prefix, 10);
       assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "the job did not end its agent");
       assertEquals(1, agent.exitValue(), "a supervisor that restarts failures must restart it");
-      assertEquals(1, JobRecord.parse(client.store().record("default", handle.id()).orElseThrow())
-          .attempt(), "the attempt is charged");
+      assertEquals(1, client.admin().job("default", handle.id()).orElseThrow().unfinished()
+          .failedAttempts(), "the attempt is charged");
     }
   }
 

@@ -47,7 +47,7 @@ class AwaitTest {
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
       JobHandle<Integer> job = client.enqueue(new Add(2, 3));
-      assertTrue(client.events().awaitSubscribed(Duration.ofSeconds(5)));
+      assertTrue(client.watcher().awaitSubscribed(Duration.ofSeconds(5)));
       Awaiting awaiting = Awaiting.start(client, job.queue(), job.id(), Duration.ofSeconds(30));
 
       succeed(jedis, new Keys(prefix), job, false);
@@ -61,7 +61,7 @@ class AwaitTest {
     try (OffloadClient client =
         OffloadClient.builder(REDIS.url()).prefix(REDIS.newPrefix()).build()) {
       long start = System.nanoTime();
-      assertEquals(JobStatus.UNKNOWN, client.await("default", 424_242, Duration.ofSeconds(30)));
+      assertEquals(JobStatus.UNKNOWN, client.watcher().await("default", 424_242, Duration.ofSeconds(30)));
       assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos());
     }
   }
@@ -74,7 +74,7 @@ class AwaitTest {
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix)
             .awaitPollInterval(Duration.ofMinutes(5)).build();
         Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
-      assertTrue(client.events().awaitSubscribed(Duration.ofSeconds(5)));
+      assertTrue(client.watcher().awaitSubscribed(Duration.ofSeconds(5)));
       for (int round = 0; round < 5; round++) {
         JobHandle<Integer> job = client.enqueue(new Add(round, 1));
         AtomicBoolean finished = new AtomicBoolean();
@@ -84,7 +84,7 @@ class AwaitTest {
           Thread thread = new Thread(() -> {
             while (!finished.get()) {
               try {
-                client.await(job.queue(), job.id(), Duration.ofMillis(1));
+                client.watcher().await(job.queue(), job.id(), Duration.ofMillis(1));
               } catch (TimeoutException expected) {
                 // and again
               } catch (InterruptedException e) {

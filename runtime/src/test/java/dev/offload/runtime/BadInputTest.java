@@ -62,7 +62,7 @@ class BadInputTest {
       jedis.hset(prefix + "data-store:{default}", "900001", record);
       jedis.lpush(prefix + "queue:{default}", "900001");
       try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
-        assertEquals(JobStatus.FAILED, client.await("default", 900001, Duration.ofSeconds(10)));
+        assertEquals(JobStatus.FAILED, client.watcher().await("default", 900001, Duration.ofSeconds(10)));
         String error = client.failure("default", 900001).orElseThrow().lastError();
         assertTrue(error.startsWith("arguments of job \"test.add\" do not fit "
             + "dev.offload.runtime.jobs.Add: "), error);
@@ -80,7 +80,7 @@ class BadInputTest {
       jedis.hset(prefix + "data-store:{default}", "900002", "this is {not json");
       jedis.lpush(prefix + "queue:{default}", "900002");
       try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
-        assertEquals(JobStatus.FAILED, client.await("default", 900002, Duration.ofSeconds(10)));
+        assertEquals(JobStatus.FAILED, client.watcher().await("default", 900002, Duration.ofSeconds(10)));
         JobFailure failure = client.failure("default", 900002).orElseThrow();
         assertTrue(failure.lastError().startsWith("malformed record in data-store: not a job record"),
             failure.lastError());
@@ -102,7 +102,7 @@ class BadInputTest {
       assertTrue(e.getMessage().startsWith("cannot enqueue test.not-deployed: its record is 2,"),
           e.getMessage());
       assertTrue(e.getMessage().contains("over the limit of 1,000 bytes"), e.getMessage());
-      assertEquals(0, client.queueLength("default"));
+      assertEquals(0, client.admin().counts("default").pending());
     }
   }
 

@@ -32,9 +32,9 @@ class ClientQueriesTest {
       }
       List<JobHandle<Integer>> handles = client.enqueueAll(jobs, JobOptions.defaults().queue("q"));
 
-      assertEquals(25, client.queueLength("q"));
-      List<PendingJob> first = client.pending("q", 0, 10);
-      List<PendingJob> third = client.pending("q", 20, 10);
+      assertEquals(25, client.admin().counts("q").pending());
+      List<PendingJob> first = client.admin().pending("q", "0", 10).items();
+      List<PendingJob> third = client.admin().pending("q", "20", 10).items();
       assertEquals(10, first.size());
       assertEquals(5, third.size());
       assertEquals(handles.get(0).id(), first.get(0).id());
@@ -42,7 +42,7 @@ class ClientQueriesTest {
       assertEquals(Add.NAME, first.get(3).jobName());
       assertEquals("{\"a\":3,\"b\":0}", first.get(3).arguments());
       assertEquals(3, first.get(3).maxAttempts());
-      assertEquals(Set.of("q"), client.queues());
+      assertEquals(Set.of("q"), client.admin().queueNames());
     }
   }
 
@@ -54,13 +54,13 @@ class ClientQueriesTest {
       JobHandle<Integer> scheduled =
           client.enqueue(new Add(1, 1), JobOptions.defaults().delay(Duration.ofHours(1)));
 
-      assertTrue(client.deletePending("default", queued.id()));
-      assertTrue(client.deletePending("default", scheduled.id()));
-      assertFalse(client.deletePending("default", queued.id()));
+      assertTrue(client.admin().deletePending("default", queued.id()));
+      assertTrue(client.admin().deletePending("default", scheduled.id()));
+      assertFalse(client.admin().deletePending("default", queued.id()));
       assertEquals(JobStatus.UNKNOWN, queued.status());
       assertEquals(JobStatus.UNKNOWN, scheduled.status());
-      assertEquals(0, client.counts("default").pending());
-      assertEquals(0, client.counts("default").scheduled());
+      assertEquals(0, client.admin().counts("default").pending());
+      assertEquals(0, client.admin().counts("default").scheduled());
     }
   }
 
@@ -71,8 +71,8 @@ class ClientQueriesTest {
       client.enqueue(new Add(1, 1));
       client.enqueue(new Add(1, 1));
       client.enqueue(new Add(1, 1), JobOptions.defaults().delay(Duration.ofMinutes(5)));
-      assertEquals(2, client.counts("default").pending());
-      assertEquals(1, client.counts("default").scheduled());
+      assertEquals(2, client.admin().counts("default").pending());
+      assertEquals(1, client.admin().counts("default").scheduled());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.offload.runtime;
 
+import dev.offload.runtime.client.JobListener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,12 +27,12 @@ class DatabaseEventsTest {
   void eventsOnDatabaseZeroDoNotReachAClientOfDatabaseOne() throws Exception {
     String prefix = REDIS.newPrefix();
     List<String> heardOnOne = new CopyOnWriteArrayList<>();
-    EventSubscriber.Listener recorder =
+    JobListener recorder =
         events -> events.forEach(event -> heardOnOne.add(event.queue()));
     try (OffloadClient zero = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         OffloadClient one = OffloadClient.builder(REDIS.url() + "/1").prefix(prefix).build()) {
-      one.events().addListener(recorder);
-      assertTrue(one.events().awaitSubscribed(Duration.ofSeconds(5)));
+      one.watcher().addListener(recorder);
+      assertTrue(one.watcher().awaitSubscribed(Duration.ofSeconds(5)));
 
       zero.enqueue(new Add(1, 1), JobOptions.defaults().queue("zero"));
       // published after the one above, so it reaches the subscriber after it, were both heard

@@ -12,7 +12,7 @@ import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.jobs.Words;
-import dev.offload.runtime.internal.store.JobEvent;
+import dev.offload.runtime.client.JobEvent;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.EventRecorder;
 import dev.offload.testing.RedisExtension;
@@ -45,7 +45,7 @@ class EnqueueAndRunTest {
         assertEquals("5", jedis.hget(prefix + "result-store:{default}", Long.toString(handle.id())));
       }
 
-      assertTrue(client.removeResult("default", handle.id()));
+      assertTrue(client.admin().removeResult("default", handle.id()));
       assertEquals(Optional.empty(), handle.result());
       assertEquals(JobStatus.UNKNOWN, handle.status());
     }

@@ -93,7 +93,7 @@ class EnqueueArgumentsTest {
           () -> client.enqueueAll(Arrays.asList(new Add(1, 2), null, new Add(3, 4))));
       assertEquals("cannot enqueue jobs[1]: it is null; remove it from the list or put a job"
           + " object in its place (nothing was enqueued)", e.getMessage());
-      assertEquals(0, client.queueLength(JobOptions.DEFAULT_QUEUE));
+      assertEquals(0, client.admin().counts(JobOptions.DEFAULT_QUEUE).pending());
     }
   }
 
@@ -104,7 +104,7 @@ class EnqueueArgumentsTest {
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(REDIS.newPrefix())
         .build()) {
       client.enqueue(job);
-      assertEquals(1, client.queueLength(JobOptions.DEFAULT_QUEUE));
+      assertEquals(1, client.admin().counts(JobOptions.DEFAULT_QUEUE).pending());
     }
     JobOutcome outcome = invoker(bill).invoke("test.bill", Json.mapper().valueToTree(job));
     assertEquals(new JobOutcome.Succeeded("\"19.90 EUR\""), outcome);
@@ -126,7 +126,7 @@ class EnqueueArgumentsTest {
           + " -parameters (maven-compiler-plugin <parameters>true</parameters>, Gradle"
           + " options.compilerArgs += '-parameters'), or name each parameter with"
           + " @JsonProperty(\"...\"))"), e.getMessage());
-      assertEquals(0, client.queueLength(JobOptions.DEFAULT_QUEUE));
+      assertEquals(0, client.admin().counts(JobOptions.DEFAULT_QUEUE).pending());
     }
 
     // An agent given such a record anyway (enqueued by another client, say) says the same.

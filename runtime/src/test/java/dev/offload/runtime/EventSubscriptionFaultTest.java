@@ -1,5 +1,6 @@
 package dev.offload.runtime;
 
+import dev.offload.runtime.client.JobListener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,7 @@ import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.internal.store.EventSubscriber;
-import dev.offload.runtime.internal.store.JobEvent;
+import dev.offload.runtime.client.JobEvent;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
 import dev.offload.runtime.support.Agents;
@@ -47,7 +48,7 @@ class EventSubscriptionFaultTest {
         Redis redis = Redis.connect(proxy.url(), 2);
         EventSubscriber subscriber = new EventSubscriber(redis, keys);
         Jedis direct = new Jedis(URI.create(REDIS.url()))) {
-      subscriber.addListener(new EventSubscriber.Listener() {
+      subscriber.addListener(new JobListener() {
         @Override
         public void onEvents(List<JobEvent> events) {
           events.forEach(event -> seen.add(event.id()));
@@ -96,7 +97,7 @@ class EventSubscriptionFaultTest {
         OffloadClient proxied = OffloadClient.builder(proxy.url()).prefix(prefix)
             .awaitPollInterval(Duration.ofMinutes(5)).build()) {
       JobHandle<Integer> handle = direct.enqueue(new Add(2, 3));
-      assertTrue(proxied.events().awaitSubscribed(Duration.ofSeconds(5)));
+      assertTrue(proxied.watcher().awaitSubscribed(Duration.ofSeconds(5)));
       Awaiting awaiting =
           Awaiting.start(proxied, handle.queue(), handle.id(), Duration.ofSeconds(30));
 

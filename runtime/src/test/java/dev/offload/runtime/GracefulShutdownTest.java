@@ -65,7 +65,7 @@ class GracefulShutdownTest {
 
       assertEquals(JobStatus.QUEUED, handle.status());
       assertEquals(0, processingLists(prefix));
-      assertEquals(0, client.pending("default", 0, 1).get(0).attempt());
+      assertEquals(0, client.admin().pending("default", "0", 1).items().get(0).failedAttempts());
     }
   }
 
@@ -93,7 +93,7 @@ class GracefulShutdownTest {
       long finished = handles.stream().filter(h -> h.status() == JobStatus.SUCCEEDED).count();
       long queued = handles.stream().filter(h -> h.status() == JobStatus.QUEUED).count();
       assertEquals(200, finished + queued);
-      List<Long> pendingIds = client.pending("default", 0, 300).stream().map(p -> p.id()).toList();
+      List<Long> pendingIds = client.admin().pending("default", "0", 300).items().stream().map(p -> p.id()).toList();
       List<Long> expected = handles.stream().filter(h -> h.status() == JobStatus.QUEUED)
           .map(JobHandle::id).toList();
       assertEquals(expected, pendingIds);

@@ -12,7 +12,7 @@ import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.FailTimes;
 import dev.offload.runtime.jobs.Sleep;
-import dev.offload.runtime.internal.store.JobEvent;
+import dev.offload.runtime.client.JobEvent;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.EventRecorder;
 import dev.offload.testing.RedisExtension;
@@ -112,8 +112,8 @@ class RetryAndFailureTest {
       JobHandle<String> handle = client.enqueue(new FailTimes(key, 3));
       assertEquals(JobStatus.FAILED, handle.await(Duration.ofSeconds(10)));
 
-      assertTrue(client.retryFailure("default", handle.id()));
-      assertFalse(client.retryFailure("default", handle.id()), "retried twice");
+      assertTrue(client.admin().retryFailure("default", handle.id()));
+      assertFalse(client.admin().retryFailure("default", handle.id()), "retried twice");
       assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(10)));
       assertEquals("succeeded on run 4", handle.result().orElseThrow());
       assertTrue(handle.failure().isEmpty());
@@ -133,18 +133,18 @@ class RetryAndFailureTest {
           assertEquals(JobStatus.FAILED, handle.await(Duration.ofSeconds(10)));
         }
       }
-      assertEquals(4, client.counts("default").failed());
-      assertTrue(client.deleteFailure("default", handles.get(0).id()));
+      assertEquals(4, client.admin().counts("default").failed());
+      assertTrue(client.admin().deleteFailure("default", handles.get(0).id()));
       assertEquals(JobStatus.UNKNOWN, handles.get(0).status());
 
-      assertEquals(3, client.retryAllFailures("default"));
+      assertEquals(3, client.admin().retryAllFailures("default"));
       try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
         assertEquals(JobStatus.SUCCEEDED, handles.get(1).await(Duration.ofSeconds(10)));
         assertEquals(JobStatus.FAILED, handles.get(2).await(Duration.ofSeconds(10)));
         assertEquals(JobStatus.FAILED, handles.get(3).await(Duration.ofSeconds(10)));
       }
-      assertEquals(2, client.clearFailures("default"));
-      assertEquals(0, client.counts("default").failed());
+      assertEquals(2, client.admin().clearFailures("default"));
+      assertEquals(0, client.admin().counts("default").failed());
     }
   }
 }

@@ -12,6 +12,7 @@ import dev.offload.api.UserFacingException;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.api.Isolation;
 import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.support.Stores;
 import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.internal.store.FailureRecords;
 import dev.offload.runtime.support.Agents;
@@ -120,7 +121,8 @@ class WidgetOptInTest {
   @Test
   void onlyJobsThatOptInHaveTheirResultMarkedPublicUntilItIsRemoved() throws Exception {
     String prefix = REDIS.newPrefix();
-    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+    try (Stores stores = new Stores(REDIS.url(), prefix);
+        OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Agent agent = agent(prefix)) {
       List<JobHandle<String>> handles = client.enqueueAll(
           List.of(new Shown("a"), new Hidden("b"), new Shown("c")), JobOptions.defaults());
@@ -128,34 +130,35 @@ class WidgetOptInTest {
         assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(10)));
       }
 
-      assertTrue(client.store().resultIsPublic("default", handles.get(0).id()));
-      assertFalse(client.store().resultIsPublic("default", handles.get(1).id()));
-      assertTrue(client.store().resultIsPublic("default", handles.get(2).id()));
+      assertTrue(stores.resultIsPublic("default", handles.get(0).id()));
+      assertFalse(stores.resultIsPublic("default", handles.get(1).id()));
+      assertTrue(stores.resultIsPublic("default", handles.get(2).id()));
 
-      assertTrue(client.removeResult("default", handles.get(0).id()));
-      assertFalse(client.store().resultIsPublic("default", handles.get(0).id()));
+      assertTrue(client.admin().removeResult("default", handles.get(0).id()));
+      assertFalse(stores.resultIsPublic("default", handles.get(0).id()));
     }
   }
 
   @Test
   void jobsThatFailAreDeletedOrClearedLeaveNoPublicMark() throws Exception {
     String prefix = REDIS.newPrefix();
-    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+    try (Stores stores = new Stores(REDIS.url(), prefix);
+        OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Agent agent = agent(prefix)) {
       JobHandle<String> failed =
           client.enqueue(new ShownButFails("no"), JobOptions.defaults().attempts(1));
       JobHandle<String> deleted =
           client.enqueue(new Shown("later"), JobOptions.defaults().delay(Duration.ofHours(1)));
-      assertTrue(client.store().resultIsPublic("default", deleted.id()));
+      assertTrue(stores.resultIsPublic("default", deleted.id()));
       assertEquals(JobStatus.FAILED, failed.await(Duration.ofSeconds(10)));
-      assertTrue(client.deletePending("default", deleted.id()));
-      assertFalse(client.store().resultIsPublic("default", failed.id()));
-      assertFalse(client.store().resultIsPublic("default", deleted.id()));
+      assertTrue(client.admin().deletePending("default", deleted.id()));
+      assertFalse(stores.resultIsPublic("default", failed.id()));
+      assertFalse(stores.resultIsPublic("default", deleted.id()));
 
-      assertTrue(client.retryFailure("default", failed.id()));
+      assertTrue(client.admin().retryFailure("default", failed.id()));
       assertEquals(JobStatus.FAILED, failed.await(Duration.ofSeconds(10)));
-      client.store().clearFailures("default");
-      assertFalse(client.store().resultIsPublic("default", failed.id()));
+      client.admin().clearFailures("default");
+      assertFalse(stores.resultIsPublic("default", failed.id()));
     }
   }
 
@@ -164,7 +167,8 @@ class WidgetOptInTest {
   void userFacingMessageOfTheLastAttemptIsKeptInTheFailureRecord(Isolation isolation)
       throws Exception {
     String prefix = REDIS.newPrefix();
-    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+    try (Stores stores = new Stores(REDIS.url(), prefix);
+        OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Agent agent = agent(prefix, isolation)) {
       JobOptions once = JobOptions.defaults().attempts(1);
       JobHandle<Void> userFacing = client.enqueue(new Refuse("Card declined.", true), once);
@@ -173,9 +177,9 @@ class WidgetOptInTest {
       assertEquals(JobStatus.FAILED, internal.await(Duration.ofSeconds(10)));
 
       assertEquals(Optional.of("Card declined."), FailureRecords.publicMessage(
-          client.store().failure("default", userFacing.id()).orElseThrow()));
+          stores.failure("default", userFacing.id()).orElseThrow()));
       assertEquals(Optional.empty(), FailureRecords.publicMessage(
-          client.store().failure("default", internal.id()).orElseThrow()));
+          stores.failure("default", internal.id()).orElseThrow()));
       assertEquals("dev.offload.api.UserFacingException: Card declined.",
           userFacing.failure().orElseThrow().lastError());
     }

@@ -7,6 +7,8 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.client.WorkerInfo;
+import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.internal.store.Keys;
@@ -15,6 +17,7 @@ import dev.offload.runtime.internal.store.WorkerStore;
 import dev.offload.runtime.support.Agents;
 import dev.offload.testing.RedisExtension;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -45,10 +48,11 @@ class WorkerLifecycleTest {
           .build().start()) {
         ids = Set.copyOf(agent.workerIds());
         assertEquals(ids, workers.registered());
-        Map<String, String> description = workers.descriptions().get(agent.workerIds().get(0));
-        assertEquals("mail,default", description.get("queues"));
-        assertEquals(Long.toString(ProcessHandle.current().pid()), description.get("pid"));
-        assertEquals("idle", description.get("state"));
+        WorkerDescription description =
+            workers.descriptions().get(agent.workerIds().get(0)).orElseThrow();
+        assertEquals(List.of("mail", "default"), description.queues());
+        assertEquals(ProcessHandle.current().pid(), description.pid());
+        assertEquals("idle", description.state());
       }
       assertEquals(Set.of(), workers.registered());
       assertEquals(Set.of(), workers.working());
@@ -65,9 +69,9 @@ class WorkerLifecycleTest {
       String worker = agent.workerIds().get(0);
       JobHandle<Long> handle = client.enqueue(new Sleep(800));
       eventually(() -> workers.working().contains(worker), "worker marked working");
-      eventually(() -> "busy".equals(workers.descriptions().get(worker).get("state"))
-          && Long.toString(handle.id()).equals(workers.descriptions().get(worker).get("jobId")),
-          "description names the current job");
+      eventually(() -> client.admin().workers().stream().anyMatch(info -> info.id().equals(worker)
+          && info.state() == WorkerInfo.State.BUSY && info.job() != null
+          && info.job().id() == handle.id()), "description names the current job");
       handle.await(Duration.ofSeconds(10));
       eventually(() -> !workers.working().contains(worker), "worker back to idle");
     }
@@ -89,12 +93,11 @@ class WorkerLifecycleTest {
       assertEquals(Set.of(), workers.registered());
       assertTrue(Set.of(JobStatus.SCHEDULED, JobStatus.QUEUED).contains(running.status()),
           "the interrupted job waits for its next attempt");
-      String lastError = client.store().record("default", running.id())
-          .map(record -> record.contains("was destroyed while the job ran") ? "ok" : record)
-          .orElse("no record");
-      assertEquals("ok", lastError);
+      String lastError = client.admin().job("default", running.id()).orElseThrow().unfinished()
+          .failedSoFar().get(0).error();
+      assertTrue(lastError.contains("was destroyed while the job ran"), lastError);
 
-      assertTrue(client.deletePending("default", running.id()));
+      assertTrue(client.admin().deletePending("default", running.id()));
       try (Agent second = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
         assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Add(2, 2)).await(Duration.ofSeconds(10)));
       }

@@ -8,7 +8,7 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.UserFacingException;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
-import dev.offload.runtime.internal.store.Json;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,6 +41,7 @@ public final class DemoShop implements AutoCloseable {
 
   private static final String PAGE = "/dev/offload/samples/shop/index.html";
   private static final Duration TOKEN_TTL = Duration.ofHours(1);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer server;
   private final URI uri;
@@ -122,12 +123,12 @@ public final class DemoShop implements AutoCloseable {
       WatchTokens tokens) throws IOException {
     JsonNode order;
     try (InputStream body = exchange.getRequestBody()) {
-      order = Json.mapper().readTree(body.readNBytes(4096));
+      order = JSON.readTree(body.readNBytes(4096));
     }
     boolean dataMissing = order != null && order.path("dataMissing").asBoolean();
     JobHandle<String> handle = jobs.renderReport(dataMissing ? "Q4" : "Q3", dataMissing);
     // a real shop would note the job in the visitor's session; the token is all the page needs
-    return Json.mapper().writeValueAsBytes(Map.of("id", handle.id(),
+    return JSON.writeValueAsBytes(Map.of("id", handle.id(),
         "token", tokens.issue(handle.queue(), handle.id(), TOKEN_TTL)));
   }
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
-import dev.offload.runtime.internal.store.Json;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.offload.testing.RedisExtension;
 import dev.offload.web.Dashboard;
 import java.io.BufferedReader;
@@ -49,7 +49,7 @@ class DemoShopTest {
           .POST(HttpRequest.BodyPublishers.ofString("{\"dataMissing\":false}")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, ordered.statusCode(), ordered.body());
-      JsonNode order = Json.mapper().readTree(ordered.body());
+      JsonNode order = new ObjectMapper().readTree(ordered.body());
       WatchTokens.Watch watch = tokens.verify(order.get("token").asText()).watch().orElseThrow();
       assertEquals("reports", watch.queue());
       assertEquals(order.get("id").asLong(), watch.id());

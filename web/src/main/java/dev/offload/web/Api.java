@@ -4,22 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.api.JobFailure;
 import dev.offload.api.JobStatus;
 import dev.offload.api.QueueNames;
-import dev.offload.runtime.client.OffloadClient;
-import dev.offload.runtime.internal.store.FailureRecords;
-import dev.offload.runtime.internal.store.JobRecord;
-import dev.offload.runtime.internal.store.JobStore;
-import dev.offload.runtime.internal.store.WorkerStore;
+import dev.offload.runtime.client.JobDetails;
+import dev.offload.runtime.client.OffloadAdmin;
+import dev.offload.runtime.client.Page;
+import dev.offload.runtime.client.PendingJob;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
- * The JSON API: every route, each a thin translation of one request into calls of the runtime's
- * client and stores. Reads are GETs; every change is a POST, which the {@link DashboardHandler}
+ * The JSON API: every route, each a thin translation of one request into a call of the runtime's
+ * {@link OffloadAdmin}, answered with its records. Reads are GETs; every change is a POST, which the {@link DashboardHandler}
  * lets through only with its session's CSRF token and outside read-only mode.
  */
 final class Api {
@@ -29,17 +26,15 @@ final class Api {
 
   private static final int MAX_PAGE = 100;
 
-  private final OffloadClient client;
-  private final WorkerStore workers;
+  private final OffloadAdmin admin;
   private final Overview overview;
   private final LiveFeed feed;
   private final JobLauncher launcher;
   private final Access access;
 
-  Api(OffloadClient client, WorkerStore workers, Overview overview, LiveFeed feed,
-      JobLauncher launcher, Access access) {
-    this.client = client;
-    this.workers = workers;
+  Api(OffloadAdmin admin, Overview overview, LiveFeed feed, JobLauncher launcher,
+      Access access) {
+    this.admin = admin;
     this.overview = overview;
     this.feed = feed;
     this.launcher = launcher;
@@ -85,33 +80,32 @@ final class Api {
     String queue = existingQueue(request);
     long offset = request.query("offset", 0, 0, Long.MAX_VALUE / 2);
     int limit = (int) request.query("limit", 25, 1, MAX_PAGE);
+    Page<PendingJob> page = admin.pending(queue, Long.toString(offset), limit);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("queue", queue);
-    body.put("total", client.queueLength(queue));
-    body.put("paused", client.store().pausedQueues().contains(queue));
+    body.put("total", page.total());
+    body.put("paused", admin.counts(queue).paused());
     body.put("offset", offset);
     body.put("limit", limit);
-    body.put("jobs", client.pending(queue, offset, limit));
+    body.put("jobs", page.items());
     return body;
   }
 
   private Object failures(Request request) {
     String queue = existingQueue(request);
     String cursor = Optional.ofNullable(request.query("cursor")).orElse("0");
-    if (!cursor.matches("\\d{1,20}")) {
-      throw HttpError.badRequest("cursor must be the nextCursor of the previous page, or 0");
-    }
     int count = (int) request.query("count", 50, 1, MAX_PAGE);
-    JobStore.Page page = client.store().failures(queue, cursor, count);
-    List<JobFailure> failures = new ArrayList<>();
-    page.entries().forEach((id, json) -> failures.add(FailureRecords.parse(id, queue, json)));
-    failures.sort(Comparator.comparing(JobFailure::failedAt,
-        Comparator.nullsLast(Comparator.reverseOrder())));
+    Page<JobFailure> page;
+    try {
+      page = admin.failures(queue, cursor, count);
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest(e.getMessage());
+    }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("queue", queue);
-    body.put("total", client.counts(queue).failed());
-    body.put("nextCursor", page.nextCursor());
-    body.put("failures", failures);
+    body.put("total", page.total());
+    body.put("nextCursor", page.hasNext() ? page.nextCursor() : "0");
+    body.put("failures", page.items());
     return body;
   }
 
@@ -119,45 +113,19 @@ final class Api {
   private Object job(Request request) {
     long id = request.id();
     String only = request.query("queue");
-    List<String> queues;
+    Optional<JobDetails> details;
     if (only != null && !only.isBlank()) {
       String problem = QueueNames.problem(only);
       if (problem != null) {
         throw HttpError.badRequest(problem);
       }
-      queues = List.of(only);
+      details = admin.job(only, id);
     } else {
-      queues = new ArrayList<>(new TreeSet<>(client.queues()));
+      details = admin.findJob(id);
     }
-    for (String queue : queues) {
-      JobStore.Status status = client.store().status(queue, id);
-      if (status.status() != JobStatus.UNKNOWN) {
-        return details(queue, id, status);
-      }
-    }
-    throw HttpError.notFound("no job " + id + (only == null || only.isBlank()
-        ? " on any queue" : " on queue " + only) + ": it was never enqueued here, or its"
-        + " result or failure record was removed");
-  }
-
-  private Map<String, Object> details(String queue, long id, JobStore.Status status) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("id", id);
-    body.put("queue", queue);
-    body.put("status", status.status());
-    body.put("position", status.status() == JobStatus.QUEUED ? status.position() : null);
-    Optional<String> raw = client.store().record(queue, id);
-    if (raw.isPresent()) {
-      try {
-        body.put("record", JobRecord.parse(raw.get()));
-      } catch (JobRecord.MalformedRecordException e) {
-        body.put("malformedRecord", raw.get());
-        body.put("problem", e.getMessage());
-      }
-    }
-    body.put("result", client.resultJson(queue, id).orElse(null));
-    body.put("failure", client.failure(queue, id).orElse(null));
-    return body;
+    return details.orElseThrow(() -> HttpError.notFound("no job " + id
+        + (only == null || only.isBlank() ? " on any queue" : " on queue " + only)
+        + ": it was never enqueued here, or its result or failure record was removed"));
   }
 
   private Object enqueue(Request request) {
@@ -177,7 +145,11 @@ final class Api {
 
   private Object pause(Request request, boolean paused) {
     String queue = existingQueue(request);
-    client.store().setPaused(queue, paused);
+    if (paused) {
+      admin.pause(queue);
+    } else {
+      admin.resume(queue);
+    }
     feed.changed(queue);
     return Map.of("queue", queue, "paused", paused);
   }
@@ -185,7 +157,7 @@ final class Api {
   private Object deletePending(Request request) {
     String queue = request.queue();
     long id = request.id();
-    if (!client.deletePending(queue, id)) {
+    if (!admin.deletePending(queue, id)) {
       throw HttpError.notFound("job " + id + " is not pending on " + queue
           + " any more: it started, finished or was deleted");
     }
@@ -197,7 +169,7 @@ final class Api {
     long id = request.id();
     boolean retried;
     try {
-      retried = client.retryFailure(queue, id);
+      retried = admin.retryFailure(queue, id);
     } catch (IllegalStateException e) {
       throw new HttpError(409, e.getMessage());
     }
@@ -211,7 +183,7 @@ final class Api {
   private Object deleteFailure(Request request) {
     String queue = request.queue();
     long id = request.id();
-    if (!client.deleteFailure(queue, id)) {
+    if (!admin.deleteFailure(queue, id)) {
       throw HttpError.notFound("job " + id + " has no failure record on " + queue);
     }
     feed.changed(queue);
@@ -222,7 +194,7 @@ final class Api {
     String queue = existingQueue(request);
     long retried;
     try {
-      retried = client.retryAllFailures(queue);
+      retried = admin.retryAllFailures(queue);
     } catch (IllegalStateException e) {
       throw new HttpError(409, e.getMessage());
     }
@@ -231,7 +203,7 @@ final class Api {
 
   private Object clearFailures(Request request) {
     String queue = existingQueue(request);
-    long cleared = client.clearFailures(queue);
+    long cleared = admin.clearFailures(queue);
     feed.changed(queue);
     return Map.of("queue", queue, "cleared", cleared);
   }
@@ -239,7 +211,7 @@ final class Api {
   private Object removeResult(Request request) {
     String queue = request.queue();
     long id = request.id();
-    if (!client.removeResult(queue, id)) {
+    if (!admin.removeResult(queue, id)) {
       throw HttpError.notFound("job " + id + " has no result on " + queue);
     }
     feed.changed(queue);
@@ -253,7 +225,7 @@ final class Api {
    */
   private Object stopWorker(Request request) {
     String worker = request.param("worker");
-    if (!workers.requestStop(worker)) {
+    if (!admin.stopWorker(worker)) {
       throw HttpError.notFound("no worker " + worker + " is registered");
     }
     feed.refresh();
@@ -266,7 +238,7 @@ final class Api {
    */
   private Object destroyWorker(Request request) {
     String worker = request.param("worker");
-    if (!workers.destroy(worker)) {
+    if (!admin.destroyWorker(worker)) {
       throw HttpError.notFound("no worker " + worker + " is registered");
     }
     feed.refresh();
@@ -275,7 +247,7 @@ final class Api {
 
   private String existingQueue(Request request) {
     String queue = request.queue();
-    if (!client.queues().contains(queue)) {
+    if (!admin.queueNames().contains(queue)) {
       throw HttpError.notFound("no queue named " + queue);
     }
     return queue;

@@ -1,11 +1,11 @@
 package dev.offload.web;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.offload.runtime.client.JobWatcher;
+import dev.offload.runtime.client.OffloadAdmin;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
 import dev.offload.runtime.JobRegistry;
-import dev.offload.runtime.internal.store.EventSubscriber;
-import dev.offload.runtime.internal.store.WorkerStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -47,15 +47,15 @@ public final class Dashboard implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService threads;
-  private final EventSubscriber events;
+  private final JobWatcher watcher;
   private final LiveFeed feed;
   private final WidgetStreams widgetStreams;
   private final URI uri;
 
   private Dashboard(Builder builder, InetAddress address) {
     OffloadClient client = builder.client;
-    WorkerStore workers = new WorkerStore(client.store().redis(), client.store().keys());
-    Overview overview = new Overview(client, workers);
+    OffloadAdmin admin = client.admin();
+    Overview overview = new Overview(admin);
     List<JobRegistry> registries = new ArrayList<>(builder.registries);
     registries.add(JobRegistry.fromClassPath());
     try {
@@ -70,8 +70,7 @@ public final class Dashboard implements AutoCloseable {
     Access access = new Access(builder.password, builder.readOnly, port);
     feed = new LiveFeed(overview);
     Router router = new Router();
-    new Api(client, workers, overview, feed, new JobLauncher(client, registries), access)
-        .register(router);
+    new Api(admin, overview, feed, new JobLauncher(client, registries), access).register(router);
     AtomicInteger count = new AtomicInteger();
     threads = Executors.newCachedThreadPool(task -> {
       Thread thread = new Thread(task, "offload-web-" + count.incrementAndGet());
@@ -79,13 +78,13 @@ public final class Dashboard implements AutoCloseable {
       return thread;
     });
     server.setExecutor(threads);
-    widgetStreams = new WidgetStreams(client.store());
+    widgetStreams = new WidgetStreams(admin);
     WidgetHandler widget = new WidgetHandler(builder.watchSecret == null ? null
         : WatchTokens.withSecret(builder.watchSecret), builder.widgetOrigins, widgetStreams);
     server.createContext("/", new DashboardHandler(access, router, widget));
-    events = client.events();
-    events.addListener(feed);
-    events.addListener(widgetStreams);
+    watcher = client.watcher();
+    watcher.addListener(feed);
+    watcher.addListener(widgetStreams);
     uri = uri(address, port);
   }
 
@@ -126,8 +125,8 @@ public final class Dashboard implements AutoCloseable {
     widgetStreams.close();
     server.stop(0);
     threads.shutdownNow();
-    events.removeListener(feed);
-    events.removeListener(widgetStreams);
+    watcher.removeListener(feed);
+    watcher.removeListener(widgetStreams);
   }
 
   /** Configures a dashboard. */

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.offload.runtime.RedisUnavailableException;
-import dev.offload.runtime.internal.store.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +81,7 @@ final class DashboardHandler implements HttpHandler {
     Object result = match.handler().handle(new Request(exchange, match.params()));
     if (result != Api.RESPONDED) {
       send(exchange, 200, "application/json; charset=utf-8",
-          Json.mapper().writeValueAsBytes(result));
+          WebJson.MAPPER.writeValueAsBytes(result));
     }
   }
 

@@ -2,7 +2,6 @@ package dev.offload.web;
 
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.client.OffloadClient;
-import dev.offload.runtime.internal.store.Keys;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +45,7 @@ public final class DashboardMain {
      */
     static Options parse(String[] args, Map<String, String> env) {
       String redis = env.getOrDefault("OFFLOAD_REDIS_URL", "redis://localhost:6379");
-      String prefix = Keys.DEFAULT_PREFIX;
+      String prefix = OffloadClient.DEFAULT_PREFIX;
       int port = 8080;
       String bind = "127.0.0.1";
       String password = env.get("OFFLOAD_DASHBOARD_PASSWORD");
@@ -135,11 +134,11 @@ public final class DashboardMain {
       dashboard.close();
       client.close();
     }, "offload-web-shutdown"));
-    String redis = client.store().redis().displayName();
+    String redis = client.server();
     System.out.println("Offload dashboard at " + dashboard.uri() + " watching " + redis
         + (options.readOnly() ? " (read-only)" : ""));
     try {
-      client.queues();
+      client.admin().queueNames();
     } catch (RedisUnavailableException e) {
       System.err.println("offload-web: warning: " + e.getMessage()
           + "; the dashboard shows the problem until Redis answers");

@@ -9,7 +9,6 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.JobRegistry;
-import dev.offload.runtime.internal.store.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,7 +75,12 @@ final class JobLauncher {
       throw HttpError.badRequest(problem);
     }
     Class<? extends JobDefinition<?>> type = registry.find(jobName).orElseThrow();
-    JobDefinition<?> job = build(jobName, type, argumentsJson);
+    JobDefinition<?> job;
+    try {
+      job = JobRegistry.jobFromJson(type, jobName, argumentsJson);
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest(e.getMessage());
+    }
     JobOptions options = JobOptions.defaults();
     try {
       if (queue != null && !queue.isBlank()) {
@@ -110,35 +114,6 @@ final class JobLauncher {
           + ", which is not on the dashboard's class path, so the dashboard cannot check its"
           + " arguments and refuses to enqueue it; put the jar that declares it on the"
           + " dashboard's class path, or enqueue it from code";
-    }
-  }
-
-  private static JobDefinition<?> build(
-      String jobName, Class<? extends JobDefinition<?>> type, String argumentsJson) {
-    JsonNode arguments;
-    try {
-      arguments = Json.mapper().readTree(argumentsJson == null ? "" : argumentsJson);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr() + ")";
-      throw HttpError.badRequest("the arguments are not valid JSON: " + e.getOriginalMessage()
-          + where);
-    }
-    if (arguments == null || !arguments.isObject()) {
-      throw HttpError.badRequest("the arguments must be a JSON object with one property per"
-          + " argument of " + jobName + ", such as {\"address\": \"ada@example.com\"}");
-    }
-    // stricter than the agents' reader: a hand-typed property that matches nothing is a typo
-    ObjectReader strict = Json.mapper().readerFor(type)
-        .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
-    try {
-      return strict.readValue(arguments);
-    } catch (IOException e) {
-      String reason = e instanceof JsonProcessingException json
-          ? json.getOriginalMessage() : e.getMessage();
-      throw HttpError.badRequest("the arguments do not fit job " + jobName + " ("
-          + type.getName() + "): " + reason);
     }
   }
 }

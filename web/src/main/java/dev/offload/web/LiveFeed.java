@@ -1,11 +1,10 @@
 package dev.offload.web;
 
+import dev.offload.runtime.client.JobListener;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
 import dev.offload.runtime.RedisUnavailableException;
-import dev.offload.runtime.internal.store.EventSubscriber;
-import dev.offload.runtime.internal.store.JobEvent;
-import dev.offload.runtime.internal.store.Json;
+import dev.offload.runtime.client.JobEvent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * nothing changing a snapshot still goes out every second: worker heartbeats and counters move
  * without events, and the chart's time axis moves on. Nothing is read while no browser listens.
  */
-final class LiveFeed implements EventSubscriber.Listener, AutoCloseable {
+final class LiveFeed implements JobListener, AutoCloseable {
 
   static final int TICK_MILLIS = 250;
   private static final long IDLE_PUSH_MILLIS = 1_000;
@@ -117,7 +116,7 @@ final class LiveFeed implements EventSubscriber.Listener, AutoCloseable {
     message.put("changedJobs", jobs);
     message.put("throughput", throughput.series(now));
     try {
-      broadcast("event: snapshot\ndata: " + Json.mapper().writeValueAsString(message) + "\n\n");
+      broadcast("event: snapshot\ndata: " + WebJson.MAPPER.writeValueAsString(message) + "\n\n");
     } catch (JsonProcessingException e) {
       log.error("could not write the dashboard snapshot", e);
     }

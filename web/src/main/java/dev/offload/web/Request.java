@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.offload.api.QueueNames;
-import dev.offload.runtime.internal.store.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -78,7 +77,7 @@ final class Request {
       return MissingNode.getInstance();
     }
     try {
-      return Json.mapper().readTree(body);
+      return WebJson.MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
       throw HttpError.badRequest("the request body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {

@@ -1,9 +1,9 @@
 package dev.offload.web;
 
+import dev.offload.runtime.client.JobListener;
 import com.sun.net.httpserver.HttpExchange;
-import dev.offload.runtime.internal.store.EventSubscriber;
-import dev.offload.runtime.internal.store.JobEvent;
-import dev.offload.runtime.internal.store.JobStore;
+import dev.offload.runtime.client.JobEvent;
+import dev.offload.runtime.client.OffloadAdmin;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * on that queue since it was read. That count is exact but for jobs deleted ahead of it or put
  * back at the head; the job's own next event reads it exactly again.
  */
-final class WidgetStreams implements EventSubscriber.Listener, AutoCloseable {
+final class WidgetStreams implements JobListener, AutoCloseable {
 
   /**
    * The most streams open at once; each costs a socket and about 34 KB of the HTTP server's
@@ -97,7 +97,7 @@ final class WidgetStreams implements EventSubscriber.Listener, AutoCloseable {
     }
   }
 
-  private final JobStore store;
+  private final OffloadAdmin admin;
   private final Map<JobKey, Watch> watches = new ConcurrentHashMap<>();
   /** Jobs waiting for a read, with a final event if one was heard, else the latest one. */
   private final Map<JobKey, JobEvent.Type> dirty = new ConcurrentHashMap<>();
@@ -106,8 +106,8 @@ final class WidgetStreams implements EventSubscriber.Listener, AutoCloseable {
   private final ExecutorService readers;
   private final ScheduledExecutorService ticker;
 
-  WidgetStreams(JobStore store) {
-    this.store = store;
+  WidgetStreams(OffloadAdmin admin) {
+    this.admin = admin;
     this.readers = Executors.newFixedThreadPool(READER_THREADS, daemon("offload-widget-read-"));
     this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("offload-widget-tick-"));
     ticker.scheduleWithFixedDelay(
@@ -227,12 +227,7 @@ final class WidgetStreams implements EventSubscriber.Listener, AutoCloseable {
     long startedBefore = started(queue);
     WidgetState state;
     try {
-      state = switch (heard) {
-        case SUCCEEDED -> WidgetState.done(store, queue, id);
-        case FAILED -> WidgetState.failed(store, queue, id);
-        case STARTED -> WidgetState.running(store, queue, id);
-        default -> WidgetState.read(store, queue, id);
-      };
+      state = WidgetState.of(admin.publicView(queue, id, heard));
     } catch (RuntimeException e) {
       log.debug("could not read job {} for the widget: {}", watch.key, e.getMessage());
       // a stream that never had a state ends, so its browser asks again after its retry pause;

@@ -122,7 +122,10 @@ class DashboardApiTest {
     assertEquals("QUEUED", queued.get("status").asText());
     assertEquals("default", queued.get("queue").asText());
     assertEquals(0, queued.get("position").asLong());
-    assertEquals(2, queued.get("record").get("args").get("a").asInt());
+    JsonNode unfinished = queued.get("unfinished");
+    assertEquals("test.add", unfinished.get("jobName").asText());
+    assertEquals(2, WebClient.parse(unfinished.get("arguments").asText()).get("a").asInt());
+    assertEquals(0, unfinished.get("failedAttempts").asInt());
 
     agent("default");
     handle.await(WAIT);
@@ -148,7 +151,7 @@ class DashboardApiTest {
     long id = enqueued.get("id").asLong();
     assertEquals("sums", enqueued.get("queue").asText());
     agent("sums");
-    assertEquals(JobStatus.SUCCEEDED, client.await("sums", id, WAIT));
+    assertEquals(JobStatus.SUCCEEDED, client.watcher().await("sums", id, WAIT));
     assertEquals("42", client.resultJson("sums", id).orElseThrow());
 
     assertRefused("{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1,\"}",
@@ -164,7 +167,7 @@ class DashboardApiTest {
         "not on the dashboard's class path");
     assertRefused("{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1,\\\"b\\\":2}\","
         + "\"queue\":\"bad queue!\"}", "invalid queue name");
-    assertEquals(1, client.counts("sums").succeeded() + client.queueLength("sums"),
+    assertEquals(1, client.admin().counts("sums").succeeded() + client.admin().counts("sums").pending(),
         "nothing refused was queued");
   }
 
@@ -201,7 +204,7 @@ class DashboardApiTest {
     assertTrue(attempt.get("stackTrace").asText().contains("FailTimes.run"));
 
     web.postJson("/api/queues/flaky/failures/" + ids.get(0) + "/retry", "{}");
-    assertEquals(JobStatus.SUCCEEDED, client.await("flaky", ids.get(0), WAIT));
+    assertEquals(JobStatus.SUCCEEDED, client.watcher().await("flaky", ids.get(0), WAIT));
     assertEquals(404, web.post("/api/queues/flaky/failures/" + ids.get(0) + "/retry")
         .statusCode());
 
@@ -210,9 +213,9 @@ class DashboardApiTest {
 
     assertEquals(3, web.postJson("/api/queues/flaky/failures/retry-all", "{}")
         .get("retried").asLong());
-    assertEquals(JobStatus.SUCCEEDED, client.await("flaky", ids.get(2), WAIT));
-    assertEquals(JobStatus.SUCCEEDED, client.await("flaky", ids.get(3), WAIT));
-    assertEquals(JobStatus.FAILED, client.await("flaky", ids.get(4), WAIT));
+    assertEquals(JobStatus.SUCCEEDED, client.watcher().await("flaky", ids.get(2), WAIT));
+    assertEquals(JobStatus.SUCCEEDED, client.watcher().await("flaky", ids.get(3), WAIT));
+    assertEquals(JobStatus.FAILED, client.watcher().await("flaky", ids.get(4), WAIT));
 
     assertEquals(1, web.postJson("/api/queues/flaky/failures/clear", "{}")
         .get("cleared").asLong());

@@ -246,7 +246,7 @@ class DashboardBrowserTest {
     arguments.sendKeys("{\"a\": 40,");
     browser.click("form button[type='submit']");
     browser.awaitTextContaining("#enqueue-outcome .error", "the arguments are not valid JSON");
-    assertTrue(client.queues().isEmpty(), "a refused job was queued");
+    assertTrue(client.admin().queueNames().isEmpty(), "a refused job was queued");
 
     arguments.clear();
     arguments.sendKeys("{\"a\": 40, \"b\": 2}");
@@ -255,7 +255,7 @@ class DashboardBrowserTest {
     browser.click("#enqueue-outcome a");
     browser.find("#job-status[data-status='queued']");
     browser.screenshot("enqueued");
-    assertEquals(1, client.queueLength("by-hand"));
+    assertEquals(1, client.admin().counts("by-hand").pending());
   }
 
   @Test

@@ -148,7 +148,7 @@ class WidgetStreamTest {
         dataLines(get(stream(token(greet)), null).body()));
     assertEquals("data: {\"state\":\"done\"}", dataLines(get(stream(token(add)), null).body()));
 
-    client.removeResult(greet.queue(), greet.id());
+    client.admin().removeResult(greet.queue(), greet.id());
     assertEquals("data: {\"state\":\"unknown\"}",
         dataLines(get(stream(token(greet)), null).body()));
   }

@@ -1,12 +1,13 @@
 package dev.offload.runtime.agent;
 
+import dev.offload.runtime.client.JobListener;
 import dev.offload.api.Isolation;
 import dev.offload.api.QueueNames;
 import dev.offload.runtime.internal.child.ChildSpec;
 import dev.offload.runtime.internal.execution.JobInvoker;
 import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.internal.store.EventSubscriber;
-import dev.offload.runtime.internal.store.JobEvent;
+import dev.offload.runtime.client.JobEvent;
 import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
@@ -179,7 +180,7 @@ public final class Agent implements AutoCloseable {
     workerStore.register(descriptions, settings.heartbeatTtl().toMillis());
     heartbeatsHealthySince = clock.millis();
     started = true;
-    events.addListener(new EventSubscriber.Listener() {
+    events.addListener(new JobListener() {
       @Override
       public void onEvents(List<JobEvent> batch) {
         for (JobEvent event : batch) {

@@ -11,15 +11,16 @@ import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.api.QueueNames;
 import dev.offload.runtime.RedisUnavailableException;
-import dev.offload.runtime.internal.store.EventSubscriber;
+import dev.offload.runtime.internal.store.AdminStore;
 import dev.offload.runtime.internal.store.FailureRecords;
-import dev.offload.runtime.internal.store.JobEvent;
+import dev.offload.runtime.client.JobEvent;
 import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.Json;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
 import dev.offload.runtime.internal.store.StaleIdsException;
+import dev.offload.runtime.internal.store.WorkerStore;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
@@ -37,8 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Enqueues jobs and reads and manages their state in Redis. Thread-safe; make one per
- * application and close it on shutdown.
+ * Enqueues jobs and reads their state in Redis. Thread-safe; make one per application and close
+ * it on shutdown. Its {@link #watcher()} awaits and follows jobs, its {@link #admin()} observes
+ * and controls queues, jobs and workers; both share its connections.
  *
  * <pre>{@code
  * try (OffloadClient client = OffloadClient.create("redis://localhost:6379")) {
@@ -54,6 +56,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class OffloadClient implements JobClient, AutoCloseable {
 
+  /** The prefix of every Redis key when none is configured. */
+  public static final String DEFAULT_PREFIX = Keys.DEFAULT_PREFIX;
+
   /** The payload limit when none is configured: 512 KiB of JSON per job. */
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
 
@@ -64,19 +69,21 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   private final JobStore store;
   private final int maxPayloadBytes;
   private final Set<String> knownQueues = ConcurrentHashMap.newKeySet();
-  private final JobWaiters waiters = new JobWaiters();
-  private final Duration awaitPollInterval;
+  private final JobWatcher watcher;
+  private final OffloadAdmin admin;
   private final Set<Class<?>> readableClasses = ConcurrentHashMap.newKeySet();
   private long nextId;
   private long idsLeft;
   private String idEpoch;
-  private EventSubscriber events;
 
   private OffloadClient(Builder builder) {
     this.redis = Redis.connect(builder.redisUrl, builder.maxConnections);
-    this.store = new JobStore(redis, Keys.forUrl(builder.prefix, builder.redisUrl));
+    Keys keys = Keys.forUrl(builder.prefix, builder.redisUrl);
+    this.store = new JobStore(redis, keys);
     this.maxPayloadBytes = builder.maxPayloadBytes;
-    this.awaitPollInterval = builder.awaitPollInterval;
+    this.watcher = new JobWatcher(redis, keys, store, builder.awaitPollInterval);
+    this.admin = new OffloadAdmin(store, new AdminStore(redis, keys, store),
+        new WorkerStore(redis, keys));
   }
 
   /** A client with default settings for the Redis at {@code redisUrl}. */
@@ -86,11 +93,6 @@ public final class OffloadClient implements JobClient, AutoCloseable {
 
   public static Builder builder(String redisUrl) {
     return new Builder(redisUrl);
-  }
-
-  /** The store underneath, for the dashboard and tools that need more than this API. */
-  public JobStore store() {
-    return store;
   }
 
   /**
@@ -317,193 +319,37 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     return store.result(queue, id);
   }
 
-  /**
-   * Deletes a stored result, and with it the widget's permission to show it; returns whether
-   * there was one.
-   */
-  public boolean removeResult(String queue, long id) {
-    return store.removeResult(queue, id);
-  }
-
   /** The job's failure record, once it has failed for good. */
   public Optional<JobFailure> failure(String queue, long id) {
     return store.failure(queue, id).map(json -> FailureRecords.parse(id, queue, json));
   }
 
-  /**
-   * Waits until the job has succeeded or failed for good, woken by its events and re-reading its
-   * state every {@linkplain Builder#awaitPollInterval poll interval} in case an event was lost.
-   * A job with no record ({@link JobStatus#UNKNOWN}: never enqueued here, or its result removed)
-   * is answered at once, since it cannot finish. A failed re-read while waiting is tried again
-   * later; only the first read and the last one, at the deadline, throw
-   * {@link RedisUnavailableException}.
-   *
-   * @return {@link JobStatus#SUCCEEDED}, {@link JobStatus#FAILED} or {@link JobStatus#UNKNOWN}
-   * @throws TimeoutException if it has not finished within {@code timeout}
-   */
-  public JobStatus await(String queue, long id, Duration timeout)
-      throws TimeoutException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    ensureSubscribed();
-    JobWaiters.Waiter waiter = waiters.add(queue, id);
-    try {
-      JobStatus status = status(queue, id);
-      while (!status.isFinal() && status != JobStatus.UNKNOWN) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new TimeoutException(
-              "job " + queue + "/" + id + " is still " + status + " after " + timeout);
-        }
-        waiter.await(Math.min(left, awaitPollInterval.toNanos()));
-        status = deadline - System.nanoTime() > 0
-            ? statusOr(status, queue, id)
-            : status(queue, id);
-      }
-      return status;
-    } finally {
-      waiters.remove(queue, id, waiter);
-    }
+  /** Where this client's Redis is, as {@code redis://host:port}, without credentials. */
+  public String server() {
+    return redis.displayName();
   }
 
-  /** The job's state now, or {@code previous} when Redis cannot tell right now. */
-  private JobStatus statusOr(JobStatus previous, String queue, long id) {
-    try {
-      return status(queue, id);
-    } catch (RedisUnavailableException e) {
-      return previous;
-    }
+  /** Awaiting and following jobs, through this client's one event subscription. */
+  public JobWatcher watcher() {
+    return watcher;
   }
 
-  /**
-   * This client's subscription to job events, started on first use and shared by everything in
-   * the process that listens through this client (awaiting jobs, the dashboard), so one process
-   * holds one subscription. It subscribes again by itself whenever the connection drops or goes
-   * silent, then tells its listeners through
-   * {@link EventSubscriber.Listener#onResubscribed()}; the subscription ends when the client is
-   * closed. Listeners are removed with {@link EventSubscriber#removeListener}.
-   */
-  public synchronized EventSubscriber events() {
-    if (events == null) {
-      events = new EventSubscriber(redis, store.keys());
-      events.addListener(new EventSubscriber.Listener() {
-        @Override
-        public void onEvents(List<JobEvent> batch) {
-          batch.forEach(event -> waiters.wake(event.queue(), event.id()));
-        }
-
-        @Override
-        public void onResubscribed() {
-          waiters.wakeAll();
-        }
-      });
-      events.start();
-    }
-    return events;
+  /** Observing and controlling queues, jobs and workers, as the dashboard does. */
+  public OffloadAdmin admin() {
+    return admin;
   }
 
-  /** Makes sure events reach the waiters before a waiter first reads the job's status. */
-  private void ensureSubscribed() throws InterruptedException {
-    if (!events().awaitSubscribed(Duration.ofSeconds(5))) {
-      throw new RedisUnavailableException(
-          "could not subscribe to job events at " + redis.displayName() + " within 5 s", null);
-    }
-  }
-
-  /** All queue names. */
-  public Set<String> queues() {
-    return store.queues();
-  }
-
-  /** How many jobs wait on {@code queue}, not counting delayed ones. */
-  public long queueLength(String queue) {
-    return store.pendingCount(queue);
-  }
-
-  /** The sizes and counters of a queue. */
-  public JobStore.QueueCounts counts(String queue) {
-    return store.counts(queue);
-  }
-
-  /** A page of a queue's pending jobs, next to run first. */
-  public List<PendingJob> pending(String queue, long offset, int limit) {
-    List<Long> ids = store.pendingIds(queue, offset, limit);
-    Map<Long, String> records = store.records(queue, ids);
-    List<PendingJob> page = new ArrayList<>(ids.size());
-    for (long id : ids) {
-      String raw = records.get(id);
-      if (raw == null) {
-        continue;
-      }
-      try {
-        JobRecord record = JobRecord.parse(raw);
-        page.add(new PendingJob(id, record.name(), record.args().toString(), record.attempt(),
-            record.maxAttempts(), Instant.ofEpochMilli(record.enqueuedAt())));
-      } catch (JobRecord.MalformedRecordException e) {
-        page.add(new PendingJob(id, "", raw, 0, 0, Instant.EPOCH));
-      }
-    }
-    return page;
-  }
-
-  /** Deletes a job that has not started; returns false when it was not pending. */
-  public boolean deletePending(String queue, long id) {
-    return store.deletePending(queue, id);
-  }
-
-  /** Queues a failed job again with fresh attempts; returns false when it was not failed. */
-  public boolean retryFailure(String queue, long id) {
-    Optional<String> stored = store.failure(queue, id);
-    if (stored.isEmpty()) {
-      return false;
-    }
-    JobRecord fresh;
-    try {
-      fresh = FailureRecords.freshRecord(stored.get(), System.currentTimeMillis());
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw new IllegalStateException("job " + queue + "/" + id + " cannot be retried: its"
-          + " failure record holds no usable job (" + e.getMessage() + "); delete it instead", e);
-    }
-    return store.retryFailed(queue, id, fresh.toJson());
-  }
-
-  /** Queues every failed job of {@code queue} again; returns how many. */
-  public long retryAllFailures(String queue) {
-    long retried = 0;
-    String cursor = "0";
-    do {
-      JobStore.Page page = store.failures(queue, cursor, 500);
-      for (long id : page.entries().keySet()) {
-        retried += retryFailure(queue, id) ? 1 : 0;
-      }
-      cursor = page.nextCursor();
-    } while (!"0".equals(cursor));
-    return retried;
-  }
-
-  /** Deletes one failure record; returns whether there was one. */
-  public boolean deleteFailure(String queue, long id) {
-    return store.deleteFailure(queue, id);
-  }
-
-  /** Deletes every failure record of {@code queue}; returns how many. */
-  public long clearFailures(String queue) {
-    return store.clearFailures(queue);
-  }
-
+  /** Ends the event subscription, if one started, and closes the connections. */
   @Override
   public void close() {
-    synchronized (this) {
-      if (events != null) {
-        events.close();
-      }
-    }
+    watcher.close();
     redis.close();
   }
 
   /** Configures a client. */
   public static final class Builder {
     private final String redisUrl;
-    private String prefix = Keys.DEFAULT_PREFIX;
+    private String prefix = DEFAULT_PREFIX;
     private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
     private int maxConnections = 8;
     private Duration awaitPollInterval = Duration.ofSeconds(2);
@@ -534,7 +380,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     }
 
     /**
-     * How often {@link OffloadClient#await} re-reads a job's state in case its event was lost;
+     * How often {@link JobWatcher#await} re-reads a job's state in case its event was lost;
      * default 2 s. Events wake it at once; this only bounds how late a lost one is noticed.
      */
     public Builder awaitPollInterval(Duration interval) {

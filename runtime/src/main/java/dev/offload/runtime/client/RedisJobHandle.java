@@ -50,7 +50,7 @@ final class RedisJobHandle<R> implements JobHandle<R> {
 
   @Override
   public JobStatus await(Duration timeout) throws TimeoutException, InterruptedException {
-    return client.await(queue, id, timeout);
+    return client.watcher().await(queue, id, timeout);
   }
 
   @Override

@@ -154,11 +154,11 @@ public final class ProcessBenchmark {
     for (int i = 0; i < count; i++) {
       jobs.add(job.apply(i));
     }
-    long target = client.counts(QUEUE).results() + count;
+    long target = client.admin().counts(QUEUE).results() + count;
     long cpuBefore = agentCpuMillis(agents);
     long start = System.nanoTime();
     client.enqueueAll(jobs);
-    while (client.counts(QUEUE).results() < target) {
+    while (client.admin().counts(QUEUE).results() < target) {
       Thread.sleep(2);
     }
     double seconds = (System.nanoTime() - start) / 1e9;

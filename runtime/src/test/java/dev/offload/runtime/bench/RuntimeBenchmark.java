@@ -93,7 +93,7 @@ public final class RuntimeBenchmark {
       long agentCpuBefore = processCpuNanos();
       long start = System.nanoTime();
       try (Agent agent = agent(url, prefix).workers(workers, QUEUE).build().start()) {
-        while (client.counts(QUEUE).results() < n) {
+        while (client.admin().counts(QUEUE).results() < n) {
           Thread.sleep(5);
         }
         double elapsed = seconds(start);
@@ -171,7 +171,7 @@ public final class RuntimeBenchmark {
         }
       }
       try (Agent agent = agent(url, prefix).workers(4, QUEUE).build().start()) {
-        while (client.counts(QUEUE).results() < n + 1) {
+        while (client.admin().counts(QUEUE).results() < n + 1) {
           Thread.sleep(5);
         }
       }

@@ -81,7 +81,7 @@ class RecoveryAndCorruptDataTest {
           .workers(1, "default").build().start()) {
         assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(15)));
         assertEquals(42, handle.result().orElseThrow());
-        assertEquals(1, client.counts("default").reclaimed());
+        assertEquals(1, client.admin().counts("default").reclaimed());
       }
     }
   }

@@ -16,7 +16,7 @@ public final class Awaiting {
   private Awaiting(OffloadClient client, String queue, long id, Duration timeout) {
     thread = new Thread(() -> {
       try {
-        result.complete(client.await(queue, id, timeout));
+        result.complete(client.watcher().await(queue, id, timeout));
       } catch (Exception e) {
         result.completeExceptionally(e);
       }

@@ -1,11 +1,14 @@
 package dev.offload.runtime.support;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Direct reads of the Redis keys under one prefix, to check what tests leave behind. Each read
@@ -68,10 +71,36 @@ public final class Stores implements AutoCloseable {
         + j.zcard(prefix + "delayed:{" + queue + "}"));
   }
 
-  /** Every processing list still holding jobs. */
+  /** Every processing list still holding jobs, read with a full SCAN. */
   public List<String> processingLists() {
-    return read(j -> j.scan("0", new ScanParams().match(prefix + "processing:*").count(10_000))
-        .getResult());
+    return read(j -> {
+      List<String> lists = new ArrayList<>();
+      ScanParams match = new ScanParams().match(prefix + "processing:*").count(1_000);
+      String cursor = ScanParams.SCAN_POINTER_START;
+      do {
+        ScanResult<String> page = j.scan(cursor, match);
+        lists.addAll(page.getResult());
+        cursor = page.getCursor();
+      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+      return lists;
+    });
+  }
+
+  /** A job's stored record in {@code data-store}, while it is unfinished. */
+  public Optional<String> record(String queue, long id) {
+    return Optional.ofNullable(
+        read(j -> j.hget(prefix + "data-store:{" + queue + "}", Long.toString(id))));
+  }
+
+  /** A job's stored record in {@code failure-store}. */
+  public Optional<String> failure(String queue, long id) {
+    return Optional.ofNullable(
+        read(j -> j.hget(prefix + "failure-store:{" + queue + "}", Long.toString(id))));
+  }
+
+  /** Whether the job-observer widget may show the job's result. */
+  public boolean resultIsPublic(String queue, long id) {
+    return read(j -> j.sismember(prefix + "public-results:{" + queue + "}", Long.toString(id)));
   }
 
   public long setSize(String set) {

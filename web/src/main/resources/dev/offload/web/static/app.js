@@ -320,7 +320,7 @@ function overviewView() {
     }
     empty.classList.toggle('hidden', snapshot.queues.length > 0);
     for (const key of Object.keys(totals)) cards[key].textContent = num(totals[key]);
-    const busy = snapshot.workers.filter((w) => w.jobId !== null).length;
+    const busy = snapshot.workers.filter((w) => w.job !== null).length;
     cards.workers.textContent = num(snapshot.workers.length);
     cards.workers.title = busy + ' busy';
     drawChart(snapshot.throughput);
@@ -394,7 +394,7 @@ function queueView(queue, offsetText) {
       el('td', {}, link('#/jobs/' + hashPart(queue) + '/' + job.id, String(job.id))),
       el('td', { class: 'job-name' }, job.jobName),
       el('td', {}, details),
-      el('td', { class: 'num hide-narrow' }, job.attempt + 1 + ' of ' + job.maxAttempts),
+      el('td', { class: 'num hide-narrow' }, job.failedAttempts + 1 + ' of ' + job.maxAttempts),
       el('td', { class: 'hide-narrow' }, time(job.enqueuedAt)),
       el('td', { class: 'actions' }, action('Delete', () => post('/api/queues/' + hashPart(queue) + '/jobs/' + job.id + '/delete'), {
         name: 'delete',
@@ -480,10 +480,10 @@ function workersView() {
       cells.pid.textContent = w.pid;
       cells.child.textContent = w.childPid || '–';
       cells.queues.textContent = w.queues.join(', ');
-      cells.state.replaceChildren(badge(w.state || 'unknown'));
-      cells.job.replaceChildren(w.jobId !== null
-        ? link('#/jobs/' + hashPart(w.jobQueue) + '/' + w.jobId, w.jobQueue + ' / ' + w.jobId) : '–');
-      cells.for.textContent = w.jobStartedAt !== null ? duration(now - w.jobStartedAt) : '';
+      cells.state.replaceChildren(badge(w.state.toLowerCase()));
+      cells.job.replaceChildren(w.job !== null
+        ? link('#/jobs/' + hashPart(w.job.queue) + '/' + w.job.id, w.job.queue + ' / ' + w.job.id) : '–');
+      cells.for.textContent = w.job !== null ? duration(now - Date.parse(w.job.startedAt)) : '';
       cells.since.textContent = time(w.startedAt);
     };
     return row;
@@ -671,7 +671,7 @@ function jobView(queueParam, idParam) {
     shown = job;
     const status = String(job.status).toLowerCase();
     const base = '/api/queues/' + hashPart(job.queue);
-    const record = job.record;
+    const record = job.unfinished;
     const panels = [el('div', { class: 'panel' },
       el('div', { class: 'panel-head' },
         el('h2', {}, 'Job ' + job.id + ' ', el('span', { class: 'sub' }, 'on ' + job.queue)),
@@ -683,14 +683,14 @@ function jobView(queueParam, idParam) {
       facts([
         ['Queue', link('#/queues/' + hashPart(job.queue), job.queue)],
         ['Jobs ahead', job.position === null ? null : num(job.position)],
-        ['Job', record ? record.name : job.failure ? job.failure.jobName : null],
-        ['Attempt', record ? (record.attempt + 1) + ' of ' + record.maxAttempts : null],
+        ['Job', record ? record.jobName : job.failure ? job.failure.jobName : null],
+        ['Attempt', record ? (record.failedAttempts + 1) + ' of ' + record.maxAttempts : null],
         ['Enqueued', record ? time(record.enqueuedAt) : null],
         ['Problem', job.problem],
       ]),
-      record ? [el('h2', {}, 'Arguments'), el('pre', { class: 'arguments' }, pretty(record.args))] : null,
-      job.malformedRecord ? [el('h2', {}, 'Stored record'), el('pre', {}, job.malformedRecord)] : null,
-      record && record.errors.length ? [el('h2', {}, 'Failed attempts so far'), attemptsOf({ attempts: record.errors })] : null)];
+      record ? [el('h2', {}, 'Arguments'), el('pre', { class: 'arguments' }, pretty(record.arguments))] : null,
+      job.storedRecord ? [el('h2', {}, 'Stored record'), el('pre', {}, job.storedRecord)] : null,
+      record && record.failedSoFar.length ? [el('h2', {}, 'Failed attempts so far'), attemptsOf({ attempts: record.failedSoFar })] : null)];
     if (job.result !== null) {
       panels.push(el('div', { class: 'panel' },
         el('div', { class: 'panel-head' }, el('h2', {}, 'Result'), el('span', { class: 'spacer' }),

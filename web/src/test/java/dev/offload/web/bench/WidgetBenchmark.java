@@ -1,5 +1,6 @@
 package dev.offload.web.bench;
 
+import dev.offload.runtime.client.JobListener;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.runtime.agent.Agent;
@@ -7,8 +8,7 @@ import dev.offload.api.Isolation;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
 import dev.offload.runtime.jobs.Add;
-import dev.offload.runtime.internal.store.EventSubscriber;
-import dev.offload.runtime.internal.store.JobEvent;
+import dev.offload.runtime.client.JobEvent;
 import dev.offload.testing.RedisServerProcess;
 import dev.offload.web.DashboardMain;
 import dev.offload.web.jobs.TestJobs;
@@ -93,7 +93,7 @@ public final class WidgetBenchmark {
         client.enqueueAll(adds, JobOptions.defaults().queue(QUEUE));
 
     Map<Long, Long> succeededAt = new ConcurrentHashMap<>();
-    EventSubscriber.Listener finished = events -> {
+    JobListener finished = events -> {
       long now = System.nanoTime();
       for (JobEvent event : events) {
         if (event.type() == JobEvent.Type.SUCCEEDED) {
@@ -101,8 +101,8 @@ public final class WidgetBenchmark {
         }
       }
     };
-    client.events().addListener(finished);
-    client.events().awaitSubscribed(Duration.ofSeconds(5));
+    client.watcher().addListener(finished);
+    client.watcher().awaitSubscribed(Duration.ofSeconds(5));
 
     long openStart = System.nanoTime();
     try (Streams streams = new Streams(count)) {
@@ -139,7 +139,7 @@ public final class WidgetBenchmark {
         agent.close();
       }
       long burstMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - burstStart);
-      client.events().removeListener(finished);
+      client.watcher().removeListener(finished);
       if (!print) {
         return;
       }

@@ -2,7 +2,7 @@ package dev.offload.web.support;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.offload.runtime.internal.store.Json;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /** Reads a server-sent event stream as a program would: each event's data, as JSON, in order. */
 public final class EventStreamReader implements AutoCloseable {
 
-  private static final JsonNode END = Json.mapper().createObjectNode().put("state", "<end>");
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonNode END = MAPPER.createObjectNode().put("state", "<end>");
 
   private final HttpResponse<Stream<String>> response;
   private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
@@ -52,7 +53,7 @@ public final class EventStreamReader implements AutoCloseable {
     try (Stream<String> lines = response.body()) {
       lines.filter(line -> line.startsWith("data: ")).forEach(line -> {
         try {
-          events.add(Json.mapper().readTree(line.substring("data: ".length())));
+          events.add(MAPPER.readTree(line.substring("data: ".length())));
         } catch (JsonProcessingException e) {
           throw new AssertionError("not JSON: " + line, e);
         }

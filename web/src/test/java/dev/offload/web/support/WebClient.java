@@ -2,7 +2,7 @@ package dev.offload.web.support;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.offload.runtime.internal.store.Json;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
@@ -14,6 +14,8 @@ import java.time.Duration;
 
 /** A script's view of the dashboard: a cookie jar, the CSRF token, JSON in and out. */
 public final class WebClient {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final URI base;
   private final HttpClient http;
@@ -89,10 +91,15 @@ public final class WebClient {
   }
 
   public static JsonNode json(HttpResponse<String> response) {
+    return parse(response.body());
+  }
+
+  /** Parses JSON text, failing the test when it is not JSON. */
+  public static JsonNode parse(String json) {
     try {
-      return Json.mapper().readTree(response.body());
+      return MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new AssertionError("not JSON: " + response.body(), e);
+      throw new AssertionError("not JSON: " + json, e);
     }
   }
 }

@@ -1,7 +1,8 @@
 package dev.offload.runtime.internal.store;
 
+import dev.offload.runtime.client.JobEvent;
+import dev.offload.runtime.client.JobListener;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,29 +19,12 @@ import redis.clients.jedis.JedisPubSub;
  * One subscription to the job events channel, shared by every listener in the process.
  *
  * <p>A daemon thread holds the subscription; when the connection drops it subscribes again with
- * a growing pause, then tells every listener through {@link Listener#onResubscribed()} that events
+ * a growing pause, then tells every listener through {@link JobListener#onResubscribed()} that events
  * may have been missed, so that each can read the state it cares about afresh. A connection that
  * dies without a FIN or RST (a dead link, a crashed host, a NAT that forgot it) is dropped once it
  * has answered no ping for {@link #SILENCE_LIMIT}.
  */
 public final class EventSubscriber implements AutoCloseable {
-
-  /** Receives job events. Called on the subscriber's thread: return quickly. */
-  public interface Listener {
-    void onEvents(List<JobEvent> events);
-
-    /**
-     * The kinds of event this listener needs. A message holding none of them is not even parsed
-     * for it, which spares an agent, interested only in new jobs, the parsing of every job's
-     * start and end.
-     */
-    default Set<JobEvent.Type> types() {
-      return EnumSet.allOf(JobEvent.Type.class);
-    }
-
-    /** Events published while the subscription was down are lost; re-read what matters. */
-    default void onResubscribed() {}
-  }
 
   private static final Logger log = LoggerFactory.getLogger(EventSubscriber.class);
   private static final long MIN_PAUSE_MILLIS = 50;
@@ -54,7 +38,7 @@ public final class EventSubscriber implements AutoCloseable {
 
   private final Redis redis;
   private final String channel;
-  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch firstSubscription = new CountDownLatch(1);
   private final Thread thread;
   private final ScheduledExecutorService watchdog;
@@ -86,11 +70,11 @@ public final class EventSubscriber implements AutoCloseable {
     return firstSubscription.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  public void addListener(Listener listener) {
+  public void addListener(JobListener listener) {
     listeners.add(listener);
   }
 
-  public void removeListener(Listener listener) {
+  public void removeListener(JobListener listener) {
     listeners.remove(listener);
   }
 
@@ -167,7 +151,7 @@ public final class EventSubscriber implements AutoCloseable {
       heard();
       firstSubscription.countDown();
       if (resubscription) {
-        listeners.forEach(Listener::onResubscribed);
+        listeners.forEach(JobListener::onResubscribed);
       }
     }
 
@@ -180,12 +164,12 @@ public final class EventSubscriber implements AutoCloseable {
     public void onMessage(String from, String message) {
       heard();
       List<JobEvent> events = null;
-      for (Listener listener : listeners) {
-        if (!JobEvent.mayHold(message, listener.types())) {
+      for (JobListener listener : listeners) {
+        if (!EventMessages.mayHold(message, listener.types())) {
           continue;
         }
         if (events == null) {
-          events = JobEvent.parse(message);
+          events = EventMessages.parse(message);
         }
         try {
           listener.onEvents(events);

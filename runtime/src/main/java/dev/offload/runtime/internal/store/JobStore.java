@@ -17,8 +17,10 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Every read and every state change of jobs in Redis. Each state change is one Lua script over
- * the keys of one queue, so it is atomic and stays within one Redis Cluster slot.
+ * A job's life in Redis as the client and the workers drive it: ids, enqueue, take and finish,
+ * failed attempts, recovery, promotion, and reads of one job. Each state change is one Lua script
+ * over the keys of one queue, so it is atomic and stays within one Redis Cluster slot. What
+ * operators do beyond that is in {@link AdminStore}.
  */
 public final class JobStore {
 
@@ -28,14 +30,6 @@ public final class JobStore {
   public JobStore(Redis redis, Keys keys) {
     this.redis = redis;
     this.keys = keys;
-  }
-
-  public Keys keys() {
-    return keys;
-  }
-
-  public Redis redis() {
-    return redis;
   }
 
   /** A block of consecutive job ids, valid in the installation epoch it was reserved in. */
@@ -248,35 +242,8 @@ public final class JobStore {
     return new Sweep(text(reply.get(0)), (Long) reply.get(1), (Long) reply.get(2));
   }
 
-  /** Entries found in a queue's lists that are not job ids, with the reason each was set apart. */
-  public Map<String, String> quarantined(String queue) {
-    return redis.call(jedis -> jedis.hgetAll(keys.quarantine(queue)));
-  }
-
   /** How many delayed jobs moved to their queue, and how many are still delayed. */
   public record Promotion(long moved, long stillDelayed) {}
-
-  /**
-   * Jobs taken and not finished, per queue: the summed lengths of the processing lists of the
-   * given workers, each with its queues. One round trip.
-   */
-  public Map<String, Long> inFlightCounts(Map<String, List<String>> queuesByWorker) {
-    return redis.call(jedis -> {
-      Pipeline pipeline = jedis.pipelined();
-      Map<String, List<Response<Long>>> lengths = new HashMap<>();
-      queuesByWorker.forEach((worker, queues) -> {
-        for (String queue : queues) {
-          lengths.computeIfAbsent(queue, q -> new ArrayList<>())
-              .add(pipeline.llen(keys.processing(queue, worker)));
-        }
-      });
-      pipeline.sync();
-      Map<String, Long> totals = new HashMap<>();
-      lengths.forEach((queue, responses) ->
-          totals.put(queue, responses.stream().mapToLong(Response::get).sum()));
-      return totals;
-    });
-  }
 
   /** Moves up to {@code limit} jobs due by Redis's clock to their queue. */
   public Promotion promoteDue(String queue, int limit) {
@@ -326,11 +293,6 @@ public final class JobStore {
         redis.call(jedis -> jedis.hget(keys.results(queue), Long.toString(id))));
   }
 
-  /** Deletes a result, and with it the permission to show it; returns whether there was one. */
-  public boolean removeResult(String queue, long id) {
-    return removeWithPublicMark(keys.results(queue), queue, id);
-  }
-
   /** Whether the job-observer widget may show the job's result, as the job chose at enqueue. */
   public boolean resultIsPublic(String queue, long id) {
     return redis.call(jedis -> jedis.sismember(keys.publicResults(queue), Long.toString(id)));
@@ -341,108 +303,9 @@ public final class JobStore {
         redis.call(jedis -> jedis.hget(keys.failures(queue), Long.toString(id))));
   }
 
-  /** One page of a hash store: entries and the cursor of the next page, "0" when done. */
-  public record Page(Map<Long, String> entries, String nextCursor) {}
-
-  /** A page of the failure store, in no particular order. */
-  public Page failures(String queue, String cursor, int count) {
-    ScanResult<Map.Entry<String, String>> scan = redis.call(jedis ->
-        jedis.hscan(keys.failures(queue), cursor, new ScanParams().count(count)));
-    Map<Long, String> entries = new LinkedHashMap<>();
-    scan.getResult().forEach(e -> entries.put(Long.parseLong(e.getKey()), e.getValue()));
-    return new Page(entries, scan.getCursor());
-  }
-
-  /** Empties a queue's failure store; returns how many records it held. */
-  public long clearFailures(String queue) {
-    return (Long) redis.runOnce(Script.CLEAR_FAILURES,
-        List.of(keys.failures(queue), keys.publicResults(queue)), List.of());
-  }
-
-  /** Deletes one failure record; returns whether there was one. */
-  public boolean deleteFailure(String queue, long id) {
-    return removeWithPublicMark(keys.failures(queue), queue, id);
-  }
-
-  /** Removes a job's entry from one of its queue's finished stores, with its public mark. */
-  private boolean removeWithPublicMark(String store, String queue, long id) {
-    return redis.call(jedis -> {
-      Transaction transaction = jedis.multi();
-      Response<Long> removed = transaction.hdel(store, Long.toString(id));
-      transaction.srem(keys.publicResults(queue), Long.toString(id));
-      transaction.exec();
-      return removed.get() == 1L;
-    });
-  }
-
-  /**
-   * Takes a job out of the failure store and queues it with {@code freshRecord}.
-   *
-   * @return false when the job was not in the failure store
-   */
-  public boolean retryFailed(String queue, long id, String freshRecord) {
-    Object moved = redis.runOnce(Script.RETRY_FAILED,
-        List.of(keys.failures(queue), keys.data(queue), keys.queue(queue)),
-        List.of(keys.events(), queue, Long.toString(id), freshRecord));
-    return ((Long) moved) == 1L;
-  }
-
-  /** Deletes a job that has not started; returns false when it was not pending. */
-  public boolean deletePending(String queue, long id) {
-    Object deleted = redis.runOnce(Script.DELETE_PENDING,
-        List.of(keys.queue(queue), keys.delayed(queue), keys.data(queue),
-            keys.publicResults(queue)),
-        List.of(keys.events(), queue, Long.toString(id)));
-    return ((Long) deleted) == 1L;
-  }
-
-  /**
-   * Pending job ids of a queue, next to run first, skipping {@code offset}. Cheap at either end
-   * of even a very long queue: Redis walks a list from its nearer end.
-   */
-  public List<Long> pendingIds(String queue, long offset, int limit) {
-    List<String> ids = redis.call(jedis ->
-        jedis.lrange(keys.queue(queue), -(offset + limit), -(offset + 1)));
-    List<Long> result = new ArrayList<>(ids.size());
-    for (int i = ids.size() - 1; i >= 0; i--) {
-      result.add(Long.parseLong(ids.get(i)));
-    }
-    return result;
-  }
-
   /** How many jobs wait on a queue, not counting delayed ones. */
   public long pendingCount(String queue) {
     return redis.call(jedis -> jedis.llen(keys.queue(queue)));
-  }
-
-  /** The sizes and counters of one queue. */
-  /**
-   * The sizes and counters of one queue; {@code reclaimed} counts jobs an orphan sweep found in
-   * no list and put back.
-   */
-  public record QueueCounts(
-      long pending, long scheduled, long failed, long results, long succeeded, long retried,
-      long failedTotal, long reclaimed) {}
-
-  public QueueCounts counts(String queue) {
-    return redis.call(jedis -> {
-      Pipeline pipeline = jedis.pipelined();
-      Response<Long> pending = pipeline.llen(keys.queue(queue));
-      Response<Long> scheduled = pipeline.zcard(keys.delayed(queue));
-      Response<Long> failed = pipeline.hlen(keys.failures(queue));
-      Response<Long> results = pipeline.hlen(keys.results(queue));
-      Response<Map<String, String>> stats = pipeline.hgetAll(keys.stats(queue));
-      pipeline.sync();
-      Map<String, String> counters = stats.get();
-      return new QueueCounts(pending.get(), scheduled.get(), failed.get(), results.get(),
-          counter(counters, "succeeded"), counter(counters, "retried"),
-          counter(counters, "failed"), counter(counters, "reclaimed"));
-    });
-  }
-
-  private static long counter(Map<String, String> counters, String name) {
-    String value = counters.get(name);
-    return value == null ? 0 : Long.parseLong(value);
   }
 
   /** Adds to a queue's counters; counters at zero are left alone. */
@@ -465,13 +328,6 @@ public final class JobStore {
       pipeline.sync();
       return null;
     });
-  }
-
-  /** Pauses or resumes a queue; workers stop taking from a paused queue. */
-  public void setPaused(String queue, boolean paused) {
-    redis.call(jedis -> paused
-        ? jedis.sadd(keys.paused(), queue)
-        : jedis.srem(keys.paused(), queue));
   }
 
   public Set<String> pausedQueues() {

@@ -85,7 +85,7 @@ class ExactArgumentsTest {
         failure.arguments());
     assertSameArguments(sent, Json.mapper().readValue(failure.arguments(), EveryType.class));
 
-    assertTrue(client.retryFailure("default", handle.id()));
+    assertTrue(client.admin().retryFailure("default", handle.id()));
     assertEquals(JobStatus.SUCCEEDED, handle.await(WAIT));
     assertSameArguments(sent, handle.result().orElseThrow());
   }

@@ -2,34 +2,28 @@ package dev.offload.runtime.internal.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.offload.runtime.client.JobEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * One change of one job, as published on the events channel.
+ * Reads the messages of the events channel.
  *
- * <p>On the wire one message carries several changes of one queue, grouped by type, so that a
- * worker finishing one job and taking the next publishes once:
+ * <p>One message carries several changes of one queue, grouped by type, so that a worker
+ * finishing one job and taking the next publishes once:
  * {@code {"q":"mail","w":"host-1-w0","succeeded":["41"],"started":["42"]}}. The scripts write
  * these messages (see {@code publish} in {@code prelude.lua}); this class reads them.
  */
-public record JobEvent(Type type, String queue, long id, String worker) {
+final class EventMessages {
 
-  /** The kinds of change. */
-  public enum Type {
-    QUEUED, SCHEDULED, STARTED, SUCCEEDED, RETRYING, FAILED, DELETED;
-
-    String wireName() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-  }
+  private EventMessages() {}
 
   /** Whether {@code message} may hold events of any of {@code types}, judged without parsing. */
-  public static boolean mayHold(String message, Set<Type> types) {
-    for (Type type : types) {
-      if (message.contains("\"" + type.wireName() + "\"")) {
+  static boolean mayHold(String message, Set<JobEvent.Type> types) {
+    for (JobEvent.Type type : types) {
+      if (message.contains("\"" + wireName(type) + "\"")) {
         return true;
       }
     }
@@ -37,7 +31,7 @@ public record JobEvent(Type type, String queue, long id, String worker) {
   }
 
   /** The events in one message; empty when the message is not one of ours. */
-  public static List<JobEvent> parse(String message) {
+  static List<JobEvent> parse(String message) {
     List<JobEvent> events = new ArrayList<>();
     JsonNode node;
     try {
@@ -50,11 +44,15 @@ public record JobEvent(Type type, String queue, long id, String worker) {
     }
     String queue = node.get("q").asText();
     String worker = node.path("w").isTextual() ? node.get("w").asText() : null;
-    for (Type type : Type.values()) {
-      for (JsonNode id : node.path(type.wireName())) {
+    for (JobEvent.Type type : JobEvent.Type.values()) {
+      for (JsonNode id : node.path(wireName(type))) {
         events.add(new JobEvent(type, queue, id.asLong(), worker));
       }
     }
     return events;
+  }
+
+  private static String wireName(JobEvent.Type type) {
+    return type.name().toLowerCase(Locale.ROOT);
   }
 }

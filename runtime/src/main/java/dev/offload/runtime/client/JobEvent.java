@@ -1,0 +1,17 @@
+package dev.offload.runtime.client;
+
+/**
+ * One change of one job, as a {@link JobListener} hears it.
+ *
+ * @param type what happened
+ * @param queue the job's queue
+ * @param id the job's id
+ * @param worker the worker that caused it, {@code null} for changes made outside a worker
+ */
+public record JobEvent(Type type, String queue, long id, String worker) {
+
+  /** The kinds of change. */
+  public enum Type {
+    QUEUED, SCHEDULED, STARTED, SUCCEEDED, RETRYING, FAILED, DELETED;
+  }
+}

@@ -1,0 +1,329 @@
+package dev.offload.runtime.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.offload.api.JobFailure;
+import dev.offload.api.JobStatus;
+import dev.offload.api.QueueNames;
+import dev.offload.runtime.RedisUnavailableException;
+import dev.offload.runtime.internal.store.AdminStore;
+import dev.offload.runtime.internal.store.FailureRecords;
+import dev.offload.runtime.internal.store.JobRecord;
+import dev.offload.runtime.internal.store.JobStore;
+import dev.offload.runtime.internal.store.WorkerDescription;
+import dev.offload.runtime.internal.store.WorkerStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Observes and controls queues, jobs and workers: what the dashboard shows and does, for any
+ * operator tool. Get it from {@link OffloadClient#admin()}; it shares the client's connections.
+ *
+ * <pre>{@code
+ * OffloadAdmin admin = client.admin();
+ * for (QueueCounts queue : admin.queues()) {
+ *   if (queue.failed() > 0) {
+ *     admin.retryAllFailures(queue.name());
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Every method talks to Redis and throws {@link RedisUnavailableException} when it cannot be
+ * reached. Each change is one atomic step, so a change that throws was made whole or not at all;
+ * {@link #retryAllFailures} is a loop of such steps, as it says.
+ */
+public final class OffloadAdmin {
+
+  private final JobStore jobs;
+  private final AdminStore store;
+  private final WorkerStore workers;
+
+  OffloadAdmin(JobStore jobs, AdminStore store, WorkerStore workers) {
+    this.jobs = jobs;
+    this.store = store;
+    this.workers = workers;
+  }
+
+  /** The names of all queues, in no particular order. */
+  public Set<String> queueNames() {
+    return jobs.queues();
+  }
+
+  /** Every queue's counts, by name. */
+  public List<QueueCounts> queues() {
+    List<QueueCounts> counts = new ArrayList<>();
+    for (String queue : new TreeSet<>(jobs.queues())) {
+      counts.add(store.counts(queue));
+    }
+    return counts;
+  }
+
+  /** One queue's counts; all zero for a queue that was never used. */
+  public QueueCounts counts(String queue) {
+    return store.counts(checked(queue));
+  }
+
+  /**
+   * A page of a queue's pending jobs, next to run first. Cheap at either end of even a very long
+   * queue.
+   *
+   * @param cursor {@code null} or {@code "0"} for the first page, else the previous page's
+   *     {@link Page#nextCursor()}
+   * @param limit at most this many jobs, 1 or more
+   */
+  public Page<PendingJob> pending(String queue, String cursor, int limit) {
+    checked(queue);
+    long offset = offset(cursor);
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
+    }
+    List<Long> ids = store.pendingIds(queue, offset, limit);
+    Map<Long, String> records = jobs.records(queue, ids);
+    List<PendingJob> page = new ArrayList<>(ids.size());
+    for (long id : ids) {
+      String raw = records.get(id);
+      if (raw == null) {
+        continue;
+      }
+      try {
+        JobRecord record = JobRecord.parse(raw);
+        page.add(new PendingJob(id, record.name(), record.args().toString(),
+            record.attempt(), record.maxAttempts(), Instant.ofEpochMilli(record.enqueuedAt())));
+      } catch (JobRecord.MalformedRecordException e) {
+        page.add(new PendingJob(id, "", raw, 0, 0, Instant.EPOCH));
+      }
+    }
+    long total = jobs.pendingCount(queue);
+    return new Page<>(page, total,
+        offset + ids.size() < total ? Long.toString(offset + ids.size()) : null);
+  }
+
+  /**
+   * A page of a queue's failure store, the most recent failure first within the page. The store
+   * is a hash, read with a cursor: a failure added or removed while paging may be seen twice or
+   * not at all, and no other is missed.
+   *
+   * @param cursor {@code null} or {@code "0"} for the first page, else the previous page's
+   *     {@link Page#nextCursor()}
+   * @param count about this many failures; Redis may give a few more or fewer
+   */
+  public Page<JobFailure> failures(String queue, String cursor, int count) {
+    checked(queue);
+    String from = cursor == null ? "0" : cursor;
+    if (!from.matches("\\d{1,20}")) {
+      throw new IllegalArgumentException("cursor must be the nextCursor of the previous page, or 0");
+    }
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be 1 or more, was " + count);
+    }
+    AdminStore.HashPage page = store.failures(queue, from, count);
+    List<JobFailure> failures = new ArrayList<>(page.entries().size());
+    page.entries().forEach((id, json) -> failures.add(FailureRecords.parse(id, queue, json)));
+    failures.sort(Comparator.comparing(JobFailure::failedAt,
+        Comparator.nullsLast(Comparator.reverseOrder())));
+    return new Page<>(failures, store.failureCount(queue),
+        "0".equals(page.nextCursor()) ? null : page.nextCursor());
+  }
+
+  /** Everything stored of job {@code id} of {@code queue}; empty when nothing is. */
+  public Optional<JobDetails> job(String queue, long id) {
+    JobStore.Status status = jobs.status(checked(queue), id);
+    if (status.status() == JobStatus.UNKNOWN) {
+      return Optional.empty();
+    }
+    Optional<String> raw = jobs.record(queue, id);
+    JobDetails.Unfinished unfinished = null;
+    String problem = null;
+    if (raw.isPresent()) {
+      try {
+        JobRecord record = JobRecord.parse(raw.get());
+        unfinished = new JobDetails.Unfinished(record.name(), record.args().toString(),
+            record.attempt(), record.maxAttempts(), Duration.ofMillis(record.timeoutMs()),
+            record.isolation(), Instant.ofEpochMilli(record.enqueuedAt()), record.errors());
+      } catch (JobRecord.MalformedRecordException e) {
+        problem = e.getMessage();
+      }
+    }
+    return Optional.of(new JobDetails(id, queue, status.status(),
+        status.status() == JobStatus.QUEUED ? status.position() : null, unfinished,
+        jobs.result(queue, id).orElse(null),
+        jobs.failure(queue, id).map(json -> FailureRecords.parse(id, queue, json)).orElse(null),
+        problem, problem == null ? null : raw.get()));
+  }
+
+  /** Job {@code id} on whichever queue holds it, looked up in name order; empty when none does. */
+  public Optional<JobDetails> findJob(long id) {
+    for (String queue : new TreeSet<>(jobs.queues())) {
+      Optional<JobDetails> found = job(queue, id);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * What the job-observer widget may show of a job; see {@link PublicJobView} for what the job
+   * decides to show.
+   */
+  public PublicJobView publicView(String queue, long id) {
+    return PublicViews.read(jobs, checked(queue), id);
+  }
+
+  /**
+   * The public view of a job after an event said what happened to it, which spares a lookup or
+   * two: after {@link JobEvent.Type#SUCCEEDED}, {@link JobEvent.Type#FAILED} or
+   * {@link JobEvent.Type#STARTED}. Any other event reads it in full.
+   */
+  public PublicJobView publicView(String queue, long id, JobEvent.Type heard) {
+    checked(queue);
+    return switch (heard) {
+      case SUCCEEDED -> PublicViews.done(jobs, queue, id);
+      case FAILED -> PublicViews.failed(jobs, queue, id);
+      case STARTED -> PublicViews.running(jobs, queue, id);
+      default -> PublicViews.read(jobs, queue, id);
+    };
+  }
+
+  /** Deletes a job that has not started; returns false when it was not pending. */
+  public boolean deletePending(String queue, long id) {
+    return store.deletePending(checked(queue), id);
+  }
+
+  /**
+   * Queues a failed job again with fresh attempts; returns false when it was not failed.
+   *
+   * @throws IllegalStateException if its failure record holds no usable job; delete it instead
+   */
+  public boolean retryFailure(String queue, long id) {
+    Optional<String> stored = jobs.failure(checked(queue), id);
+    if (stored.isEmpty()) {
+      return false;
+    }
+    JobRecord fresh;
+    try {
+      fresh = FailureRecords.freshRecord(stored.get(), System.currentTimeMillis());
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new IllegalStateException("job " + queue + "/" + id + " cannot be retried: its"
+          + " failure record holds no usable job (" + e.getMessage() + "); delete it instead", e);
+    }
+    return store.retryFailed(queue, id, fresh.toJson());
+  }
+
+  /**
+   * Queues every failed job of {@code queue} again, one atomic step per job; returns how many. A
+   * failure while it runs leaves those retried so far queued.
+   */
+  public long retryAllFailures(String queue) {
+    long retried = 0;
+    String cursor = "0";
+    do {
+      AdminStore.HashPage page = store.failures(checked(queue), cursor, 500);
+      for (long id : page.entries().keySet()) {
+        retried += retryFailure(queue, id) ? 1 : 0;
+      }
+      cursor = page.nextCursor();
+    } while (!"0".equals(cursor));
+    return retried;
+  }
+
+  /** Deletes one failure record; returns whether there was one. */
+  public boolean deleteFailure(String queue, long id) {
+    return store.deleteFailure(checked(queue), id);
+  }
+
+  /** Deletes every failure record of {@code queue}; returns how many. */
+  public long clearFailures(String queue) {
+    return store.clearFailures(checked(queue));
+  }
+
+  /**
+   * Deletes a stored result, and with it the widget's permission to show it; returns whether
+   * there was one.
+   */
+  public boolean removeResult(String queue, long id) {
+    return store.removeResult(checked(queue), id);
+  }
+
+  /** Stops workers taking jobs from {@code queue}; the jobs they run finish. */
+  public void pause(String queue) {
+    store.setPaused(checked(queue), true);
+  }
+
+  /** Lets workers take jobs from {@code queue} again. */
+  public void resume(String queue) {
+    store.setPaused(checked(queue), false);
+  }
+
+  /** Every registered worker, by id. */
+  public List<WorkerInfo> workers() {
+    List<WorkerInfo> infos = new ArrayList<>();
+    workers.descriptions().forEach((id, description) ->
+        infos.add(description.map(d -> info(id, d)).orElseGet(() -> new WorkerInfo(id, "", 0, 0,
+            "", List.of(), "", WorkerInfo.State.UNRESPONSIVE, Instant.EPOCH, null))));
+    infos.sort(Comparator.comparing(WorkerInfo::id));
+    return infos;
+  }
+
+  private static WorkerInfo info(String id, WorkerDescription d) {
+    WorkerInfo.State state = switch (d.state()) {
+      case "busy" -> WorkerInfo.State.BUSY;
+      case "stopping" -> WorkerInfo.State.STOPPING;
+      default -> WorkerInfo.State.IDLE;
+    };
+    WorkerInfo.RunningJob job = d.jobId() == 0 ? null : new WorkerInfo.RunningJob(d.jobQueue(),
+        d.jobId(), Instant.ofEpochMilli(d.jobStartedAt()));
+    return new WorkerInfo(id, d.host(), d.pid(), d.childPid(), d.agent(), d.queues(),
+        d.isolation(), state, Instant.ofEpochMilli(d.startedAt()), job);
+  }
+
+  /**
+   * Asks a worker to stop gracefully: its agent notices at its next heartbeat, lets the current
+   * job finish within its shutdown grace period, puts back what the worker had not started, and
+   * deregisters it.
+   *
+   * @return false when no such worker is registered
+   */
+  public boolean stopWorker(String workerId) {
+    return workers.requestStop(workerId);
+  }
+
+  /**
+   * Removes a worker from the registry: its agent notices at its next heartbeat, stops it at
+   * once, destroys its child JVM, puts its unfinished job back and does not replace it.
+   *
+   * @return false when no such worker is registered
+   */
+  public boolean destroyWorker(String workerId) {
+    return workers.destroy(workerId);
+  }
+
+  private static String checked(String queue) {
+    String problem = QueueNames.problem(queue);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return queue;
+  }
+
+  private static long offset(String cursor) {
+    if (cursor == null || cursor.equals("0")) {
+      return 0;
+    }
+    try {
+      long offset = Long.parseLong(cursor);
+      if (offset >= 0) {
+        return offset;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("cursor must be the nextCursor of the previous page, or 0");
+  }
+}
