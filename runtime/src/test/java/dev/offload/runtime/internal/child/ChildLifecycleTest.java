@@ -20,6 +20,7 @@ import dev.offload.runtime.jobs.Pid;
 import dev.offload.runtime.jobs.Print;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.jobs.Words;
+import dev.offload.runtime.support.Poll;
 import dev.offload.testing.RedisExtension;
 import java.net.URI;
 import java.time.Duration;
@@ -71,14 +72,6 @@ class ChildLifecycleTest {
 
   private static boolean alive(long pid) {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-  }
-
-  private static boolean gone(long pid, Duration within) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + within.toMillis();
-    while (alive(pid) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(50);
-    }
-    return !alive(pid);
   }
 
   @Test
@@ -159,7 +152,8 @@ class ChildLifecycleTest {
               .spareChild(spare).workers(1, "default").build().start()) {
         List<Long> pids = pids(client, 3);
         assertEquals(3, new HashSet<>(pids).size(), "spare " + spare + ": " + pids);
-        assertTrue(gone(pids.get(0), Duration.ofSeconds(5)), "a used child still runs");
+        Poll.until(Duration.ofSeconds(5), "the used child " + pids.get(0) + " ends",
+            () -> !alive(pids.get(0)));
       }
     }
   }
@@ -219,12 +213,9 @@ class ChildLifecycleTest {
         Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
       pid = result(client.enqueue(new Pid(0)));
       String key = prefix + "worker:" + agent.workerIds().get(0);
-      long deadline = System.currentTimeMillis() + 5_000;
-      while (!Long.toString(pid).equals(jedis.hget(key, "childPid"))
-          && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
-      }
-      assertEquals(Long.toString(pid), jedis.hget(key, "childPid"));
+      String childPid = Long.toString(pid);
+      Poll.until(Duration.ofSeconds(5), "the worker's description names child " + pid,
+          () -> childPid.equals(jedis.hget(key, "childPid")));
       assertEquals("process", jedis.hget(key, "isolation"));
     }
     assertFalse(alive(pid), "the child outlived its agent's close()");
@@ -241,11 +232,8 @@ class ChildLifecycleTest {
           System.getProperty("java.class.path"), List.of(), args);
       try {
         JobHandle<Long> busy = client.enqueue(new Sleep(60_000));
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (busy.status() != JobStatus.WORKING && System.currentTimeMillis() < deadline) {
-          Thread.sleep(20);
-        }
-        assertEquals(JobStatus.WORKING, busy.status());
+        Poll.until(Duration.ofSeconds(10), "the sleeping job is working",
+            () -> busy.status() == JobStatus.WORKING);
         children.add(result(client.enqueue(new Pid(0))));
         agent.children().forEach(child -> children.add(child.pid()));
         assertEquals(2, children.size(), "expected one busy and one idle child: " + children);
@@ -253,7 +241,8 @@ class ChildLifecycleTest {
         agent.destroyForcibly().waitFor();
       }
       for (long child : children) {
-        assertTrue(gone(child, Duration.ofSeconds(5)), "child " + child + " outlived its agent");
+        Poll.until(Duration.ofSeconds(5), "child " + child + " ends with its agent",
+            () -> !alive(child));
       }
     }
   }
