@@ -97,6 +97,25 @@ class ChildLifecycleTest {
   }
 
   @Test
+  void linesThatOnlyLookLikeFramesAreKeptAsOutput() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Agent agent = ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
+            .workers(1, "default").build().start()) {
+      JobHandle<Void> failing = client.enqueue(new ChildJobs.Counterfeit(),
+          JobOptions.defaults().attempts(1));
+      assertEquals(JobStatus.FAILED, failing.await(WAIT));
+      JobFailure.Attempt attempt = failing.failure().orElseThrow().attempts().get(0);
+      assertEquals("java.lang.IllegalStateException: wrote counterfeit frames", attempt.error());
+      for (String line : ChildJobs.Counterfeit.LINES) {
+        assertTrue(attempt.output().contains(line + "\n"), line + " missing from "
+            + attempt.output());
+      }
+      assertEquals(5, result(client.enqueue(new Add(2, 3))), "the next job runs as usual");
+    }
+  }
+
+  @Test
   void failureRecordKeepsOnlyTheLastFiftyLinesOfOutput() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
