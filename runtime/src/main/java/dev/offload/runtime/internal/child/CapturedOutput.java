@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * lines and keeps a partial one until its end comes, so a line printed piecemeal arrives as one.
  * A partial line goes out anyway once it reaches {@value #MAX_PENDING} bytes, or when the job
  * ends ({@link #drain}); a large write goes out in pieces of that size, so no output frame is
- * larger, however much a job writes at once.
+ * larger, however much a job writes at once. A piece ends between two characters, never inside
+ * one.
  */
 final class CapturedOutput extends OutputStream {
 
@@ -76,8 +77,23 @@ final class CapturedOutput extends OutputStream {
 
   private void passOnIfFull() {
     if (count >= MAX_PENDING) {
-      passOn(count);
+      passOn(characterBoundary(count));
     }
+  }
+
+  /**
+   * {@code end}, or the start of the UTF-8 character that {@code end} would cut: a piece cut
+   * mid-character would turn both of its halves into replacement characters.
+   */
+  private int characterBoundary(int end) {
+    for (int start = end - 1; start >= Math.max(0, end - 4); start--) {
+      int b = pending[start] & 0xFF;
+      if ((b & 0xC0) != 0x80) {
+        int length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+        return start + length > end ? start : end;
+      }
+    }
+    return end;
   }
 
   private void passOn(int end) {

@@ -1,8 +1,12 @@
 package dev.offload.runtime.internal.child;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.offload.api.JobDefinition;
+import dev.offload.runtime.internal.child.ChildFrame.Hello;
+import dev.offload.runtime.internal.child.ChildFrame.Output;
+import dev.offload.runtime.internal.child.ChildFrame.Ready;
+import dev.offload.runtime.internal.child.ChildFrame.Run;
+import dev.offload.runtime.internal.child.ChildFrame.Started;
+import dev.offload.runtime.internal.child.ChildFrame.ToChild;
 import dev.offload.runtime.internal.execution.JobInvoker;
 import dev.offload.runtime.internal.execution.JobOutcome;
 import dev.offload.runtime.JobRegistry;
@@ -19,7 +23,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import sun.misc.Signal;
@@ -72,8 +75,8 @@ public final class ChildMain {
     ignoreStopSignals(vmErr);
     ChildMain child = new ChildMain(
         new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), vmErr);
-    CapturedOutput out = new CapturedOutput(text -> child.sendOutput("stdout", text));
-    CapturedOutput err = new CapturedOutput(text -> child.sendOutput("stderr", text));
+    CapturedOutput out = new CapturedOutput(text -> child.sendOutput(Output.Stream.STDOUT, text));
+    CapturedOutput err = new CapturedOutput(text -> child.sendOutput(Output.Stream.STDERR, text));
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     System.setIn(InputStream.nullInputStream());
@@ -89,9 +92,9 @@ public final class ChildMain {
       System.exit(2);
       return;
     }
-    child.send(ChildProtocol.frame(ChildProtocol.READY).put("pid", ProcessHandle.current().pid()));
+    child.send(new Ready(ProcessHandle.current().pid()));
 
-    BlockingQueue<JsonNode> runs = new LinkedBlockingQueue<>();
+    BlockingQueue<Run> runs = new LinkedBlockingQueue<>();
     Thread reader = new Thread(() -> child.readRuns(input, runs), "offload-child-stdin");
     reader.setDaemon(true);
     reader.start();
@@ -115,21 +118,22 @@ public final class ChildMain {
     }
   }
 
-  private JsonNode readHello(BufferedReader input) {
-    JsonNode hello = readFrame(input);
-    while (!ChildProtocol.HELLO.equals(hello.path("type").asText())) {
-      vmErr.println("offload child: expected a hello frame first, got " + hello);
-      hello = readFrame(input);
+  private Hello readHello(BufferedReader input) {
+    while (true) {
+      ToChild frame = readFrame(input);
+      if (frame instanceof Hello hello) {
+        return hello;
+      }
+      vmErr.println("offload child: expected a hello frame first, got " + frame);
     }
-    return hello;
   }
 
   /** Reads run frames into {@code runs} until stdin ends, then halts the JVM. */
-  private void readRuns(BufferedReader input, BlockingQueue<JsonNode> runs) {
+  private void readRuns(BufferedReader input, BlockingQueue<Run> runs) {
     while (true) {
-      JsonNode frame = readFrame(input);
-      if (ChildProtocol.RUN.equals(frame.path("type").asText())) {
-        runs.add(frame);
+      ToChild frame = readFrame(input);
+      if (frame instanceof Run run) {
+        runs.add(run);
       } else {
         vmErr.println("offload child: ignoring an unexpected frame " + frame);
       }
@@ -137,7 +141,7 @@ public final class ChildMain {
   }
 
   /** The next frame on stdin; halts when stdin ends or fails, as the worker is gone. */
-  private JsonNode readFrame(BufferedReader input) {
+  private ToChild readFrame(BufferedReader input) {
     while (true) {
       String line;
       try {
@@ -149,11 +153,15 @@ public final class ChildMain {
         // halt, not exit: a shutdown hook of user code must not keep an orphan alive
         Runtime.getRuntime().halt(0);
       }
-      Optional<JsonNode> frame = ChildProtocol.decode(line);
-      if (frame.isPresent()) {
-        return frame.get();
+      if (!ChildProtocol.looksLikeFrame(line)) {
+        vmErr.println("offload child: ignoring a line that is not a frame: " + line);
+        continue;
       }
-      vmErr.println("offload child: ignoring a line that is not a frame: " + line);
+      try {
+        return ChildProtocol.decode(line, ToChild.class);
+      } catch (ChildProtocol.MalformedFrame e) {
+        vmErr.println("offload child: ignoring " + e.getMessage() + ": " + line);
+      }
     }
   }
 
@@ -161,15 +169,15 @@ public final class ChildMain {
    * The class path's indexes plus the worker's names they lack; a worker's name whose class is
    * not on this class path is left out, so its jobs fail as unknown, saying so.
    */
-  private JobRegistry registry(JsonNode hello) {
+  private JobRegistry registry(Hello hello) {
     JobRegistry indexed = JobRegistry.fromClassPath();
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     JobRegistry.Builder builder = JobRegistry.builder().addClassPath(loader);
-    for (Map.Entry<String, JsonNode> job : hello.path("jobs").properties()) {
+    for (Map.Entry<String, String> job : hello.jobs().entrySet()) {
       if (indexed.className(job.getKey()).isPresent()) {
         continue;
       }
-      String className = job.getValue().asText();
+      String className = job.getValue();
       try {
         builder.register(job.getKey(), jobClass(className, loader));
       } catch (ClassNotFoundException | ClassCastException e) {
@@ -187,18 +195,16 @@ public final class ChildMain {
         Class.forName(name, false, loader).asSubclass(JobDefinition.class);
   }
 
-  private void run(JobInvoker invoker, JsonNode request, CapturedOutput out,
-      CapturedOutput err) {
-    long id = request.path("id").asLong();
+  private void run(JobInvoker invoker, Run request, CapturedOutput out, CapturedOutput err) {
+    long id = request.id();
     currentJob = id;
-    send(ChildProtocol.frame(ChildProtocol.STARTED).put("id", id));
-    JobOutcome outcome = invoker.invoke(request.path("name").asText(), request.path("args"));
+    send(new Started(id));
+    JobOutcome outcome = invoker.invoke(request.name(), request.args());
     // the job's last output must reach the worker before its answer
     out.drain();
     err.drain();
     if (outcome instanceof JobOutcome.Succeeded success) {
-      byte[] answer = ChildProtocol.encode(ChildProtocol.frame(ChildProtocol.SUCCEEDED)
-          .put("id", id).put("result", success.resultJson()));
+      byte[] answer = ChildProtocol.encode(new ChildFrame.Succeeded(id, success.resultJson()));
       if (answer.length <= ChildProtocol.MAX_FRAME_BYTES) {
         send(answer);
         return;
@@ -209,12 +215,11 @@ public final class ChildMain {
           + " store large data elsewhere and return a reference to it");
     }
     JobOutcome.Failed failed = (JobOutcome.Failed) outcome;
-    send(ChildProtocol.encode(ChildProtocol.frame(ChildProtocol.FAILED).put("id", id)
-        .put("error", clip(failed.error(), MAX_ERROR_CHARS))
-        .put("stackTrace", clip(failed.stackTrace(), MAX_STACK_TRACE_CHARS))
-        .put("publicMessage", clip(failed.publicMessage(), MAX_ERROR_CHARS))
+    send(new ChildFrame.Failed(id, clip(failed.error(), MAX_ERROR_CHARS),
+        clip(failed.stackTrace(), MAX_STACK_TRACE_CHARS),
+        clip(failed.publicMessage(), MAX_ERROR_CHARS),
         // JobInvoker reports a throwable as its toString(), which starts with its class name
-        .put("outOfMemory", failed.error().startsWith(OutOfMemoryError.class.getName()))));
+        failed.error().startsWith(OutOfMemoryError.class.getName())));
   }
 
   /** The start of {@code text}, marked when cut; null stays null. */
@@ -224,12 +229,11 @@ public final class ChildMain {
   }
 
   /** Output printed outside a job, by a thread it left behind, is tagged with the last job. */
-  private void sendOutput(String stream, String text) {
-    send(ChildProtocol.frame(ChildProtocol.OUTPUT).put("id", currentJob).put("stream", stream)
-        .put("text", text));
+  private void sendOutput(Output.Stream stream, String text) {
+    send(new Output(currentJob, stream, text));
   }
 
-  private void send(ObjectNode frame) {
+  private void send(ChildFrame.FromChild frame) {
     send(ChildProtocol.encode(frame));
   }
 

@@ -1,7 +1,6 @@
 package dev.offload.runtime.internal.child;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.offload.runtime.internal.execution.JobOutcome;
 import java.io.File;
 import java.io.IOException;
@@ -114,9 +113,7 @@ public final class ChildProcess {
           + e.getMessage(), e);
     }
     ChildProcess child = new ChildProcess(process, owner);
-    ObjectNode hello = ChildProtocol.frame(ChildProtocol.HELLO);
-    spec.jobClasses().forEach(hello.putObject("jobs")::put);
-    child.send(ChildProtocol.encode(hello));
+    child.send(ChildProtocol.encode(new ChildFrame.Hello(spec.jobClasses())));
     log.debug("worker {} started child JVM {}", owner, process.pid());
     return child;
   }
@@ -202,8 +199,7 @@ public final class ChildProcess {
       done.accept(new JobOutcome.NotStarted("the child JVM had ended before the job was sent"));
       return;
     }
-    send(ChildProtocol.encode(ChildProtocol.frame(ChildProtocol.RUN).put("id", id)
-        .put("name", name).set("args", args)));
+    send(ChildProtocol.encode(new ChildFrame.Run(id, name, args)));
   }
 
   private void send(byte[] frame) {
@@ -278,37 +274,40 @@ public final class ChildProcess {
       brokeProtocol(line.bytes());
       return;
     }
-    JsonNode frame = ChildProtocol.decode(line.text()).orElse(null);
-    if (frame == null) {
+    if (!ChildProtocol.looksLikeFrame(line.text())) {
       onVmLine(shown(line));
       return;
     }
-    long id = frame.path("id").asLong();
-    switch (frame.path("type").asText()) {
-      case ChildProtocol.READY -> {
-        log.debug("child JVM {} of worker {} ready after {} ms", pid(), owner,
-            (System.nanoTime() - launchedNanos) / 1_000_000);
-        ready.complete(null);
+    ChildFrame.FromChild frame;
+    try {
+      frame = ChildProtocol.decode(line.text(), ChildFrame.FromChild.class);
+    } catch (ChildProtocol.MalformedFrame e) {
+      // only code writing to file descriptor 1 itself can send one: its line is output
+      log.warn("worker {}: child JVM {} wrote {}; kept as output", owner, pid(),
+          e.getMessage());
+      onVmLine(shown(line));
+      return;
+    }
+    if (frame instanceof ChildFrame.Ready) {
+      log.debug("child JVM {} of worker {} ready after {} ms", pid(), owner,
+          (System.nanoTime() - launchedNanos) / 1_000_000);
+      ready.complete(null);
+    } else if (frame instanceof ChildFrame.Started started) {
+      synchronized (this) {
+        begun |= job != null && job.id() == started.id();
       }
-      case ChildProtocol.STARTED -> {
-        synchronized (this) {
-          begun |= job != null && job.id() == id;
-        }
+    } else if (frame instanceof ChildFrame.Output printed) {
+      onOutput(printed);
+    } else if (frame instanceof ChildFrame.Succeeded succeeded) {
+      finish(succeeded.id(), new JobOutcome.Succeeded(succeeded.result()));
+    } else if (frame instanceof ChildFrame.Failed failed) {
+      String error = failed.error();
+      if (failed.outOfMemory()) {
+        outOfMemory = true;
+        error = "the job ran out of memory (" + error + "); its child JVM is replaced";
       }
-      case ChildProtocol.OUTPUT -> onOutput(id, frame.path("stream").asText(),
-          frame.path("text").asText());
-      case ChildProtocol.SUCCEEDED -> finish(id,
-          new JobOutcome.Succeeded(frame.path("result").asText()));
-      case ChildProtocol.FAILED -> {
-        String error = frame.path("error").asText();
-        if (frame.path("outOfMemory").asBoolean()) {
-          outOfMemory = true;
-          error = "the job ran out of memory (" + error + "); its child JVM is replaced";
-        }
-        finish(id, new JobOutcome.Failed(error, frame.path("stackTrace").asText(), tail.text(),
-            frame.path("publicMessage").textValue()));
-      }
-      default -> onVmLine(shown(line));
+      finish(failed.id(), new JobOutcome.Failed(error, failed.stackTrace(), tail.text(),
+          failed.publicMessage()));
     }
   }
 
@@ -341,14 +340,13 @@ public final class ChildProcess {
     }
   }
 
-  private void onOutput(long id, String stream, String text) {
-    tail.add(text);
-    boolean error = stream.equals("stderr");
-    for (String line : text.split("\n")) {
-      if (error) {
-        output.warn("job {} {}: {}", id, stream, line);
+  private void onOutput(ChildFrame.Output printed) {
+    tail.add(printed.text());
+    for (String line : printed.text().split("\n")) {
+      if (printed.stream() == ChildFrame.Output.Stream.STDERR) {
+        output.warn("job {} stderr: {}", printed.id(), line);
       } else {
-        output.info("job {} {}: {}", id, stream, line);
+        output.info("job {} stdout: {}", printed.id(), line);
       }
     }
   }

@@ -11,10 +11,10 @@ import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Exit;
+import dev.offload.runtime.support.Poll;
 import dev.offload.testing.RedisExtension;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -30,15 +30,6 @@ class ChildExitTest {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final Pattern SPAWNED = Pattern.compile("grandchild (\\d+) of (\\d+)");
-
-  private static boolean within(Duration limit, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.currentTimeMillis() + limit.toMillis();
-    while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    return condition.getAsBoolean();
-  }
 
   private static boolean alive(long pid) {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
@@ -65,10 +56,10 @@ class ChildExitTest {
       assertTrue(spawned.find(), output);
       long grandchild = Long.parseLong(spawned.group(1));
       long child = Long.parseLong(spawned.group(2));
-      assertTrue(within(Duration.ofSeconds(5), () -> !alive(grandchild)),
-          "the process the job started outlived its child JVM");
-      assertTrue(within(Duration.ofSeconds(5), () -> !served(child)),
-          "a reader of the child's pipes still waits");
+      Poll.until(Duration.ofSeconds(5), "the process the job started ends with its child JVM",
+          () -> !alive(grandchild));
+      Poll.until(Duration.ofSeconds(5), "no reader of the child's pipes still waits",
+          () -> !served(child));
     }
   }
 

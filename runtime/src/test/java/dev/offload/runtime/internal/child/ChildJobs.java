@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 
 /** Jobs that misbehave towards their child JVM's streams and processes, with the test jobs. */
 public final class ChildJobs {
@@ -24,6 +25,7 @@ public final class ChildJobs {
         .register(Scribble.NAME, Scribble.class)
         .register(Forge.NAME, Forge.class)
         .register(Large.NAME, Large.class)
+        .register(Counterfeit.NAME, Counterfeit.class)
         .build();
   }
 
@@ -137,6 +139,32 @@ public final class ChildJobs {
     @Override
     public String run() {
       return "x".repeat(megabytes << 20);
+    }
+  }
+
+  /**
+   * Writes to file descriptor 1 itself lines that start like frames but are not ones the worker
+   * takes (an unknown type, a frame the worker sends, one without its id), then throws.
+   */
+  public record Counterfeit() implements JobDefinition<Void> {
+    static final String NAME = "test.child.counterfeit";
+    static final List<String> LINES = List.of("{\"type\":\"bye\",\"id\":0}",
+        "{\"type\":\"run\",\"id\":0,\"name\":\"x\",\"args\":{}}",
+        "{\"type\":\"succeeded\",\"result\":\"1\"}");
+
+    @Override
+    public String jobName() {
+      return NAME;
+    }
+
+    @Override
+    public Void run() throws IOException {
+      @SuppressWarnings("resource") // closing it would close the child's own descriptor
+      FileOutputStream raw = new FileOutputStream(FileDescriptor.out);
+      for (String line : LINES) {
+        raw.write(("\n" + line + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      throw new IllegalStateException("wrote counterfeit frames");
     }
   }
 }

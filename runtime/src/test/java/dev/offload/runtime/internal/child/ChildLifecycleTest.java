@@ -20,6 +20,7 @@ import dev.offload.runtime.jobs.Pid;
 import dev.offload.runtime.jobs.Print;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.jobs.Words;
+import dev.offload.runtime.support.Poll;
 import dev.offload.testing.RedisExtension;
 import java.net.URI;
 import java.time.Duration;
@@ -73,14 +74,6 @@ class ChildLifecycleTest {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  private static boolean gone(long pid, Duration within) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + within.toMillis();
-    while (alive(pid) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(50);
-    }
-    return !alive(pid);
-  }
-
   @Test
   void printingDoesNotDisturbResultsAndShowsInTheFailureRecord() throws Exception {
     String prefix = REDIS.newPrefix();
@@ -100,6 +93,25 @@ class ChildLifecycleTest {
           "{\"type\":\"succeeded\",\"id\":0,\"result\":\"forged\"}\n")) {
         assertTrue(attempt.output().contains(line), line + " missing from " + attempt.output());
       }
+    }
+  }
+
+  @Test
+  void linesThatOnlyLookLikeFramesAreKeptAsOutput() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Agent agent = ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
+            .workers(1, "default").build().start()) {
+      JobHandle<Void> failing = client.enqueue(new ChildJobs.Counterfeit(),
+          JobOptions.defaults().attempts(1));
+      assertEquals(JobStatus.FAILED, failing.await(WAIT));
+      JobFailure.Attempt attempt = failing.failure().orElseThrow().attempts().get(0);
+      assertEquals("java.lang.IllegalStateException: wrote counterfeit frames", attempt.error());
+      for (String line : ChildJobs.Counterfeit.LINES) {
+        assertTrue(attempt.output().contains(line + "\n"), line + " missing from "
+            + attempt.output());
+      }
+      assertEquals(5, result(client.enqueue(new Add(2, 3))), "the next job runs as usual");
     }
   }
 
@@ -159,7 +171,8 @@ class ChildLifecycleTest {
               .spareChild(spare).workers(1, "default").build().start()) {
         List<Long> pids = pids(client, 3);
         assertEquals(3, new HashSet<>(pids).size(), "spare " + spare + ": " + pids);
-        assertTrue(gone(pids.get(0), Duration.ofSeconds(5)), "a used child still runs");
+        Poll.until(Duration.ofSeconds(5), "the used child " + pids.get(0) + " ends",
+            () -> !alive(pids.get(0)));
       }
     }
   }
@@ -219,12 +232,9 @@ class ChildLifecycleTest {
         Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
       pid = result(client.enqueue(new Pid(0)));
       String key = prefix + "worker:" + agent.workerIds().get(0);
-      long deadline = System.currentTimeMillis() + 5_000;
-      while (!Long.toString(pid).equals(jedis.hget(key, "childPid"))
-          && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
-      }
-      assertEquals(Long.toString(pid), jedis.hget(key, "childPid"));
+      String childPid = Long.toString(pid);
+      Poll.until(Duration.ofSeconds(5), "the worker's description names child " + pid,
+          () -> childPid.equals(jedis.hget(key, "childPid")));
       assertEquals("process", jedis.hget(key, "isolation"));
     }
     assertFalse(alive(pid), "the child outlived its agent's close()");
@@ -241,11 +251,8 @@ class ChildLifecycleTest {
           System.getProperty("java.class.path"), List.of(), args);
       try {
         JobHandle<Long> busy = client.enqueue(new Sleep(60_000));
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (busy.status() != JobStatus.WORKING && System.currentTimeMillis() < deadline) {
-          Thread.sleep(20);
-        }
-        assertEquals(JobStatus.WORKING, busy.status());
+        Poll.until(Duration.ofSeconds(10), "the sleeping job is working",
+            () -> busy.status() == JobStatus.WORKING);
         children.add(result(client.enqueue(new Pid(0))));
         agent.children().forEach(child -> children.add(child.pid()));
         assertEquals(2, children.size(), "expected one busy and one idle child: " + children);
@@ -253,7 +260,8 @@ class ChildLifecycleTest {
         agent.destroyForcibly().waitFor();
       }
       for (long child : children) {
-        assertTrue(gone(child, Duration.ofSeconds(5)), "child " + child + " outlived its agent");
+        Poll.until(Duration.ofSeconds(5), "child " + child + " ends with its agent",
+            () -> !alive(child));
       }
     }
   }

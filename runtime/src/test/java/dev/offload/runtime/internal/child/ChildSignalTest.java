@@ -8,9 +8,11 @@ import dev.offload.api.Isolation;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.support.Poll;
 import dev.offload.testing.RedisExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -32,14 +34,6 @@ class ChildSignalTest {
     assertEquals(0, kill.waitFor(), "kill -" + signal + " " + target);
   }
 
-  private static void awaitFile(Path file) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (!Files.exists(file) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    assertTrue(Files.exists(file), "the job did not start");
-  }
-
   @Test
   void stopSignalsToTheAgentsGroupAndToTheChildLetTheRunningJobFinish() throws Exception {
     String prefix = REDIS.newPrefix();
@@ -49,7 +43,7 @@ class ChildSignalTest {
           List.of());
       try {
         JobHandle<Integer> handle = client.enqueue(new ChildJobs.Mark(runs.toString(), 2_000));
-        awaitFile(runs);
+        Poll.until(Duration.ofSeconds(20), "the job starts", () -> Files.exists(runs));
         List<ProcessHandle> children = agent.descendants().toList();
         assertFalse(children.isEmpty(), "no child JVM");
 

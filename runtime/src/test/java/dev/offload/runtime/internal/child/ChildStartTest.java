@@ -9,6 +9,7 @@ import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
+import dev.offload.runtime.support.Poll;
 import dev.offload.testing.RedisExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,10 +59,8 @@ class ChildStartTest {
             .workers(1, "default").build().start()) {
       JobHandle<Integer> handle = client.enqueue(new Add(1, 2), ONCE);
       // once the script made its folder it sleeps, the launcher (setsid) having become it
-      long deadline = System.currentTimeMillis() + WAIT.toMillis();
-      while (!Files.exists(dir.resolve("first")) && System.currentTimeMillis() < deadline) {
-        Thread.sleep(20);
-      }
+      Poll.until(WAIT, "the first child's launcher starts sleeping",
+          () -> Files.exists(dir.resolve("first")));
       running(java).orElseThrow().destroyForcibly();
 
       // with its only attempt charged it would have failed

@@ -8,12 +8,15 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Agents with child JVMs tuned for tests, running {@link ChildJobs}, in this JVM or in one of
@@ -29,6 +32,9 @@ public final class ProcessAgents {
       "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m");
 
   public static final String OCCUPY_COMMON_POOL = "offload.test.occupyCommonPool";
+
+  /** How long a spawned JVM may take to print {@code started}. */
+  private static final Duration START_LIMIT = Duration.ofSeconds(60);
 
   private ProcessAgents() {}
 
@@ -69,6 +75,14 @@ public final class ProcessAgents {
     command.add(main.getName());
     command.addAll(args);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // a JVM that hangs before it starts would keep the read below waiting for ever
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    started.orTimeout(START_LIMIT.toMillis(), TimeUnit.MILLISECONDS).whenComplete(
+        (none, timedOut) -> {
+          if (timedOut != null) {
+            process.destroyForcibly();
+          }
+        });
     BufferedReader out = new BufferedReader(
         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     Deque<String> lastLines = new ArrayDeque<>();
@@ -80,10 +94,14 @@ public final class ProcessAgents {
       }
     }
     if (line == null) {
-      throw new IllegalStateException(main.getName() + " ended before it started; exit code "
+      String why = started.isCompletedExceptionally()
+          ? " did not start within " + START_LIMIT.toSeconds() + " s and was killed"
+          : " ended before it started";
+      throw new IllegalStateException(main.getName() + why + "; exit code "
           + process.onExit().join().exitValue() + "; its last lines:\n"
           + String.join("\n", lastLines));
     }
+    started.complete(null);
     // keep draining the log, or the agent blocks once the pipe is full
     Thread drain = new Thread(() -> {
       try {

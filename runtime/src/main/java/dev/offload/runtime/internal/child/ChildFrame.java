@@ -1,0 +1,113 @@
+package dev.offload.runtime.internal.child;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One line of the protocol between a worker and its child JVM, as a value; {@link ChildProtocol}
+ * writes and reads them, and documents the rules of the exchange.
+ *
+ * <p>On the wire each frame is a JSON object whose {@code "type"} comes first, then its record's
+ * components under their own names, e.g. {@code {"type":"started","id":42}}. A component the
+ * frame must have, if missing or null, makes the line malformed: the compact constructors check
+ * them, so a frame in hand is always complete.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ChildFrame.Hello.class, name = "hello"),
+    @JsonSubTypes.Type(value = ChildFrame.Run.class, name = "run"),
+    @JsonSubTypes.Type(value = ChildFrame.Ready.class, name = "ready"),
+    @JsonSubTypes.Type(value = ChildFrame.Started.class, name = "started"),
+    @JsonSubTypes.Type(value = ChildFrame.Output.class, name = "output"),
+    @JsonSubTypes.Type(value = ChildFrame.Succeeded.class, name = "succeeded"),
+    @JsonSubTypes.Type(value = ChildFrame.Failed.class, name = "failed")})
+sealed interface ChildFrame {
+
+  /** A frame the worker writes to the child's stdin. */
+  sealed interface ToChild extends ChildFrame {}
+
+  /** A frame the child writes to its real stdout. */
+  sealed interface FromChild extends ChildFrame {}
+
+  /**
+   * The worker's first line: the job names the child must know beyond its class path's indexes.
+   *
+   * @param jobs job name to binary class name
+   */
+  record Hello(Map<String, String> jobs) implements ToChild {
+    public Hello {
+      jobs = Map.copyOf(required(jobs, "hello", "jobs"));
+    }
+  }
+
+  /**
+   * One job to run; the next comes only after its answer.
+   *
+   * @param args the job's arguments as the job record holds them; read through
+   *     {@code Json.mapper()}, which keeps every number exact, decimals with their scale
+   */
+  record Run(long id, String name, JsonNode args) implements ToChild {
+    public Run {
+      required(name, "run", "name");
+      required(args, "run", "args");
+    }
+  }
+
+  /** Sent once, when the child has loaded its jobs and can take them. */
+  record Ready(long pid) implements FromChild {}
+
+  /** Sent just before job {@code id}'s code runs, argument decoding included. */
+  record Started(long id) implements FromChild {}
+
+  /** What job {@code id} printed: whole lines, or at most 8 KB of a longer one. */
+  record Output(long id, Stream stream, String text) implements FromChild {
+
+    /** The standard stream the job printed to. */
+    enum Stream {
+      @JsonProperty("stdout") STDOUT,
+      @JsonProperty("stderr") STDERR
+    }
+
+    public Output {
+      required(stream, "output", "stream");
+      required(text, "output", "text");
+    }
+  }
+
+  /**
+   * Job {@code id} returned.
+   *
+   * @param result its result as JSON text, {@code "null"} for none
+   */
+  record Succeeded(long id, String result) implements FromChild {
+    public Succeeded {
+      required(result, "succeeded", "result");
+    }
+  }
+
+  /**
+   * Job {@code id} failed.
+   *
+   * @param error the throwable as its {@code toString()}, or the reason the child gives
+   * @param stackTrace its stack trace, empty when there is none
+   * @param publicMessage the message of the {@code UserFacingException} the job threw, which the
+   *     widget may show to end users; null for any other failure
+   * @param outOfMemory whether the job ran out of memory, so that its child must be replaced
+   */
+  record Failed(long id, String error, String stackTrace, String publicMessage,
+      boolean outOfMemory) implements FromChild {
+    public Failed {
+      required(error, "failed", "error");
+      required(stackTrace, "failed", "stackTrace");
+    }
+  }
+
+  private static <T> T required(T value, String type, String field) {
+    return Objects.requireNonNull(value,
+        () -> "a \"" + type + "\" frame needs \"" + field + "\"");
+  }
+}
