@@ -6,6 +6,7 @@ import static dev.offload.processor.TestCompilations.compile;
 import static dev.offload.processor.TestCompilations.source;
 
 import com.google.testing.compile.Compilation;
+import dev.offload.api.JobIndexFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ class GeneratedSourcesTest {
   @Test
   void indexListsEveryNameAndAliasSortedWithItsJobClass() throws IOException {
     assertThat(compilation)
-        .generatedFile(StandardLocation.CLASS_OUTPUT, JobIndex.RESOURCE)
+        .generatedFile(StandardLocation.CLASS_OUTPUT, JobIndexFile.PATH)
         .contentsAsUtf8String()
         .isEqualTo(resource("expected/jobs.index"));
   }
