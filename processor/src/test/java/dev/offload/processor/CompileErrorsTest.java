@@ -6,7 +6,16 @@ import static dev.offload.processor.TestCompilations.compile;
 import static dev.offload.processor.TestCompilations.source;
 
 import com.google.testing.compile.Compilation;
+import dev.offload.api.JobIndexFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.TypeElement;
+import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +25,37 @@ import org.junit.jupiter.api.Test;
  * {@link UnsendableTypesTest}.
  */
 class CompileErrorsTest {
+
+  /** Stands for another processor that writes the job index's path before the job processor. */
+  private static final class IndexSquatter extends AbstractProcessor {
+    private boolean written;
+
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+      return Set.of("*");
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+      return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+      if (!written) {
+        written = true;
+        try {
+          processingEnv.getFiler()
+              .createResource(StandardLocation.CLASS_OUTPUT, "", JobIndexFile.PATH)
+              .openOutputStream()
+              .close();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return false;
+    }
+  }
 
   @Test
   void methodsGeneratedCodeCannotCallAreRejected() {
@@ -101,6 +141,11 @@ class CompileErrorsTest {
             "aliases = \" \"",
             "job name \" \" cannot be used: a name must not be blank, start with '#' or contain"
                 + " tabs or line breaks")
+        // a name that would split its line of the job index
+        .error(
+            "aliases = \"tab\\there\"",
+            "job name \"tab\there\" cannot be used: a name must not be blank, start with '#' or"
+                + " contain tabs or line breaks")
         .error(
             "isolation = {Isolation.THREAD, Isolation.PROCESS}",
             "isolation takes at most one value, was [THREAD, PROCESS]; keep the one the job"
@@ -202,5 +247,16 @@ class CompileErrorsTest {
     ExpectedDiagnostics.in("good/Shop.java")
         .error("static class Billing", "could not write com.acme.Shop_BillingJobs: ")
         .assertReportedBy(compile(List.of(squatter, new JobProcessor()), "good/Shop.java"));
+  }
+
+  @Test
+  void indexThatCannotBeWrittenIsReportedOnceForTheWholeCompilation() {
+    Compilation compilation =
+        compile(List.of(new IndexSquatter(), new JobProcessor()), "good/Shop.java");
+
+    assertThat(compilation)
+        .hadErrorContaining("could not write " + JobIndexFile.PATH + ": ");
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadWarningCount(0);
   }
 }

@@ -96,7 +96,7 @@ class GeneratedSourcesTest {
 
     assertEquals(new TreeSet<>(GENERATED_CLASSES), generated, "classes generated");
     assertEquals(
-        generated, golden, "golden files in " + GOLDEN + "; delete those no class is generated for");
+        generated, golden, "golden files in " + GOLDEN + "; delete any no class is generated for");
   }
 
   @ParameterizedTest
