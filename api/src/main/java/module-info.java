@@ -1,4 +1,7 @@
-/** What applications and generated code use: {@code @Job}, job definitions, options and handles. */
+/**
+ * What user code touches at compile time: {@code @Job}, the job contract, the client interface
+ * and the value types the runtime and dashboard hand back.
+ */
 module dev.offload.api {
   exports dev.offload.api;
 }

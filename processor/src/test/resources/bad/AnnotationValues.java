@@ -33,4 +33,8 @@ public class AnnotationValues {
   @Job(
       isolation = {Isolation.THREAD, Isolation.PROCESS})
   static void twoIsolations() {}
+
+  @Job(
+      aliases = "tab\there")
+  static void tabbedAlias() {}
 }

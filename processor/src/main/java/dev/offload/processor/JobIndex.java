@@ -1,5 +1,6 @@
 package dev.offload.processor;
 
+import dev.offload.api.JobIndexFile;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -18,16 +19,10 @@ import javax.tools.FileObject;
 import javax.tools.StandardLocation;
 
 /**
- * The job names of one compilation: rejects a name claimed twice, and writes
- * {@value #RESOURCE} once, in the last round, so that every round's jobs are in it.
- *
- * <p>The file is UTF-8 text, a comment line first, then one sorted line per name or alias:
- * {@code <job name>\t<binary name of the job class>}. The runtime reads every such resource on
- * its class path and refuses a name two of them claim.
+ * The job names of one compilation: rejects a name claimed twice, and writes the
+ * {@link JobIndexFile} once, in the last round, so that every round's jobs are in it.
  */
 final class JobIndex {
-
-  static final String RESOURCE = "META-INF/offload/jobs.index";
 
   private final ErrorReporter reporter;
   private final Map<String, Claim> claims = new TreeMap<>();
@@ -70,7 +65,7 @@ final class JobIndex {
         filer.createResource(
             StandardLocation.CLASS_OUTPUT,
             "",
-            RESOURCE,
+            JobIndexFile.PATH,
             originatingElements.toArray(new Element[0]));
     try (Writer writer =
         new OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {

@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.JavaFile;
 import dev.offload.api.Job;
+import dev.offload.api.JobIndexFile;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -173,7 +174,7 @@ public class JobProcessor extends AbstractProcessor {
     try {
       index.write(processingEnv.getFiler());
     } catch (IOException e) {
-      reporter.report(Message.WRITE_FAILED, JobIndex.RESOURCE, e.getMessage());
+      reporter.report(Message.WRITE_FAILED, JobIndexFile.PATH, e.getMessage());
     }
   }
 }

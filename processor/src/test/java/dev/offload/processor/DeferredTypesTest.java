@@ -4,6 +4,7 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.offload.processor.TestCompilations.compile;
 
 import com.google.testing.compile.Compilation;
+import dev.offload.api.JobIndexFile;
 import java.util.List;
 import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class DeferredTypesTest {
     assertThat(compilation).generatedSourceFile("com.acme.Invoices_SendJob");
     assertThat(compilation).generatedSourceFile("com.acme.InvoicesJobs");
     assertThat(compilation)
-        .generatedFile(StandardLocation.CLASS_OUTPUT, JobIndex.RESOURCE)
+        .generatedFile(StandardLocation.CLASS_OUTPUT, JobIndexFile.PATH)
         .contentsAsUtf8String()
         .contains("com.acme.Invoices#send\tcom.acme.Invoices_SendJob\n");
   }
