@@ -1,5 +1,6 @@
 package dev.offload.runtime;
 
+import dev.offload.api.JobIndexFile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,15 +24,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Knows which job class runs under which job name.
  *
- * <p>Names come from the {@value #INDEX} resources the annotation processor writes into every
+ * <p>Names come from the {@value JobIndexFile#PATH} resources the annotation processor writes into every
  * jar that declares jobs (one {@code name<TAB>class} line per job name and alias), and from
  * {@link Builder#register} for hand-written jobs. Two resources claiming one name make
  * {@link #fromClassPath} fail, naming both, rather than run whichever class path order picks.
  */
 public final class JobRegistry {
-
-  /** Where the processor writes the job index in each jar. */
-  public static final String INDEX = "META-INF/offload/jobs.index";
 
   private final Map<String, String> classNames;
   private final ClassLoader loader;
@@ -83,12 +81,12 @@ public final class JobRegistry {
     try {
       Class<?> type = Class.forName(className, false, loader);
       if (!JobDefinition.class.isAssignableFrom(type)) {
-        throw new IllegalStateException(className + " is listed in " + INDEX
+        throw new IllegalStateException(className + " is listed in " + JobIndexFile.PATH
             + " but does not implement JobDefinition; rebuild the jar that lists it");
       }
       return (Class<? extends JobDefinition<?>>) type;
     } catch (ClassNotFoundException e) {
-      throw new IllegalStateException(className + " is listed in " + INDEX
+      throw new IllegalStateException(className + " is listed in " + JobIndexFile.PATH
           + " but is not on the class path; rebuild the jar that lists it", e);
     }
   }
@@ -140,20 +138,20 @@ public final class JobRegistry {
     private Builder() {}
 
     /**
-     * Adds every {@value #INDEX} on {@code loader}'s class path.
+     * Adds every {@value JobIndexFile#PATH} on {@code loader}'s class path.
      *
      * @throws IllegalStateException if two indexes claim one name
      */
     public Builder addClassPath(ClassLoader loader) {
       this.loader = loader;
       try {
-        Enumeration<URL> indexes = loader.getResources(INDEX);
+        Enumeration<URL> indexes = loader.getResources(JobIndexFile.PATH);
         while (indexes.hasMoreElements()) {
           URL index = indexes.nextElement();
           readIndex(index);
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("could not read " + INDEX, e);
+        throw new UncheckedIOException("could not read " + JobIndexFile.PATH, e);
       }
       return this;
     }

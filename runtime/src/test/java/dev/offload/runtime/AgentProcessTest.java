@@ -1,5 +1,6 @@
 package dev.offload.runtime;
 
+import dev.offload.api.JobIndexFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +41,7 @@ class AgentProcessTest {
   /** Starts {@code java AgentMain} with the test jobs indexed in a folder on its --classpath. */
   private Process startAgent(String prefix, int graceSeconds, String... moreArgs)
       throws Exception {
-    Path index = jobs.resolve(JobRegistry.INDEX);
+    Path index = jobs.resolve(JobIndexFile.PATH);
     Files.createDirectories(index.getParent());
     Files.writeString(index, Sleep.NAME + "\t" + Sleep.class.getName() + "\n"
         + Exit.NAME + "\t" + Exit.class.getName() + "\n");

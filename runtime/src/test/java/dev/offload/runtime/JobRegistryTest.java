@@ -1,5 +1,6 @@
 package dev.offload.runtime;
 
+import dev.offload.api.JobIndexFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +22,7 @@ class JobRegistryTest {
 
   private Path jarWithIndex(String name, String index) throws IOException {
     Path root = temp.resolve(name);
-    Path file = root.resolve(JobRegistry.INDEX);
+    Path file = root.resolve(JobIndexFile.PATH);
     Files.createDirectories(file.getParent());
     Files.writeString(file, index);
     return root;

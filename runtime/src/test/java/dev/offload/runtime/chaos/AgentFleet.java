@@ -1,5 +1,6 @@
 package dev.offload.runtime.chaos;
 
+import dev.offload.api.JobIndexFile;
 import dev.offload.runtime.agent.AgentMain;
 import dev.offload.runtime.internal.child.ChildSpec;
 import dev.offload.runtime.JobRegistry;
@@ -37,7 +38,7 @@ final class AgentFleet implements AutoCloseable {
     this.workers = workers;
     this.directory = directory;
     this.runs = runs;
-    Path index = directory.resolve("jobs").resolve(JobRegistry.INDEX);
+    Path index = directory.resolve("jobs").resolve(JobIndexFile.PATH);
     Files.createDirectories(index.getParent());
     Files.writeString(index, ChaosJob.NAME + "\t" + ChaosJob.class.getName() + "\n");
     for (int i = 0; i < agents; i++) {

@@ -1,5 +1,6 @@
 package dev.offload.runtime.internal.execution;
 
+import dev.offload.api.JobIndexFile;
 import dev.offload.runtime.JobRegistry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,7 +33,7 @@ public final class JobInvoker {
     }
     if (type.isEmpty()) {
       return JobOutcome.Failed.of("unknown job \"" + name + "\": no class for it in "
-          + JobRegistry.INDEX + " on this agent's class path; deploy the code that declares it"
+          + JobIndexFile.PATH + " on this agent's class path; deploy the code that declares it"
           + " to the agent, or keep the old name as an alias in @Job(aliases)");
     }
     JobDefinition<?> job;

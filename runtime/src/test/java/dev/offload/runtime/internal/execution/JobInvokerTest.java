@@ -1,5 +1,6 @@
 package dev.offload.runtime.internal.execution;
 
+import dev.offload.api.JobIndexFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -82,7 +83,7 @@ class JobInvokerTest {
   void unknownNameFailsSayingHowToDeployIt() throws Exception {
     JobOutcome.Failed failed = failure("test.invoker.gone", "{}");
     assertTrue(failed.error().startsWith("unknown job \"test.invoker.gone\": no class for it in "
-        + JobRegistry.INDEX), failed.error());
+        + JobIndexFile.PATH), failed.error());
     assertTrue(failed.error().contains("@Job(aliases)"), failed.error());
   }
 
