@@ -74,9 +74,7 @@ final class Access {
     if (passwordProtected()) {
       return;
     }
-    String host = exchange.getRequestHeaders().getFirst("Host");
-    String name = host == null ? "" : host.replaceFirst(":\\d+$", "").toLowerCase(Locale.ROOT);
-    if (!LOOPBACK_HOSTS.contains(name) && !LOOPBACK_IPV4.matcher(name).matches()) {
+    if (!isLoopbackName(exchange.getRequestHeaders().getFirst("Host"))) {
       throw HttpError.forbidden("this dashboard has no password, so it answers only requests"
           + " to localhost; give it a password to reach it by another name");
     }
@@ -202,6 +200,12 @@ final class Access {
     if (readOnly) {
       throw HttpError.forbidden("this dashboard is read-only");
     }
+  }
+
+  /** Whether a {@code Host} header names this machine's loopback, with or without a port. */
+  static boolean isLoopbackName(String host) {
+    String name = host == null ? "" : host.replaceFirst(":\\d+$", "").toLowerCase(Locale.ROOT);
+    return LOOPBACK_HOSTS.contains(name) || LOOPBACK_IPV4.matcher(name).matches();
   }
 
   /** Whether {@code origin} names the host the request was addressed to. */
