@@ -1,6 +1,7 @@
 package dev.offload.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.api.JobHandle;
@@ -110,6 +111,17 @@ class AwaitTest {
           thread.join(5_000);
         }
       }
+    }
+  }
+
+  @Test
+  void awaitTimesOutSayingWhereTheJobIs() {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
+      JobHandle<Integer> handle = client.enqueue(new Add(1, 1));
+      TimeoutException e =
+          assertThrows(TimeoutException.class, () -> handle.await(Duration.ofMillis(200)));
+      assertEquals("job default/" + handle.id() + " is still QUEUED after PT0.2S", e.getMessage());
     }
   }
 }

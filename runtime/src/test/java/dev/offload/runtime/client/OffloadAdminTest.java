@@ -21,6 +21,7 @@ import dev.offload.testing.RedisExtension;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -89,7 +90,11 @@ class OffloadAdminTest {
       } while (cursor != null);
 
       assertEquals(handles.stream().map(JobHandle::id).toList(), seen);
-      assertEquals(java.util.Arrays.asList("10", "20", null), cursors);
+      assertEquals(Arrays.asList("10", "20", null), cursors);
+      PendingJob fourth = client.admin().pending("default", "3", 1).items().get(0);
+      assertEquals(new PendingJob(handles.get(3).id(), Add.NAME, "{\"a\":3,\"b\":0}", 0, 3,
+          fourth.enqueuedAt()), fourth);
+      assertEquals(Set.of("default"), client.admin().queueNames());
       assertThrows(IllegalArgumentException.class,
           () -> client.admin().pending("default", "ten", 10));
       assertThrows(IllegalArgumentException.class,
@@ -219,6 +224,24 @@ class OffloadAdminTest {
       assertEquals(List.of(), admin.workers());
       assertFalse(admin.stopWorker("no-such-worker"));
       assertFalse(admin.destroyWorker("no-such-worker"));
+    }
+  }
+
+  @Test
+  void aPendingJobCanBeDeletedAndIsThenUnknown() {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
+      JobHandle<Integer> queued = client.enqueue(new Add(1, 1));
+      JobHandle<Integer> scheduled =
+          client.enqueue(new Add(1, 1), JobOptions.defaults().delay(Duration.ofHours(1)));
+
+      assertTrue(client.admin().deletePending("default", queued.id()));
+      assertTrue(client.admin().deletePending("default", scheduled.id()));
+      assertFalse(client.admin().deletePending("default", queued.id()));
+      assertEquals(JobStatus.UNKNOWN, queued.status());
+      assertEquals(JobStatus.UNKNOWN, scheduled.status());
+      assertEquals(0, client.admin().counts("default").pending());
+      assertEquals(0, client.admin().counts("default").scheduled());
     }
   }
 
