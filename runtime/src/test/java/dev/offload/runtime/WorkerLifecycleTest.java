@@ -11,11 +11,13 @@ import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
+import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.internal.store.WorkerStore;
 import dev.offload.runtime.support.Agents;
+import dev.offload.runtime.support.Poll;
 import dev.offload.testing.RedisExtension;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -25,14 +27,8 @@ class WorkerLifecycleTest {
 
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
-  private static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("never happened: " + what);
-      }
-      Thread.sleep(20);
-    }
+  private static void eventually(BooleanSupplier condition, String what) {
+    Poll.until(Duration.ofSeconds(10), what, condition);
   }
 
   @Test
@@ -45,10 +41,11 @@ class WorkerLifecycleTest {
           .build().start()) {
         ids = Set.copyOf(agent.workerIds());
         assertEquals(ids, workers.registered());
-        Map<String, String> description = workers.descriptions().get(agent.workerIds().get(0));
-        assertEquals("mail,default", description.get("queues"));
-        assertEquals(Long.toString(ProcessHandle.current().pid()), description.get("pid"));
-        assertEquals("idle", description.get("state"));
+        WorkerDescription description =
+            workers.descriptions().get(agent.workerIds().get(0)).orElseThrow();
+        assertEquals(List.of("mail", "default"), description.queues());
+        assertEquals(ProcessHandle.current().pid(), description.pid());
+        assertEquals("idle", description.state());
       }
       assertEquals(Set.of(), workers.registered());
       assertEquals(Set.of(), workers.working());
@@ -65,8 +62,8 @@ class WorkerLifecycleTest {
       String worker = agent.workerIds().get(0);
       JobHandle<Long> handle = client.enqueue(new Sleep(800));
       eventually(() -> workers.working().contains(worker), "worker marked working");
-      eventually(() -> "busy".equals(workers.descriptions().get(worker).get("state"))
-          && Long.toString(handle.id()).equals(workers.descriptions().get(worker).get("jobId")),
+      eventually(() -> workers.descriptions().get(worker)
+          .filter(d -> d.state().equals("busy") && d.jobId() == handle.id()).isPresent(),
           "description names the current job");
       handle.await(Duration.ofSeconds(10));
       eventually(() -> !workers.working().contains(worker), "worker back to idle");
