@@ -387,17 +387,22 @@ public final class Agent implements AutoCloseable {
     /**
      * Builds the agent from the settings so far; later changes to this builder do not reach it.
      *
-     * @throws IllegalStateException if the job index on the class path cannot be read
+     * @throws IllegalStateException if two jobs on the class path claim one name, or a job
+     *     index cannot be read
      */
     public Agent build() {
-      if (workerQueues.isEmpty()) {
-        workers(1, JobOptions.DEFAULT_QUEUE);
-      }
-      return new Agent(new AgentConfig(redisUrl, prefix, workerQueues,
+      return new Agent(config());
+    }
+
+    /** The settings so far, with one worker on the default queue if none were added. */
+    AgentConfig config() {
+      List<List<String>> queues = workerQueues.isEmpty()
+          ? List.of(List.of(JobOptions.DEFAULT_QUEUE)) : workerQueues;
+      return new AgentConfig(redisUrl, prefix, queues,
           registry != null ? registry : JobRegistry.fromClassPath(), isolation, pollInterval,
           flushDelay, maxBatch, retryBackoff, shutdownGrace, heartbeatInterval, promoteInterval,
           orphanGrace, childJava, childClassPath, childJvmOptions, jobsPerChild,
-          childMemoryLimitBytes, spareChild, clock));
+          childMemoryLimitBytes, spareChild, clock);
     }
 
     private static Duration positive(Duration value, String name) {
