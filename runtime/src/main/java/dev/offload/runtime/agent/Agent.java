@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -59,7 +60,8 @@ public final class Agent implements AutoCloseable {
   private final JobStore jobs;
   private final WorkerStore workerStore;
   private final EventSubscriber events;
-  private final Set<String> queues = new LinkedHashSet<>();
+  /** Every queue of every worker, in the order the workers list them. */
+  private final Set<String> queues;
   /** Job timeouts and child start limits. */
   private final ScheduledExecutorService timers;
   private final WorkerPool workers;
@@ -79,7 +81,9 @@ public final class Agent implements AutoCloseable {
     this.jobs = new JobStore(redis, keys);
     this.workerStore = new WorkerStore(redis, keys);
     this.events = new EventSubscriber(redis, keys);
-    config.workerQueues().forEach(queues::addAll);
+    Set<String> allQueues = new LinkedHashSet<>();
+    config.workerQueues().forEach(allQueues::addAll);
+    this.queues = Collections.unmodifiableSet(allQueues);
     this.timers = Upkeep.daemonScheduler("offload-agent-timers");
     AgentCounters counters = new AgentCounters();
     Attempts attempts = new Attempts(config.retryBackoff(), config.clock());
