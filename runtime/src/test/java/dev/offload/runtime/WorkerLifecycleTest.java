@@ -13,12 +13,13 @@ import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
+import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.internal.store.WorkerStore;
 import dev.offload.runtime.support.Agents;
+import dev.offload.runtime.support.Poll;
 import dev.offload.testing.RedisExtension;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -28,14 +29,8 @@ class WorkerLifecycleTest {
 
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
-  private static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("never happened: " + what);
-      }
-      Thread.sleep(20);
-    }
+  private static void eventually(BooleanSupplier condition, String what) {
+    Poll.until(Duration.ofSeconds(10), what, condition);
   }
 
   @Test

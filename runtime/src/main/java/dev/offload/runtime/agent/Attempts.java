@@ -26,6 +26,7 @@ final class Attempts {
   private final IntFunction<Duration> backoff;
   private final Clock clock;
 
+  /** @param backoff the pause before the next attempt, given how many attempts failed so far */
   Attempts(IntFunction<Duration> backoff, Clock clock) {
     this.backoff = backoff;
     this.clock = clock;
@@ -39,11 +40,13 @@ final class Attempts {
    */
   Decision charge(long id, String queue, JobRecord record, String error, String stackTrace,
       String output, String worker, String publicMessage) {
-    JobRecord updated = record.withFailedAttempt(new JobFailure.Attempt(record.attempt() + 1,
+    int attemptNumber = record.attempt() + 1;
+    JobRecord updated = record.withFailedAttempt(new JobFailure.Attempt(attemptNumber,
         error, stackTrace, worker, clock.instant(), output));
     if (updated.hasAttemptsLeft()) {
+      int failedAttempts = updated.attempt();
       return new Decision.Retry(updated,
-          Duration.ofMillis(Math.max(1, backoff.apply(updated.attempt()).toMillis())));
+          Duration.ofMillis(Math.max(1, backoff.apply(failedAttempts).toMillis())));
     }
     return new Decision.Fail(FailureRecords.of(id, queue, updated, publicMessage));
   }
@@ -54,8 +57,9 @@ final class Attempts {
    * of running beyond its limit.
    */
   static String exhausted(JobRecord record) {
-    if (record.attempt() >= record.maxAttempts()) {
-      return "the stored record says " + record.attempt() + " of its " + record.maxAttempts()
+    int failedAttempts = record.attempt();
+    if (failedAttempts >= record.maxAttempts()) {
+      return "the stored record says " + failedAttempts + " of its " + record.maxAttempts()
           + " attempts already failed; it was not run again";
     }
     return null;

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,7 @@ final class ChildRunner implements JobRunner {
   private final int jobsPerChild;
   private final long memoryLimitBytes;
   private final boolean spare;
+  private final LongConsumer childPids;
 
   /** The child that takes the next job; null until one is needed. */
   private ChildProcess child;
@@ -71,15 +73,18 @@ final class ChildRunner implements JobRunner {
    * @param memoryLimitBytes the resident memory above which a child is replaced after its job;
    *     0 for no limit
    * @param spare whether to start a child's replacement while it runs its last job
+   * @param childPids told the pid of the child that takes the next job whenever it changes, 0
+   *     when there is none, for the worker's description
    */
   ChildRunner(ChildSpec spec, ScheduledExecutorService timer, String workerId,
-      int jobsPerChild, long memoryLimitBytes, boolean spare) {
+      int jobsPerChild, long memoryLimitBytes, boolean spare, LongConsumer childPids) {
     this.spec = spec;
     this.timer = timer;
     this.workerId = workerId;
     this.jobsPerChild = jobsPerChild;
     this.memoryLimitBytes = memoryLimitBytes;
     this.spare = spare;
+    this.childPids = childPids;
   }
 
   @Override
@@ -114,18 +119,18 @@ final class ChildRunner implements JobRunner {
     if (child != null && !child.isUsable()) {
       // it ended while idle; the child logged how
       child.close();
-      child = null;
+      setChild(null);
     }
     if (child == null) {
       ChildProcess candidate = next;
       next = null;
       if (candidate != null && candidate.isUsable()) {
-        child = candidate;
+        setChild(candidate);
       } else {
         if (candidate != null) {
           candidate.close();
         }
-        child = ChildProcess.launch(spec, workerId);
+        setChild(ChildProcess.launch(spec, workerId));
       }
     }
     return child;
@@ -215,7 +220,7 @@ final class ChildRunner implements JobRunner {
       retired.close();
     }
     if (child == retired) {
-      child = null;
+      setChild(null);
     }
     if (!closed && child == null && next == null) {
       next = launchQuietly();
@@ -246,9 +251,9 @@ final class ChildRunner implements JobRunner {
     }
   }
 
-  @Override
-  public synchronized String childPid() {
-    return child == null ? "" : Long.toString(child.pid());
+  private void setChild(ChildProcess taking) {
+    child = taking;
+    childPids.accept(taking == null ? 0 : taking.pid());
   }
 
   /**
@@ -264,7 +269,7 @@ final class ChildRunner implements JobRunner {
       }
       closed = true;
       children = Stream.of(running, child, next).filter(Objects::nonNull).distinct().toList();
-      child = null;
+      setChild(null);
       next = null;
       if (outcome != null) {
         CompletableFuture<JobOutcome> cut = outcome;

@@ -13,10 +13,15 @@ import java.util.concurrent.CompletableFuture;
  * future never completes exceptionally: every way a job can go wrong, a timeout included, is a
  * {@link JobOutcome.Failed} with the reason.
  */
-public interface JobRunner extends AutoCloseable {
+interface JobRunner extends AutoCloseable {
 
-  /** One job to run. {@code timeout} of zero means no limit. */
-  record Request(long id, String queue, String name, JsonNode args, int attempt,
+  /**
+   * One job to run.
+   *
+   * @param attemptNumber which attempt this run is, counting from 1
+   * @param timeout how long the run may take; zero means no limit
+   */
+  record Request(long id, String queue, String name, JsonNode args, int attemptNumber,
       Duration timeout) {}
 
   /** Starts the job and returns its outcome to come. */
@@ -36,12 +41,7 @@ public interface JobRunner extends AutoCloseable {
     return false;
   }
 
-  /** Describes this processor for the worker's description in Redis, e.g. its child's pid. */
-  default String childPid() {
-    return "";
-  }
-
-  /** Releases the processor's threads or child process. */
+  /** Releases the runner's threads or child processes. */
   @Override
   void close();
 }

@@ -33,7 +33,8 @@ final class ThreadRunner implements JobRunner {
   private static final long INLINE_NANOS = 50_000;
 
   private final JobInvoker invoker;
-  private final Map<String, Double> averageNanos = new HashMap<>();
+  /** Guarded by this runner's lock. */
+  private final Map<String, MovingAverage> averageNanos = new HashMap<>();
   private final ScheduledExecutorService timer;
   private final ExecutorService executor;
   private volatile Thread jobThread;
@@ -55,8 +56,8 @@ final class ThreadRunner implements JobRunner {
   @Override
   public CompletableFuture<JobOutcome> start(Request request) {
     synchronized (this) {
-      Double average = averageNanos.get(request.name());
-      if (request.timeout().isZero() && average != null && average < INLINE_NANOS) {
+      MovingAverage average = averageNanos.get(request.name());
+      if (request.timeout().isZero() && average != null && average.isBelow(INLINE_NANOS)) {
         return CompletableFuture.completedFuture(runInline(request));
       }
       CompletableFuture<JobOutcome> future = new CompletableFuture<>();
@@ -100,7 +101,7 @@ final class ThreadRunner implements JobRunner {
   }
 
   private void record(String name, long nanos) {
-    averageNanos.merge(name, (double) nanos, (old, now) -> old * 0.9 + now * 0.1);
+    averageNanos.computeIfAbsent(name, n -> new MovingAverage()).add(nanos);
   }
 
   private static String seconds(Request request) {

@@ -14,7 +14,6 @@ import dev.offload.runtime.internal.store.WorkerStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
+import java.util.function.BiFunction;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,11 +68,11 @@ final class Worker implements Runnable {
   private final Fetcher fetcher;
   private final Attempts attempts;
   private final Isolation defaultIsolation;
-  private final Function<Isolation, JobRunner> newProcessor;
-  /** A processor per isolation this worker's jobs asked for, made on first use. */
-  private final Map<Isolation, JobRunner> processors = new ConcurrentHashMap<>();
+  private final BiFunction<Isolation, LongConsumer, JobRunner> newRunner;
+  /** A runner per isolation this worker's jobs asked for, made on first use. */
+  private final Map<Isolation, JobRunner> runners = new ConcurrentHashMap<>();
   private volatile JobRunner running;
-  private final AgentSettings settings;
+  private final AgentConfig config;
   private final AgentCounters counters;
   private final Clock clock;
   private final Wakeup wakeup = new Wakeup();
@@ -88,18 +88,23 @@ final class Worker implements Runnable {
   private volatile Set<String> paused = Set.of();
   private volatile long currentStartedAt;
   private volatile boolean busy;
-  private volatile String childPid = "";
+  /** The pid of this worker's child JVM, as its runner last reported it; 0 for none. */
+  private volatile long childPid;
   private Runnable describe = () -> { };
   private boolean registeredBusy;
   private boolean resyncNeeded;
-  private double averageJobNanos = Double.MAX_VALUE;
+  private final MovingAverage jobNanos = new MovingAverage();
   /** The recording of an outcome that Redis refused, tried again before anything else. */
   private Runnable unrecorded;
   private final WorkerStore workers;
 
+  /**
+   * @param newRunner makes the runner for an isolation, given where a child runner reports the
+   *     pid of its child JVM
+   */
   Worker(String id, List<String> queues, JobStore jobs, WorkerStore workers,
-      Isolation defaultIsolation, Function<Isolation, JobRunner> newProcessor,
-      AgentSettings settings, AgentCounters counters, Attempts attempts, Clock clock) {
+      Isolation defaultIsolation, BiFunction<Isolation, LongConsumer, JobRunner> newRunner,
+      AgentConfig config, AgentCounters counters, Attempts attempts) {
     this.id = id;
     this.queues = List.copyOf(queues);
     this.jobs = jobs;
@@ -107,10 +112,10 @@ final class Worker implements Runnable {
     this.fetcher = new Fetcher(id, this.queues, jobs);
     this.attempts = attempts;
     this.defaultIsolation = defaultIsolation;
-    this.newProcessor = newProcessor;
-    this.settings = settings;
+    this.newRunner = newRunner;
+    this.config = config;
     this.counters = counters;
-    this.clock = clock;
+    this.clock = config.clock();
     this.startedAt = clock.millis();
     this.written = (queue, count) -> {
       if (count > 0) {
@@ -189,18 +194,18 @@ final class Worker implements Runnable {
    * @return whether this worker's job called {@code System.exit}
    */
   boolean failJobThatCalledExit() {
-    JobRunner processor = running;
+    JobRunner runner = running;
     Fetcher.Claimed job = fetcher.running();
-    if (processor == null || job == null || !processor.jobCalledExit()) {
+    if (runner == null || job == null || !runner.jobCalledExit()) {
       return false;
     }
     try {
       JobRecord record = JobRecord.parse(job.rawRecord());
       recordFailure(job, record, JobOutcome.Failed.of(
           "the job called System.exit, which ends the agent's JVM in thread isolation"));
-      // the worker's own thread records it again, refused, once the processor gives up on it
+      // the worker's own thread records it again, refused, once the runner gives up on it
       fetcher.writtenElsewhere(job.id());
-      processor.abort("the job called System.exit");
+      runner.abort("the job called System.exit");
       log.warn("job {}/{} called System.exit; recorded as a failed attempt", job.queue(),
           job.id());
     } catch (JobRecord.MalformedRecordException | RuntimeException e) {
@@ -214,7 +219,7 @@ final class Worker implements Runnable {
   WorkerDescription description(String host, long pid, String agentId, String isolation) {
     Fetcher.Claimed job = fetcher.running();
     return new WorkerDescription(host, pid, agentId, queues, isolation,
-        childPid.isEmpty() ? 0 : Long.parseLong(childPid),
+        childPid,
         stopRequested ? "stopping" : job != null || busy ? "busy" : "idle", startedAt,
         job == null ? null : job.queue(), job == null ? 0 : job.id(),
         job == null ? 0 : currentStartedAt);
@@ -222,7 +227,7 @@ final class Worker implements Runnable {
 
   @Override
   public void run() {
-    Backoff backoff = new Backoff();
+    Backoff backoff = new Backoff(id);
     try {
       while (!stopRequested && !fetcher.leaseLost()) {
         try {
@@ -230,23 +235,23 @@ final class Worker implements Runnable {
           backoff.reset();
         } catch (RedisUnavailableException e) {
           resyncNeeded = true;
-          backoff.pause(e.getMessage(), null);
+          wakeup.awaitQuietly(backoff.next(e.getMessage(), null));
         } catch (InterruptedException e) {
           // a job's code may interrupt its own worker thread; take it as a request to stop
-          stop(clock.millis() + settings.shutdownGrace().toMillis());
+          stop(clock.millis() + config.shutdownGrace().toMillis());
         } catch (RuntimeException e) {
           resyncNeeded = true;
-          backoff.pause("unexpected error", e);
+          wakeup.awaitQuietly(backoff.next("unexpected error", e));
         }
       }
       Thread.interrupted();
       shutDown();
     } finally {
-      processors.values().forEach(processor -> {
+      runners.values().forEach(runner -> {
         try {
-          processor.close();
+          runner.close();
         } catch (RuntimeException e) {
-          log.warn("worker {}: closing its job processor failed", id, e);
+          log.warn("worker {}: closing its job runner failed", id, e);
         }
       });
       ended = true;
@@ -265,13 +270,13 @@ final class Worker implements Runnable {
       resyncNeeded = false;
     }
     if (!fetcher.hasNext()) {
-      int want = averageJobNanos < FAST_JOB_NANOS ? Math.min(settings.maxBatch(), MAX_BATCH) : 1;
+      int want = jobNanos.isBelow(FAST_JOB_NANOS) ? Math.min(config.maxBatch(), MAX_BATCH) : 1;
       boolean took = takeFromHealthyQueues(want);
       if (!fetcher.hasNext()) {
         // what was taken, if anything, was not a job and went to the quarantine
         if (!took) {
           setBusy(false);
-          wakeup.await(settings.pollInterval());
+          wakeup.await(config.pollInterval());
         }
         return;
       }
@@ -327,16 +332,14 @@ final class Worker implements Runnable {
     long started = System.nanoTime();
     Isolation isolation = record.isolation() == null
         ? defaultIsolation : Isolation.fromLabel(record.isolation());
-    running = processors.computeIfAbsent(isolation, newProcessor);
+    running = runners.computeIfAbsent(isolation,
+        chosen -> newRunner.apply(chosen, pid -> childPid = pid));
+    int attemptNumber = record.attempt() + 1;
     CompletableFuture<JobOutcome> future = running.start(new JobRunner.Request(
-        job.id(), job.queue(), record.name(), record.args(), record.attempt() + 1,
+        job.id(), job.queue(), record.name(), record.args(), attemptNumber,
         Duration.ofMillis(record.timeoutMs())));
-    childPid = running.childPid();
     JobOutcome outcome = awaitOutcome(future);
-    childPid = running.childPid();
-    long elapsed = System.nanoTime() - started;
-    averageJobNanos = averageJobNanos == Double.MAX_VALUE
-        ? elapsed : averageJobNanos * 0.8 + elapsed * 0.2;
+    jobNanos.add(System.nanoTime() - started);
     if (outcome instanceof JobOutcome.Succeeded success) {
       fetcher.succeeded(job, success.resultJson() == null ? "null" : success.resultJson());
       return;
@@ -365,7 +368,7 @@ final class Worker implements Runnable {
     boolean described = false;
     boolean markedSlow = false;
     while (true) {
-      long wait = fetcher.hasResults() ? settings.flushDelay().toMillis()
+      long wait = fetcher.hasResults() ? config.flushDelay().toMillis()
           : markedSlow ? 200 : SLOW_JOB_MILLIS;
       try {
         return future.get(Math.max(1, wait), TimeUnit.MILLISECONDS);
@@ -379,7 +382,6 @@ final class Worker implements Runnable {
           }
           if (!described && clock.millis() - currentStartedAt >= DESCRIBE_AFTER_MILLIS) {
             described = true;
-            childPid = running.childPid();
             describe.run();
           }
         } catch (RuntimeException trouble) {
@@ -393,9 +395,9 @@ final class Worker implements Runnable {
         }
       } catch (InterruptedException e) {
         // only a job's own code interrupts this thread; the job's outcome still counts
-        stop(clock.millis() + settings.shutdownGrace().toMillis());
+        stop(clock.millis() + config.shutdownGrace().toMillis());
       } catch (ExecutionException e) {
-        return JobOutcome.Failed.of("job processor failed: " + e.getCause());
+        return JobOutcome.Failed.of("job runner failed: " + e.getCause());
       }
     }
   }
@@ -415,8 +417,9 @@ final class Worker implements Runnable {
           retry.record().toJson(), true, retry.delay().toMillis()))) {
         counters.add(job.queue(), Counter.RETRIED, 1);
       }
+      int failedAttempts = retry.record().attempt();
       log.info("job {}/{} ({}) failed attempt {} of {}: {}", job.queue(), job.id(),
-          record.name(), retry.record().attempt(), record.maxAttempts(), failed.error());
+          record.name(), failedAttempts, record.maxAttempts(), failed.error());
     } else {
       String failure = ((Attempts.Decision.Fail) decision).failureRecord();
       if (fetcher.fenced(job,
@@ -429,8 +432,9 @@ final class Worker implements Runnable {
   }
 
   private void failWithoutRunning(Fetcher.Claimed job, JobRecord record, String reason) {
+    int attemptNumber = record.attempt() + 1;
     String failure = FailureRecords.of(job.id(), job.queue(), record.withFailedAttempt(
-        new JobFailure.Attempt(record.attempt() + 1, reason, "", id, clock.instant(), "")));
+        new JobFailure.Attempt(attemptNumber, reason, "", id, clock.instant(), "")));
     if (fetcher.fenced(job, () -> jobs.failInFlight(job.queue(), id, job.id(), failure))) {
       counters.add(job.queue(), Counter.FAILED, 1);
     }
@@ -473,7 +477,7 @@ final class Worker implements Runnable {
       }
       return;
     }
-    long deadline = clock.millis() + settings.shutdownGrace().toMillis() + 10_000;
+    long deadline = clock.millis() + config.shutdownGrace().toMillis() + 10_000;
     while (true) {
       try {
         if (unrecorded != null) {
@@ -505,37 +509,5 @@ final class Worker implements Runnable {
   @Override
   public String toString() {
     return "Worker " + id + " " + queues;
-  }
-
-  /**
-   * The growing pause between tries while Redis cannot serve, logging each kind of trouble once
-   * when it begins and once when it ends rather than at every try.
-   */
-  private final class Backoff {
-    private long pauseMillis = 100;
-    private String reported;
-
-    void pause(String trouble, RuntimeException error) {
-      String kind = error == null ? trouble : error.toString();
-      if (!kind.equals(reported)) {
-        if (error == null) {
-          log.warn("worker {}: {}; waiting it out, trying again with a growing pause", id,
-              trouble);
-        } else {
-          log.error("worker {}: {}; trying again with a growing pause", id, trouble, error);
-        }
-        reported = kind;
-      }
-      wakeup.awaitQuietly(Duration.ofMillis(pauseMillis));
-      pauseMillis = Math.min(pauseMillis * 2, 5_000);
-    }
-
-    void reset() {
-      if (reported != null) {
-        log.info("worker {}: working again", id);
-        reported = null;
-      }
-      pauseMillis = 100;
-    }
   }
 }

@@ -2,12 +2,18 @@ package dev.offload.runtime.agent;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.offload.api.Isolation;
+import java.io.File;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The agent's command-line parsing: every operations flag is read, checked and explained. */
 class AgentMainTest {
@@ -80,6 +86,70 @@ class AgentMainTest {
         "--child-memory-limit", "256m", "--spare-child", "false", "--retry-backoff", "200ms",
         "--retry-backoff-max", "1m", "--heartbeat-interval", "1s", "--poll-interval", "2s",
         "--promote-interval", "500ms", "--max-batch", "4"});
+  }
+
+  @Test
+  void everyOperationsFlagReachesTheAgentsConfig() throws Exception {
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    AgentConfig config = AgentMain.parse(new String[] {"--redis", "redis://127.0.0.1:1",
+        "--queues", "a, b", "--workers", "3", "--prefix", "p:", "--grace", "10s",
+        "--isolation", "process-per-job", "--child-opts", " -Xmx64m  -Dx=1 ", "--child-java",
+        java, "--jobs-per-child", "100", "--child-memory-limit", "256m", "--spare-child", "off",
+        "--retry-backoff", "200ms", "--retry-backoff-max", "1m", "--heartbeat-interval", "1s",
+        "--poll-interval", "2s", "--promote-interval", "500ms", "--max-batch", "4"}).config();
+    assertEquals("redis://127.0.0.1:1", config.redisUrl());
+    assertEquals(List.of(List.of("a", "b"), List.of("a", "b"), List.of("a", "b")),
+        config.workerQueues());
+    assertEquals("p:", config.prefix());
+    assertEquals(Duration.ofSeconds(10), config.shutdownGrace());
+    assertEquals(Isolation.PROCESS_PER_JOB, config.isolation());
+    assertEquals(List.of("-Xmx64m", "-Dx=1"), config.childJvmOptions());
+    assertEquals(Path.of(java), config.childJava());
+    assertEquals(100, config.jobsPerChild());
+    assertEquals(256L << 20, config.childMemoryLimitBytes());
+    assertFalse(config.spareChild());
+    assertBetween(160, 240, config.retryBackoff().apply(1));
+    assertBetween(48_000, 72_000, config.retryBackoff().apply(30));
+    assertEquals(Duration.ofSeconds(1), config.heartbeatInterval());
+    assertEquals(Duration.ofSeconds(2), config.pollInterval());
+    assertEquals(Duration.ofMillis(500), config.promoteInterval());
+    assertEquals(4, config.maxBatch());
+  }
+
+  @Test
+  void withoutFlagsTwoWorkersTakeFromTheDefaultQueueInChildJvms() throws Exception {
+    AgentConfig config = AgentMain.parse(new String[0]).config();
+    assertEquals(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"),
+        config.redisUrl());
+    assertEquals(List.of(List.of("default"), List.of("default")), config.workerQueues());
+    assertEquals("offload:", config.prefix());
+    assertEquals(Isolation.PROCESS, config.isolation());
+    assertEquals(Duration.ofSeconds(25), config.shutdownGrace());
+    assertBetween(4_000, 6_000, config.retryBackoff().apply(1));
+    assertBetween(480_000, 720_000, config.retryBackoff().apply(30));
+  }
+
+  @Test
+  void classPathEntriesMustExistAndJoinTheChildrensClassPath(@TempDir Path jobs)
+      throws Exception {
+    assertEquals("--classpath entry /no/such.jar does not exist",
+        refusal("--classpath", "/no/such.jar"));
+    ClassLoader before = Thread.currentThread().getContextClassLoader();
+    try {
+      AgentConfig config = AgentMain.parse(new String[] {"--classpath", jobs.toString()})
+          .config();
+      assertTrue(config.childClassPath().endsWith(File.pathSeparator + jobs.toAbsolutePath()),
+          config.childClassPath());
+    } finally {
+      Thread.currentThread().setContextClassLoader(before);
+    }
+  }
+
+  @Test
+  void unknownOptionsAndIsolationsAreRefused() {
+    assertEquals("unknown option --nope", refusal("--nope", "1"));
+    assertEquals("unknown isolation \"fork\": use thread, process or process-per-job",
+        refusal("--isolation", "fork"));
   }
 
   @Test

@@ -143,8 +143,9 @@ class AgentLifecycleFaultsTest {
     String prefix = REDIS.newPrefix();
     try (Redis redis = Redis.connect(REDIS.url(), 1);
         Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
-      new WorkerStore(redis, new Keys(prefix)).describe("gone", new WorkerDescription("host", 1,
-          "agent", List.of("default"), "thread", 0, "busy", 0, null, 0, 0), 5_000);
+      new WorkerStore(redis, new Keys(prefix)).describe("gone",
+          new WorkerDescription("host", 1, "agent", List.of("default"), "thread", 0, "busy", 0,
+              null, 0, 0), 5_000);
       long ttl = jedis.pttl(prefix + "worker:gone");
       assertTrue(ttl > 0 && ttl <= 5_000, "ttl " + ttl);
     }

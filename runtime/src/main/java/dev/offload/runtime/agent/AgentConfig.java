@@ -1,0 +1,49 @@
+package dev.offload.runtime.agent;
+
+import dev.offload.api.Isolation;
+import dev.offload.runtime.JobRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * An agent's settings, fixed when it is built, and checked by the {@link Agent.Builder} that
+ * makes them; the agent's parts read these, never the builder, which a caller may go on changing.
+ * Each setting's meaning and default is on the builder method of the same name.
+ *
+ * @param workerQueues one entry per worker: the queues it takes from, in its order
+ */
+record AgentConfig(
+    String redisUrl,
+    String prefix,
+    List<List<String>> workerQueues,
+    JobRegistry registry,
+    Isolation isolation,
+    Duration pollInterval,
+    Duration flushDelay,
+    int maxBatch,
+    IntFunction<Duration> retryBackoff,
+    Duration shutdownGrace,
+    Duration heartbeatInterval,
+    Duration promoteInterval,
+    Duration orphanGrace,
+    Path childJava,
+    String childClassPath,
+    List<String> childJvmOptions,
+    int jobsPerChild,
+    long childMemoryLimitBytes,
+    boolean spareChild,
+    Clock clock) {
+
+  AgentConfig {
+    workerQueues = workerQueues.stream().map(List::copyOf).toList();
+    childJvmOptions = List.copyOf(childJvmOptions);
+  }
+
+  /** How long a worker's description lives without a heartbeat before others presume it dead. */
+  Duration heartbeatTtl() {
+    return heartbeatInterval.multipliedBy(3);
+  }
+}
