@@ -23,8 +23,8 @@ record WidgetState(String json, PublicJobView view) {
     if (view.position() != null) {
       node.put("position", view.position());
     }
-    if (view.attempt() != null) {
-      node.put("attempt", view.attempt());
+    if (view.attemptNumber() != null) {
+      node.put("attempt", view.attemptNumber());
       node.put("maxAttempts", view.maxAttempts());
     }
     if (view.result() != null) {

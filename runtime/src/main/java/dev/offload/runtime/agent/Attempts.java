@@ -40,11 +40,11 @@ final class Attempts {
    */
   Decision charge(long id, String queue, JobRecord record, String error, String stackTrace,
       String output, String worker, String publicMessage) {
-    int attemptNumber = record.attempt() + 1;
+    int attemptNumber = record.failedAttempts() + 1;
     JobRecord updated = record.withFailedAttempt(new JobFailure.Attempt(attemptNumber,
         error, stackTrace, worker, clock.instant(), output));
     if (updated.hasAttemptsLeft()) {
-      int failedAttempts = updated.attempt();
+      int failedAttempts = updated.failedAttempts();
       return new Decision.Retry(updated,
           Duration.ofMillis(Math.max(1, backoff.apply(failedAttempts).toMillis())));
     }
@@ -57,7 +57,7 @@ final class Attempts {
    * of running beyond its limit.
    */
   static String exhausted(JobRecord record) {
-    int failedAttempts = record.attempt();
+    int failedAttempts = record.failedAttempts();
     if (failedAttempts >= record.maxAttempts()) {
       return "the stored record says " + failedAttempts + " of its " + record.maxAttempts()
           + " attempts already failed; it was not run again";

@@ -334,7 +334,7 @@ final class Worker implements Runnable {
         ? defaultIsolation : Isolation.fromLabel(record.isolation());
     running = runners.computeIfAbsent(isolation,
         chosen -> newRunner.apply(chosen, pid -> childPid = pid));
-    int attemptNumber = record.attempt() + 1;
+    int attemptNumber = record.failedAttempts() + 1;
     CompletableFuture<JobOutcome> future = running.start(new JobRunner.Request(
         job.id(), job.queue(), record.name(), record.args(), attemptNumber,
         Duration.ofMillis(record.timeoutMs())));
@@ -417,7 +417,7 @@ final class Worker implements Runnable {
           retry.record().toJson(), true, retry.delay().toMillis()))) {
         counters.add(job.queue(), Counter.RETRIED, 1);
       }
-      int failedAttempts = retry.record().attempt();
+      int failedAttempts = retry.record().failedAttempts();
       log.info("job {}/{} ({}) failed attempt {} of {}: {}", job.queue(), job.id(),
           record.name(), failedAttempts, record.maxAttempts(), failed.error());
     } else {
@@ -432,7 +432,7 @@ final class Worker implements Runnable {
   }
 
   private void failWithoutRunning(Fetcher.Claimed job, JobRecord record, String reason) {
-    int attemptNumber = record.attempt() + 1;
+    int attemptNumber = record.failedAttempts() + 1;
     String failure = FailureRecords.of(job.id(), job.queue(), record.withFailedAttempt(
         new JobFailure.Attempt(attemptNumber, reason, "", id, clock.instant(), "")));
     if (fetcher.fenced(job, () -> jobs.failInFlight(job.queue(), id, job.id(), failure))) {

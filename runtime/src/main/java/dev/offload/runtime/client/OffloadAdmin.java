@@ -94,7 +94,7 @@ public final class OffloadAdmin {
       try {
         JobRecord record = JobRecord.parse(raw);
         page.add(new PendingJob(id, record.name(), record.args().toString(),
-            record.attempt(), record.maxAttempts(), Instant.ofEpochMilli(record.enqueuedAt())));
+            record.failedAttempts(), record.maxAttempts(), Instant.ofEpochMilli(record.enqueuedAt())));
       } catch (JobRecord.MalformedRecordException e) {
         page.add(new PendingJob(id, "", raw, 0, 0, Instant.EPOCH));
       }
@@ -144,7 +144,7 @@ public final class OffloadAdmin {
       try {
         JobRecord record = JobRecord.parse(raw.get());
         unfinished = new JobDetails.Unfinished(record.name(), record.args().toString(),
-            record.attempt(), record.maxAttempts(), Duration.ofMillis(record.timeoutMs()),
+            record.failedAttempts(), record.maxAttempts(), Duration.ofMillis(record.timeoutMs()),
             record.isolation(), Instant.ofEpochMilli(record.enqueuedAt()), record.errors());
       } catch (JobRecord.MalformedRecordException e) {
         problem = e.getMessage();

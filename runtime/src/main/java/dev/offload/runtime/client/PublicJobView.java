@@ -8,15 +8,15 @@ package dev.offload.runtime.client;
  *
  * @param state where the job is
  * @param position how many jobs are ahead of it while {@link State#QUEUED}, else {@code null}
- * @param attempt the attempt running now or waited for, 1 for the first, while it is
+ * @param attemptNumber the attempt running now or waited for, 1 for the first, while it is
  *     {@link State#RUNNING} or {@link State#RETRYING}; else {@code null}
- * @param maxAttempts how many attempts it gets, when {@code attempt} is given
+ * @param maxAttempts how many attempts it gets, when {@code attemptNumber} is given
  * @param result its result as JSON when it is {@link State#DONE} and chose to show it, else
  *     {@code null}
  * @param message the message for end users when it {@link State#FAILED} with one, else
  *     {@code null}
  */
-public record PublicJobView(State state, Long position, Integer attempt, Integer maxAttempts,
+public record PublicJobView(State state, Long position, Integer attemptNumber, Integer maxAttempts,
     String result, String message) {
 
   /** Results longer than this are not shown: the widget shows a status, not a document. */
@@ -41,6 +41,6 @@ public record PublicJobView(State state, Long position, Integer attempt, Integer
 
   /** This view with another position on the queue. */
   public PublicJobView withPosition(long newPosition) {
-    return new PublicJobView(state, newPosition, attempt, maxAttempts, result, message);
+    return new PublicJobView(state, newPosition, attemptNumber, maxAttempts, result, message);
   }
 }

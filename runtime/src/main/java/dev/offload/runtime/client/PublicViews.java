@@ -74,7 +74,7 @@ final class PublicViews {
     if (raw.isPresent()) {
       try {
         JobRecord record = JobRecord.parse(raw.get());
-        failedAttempts = record.attempt();
+        failedAttempts = record.failedAttempts();
         maxAttempts = record.maxAttempts();
       } catch (JobRecord.MalformedRecordException e) {
         // the worker will move it to the failure store; until then it shows without attempts

@@ -40,7 +40,7 @@ class AttemptsTest {
   void aFailedAttemptWithAttemptsLeftIsRetriedAfterTheBackoffForTheFailuresSoFar() {
     Attempts.Decision.Retry retry = assertInstanceOf(Attempts.Decision.Retry.class,
         charge(record(1, 3)));
-    assertEquals(2, retry.record().attempt());
+    assertEquals(2, retry.record().failedAttempts());
     assertEquals(List.of(2), backoffAskedFor);
     assertEquals(Duration.ofSeconds(20), retry.delay());
     assertEquals(List.of(new JobFailure.Attempt(2, "boom", "at Job.run", "w1", NOW, "printed")),

@@ -1,5 +1,6 @@
 package dev.offload.runtime.internal.store;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.api.Isolation;
@@ -12,7 +13,7 @@ import java.util.List;
  *
  * @param name the job name agents look the class up by
  * @param args the job's arguments, as its class serialized them
- * @param attempt how many attempts have already failed
+ * @param failedAttempts how many attempts have already failed; stored as {@code attempt}
  * @param maxAttempts how many attempts the job gets
  * @param timeoutMs how long one attempt may run; 0 for no limit
  * @param enqueuedAt when the job was enqueued, in epoch millis
@@ -23,7 +24,7 @@ import java.util.List;
 public record JobRecord(
     String name,
     JsonNode args,
-    int attempt,
+    @JsonProperty("attempt") int failedAttempts,
     int maxAttempts,
     long timeoutMs,
     long enqueuedAt,
@@ -55,9 +56,9 @@ public record JobRecord(
         throw new MalformedRecordException(e.getMessage());
       }
     }
-    if (record.attempt() < 0) {
+    if (record.failedAttempts() < 0) {
       throw new MalformedRecordException("the record's count of failed attempts is negative ("
-          + record.attempt() + ")");
+          + record.failedAttempts() + ")");
     }
     if (record.maxAttempts() < 1) {
       throw new MalformedRecordException("the record allows " + record.maxAttempts() + " attempts");
@@ -70,12 +71,12 @@ public record JobRecord(
     List<JobFailure.Attempt> all = new ArrayList<>(errors);
     all.add(failure);
     return new JobRecord(
-        name, args, attempt + 1, maxAttempts, timeoutMs, enqueuedAt, all, isolation);
+        name, args, failedAttempts + 1, maxAttempts, timeoutMs, enqueuedAt, all, isolation);
   }
 
   /** Whether another attempt remains after the ones already failed. */
   public boolean hasAttemptsLeft() {
-    return attempt < maxAttempts;
+    return failedAttempts < maxAttempts;
   }
 
   public String toJson() {
