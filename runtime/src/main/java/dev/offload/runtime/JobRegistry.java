@@ -1,12 +1,7 @@
 package dev.offload.runtime;
 
 import dev.offload.api.JobIndexFile;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.offload.api.JobDefinition;
-import dev.offload.runtime.internal.store.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -88,43 +83,6 @@ public final class JobRegistry {
     } catch (ClassNotFoundException e) {
       throw new IllegalStateException(className + " is listed in " + JobIndexFile.PATH
           + " but is not on the class path; rebuild the jar that lists it", e);
-    }
-  }
-
-  /**
-   * Builds a job of {@code type} from its arguments as a JSON object, read as agents read them
-   * but stricter, so that a hand-typed argument is checked before it is enqueued: a property that
-   * matches no argument, or an argument without a property, is refused.
-   *
-   * @param jobName the job's name, for the messages
-   * @throws IllegalArgumentException saying what is wrong with the JSON and how to fix it
-   */
-  public static <J extends JobDefinition<?>> J jobFromJson(
-      Class<J> type, String jobName, String argumentsJson) {
-    JsonNode arguments;
-    try {
-      arguments = Json.mapper().readTree(argumentsJson == null ? "" : argumentsJson);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr() + ")";
-      throw new IllegalArgumentException("the arguments are not valid JSON: " + e.getOriginalMessage()
-          + where);
-    }
-    if (arguments == null || !arguments.isObject()) {
-      throw new IllegalArgumentException("the arguments must be a JSON object with one property per"
-          + " argument of " + jobName + ", such as {\"address\": \"ada@example.com\"}");
-    }
-    // stricter than the agents' reader: a hand-typed property that matches nothing is a typo
-    ObjectReader strict = Json.mapper().readerFor(type)
-        .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
-    try {
-      return strict.readValue(arguments);
-    } catch (IOException e) {
-      String reason = e instanceof JsonProcessingException json
-          ? json.getOriginalMessage() : e.getMessage();
-      throw new IllegalArgumentException("the arguments do not fit job " + jobName + " ("
-          + type.getName() + "): " + reason);
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.offload.runtime;
 
-import dev.offload.runtime.client.JobListener;
+import dev.offload.runtime.JobListener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -12,7 +12,7 @@ import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.jobs.Words;
-import dev.offload.runtime.client.JobEvent;
+import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.EventRecorder;
 import dev.offload.testing.RedisExtension;

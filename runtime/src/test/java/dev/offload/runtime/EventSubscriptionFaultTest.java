@@ -1,6 +1,6 @@
 package dev.offload.runtime;
 
-import dev.offload.runtime.client.JobListener;
+import dev.offload.runtime.JobListener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +10,7 @@ import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.internal.store.EventSubscriber;
-import dev.offload.runtime.client.JobEvent;
+import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
 import dev.offload.runtime.support.Agents;

@@ -77,7 +77,7 @@ final class JobLauncher {
     Class<? extends JobDefinition<?>> type = registry.find(jobName).orElseThrow();
     JobDefinition<?> job;
     try {
-      job = JobRegistry.jobFromJson(type, jobName, argumentsJson);
+      job = client.jobFromJson(type, jobName, argumentsJson);
     } catch (IllegalArgumentException e) {
       throw HttpError.badRequest(e.getMessage());
     }

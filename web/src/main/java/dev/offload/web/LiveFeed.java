@@ -1,10 +1,10 @@
 package dev.offload.web;
 
-import dev.offload.runtime.client.JobListener;
+import dev.offload.runtime.JobListener;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
 import dev.offload.runtime.RedisUnavailableException;
-import dev.offload.runtime.client.JobEvent;
+import dev.offload.runtime.JobEvent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

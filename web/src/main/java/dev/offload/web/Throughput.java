@@ -1,6 +1,6 @@
 package dev.offload.web;
 
-import dev.offload.runtime.client.JobEvent;
+import dev.offload.runtime.JobEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

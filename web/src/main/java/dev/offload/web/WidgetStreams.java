@@ -1,8 +1,8 @@
 package dev.offload.web;
 
-import dev.offload.runtime.client.JobListener;
+import dev.offload.runtime.JobListener;
 import com.sun.net.httpserver.HttpExchange;
-import dev.offload.runtime.client.JobEvent;
+import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.client.OffloadAdmin;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,7 +2,7 @@ package dev.offload.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.offload.runtime.client.JobEvent;
+import dev.offload.runtime.JobEvent;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

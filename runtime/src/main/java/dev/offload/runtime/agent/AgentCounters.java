@@ -1,6 +1,6 @@
 package dev.offload.runtime.agent;
 
-import dev.offload.runtime.client.Counter;
+import dev.offload.runtime.Counter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,8 +1,8 @@
 package dev.offload.runtime.agent;
 
-import dev.offload.runtime.client.Counter;
-import dev.offload.runtime.client.JobEvent;
-import dev.offload.runtime.client.JobListener;
+import dev.offload.runtime.Counter;
+import dev.offload.runtime.JobEvent;
+import dev.offload.runtime.JobListener;
 import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.WorkerStore;
 import java.time.Clock;

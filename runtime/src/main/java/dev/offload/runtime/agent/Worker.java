@@ -6,7 +6,7 @@ import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.execution.JobOutcome;
 import dev.offload.runtime.internal.store.CorruptKeyException;
 import dev.offload.runtime.internal.store.FailureRecords;
-import dev.offload.runtime.client.Counter;
+import dev.offload.runtime.Counter;
 import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.internal.store.JobStore;

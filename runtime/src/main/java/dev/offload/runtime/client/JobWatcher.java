@@ -1,5 +1,7 @@
 package dev.offload.runtime.client;
 
+import dev.offload.runtime.JobListener;
+import dev.offload.runtime.JobEvent;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.store.EventSubscriber;

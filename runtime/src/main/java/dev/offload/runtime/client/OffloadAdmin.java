@@ -1,9 +1,11 @@
 package dev.offload.runtime.client;
 
+import dev.offload.runtime.JobEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.offload.api.JobFailure;
 import dev.offload.api.JobStatus;
 import dev.offload.api.QueueNames;
+import dev.offload.runtime.Counter;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.store.AdminStore;
 import dev.offload.runtime.internal.store.FailureRecords;
@@ -59,14 +61,19 @@ public final class OffloadAdmin {
   public List<QueueCounts> queues() {
     List<QueueCounts> counts = new ArrayList<>();
     for (String queue : new TreeSet<>(jobs.queues())) {
-      counts.add(store.counts(queue));
+      counts.add(counts(queue));
     }
     return counts;
   }
 
   /** One queue's counts; all zero for a queue that was never used. */
   public QueueCounts counts(String queue) {
-    return store.counts(checked(queue));
+    AdminStore.QueueState state = store.counts(checked(queue));
+    Map<Counter, Long> totals = state.totals();
+    return new QueueCounts(queue, state.pending(), state.scheduled(), state.working(),
+        state.failed(), state.results(), totals.getOrDefault(Counter.SUCCEEDED, 0L),
+        totals.getOrDefault(Counter.RETRIED, 0L), totals.getOrDefault(Counter.FAILED, 0L),
+        totals.getOrDefault(Counter.RECLAIMED, 0L), state.paused());
   }
 
   /**

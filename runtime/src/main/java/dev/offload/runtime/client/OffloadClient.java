@@ -2,6 +2,8 @@ package dev.offload.runtime.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.offload.api.Isolation;
 import dev.offload.api.JobClient;
 import dev.offload.api.JobDefinition;
@@ -13,7 +15,7 @@ import dev.offload.api.QueueNames;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.store.AdminStore;
 import dev.offload.runtime.internal.store.FailureRecords;
-import dev.offload.runtime.client.JobEvent;
+import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.Json;
@@ -279,6 +281,43 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     if (!fresh.isEmpty()) {
       store.registerQueues(fresh);
       knownQueues.addAll(fresh);
+    }
+  }
+
+  /**
+   * Builds a job of {@code type} from its arguments as a JSON object, read as agents read them
+   * but stricter, so that a hand-typed argument is checked before it is enqueued: a property that
+   * matches no argument, or an argument without a property, is refused.
+   *
+   * @param jobName the job's name, for the messages
+   * @throws IllegalArgumentException saying what is wrong with the JSON and how to fix it
+   */
+  public <J extends JobDefinition<?>> J jobFromJson(
+      Class<J> type, String jobName, String argumentsJson) {
+    JsonNode arguments;
+    try {
+      arguments = Json.mapper().readTree(argumentsJson == null ? "" : argumentsJson);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr() + ")";
+      throw new IllegalArgumentException("the arguments are not valid JSON: " + e.getOriginalMessage()
+          + where);
+    }
+    if (arguments == null || !arguments.isObject()) {
+      throw new IllegalArgumentException("the arguments must be a JSON object with one property per"
+          + " argument of " + jobName + ", such as {\"address\": \"ada@example.com\"}");
+    }
+    // stricter than the agents' reader: a hand-typed property that matches nothing is a typo
+    ObjectReader strict = Json.mapper().readerFor(type)
+        .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+    try {
+      return strict.readValue(arguments);
+    } catch (IOException e) {
+      String reason = e instanceof JsonProcessingException json
+          ? json.getOriginalMessage() : e.getMessage();
+      throw new IllegalArgumentException("the arguments do not fit job " + jobName + " ("
+          + type.getName() + "): " + reason);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.offload.runtime.client;
 
+import dev.offload.runtime.Counter;
+
 /**
  * One queue's sizes now and its running totals, read at one moment.
  *

@@ -11,6 +11,7 @@ import dev.offload.api.JobFailure;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
+import dev.offload.runtime.Counter;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.FailTimes;

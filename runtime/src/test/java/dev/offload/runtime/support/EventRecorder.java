@@ -1,7 +1,7 @@
 package dev.offload.runtime.support;
 
 import dev.offload.runtime.internal.store.EventSubscriber;
-import dev.offload.runtime.client.JobEvent;
+import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
 import java.time.Duration;

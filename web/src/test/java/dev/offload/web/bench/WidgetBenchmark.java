@@ -1,6 +1,6 @@
 package dev.offload.web.bench;
 
-import dev.offload.runtime.client.JobListener;
+import dev.offload.runtime.JobListener;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.runtime.agent.Agent;
@@ -8,7 +8,7 @@ import dev.offload.api.Isolation;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
 import dev.offload.runtime.jobs.Add;
-import dev.offload.runtime.client.JobEvent;
+import dev.offload.runtime.JobEvent;
 import dev.offload.testing.RedisServerProcess;
 import dev.offload.web.DashboardMain;
 import dev.offload.web.jobs.TestJobs;

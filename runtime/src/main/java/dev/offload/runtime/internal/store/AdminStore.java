@@ -1,8 +1,8 @@
 package dev.offload.runtime.internal.store;
 
-import dev.offload.runtime.client.Counter;
-import dev.offload.runtime.client.QueueCounts;
+import dev.offload.runtime.Counter;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,8 +112,17 @@ public final class AdminStore {
     return redis.call(jedis -> jedis.hgetAll(keys.quarantine(queue)));
   }
 
-  /** The sizes and counters of one queue, read at one moment. */
-  public QueueCounts counts(String queue) {
+  /**
+   * A queue's sizes and totals, read at one moment.
+   *
+   * @param working jobs in the processing lists of the queue's holders
+   * @param totals the queue's {@link Counter}s that were ever counted
+   */
+  public record QueueState(long pending, long scheduled, long working, long failed, long results,
+      Map<Counter, Long> totals, boolean paused) {}
+
+  /** The sizes and totals of one queue, read at one moment. */
+  public QueueState counts(String queue) {
     List<String> holders = new ArrayList<>(jobs.holders(queue));
     return redis.call(jedis -> {
       Pipeline pipeline = jedis.pipelined();
@@ -128,17 +137,18 @@ public final class AdminStore {
       Response<Map<String, String>> stats = pipeline.hgetAll(keys.stats(queue));
       Response<Boolean> paused = pipeline.sismember(keys.paused(), queue);
       pipeline.sync();
-      Map<String, String> totals = stats.get();
-      return new QueueCounts(queue, pending.get(), scheduled.get(),
-          working.stream().mapToLong(Response::get).sum(), failed.get(), results.get(),
-          total(totals, Counter.SUCCEEDED), total(totals, Counter.RETRIED),
-          total(totals, Counter.FAILED), total(totals, Counter.RECLAIMED), paused.get());
+      Map<Counter, Long> totals = new EnumMap<>(Counter.class);
+      stats.get().forEach((field, value) -> {
+        for (Counter counter : Counter.values()) {
+          if (counter.field().equals(field)) {
+            totals.put(counter, Long.parseLong(value));
+          }
+        }
+      });
+      return new QueueState(pending.get(), scheduled.get(),
+          working.stream().mapToLong(Response::get).sum(), failed.get(), results.get(), totals,
+          paused.get());
     });
-  }
-
-  private static long total(Map<String, String> totals, Counter counter) {
-    String value = totals.get(counter.field());
-    return value == null ? 0 : Long.parseLong(value);
   }
 
   /** Pauses or resumes a queue; workers stop taking from a paused queue. */

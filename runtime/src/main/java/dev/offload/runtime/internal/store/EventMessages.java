@@ -2,7 +2,7 @@ package dev.offload.runtime.internal.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.offload.runtime.client.JobEvent;
+import dev.offload.runtime.JobEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

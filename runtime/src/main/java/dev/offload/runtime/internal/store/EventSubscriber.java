@@ -1,7 +1,7 @@
 package dev.offload.runtime.internal.store;
 
-import dev.offload.runtime.client.JobEvent;
-import dev.offload.runtime.client.JobListener;
+import dev.offload.runtime.JobEvent;
+import dev.offload.runtime.JobListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

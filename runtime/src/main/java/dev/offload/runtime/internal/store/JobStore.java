@@ -1,7 +1,7 @@
 package dev.offload.runtime.internal.store;
 
 import dev.offload.api.JobStatus;
-import dev.offload.runtime.client.Counter;
+import dev.offload.runtime.Counter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.offload.runtime.client.JobEvent;
-import dev.offload.runtime.client.JobEvent.Type;
+import dev.offload.runtime.JobEvent;
+import dev.offload.runtime.JobEvent.Type;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;

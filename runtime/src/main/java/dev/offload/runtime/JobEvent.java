@@ -1,4 +1,4 @@
-package dev.offload.runtime.client;
+package dev.offload.runtime;
 
 /**
  * One change of one job, as a {@link JobListener} hears it.

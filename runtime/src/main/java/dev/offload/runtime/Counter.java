@@ -1,8 +1,8 @@
-package dev.offload.runtime.client;
+package dev.offload.runtime;
 
 import java.util.Locale;
 
-/** The running totals kept per queue since it was first used; see {@link QueueCounts}. */
+/** The running totals kept per queue since it was first used; as {@code QueueCounts} shows them. */
 public enum Counter {
   /** Jobs that succeeded. */
   SUCCEEDED,

@@ -1,12 +1,12 @@
-package dev.offload.runtime.client;
+package dev.offload.runtime;
 
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Hears job events through a {@link JobWatcher}. Called on the watcher's one subscription thread:
- * return quickly, and hand slow work to a thread of your own.
+ * Hears job events through a {@code JobWatcher}. Called on the
+ * watcher's one subscription thread: return quickly, and hand slow work to a thread of your own.
  */
 public interface JobListener {
 
