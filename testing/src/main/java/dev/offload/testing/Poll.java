@@ -32,6 +32,8 @@ import java.util.function.Supplier;
  *
  * <p>A wait is only for something that will happen. To show that something does <em>not</em>
  * happen, wait for a later event that proves the system went past the point where it would have.
+ * Where no such event exists, {@link #holdsFor} checks a condition all through a window; derive
+ * the window from the system's own intervals and say in a comment why it is long enough.
  */
 public final class Poll {
 
@@ -78,6 +80,35 @@ public final class Poll {
     return until(timeout, what, value, Optional::isPresent, false).orElseThrow();
   }
 
+  /**
+   * Checks {@code condition} again and again for the whole of {@code window}, and fails as soon
+   * as it does not hold. This is the one wait that cannot end early: use it only where nothing
+   * observable marks the point past which the thing checked for could no longer happen.
+   *
+   * @param window how long the condition must hold; derived from the system's own intervals
+   * @param what what must hold, for the failure message: "the job runs only once"
+   * @throws AssertionError if {@code condition} fails within {@code window}, or the thread is
+   *     interrupted while waiting
+   */
+  public static void holdsFor(Duration window, String what, BooleanSupplier condition) {
+    Objects.requireNonNull(window, "window");
+    Objects.requireNonNull(what, "what");
+    Objects.requireNonNull(condition, "condition");
+    long start = System.nanoTime();
+    while (true) {
+      if (!condition.getAsBoolean()) {
+        throw new AssertionError("stopped holding after "
+            + Duration.ofNanos(System.nanoTime() - start).toMillis() + " of "
+            + describe(window) + ": " + what);
+      }
+      long left = window.toNanos() - (System.nanoTime() - start);
+      if (left <= 0) {
+        return;
+      }
+      pause(Math.min(LONGEST_PAUSE_NANOS, left), () -> "interrupted while checking: " + what);
+    }
+  }
+
   private static <T> T until(Duration timeout, String what, Supplier<? extends T> value,
       Predicate<? super T> accept, boolean showLast) {
     Objects.requireNonNull(timeout, "timeout");
@@ -96,15 +127,19 @@ public final class Poll {
         throw new AssertionError("not within " + describe(timeout) + ": " + what
             + (showLast ? " (last seen: " + last + ")" : ""));
       }
-      try {
-        long nap = Math.min(pause, left);
-        Thread.sleep(nap / 1_000_000, (int) (nap % 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted while waiting until: " + what
-            + (showLast ? " (last seen: " + last + ")" : ""), e);
-      }
+      pause(Math.min(pause, left), () -> "interrupted while waiting until: " + what
+          + (showLast ? " (last seen: " + last + ")" : ""));
       pause = Math.min(pause * 2, LONGEST_PAUSE_NANOS);
+    }
+  }
+
+  /** Sleeps; on an interrupt, keeps the thread's interrupt status and fails with the message. */
+  private static void pause(long nanos, Supplier<String> interruptedMessage) {
+    try {
+      Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(interruptedMessage.get(), e);
     }
   }
 

@@ -157,4 +157,42 @@ class PollTest {
     assertTrue(Thread.interrupted(), "the interrupt status was cleared");
     interrupter.join(5_000);
   }
+
+  @Test
+  void holdsForReturnsAfterTheWholeWindow() {
+    AtomicInteger checks = new AtomicInteger();
+    long start = System.nanoTime();
+
+    Poll.holdsFor(Duration.ofMillis(200), "always true", () -> checks.incrementAndGet() > 0);
+
+    long waited = System.nanoTime() - start;
+    assertTrue(waited >= Duration.ofMillis(200).toNanos(), "returned early: " + waited + " ns");
+    assertTrue(checks.get() > 2, "checked only " + checks.get() + " times");
+  }
+
+  @Test
+  void holdsForFailsAsSoonAsTheConditionBreaks() {
+    AtomicInteger checks = new AtomicInteger();
+    long start = System.nanoTime();
+
+    AssertionError failure = assertThrows(AssertionError.class,
+        () -> Poll.holdsFor(Duration.ofSeconds(30), "the job runs once",
+            () -> checks.incrementAndGet() < 3));
+
+    assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "waited on");
+    assertTrue(failure.getMessage()
+        .matches("stopped holding after \\d+ of 30000 ms: the job runs once"), failure.getMessage());
+    assertEquals(3, checks.get());
+  }
+
+  @Test
+  void holdsForEndsWhenInterrupted() {
+    Thread.currentThread().interrupt();
+
+    AssertionError failure = assertThrows(AssertionError.class,
+        () -> Poll.holdsFor(Duration.ofSeconds(30), "always true", () -> true));
+
+    assertEquals("interrupted while checking: always true", failure.getMessage());
+    assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status was cleared");
+  }
 }
