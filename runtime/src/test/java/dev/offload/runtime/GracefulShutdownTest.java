@@ -9,6 +9,7 @@ import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Noop;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.net.URI;
 import java.time.Duration;
@@ -23,12 +24,9 @@ class GracefulShutdownTest {
 
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
-  private static void awaitWorking(JobHandle<?> handle) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (handle.status() != JobStatus.WORKING && System.currentTimeMillis() < deadline) {
-      Thread.sleep(10);
-    }
-    assertEquals(JobStatus.WORKING, handle.status());
+  private static void awaitWorking(JobHandle<?> handle) {
+    Poll.until(Duration.ofSeconds(10), "job " + handle.id() + " is working",
+        () -> handle.status() == JobStatus.WORKING);
   }
 
   private static long processingLists(String prefix) {

@@ -13,8 +13,9 @@ import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Count;
 import dev.offload.runtime.support.Agents;
-import dev.offload.runtime.support.Poll;
+import dev.offload.runtime.support.Signals;
 import dev.offload.runtime.support.Stores;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import dev.offload.testing.TcpProxy;
 import java.net.ServerSocket;
@@ -217,12 +218,12 @@ class RedisFaultsTest {
       Poll.until(Duration.ofSeconds(10), "some jobs done",
           () -> stores.resultStoreSize("default") > 10);
       long redisPid = REDIS.pid();
-      Poll.signal(redisPid, "STOP");
+      Signals.send(redisPid, "STOP");
       try {
         // three heartbeat lifetimes (600 ms each) pass without any agent reaching Redis
         Thread.sleep(2_000);
       } finally {
-        Poll.signal(redisPid, "CONT");
+        Signals.send(redisPid, "CONT");
       }
       Poll.until(Duration.ofSeconds(60), "all jobs done",
           () -> stores.resultStoreSize("default") == 150);

@@ -9,17 +9,18 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
-import dev.offload.runtime.internal.child.ProcessAgents;
 import dev.offload.runtime.client.OffloadClient;
-import dev.offload.runtime.jobs.Exit;
-import dev.offload.runtime.jobs.FirstRun;
-import dev.offload.runtime.jobs.Sleep;
+import dev.offload.runtime.internal.child.ProcessAgents;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
 import dev.offload.runtime.internal.store.WorkerStore;
+import dev.offload.runtime.jobs.Exit;
+import dev.offload.runtime.jobs.FirstRun;
+import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
-import dev.offload.runtime.support.Poll;
+import dev.offload.runtime.support.Signals;
 import dev.offload.runtime.support.Stores;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,11 +64,11 @@ class WorkerFaultsTest {
       Process zombie = agentProcess(prefix);
       try {
         Poll.until(Duration.ofSeconds(20), "first run started", () -> Files.exists(marker));
-        Poll.signal(zombie.pid(), "STOP");
+        Signals.send(zombie.pid(), "STOP");
         try (Agent rescuer = Agents.fast(REDIS.url(), prefix).workers(1, "default").build()
             .start()) {
           assertEquals(JobStatus.FAILED, handle.await(Duration.ofSeconds(20)));
-          Poll.signal(zombie.pid(), "CONT");
+          Signals.send(zombie.pid(), "CONT");
           // the frozen run ends well now; Redis must refuse its result
           Thread.sleep(2_000);
           assertFalse(stores.hasResult("default", handle.id()),
@@ -78,7 +79,7 @@ class WorkerFaultsTest {
               () -> registered(prefix).size() == 2);
         }
       } finally {
-        Poll.signal(zombie.pid(), "CONT");
+        Signals.send(zombie.pid(), "CONT");
         zombie.destroyForcibly().waitFor();
       }
     }
