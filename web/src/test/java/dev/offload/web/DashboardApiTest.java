@@ -14,6 +14,7 @@ import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.FailTimes;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
+import dev.offload.runtime.support.UpkeepRounds;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import dev.offload.web.jobs.TestJobs;
@@ -224,12 +225,15 @@ class DashboardApiTest {
 
   @Test
   void pausedQueueIsNotWorkedUntilResumed() throws Exception {
-    agent("slow");
+    // one worker that looks at slow before probe
+    agent("slow", "probe");
     assertTrue(web.postJson("/api/queues/slow/pause", "{}").get("paused").asBoolean());
     assertTrue(queueRow("slow").get("paused").asBoolean());
-    Thread.sleep(500);
+    UpkeepRounds.awaitSeen(client, "probe");
     JobHandle<Long> handle = client.enqueue(new Sleep(0), JobOptions.defaults().queue("slow"));
-    Thread.sleep(800);
+    // the worker takes from slow first: having taken a later job from probe, it passed slow by
+    assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Sleep(0),
+        JobOptions.defaults().queue("probe")).await(WAIT));
     assertEquals(JobStatus.QUEUED, handle.status(), "a paused queue's job ran");
 
     web.postJson("/api/queues/slow/resume", "{}");
