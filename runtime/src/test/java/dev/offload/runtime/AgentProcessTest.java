@@ -14,10 +14,12 @@ import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.jobs.Exit;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Stores;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -57,12 +59,9 @@ class AgentProcessTest {
         .start();
   }
 
-  private static void awaitWorking(JobHandle<?> handle) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (handle.status() != JobStatus.WORKING && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    assertEquals(JobStatus.WORKING, handle.status());
+  private static void awaitWorking(JobHandle<?> handle) {
+    Poll.until(Duration.ofSeconds(20), "job " + handle.id() + " is working",
+        () -> handle.status() == JobStatus.WORKING);
   }
 
   @Test

@@ -14,6 +14,7 @@ import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.StandaloneAgent;
 import dev.offload.runtime.support.Stores;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -48,11 +49,8 @@ class CrashRecoveryTest {
         }
       }
       assertTrue(workerId != null, "the agent JVM did not start");
-      long deadline = System.currentTimeMillis() + 15_000;
-      while (handle.status() != JobStatus.WORKING && System.currentTimeMillis() < deadline) {
-        Thread.sleep(10);
-      }
-      assertEquals(JobStatus.WORKING, handle.status());
+      Poll.until(Duration.ofSeconds(15), "the agent JVM works on job " + handle.id(),
+          () -> handle.status() == JobStatus.WORKING);
       return new Killed(workerId);
     } finally {
       process.destroyForcibly().waitFor();

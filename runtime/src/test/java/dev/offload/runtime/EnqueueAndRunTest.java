@@ -12,9 +12,9 @@ import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.jobs.Words;
-import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.EventRecorder;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,11 +73,8 @@ class EnqueueAndRunTest {
       assertEquals(Optional.of(1L), client.position("default", second.id()));
 
       try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
-        long deadline = System.currentTimeMillis() + 5_000;
-        while (first.status() != JobStatus.WORKING && System.currentTimeMillis() < deadline) {
-          Thread.sleep(10);
-        }
-        assertEquals(JobStatus.WORKING, first.status());
+        Poll.until(Duration.ofSeconds(5), "the first job is working",
+            () -> first.status() == JobStatus.WORKING);
         assertEquals(JobStatus.SUCCEEDED, second.await(Duration.ofSeconds(10)));
         assertEquals(JobStatus.SUCCEEDED, first.status());
       }

@@ -9,32 +9,28 @@ import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Noop;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
+import dev.offload.runtime.support.Stores;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.params.ScanParams;
 
 class GracefulShutdownTest {
 
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
-  private static void awaitWorking(JobHandle<?> handle) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (handle.status() != JobStatus.WORKING && System.currentTimeMillis() < deadline) {
-      Thread.sleep(10);
-    }
-    assertEquals(JobStatus.WORKING, handle.status());
+  private static void awaitWorking(JobHandle<?> handle) {
+    Poll.until(Duration.ofSeconds(10), "job " + handle.id() + " is working",
+        () -> handle.status() == JobStatus.WORKING);
   }
 
-  private static long processingLists(String prefix) {
-    try (Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
-      return jedis.scan("0", new ScanParams().match(prefix + "processing:*").count(1000))
-          .getResult().size();
+  /** Every processing list under {@code prefix} still holding jobs, read with a full SCAN. */
+  private static List<String> processingLists(String prefix) {
+    try (Stores stores = new Stores(REDIS.url(), prefix)) {
+      return stores.processingLists();
     }
   }
 
@@ -48,7 +44,7 @@ class GracefulShutdownTest {
       awaitWorking(handle);
       agent.close();
       assertEquals(JobStatus.SUCCEEDED, handle.status());
-      assertEquals(0, processingLists(prefix));
+      assertEquals(List.of(), processingLists(prefix));
     }
   }
 
@@ -64,7 +60,7 @@ class GracefulShutdownTest {
       agent.close();
 
       assertEquals(JobStatus.QUEUED, handle.status());
-      assertEquals(0, processingLists(prefix));
+      assertEquals(List.of(), processingLists(prefix));
       assertEquals(0, client.admin().pending("default", "0", 1).items().get(0).failedAttempts());
     }
   }
@@ -89,7 +85,7 @@ class GracefulShutdownTest {
       List<JobHandle<Integer>> handles = client.enqueueAll(batch);
       agent.close();
 
-      assertEquals(0, processingLists(prefix));
+      assertEquals(List.of(), processingLists(prefix));
       long finished = handles.stream().filter(h -> h.status() == JobStatus.SUCCEEDED).count();
       long queued = handles.stream().filter(h -> h.status() == JobStatus.QUEUED).count();
       assertEquals(200, finished + queued);

@@ -8,9 +8,9 @@ import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.FailTimes;
-import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.EventRecorder;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.time.Duration;
 import java.util.List;
@@ -23,15 +23,10 @@ class JobEventsTest {
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
   /** The types of {@code id}'s events, once {@code count} of them have come. */
-  private static List<JobEvent.Type> typesOf(EventRecorder recorder, long id, int count)
-      throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 5_000;
-    List<JobEvent.Type> types = List.of();
-    while (types.size() < count && System.currentTimeMillis() < deadline) {
-      types = recorder.events().stream().filter(e -> e.id() == id).map(JobEvent::type).toList();
-      Thread.sleep(10);
-    }
-    return types;
+  private static List<JobEvent.Type> typesOf(EventRecorder recorder, long id, int count) {
+    return Poll.until(Duration.ofSeconds(5), count + " events of job " + id,
+        () -> recorder.events().stream().filter(e -> e.id() == id).map(JobEvent::type).toList(),
+        types -> types.size() >= count);
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.Stores;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,12 +24,10 @@ class RedisRestartTest {
 
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
-  private static void awaitDrained(Stores stores, String queue) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while ((stores.pendingAndDelayed(queue) > 0 || stores.dataStoreSize(queue) > 0)
-        && System.currentTimeMillis() < deadline) {
-      Thread.sleep(50);
-    }
+  private static void awaitDrained(Stores stores, String queue) {
+    Poll.until(Duration.ofSeconds(60),
+        "queue " + queue + " has no pending, delayed or unfinished job",
+        () -> stores.pendingAndDelayed(queue) == 0 && stores.dataStoreSize(queue) == 0);
   }
 
   @Test
@@ -42,9 +41,8 @@ class RedisRestartTest {
         jobs.add(new Sleep(i % 50 == 0 ? 2 : 0));
       }
       List<JobHandle<Long>> handles = client.enqueueAll(jobs);
-      while (stores.resultStoreSize("default") < 300) {
-        Thread.sleep(5);
-      }
+      Poll.until(Duration.ofSeconds(30), "300 results are stored before the restart",
+          () -> stores.resultStoreSize("default") >= 300);
       REDIS.restart();
 
       awaitDrained(stores, "default");

@@ -8,7 +8,9 @@ import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Noop;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.Stores;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,11 +34,8 @@ class VolumeTest {
         jobs.add(new Noop(i));
       }
       List<JobHandle<Integer>> handles = client.enqueueAll(jobs);
-      long deadline = System.currentTimeMillis() + 120_000;
-      while (stores.resultStoreSize("default") < 20_000 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
-      }
-      assertEquals(20_000, stores.resultStoreSize("default"));
+      Poll.until(Duration.ofSeconds(120), "all 20,000 results are stored",
+          () -> stores.resultStoreSize("default"), n -> n == 20_000);
       for (int i = 0; i < handles.size(); i++) {
         assertEquals(Optional.of(i), handles.get(i).result());
       }

@@ -8,20 +8,18 @@ import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WorkerInfo;
-import dev.offload.runtime.internal.store.WorkerDescription;
-import dev.offload.runtime.jobs.Add;
-import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
 import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.internal.store.WorkerStore;
+import dev.offload.runtime.jobs.Add;
+import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
-import dev.offload.runtime.support.Poll;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,9 +27,7 @@ class WorkerLifecycleTest {
 
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
-  private static void eventually(BooleanSupplier condition, String what) {
-    Poll.until(Duration.ofSeconds(10), what, condition);
-  }
+  private static final Duration WAIT = Duration.ofSeconds(10);
 
   @Test
   void agentRegistersItsWorkersWithHeartbeatAndDeregistersOnClose() throws Exception {
@@ -63,12 +59,13 @@ class WorkerLifecycleTest {
       WorkerStore workers = new WorkerStore(redis, new Keys(prefix));
       String worker = agent.workerIds().get(0);
       JobHandle<Long> handle = client.enqueue(new Sleep(800));
-      eventually(() -> workers.working().contains(worker), "worker marked working");
-      eventually(() -> client.admin().workers().stream().anyMatch(info -> info.id().equals(worker)
-          && info.state() == WorkerInfo.State.BUSY && info.job() != null
-          && info.job().id() == handle.id()), "description names the current job");
+      Poll.until(WAIT, "worker marked working", () -> workers.working().contains(worker));
+      Poll.until(WAIT, "description names the current job",
+          () -> client.admin().workers().stream().anyMatch(info -> info.id().equals(worker)
+              && info.state() == WorkerInfo.State.BUSY && info.job() != null
+              && info.job().id() == handle.id()));
       handle.await(Duration.ofSeconds(10));
-      eventually(() -> !workers.working().contains(worker), "worker back to idle");
+      Poll.until(WAIT, "worker back to idle", () -> !workers.working().contains(worker));
     }
   }
 
@@ -80,7 +77,7 @@ class WorkerLifecycleTest {
       WorkerStore workers = new WorkerStore(redis, new Keys(prefix));
       Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start();
       JobHandle<Long> running = client.enqueue(new Sleep(30_000));
-      eventually(() -> running.status() == JobStatus.WORKING, "job started");
+      Poll.until(WAIT, "job started", () -> running.status() == JobStatus.WORKING);
 
       assertTrue(workers.destroy(agent.workerIds().get(0)));
 
@@ -107,7 +104,7 @@ class WorkerLifecycleTest {
       WorkerStore workers = new WorkerStore(redis, new Keys(prefix));
       Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start();
       JobHandle<Long> running = client.enqueue(new Sleep(1_000));
-      eventually(() -> running.status() == JobStatus.WORKING, "job started");
+      Poll.until(WAIT, "job started", () -> running.status() == JobStatus.WORKING);
 
       assertTrue(workers.requestStop(agent.workerIds().get(0)));
 

@@ -14,9 +14,10 @@ import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.FailTimes;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
+import dev.offload.runtime.support.UpkeepRounds;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import dev.offload.web.jobs.TestJobs;
-import dev.offload.web.support.Eventually;
 import dev.offload.web.support.WebClient;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -87,7 +88,7 @@ class DashboardApiTest {
     assertEquals(1, queueRow("beta").get("pending").asLong());
 
     agent("alpha");
-    Eventually.until(WAIT, "alpha's three jobs are counted as succeeded",
+    Poll.until(WAIT, "alpha's three jobs are counted as succeeded",
         () -> queueRow("alpha").get("succeeded").asLong() == 3);
     assertEquals(0, queueRow("alpha").get("pending").asLong());
     assertEquals(1, queueRow("beta").get("pending").asLong());
@@ -195,7 +196,7 @@ class DashboardApiTest {
           JobOptions.defaults().queue("flaky").attempts(1)).id());
     }
     agent("flaky");
-    Eventually.until(WAIT, "five failures are stored",
+    Poll.until(WAIT, "five failures are stored",
         () -> web.getJson("/api/queues/flaky/failures").get("failures").size() == 5);
     JsonNode failure = web.getJson("/api/queues/flaky/failures").get("failures").get(0);
     assertEquals(FailTimes.NAME, failure.get("jobName").asText());
@@ -224,12 +225,15 @@ class DashboardApiTest {
 
   @Test
   void pausedQueueIsNotWorkedUntilResumed() throws Exception {
-    agent("slow");
+    // one worker that looks at slow before probe
+    agent("slow", "probe");
     assertTrue(web.postJson("/api/queues/slow/pause", "{}").get("paused").asBoolean());
     assertTrue(queueRow("slow").get("paused").asBoolean());
-    Thread.sleep(500);
+    UpkeepRounds.awaitSeen(client, "probe");
     JobHandle<Long> handle = client.enqueue(new Sleep(0), JobOptions.defaults().queue("slow"));
-    Thread.sleep(800);
+    // the worker takes from slow first: having taken a later job from probe, it passed slow by
+    assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Sleep(0),
+        JobOptions.defaults().queue("probe")).await(WAIT));
     assertEquals(JobStatus.QUEUED, handle.status(), "a paused queue's job ran");
 
     web.postJson("/api/queues/slow/resume", "{}");
@@ -257,7 +261,7 @@ class DashboardApiTest {
     Agent agent = agent("default");
     String worker = agent.workerIds().get(0);
     JobHandle<Long> running = client.enqueue(new Sleep(800));
-    Eventually.until(WAIT, "the job started", () -> running.status() == JobStatus.WORKING);
+    Poll.until(WAIT, "the job started", () -> running.status() == JobStatus.WORKING);
 
     web.postJson("/api/workers/" + worker + "/stop", "{}");
     assertTrue(agent.awaitTermination(WAIT), "the agent did not stop its worker");
@@ -296,11 +300,11 @@ class DashboardApiTest {
     reader.start();
 
     long id = client.enqueue(new Add(1, 1), JobOptions.defaults().queue("live")).id();
-    Eventually.until(WAIT, "a snapshot names the queued job",
+    Poll.until(WAIT, "a snapshot names the queued job",
         () -> lines.stream().anyMatch(l -> l.startsWith("data:")
             && l.contains("\"changedJobs\":[\"live/" + id + "\"]")));
     agent("live");
-    Eventually.until(WAIT, "a snapshot counts the job as succeeded",
+    Poll.until(WAIT, "a snapshot counts the job as succeeded",
         () -> lines.stream().anyMatch(l -> l.contains("\"name\":\"live\"")
             && l.contains("\"succeeded\":1")));
     assertTrue(lines.contains("event: snapshot"));

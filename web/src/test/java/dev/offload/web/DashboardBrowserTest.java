@@ -13,6 +13,7 @@ import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.FailTimes;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
+import dev.offload.runtime.support.UpkeepRounds;
 import dev.offload.testing.RedisExtension;
 import dev.offload.web.jobs.Echo;
 import dev.offload.web.jobs.HostileName;
@@ -153,20 +154,23 @@ class DashboardBrowserTest {
 
   @Test
   void pausedQueueStopsBeingWorkedUntilResumed() throws Exception {
-    agent("slow");
+    // one worker that looks at slow before probe
+    agent("slow", "probe");
     client.enqueue(new Sleep(0), JobOptions.defaults().queue("slow"));
     open("#/");
     browser.awaitText("tr[data-queue='slow'] td.succeeded", "1");
 
     browser.click("tr[data-queue='slow'] button[data-action='pause']");
     browser.find("tr[data-queue='slow'] .badge.paused");
-    Thread.sleep(600);
+    UpkeepRounds.awaitSeen(client, "probe");
     List<Long> ids = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       ids.add(client.enqueue(new Sleep(0), JobOptions.defaults().queue("slow")).id());
     }
     browser.awaitText("tr[data-queue='slow'] td.pending", "3");
-    Thread.sleep(1_000);
+    // the worker takes from slow first: having taken a later job from probe, it passed slow by
+    assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Sleep(0),
+        JobOptions.defaults().queue("probe")).await(Duration.ofSeconds(10)));
     browser.awaitText("tr[data-queue='slow'] td.pending", "3");
     for (long id : ids) {
       assertEquals(JobStatus.QUEUED, client.status("slow", id), "a paused queue's job ran");

@@ -17,7 +17,7 @@ import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.FailTimes;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
-import dev.offload.runtime.support.Poll;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.net.URI;
 import java.time.Duration;

@@ -20,6 +20,7 @@ import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.internal.store.WorkerStore;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.Stores;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.net.URI;
 import java.time.Clock;
@@ -44,13 +45,20 @@ class AgentLifecycleFaultsTest {
     Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10));
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Agent agent = Agents.fast(REDIS.url(), prefix).clock(ahead)
-            .retryBackoff(attempt -> Duration.ofSeconds(2))
+            .retryBackoff(attempt -> Duration.ofSeconds(3))
             .workers(1, "default").build().start()) {
       JobHandle<Integer> delayed =
-          client.enqueue(new Add(1, 1), JobOptions.defaults().delay(Duration.ofSeconds(2)));
+          client.enqueue(new Add(1, 1), JobOptions.defaults().delay(Duration.ofSeconds(3)));
       JobHandle<String> retried =
           client.enqueue(new FailTimes(UUID.randomUUID().toString(), 1));
-      Thread.sleep(1_000);
+      Poll.until(Duration.ofSeconds(10), "the first attempt of the retried job fails",
+          () -> client.admin().job("default", retried.id()).map(job -> job.unfinished())
+              .map(unfinished -> unfinished.failedAttempts()).orElse(0) == 1);
+      // a job delayed by 1 ms, due on every clock, is promoted by a round that also saw the two
+      // above in the delayed set: once it has run, the agent went past the point where its own
+      // clock would have promoted them too
+      assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Add(0, 0),
+          JobOptions.defaults().delay(Duration.ofMillis(1))).await(Duration.ofSeconds(10)));
       assertEquals(JobStatus.SCHEDULED, delayed.status());
       assertEquals(JobStatus.SCHEDULED, retried.status(), "the retry waits out its backoff");
       assertEquals(JobStatus.SUCCEEDED, delayed.await(Duration.ofSeconds(10)));
@@ -123,17 +131,15 @@ class AgentLifecycleFaultsTest {
         jobs.add(new Noop(i));
       }
       client.enqueueAll(jobs, JobOptions.defaults().delay(Duration.ofMillis(1)));
+      // past every job's 1 ms delay, so that all 150,000 are due when the agent starts
       Thread.sleep(10);
       try (Agent agent = Agents.fast(REDIS.url(), prefix).heartbeatInterval(Duration.ofMillis(250))
           .workers(1, "default").build().start()) {
         String worker = prefix + "worker:" + agent.workerIds().get(0);
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (jedis.zcard(prefix + "delayed:{default}") > 0
-            && System.currentTimeMillis() < deadline) {
+        Poll.until(Duration.ofSeconds(60), "upkeep promotes all 150,000 due jobs", () -> {
           assertTrue(jedis.exists(worker), "the worker's heartbeat lapsed during promotion");
-          Thread.sleep(10);
-        }
-        assertEquals(0, jedis.zcard(prefix + "delayed:{default}"));
+          return jedis.zcard(prefix + "delayed:{default}") == 0;
+        });
       }
     }
   }
@@ -162,22 +168,27 @@ class AgentLifecycleFaultsTest {
   @Test
   void agentsStartingWhileOthersRecoverAreNeverPresumedDead() throws Exception {
     String prefix = REDIS.newPrefix();
+    // heartbeats slow enough that a busy machine cannot make any agent look dead: what is
+    // tested is the order of registration, not timing
+    Duration heartbeat = Duration.ofSeconds(1);
     List<Agent> agents = new ArrayList<>();
     try {
       for (int i = 0; i < 8; i++) {
-        // heartbeats slow enough that a busy machine cannot make any agent look dead: what is
-        // tested is the order of registration, not timing
-        agents.add(Agents.fast(REDIS.url(), prefix).heartbeatInterval(Duration.ofSeconds(1))
+        agents.add(Agents.fast(REDIS.url(), prefix).heartbeatInterval(heartbeat)
             .workers(2, "default").build().start());
+        // starts staggered, so that some agents start while others already recover
         Thread.sleep(150);
       }
-      Thread.sleep(3_500);
       try (Redis redis = Redis.connect(REDIS.url(), 1)) {
         List<String> original = new ArrayList<>();
         agents.forEach(a -> original.addAll(a.workerIds()));
-        assertEquals(new java.util.HashSet<>(original),
-            new WorkerStore(redis, new Keys(prefix)).registered(),
-            "every first worker is still registered, none replaced");
+        WorkerStore workers = new WorkerStore(redis, new Keys(prefix));
+        // nothing marks a recovery round that found no one dead, so the check holds through a
+        // window: an agent recovers once its heartbeats have been healthy for a heartbeat
+        // lifetime (3 intervals) after its first (1 interval), and then every interval; two
+        // intervals more let the last agent started run at least one round
+        Poll.holdsFor(heartbeat.multipliedBy(6), "every first worker stays registered, none"
+            + " replaced", () -> workers.registered().equals(new java.util.HashSet<>(original)));
       }
     } finally {
       agents.forEach(Agent::close);

@@ -13,8 +13,9 @@ import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Count;
 import dev.offload.runtime.support.Agents;
-import dev.offload.runtime.support.Poll;
+import dev.offload.runtime.support.Signals;
 import dev.offload.runtime.support.Stores;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import dev.offload.testing.TcpProxy;
 import java.net.ServerSocket;
@@ -26,6 +27,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * Redis that is slow, full, read-only, paused past the heartbeat window, or restarted without
@@ -38,6 +40,24 @@ class RedisFaultsTest {
   private static Jedis admin() {
     return new Jedis(URI.create(REDIS.url()));
   }
+
+  /** Whether Redis leaves a PING unanswered for 200 ms, as while it runs DEBUG SLEEP or pauses. */
+  private static boolean unresponsive() {
+    URI uri = URI.create(REDIS.url());
+    try (Jedis probe = new Jedis(uri.getHost(), uri.getPort(), 200)) {
+      probe.ping();
+      return false;
+    } catch (JedisConnectionException e) {
+      return true;
+    }
+  }
+
+  /**
+   * The window through which a job's run count is checked while Redis refuses its outcome: three
+   * heartbeat lifetimes of the test agents (3 x 200 ms each), after which a worker that cannot
+   * write would long have been presumed dead and its job handed to another run.
+   */
+  private static final Duration REFUSING = Duration.ofMillis(3 * 3 * 200);
 
   /** Blocks Redis for {@code seconds} from another connection, past the 5 s read timeout. */
   private static Thread debugSleep(double seconds) {
@@ -59,7 +79,8 @@ class RedisFaultsTest {
         Stores stores = new Stores(REDIS.url(), prefix)) {
       client.enqueue(new Add(0, 0));
       Thread sleeper = debugSleep(6);
-      Thread.sleep(200);
+      Poll.until(Duration.ofSeconds(5), "Redis sleeps in DEBUG SLEEP",
+          RedisFaultsTest::unresponsive);
       JobHandle<Integer> handle = client.enqueue(new Add(1, 2));
       sleeper.join();
       assertEquals(2, stores.pendingAndDelayed("default"),
@@ -110,8 +131,9 @@ class RedisFaultsTest {
         RedisUnavailableException full =
             assertThrows(RedisUnavailableException.class, () -> client.enqueue(new Add(1, 1)));
         assertTrue(full.getMessage().contains("OOM"), full.getMessage());
-        Thread.sleep(2_500);
-        assertEquals(1, Count.runs(key), "the job must not start again while Redis is full");
+        Poll.until(Duration.ofSeconds(10), "the job's code ends", () -> Count.running(key) == 0);
+        Poll.holdsFor(REFUSING, "the job does not start again while Redis is full",
+            () -> Count.runs(key) == 1);
       } finally {
         admin.configSet("maxmemory", "0");
       }
@@ -139,8 +161,9 @@ class RedisFaultsTest {
         admin.replicaof("127.0.0.1", deadPort);
       }
       try {
-        Thread.sleep(2_500);
-        assertEquals(1, Count.runs(key));
+        Poll.until(Duration.ofSeconds(10), "the job's code ends", () -> Count.running(key) == 0);
+        Poll.holdsFor(REFUSING, "the job does not start again while Redis is read-only",
+            () -> Count.runs(key) == 1);
       } finally {
         try (Jedis admin = admin()) {
           admin.replicaofNoOne();
@@ -162,7 +185,8 @@ class RedisFaultsTest {
       Poll.until(Duration.ofSeconds(10), "job started", () -> Count.runs(key) == 1);
       admin.clientPause(6_500);
       // the job ends during the pause; its worker's writes wait past their 5 s timeout
-      Thread.sleep(6_500);
+      Poll.until(Duration.ofSeconds(1), "Redis pauses its clients", RedisFaultsTest::unresponsive);
+      Poll.until(Duration.ofSeconds(15), "Redis's pause ends", () -> !unresponsive());
       assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(30)));
       assertEquals(1, Count.runs(key));
     }
@@ -217,12 +241,12 @@ class RedisFaultsTest {
       Poll.until(Duration.ofSeconds(10), "some jobs done",
           () -> stores.resultStoreSize("default") > 10);
       long redisPid = REDIS.pid();
-      Poll.signal(redisPid, "STOP");
+      Signals.send(redisPid, "STOP");
       try {
         // three heartbeat lifetimes (600 ms each) pass without any agent reaching Redis
         Thread.sleep(2_000);
       } finally {
-        Poll.signal(redisPid, "CONT");
+        Signals.send(redisPid, "CONT");
       }
       Poll.until(Duration.ofSeconds(60), "all jobs done",
           () -> stores.resultStoreSize("default") == 150);

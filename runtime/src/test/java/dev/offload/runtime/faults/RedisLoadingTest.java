@@ -11,13 +11,14 @@ import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Count;
 import dev.offload.runtime.support.Agents;
-import dev.offload.runtime.support.Poll;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisServerProcess;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -52,18 +53,20 @@ class RedisLoadingTest {
         redis.relaunch(true);
       });
       restart.start();
-      boolean sawLoading = false;
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (restart.isAlive() && System.currentTimeMillis() < deadline) {
+      AtomicBoolean sawLoading = new AtomicBoolean();
+      // asks for the job's status all through the restart, to catch Redis answering -LOADING
+      Poll.until(Duration.ofSeconds(60), "Redis is back and has loaded its data", () -> {
         try {
           jobs.status("default", handle.id());
         } catch (RedisUnavailableException e) {
-          sawLoading |= e.getMessage().contains("LOADING");
+          if (e.getMessage().contains("LOADING")) {
+            sawLoading.set(true);
+          }
         }
-        Thread.sleep(50);
-      }
+        return !restart.isAlive();
+      });
       restart.join();
-      assertTrue(sawLoading, "Redis never answered -LOADING; the data set loaded too fast");
+      assertTrue(sawLoading.get(), "Redis never answered -LOADING; the data set loaded too fast");
       assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(30)));
       assertEquals(1, Count.runs(key), "the job must not start again while Redis loads");
       assertEquals(JobStatus.SUCCEEDED,

@@ -9,17 +9,18 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
-import dev.offload.runtime.internal.child.ProcessAgents;
 import dev.offload.runtime.client.OffloadClient;
-import dev.offload.runtime.jobs.Exit;
-import dev.offload.runtime.jobs.FirstRun;
-import dev.offload.runtime.jobs.Sleep;
+import dev.offload.runtime.internal.child.ProcessAgents;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
 import dev.offload.runtime.internal.store.WorkerStore;
+import dev.offload.runtime.jobs.Exit;
+import dev.offload.runtime.jobs.FirstRun;
+import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
-import dev.offload.runtime.support.Poll;
+import dev.offload.runtime.support.Signals;
 import dev.offload.runtime.support.Stores;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,17 @@ class WorkerFaultsTest {
         List.of(), List.of(REDIS.url(), prefix, "thread", "1"));
   }
 
+  /** The marker file's text, or null while it does not exist. */
+  private static String read(Path marker) {
+    try {
+      return Files.readString(marker);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return null;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private static Set<String> registered(String prefix) {
     try (Redis redis = Redis.connect(REDIS.url(), 1)) {
       return new WorkerStore(redis, new Keys(prefix)).registered();
@@ -63,22 +75,27 @@ class WorkerFaultsTest {
       Process zombie = agentProcess(prefix);
       try {
         Poll.until(Duration.ofSeconds(20), "first run started", () -> Files.exists(marker));
-        Poll.signal(zombie.pid(), "STOP");
+        Signals.send(zombie.pid(), "STOP");
         try (Agent rescuer = Agents.fast(REDIS.url(), prefix).workers(1, "default").build()
             .start()) {
           assertEquals(JobStatus.FAILED, handle.await(Duration.ofSeconds(20)));
-          Poll.signal(zombie.pid(), "CONT");
-          // the frozen run ends well now; Redis must refuse its result
-          Thread.sleep(2_000);
-          assertFalse(stores.hasResult("default", handle.id()),
-              "a result recorded over the failure of the job's new owner");
+          Signals.send(zombie.pid(), "CONT");
+          // the frozen run ends now, in its own time or cut short by its agent's next heartbeat,
+          // which learns that the worker was presumed dead; Redis must refuse its outcome
+          Poll.until(Duration.ofSeconds(10), "the frozen first run's code ends",
+              () -> FirstRun.ENDED.equals(read(marker)));
+          // the worker records the outcome within milliseconds of the code's end, but nothing
+          // marks a refused outcome: the check holds through one heartbeat lifetime (600 ms) of
+          // the resumed agent
+          Poll.holdsFor(Duration.ofMillis(600), "no result is recorded over the failure of the"
+              + " job's new owner", () -> !stores.hasResult("default", handle.id()));
           assertTrue(stores.hasFailure("default", handle.id()));
           assertTrue(zombie.isAlive(), "the agent that was presumed dead must live on");
           Poll.until(Duration.ofSeconds(10), "the resumed agent registered a fresh worker",
               () -> registered(prefix).size() == 2);
         }
       } finally {
-        Poll.signal(zombie.pid(), "CONT");
+        Signals.send(zombie.pid(), "CONT");
         zombie.destroyForcibly().waitFor();
       }
     }

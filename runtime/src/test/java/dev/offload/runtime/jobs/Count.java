@@ -22,6 +22,11 @@ public record Count(String key, long millis) implements JobDefinition<Integer> {
     return RUNS.getOrDefault(key, new AtomicInteger()).get();
   }
 
+  /** How many jobs with {@code key} are running now, in this JVM. */
+  public static int running(String key) {
+    return RUNNING.getOrDefault(key, new AtomicInteger()).get();
+  }
+
   /** The most jobs with {@code key} that ran at the same time, in this JVM. */
   public static int mostAtOnce(String key) {
     return MOST_AT_ONCE.getOrDefault(key, new AtomicInteger()).get();

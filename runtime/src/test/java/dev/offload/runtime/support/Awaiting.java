@@ -1,9 +1,8 @@
 package dev.offload.runtime.support;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.client.OffloadClient;
+import dev.offload.testing.Poll;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -28,15 +27,12 @@ public final class Awaiting {
    * Starts awaiting the job and returns once the await waits for a wake-up, that is, after its
    * first read of the job's state; the client's subscription must be in place already.
    */
-  public static Awaiting start(OffloadClient client, String queue, long id, Duration timeout)
-      throws InterruptedException {
+  public static Awaiting start(OffloadClient client, String queue, long id, Duration timeout) {
     Awaiting awaiting = new Awaiting(client, queue, id, timeout);
     awaiting.thread.start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (awaiting.thread.getState() != Thread.State.TIMED_WAITING && !awaiting.result.isDone()) {
-      assertTrue(System.nanoTime() < deadline, "the await never started waiting");
-      Thread.sleep(5);
-    }
+    Poll.until(Duration.ofSeconds(10), "the await of job " + id + " starts waiting",
+        () -> awaiting.thread.getState() == Thread.State.TIMED_WAITING
+            || awaiting.result.isDone());
     return awaiting;
   }
 

@@ -1,9 +1,10 @@
 package dev.offload.runtime.support;
 
-import dev.offload.runtime.internal.store.EventSubscriber;
 import dev.offload.runtime.JobEvent;
+import dev.offload.runtime.internal.store.EventSubscriber;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
+import dev.offload.testing.Poll;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,16 +32,12 @@ public final class EventRecorder implements AutoCloseable {
 
   /**
    * The ids of jobs with events of {@code type}, in the order the events came, once at least
-   * {@code count} have come (events reach each subscriber on its own time) or 5 s have passed.
+   * {@code count} have come (events reach each subscriber on its own time); fails the test if
+   * they have not within 5 s.
    */
-  public List<Long> ids(JobEvent.Type type, int count) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 5_000;
-    List<Long> ids = ids(type);
-    while (ids.size() < count && System.currentTimeMillis() < deadline) {
-      Thread.sleep(10);
-      ids = ids(type);
-    }
-    return ids;
+  public List<Long> ids(JobEvent.Type type, int count) {
+    return Poll.until(Duration.ofSeconds(5), count + " " + type + " events",
+        () -> ids(type), ids -> ids.size() >= count);
   }
 
   /** The ids of jobs with events of {@code type}, in the order the events came so far. */

@@ -8,7 +8,7 @@ import dev.offload.api.Isolation;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.client.OffloadClient;
-import dev.offload.runtime.support.Poll;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
-import dev.offload.runtime.support.Poll;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
