@@ -1,6 +1,4 @@
-/**
- * The {@code @Job} annotation processor; it exports nothing, since javac finds it as a service.
- */
+/** The {@code @Job} annotation processor; it exports nothing, since javac finds it as a service. */
 module dev.offload.processor {
   requires dev.offload.api;
   requires java.compiler;

@@ -22,6 +22,8 @@ module dev.offload.runtime {
 
   // Jackson writes and reads the stored records and the child's frames by reflection. The child
   // JVM's launcher, ChildMain, runs from the class path, so its package needs no export.
-  opens dev.offload.runtime.internal.store to com.fasterxml.jackson.databind;
-  opens dev.offload.runtime.internal.child to com.fasterxml.jackson.databind;
+  opens dev.offload.runtime.internal.store to
+      com.fasterxml.jackson.databind;
+  opens dev.offload.runtime.internal.child to
+      com.fasterxml.jackson.databind;
 }

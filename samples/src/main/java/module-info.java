@@ -7,5 +7,6 @@ module dev.offload.samples {
   requires jdk.httpserver;
 
   // Jackson builds the generated job records, and reads the shop's orders, by reflection
-  opens dev.offload.samples to com.fasterxml.jackson.databind;
+  opens dev.offload.samples to
+      com.fasterxml.jackson.databind;
 }

@@ -1,7 +1,7 @@
 /**
- * Test support for Offload's own tests and for users' tests: a private Redis server per test
- * class, a TCP proxy that cuts or delays a link on demand, and {@code Poll}, a wait with a
- * deadline for what the system reaches on its own time.
+ * Test support for Offload's own tests and for users' tests: a private Redis server per test class,
+ * a TCP proxy that cuts or delays a link on demand, and {@code Poll}, a wait with a deadline for
+ * what the system reaches on its own time.
  */
 module dev.offload.testing {
   requires org.junit.jupiter.api;

@@ -12,5 +12,6 @@ module dev.offload.web {
   exports dev.offload.web;
 
   // Jackson writes the dashboard's response records by reflection
-  opens dev.offload.web to com.fasterxml.jackson.databind;
+  opens dev.offload.web to
+      com.fasterxml.jackson.databind;
 }

@@ -2,8 +2,8 @@ package dev.offload.api;
 
 /**
  * Where a job's code runs: on a thread of the agent, or in a child JVM. Agents have a default
- * (process); a job can ask for another with {@link Job#isolation()} or
- * {@link JobOptions#isolation(Isolation)}.
+ * (process); a job can ask for another with {@link Job#isolation()} or {@link
+ * JobOptions#isolation(Isolation)}.
  */
 public enum Isolation {
 
@@ -18,8 +18,8 @@ public enum Isolation {
   PROCESS("process"),
 
   /**
-   * In a fresh child JVM for every job: the strictest isolation, no state survives from one job
-   * to the next. A spare child started during the job hides the next one's start-up.
+   * In a fresh child JVM for every job: the strictest isolation, no state survives from one job to
+   * the next. A spare child started during the job hides the next one's start-up.
    */
   PROCESS_PER_JOB("process-per-job");
 
@@ -41,7 +41,7 @@ public enum Isolation {
         return isolation;
       }
     }
-    throw new IllegalArgumentException("unknown isolation \"" + label
-        + "\": use thread, process or process-per-job");
+    throw new IllegalArgumentException(
+        "unknown isolation \"" + label + "\": use thread, process or process-per-job");
   }
 }

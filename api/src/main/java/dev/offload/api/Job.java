@@ -10,8 +10,8 @@ import java.lang.annotation.Target;
  * Marks a method as a background job.
  *
  * <p>At compile time the Offload processor generates, for each annotated method, a job class that
- * carries the method's arguments and, beside the declaring class, a stub with a typed
- * {@code enqueue} method per job:
+ * carries the method's arguments and, beside the declaring class, a stub with a typed {@code
+ * enqueue} method per job:
  *
  * <pre>{@code
  * public class Mailer {
@@ -27,9 +27,9 @@ import java.lang.annotation.Target;
  * method with the stored arguments. Arguments and the return value travel as JSON.
  *
  * <p>A job runs at least once and its outcome is recorded once: a method may run again after its
- * agent died or lost Redis mid-run, so it must be safe to repeat. Timeouts, Stop and Destroy
- * kill a child JVM outright, and interrupt a thread in {@code thread} isolation, where the method
- * must return promptly once interrupted:
+ * agent died or lost Redis mid-run, so it must be safe to repeat. Timeouts, Stop and Destroy kill a
+ * child JVM outright, and interrupt a thread in {@code thread} isolation, where the method must
+ * return promptly once interrupted:
  *
  * <pre>{@code
  * @Job(timeoutSeconds = 60)
@@ -67,16 +67,16 @@ public @interface Job {
   long timeoutSeconds() default 0;
 
   /**
-   * Whether the job-observer widget may show the job's result to the visitor following the job.
-   * Off by default: a page shows that the job is done, never what it returned, unless the job says
-   * its result is fit for the visitor's eyes.
+   * Whether the job-observer widget may show the job's result to the visitor following the job. Off
+   * by default: a page shows that the job is done, never what it returned, unless the job says its
+   * result is fit for the visitor's eyes.
    */
   boolean showResult() default false;
 
   /**
    * Where the job runs, overriding its agent's default: at most one value; none (the default)
-   * leaves the choice to the agent. For example {@code isolation = Isolation.PROCESS_PER_JOB} for
-   * a job that must not share a JVM with any other.
+   * leaves the choice to the agent. For example {@code isolation = Isolation.PROCESS_PER_JOB} for a
+   * job that must not share a JVM with any other.
    */
   Isolation[] isolation() default {};
 }

@@ -9,8 +9,8 @@ public interface JobClient {
   /**
    * Stores the job and puts it on its queue.
    *
-   * @param options overrides of the job's {@link JobDefinition#defaultOptions() defaults};
-   *     unset fields keep the defaults
+   * @param options overrides of the job's {@link JobDefinition#defaultOptions() defaults}; unset
+   *     fields keep the defaults
    * @throws IllegalArgumentException if the queue name is invalid or the arguments are too large
    */
   <R> JobHandle<R> enqueue(JobDefinition<R> job, JobOptions options);

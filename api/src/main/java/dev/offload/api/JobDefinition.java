@@ -8,9 +8,9 @@ import java.lang.reflect.Type;
  * code to run.
  *
  * <p>The processor generates implementations from {@link Job} methods; tests and code that does
- * without the processor may write them by hand. An implementation must be a Java record (or
- * another class Jackson can build from its JSON properties): its components are the job's
- * arguments, stored when the job is enqueued and rebuilt by the agent that runs it.
+ * without the processor may write them by hand. An implementation must be a Java record (or another
+ * class Jackson can build from its JSON properties): its components are the job's arguments, stored
+ * when the job is enqueued and rebuilt by the agent that runs it.
  *
  * <pre>{@code
  * public record ResizeImage(String path, int width) implements JobDefinition<String> {
@@ -32,23 +32,23 @@ public interface JobDefinition<R> {
    *
    * <p>Delivery is at least once: a job runs again when its agent died or was cut off from Redis
    * while it ran, or when its result could not be recorded, so {@code run} must be safe to repeat
-   * (check before you charge a card; write with an idempotency key). Its outcome is recorded
-   * once. An attempt is charged only when {@code run} actually began; a failed attempt is retried
-   * after a backoff until the job's attempts are used up, then it goes to the failure store.
+   * (check before you charge a card; write with an idempotency key). Its outcome is recorded once.
+   * An attempt is charged only when {@code run} actually began; a failed attempt is retried after a
+   * backoff until the job's attempts are used up, then it goes to the failure store.
    *
-   * <p>How a run is stopped (past its timeout, on Stop or Destroy from the dashboard, or at the
-   * end of an agent's shutdown grace period), by isolation:
+   * <p>How a run is stopped (past its timeout, on Stop or Destroy from the dashboard, or at the end
+   * of an agent's shutdown grace period), by isolation:
+   *
    * <ul>
    *   <li>{@code process} and {@code process-per-job}: the child JVM is killed with SIGKILL, with
    *       every process the job started. Nothing in the job gets to react; keep work that must not
    *       be torn halfway in a transaction, or make it resumable.
-   *   <li>{@code thread}: the thread is interrupted. Java cannot stop a thread by force, so the
-   *       job must end promptly when interrupted: let {@link InterruptedException} propagate, and
-   *       check {@link Thread#isInterrupted()} in long loops. The job stays its worker's until
-   *       {@code run} really returns (a timed-out job is recorded as failed when it does, so its
-   *       retry never runs beside it); a job that ignores the interrupt for ever holds its worker
-   *       for ever. A job that calls {@code System.exit} ends the agent, and is charged the
-   *       attempt.
+   *   <li>{@code thread}: the thread is interrupted. Java cannot stop a thread by force, so the job
+   *       must end promptly when interrupted: let {@link InterruptedException} propagate, and check
+   *       {@link Thread#isInterrupted()} in long loops. The job stays its worker's until {@code
+   *       run} really returns (a timed-out job is recorded as failed when it does, so its retry
+   *       never runs beside it); a job that ignores the interrupt for ever holds its worker for
+   *       ever. A job that calls {@code System.exit} ends the agent, and is charged the attempt.
    * </ul>
    *
    * <pre>{@code
@@ -67,8 +67,8 @@ public interface JobDefinition<R> {
    * }
    * }</pre>
    *
-   * <p>The full contract, with the test behind each of its sentences, is
-   * {@code docs/guarantees.md}.
+   * <p>The full contract, with the test behind each of its sentences, is {@code
+   * docs/guarantees.md}.
    */
   R run() throws Exception;
 
@@ -86,8 +86,8 @@ public interface JobDefinition<R> {
   }
 
   /**
-   * The full generic type of the result, used to read a stored result back typed. The default
-   * reads {@code R} from the class's {@code implements JobDefinition<...>} clause.
+   * The full generic type of the result, used to read a stored result back typed. The default reads
+   * {@code R} from the class's {@code implements JobDefinition<...>} clause.
    */
   default Type resultType() {
     for (Type type : getClass().getGenericInterfaces()) {

@@ -33,9 +33,9 @@ public interface JobHandle<R> {
   Optional<JobFailure> failure();
 
   /**
-   * Blocks until the job succeeds or fails for good, woken by the job's events, with a slow
-   * re-read of its state in case one is lost; a job with no record at all is answered at once
-   * with {@link JobStatus#UNKNOWN}.
+   * Blocks until the job succeeds or fails for good, woken by the job's events, with a slow re-read
+   * of its state in case one is lost; a job with no record at all is answered at once with {@link
+   * JobStatus#UNKNOWN}.
    *
    * @return {@link JobStatus#SUCCEEDED}, {@link JobStatus#FAILED} or {@link JobStatus#UNKNOWN}
    * @throws TimeoutException if the job is still unfinished after {@code timeout}

@@ -5,8 +5,8 @@ package dev.offload.api;
  * processor generated, and states its format.
  *
  * <p>The processor writes one index per compilation that declares jobs, at {@value #PATH} in the
- * class output, so that it ends up in the jar beside the job classes; an agent reads every
- * resource of that name on its class path.
+ * class output, so that it ends up in the jar beside the job classes; an agent reads every resource
+ * of that name on its class path.
  *
  * <p>The file is UTF-8 text of {@code \n}-terminated lines. A comment line comes first, then one
  * line per job name and per alias, sorted by name: {@code <job name>\t<binary name of the job

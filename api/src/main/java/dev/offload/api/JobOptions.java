@@ -61,7 +61,9 @@ public final class JobOptions {
     return new JobOptions(queue, attempts, timeout, delay, isolation);
   }
 
-  /** Interrupts an attempt that runs longer than {@code timeout}; {@link Duration#ZERO} for never. */
+  /**
+   * Interrupts an attempt that runs longer than {@code timeout}; {@link Duration#ZERO} for never.
+   */
   public JobOptions timeout(Duration timeout) {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException(
@@ -80,8 +82,8 @@ public final class JobOptions {
 
   /** Runs the job with {@code isolation} instead of its agent's default. */
   public JobOptions isolation(Isolation isolation) {
-    return new JobOptions(queue, attempts, timeout, delay,
-        Objects.requireNonNull(isolation, "isolation"));
+    return new JobOptions(
+        queue, attempts, timeout, delay, Objects.requireNonNull(isolation, "isolation"));
   }
 
   /** These options, with {@code overrides}' set fields taking precedence. */
@@ -131,7 +133,16 @@ public final class JobOptions {
 
   @Override
   public String toString() {
-    return "JobOptions{queue=" + queue + ", attempts=" + attempts + ", timeout=" + timeout
-        + ", delay=" + delay + ", isolation=" + isolation + "}";
+    return "JobOptions{queue="
+        + queue
+        + ", attempts="
+        + attempts
+        + ", timeout="
+        + timeout
+        + ", delay="
+        + delay
+        + ", isolation="
+        + isolation
+        + "}";
   }
 }

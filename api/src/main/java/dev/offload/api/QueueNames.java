@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 /**
  * The rule for queue names, shared by the processor (at compile time) and the client (at enqueue).
  *
- * <p>A name is 1 to 64 letters, digits, {@code -}, {@code _} or {@code .}: it becomes part of
- * Redis keys such as {@code queue:{name}}, where braces and colons would break the key layout.
+ * <p>A name is 1 to 64 letters, digits, {@code -}, {@code _} or {@code .}: it becomes part of Redis
+ * keys such as {@code queue:{name}}, where braces and colons would break the key layout.
  */
 public final class QueueNames {
 

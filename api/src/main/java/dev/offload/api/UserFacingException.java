@@ -10,8 +10,8 @@ package dev.offload.api;
  * }
  * }</pre>
  *
- * <p>Only the message of the exception the job throws counts, and only when the job fails for
- * good: keep stack traces, ids and internal details out of it.
+ * <p>Only the message of the exception the job throws counts, and only when the job fails for good:
+ * keep stack traces, ids and internal details out of it.
  */
 public class UserFacingException extends RuntimeException {
 

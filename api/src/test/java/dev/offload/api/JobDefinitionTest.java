@@ -10,8 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A hand-written job gets default options, keeps its result hidden from the widget, and reports
- * its full generic result type from its {@code implements} clause.
+ * A hand-written job gets default options, keeps its result hidden from the widget, and reports its
+ * full generic result type from its {@code implements} clause.
  */
 class JobDefinitionTest {
 

@@ -84,8 +84,7 @@ class JobOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> JobOptions.defaults().queue("a:b"));
 
     assertEquals(
-        "invalid queue name \"a:b\": use 1 to 64 letters, digits, '-', '_' or '.'",
-        e.getMessage());
+        "invalid queue name \"a:b\": use 1 to 64 letters, digits, '-', '_' or '.'", e.getMessage());
   }
 
   @Test

@@ -60,8 +60,8 @@ final class ErrorReporter {
   }
 
   /**
-   * Names {@code element} for a message: a class by its qualified name, a method as
-   * {@code com.acme.Mailer#send(java.lang.String)}.
+   * Names {@code element} for a message: a class by its qualified name, a method as {@code
+   * com.acme.Mailer#send(java.lang.String)}.
    */
   static String describe(Element element) {
     if (element instanceof TypeElement type) {

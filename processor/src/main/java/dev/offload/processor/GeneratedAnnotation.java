@@ -13,8 +13,8 @@ final class GeneratedAnnotation {
   private GeneratedAnnotation() {}
 
   /**
-   * {@code @Generated("dev.offload.processor.JobProcessor")}; empty when the compilation cannot
-   * see the annotation (it is in the {@code java.compiler} module), as AutoValue does.
+   * {@code @Generated("dev.offload.processor.JobProcessor")}; empty when the compilation cannot see
+   * the annotation (it is in the {@code java.compiler} module), as AutoValue does.
    */
   static Optional<AnnotationSpec> find(Elements elements) {
     if (elements.getTypeElement(GENERATED) == null) {

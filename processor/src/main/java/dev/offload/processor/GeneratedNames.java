@@ -18,27 +18,38 @@ import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Types;
 
 /**
- * Names the generated classes and record components, and makes sure no two generated classes of
- * one compilation share a name.
+ * Names the generated classes and record components, and makes sure no two generated classes of one
+ * compilation share a name.
  *
- * <p>The convention, in the declaring class's package: the stub of {@code Mailer} is
- * {@code MailerJobs}, the job class of {@code Mailer.sendWelcome} is
- * {@code Mailer_SendWelcomeJob}; a nested class contributes each enclosing name
- * ({@code Shop_BillingJobs}, {@code Shop_Billing_ChargeJob}). When a class has several {@code @Job}
- * methods of one name, each job class also names its erased parameter types
- * ({@code Orders_Ship_OrderJob}, {@code Orders_Ship_ListBooleanJob}).
+ * <p>The convention, in the declaring class's package: the stub of {@code Mailer} is {@code
+ * MailerJobs}, the job class of {@code Mailer.sendWelcome} is {@code Mailer_SendWelcomeJob}; a
+ * nested class contributes each enclosing name ({@code Shop_BillingJobs}, {@code
+ * Shop_Billing_ChargeJob}). When a class has several {@code @Job} methods of one name, each job
+ * class also names its erased parameter types ({@code Orders_Ship_OrderJob}, {@code
+ * Orders_Ship_ListBooleanJob}).
  */
 final class GeneratedNames {
 
   /**
-   * Parameter names a record component cannot take: the accessor would override a method of
-   * {@code JobDefinition} or one the language forbids for records, or the field would collide
-   * with the {@code NAME} constant.
+   * Parameter names a record component cannot take: the accessor would override a method of {@code
+   * JobDefinition} or one the language forbids for records, or the field would collide with the
+   * {@code NAME} constant.
    */
   private static final Set<String> RESERVED_COMPONENT_NAMES =
       Set.of(
-          "jobName", "run", "defaultOptions", "resultType", "NAME",
-          "clone", "finalize", "getClass", "hashCode", "notify", "notifyAll", "toString", "wait");
+          "jobName",
+          "run",
+          "defaultOptions",
+          "resultType",
+          "NAME",
+          "clone",
+          "finalize",
+          "getClass",
+          "hashCode",
+          "notify",
+          "notifyAll",
+          "toString",
+          "wait");
 
   private final Types types;
   private final ErrorReporter reporter;
@@ -74,8 +85,8 @@ final class GeneratedNames {
   }
 
   /**
-   * The record component name for each parameter: the parameter's own name, or, for a reserved
-   * one, that name suffixed with {@code Arg} until it is free. The stub keeps the parameter's name.
+   * The record component name for each parameter: the parameter's own name, or, for a reserved one,
+   * that name suffixed with {@code Arg} until it is free. The stub keeps the parameter's name.
    */
   static List<String> componentNames(List<? extends VariableElement> parameters) {
     Set<String> taken =

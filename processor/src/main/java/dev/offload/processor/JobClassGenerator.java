@@ -9,8 +9,8 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.offload.api.JobDefinition;
 import dev.offload.api.Isolation;
+import dev.offload.api.JobDefinition;
 import dev.offload.api.JobOptions;
 import java.time.Duration;
 import java.util.List;
@@ -35,8 +35,10 @@ final class JobClassGenerator {
     ClassName declaring = ClassName.get(job.declaringType());
     CodeBlock.Builder javadoc =
         CodeBlock.builder()
-            .add("The job {@code $L}, which runs\n$L with the arguments it carries.\n",
-                job.name(), job.link());
+            .add(
+                "The job {@code $L}, which runs\n$L with the arguments it carries.\n",
+                job.name(),
+                job.link());
     if (!job.parameters().isEmpty()) {
       javadoc.add("\n");
     }
@@ -46,8 +48,8 @@ final class JobClassGenerator {
       VariableElement parameter = parameters.get(i);
       String component = job.componentNames().get(i);
       constructor.addParameter(TypeName.get(parameter.asType()), component);
-      javadoc.add("@param $L the method's {@code $L} argument\n", component,
-          parameter.getSimpleName());
+      javadoc.add(
+          "@param $L the method's {@code $L} argument\n", component, parameter.getSimpleName());
     }
 
     TypeSpec.Builder record =
@@ -58,8 +60,8 @@ final class JobClassGenerator {
             .addSuperinterface(
                 ParameterizedTypeName.get(ClassName.get(JobDefinition.class), job.resultType()))
             .addField(
-                FieldSpec.builder(String.class, "NAME", Modifier.PUBLIC, Modifier.STATIC,
-                        Modifier.FINAL)
+                FieldSpec.builder(
+                        String.class, "NAME", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                     .addJavadoc("The name agents look this job up by.\n")
                     .initializer("$S", job.name())
                     .build())
@@ -111,8 +113,7 @@ final class JobClassGenerator {
       run.addStatement("$L.$L($L)", target, job.method().getSimpleName(), arguments)
           .addStatement("return null");
     } else {
-      run.addStatement(
-          "return $L.$L($L)", target, job.method().getSimpleName(), arguments);
+      run.addStatement("return $L.$L($L)", target, job.method().getSimpleName(), arguments);
     }
     return run.build();
   }
@@ -132,7 +133,9 @@ final class JobClassGenerator {
     }
     if (annotation.timeoutSeconds() != 0) {
       long seconds = annotation.timeoutSeconds();
-      options.add(".timeout($T.ofSeconds($L))", Duration.class,
+      options.add(
+          ".timeout($T.ofSeconds($L))",
+          Duration.class,
           seconds > Integer.MAX_VALUE ? seconds + "L" : String.valueOf(seconds));
       changed = true;
     }

@@ -24,9 +24,9 @@ import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
- * Checks one {@code @Job} method against what the generated code and the agent need, reports
- * every problem on the element or annotation value at fault, and describes a valid method as a
- * {@link JobMethod}.
+ * Checks one {@code @Job} method against what the generated code and the agent need, reports every
+ * problem on the element or annotation value at fault, and describes a valid method as a {@link
+ * JobMethod}.
  */
 final class JobMethodValidator {
 
@@ -40,8 +40,7 @@ final class JobMethodValidator {
   private final JsonTypes jsonTypes;
   private final GeneratedNames names;
 
-  JobMethodValidator(
-      Elements elements, Types types, ErrorReporter reporter, GeneratedNames names) {
+  JobMethodValidator(Elements elements, Types types, ErrorReporter reporter, GeneratedNames names) {
     this.elements = elements;
     this.types = types;
     this.reporter = reporter;
@@ -116,8 +115,8 @@ final class JobMethodValidator {
         && !type.getModifiers().contains(Modifier.STATIC)) {
       reporter.report(method, Message.INNER_CLASS, type.getQualifiedName());
     } else if (ElementFilter.constructorsIn(type.getEnclosedElements()).stream()
-        .noneMatch(c -> c.getParameters().isEmpty()
-            && !c.getModifiers().contains(Modifier.PRIVATE))) {
+        .noneMatch(
+            c -> c.getParameters().isEmpty() && !c.getModifiers().contains(Modifier.PRIVATE))) {
       reporter.report(method, Message.NO_NO_ARG_CONSTRUCTOR, type.getQualifiedName());
     }
   }
@@ -134,15 +133,19 @@ final class JobMethodValidator {
     for (VariableElement parameter : method.getParameters()) {
       String where = "parameter " + parameter.getSimpleName();
       JsonTypes.Verdict verdict = jsonTypes.check(parameter.asType());
-      verdict.problem().ifPresent(problem ->
-          reporter.report(
-              parameter,
-              Message.PARAMETER_NOT_JSON,
-              parameter.getSimpleName(),
-              parameter.asType(),
-              problem));
-      verdict.legacyDateTypes().forEach(date ->
-          reporter.report(parameter, Message.LEGACY_DATE, where, date));
+      verdict
+          .problem()
+          .ifPresent(
+              problem ->
+                  reporter.report(
+                      parameter,
+                      Message.PARAMETER_NOT_JSON,
+                      parameter.getSimpleName(),
+                      parameter.asType(),
+                      problem));
+      verdict
+          .legacyDateTypes()
+          .forEach(date -> reporter.report(parameter, Message.LEGACY_DATE, where, date));
       String lowerCaseName = parameter.getSimpleName().toString().toLowerCase(Locale.ROOT);
       if (SECRET_NAME_FRAGMENTS.stream().anyMatch(lowerCaseName::contains)) {
         reporter.report(parameter, Message.SECRET_PARAMETER, parameter.getSimpleName());
@@ -151,16 +154,19 @@ final class JobMethodValidator {
     TypeMirror returnType = method.getReturnType();
     if (returnType.getKind() != TypeKind.VOID) {
       JsonTypes.Verdict verdict = jsonTypes.check(returnType);
-      verdict.problem().ifPresent(problem ->
-          reporter.report(method, Message.RETURN_NOT_JSON, returnType, problem));
-      verdict.legacyDateTypes().forEach(date ->
-          reporter.report(method, Message.LEGACY_DATE, "the return type", date));
+      verdict
+          .problem()
+          .ifPresent(
+              problem -> reporter.report(method, Message.RETURN_NOT_JSON, returnType, problem));
+      verdict
+          .legacyDateTypes()
+          .forEach(date -> reporter.report(method, Message.LEGACY_DATE, "the return type", date));
     }
   }
 
   /**
-   * The stub is a class of its own, so its method for this job must not collide with a method
-   * every class inherits from {@code Object}, such as {@code toString()}.
+   * The stub is a class of its own, so its method for this job must not collide with a method every
+   * class inherits from {@code Object}, such as {@code toString()}.
    */
   private void checkStubMethod(ExecutableElement method, TypeElement type) {
     TypeElement object = elements.getTypeElement(Object.class.getCanonicalName());

@@ -30,11 +30,11 @@ import javax.lang.model.util.ElementFilter;
  *
  * <p>It only orchestrates. Per round it groups the {@code @Job} methods by their class, hands each
  * method to {@link JobMethodValidator}, claims the job names in {@link JobIndex} and the class
- * names in {@link GeneratedNames}, and, when the class's methods are all valid, lets
- * {@link JobClassGenerator} and {@link StubGenerator} write the sources. A class whose methods
- * mention types not generated yet (by another processor) waits for a later round. The index is
- * written once, in the last round. An unexpected exception becomes one compiler error on the class
- * being processed rather than a javac crash.
+ * names in {@link GeneratedNames}, and, when the class's methods are all valid, lets {@link
+ * JobClassGenerator} and {@link StubGenerator} write the sources. A class whose methods mention
+ * types not generated yet (by another processor) waits for a later round. The index is written
+ * once, in the last round. An unexpected exception becomes one compiler error on the class being
+ * processed rather than a javac crash.
  */
 @AutoService(Processor.class)
 public class JobProcessor extends AbstractProcessor {
@@ -45,6 +45,7 @@ public class JobProcessor extends AbstractProcessor {
   private JobIndex index;
   private JobClassGenerator jobClasses;
   private StubGenerator stubs;
+
   /** Qualified names of classes put off to a later round; names, since elements are per round. */
   private final Set<String> deferredTypes = new LinkedHashSet<>();
 
@@ -53,8 +54,7 @@ public class JobProcessor extends AbstractProcessor {
     super.init(env);
     reporter = new ErrorReporter(env.getMessager());
     names = new GeneratedNames(env.getTypeUtils(), reporter);
-    validator =
-        new JobMethodValidator(env.getElementUtils(), env.getTypeUtils(), reporter, names);
+    validator = new JobMethodValidator(env.getElementUtils(), env.getTypeUtils(), reporter, names);
     index = new JobIndex(reporter);
     Optional<AnnotationSpec> generated = GeneratedAnnotation.find(env.getElementUtils());
     jobClasses = new JobClassGenerator(generated);
@@ -93,8 +93,8 @@ public class JobProcessor extends AbstractProcessor {
   }
 
   /**
-   * Writes the sources for {@code type}'s jobs. Package-private and overridable so that a test
-   * can make generation fail and check that the failure becomes a compiler error.
+   * Writes the sources for {@code type}'s jobs. Package-private and overridable so that a test can
+   * make generation fail and check that the failure becomes a compiler error.
    */
   void generate(TypeElement type, List<JobMethod> jobs) {
     jobs.forEach(job -> write(jobClasses.generate(job), job.method()));

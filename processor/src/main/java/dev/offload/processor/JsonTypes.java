@@ -30,13 +30,13 @@ import javax.lang.model.util.Types;
  * and rebuild it.
  *
  * <p>Accepted: primitives, their boxes, {@code String}, enums, records whose components are
- * accepted, arrays, the JDK's collections, maps and {@code Optional} of accepted types,
- * {@code java.time} types and a few JDK value types, and classes Jackson can build: a non-private
+ * accepted, arrays, the JDK's collections, maps and {@code Optional} of accepted types, {@code
+ * java.time} types and a few JDK value types, and classes Jackson can build: a non-private
  * no-argument constructor or a {@code @JsonCreator}. The check reads annotations by name, so user
  * code needs no Jackson to compile. It does not look inside ordinary classes' properties, nor
  * whether a {@code @JsonCreator}'s parameters will have names at run time: javac keeps them only
- * with {@code -parameters}, which a processor cannot see, so the client checks that instead when
- * it enqueues the first job of each class.
+ * with {@code -parameters}, which a processor cannot see, so the client checks that instead when it
+ * enqueues the first job of each class.
  */
 final class JsonTypes {
 
@@ -45,27 +45,53 @@ final class JsonTypes {
 
   private static final Set<String> VALUE_TYPES =
       Set.of(
-          "java.lang.String", "java.lang.Void",
-          "java.lang.Boolean", "java.lang.Byte", "java.lang.Short", "java.lang.Character",
-          "java.lang.Integer", "java.lang.Long", "java.lang.Float", "java.lang.Double",
+          "java.lang.String",
+          "java.lang.Void",
+          "java.lang.Boolean",
+          "java.lang.Byte",
+          "java.lang.Short",
+          "java.lang.Character",
+          "java.lang.Integer",
+          "java.lang.Long",
+          "java.lang.Float",
+          "java.lang.Double",
           "java.lang.Number",
-          "java.math.BigDecimal", "java.math.BigInteger",
-          "java.util.UUID", "java.util.Locale", "java.util.Currency",
-          "java.net.URI", "java.net.URL",
-          "java.util.Optional", "java.util.OptionalInt", "java.util.OptionalLong",
+          "java.math.BigDecimal",
+          "java.math.BigInteger",
+          "java.util.UUID",
+          "java.util.Locale",
+          "java.util.Currency",
+          "java.net.URI",
+          "java.net.URL",
+          "java.util.Optional",
+          "java.util.OptionalInt",
+          "java.util.OptionalLong",
           "java.util.OptionalDouble");
 
   private static final Set<String> MAP_KEY_TYPES =
       Set.of(
-          "java.lang.String", "java.lang.Boolean", "java.lang.Byte", "java.lang.Short",
-          "java.lang.Character", "java.lang.Integer", "java.lang.Long", "java.lang.Float",
-          "java.lang.Double", "java.util.UUID");
+          "java.lang.String",
+          "java.lang.Boolean",
+          "java.lang.Byte",
+          "java.lang.Short",
+          "java.lang.Character",
+          "java.lang.Integer",
+          "java.lang.Long",
+          "java.lang.Float",
+          "java.lang.Double",
+          "java.util.UUID");
 
   /** Objects that only mean something inside the JVM that holds them. */
   private static final List<String> LIVE_RESOURCES =
       List.of(
-          "java.lang.Thread", "java.sql.Connection", "java.net.Socket", "java.net.ServerSocket",
-          "java.io.InputStream", "java.io.OutputStream", "java.io.Reader", "java.io.Writer");
+          "java.lang.Thread",
+          "java.sql.Connection",
+          "java.net.Socket",
+          "java.net.ServerSocket",
+          "java.io.InputStream",
+          "java.io.OutputStream",
+          "java.io.Reader",
+          "java.io.Writer");
 
   /** Packages whose abstract collection and map types Jackson maps to concrete ones. */
   private static final Set<String> COLLECTION_PACKAGES =
@@ -187,8 +213,7 @@ final class JsonTypes {
       for (RecordComponentElement component : record.getRecordComponents()) {
         // Seen through the accessor so that a generic record's type variables take the type's
         // arguments: Page<Order>'s List<T> items is a List<Order>.
-        ExecutableType accessor =
-            (ExecutableType) types.asMemberOf(type, component.getAccessor());
+        ExecutableType accessor = (ExecutableType) types.asMemberOf(type, component.getAccessor());
         String problem = problem(accessor.getReturnType());
         if (problem != null) {
           return Message.TYPE_IN_COMPONENT.format(
@@ -273,8 +298,11 @@ final class JsonTypes {
 
   private static boolean hasJsonCreator(TypeElement element) {
     return element.getEnclosedElements().stream()
-        .filter(e -> e.getKind() == ElementKind.CONSTRUCTOR
-            || (e.getKind() == ElementKind.METHOD && e.getModifiers().contains(Modifier.STATIC)))
+        .filter(
+            e ->
+                e.getKind() == ElementKind.CONSTRUCTOR
+                    || (e.getKind() == ElementKind.METHOD
+                        && e.getModifiers().contains(Modifier.STATIC)))
         .map(ExecutableElement.class::cast)
         .anyMatch(e -> hasAnnotation(e, JSON_CREATOR));
   }

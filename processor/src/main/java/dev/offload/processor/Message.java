@@ -3,11 +3,11 @@ package dev.offload.processor;
 import javax.tools.Diagnostic;
 
 /**
- * Every diagnostic the processor can emit, with its kind and wording, so that each one says what
- * is wrong and what to change.
+ * Every diagnostic the processor can emit, with its kind and wording, so that each one says what is
+ * wrong and what to change.
  *
- * <p>The {@code TYPE_*} entries are reasons: they complete {@link #PARAMETER_NOT_JSON} and
- * {@link #RETURN_NOT_JSON} and are never reported alone.
+ * <p>The {@code TYPE_*} entries are reasons: they complete {@link #PARAMETER_NOT_JSON} and {@link
+ * #RETURN_NOT_JSON} and are never reported alone.
  */
 enum Message {
   SOURCE_VERSION_TOO_OLD(
@@ -43,10 +43,8 @@ enum Message {
       "a @Job instance method needs %s to have a non-private no-argument constructor, which the"
           + " agent calls before each run; add one or make the method static"),
 
-  PARAMETER_NOT_JSON(
-      Diagnostic.Kind.ERROR, "parameter %s (%s) cannot travel as JSON: %s"),
-  RETURN_NOT_JSON(
-      Diagnostic.Kind.ERROR, "the return type %s cannot travel as JSON: %s"),
+  PARAMETER_NOT_JSON(Diagnostic.Kind.ERROR, "parameter %s (%s) cannot travel as JSON: %s"),
+  RETURN_NOT_JSON(Diagnostic.Kind.ERROR, "the return type %s cannot travel as JSON: %s"),
   TYPE_OBJECT(
       Diagnostic.Kind.ERROR,
       "Object does not say which class to rebuild; declare the concrete type"),
@@ -54,8 +52,7 @@ enum Message {
       Diagnostic.Kind.ERROR,
       "%s is a raw type, so its elements' type is unknown; add type arguments, e.g. List<String>"),
   TYPE_VARIABLE(
-      Diagnostic.Kind.ERROR,
-      "%s is a type variable, erased at run time; use a concrete type"),
+      Diagnostic.Kind.ERROR, "%s is a type variable, erased at run time; use a concrete type"),
   TYPE_WILDCARD(
       Diagnostic.Kind.ERROR,
       "%s does not say which class to rebuild; use a concrete type argument or ? extends a"
@@ -98,15 +95,13 @@ enum Message {
 
   INVALID_QUEUE(Diagnostic.Kind.ERROR, "%s"),
   ATTEMPTS_TOO_LOW(
-      Diagnostic.Kind.ERROR,
-      "attempts must be at least 1, was %d; use 1 to run the job only once"),
+      Diagnostic.Kind.ERROR, "attempts must be at least 1, was %d; use 1 to run the job only once"),
   SEVERAL_ISOLATIONS(
       Diagnostic.Kind.ERROR,
       "isolation takes at most one value, was %s; keep the one the job needs, or none to leave"
           + " the choice to the agent"),
   NEGATIVE_TIMEOUT(
-      Diagnostic.Kind.ERROR,
-      "timeoutSeconds must not be negative, was %d; use 0 for no timeout"),
+      Diagnostic.Kind.ERROR, "timeoutSeconds must not be negative, was %d; use 0 for no timeout"),
   INVALID_JOB_NAME(
       Diagnostic.Kind.ERROR,
       "job name \"%s\" cannot be used: a name must not be blank, start with '#' or contain tabs"

@@ -18,8 +18,8 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 
 /**
- * Generates the stub beside a class with {@code @Job} methods: one typed method per job that
- * builds the job's record and enqueues it through a {@link JobClient}, with per-call options.
+ * Generates the stub beside a class with {@code @Job} methods: one typed method per job that builds
+ * the job's record and enqueues it through a {@link JobClient}, with per-call options.
  */
 final class StubGenerator {
 
@@ -56,8 +56,8 @@ final class StubGenerator {
                     .addModifiers(Modifier.PRIVATE)
                     .addParameter(JobClient.class, "client")
                     .addParameter(JobOptions.class, "options")
-                    .addStatement("this.client = $T.requireNonNull(client, $S)", Objects.class,
-                        "client")
+                    .addStatement(
+                        "this.client = $T.requireNonNull(client, $S)", Objects.class, "client")
                     .addStatement("this.options = options")
                     .build())
             .addMethod(
@@ -69,17 +69,14 @@ final class StubGenerator {
                     .addModifiers(Modifier.PUBLIC)
                     .addParameter(JobOptions.class, "options")
                     .returns(stub)
-                    .addStatement(
-                        "return new $T(client, this.options.overriddenBy(options))", stub)
+                    .addStatement("return new $T(client, this.options.overriddenBy(options))", stub)
                     .build());
     generated.ifPresent(builder::addAnnotation);
     if (jobs.get(0).isPublic()) {
       builder.addModifiers(Modifier.PUBLIC);
     }
     jobs.forEach(job -> builder.addMethod(enqueue(job)));
-    return JavaFile.builder(stub.packageName(), builder.build())
-        .skipJavaLangImports(true)
-        .build();
+    return JavaFile.builder(stub.packageName(), builder.build()).skipJavaLangImports(true).build();
   }
 
   private static MethodSpec enqueue(JobMethod job) {
@@ -98,8 +95,8 @@ final class StubGenerator {
         .addStatement(
             "return this.client.enqueue(new $T($L), this.options)",
             job.jobClass(),
-            String.join(", ",
-                job.parameters().stream().map(p -> p.getSimpleName().toString()).toList()))
+            String.join(
+                ", ", job.parameters().stream().map(p -> p.getSimpleName().toString()).toList()))
         .build();
   }
 }

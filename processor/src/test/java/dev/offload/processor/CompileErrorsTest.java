@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The compile errors of the processor, with their exact wording and the line each points at: the
  * method, the parameter, or the annotation value at fault. Each test declares every diagnostic its
- * source must produce, so a missing one and an extra one both fail. Type errors are in
- * {@link UnsendableTypesTest}.
+ * source must produce, so a missing one and an extra one both fail. Type errors are in {@link
+ * UnsendableTypesTest}.
  */
 class CompileErrorsTest {
 
@@ -45,7 +45,8 @@ class CompileErrorsTest {
       if (!written) {
         written = true;
         try {
-          processingEnv.getFiler()
+          processingEnv
+              .getFiler()
               .createResource(StandardLocation.CLASS_OUTPUT, "", JobIndexFile.PATH)
               .openOutputStream()
               .close();
@@ -123,9 +124,7 @@ class CompileErrorsTest {
         .error(
             "queue = \"mail:{urgent}\"",
             "invalid queue name \"mail:{urgent}\": use 1 to 64 letters, digits, '-', '_' or '.'")
-        .error(
-            "attempts = 0",
-            "attempts must be at least 1, was 0; use 1 to run the job only once")
+        .error("attempts = 0", "attempts must be at least 1, was 0; use 1 to run the job only once")
         .error(
             "timeoutSeconds = -5",
             "timeoutSeconds must not be negative, was -5; use 0 for no timeout")
@@ -254,8 +253,7 @@ class CompileErrorsTest {
     Compilation compilation =
         compile(List.of(new IndexSquatter(), new JobProcessor()), "good/Shop.java");
 
-    assertThat(compilation)
-        .hadErrorContaining("could not write " + JobIndexFile.PATH + ": ");
+    assertThat(compilation).hadErrorContaining("could not write " + JobIndexFile.PATH + ": ");
     assertThat(compilation).hadErrorCount(1);
     assertThat(compilation).hadWarningCount(0);
   }

@@ -65,8 +65,8 @@ final class ExpectedDiagnostics {
   }
 
   /**
-   * Fails unless {@code compilation} reported each expected diagnostic once and no other error
-   * or warning, in any file; notes do not count.
+   * Fails unless {@code compilation} reported each expected diagnostic once and no other error or
+   * warning, in any file; notes do not count.
    */
   void assertReportedBy(Compilation compilation) {
     List<Expected> missing = new ArrayList<>(expected);
@@ -129,11 +129,17 @@ final class ExpectedDiagnostics {
 
   private long lineNumber(String content) {
     List<Integer> matching =
-        IntStream.range(0, lines.size()).filter(i -> lines.get(i).contains(content)).boxed()
+        IntStream.range(0, lines.size())
+            .filter(i -> lines.get(i).contains(content))
+            .boxed()
             .toList();
     if (matching.size() != 1) {
       throw new IllegalArgumentException(
-          resource + " has " + matching.size() + " lines containing \"" + content
+          resource
+              + " has "
+              + matching.size()
+              + " lines containing \""
+              + content
               + "\"; name exactly one");
     }
     return matching.get(0) + 1;

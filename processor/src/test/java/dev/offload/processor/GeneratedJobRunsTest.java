@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.testing.compile.Compilation;
-import dev.offload.api.JobClient;
 import dev.offload.api.Isolation;
+import dev.offload.api.JobClient;
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
@@ -82,7 +82,10 @@ class GeneratedJobRunsTest {
 
     assertNull(job.run());
     assertEquals(
-        JobOptions.defaults().queue("mail").attempts(5).timeout(Duration.ofSeconds(30))
+        JobOptions.defaults()
+            .queue("mail")
+            .attempts(5)
+            .timeout(Duration.ofSeconds(30))
             .isolation(Isolation.PROCESS_PER_JOB),
         job.defaultOptions());
     assertEquals(Void.class, job.resultType());
@@ -108,12 +111,14 @@ class GeneratedJobRunsTest {
 
     JobHandle<?> handle =
         (JobHandle<?>)
-            stubClass.getMethod("ship", List.class, boolean.class)
+            stubClass
+                .getMethod("ship", List.class, boolean.class)
                 .invoke(urgent, List.of(order), true);
 
     RecordingJobClient.Enqueued enqueued = client.enqueued().get(0);
     assertEquals(
-        readJob("com.acme.Orders_Ship_ListBooleanJob",
+        readJob(
+            "com.acme.Orders_Ship_ListBooleanJob",
             "{\"orders\":[" + ORDER_JSON + "],\"express\":true}"),
         enqueued.job());
     assertEquals(

@@ -27,9 +27,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 /**
- * The sources and the index generated from the {@code good/} inputs equal, character for
- * character and Javadoc included, the golden files in {@code src/test/resources/expected/}; a
- * difference fails with a line diff.
+ * The sources and the index generated from the {@code good/} inputs equal, character for character
+ * and Javadoc included, the golden files in {@code src/test/resources/expected/}; a difference
+ * fails with a line diff.
  *
  * <p>After a deliberate change to the generated code, rewrite the golden files from the actual
  * output instead of failing, then review them in {@code git diff}:
@@ -110,8 +110,7 @@ class GeneratedSourcesTest {
   @Test
   void indexListsEveryNameAndAliasSortedWithItsJobClass() {
     String actual =
-        contents(
-            compilation.generatedFile(StandardLocation.CLASS_OUTPUT, JobIndexFile.PATH).get());
+        contents(compilation.generatedFile(StandardLocation.CLASS_OUTPUT, JobIndexFile.PATH).get());
 
     assertGolden(INDEX_GOLDEN, actual);
   }

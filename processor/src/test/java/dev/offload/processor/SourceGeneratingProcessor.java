@@ -10,9 +10,9 @@ import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
 
 /**
- * Stands for another annotation processor: writes one source file in the first round, so tests
- * can see how the job processor copes with classes that appear in a later round, or that it did
- * not expect.
+ * Stands for another annotation processor: writes one source file in the first round, so tests can
+ * see how the job processor copes with classes that appear in a later round, or that it did not
+ * expect.
  */
 final class SourceGeneratingProcessor extends AbstractProcessor {
 

@@ -12,6 +12,12 @@ public record JobEvent(Type type, String queue, long id, String worker) {
 
   /** The kinds of change. */
   public enum Type {
-    QUEUED, SCHEDULED, STARTED, SUCCEEDED, RETRYING, FAILED, DELETED;
+    QUEUED,
+    SCHEDULED,
+    STARTED,
+    SUCCEEDED,
+    RETRYING,
+    FAILED,
+    DELETED;
   }
 }

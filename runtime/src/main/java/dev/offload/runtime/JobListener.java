@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Hears job events through a {@code JobWatcher}. Called on the
- * watcher's one subscription thread: return quickly, and hand slow work to a thread of your own.
+ * Hears job events through a {@code JobWatcher}. Called on the watcher's one subscription thread:
+ * return quickly, and hand slow work to a thread of your own.
  */
 public interface JobListener {
 
@@ -14,17 +14,17 @@ public interface JobListener {
   void onEvents(List<JobEvent> events);
 
   /**
-   * The kinds of event this listener needs. A message holding none of them is not even parsed
-   * for it, which spares an agent, interested only in new jobs, the parsing of every job's start
-   * and end.
+   * The kinds of event this listener needs. A message holding none of them is not even parsed for
+   * it, which spares an agent, interested only in new jobs, the parsing of every job's start and
+   * end.
    */
   default Set<JobEvent.Type> types() {
     return EnumSet.allOf(JobEvent.Type.class);
   }
 
   /**
-   * The subscription was lost and is back: events published while it was down are gone, so
-   * re-read whatever state matters.
+   * The subscription was lost and is back: events published while it was down are gone, so re-read
+   * whatever state matters.
    */
   default void onResubscribed() {}
 }

@@ -1,7 +1,7 @@
 package dev.offload.runtime;
 
-import dev.offload.api.JobIndexFile;
 import dev.offload.api.JobDefinition;
+import dev.offload.api.JobIndexFile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,10 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Knows which job class runs under which job name.
  *
- * <p>Names come from the {@value JobIndexFile#PATH} resources the annotation processor writes into every
- * jar that declares jobs (one {@code name<TAB>class} line per job name and alias), and from
- * {@link Builder#register} for hand-written jobs. Two resources claiming one name make
- * {@link #fromClassPath} fail, naming both, rather than run whichever class path order picks.
+ * <p>Names come from the {@value JobIndexFile#PATH} resources the annotation processor writes into
+ * every jar that declares jobs (one {@code name<TAB>class} line per job name and alias), and from
+ * {@link Builder#register} for hand-written jobs. Two resources claiming one name make {@link
+ * #fromClassPath} fail, naming both, rather than run whichever class path order picks.
  */
 public final class JobRegistry {
 
@@ -30,7 +30,9 @@ public final class JobRegistry {
   private final ClassLoader loader;
   private final Map<String, Class<? extends JobDefinition<?>>> loaded = new ConcurrentHashMap<>();
 
-  private JobRegistry(Map<String, String> classNames, Map<String, Class<? extends JobDefinition<?>>> classes,
+  private JobRegistry(
+      Map<String, String> classNames,
+      Map<String, Class<? extends JobDefinition<?>>> classes,
       ClassLoader loader) {
     this.classNames = Collections.unmodifiableMap(classNames);
     this.loaded.putAll(classes);
@@ -76,13 +78,20 @@ public final class JobRegistry {
     try {
       Class<?> type = Class.forName(className, false, loader);
       if (!JobDefinition.class.isAssignableFrom(type)) {
-        throw new IllegalStateException(className + " is listed in " + JobIndexFile.PATH
-            + " but does not implement JobDefinition; rebuild the jar that lists it");
+        throw new IllegalStateException(
+            className
+                + " is listed in "
+                + JobIndexFile.PATH
+                + " but does not implement JobDefinition; rebuild the jar that lists it");
       }
       return (Class<? extends JobDefinition<?>>) type;
     } catch (ClassNotFoundException e) {
-      throw new IllegalStateException(className + " is listed in " + JobIndexFile.PATH
-          + " but is not on the class path; rebuild the jar that lists it", e);
+      throw new IllegalStateException(
+          className
+              + " is listed in "
+              + JobIndexFile.PATH
+              + " but is not on the class path; rebuild the jar that lists it",
+          e);
     }
   }
 
@@ -115,8 +124,8 @@ public final class JobRegistry {
     }
 
     private void readIndex(URL index) throws IOException {
-      try (BufferedReader reader = new BufferedReader(
-          new InputStreamReader(index.openStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader reader =
+          new BufferedReader(new InputStreamReader(index.openStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = reader.readLine()) != null) {
           line = line.strip();
@@ -125,8 +134,12 @@ public final class JobRegistry {
           }
           int tab = line.indexOf('\t');
           if (tab < 1) {
-            throw new IllegalStateException("malformed line in " + index + ": \"" + line
-                + "\"; expected <job name><TAB><class name>");
+            throw new IllegalStateException(
+                "malformed line in "
+                    + index
+                    + ": \""
+                    + line
+                    + "\"; expected <job name><TAB><class name>");
           }
           add(line.substring(0, tab), line.substring(tab + 1).strip(), index.toString());
         }
@@ -143,9 +156,18 @@ public final class JobRegistry {
     private void add(String name, String className, String origin) {
       String previous = origins.get(name);
       if (previous != null) {
-        throw new IllegalStateException("job name \"" + name + "\" is claimed twice: by "
-            + classNames.get(name) + " (" + previous + ") and by " + className + " (" + origin
-            + "); remove one of them from the class path or give one job another @Job(name)");
+        throw new IllegalStateException(
+            "job name \""
+                + name
+                + "\" is claimed twice: by "
+                + classNames.get(name)
+                + " ("
+                + previous
+                + ") and by "
+                + className
+                + " ("
+                + origin
+                + "); remove one of them from the class path or give one job another @Job(name)");
       }
       classNames.put(name, className);
       origins.put(name, origin);

@@ -8,8 +8,8 @@ public class RedisUnavailableException extends RuntimeException {
   }
 
   /**
-   * Whether Redis answered, refusing for now ({@code -OOM}, {@code -LOADING}, {@code -READONLY}
-   * and the like), as opposed to not answering at all.
+   * Whether Redis answered, refusing for now ({@code -OOM}, {@code -LOADING}, {@code -READONLY} and
+   * the like), as opposed to not answering at all.
    */
   public boolean redisAnswered() {
     return getCause() instanceof redis.clients.jedis.exceptions.JedisDataException;

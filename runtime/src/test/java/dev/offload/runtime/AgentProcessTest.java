@@ -1,16 +1,14 @@
 package dev.offload.runtime;
 
-import dev.offload.api.JobIndexFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.api.JobHandle;
+import dev.offload.api.JobIndexFile;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.AgentMain;
 import dev.offload.runtime.client.OffloadClient;
-import dev.offload.runtime.JobRegistry;
-import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.jobs.Exit;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Stores;
@@ -41,17 +39,39 @@ class AgentProcessTest {
   @TempDir Path jobs;
 
   /** Starts {@code java AgentMain} with the test jobs indexed in a folder on its --classpath. */
-  private Process startAgent(String prefix, int graceSeconds, String... moreArgs)
-      throws Exception {
+  private Process startAgent(String prefix, int graceSeconds, String... moreArgs) throws Exception {
     Path index = jobs.resolve(JobIndexFile.PATH);
     Files.createDirectories(index.getParent());
-    Files.writeString(index, Sleep.NAME + "\t" + Sleep.class.getName() + "\n"
-        + Exit.NAME + "\t" + Exit.class.getName() + "\n");
+    Files.writeString(
+        index,
+        Sleep.NAME
+            + "\t"
+            + Sleep.class.getName()
+            + "\n"
+            + Exit.NAME
+            + "\t"
+            + Exit.class.getName()
+            + "\n");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-cp",
-        System.getProperty("java.class.path"), AgentMain.class.getName(), "--redis", REDIS.url(),
-        "--prefix", prefix, "--workers", "1", "--isolation", "thread",
-        "--grace", Integer.toString(graceSeconds), "--classpath", jobs.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                AgentMain.class.getName(),
+                "--redis",
+                REDIS.url(),
+                "--prefix",
+                prefix,
+                "--workers",
+                "1",
+                "--isolation",
+                "thread",
+                "--grace",
+                Integer.toString(graceSeconds),
+                "--classpath",
+                jobs.toString()));
     command.addAll(List.of(moreArgs));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
@@ -60,7 +80,9 @@ class AgentProcessTest {
   }
 
   private static void awaitWorking(JobHandle<?> handle) {
-    Poll.until(Duration.ofSeconds(20), "job " + handle.id() + " is working",
+    Poll.until(
+        Duration.ofSeconds(20),
+        "job " + handle.id() + " is working",
         () -> handle.status() == JobStatus.WORKING);
   }
 
@@ -110,8 +132,10 @@ class AgentProcessTest {
       Process agent = startAgent(prefix, 10);
       assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "the job did not end its agent");
       assertEquals(1, agent.exitValue(), "a supervisor that restarts failures must restart it");
-      assertEquals(1, client.admin().job("default", handle.id()).orElseThrow().unfinished()
-          .failedAttempts(), "the attempt is charged");
+      assertEquals(
+          1,
+          client.admin().job("default", handle.id()).orElseThrow().unfinished().failedAttempts(),
+          "the attempt is charged");
     }
   }
 
@@ -146,8 +170,18 @@ class AgentProcessTest {
         Stores stores = new Stores(REDIS.url(), prefix);
         Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
       // two workers and fast heartbeats, so that a heartbeat falls inside the shutdown
-      Process agent = startAgent(prefix, 10, "--workers", "2", "--queues", " default , other",
-          "--heartbeat-interval", "200ms", "--poll-interval", "200ms");
+      Process agent =
+          startAgent(
+              prefix,
+              10,
+              "--workers",
+              "2",
+              "--queues",
+              " default , other",
+              "--heartbeat-interval",
+              "200ms",
+              "--poll-interval",
+              "200ms");
       JobHandle<Long> handle = client.enqueue(new Sleep(1_000));
       awaitWorking(handle);
       String worker = jedis.smembers(prefix + "workers").iterator().next();
@@ -173,8 +207,16 @@ class AgentProcessTest {
   @Test
   void unknownOptionIsRefusedWithUsage() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process agent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        AgentMain.class.getName(), "--colour", "blue").redirectErrorStream(true).start();
+    Process agent =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                AgentMain.class.getName(),
+                "--colour",
+                "blue")
+            .redirectErrorStream(true)
+            .start();
     String output = new String(agent.getInputStream().readAllBytes());
     assertEquals(2, agent.waitFor());
     assertTrue(output.startsWith("offload agent: unknown option --colour"), output);

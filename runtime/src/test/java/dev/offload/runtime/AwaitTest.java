@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.client.OffloadClient;
-import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.internal.store.Keys;
+import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.support.Awaiting;
 import dev.offload.testing.RedisExtension;
 import java.net.URI;
@@ -36,7 +36,8 @@ class AwaitTest {
     step.lrem(keys.queue(job.queue()), 0, id);
     step.hset(keys.results(job.queue()), id, "5");
     if (announce) {
-      step.publish(keys.events(),
+      step.publish(
+          keys.events(),
           "{\"q\":\"" + job.queue() + "\",\"w\":\"w\",\"succeeded\":[\"" + id + "\"]}");
     }
     step.exec();
@@ -62,7 +63,8 @@ class AwaitTest {
     try (OffloadClient client =
         OffloadClient.builder(REDIS.url()).prefix(REDIS.newPrefix()).build()) {
       long start = System.nanoTime();
-      assertEquals(JobStatus.UNKNOWN, client.watcher().await("default", 424_242, Duration.ofSeconds(30)));
+      assertEquals(
+          JobStatus.UNKNOWN, client.watcher().await("default", 424_242, Duration.ofSeconds(30)));
       assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos());
     }
   }
@@ -72,8 +74,11 @@ class AwaitTest {
     String prefix = REDIS.newPrefix();
     Keys keys = new Keys(prefix);
     // only events wake these awaits: a lost wake-up shows as a timeout, not as a late poll
-    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix)
-            .awaitPollInterval(Duration.ofMinutes(5)).build();
+    try (OffloadClient client =
+            OffloadClient.builder(REDIS.url())
+                .prefix(prefix)
+                .awaitPollInterval(Duration.ofMinutes(5))
+                .build();
         Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
       assertTrue(client.watcher().awaitSubscribed(Duration.ofSeconds(5)));
       for (int round = 0; round < 5; round++) {
@@ -82,17 +87,19 @@ class AwaitTest {
         List<Thread> impatient = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
           // awaits that give up at once, so waiters of the job come and go all the time
-          Thread thread = new Thread(() -> {
-            while (!finished.get()) {
-              try {
-                client.watcher().await(job.queue(), job.id(), Duration.ofMillis(1));
-              } catch (TimeoutException expected) {
-                // and again
-              } catch (InterruptedException e) {
-                return;
-              }
-            }
-          });
+          Thread thread =
+              new Thread(
+                  () -> {
+                    while (!finished.get()) {
+                      try {
+                        client.watcher().await(job.queue(), job.id(), Duration.ofMillis(1));
+                      } catch (TimeoutException expected) {
+                        // and again
+                      } catch (InterruptedException e) {
+                        return;
+                      }
+                    }
+                  });
           thread.start();
           impatient.add(thread);
         }

@@ -34,10 +34,16 @@ class CrashRecoveryTest {
   /** Starts an agent JVM, waits until it runs {@code handle}'s job, and kills it with SIGKILL. */
   private static Killed killAgentMidJob(String prefix, JobHandle<?> handle) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        StandaloneAgent.class.getName(), REDIS.url(), prefix)
-        .redirectErrorStream(true)
-        .start();
+    Process process =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                StandaloneAgent.class.getName(),
+                REDIS.url(),
+                prefix)
+            .redirectErrorStream(true)
+            .start();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()));
       String line;
@@ -49,7 +55,9 @@ class CrashRecoveryTest {
         }
       }
       assertTrue(workerId != null, "the agent JVM did not start");
-      Poll.until(Duration.ofSeconds(15), "the agent JVM works on job " + handle.id(),
+      Poll.until(
+          Duration.ofSeconds(15),
+          "the agent JVM works on job " + handle.id(),
           () -> handle.status() == JobStatus.WORKING);
       return new Killed(workerId);
     } finally {
@@ -82,16 +90,19 @@ class CrashRecoveryTest {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Stores stores = new Stores(REDIS.url(), prefix)) {
-      JobHandle<Long> handle =
-          client.enqueue(new Sleep(30_000), JobOptions.defaults().attempts(1));
+      JobHandle<Long> handle = client.enqueue(new Sleep(30_000), JobOptions.defaults().attempts(1));
       Killed killed = killAgentMidJob(prefix, handle);
 
       try (Agent rescuer = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
         assertEquals(JobStatus.FAILED, handle.await(Duration.ofSeconds(20)));
         JobFailure failure = handle.failure().orElseThrow();
         assertEquals(1, failure.attempts().size());
-        assertEquals("worker " + killed.workerId() + " stopped sending heartbeats while running"
-            + " the job (killed, crashed or cut off from Redis)", failure.lastError());
+        assertEquals(
+            "worker "
+                + killed.workerId()
+                + " stopped sending heartbeats while running"
+                + " the job (killed, crashed or cut off from Redis)",
+            failure.lastError());
         assertEquals(List.of(), stores.processingLists());
       }
     }

@@ -1,13 +1,11 @@
 package dev.offload.runtime;
 
-import dev.offload.runtime.JobListener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.api.JobOptions;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
-import dev.offload.runtime.internal.store.EventSubscriber;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.time.Duration;
@@ -17,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Installations with one prefix on two databases of one server hear only their own events,
- * although Redis delivers a published message to the subscribers of every database.
+ * Installations with one prefix on two databases of one server hear only their own events, although
+ * Redis delivers a published message to the subscribers of every database.
  */
 class DatabaseEventsTest {
 
@@ -28,8 +26,7 @@ class DatabaseEventsTest {
   void eventsOnDatabaseZeroDoNotReachAClientOfDatabaseOne() throws Exception {
     String prefix = REDIS.newPrefix();
     List<String> heardOnOne = new CopyOnWriteArrayList<>();
-    JobListener recorder =
-        events -> events.forEach(event -> heardOnOne.add(event.queue()));
+    JobListener recorder = events -> events.forEach(event -> heardOnOne.add(event.queue()));
     try (OffloadClient zero = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         OffloadClient one = OffloadClient.builder(REDIS.url() + "/1").prefix(prefix).build()) {
       one.watcher().addListener(recorder);
@@ -40,7 +37,9 @@ class DatabaseEventsTest {
       one.enqueue(new Add(1, 1), JobOptions.defaults().queue("one"));
 
       // hearing its own event, published second, proves that database zero's would have come
-      Poll.until(Duration.ofSeconds(5), "the client of database one hears its own event",
+      Poll.until(
+          Duration.ofSeconds(5),
+          "the client of database one hears its own event",
           () -> heardOnOne.contains("one"));
       assertEquals(List.of("one"), heardOnOne);
     }

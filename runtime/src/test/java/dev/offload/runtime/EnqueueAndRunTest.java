@@ -42,7 +42,8 @@ class EnqueueAndRunTest {
       assertTrue(handle.failure().isEmpty());
       try (Jedis jedis = new Jedis(java.net.URI.create(REDIS.url()))) {
         assertFalse(jedis.hexists(prefix + "data-store:{default}", Long.toString(handle.id())));
-        assertEquals("5", jedis.hget(prefix + "result-store:{default}", Long.toString(handle.id())));
+        assertEquals(
+            "5", jedis.hget(prefix + "result-store:{default}", Long.toString(handle.id())));
       }
 
       assertTrue(client.admin().removeResult("default", handle.id()));
@@ -73,7 +74,9 @@ class EnqueueAndRunTest {
       assertEquals(Optional.of(1L), client.position("default", second.id()));
 
       try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
-        Poll.until(Duration.ofSeconds(5), "the first job is working",
+        Poll.until(
+            Duration.ofSeconds(5),
+            "the first job is working",
             () -> first.status() == JobStatus.WORKING);
         assertEquals(JobStatus.SUCCEEDED, second.await(Duration.ofSeconds(10)));
         assertEquals(JobStatus.SUCCEEDED, first.status());
@@ -105,8 +108,9 @@ class EnqueueAndRunTest {
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "later").build().start()) {
       long before = System.currentTimeMillis();
-      JobHandle<Integer> handle = client.enqueue(new Add(1, 1),
-          JobOptions.defaults().queue("later").delay(Duration.ofMillis(700)));
+      JobHandle<Integer> handle =
+          client.enqueue(
+              new Add(1, 1), JobOptions.defaults().queue("later").delay(Duration.ofMillis(700)));
       assertEquals(JobStatus.SCHEDULED, handle.status());
       assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(10)));
       assertTrue(System.currentTimeMillis() - before >= 700, "ran before its delay passed");
@@ -125,15 +129,21 @@ class EnqueueAndRunTest {
       for (int i = 0; i < 2; i++) {
         handles.add(client.enqueue(new Sleep(0), JobOptions.defaults().queue("high")));
       }
-      try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "high", "low")
-          .build().start()) {
+      try (Agent agent =
+          Agents.fast(REDIS.url(), prefix).workers(1, "high", "low").build().start()) {
         for (JobHandle<Long> handle : handles) {
           handle.await(Duration.ofSeconds(10));
         }
       }
       List<Long> started = recorder.ids(JobEvent.Type.STARTED, 5);
-      assertEquals(List.of(handles.get(3).id(), handles.get(4).id(), handles.get(0).id(),
-          handles.get(1).id(), handles.get(2).id()), started);
+      assertEquals(
+          List.of(
+              handles.get(3).id(),
+              handles.get(4).id(),
+              handles.get(0).id(),
+              handles.get(1).id(),
+              handles.get(2).id()),
+          started);
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.offload.runtime;
 
-import dev.offload.runtime.JobListener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,11 +7,10 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
-import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.internal.store.EventSubscriber;
-import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
+import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.Awaiting;
 import dev.offload.testing.Poll;
@@ -49,17 +47,18 @@ class EventSubscriptionFaultTest {
         Redis redis = Redis.connect(proxy.url(), 2);
         EventSubscriber subscriber = new EventSubscriber(redis, keys);
         Jedis direct = new Jedis(URI.create(REDIS.url()))) {
-      subscriber.addListener(new JobListener() {
-        @Override
-        public void onEvents(List<JobEvent> events) {
-          events.forEach(event -> seen.add(event.id()));
-        }
+      subscriber.addListener(
+          new JobListener() {
+            @Override
+            public void onEvents(List<JobEvent> events) {
+              events.forEach(event -> seen.add(event.id()));
+            }
 
-        @Override
-        public void onResubscribed() {
-          resubscriptions.incrementAndGet();
-        }
-      });
+            @Override
+            public void onResubscribed() {
+              resubscriptions.incrementAndGet();
+            }
+          });
       assertTrue(subscriber.start().awaitSubscribed(Duration.ofSeconds(5)));
       publishUntilSeen(direct, keys, 1, seen, Duration.ofSeconds(5));
 
@@ -75,18 +74,21 @@ class EventSubscriptionFaultTest {
   }
 
   /**
-   * Publishes an event for {@code id} again and again until the subscriber has seen it; fails
-   * the test if it has not {@code within} that time.
+   * Publishes an event for {@code id} again and again until the subscriber has seen it; fails the
+   * test if it has not {@code within} that time.
    */
-  private static void publishUntilSeen(Jedis direct, Keys keys, long id, Set<Long> seen,
-      Duration within) {
-    Poll.until(within, "an event for " + id + " comes through the subscription", () -> {
-      if (seen.contains(id)) {
-        return true;
-      }
-      direct.publish(keys.events(), "{\"q\":\"q\",\"queued\":[\"" + id + "\"]}");
-      return false;
-    });
+  private static void publishUntilSeen(
+      Jedis direct, Keys keys, long id, Set<Long> seen, Duration within) {
+    Poll.until(
+        within,
+        "an event for " + id + " comes through the subscription",
+        () -> {
+          if (seen.contains(id)) {
+            return true;
+          }
+          direct.publish(keys.events(), "{\"q\":\"q\",\"queued\":[\"" + id + "\"]}");
+          return false;
+        });
   }
 
   @Test
@@ -95,8 +97,11 @@ class EventSubscriptionFaultTest {
     try (TcpProxy proxy = TcpProxy.inFrontOf(REDIS.url());
         OffloadClient direct = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         // no polling to fall back on: only the events can end this await
-        OffloadClient proxied = OffloadClient.builder(proxy.url()).prefix(prefix)
-            .awaitPollInterval(Duration.ofMinutes(5)).build()) {
+        OffloadClient proxied =
+            OffloadClient.builder(proxy.url())
+                .prefix(prefix)
+                .awaitPollInterval(Duration.ofMinutes(5))
+                .build()) {
       JobHandle<Integer> handle = direct.enqueue(new Add(2, 3));
       assertTrue(proxied.watcher().awaitSubscribed(Duration.ofSeconds(5)));
       Awaiting awaiting =
@@ -106,8 +111,8 @@ class EventSubscriptionFaultTest {
       proxy.heal();
       long start = System.nanoTime();
       try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
-        assertEquals(JobStatus.SUCCEEDED,
-            awaiting.result().get(BOUND.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(
+            JobStatus.SUCCEEDED, awaiting.result().get(BOUND.toSeconds(), TimeUnit.SECONDS));
       }
       assertTrue(System.nanoTime() - start < BOUND.toNanos());
     }

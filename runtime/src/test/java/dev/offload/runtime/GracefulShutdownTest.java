@@ -23,7 +23,9 @@ class GracefulShutdownTest {
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
   private static void awaitWorking(JobHandle<?> handle) {
-    Poll.until(Duration.ofSeconds(10), "job " + handle.id() + " is working",
+    Poll.until(
+        Duration.ofSeconds(10),
+        "job " + handle.id() + " is working",
         () -> handle.status() == JobStatus.WORKING);
   }
 
@@ -38,8 +40,12 @@ class GracefulShutdownTest {
   void closeLetsTheRunningJobFinishWithinTheGracePeriod() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
-      Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default")
-          .shutdownGrace(Duration.ofSeconds(5)).build().start();
+      Agent agent =
+          Agents.fast(REDIS.url(), prefix)
+              .workers(1, "default")
+              .shutdownGrace(Duration.ofSeconds(5))
+              .build()
+              .start();
       JobHandle<Long> handle = client.enqueue(new Sleep(700));
       awaitWorking(handle);
       agent.close();
@@ -53,8 +59,12 @@ class GracefulShutdownTest {
       throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
-      Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default")
-          .shutdownGrace(Duration.ofMillis(300)).build().start();
+      Agent agent =
+          Agents.fast(REDIS.url(), prefix)
+              .workers(1, "default")
+              .shutdownGrace(Duration.ofMillis(300))
+              .build()
+              .start();
       JobHandle<Long> handle = client.enqueue(new Sleep(20_000));
       awaitWorking(handle);
       agent.close();
@@ -69,8 +79,12 @@ class GracefulShutdownTest {
   void jobsTakenButNotStartedGoBackInTheirOrder() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
-      Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default")
-          .shutdownGrace(Duration.ofMillis(200)).build().start();
+      Agent agent =
+          Agents.fast(REDIS.url(), prefix)
+              .workers(1, "default")
+              .shutdownGrace(Duration.ofMillis(200))
+              .build()
+              .start();
       List<JobHandle<Integer>> fast = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
         fast.add(client.enqueue(new Noop(i)));
@@ -89,9 +103,10 @@ class GracefulShutdownTest {
       long finished = handles.stream().filter(h -> h.status() == JobStatus.SUCCEEDED).count();
       long queued = handles.stream().filter(h -> h.status() == JobStatus.QUEUED).count();
       assertEquals(200, finished + queued);
-      List<Long> pendingIds = client.admin().pending("default", "0", 300).items().stream().map(p -> p.id()).toList();
-      List<Long> expected = handles.stream().filter(h -> h.status() == JobStatus.QUEUED)
-          .map(JobHandle::id).toList();
+      List<Long> pendingIds =
+          client.admin().pending("default", "0", 300).items().stream().map(p -> p.id()).toList();
+      List<Long> expected =
+          handles.stream().filter(h -> h.status() == JobStatus.QUEUED).map(JobHandle::id).toList();
       assertEquals(expected, pendingIds);
     }
   }

@@ -24,7 +24,9 @@ class JobEventsTest {
 
   /** The types of {@code id}'s events, once {@code count} of them have come. */
   private static List<JobEvent.Type> typesOf(EventRecorder recorder, long id, int count) {
-    return Poll.until(Duration.ofSeconds(5), count + " events of job " + id,
+    return Poll.until(
+        Duration.ofSeconds(5),
+        count + " events of job " + id,
         () -> recorder.events().stream().filter(e -> e.id() == id).map(JobEvent::type).toList(),
         types -> types.size() >= count);
   }
@@ -37,11 +39,14 @@ class JobEventsTest {
         Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
       JobHandle<Integer> handle = client.enqueue(new Add(1, 2));
       handle.await(Duration.ofSeconds(10));
-      assertEquals(List.of(JobEvent.Type.QUEUED, JobEvent.Type.STARTED, JobEvent.Type.SUCCEEDED),
+      assertEquals(
+          List.of(JobEvent.Type.QUEUED, JobEvent.Type.STARTED, JobEvent.Type.SUCCEEDED),
           typesOf(recorder, handle.id(), 3));
-      JobEvent started = recorder.events().stream()
-          .filter(e -> e.id() == handle.id() && e.type() == JobEvent.Type.STARTED)
-          .findFirst().orElseThrow();
+      JobEvent started =
+          recorder.events().stream()
+              .filter(e -> e.id() == handle.id() && e.type() == JobEvent.Type.STARTED)
+              .findFirst()
+              .orElseThrow();
       assertEquals(agent.workerIds().get(0), started.worker());
     }
   }
@@ -52,11 +57,17 @@ class JobEventsTest {
     try (EventRecorder recorder = new EventRecorder(REDIS.url(), prefix);
         OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
-      JobHandle<String> handle = client.enqueue(new FailTimes("events-" + prefix, 9),
-          JobOptions.defaults().attempts(2));
+      JobHandle<String> handle =
+          client.enqueue(new FailTimes("events-" + prefix, 9), JobOptions.defaults().attempts(2));
       handle.await(Duration.ofSeconds(10));
-      assertEquals(List.of(JobEvent.Type.QUEUED, JobEvent.Type.STARTED, JobEvent.Type.RETRYING,
-              JobEvent.Type.QUEUED, JobEvent.Type.STARTED, JobEvent.Type.FAILED),
+      assertEquals(
+          List.of(
+              JobEvent.Type.QUEUED,
+              JobEvent.Type.STARTED,
+              JobEvent.Type.RETRYING,
+              JobEvent.Type.QUEUED,
+              JobEvent.Type.STARTED,
+              JobEvent.Type.FAILED),
           typesOf(recorder, handle.id(), 6));
     }
   }

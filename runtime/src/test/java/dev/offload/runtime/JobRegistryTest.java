@@ -1,11 +1,10 @@
 package dev.offload.runtime;
 
-import dev.offload.api.JobIndexFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.offload.runtime.JobRegistry;
+import dev.offload.api.JobIndexFile;
 import dev.offload.runtime.jobs.Add;
 import java.io.IOException;
 import java.net.URL;
@@ -38,8 +37,14 @@ class JobRegistryTest {
 
   @Test
   void jobsAndAliasesFromTheIndexResolveToTheirClasses() throws Exception {
-    Path jar = jarWithIndex("a", "# comment\ntest.add\t" + Add.class.getName()
-        + "\ntest.add-old-name\t" + Add.class.getName() + "\n");
+    Path jar =
+        jarWithIndex(
+            "a",
+            "# comment\ntest.add\t"
+                + Add.class.getName()
+                + "\ntest.add-old-name\t"
+                + Add.class.getName()
+                + "\n");
     try (URLClassLoader loader = loaderOf(jar)) {
       JobRegistry registry = JobRegistry.builder().addClassPath(loader).build();
       assertEquals(Add.class, registry.find("test.add").orElseThrow());
@@ -53,12 +58,18 @@ class JobRegistryTest {
     Path first = jarWithIndex("first", "billing.charge\tcom.acme.Billing_ChargeJob\n");
     Path second = jarWithIndex("second", "billing.charge\tcom.other.Charge_Job\n");
     try (URLClassLoader loader = loaderOf(first, second)) {
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> JobRegistry.builder().addClassPath(loader));
-      assertTrue(e.getMessage().startsWith("job name \"billing.charge\" is claimed twice: by"
-          + " com.acme.Billing_ChargeJob ("), e.getMessage());
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class, () -> JobRegistry.builder().addClassPath(loader));
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "job name \"billing.charge\" is claimed twice: by"
+                      + " com.acme.Billing_ChargeJob ("),
+          e.getMessage());
       assertTrue(e.getMessage().contains(first + "/META-INF"), e.getMessage());
-      assertTrue(e.getMessage().contains("and by com.other.Charge_Job (file:" + second + "/META-INF"),
+      assertTrue(
+          e.getMessage().contains("and by com.other.Charge_Job (file:" + second + "/META-INF"),
           e.getMessage());
     }
   }
@@ -67,9 +78,11 @@ class JobRegistryTest {
   void malformedIndexLineIsRefusedWithTheExpectedForm() throws Exception {
     Path jar = jarWithIndex("bad", "no tab here\n");
     try (URLClassLoader loader = loaderOf(jar)) {
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> JobRegistry.builder().addClassPath(loader));
-      assertTrue(e.getMessage().endsWith(": \"no tab here\"; expected <job name><TAB><class name>"),
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class, () -> JobRegistry.builder().addClassPath(loader));
+      assertTrue(
+          e.getMessage().endsWith(": \"no tab here\"; expected <job name><TAB><class name>"),
           e.getMessage());
     }
   }
@@ -81,8 +94,10 @@ class JobRegistryTest {
       JobRegistry registry = JobRegistry.builder().addClassPath(loader).build();
       IllegalStateException e =
           assertThrows(IllegalStateException.class, () -> registry.find("gone"));
-      assertEquals("com.acme.Gone_Job is listed in META-INF/offload/jobs.index but is not on the"
-          + " class path; rebuild the jar that lists it", e.getMessage());
+      assertEquals(
+          "com.acme.Gone_Job is listed in META-INF/offload/jobs.index but is not on the"
+              + " class path; rebuild the jar that lists it",
+          e.getMessage());
     }
   }
 }

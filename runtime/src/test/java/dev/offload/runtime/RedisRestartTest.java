@@ -25,7 +25,8 @@ class RedisRestartTest {
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
   private static void awaitDrained(Stores stores, String queue) {
-    Poll.until(Duration.ofSeconds(60),
+    Poll.until(
+        Duration.ofSeconds(60),
         "queue " + queue + " has no pending, delayed or unfinished job",
         () -> stores.pendingAndDelayed(queue) == 0 && stores.dataStoreSize(queue) == 0);
   }
@@ -41,7 +42,9 @@ class RedisRestartTest {
         jobs.add(new Sleep(i % 50 == 0 ? 2 : 0));
       }
       List<JobHandle<Long>> handles = client.enqueueAll(jobs);
-      Poll.until(Duration.ofSeconds(30), "300 results are stored before the restart",
+      Poll.until(
+          Duration.ofSeconds(30),
+          "300 results are stored before the restart",
           () -> stores.resultStoreSize("default") >= 300);
       REDIS.restart();
 
@@ -50,8 +53,8 @@ class RedisRestartTest {
       for (JobHandle<Long> handle : handles) {
         boolean result = stores.hasResult("default", handle.id());
         boolean failure = stores.hasFailure("default", handle.id());
-        assertTrue(result ^ failure, "job " + handle.id() + " result=" + result
-            + " failure=" + failure);
+        assertTrue(
+            result ^ failure, "job " + handle.id() + " result=" + result + " failure=" + failure);
         inResults += result ? 1 : 0;
       }
       assertEquals(3000, inResults);
@@ -65,11 +68,13 @@ class RedisRestartTest {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
-      assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Add(1, 1)).await(Duration.ofSeconds(10)));
+      assertEquals(
+          JobStatus.SUCCEEDED, client.enqueue(new Add(1, 1)).await(Duration.ofSeconds(10)));
       REDIS.stop();
       Thread.sleep(1_500);
       REDIS.start();
-      assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Add(2, 2)).await(Duration.ofSeconds(20)));
+      assertEquals(
+          JobStatus.SUCCEEDED, client.enqueue(new Add(2, 2)).await(Duration.ofSeconds(20)));
       assertEquals(1, agent.workerIds().size(), "the worker survived the outage");
     }
   }

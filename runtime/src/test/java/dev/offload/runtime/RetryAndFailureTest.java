@@ -12,7 +12,6 @@ import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.FailTimes;
 import dev.offload.runtime.jobs.Sleep;
-import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.EventRecorder;
 import dev.offload.testing.RedisExtension;
@@ -60,7 +59,8 @@ class RetryAndFailureTest {
       for (int i = 0; i < 3; i++) {
         JobFailure.Attempt attempt = failure.attempts().get(i);
         assertEquals(i + 1, attempt.number());
-        assertEquals("java.lang.IllegalStateException: planned failure " + (i + 1) + " of 99",
+        assertEquals(
+            "java.lang.IllegalStateException: planned failure " + (i + 1) + " of 99",
             attempt.error());
         assertTrue(attempt.stackTrace().contains("at dev.offload.runtime.jobs.FailTimes.run"));
         assertEquals(agent.workerIds().get(0), attempt.worker());
@@ -91,8 +91,9 @@ class RetryAndFailureTest {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
-      JobHandle<Long> slow = client.enqueue(new Sleep(60_000),
-          JobOptions.defaults().attempts(2).timeout(Duration.ofMillis(300)));
+      JobHandle<Long> slow =
+          client.enqueue(
+              new Sleep(60_000), JobOptions.defaults().attempts(2).timeout(Duration.ofMillis(300)));
       assertEquals(JobStatus.FAILED, slow.await(Duration.ofSeconds(10)));
       JobFailure failure = slow.failure().orElseThrow();
       assertEquals(2, failure.attempts().size());
@@ -126,9 +127,12 @@ class RetryAndFailureTest {
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
       List<JobHandle<String>> handles;
       try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
-        handles = List.of(client.enqueue(new FailTimes(key(), 3)),
-            client.enqueue(new FailTimes(key(), 3)), client.enqueue(new FailTimes(key(), 99)),
-            client.enqueue(new FailTimes(key(), 99)));
+        handles =
+            List.of(
+                client.enqueue(new FailTimes(key(), 3)),
+                client.enqueue(new FailTimes(key(), 3)),
+                client.enqueue(new FailTimes(key(), 99)),
+                client.enqueue(new FailTimes(key(), 99)));
         for (JobHandle<String> handle : handles) {
           assertEquals(JobStatus.FAILED, handle.await(Duration.ofSeconds(10)));
         }

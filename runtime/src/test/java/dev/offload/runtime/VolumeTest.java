@@ -34,8 +34,11 @@ class VolumeTest {
         jobs.add(new Noop(i));
       }
       List<JobHandle<Integer>> handles = client.enqueueAll(jobs);
-      Poll.until(Duration.ofSeconds(120), "all 20,000 results are stored",
-          () -> stores.resultStoreSize("default"), n -> n == 20_000);
+      Poll.until(
+          Duration.ofSeconds(120),
+          "all 20,000 results are stored",
+          () -> stores.resultStoreSize("default"),
+          n -> n == 20_000);
       for (int i = 0; i < handles.size(); i++) {
         assertEquals(Optional.of(i), handles.get(i).result());
       }

@@ -26,10 +26,13 @@ class WatchTokensTest {
   @Test
   void tamperedTokenIsInvalid() {
     String token = tokens.issue("mail", 42, Duration.ofMinutes(5));
-    String payload = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))));
-    String forged = Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(payload.replace("|42|", "|43|").getBytes())
-        + token.substring(token.indexOf('.'));
+    String payload =
+        new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))));
+    String forged =
+        Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(payload.replace("|42|", "|43|").getBytes())
+            + token.substring(token.indexOf('.'));
     assertEquals(WatchTokens.Rejection.INVALID, tokens.verify(forged).rejection());
     assertEquals(WatchTokens.Rejection.INVALID, tokens.verify(token + "x").rejection());
     assertEquals(WatchTokens.Rejection.INVALID, tokens.verify("42").rejection());
@@ -38,7 +41,8 @@ class WatchTokensTest {
 
   @Test
   void tokenSignedWithAnotherSecretIsInvalid() {
-    String token = WatchTokens.withSecret(SECRET + "-other").issue("mail", 42, Duration.ofMinutes(5));
+    String token =
+        WatchTokens.withSecret(SECRET + "-other").issue("mail", 42, Duration.ofMinutes(5));
     assertEquals(WatchTokens.Rejection.INVALID, tokens.verify(token).rejection());
   }
 
@@ -52,9 +56,11 @@ class WatchTokensTest {
 
   @Test
   void shortSecretIsRefusedWithAHint() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> WatchTokens.withSecret("short"));
-    assertEquals("the watch token secret has 5 bytes; use at least 32 random bytes, for example"
-        + " the output of `openssl rand -base64 48`", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> WatchTokens.withSecret("short"));
+    assertEquals(
+        "the watch token secret has 5 bytes; use at least 32 random bytes, for example"
+            + " the output of `openssl rand -base64 48`",
+        e.getMessage());
   }
 }

@@ -4,18 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.offload.api.Isolation;
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.api.UserFacingException;
 import dev.offload.runtime.agent.Agent;
-import dev.offload.api.Isolation;
 import dev.offload.runtime.client.OffloadClient;
-import dev.offload.runtime.support.Stores;
-import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.internal.store.FailureRecords;
 import dev.offload.runtime.support.Agents;
+import dev.offload.runtime.support.Stores;
 import dev.offload.testing.RedisExtension;
 import java.time.Duration;
 import java.util.List;
@@ -107,12 +106,13 @@ class WidgetOptInTest {
   private static Agent agent(String prefix, Isolation isolation) {
     return Agents.fast(REDIS.url(), prefix)
         .isolation(isolation)
-        .registry(JobRegistry.builder()
-            .register(Shown.NAME, Shown.class)
-            .register(Hidden.NAME, Hidden.class)
-            .register(Refuse.NAME, Refuse.class)
-            .register(ShownButFails.NAME, ShownButFails.class)
-            .build())
+        .registry(
+            JobRegistry.builder()
+                .register(Shown.NAME, Shown.class)
+                .register(Hidden.NAME, Hidden.class)
+                .register(Refuse.NAME, Refuse.class)
+                .register(ShownButFails.NAME, ShownButFails.class)
+                .build())
         .workers(1, "default")
         .build()
         .start();
@@ -124,8 +124,9 @@ class WidgetOptInTest {
     try (Stores stores = new Stores(REDIS.url(), prefix);
         OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Agent agent = agent(prefix)) {
-      List<JobHandle<String>> handles = client.enqueueAll(
-          List.of(new Shown("a"), new Hidden("b"), new Shown("c")), JobOptions.defaults());
+      List<JobHandle<String>> handles =
+          client.enqueueAll(
+              List.of(new Shown("a"), new Hidden("b"), new Shown("c")), JobOptions.defaults());
       for (JobHandle<String> handle : handles) {
         assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(10)));
       }
@@ -163,7 +164,9 @@ class WidgetOptInTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Isolation.class, names = {"THREAD", "PROCESS"})
+  @EnumSource(
+      value = Isolation.class,
+      names = {"THREAD", "PROCESS"})
   void userFacingMessageOfTheLastAttemptIsKeptInTheFailureRecord(Isolation isolation)
       throws Exception {
     String prefix = REDIS.newPrefix();
@@ -176,11 +179,14 @@ class WidgetOptInTest {
       assertEquals(JobStatus.FAILED, userFacing.await(Duration.ofSeconds(10)));
       assertEquals(JobStatus.FAILED, internal.await(Duration.ofSeconds(10)));
 
-      assertEquals(Optional.of("Card declined."), FailureRecords.publicMessage(
-          stores.failure("default", userFacing.id()).orElseThrow()));
-      assertEquals(Optional.empty(), FailureRecords.publicMessage(
-          stores.failure("default", internal.id()).orElseThrow()));
-      assertEquals("dev.offload.api.UserFacingException: Card declined.",
+      assertEquals(
+          Optional.of("Card declined."),
+          FailureRecords.publicMessage(stores.failure("default", userFacing.id()).orElseThrow()));
+      assertEquals(
+          Optional.empty(),
+          FailureRecords.publicMessage(stores.failure("default", internal.id()).orElseThrow()));
+      assertEquals(
+          "dev.offload.api.UserFacingException: Card declined.",
           userFacing.failure().orElseThrow().lastError());
     }
   }

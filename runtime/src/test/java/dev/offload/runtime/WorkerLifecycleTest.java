@@ -35,8 +35,8 @@ class WorkerLifecycleTest {
     try (Redis redis = Redis.connect(REDIS.url(), 2)) {
       WorkerStore workers = new WorkerStore(redis, new Keys(prefix));
       Set<String> ids;
-      try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(2, "mail", "default")
-          .build().start()) {
+      try (Agent agent =
+          Agents.fast(REDIS.url(), prefix).workers(2, "mail", "default").build().start()) {
         ids = Set.copyOf(agent.workerIds());
         assertEquals(ids, workers.registered());
         WorkerDescription description =
@@ -60,10 +60,17 @@ class WorkerLifecycleTest {
       String worker = agent.workerIds().get(0);
       JobHandle<Long> handle = client.enqueue(new Sleep(800));
       Poll.until(WAIT, "worker marked working", () -> workers.working().contains(worker));
-      Poll.until(WAIT, "description names the current job",
-          () -> client.admin().workers().stream().anyMatch(info -> info.id().equals(worker)
-              && info.state() == WorkerInfo.State.BUSY && info.job() != null
-              && info.job().id() == handle.id()));
+      Poll.until(
+          WAIT,
+          "description names the current job",
+          () ->
+              client.admin().workers().stream()
+                  .anyMatch(
+                      info ->
+                          info.id().equals(worker)
+                              && info.state() == WorkerInfo.State.BUSY
+                              && info.job() != null
+                              && info.job().id() == handle.id()));
       handle.await(Duration.ofSeconds(10));
       Poll.until(WAIT, "worker back to idle", () -> !workers.working().contains(worker));
     }
@@ -83,15 +90,24 @@ class WorkerLifecycleTest {
 
       assertTrue(agent.awaitTermination(Duration.ofSeconds(10)), "agent did not stop");
       assertEquals(Set.of(), workers.registered());
-      assertTrue(Set.of(JobStatus.SCHEDULED, JobStatus.QUEUED).contains(running.status()),
+      assertTrue(
+          Set.of(JobStatus.SCHEDULED, JobStatus.QUEUED).contains(running.status()),
           "the interrupted job waits for its next attempt");
-      String lastError = client.admin().job("default", running.id()).orElseThrow().unfinished()
-          .failedSoFar().get(0).error();
+      String lastError =
+          client
+              .admin()
+              .job("default", running.id())
+              .orElseThrow()
+              .unfinished()
+              .failedSoFar()
+              .get(0)
+              .error();
       assertTrue(lastError.contains("was destroyed while the job ran"), lastError);
 
       assertTrue(client.admin().deletePending("default", running.id()));
       try (Agent second = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
-        assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Add(2, 2)).await(Duration.ofSeconds(10)));
+        assertEquals(
+            JobStatus.SUCCEEDED, client.enqueue(new Add(2, 2)).await(Duration.ofSeconds(10)));
       }
     }
   }

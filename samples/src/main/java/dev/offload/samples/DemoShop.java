@@ -1,6 +1,7 @@
 package dev.offload.samples;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.offload.api.Job;
@@ -8,7 +9,6 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.UserFacingException;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,10 +24,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A tiny shop on a port of its own, so another origin than the dashboard's, to try the
- * job-observer widget: its page's "Render report" button asks the shop to enqueue a report job,
- * the shop answers with a watch token for that job, and the page shows an {@code <offload-job>}
- * element that follows it, served by the dashboard.
+ * A tiny shop on a port of its own, so another origin than the dashboard's, to try the job-observer
+ * widget: its page's "Render report" button asks the shop to enqueue a report job, the shop answers
+ * with a watch token for that job, and the page shows an {@code <offload-job>} element that follows
+ * it, served by the dashboard.
  *
  * <pre>{@code
  * String secret = DemoShop.randomSecret();
@@ -65,21 +65,32 @@ public final class DemoShop implements AutoCloseable {
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     } catch (IOException e) {
-      throw new UncheckedIOException("the demo shop could not listen on port " + port
-          + " (" + e.getMessage() + "); choose another port", e);
+      throw new UncheckedIOException(
+          "the demo shop could not listen on port "
+              + port
+              + " ("
+              + e.getMessage()
+              + "); choose another port",
+          e);
     }
-    server.createContext("/", exchange -> {
-      try (exchange) {
-        String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
-        switch (route) {
-          case "GET /" -> send(exchange, 200, "text/html; charset=utf-8", page);
-          case "POST /reports" -> send(exchange, 200, "application/json",
-              orderReport(exchange, jobs, tokens));
-          default -> send(exchange, 404, "text/plain; charset=utf-8",
-              "no such page\n".getBytes(StandardCharsets.UTF_8));
-        }
-      }
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+            switch (route) {
+              case "GET /" -> send(exchange, 200, "text/html; charset=utf-8", page);
+              case "POST /reports" ->
+                  send(exchange, 200, "application/json", orderReport(exchange, jobs, tokens));
+              default ->
+                  send(
+                      exchange,
+                      404,
+                      "text/plain; charset=utf-8",
+                      "no such page\n".getBytes(StandardCharsets.UTF_8));
+            }
+          }
+        });
     server.start();
     return new DemoShop(server);
   }
@@ -102,25 +113,24 @@ public final class DemoShop implements AutoCloseable {
   }
 
   /**
-   * Renders a report page by page: a job whose result the visitor may see, and whose failure,
-   * when the data is missing, tells the visitor why.
+   * Renders a report page by page: a job whose result the visitor may see, and whose failure, when
+   * the data is missing, tells the visitor why.
    */
   @Job(queue = "reports", attempts = 2, showResult = true)
-  public static String renderReport(String title, boolean dataMissing)
-      throws InterruptedException {
+  public static String renderReport(String title, boolean dataMissing) throws InterruptedException {
     for (int page = 0; page < 4; page++) {
       Thread.sleep(800);
     }
     if (dataMissing) {
-      throw new UserFacingException("The sales figures for " + title
-          + " are not in yet; please try again tomorrow.");
+      throw new UserFacingException(
+          "The sales figures for " + title + " are not in yet; please try again tomorrow.");
     }
     return "Your report \"" + title + "\" is ready: 4 pages.";
   }
 
   /** Enqueues a report for the visitor and gives their page a token to follow only that job. */
-  private static byte[] orderReport(HttpExchange exchange, DemoShopJobs jobs,
-      WatchTokens tokens) throws IOException {
+  private static byte[] orderReport(HttpExchange exchange, DemoShopJobs jobs, WatchTokens tokens)
+      throws IOException {
     JsonNode order;
     try (InputStream body = exchange.getRequestBody()) {
       order = JSON.readTree(body.readNBytes(4096));
@@ -128,8 +138,8 @@ public final class DemoShop implements AutoCloseable {
     boolean dataMissing = order != null && order.path("dataMissing").asBoolean();
     JobHandle<String> handle = jobs.renderReport(dataMissing ? "Q4" : "Q3", dataMissing);
     // a real shop would note the job in the visitor's session; the token is all the page needs
-    return JSON.writeValueAsBytes(Map.of("id", handle.id(),
-        "token", tokens.issue(handle.queue(), handle.id(), TOKEN_TTL)));
+    return JSON.writeValueAsBytes(
+        Map.of("id", handle.id(), "token", tokens.issue(handle.queue(), handle.id(), TOKEN_TTL)));
   }
 
   private static byte[] page(URI widget) {
@@ -138,8 +148,10 @@ public final class DemoShop implements AutoCloseable {
         throw new IllegalStateException(PAGE + " is missing from the samples' jar");
       }
       String html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return html.replace("{{widget}}", widget.toString().replace("&", "&amp;")
-          .replace("\"", "&quot;").replace("<", "&lt;")).getBytes(StandardCharsets.UTF_8);
+      return html.replace(
+              "{{widget}}",
+              widget.toString().replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;"))
+          .getBytes(StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("could not read " + PAGE, e);
     }

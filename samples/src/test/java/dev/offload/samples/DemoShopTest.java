@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.offload.testing.RedisExtension;
 import dev.offload.web.Dashboard;
 import java.io.BufferedReader;
@@ -35,19 +35,28 @@ class DemoShopTest {
     String secret = DemoShop.randomSecret();
     WatchTokens tokens = WatchTokens.withSecret(secret);
     HttpClient http = HttpClient.newHttpClient();
-    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(REDIS.newPrefix())
-            .build();
-        Dashboard dashboard = Dashboard.builder(client).port(0).watchSecret(secret)
-            .widgetOrigins(DemoShop.origins(shopPort)).start();
+    try (OffloadClient client =
+            OffloadClient.builder(REDIS.url()).prefix(REDIS.newPrefix()).build();
+        Dashboard dashboard =
+            Dashboard.builder(client)
+                .port(0)
+                .watchSecret(secret)
+                .widgetOrigins(DemoShop.origins(shopPort))
+                .start();
         DemoShop shop = DemoShop.start(client, tokens, dashboard.uri(), shopPort)) {
-      String page = http.send(HttpRequest.newBuilder(shop.uri()).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      String page =
+          http.send(
+                  HttpRequest.newBuilder(shop.uri()).build(), HttpResponse.BodyHandlers.ofString())
+              .body();
       assertTrue(page.contains("src=\"" + dashboard.uri() + "widget/offload-job.js\""), page);
 
-      HttpResponse<String> ordered = http.send(HttpRequest.newBuilder(
-              shop.uri().resolve("/reports")).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"dataMissing\":false}")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> ordered =
+          http.send(
+              HttpRequest.newBuilder(shop.uri().resolve("/reports"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"dataMissing\":false}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, ordered.statusCode(), ordered.body());
       JsonNode order = new ObjectMapper().readTree(ordered.body());
       WatchTokens.Watch watch = tokens.verify(order.get("token").asText()).watch().orElseThrow();
@@ -56,14 +65,20 @@ class DemoShopTest {
       assertEquals(JobStatus.QUEUED, client.status("reports", watch.id()));
 
       String shopOrigin = "http://localhost:" + shopPort;
-      HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(dashboard.uri()
-              .resolve("/widget/jobs/stream?token=" + order.get("token").asText()))
-          .header("Origin", shopOrigin).build(), HttpResponse.BodyHandlers.ofInputStream());
-      try (BufferedReader events = new BufferedReader(
-          new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+      HttpResponse<InputStream> stream =
+          http.send(
+              HttpRequest.newBuilder(
+                      dashboard
+                          .uri()
+                          .resolve("/widget/jobs/stream?token=" + order.get("token").asText()))
+                  .header("Origin", shopOrigin)
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      try (BufferedReader events =
+          new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
         assertEquals(200, stream.statusCode());
-        assertEquals(shopOrigin,
-            stream.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+        assertEquals(
+            shopOrigin, stream.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
         String line = events.readLine();
         while (!line.startsWith("data: ")) {
           line = events.readLine();

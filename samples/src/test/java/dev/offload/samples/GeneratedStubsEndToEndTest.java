@@ -7,9 +7,9 @@ import dev.offload.api.JobFailure;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
+import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
-import dev.offload.runtime.JobRegistry;
 import dev.offload.testing.RedisExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The processor's output end to end: stubs generated from the samples' {@code @Job} methods
- * enqueue jobs that an agent, finding them through the generated index, runs against a real
- * Redis; results come back typed.
+ * The processor's output end to end: stubs generated from the samples' {@code @Job} methods enqueue
+ * jobs that an agent, finding them through the generated index, runs against a real Redis; results
+ * come back typed.
  */
 class GeneratedStubsEndToEndTest {
 
@@ -40,10 +40,18 @@ class GeneratedStubsEndToEndTest {
   @Test
   void agentFindsEveryGeneratedJobThroughTheIndex() {
     JobRegistry registry = JobRegistry.fromClassPath();
-    assertTrue(registry.names().containsAll(List.of("dev.offload.samples.Primes#countBelow",
-        "dev.offload.samples.Reports#build", "dev.offload.samples.Reports#importLegacy",
-        "quotes.fetch")), registry.names().toString());
-    assertEquals(Primes_CountBelowJob.class,
+    assertTrue(
+        registry
+            .names()
+            .containsAll(
+                List.of(
+                    "dev.offload.samples.Primes#countBelow",
+                    "dev.offload.samples.Reports#build",
+                    "dev.offload.samples.Reports#importLegacy",
+                    "quotes.fetch")),
+        registry.names().toString());
+    assertEquals(
+        Primes_CountBelowJob.class,
         registry.find("dev.offload.samples.Primes#countBelow").orElseThrow());
   }
 
@@ -54,8 +62,7 @@ class GeneratedStubsEndToEndTest {
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Agent agent = agent(prefix).start()) {
       JobHandle<Integer> primes = new PrimesJobs(client).countBelow(100);
-      JobHandle<String> report =
-          new ReportsJobs(client).build("T", List.of("a", "b"), 1);
+      JobHandle<String> report = new ReportsJobs(client).build("T", List.of("a", "b"), 1);
       JobHandle<Double> quote = new QuotesJobs(client).fetch("ACME", markers.toString());
 
       assertEquals("cpu", primes.queue());
@@ -74,16 +81,19 @@ class GeneratedStubsEndToEndTest {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Agent agent = agent(prefix).start()) {
-      JobHandle<Void> legacy = new ReportsJobs(client)
-          .withOptions(JobOptions.defaults().queue("urgent").attempts(1))
-          .importLegacy("x.dat");
+      JobHandle<Void> legacy =
+          new ReportsJobs(client)
+              .withOptions(JobOptions.defaults().queue("urgent").attempts(1))
+              .importLegacy("x.dat");
       assertEquals("urgent", legacy.queue());
       assertEquals(JobStatus.FAILED, legacy.await(Duration.ofSeconds(10)));
       JobFailure failure = legacy.failure().orElseThrow();
       assertEquals(1, failure.attempts().size());
       assertEquals("dev.offload.samples.Reports#importLegacy", failure.jobName());
-      assertEquals("java.lang.IllegalArgumentException: x.dat is corrupt: unexpected end of data"
-          + " at byte 4096", failure.lastError());
+      assertEquals(
+          "java.lang.IllegalArgumentException: x.dat is corrupt: unexpected end of data"
+              + " at byte 4096",
+          failure.lastError());
     }
   }
 }

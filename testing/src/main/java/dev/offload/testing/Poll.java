@@ -20,20 +20,20 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Every method checks at once, then again every few milliseconds, and returns as soon as the
- * check passes. When {@code timeout} has passed without it passing, the method throws an
- * {@link AssertionError} that names {@code what} was awaited, how long, and, for the methods that
- * read a value, the last value read, so any test framework reports it as a failed assertion. The
- * check runs once more at the deadline, so a zero or negative timeout means "check once now".
- * A check that throws ends the wait with its exception: catch inside the check what should count
- * as "not yet".
+ * check passes. When {@code timeout} has passed without it passing, the method throws an {@link
+ * AssertionError} that names {@code what} was awaited, how long, and, for the methods that read a
+ * value, the last value read, so any test framework reports it as a failed assertion. The check
+ * runs once more at the deadline, so a zero or negative timeout means "check once now". A check
+ * that throws ends the wait with its exception: catch inside the check what should count as "not
+ * yet".
  *
  * <p>If the waiting thread is interrupted (a test framework's timeout does this), the wait ends
  * with an {@link AssertionError} that says so, and the thread's interrupt status stays set.
  *
  * <p>A wait is only for something that will happen. To show that something does <em>not</em>
  * happen, wait for a later event that proves the system went past the point where it would have.
- * Where no such event exists, {@link #holdsFor} checks a condition all through a window; derive
- * the window from the system's own intervals and say in a comment why it is long enough.
+ * Where no such event exists, {@link #holdsFor} checks a condition all through a window; derive the
+ * window from the system's own intervals and say in a comment why it is long enough.
  */
 public final class Poll {
 
@@ -47,8 +47,8 @@ public final class Poll {
    *
    * @param timeout how long to wait at most
    * @param what what is awaited, for the failure message: "the job starts"
-   * @throws AssertionError if {@code condition} still fails after {@code timeout}, or the thread
-   *     is interrupted while waiting
+   * @throws AssertionError if {@code condition} still fails after {@code timeout}, or the thread is
+   *     interrupted while waiting
    */
   public static void until(Duration timeout, String what, BooleanSupplier condition) {
     Objects.requireNonNull(condition, "condition");
@@ -81,8 +81,8 @@ public final class Poll {
   }
 
   /**
-   * Checks {@code condition} again and again for the whole of {@code window}, and fails as soon
-   * as it does not hold. This is the one wait that cannot end early: use it only where nothing
+   * Checks {@code condition} again and again for the whole of {@code window}, and fails as soon as
+   * it does not hold. This is the one wait that cannot end early: use it only where nothing
    * observable marks the point past which the thing checked for could no longer happen.
    *
    * @param window how long the condition must hold; derived from the system's own intervals
@@ -97,9 +97,13 @@ public final class Poll {
     long start = System.nanoTime();
     while (true) {
       if (!condition.getAsBoolean()) {
-        throw new AssertionError("stopped holding after "
-            + Duration.ofNanos(System.nanoTime() - start).toMillis() + " of "
-            + describe(window) + ": " + what);
+        throw new AssertionError(
+            "stopped holding after "
+                + Duration.ofNanos(System.nanoTime() - start).toMillis()
+                + " of "
+                + describe(window)
+                + ": "
+                + what);
       }
       long left = window.toNanos() - (System.nanoTime() - start);
       if (left <= 0) {
@@ -109,8 +113,12 @@ public final class Poll {
     }
   }
 
-  private static <T> T until(Duration timeout, String what, Supplier<? extends T> value,
-      Predicate<? super T> accept, boolean showLast) {
+  private static <T> T until(
+      Duration timeout,
+      String what,
+      Supplier<? extends T> value,
+      Predicate<? super T> accept,
+      boolean showLast) {
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(what, "what");
     Objects.requireNonNull(value, "value");
@@ -124,11 +132,19 @@ public final class Poll {
       }
       long left = timeout.toNanos() - (System.nanoTime() - start);
       if (left <= 0) {
-        throw new AssertionError("not within " + describe(timeout) + ": " + what
-            + (showLast ? " (last seen: " + last + ")" : ""));
+        throw new AssertionError(
+            "not within "
+                + describe(timeout)
+                + ": "
+                + what
+                + (showLast ? " (last seen: " + last + ")" : ""));
       }
-      pause(Math.min(pause, left), () -> "interrupted while waiting until: " + what
-          + (showLast ? " (last seen: " + last + ")" : ""));
+      pause(
+          Math.min(pause, left),
+          () ->
+              "interrupted while waiting until: "
+                  + what
+                  + (showLast ? " (last seen: " + last + ")" : ""));
       pause = Math.min(pause * 2, LONGEST_PAUSE_NANOS);
     }
   }

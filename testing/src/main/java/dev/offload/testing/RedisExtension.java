@@ -22,14 +22,16 @@ import org.testcontainers.containers.GenericContainer;
  * }</pre>
  *
  * <p>The Redis comes from the first source that works:
+ *
  * <ol>
  *   <li>the URL in the environment variable {@code OFFLOAD_TEST_REDIS_URL};
  *   <li>a {@code redis-server} on the {@code PATH}, started on a free port in a temporary folder;
  *   <li>a Testcontainers Redis container, where a Docker engine is reachable;
  *   <li>the {@code redis-server} binary that the embedded-redis artifact ships.
  * </ol>
- * The shared server on port 6379 is never used unless the variable names it. Tests keep apart
- * from each other by giving every client a {@link #newPrefix() fresh key prefix}.
+ *
+ * The shared server on port 6379 is never used unless the variable names it. Tests keep apart from
+ * each other by giving every client a {@link #newPrefix() fresh key prefix}.
  */
 public final class RedisExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -63,10 +65,15 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
       source = "Testcontainers";
       return;
     }
-    java.nio.file.Path embedded = RedisServerProcess.embeddedBinary()
-        .orElseThrow(() -> new IllegalStateException(
-            "no Redis for the tests: set " + URL_VARIABLE + ", install redis-server, run Docker,"
-                + " or use a platform that embedded-redis ships a binary for"));
+    java.nio.file.Path embedded =
+        RedisServerProcess.embeddedBinary()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no Redis for the tests: set "
+                            + URL_VARIABLE
+                            + ", install redis-server, run Docker,"
+                            + " or use a platform that embedded-redis ships a binary for"));
     startProcess(embedded, "embedded-redis binary");
   }
 
@@ -92,7 +99,10 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
 
   /** A key prefix no other test in this JVM uses, so tests sharing one Redis keep apart. */
   public String newPrefix() {
-    return "t" + PREFIXES.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8)
+    return "t"
+        + PREFIXES.incrementAndGet()
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 8)
         + ":";
   }
 
@@ -102,7 +112,9 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
     process.restart();
   }
 
-  /** Restarts the Redis server with none of its data; skips the test when the server is not ours. */
+  /**
+   * Restarts the Redis server with none of its data; skips the test when the server is not ours.
+   */
   public void restartWithoutData() {
     requireOwnServer();
     process.restartWithoutData();
@@ -129,9 +141,11 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
   }
 
   private void requireOwnServer() {
-    Assumptions.assumeTrue(process != null,
+    Assumptions.assumeTrue(
+        process != null,
         "this test stops and starts Redis, which it can only do with a server it started itself,"
-            + " not with " + source);
+            + " not with "
+            + source);
   }
 
   private void startProcess(java.nio.file.Path binary, String description) {

@@ -26,9 +26,9 @@ import java.util.stream.Stream;
  * A private {@code redis-server} process on a free loopback port, with its data in a temporary
  * folder that is deleted on {@link #close()}.
  *
- * <p>The binary is the {@code redis-server} on the {@code PATH}, else the one the
- * {@code com.github.codemonstur:embedded-redis} artifact ships. The server writes an append-only
- * file, so {@link #restart()} brings it back with its data, as a production Redis with AOF would.
+ * <p>The binary is the {@code redis-server} on the {@code PATH}, else the one the {@code
+ * com.github.codemonstur:embedded-redis} artifact ships. The server writes an append-only file, so
+ * {@link #restart()} brings it back with its data, as a production Redis with AOF would.
  */
 public final class RedisServerProcess implements AutoCloseable {
 
@@ -54,10 +54,13 @@ public final class RedisServerProcess implements AutoCloseable {
    *     embedded-redis binary for this platform is available
    */
   public static RedisServerProcess start() {
-    Path binary = findBinary()
-        .orElseThrow(() -> new IllegalStateException(
-            "no redis-server found: install Redis (for example `apt-get install redis-server`)"
-                + " or put com.github.codemonstur:embedded-redis on the class path"));
+    Path binary =
+        findBinary()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no redis-server found: install Redis (for example `apt-get install redis-server`)"
+                            + " or put com.github.codemonstur:embedded-redis on the class path"));
     return start(binary);
   }
 
@@ -71,8 +74,13 @@ public final class RedisServerProcess implements AutoCloseable {
    * override the defaults, e.g. {@code List.of("--appendfsync", "always")}.
    */
   public static RedisServerProcess startWith(List<String> options) {
-    return start(findBinary().orElseThrow(() -> new IllegalStateException(
-        "no redis-server found: install Redis or put embedded-redis on the class path")), options);
+    return start(
+        findBinary()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no redis-server found: install Redis or put embedded-redis on the class path")),
+        options);
   }
 
   private static RedisServerProcess start(Path binary, List<String> options) {
@@ -128,10 +136,14 @@ public final class RedisServerProcess implements AutoCloseable {
     String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
     String arch = System.getProperty("os.arch");
     if (os.contains("linux")) {
-      return arch.equals("aarch64") ? "redis-server-6.2.7-linux-arm64" : "redis-server-6.2.6-v5-linux-amd64";
+      return arch.equals("aarch64")
+          ? "redis-server-6.2.7-linux-arm64"
+          : "redis-server-6.2.6-v5-linux-amd64";
     }
     if (os.contains("mac")) {
-      return arch.equals("aarch64") ? "redis-server-6.2.6-v5-darwin-arm64" : "redis-server-6.2.6-v5-darwin-amd64";
+      return arch.equals("aarch64")
+          ? "redis-server-6.2.6-v5-darwin-arm64"
+          : "redis-server-6.2.6-v5-darwin-amd64";
     }
     return null;
   }
@@ -174,8 +186,8 @@ public final class RedisServerProcess implements AutoCloseable {
 
   /**
    * Kills the server with SIGKILL, as a crash or an OOM killer would: only what its append-only
-   * file had written to disk survives, which with {@code --appendfsync always} is every write
-   * it acknowledged.
+   * file had written to disk survives, which with {@code --appendfsync always} is every write it
+   * acknowledged.
    */
   public void kill() {
     if (process == null) {
@@ -238,9 +250,10 @@ public final class RedisServerProcess implements AutoCloseable {
 
   private void deleteData() {
     try (Stream<Path> files = Files.walk(directory)) {
-      files.sorted(Comparator.reverseOrder())
-          .filter(path -> !path.equals(directory)
-              && !path.getFileName().toString().equals("redis.log"))
+      files
+          .sorted(Comparator.reverseOrder())
+          .filter(
+              path -> !path.equals(directory) && !path.getFileName().toString().equals("redis.log"))
           .forEach(path -> path.toFile().delete());
     } catch (IOException e) {
       throw new UncheckedIOException("could not delete the data in " + directory, e);
@@ -248,26 +261,37 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   private void launch() {
-    List<String> command = new ArrayList<>(List.of(
-        binary.toString(),
-        "--port", Integer.toString(port),
-        "--bind", "127.0.0.1",
-        "--dir", directory.toString(),
-        "--appendonly", "yes",
-        "--appendfsync", "everysec",
-        "--save", "",
-        "--daemonize", "no"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                directory.toString(),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "everysec",
+                "--save",
+                "",
+                "--daemonize",
+                "no"));
     if (!binary.getFileName().toString().contains("6.2")) {
       // fault tests block the server with DEBUG SLEEP; Redis 7 allows DEBUG only when told to
       command.addAll(List.of("--enable-debug-command", "local"));
     }
     command.addAll(options);
     try {
-      process = new ProcessBuilder(command)
-          .directory(directory.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("redis.log").toFile()))
-          .start();
+      process =
+          new ProcessBuilder(command)
+              .directory(directory.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(directory.resolve("redis.log").toFile()))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + binary, e);
     }
@@ -279,7 +303,9 @@ public final class RedisServerProcess implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            "redis-server exited at start with code " + process.exitValue() + "; see "
+            "redis-server exited at start with code "
+                + process.exitValue()
+                + "; see "
                 + directory.resolve("redis.log"));
       }
       if (answersPing()) {
@@ -301,8 +327,9 @@ public final class RedisServerProcess implements AutoCloseable {
       OutputStream out = socket.getOutputStream();
       out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      BufferedReader in = new BufferedReader(
-          new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
       return "+PONG".equals(in.readLine());
     } catch (IOException e) {
       return false;

@@ -36,8 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * }
  * }</pre>
  *
- * <p>Each connection is two pipes, one per {@link Direction}; all methods are thread-safe and
- * take effect at once for the bytes read after the call.
+ * <p>Each connection is two pipes, one per {@link Direction}; all methods are thread-safe and take
+ * effect at once for the bytes read after the call.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -70,8 +70,9 @@ public final class TcpProxy implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a loopback port for the proxy", e);
     }
-    this.url = withAddress(upstreamUrl, listener.getInetAddress().getHostAddress(),
-        listener.getLocalPort());
+    this.url =
+        withAddress(
+            upstreamUrl, listener.getInetAddress().getHostAddress(), listener.getLocalPort());
     Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-" + port() + "-accept");
     acceptor.setDaemon(true);
     acceptor.start();
@@ -107,8 +108,8 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   /**
-   * The upstream URL with the proxy's address in place of the server's; user, password, path
-   * (a Redis database number) and query are kept.
+   * The upstream URL with the proxy's address in place of the server's; user, password, path (a
+   * Redis database number) and query are kept.
    */
   public String url() {
     return url;
@@ -230,8 +231,15 @@ public final class TcpProxy implements AutoCloseable {
 
   private static String withAddress(URI uri, String host, int port) {
     try {
-      return new URI(uri.getScheme(), uri.getRawUserInfo(), host, port, uri.getRawPath(),
-          uri.getRawQuery(), uri.getRawFragment()).toString();
+      return new URI(
+              uri.getScheme(),
+              uri.getRawUserInfo(),
+              host,
+              port,
+              uri.getRawPath(),
+              uri.getRawQuery(),
+              uri.getRawFragment())
+          .toString();
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("cannot rewrite " + uri, e);
     }
@@ -289,8 +297,8 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   /**
-   * Bytes of one direction: a reader stamps each chunk as it arrives and a writer sends it once
-   * its delay has passed, so a delay adds latency without adding up over a burst.
+   * Bytes of one direction: a reader stamps each chunk as it arrives and a writer sends it once its
+   * delay has passed, so a delay adds latency without adding up over a burst.
    */
   private final class Pipe {
     private static final byte[] END = new byte[0];
@@ -326,8 +334,8 @@ public final class TcpProxy implements AutoCloseable {
         int n;
         while ((n = in.read(buffer)) != -1) {
           if (!link.silent) {
-            chunks.add(new Chunk(Arrays.copyOf(buffer, n),
-                System.nanoTime() + delayNanos(direction)));
+            chunks.add(
+                new Chunk(Arrays.copyOf(buffer, n), System.nanoTime() + delayNanos(direction)));
           }
         }
         chunks.add(new Chunk(END, System.nanoTime() + delayNanos(direction)));

@@ -42,11 +42,17 @@ class PollTest {
     AtomicInteger checks = new AtomicInteger();
     long start = System.nanoTime();
 
-    AssertionError failure = assertThrows(AssertionError.class,
-        () -> Poll.until(Duration.ofMillis(200), "the moon turns blue", () -> {
-          checks.incrementAndGet();
-          return false;
-        }));
+    AssertionError failure =
+        assertThrows(
+            AssertionError.class,
+            () ->
+                Poll.until(
+                    Duration.ofMillis(200),
+                    "the moon turns blue",
+                    () -> {
+                      checks.incrementAndGet();
+                      return false;
+                    }));
 
     long waited = System.nanoTime() - start;
     assertEquals("not within 200 ms: the moon turns blue", failure.getMessage());
@@ -59,7 +65,8 @@ class PollTest {
   void zeroTimeoutChecksOnce() {
     AtomicInteger checks = new AtomicInteger();
 
-    assertThrows(AssertionError.class,
+    assertThrows(
+        AssertionError.class,
         () -> Poll.until(Duration.ZERO, "never", () -> checks.incrementAndGet() < 0));
 
     assertEquals(1, checks.get());
@@ -69,8 +76,9 @@ class PollTest {
   void returnsTheFirstAcceptedValue() {
     AtomicInteger counter = new AtomicInteger();
 
-    int value = Poll.until(Duration.ofSeconds(5), "the counter reaches 4",
-        counter::incrementAndGet, n -> n >= 4);
+    int value =
+        Poll.until(
+            Duration.ofSeconds(5), "the counter reaches 4", counter::incrementAndGet, n -> n >= 4);
 
     assertEquals(4, value);
   }
@@ -79,11 +87,18 @@ class PollTest {
   void failureShowsTheLastValueRead() {
     AtomicInteger counter = new AtomicInteger();
 
-    AssertionError failure = assertThrows(AssertionError.class,
-        () -> Poll.until(Duration.ofMillis(100), "a negative number",
-            () -> "read " + counter.incrementAndGet(), s -> s.startsWith("-")));
+    AssertionError failure =
+        assertThrows(
+            AssertionError.class,
+            () ->
+                Poll.until(
+                    Duration.ofMillis(100),
+                    "a negative number",
+                    () -> "read " + counter.incrementAndGet(),
+                    s -> s.startsWith("-")));
 
-    assertEquals("not within 100 ms: a negative number (last seen: read " + counter.get() + ")",
+    assertEquals(
+        "not within 100 ms: a negative number (last seen: read " + counter.get() + ")",
         failure.getMessage());
   }
 
@@ -91,8 +106,11 @@ class PollTest {
   void presentReturnsWhatTheOptionalHolds() {
     AtomicInteger checks = new AtomicInteger();
 
-    String value = Poll.present(Duration.ofSeconds(5), "a value",
-        () -> checks.incrementAndGet() < 3 ? Optional.empty() : Optional.of("there"));
+    String value =
+        Poll.present(
+            Duration.ofSeconds(5),
+            "a value",
+            () -> checks.incrementAndGet() < 3 ? Optional.empty() : Optional.of("there"));
 
     assertEquals("there", value);
     assertEquals(3, checks.get());
@@ -100,8 +118,10 @@ class PollTest {
 
   @Test
   void presentFailsWhileEmpty() {
-    AssertionError failure = assertThrows(AssertionError.class,
-        () -> Poll.present(Duration.ofMillis(50), "a value", Optional::empty));
+    AssertionError failure =
+        assertThrows(
+            AssertionError.class,
+            () -> Poll.present(Duration.ofMillis(50), "a value", Optional::empty));
 
     assertEquals("not within 50 ms: a value", failure.getMessage());
   }
@@ -110,10 +130,16 @@ class PollTest {
   void anExceptionFromTheCheckEndsTheWait() {
     IllegalStateException broken = new IllegalStateException("broken");
 
-    IllegalStateException thrown = assertThrows(IllegalStateException.class,
-        () -> Poll.until(Duration.ofSeconds(5), "a broken check", () -> {
-          throw broken;
-        }));
+    IllegalStateException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                Poll.until(
+                    Duration.ofSeconds(5),
+                    "a broken check",
+                    () -> {
+                      throw broken;
+                    }));
 
     assertEquals(broken, thrown);
   }
@@ -123,10 +149,13 @@ class PollTest {
     Thread.currentThread().interrupt();
     long start = System.nanoTime();
 
-    AssertionError failure = assertThrows(AssertionError.class,
-        () -> Poll.until(Duration.ofSeconds(30), "something slow", () -> false));
+    AssertionError failure =
+        assertThrows(
+            AssertionError.class,
+            () -> Poll.until(Duration.ofSeconds(30), "something slow", () -> false));
 
-    assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "ignored the interrupt");
+    assertTrue(
+        System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "ignored the interrupt");
     assertEquals("interrupted while waiting until: something slow", failure.getMessage());
     assertInstanceOf(InterruptedException.class, failure.getCause());
     assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status was cleared");
@@ -135,23 +164,28 @@ class PollTest {
   @Test
   void interruptFromAnotherThreadEndsTheWait() throws Exception {
     Thread waiter = Thread.currentThread();
-    Thread interrupter = new Thread(() -> {
-      // interrupts only once the waiter sleeps in its wait, so the interrupt lands mid-wait; gives
-      // up after 10 s, and then the wait runs out and the test fails on the message
-      long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (waiter.getState() != Thread.State.TIMED_WAITING) {
-        if (System.nanoTime() > giveUp) {
-          return;
-        }
-        Thread.onSpinWait();
-      }
-      waiter.interrupt();
-    });
+    Thread interrupter =
+        new Thread(
+            () -> {
+              // interrupts only once the waiter sleeps in its wait, so the interrupt lands
+              // mid-wait; gives
+              // up after 10 s, and then the wait runs out and the test fails on the message
+              long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+              while (waiter.getState() != Thread.State.TIMED_WAITING) {
+                if (System.nanoTime() > giveUp) {
+                  return;
+                }
+                Thread.onSpinWait();
+              }
+              waiter.interrupt();
+            });
     interrupter.setDaemon(true);
     interrupter.start();
 
-    AssertionError failure = assertThrows(AssertionError.class,
-        () -> Poll.until(Duration.ofSeconds(30), "something slow", () -> false));
+    AssertionError failure =
+        assertThrows(
+            AssertionError.class,
+            () -> Poll.until(Duration.ofSeconds(30), "something slow", () -> false));
 
     assertEquals("interrupted while waiting until: something slow", failure.getMessage());
     assertTrue(Thread.interrupted(), "the interrupt status was cleared");
@@ -175,13 +209,19 @@ class PollTest {
     AtomicInteger checks = new AtomicInteger();
     long start = System.nanoTime();
 
-    AssertionError failure = assertThrows(AssertionError.class,
-        () -> Poll.holdsFor(Duration.ofSeconds(30), "the job runs once",
-            () -> checks.incrementAndGet() < 3));
+    AssertionError failure =
+        assertThrows(
+            AssertionError.class,
+            () ->
+                Poll.holdsFor(
+                    Duration.ofSeconds(30),
+                    "the job runs once",
+                    () -> checks.incrementAndGet() < 3));
 
     assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "waited on");
-    assertTrue(failure.getMessage()
-        .matches("stopped holding after \\d+ of 30000 ms: the job runs once"), failure.getMessage());
+    assertTrue(
+        failure.getMessage().matches("stopped holding after \\d+ of 30000 ms: the job runs once"),
+        failure.getMessage());
     assertEquals(3, checks.get());
   }
 
@@ -189,8 +229,10 @@ class PollTest {
   void holdsForEndsWhenInterrupted() {
     Thread.currentThread().interrupt();
 
-    AssertionError failure = assertThrows(AssertionError.class,
-        () -> Poll.holdsFor(Duration.ofSeconds(30), "always true", () -> true));
+    AssertionError failure =
+        assertThrows(
+            AssertionError.class,
+            () -> Poll.holdsFor(Duration.ofSeconds(30), "always true", () -> true));
 
     assertEquals("interrupted while checking: always true", failure.getMessage());
     assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status was cleared");

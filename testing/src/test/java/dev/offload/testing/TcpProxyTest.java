@@ -28,32 +28,37 @@ class TcpProxyTest {
   @BeforeEach
   void startEchoServer() throws IOException {
     echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread acceptor = new Thread(() -> {
-      while (true) {
-        Socket socket;
-        try {
-          socket = echo.accept();
-        } catch (IOException e) {
-          return;
-        }
-        Thread echoer = new Thread(() -> {
-          try (socket; InputStream in = socket.getInputStream();
-              OutputStream out = socket.getOutputStream()) {
-            byte[] buffer = new byte[1024];
-            int n;
-            while ((n = in.read(buffer)) != -1) {
-              echoedBytes.addAndGet(n);
-              out.write(buffer, 0, n);
-              out.flush();
-            }
-          } catch (IOException e) {
-            // the test closed or reset the connection
-          }
-        });
-        echoer.setDaemon(true);
-        echoer.start();
-      }
-    });
+    Thread acceptor =
+        new Thread(
+            () -> {
+              while (true) {
+                Socket socket;
+                try {
+                  socket = echo.accept();
+                } catch (IOException e) {
+                  return;
+                }
+                Thread echoer =
+                    new Thread(
+                        () -> {
+                          try (socket;
+                              InputStream in = socket.getInputStream();
+                              OutputStream out = socket.getOutputStream()) {
+                            byte[] buffer = new byte[1024];
+                            int n;
+                            while ((n = in.read(buffer)) != -1) {
+                              echoedBytes.addAndGet(n);
+                              out.write(buffer, 0, n);
+                              out.flush();
+                            }
+                          } catch (IOException e) {
+                            // the test closed or reset the connection
+                          }
+                        });
+                echoer.setDaemon(true);
+                echoer.start();
+              }
+            });
     acceptor.setDaemon(true);
     acceptor.start();
   }
@@ -84,7 +89,8 @@ class TcpProxyTest {
 
   @Test
   void forwardsBothWays() throws IOException {
-    try (TcpProxy proxy = proxy(); Socket socket = connect(proxy)) {
+    try (TcpProxy proxy = proxy();
+        Socket socket = connect(proxy)) {
       assertEquals("hello", roundTrip(socket, "hello"));
       assertEquals(1, proxy.acceptedConnections());
     }
@@ -92,15 +98,16 @@ class TcpProxyTest {
 
   @Test
   void urlKeepsEverythingButTheAddress() {
-    try (TcpProxy proxy = TcpProxy.inFrontOf(
-        "redis://user:secret@127.0.0.1:" + echo.getLocalPort() + "/3")) {
+    try (TcpProxy proxy =
+        TcpProxy.inFrontOf("redis://user:secret@127.0.0.1:" + echo.getLocalPort() + "/3")) {
       assertEquals("redis://user:secret@127.0.0.1:" + proxy.port() + "/3", proxy.url());
     }
   }
 
   @Test
   void delayHoldsBackEachDirection() throws IOException {
-    try (TcpProxy proxy = proxy(); Socket socket = connect(proxy)) {
+    try (TcpProxy proxy = proxy();
+        Socket socket = connect(proxy)) {
       proxy.delay(TcpProxy.Direction.TO_CLIENT, Duration.ofMillis(300));
       long start = System.nanoTime();
       assertEquals("slow", roundTrip(socket, "slow"));
@@ -113,9 +120,9 @@ class TcpProxyTest {
   }
 
   @Test
-  void blackholeSwallowsBytesWithoutClosingAndHealServesNewConnectionsOnly()
-      throws IOException {
-    try (TcpProxy proxy = proxy(); Socket silenced = connect(proxy)) {
+  void blackholeSwallowsBytesWithoutClosingAndHealServesNewConnectionsOnly() throws IOException {
+    try (TcpProxy proxy = proxy();
+        Socket silenced = connect(proxy)) {
       assertEquals("before", roundTrip(silenced, "before"));
       proxy.blackhole();
       silenced.setSoTimeout(500);
@@ -140,7 +147,8 @@ class TcpProxyTest {
 
   @Test
   void cutResetsCurrentConnectionsAndServesNewOnes() throws IOException {
-    try (TcpProxy proxy = proxy(); Socket socket = connect(proxy)) {
+    try (TcpProxy proxy = proxy();
+        Socket socket = connect(proxy)) {
       assertEquals("one", roundTrip(socket, "one"));
       proxy.cut();
       assertThrows(SocketException.class, () -> socket.getInputStream().read());

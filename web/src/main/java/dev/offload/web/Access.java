@@ -20,15 +20,16 @@ import java.util.regex.Pattern;
  * and host checks.
  *
  * <p>Why each check: the token in a header, which another site's page can neither read nor send,
- * stops cross-site request forgery even for a dashboard without a password on localhost, where
- * any web page the user opens can still reach 127.0.0.1; the SameSite cookie and the Origin check
- * are a second fence. Without a password the dashboard answers only requests addressed to a
- * loopback name, so a DNS-rebinding page cannot read it either.
+ * stops cross-site request forgery even for a dashboard without a password on localhost, where any
+ * web page the user opens can still reach 127.0.0.1; the SameSite cookie and the Origin check are a
+ * second fence. Without a password the dashboard answers only requests addressed to a loopback
+ * name, so a DNS-rebinding page cannot read it either.
  */
 final class Access {
 
   /** The header that carries the CSRF token on every POST. */
   static final String CSRF_HEADER = "X-Offload-Csrf";
+
   /** The header the dashboard's own scripts send, so a 401 does not pop the basic-auth dialog. */
   static final String UI_HEADER = "X-Offload-Ui";
 
@@ -75,8 +76,9 @@ final class Access {
       return;
     }
     if (!isLoopbackName(exchange.getRequestHeaders().getFirst("Host"))) {
-      throw HttpError.forbidden("this dashboard has no password, so it answers only requests"
-          + " to localhost; give it a password to reach it by another name");
+      throw HttpError.forbidden(
+          "this dashboard has no password, so it answers only requests"
+              + " to localhost; give it a password to reach it by another name");
     }
   }
 
@@ -112,8 +114,9 @@ final class Access {
     String id = randomToken();
     Session session = new Session();
     sessions.put(id, session);
-    exchange.getResponseHeaders().add("Set-Cookie",
-        cookieName + "=" + id + "; Path=/; HttpOnly; SameSite=Strict");
+    exchange
+        .getResponseHeaders()
+        .add("Set-Cookie", cookieName + "=" + id + "; Path=/; HttpOnly; SameSite=Strict");
     return session;
   }
 
@@ -132,8 +135,9 @@ final class Access {
     }
     String decoded;
     try {
-      decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()),
-          StandardCharsets.UTF_8);
+      decoded =
+          new String(
+              Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return false;
     }
@@ -144,8 +148,9 @@ final class Access {
   /** The 401 answer; scripts get a basic-auth challenge, the dashboard's own pages do not. */
   HttpError unauthorized(HttpExchange exchange) {
     if (exchange.getRequestHeaders().getFirst(UI_HEADER) == null) {
-      exchange.getResponseHeaders().set("WWW-Authenticate",
-          "Basic realm=\"Offload dashboard\", charset=\"UTF-8\"");
+      exchange
+          .getResponseHeaders()
+          .set("WWW-Authenticate", "Basic realm=\"Offload dashboard\", charset=\"UTF-8\"");
     }
     return new HttpError(401, "log in first: this dashboard needs a password");
   }
@@ -171,8 +176,9 @@ final class Access {
     if (session != null) {
       sessions.values().remove(session);
     }
-    exchange.getResponseHeaders().add("Set-Cookie",
-        cookieName + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+    exchange
+        .getResponseHeaders()
+        .add("Set-Cookie", cookieName + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
   }
 
   /** Refuses a POST sent by another site's page. */
@@ -187,11 +193,16 @@ final class Access {
   void checkToken(HttpExchange exchange) {
     Session session = session(exchange);
     String token = exchange.getRequestHeaders().getFirst(CSRF_HEADER);
-    if (session == null || token == null || !MessageDigest.isEqual(
-        token.getBytes(StandardCharsets.UTF_8),
-        session.csrfToken.getBytes(StandardCharsets.UTF_8))) {
-      throw HttpError.forbidden("missing or stale CSRF token: reload the page and try again"
-          + " (scripts: GET /api/session, then send its csrfToken in " + CSRF_HEADER + ")");
+    if (session == null
+        || token == null
+        || !MessageDigest.isEqual(
+            token.getBytes(StandardCharsets.UTF_8),
+            session.csrfToken.getBytes(StandardCharsets.UTF_8))) {
+      throw HttpError.forbidden(
+          "missing or stale CSRF token: reload the page and try again"
+              + " (scripts: GET /api/session, then send its csrfToken in "
+              + CSRF_HEADER
+              + ")");
     }
   }
 

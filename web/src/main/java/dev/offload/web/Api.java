@@ -2,22 +2,20 @@ package dev.offload.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.api.JobFailure;
-import dev.offload.api.JobStatus;
 import dev.offload.api.QueueNames;
 import dev.offload.runtime.client.JobDetails;
 import dev.offload.runtime.client.OffloadAdmin;
 import dev.offload.runtime.client.Page;
 import dev.offload.runtime.client.PendingJob;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The JSON API: every route, each a thin translation of one request into a call of the runtime's
- * {@link OffloadAdmin}, answered with its records. Reads are GETs; every change is a POST, which the {@link DashboardHandler}
- * lets through only with its session's CSRF token and outside read-only mode.
+ * {@link OffloadAdmin}, answered with its records. Reads are GETs; every change is a POST, which
+ * the {@link DashboardHandler} lets through only with its session's CSRF token and outside
+ * read-only mode.
  */
 final class Api {
 
@@ -32,8 +30,7 @@ final class Api {
   private final JobLauncher launcher;
   private final Access access;
 
-  Api(OffloadAdmin admin, Overview overview, LiveFeed feed, JobLauncher launcher,
-      Access access) {
+  Api(OffloadAdmin admin, Overview overview, LiveFeed feed, JobLauncher launcher, Access access) {
     this.admin = admin;
     this.overview = overview;
     this.feed = feed;
@@ -42,11 +39,14 @@ final class Api {
   }
 
   void register(Router router) {
-    router.get("/api/session", this::session)
-        .get("/api/events", request -> {
-          feed.stream(request.exchange());
-          return RESPONDED;
-        })
+    router
+        .get("/api/session", this::session)
+        .get(
+            "/api/events",
+            request -> {
+              feed.stream(request.exchange());
+              return RESPONDED;
+            })
         .get("/api/overview", request -> overview.read())
         .get("/api/workers", request -> overview.workers())
         .get("/api/job-names", request -> launcher.known())
@@ -123,22 +123,32 @@ final class Api {
     } else {
       details = admin.findJob(id);
     }
-    return details.orElseThrow(() -> HttpError.notFound("no job " + id
-        + (only == null || only.isBlank() ? " on any queue" : " on queue " + only)
-        + ": it was never enqueued here, or its result or failure record was removed"));
+    return details.orElseThrow(
+        () ->
+            HttpError.notFound(
+                "no job "
+                    + id
+                    + (only == null || only.isBlank() ? " on any queue" : " on queue " + only)
+                    + ": it was never enqueued here, or its result or failure record was removed"));
   }
 
   private Object enqueue(Request request) {
     JsonNode body = request.json();
     JsonNode arguments = body.path("arguments");
-    String json = arguments.isTextual() ? arguments.asText()
-        : arguments.isMissingNode() ? "{}" : arguments.toString();
+    String json =
+        arguments.isTextual()
+            ? arguments.asText()
+            : arguments.isMissingNode() ? "{}" : arguments.toString();
     JsonNode attempts = body.path("attempts");
     if (!attempts.isMissingNode() && !attempts.isNull() && !attempts.canConvertToInt()) {
       throw HttpError.badRequest("attempts must be a whole number");
     }
-    JobLauncher.Enqueued enqueued = launcher.enqueue(text(body, "job"), json,
-        text(body, "queue"), attempts.isNumber() ? attempts.intValue() : null);
+    JobLauncher.Enqueued enqueued =
+        launcher.enqueue(
+            text(body, "job"),
+            json,
+            text(body, "queue"),
+            attempts.isNumber() ? attempts.intValue() : null);
     feed.changed(enqueued.queue());
     return enqueued;
   }
@@ -158,8 +168,12 @@ final class Api {
     String queue = request.queue();
     long id = request.id();
     if (!admin.deletePending(queue, id)) {
-      throw HttpError.notFound("job " + id + " is not pending on " + queue
-          + " any more: it started, finished or was deleted");
+      throw HttpError.notFound(
+          "job "
+              + id
+              + " is not pending on "
+              + queue
+              + " any more: it started, finished or was deleted");
     }
     return done(queue, id, "deleted");
   }
@@ -174,8 +188,12 @@ final class Api {
       throw new HttpError(409, e.getMessage());
     }
     if (!retried) {
-      throw HttpError.notFound("job " + id + " has no failure record on " + queue
-          + ": it was retried or deleted already");
+      throw HttpError.notFound(
+          "job "
+              + id
+              + " has no failure record on "
+              + queue
+              + ": it was retried or deleted already");
     }
     return done(queue, id, "retried");
   }
@@ -219,8 +237,8 @@ final class Api {
   }
 
   /**
-   * Asks a worker to stop gracefully; its agent notices at its next heartbeat, lets the current
-   * job finish within its shutdown grace period, puts back what the worker had not started, and
+   * Asks a worker to stop gracefully; its agent notices at its next heartbeat, lets the current job
+   * finish within its shutdown grace period, puts back what the worker had not started, and
    * deregisters it.
    */
   private Object stopWorker(Request request) {
@@ -233,8 +251,8 @@ final class Api {
   }
 
   /**
-   * Removes a worker from the registry; its agent notices at its next heartbeat, stops it at
-   * once and puts its unfinished job back.
+   * Removes a worker from the registry; its agent notices at its next heartbeat, stops it at once
+   * and puts its unfinished job back.
    */
   private Object destroyWorker(Request request) {
     String worker = request.param("worker");

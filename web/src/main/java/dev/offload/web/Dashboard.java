@@ -1,11 +1,11 @@
 package dev.offload.web;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.client.JobWatcher;
 import dev.offload.runtime.client.OffloadAdmin;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
-import dev.offload.runtime.JobRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -35,11 +35,11 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>It binds to 127.0.0.1 unless told otherwise, and refuses to bind to any other address
- * without a {@linkplain Builder#password password}. It uses the JDK's own HTTP server, one thread
- * per request or open event stream, and the client's one subscription to job events. Closing it leaves the
- * client open. The same subscription feeds the job-observer widget's event streams (see
- * {@link Builder#watchSecret}), which hold no thread each.
+ * <p>It binds to 127.0.0.1 unless told otherwise, and refuses to bind to any other address without
+ * a {@linkplain Builder#password password}. It uses the JDK's own HTTP server, one thread per
+ * request or open event stream, and the client's one subscription to job events. Closing it leaves
+ * the client open. The same subscription feeds the job-observer widget's event streams (see {@link
+ * Builder#watchSecret}), which hold no thread each.
  */
 public final class Dashboard implements AutoCloseable {
 
@@ -62,9 +62,15 @@ public final class Dashboard implements AutoCloseable {
       // room for a burst of connections, such as every widget reconnecting after a restart
       server = HttpServer.create(new InetSocketAddress(address, builder.port), 1024);
     } catch (IOException e) {
-      throw new UncheckedIOException("the dashboard could not listen on "
-          + address.getHostAddress() + ":" + builder.port + " (" + e.getMessage()
-          + "); is another program using that port? choose another port", e);
+      throw new UncheckedIOException(
+          "the dashboard could not listen on "
+              + address.getHostAddress()
+              + ":"
+              + builder.port
+              + " ("
+              + e.getMessage()
+              + "); is another program using that port? choose another port",
+          e);
     }
     int port = server.getAddress().getPort();
     Access access = new Access(builder.password, builder.readOnly, port);
@@ -72,15 +78,20 @@ public final class Dashboard implements AutoCloseable {
     Router router = new Router();
     new Api(admin, overview, feed, new JobLauncher(client, registries), access).register(router);
     AtomicInteger count = new AtomicInteger();
-    threads = Executors.newCachedThreadPool(task -> {
-      Thread thread = new Thread(task, "offload-web-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    threads =
+        Executors.newCachedThreadPool(
+            task -> {
+              Thread thread = new Thread(task, "offload-web-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     server.setExecutor(threads);
     widgetStreams = new WidgetStreams(admin);
-    WidgetHandler widget = new WidgetHandler(builder.watchSecret == null ? null
-        : WatchTokens.withSecret(builder.watchSecret), builder.widgetOrigins, widgetStreams);
+    WidgetHandler widget =
+        new WidgetHandler(
+            builder.watchSecret == null ? null : WatchTokens.withSecret(builder.watchSecret),
+            builder.widgetOrigins,
+            widgetStreams);
     server.createContext("/", new DashboardHandler(access, router, widget));
     watcher = client.watcher();
     watcher.addListener(feed);
@@ -154,8 +165,8 @@ public final class Dashboard implements AutoCloseable {
     }
 
     /**
-     * The address to listen on; default 127.0.0.1. Any address that is not a loopback one needs
-     * a {@link #password}.
+     * The address to listen on; default 127.0.0.1. Any address that is not a loopback one needs a
+     * {@link #password}.
      */
     public Builder bind(String address) {
       this.bind = Objects.requireNonNull(address, "address");
@@ -181,12 +192,12 @@ public final class Dashboard implements AutoCloseable {
     }
 
     /**
-     * Turns on the job-observer widget's event streams: {@code secret} is the one the
-     * application signs watch tokens with ({@link WatchTokens#withSecret}). Without it the
-     * widget's streams answer 404.
+     * Turns on the job-observer widget's event streams: {@code secret} is the one the application
+     * signs watch tokens with ({@link WatchTokens#withSecret}). Without it the widget's streams
+     * answer 404.
      *
-     * @throws IllegalArgumentException if the secret is shorter than
-     *     {@value WatchTokens#MIN_SECRET_BYTES} bytes
+     * @throws IllegalArgumentException if the secret is shorter than {@value
+     *     WatchTokens#MIN_SECRET_BYTES} bytes
      */
     public Builder watchSecret(String secret) {
       WatchTokens.withSecret(secret);
@@ -227,14 +238,16 @@ public final class Dashboard implements AutoCloseable {
       try {
         address = InetAddress.getByName(bind);
       } catch (UnknownHostException e) {
-        throw new IllegalArgumentException("cannot bind the dashboard to \"" + bind
-            + "\": no such address or host name", e);
+        throw new IllegalArgumentException(
+            "cannot bind the dashboard to \"" + bind + "\": no such address or host name", e);
       }
       if (!address.isLoopbackAddress() && password == null) {
-        throw new IllegalStateException("refusing to start the dashboard on " + bind
-            + " without a password: anyone who can reach that address could read every job's"
-            + " arguments and delete or retry jobs. Set a password (--password, or the"
-            + " OFFLOAD_DASHBOARD_PASSWORD environment variable), or bind to 127.0.0.1");
+        throw new IllegalStateException(
+            "refusing to start the dashboard on "
+                + bind
+                + " without a password: anyone who can reach that address could read every job's"
+                + " arguments and delete or retry jobs. Set a password (--password, or the"
+                + " OFFLOAD_DASHBOARD_PASSWORD environment variable), or bind to 127.0.0.1");
       }
       return new Dashboard(this, address).start();
     }

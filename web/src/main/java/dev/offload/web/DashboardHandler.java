@@ -15,15 +15,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Every request's way through the dashboard: security headers, the host check, the widget (which
  * needs a watch token, not a login), pages and static files, the login, then authentication, the
- * POST checks and the API. Anything that goes wrong
- * answers with a status code and a plain message; a stack trace goes to the log, never out.
+ * POST checks and the API. Anything that goes wrong answers with a status code and a plain message;
+ * a stack trace goes to the log, never out.
  */
 final class DashboardHandler implements HttpHandler {
 
   /** Scripts and styles only from the dashboard itself, no inline code, no framing. */
-  static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self';"
-      + " style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self';"
-      + " frame-ancestors 'none'; base-uri 'none'";
+  static final String CONTENT_SECURITY_POLICY =
+      "default-src 'none'; script-src 'self';"
+          + " style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self';"
+          + " frame-ancestors 'none'; base-uri 'none'";
 
   private static final Logger log = LoggerFactory.getLogger(DashboardHandler.class);
 
@@ -67,8 +68,7 @@ final class DashboardHandler implements HttpHandler {
     }
   }
 
-  private void api(HttpExchange exchange, String method, List<String> segments)
-      throws Exception {
+  private void api(HttpExchange exchange, String method, List<String> segments) throws Exception {
     if (!access.authenticated(exchange)) {
       throw access.unauthorized(exchange);
     }
@@ -80,7 +80,10 @@ final class DashboardHandler implements HttpHandler {
     }
     Object result = match.handler().handle(new Request(exchange, match.params()));
     if (result != Api.RESPONDED) {
-      send(exchange, 200, "application/json; charset=utf-8",
+      send(
+          exchange,
+          200,
+          "application/json; charset=utf-8",
           WebJson.MAPPER.writeValueAsBytes(result));
     }
   }
@@ -106,14 +109,20 @@ final class DashboardHandler implements HttpHandler {
       case "POST /login" -> {
         access.checkOrigin(exchange);
         access.login(exchange, new Request(exchange, Map.of()).form().get("password"));
-        send(exchange, 200, "application/json; charset=utf-8",
+        send(
+            exchange,
+            200,
+            "application/json; charset=utf-8",
             "{\"loggedIn\":true}".getBytes(StandardCharsets.UTF_8));
       }
       case "POST /logout" -> {
         access.checkOrigin(exchange);
         access.checkToken(exchange);
         access.logout(exchange);
-        send(exchange, 200, "application/json; charset=utf-8",
+        send(
+            exchange,
+            200,
+            "application/json; charset=utf-8",
             "{\"loggedIn\":false}".getBytes(StandardCharsets.UTF_8));
       }
       default -> {
@@ -156,7 +165,10 @@ final class DashboardHandler implements HttpHandler {
       return;
     }
     try {
-      send(exchange, status, "text/plain; charset=utf-8",
+      send(
+          exchange,
+          status,
+          "text/plain; charset=utf-8",
           (message + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       log.debug("could not send the error response: {}", e.getMessage());

@@ -16,7 +16,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class DashboardMain {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -jar offload-web-standalone.jar [options]
         --redis URL        the Redis to watch
                            (default: $OFFLOAD_REDIS_URL, else redis://localhost:6379)
@@ -35,8 +36,16 @@ public final class DashboardMain {
   private DashboardMain() {}
 
   /** The command line, read. */
-  record Options(String redis, String prefix, int port, String bind, String password,
-      boolean readOnly, String watchSecret, List<String> widgetOrigins, boolean help) {
+  record Options(
+      String redis,
+      String prefix,
+      int port,
+      String bind,
+      String password,
+      boolean readOnly,
+      String watchSecret,
+      List<String> widgetOrigins,
+      boolean help) {
 
     /**
      * Reads the arguments, with the environment for the defaults.
@@ -68,10 +77,16 @@ public final class DashboardMain {
           default -> throw new IllegalArgumentException("unknown argument \"" + arg + "\"");
         }
       }
-      return new Options(redis, prefix, port, bind,
-          password == null || password.isEmpty() ? null : password, readOnly,
+      return new Options(
+          redis,
+          prefix,
+          port,
+          bind,
+          password == null || password.isEmpty() ? null : password,
+          readOnly,
           watchSecret == null || watchSecret.isEmpty() ? null : watchSecret,
-          List.copyOf(widgetOrigins), help);
+          List.copyOf(widgetOrigins),
+          help);
     }
 
     private static String value(String[] args, int index, String name) {
@@ -114,9 +129,12 @@ public final class DashboardMain {
       return;
     }
     try {
-      Dashboard.Builder builder = Dashboard.builder(client).port(options.port())
-          .bind(options.bind()).readOnly(options.readOnly())
-          .widgetOrigins(options.widgetOrigins());
+      Dashboard.Builder builder =
+          Dashboard.builder(client)
+              .port(options.port())
+              .bind(options.bind())
+              .readOnly(options.readOnly())
+              .widgetOrigins(options.widgetOrigins());
       if (options.password() != null) {
         builder.password(options.password());
       }
@@ -130,18 +148,28 @@ public final class DashboardMain {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      dashboard.close();
-      client.close();
-    }, "offload-web-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  dashboard.close();
+                  client.close();
+                },
+                "offload-web-shutdown"));
     String redis = client.server();
-    System.out.println("Offload dashboard at " + dashboard.uri() + " watching " + redis
-        + (options.readOnly() ? " (read-only)" : ""));
+    System.out.println(
+        "Offload dashboard at "
+            + dashboard.uri()
+            + " watching "
+            + redis
+            + (options.readOnly() ? " (read-only)" : ""));
     try {
       client.admin().queueNames();
     } catch (RedisUnavailableException e) {
-      System.err.println("offload-web: warning: " + e.getMessage()
-          + "; the dashboard shows the problem until Redis answers");
+      System.err.println(
+          "offload-web: warning: "
+              + e.getMessage()
+              + "; the dashboard shows the problem until Redis answers");
     }
     new CountDownLatch(1).await();
   }

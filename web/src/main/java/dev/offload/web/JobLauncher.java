@@ -1,15 +1,10 @@
 package dev.offload.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
-import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.JobRegistry;
-import java.io.IOException;
+import dev.offload.runtime.client.OffloadClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Enqueues a job by name with arguments typed as JSON, checking them first: the name must be
- * known, its class on the dashboard's class path, and the JSON must build that class exactly
- * (no unknown and no missing properties), so that a typo is refused here rather than failing
- * in an agent later. The job then goes through {@link OffloadClient#enqueue}, as from code.
+ * Enqueues a job by name with arguments typed as JSON, checking them first: the name must be known,
+ * its class on the dashboard's class path, and the JSON must build that class exactly (no unknown
+ * and no missing properties), so that a typo is refused here rather than failing in an agent later.
+ * The job then goes through {@link OffloadClient#enqueue}, as from code.
  */
 final class JobLauncher {
 
@@ -33,7 +28,9 @@ final class JobLauncher {
   private final OffloadClient client;
   private final List<JobRegistry> registries;
 
-  /** @param registries looked up in order; the first that knows a name wins */
+  /**
+   * @param registries looked up in order; the first that knows a name wins
+   */
   JobLauncher(OffloadClient client, List<JobRegistry> registries) {
     this.client = client;
     this.registries = List.copyOf(registries);
@@ -45,8 +42,9 @@ final class JobLauncher {
       for (String name : registry.names()) {
         if (!known.containsKey(name)) {
           String problem = loadProblem(registry, name);
-          known.put(name, new KnownJob(name, registry.className(name).orElse(""),
-              problem == null, problem));
+          known.put(
+              name,
+              new KnownJob(name, registry.className(name).orElse(""), problem == null, problem));
         }
       }
     }
@@ -66,10 +64,16 @@ final class JobLauncher {
     if (jobName == null || jobName.isBlank()) {
       throw HttpError.badRequest("choose a job to enqueue");
     }
-    JobRegistry registry = registryOf(jobName).orElseThrow(() -> HttpError.badRequest(
-        "no job named \"" + jobName + "\" is known to this dashboard; it knows the jobs indexed"
-            + " on its class path and those it was configured with: put the jar that declares"
-            + " the job on the dashboard's class path"));
+    JobRegistry registry =
+        registryOf(jobName)
+            .orElseThrow(
+                () ->
+                    HttpError.badRequest(
+                        "no job named \""
+                            + jobName
+                            + "\" is known to this dashboard; it knows the jobs indexed"
+                            + " on its class path and those it was configured with: put the jar that declares"
+                            + " the job on the dashboard's class path"));
     String problem = loadProblem(registry, jobName);
     if (problem != null) {
       throw HttpError.badRequest(problem);
@@ -110,7 +114,10 @@ final class JobLauncher {
       if (!missing) {
         return e.getMessage();
       }
-      return "job \"" + name + "\" runs as " + registry.className(name).orElse("?")
+      return "job \""
+          + name
+          + "\" runs as "
+          + registry.className(name).orElse("?")
           + ", which is not on the dashboard's class path, so the dashboard cannot check its"
           + " arguments and refuses to enqueue it; put the jar that declares it on the"
           + " dashboard's class path, or enqueue it from code";

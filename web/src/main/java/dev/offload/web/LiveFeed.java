@@ -1,10 +1,10 @@
 package dev.offload.web;
 
-import dev.offload.runtime.JobListener;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
-import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.JobEvent;
+import dev.offload.runtime.JobListener;
+import dev.offload.runtime.RedisUnavailableException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,12 +25,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Fans the process's one job-event subscription out to every open browser, as server-sent events.
  *
- * <p>Events are not forwarded one by one: they mark queues and jobs as changed, and a ticker
- * every {@value #TICK_MILLIS} ms turns the marks into one snapshot (all counts, all workers,
- * the throughput series and what changed since the last one) read from Redis once and sent to
- * every stream. So a burst of ten thousand jobs costs the browsers four messages a second. With
- * nothing changing a snapshot still goes out every second: worker heartbeats and counters move
- * without events, and the chart's time axis moves on. Nothing is read while no browser listens.
+ * <p>Events are not forwarded one by one: they mark queues and jobs as changed, and a ticker every
+ * {@value #TICK_MILLIS} ms turns the marks into one snapshot (all counts, all workers, the
+ * throughput series and what changed since the last one) read from Redis once and sent to every
+ * stream. So a burst of ten thousand jobs costs the browsers four messages a second. With nothing
+ * changing a snapshot still goes out every second: worker heartbeats and counters move without
+ * events, and the chart's time axis moves on. Nothing is read while no browser listens.
  */
 final class LiveFeed implements JobListener, AutoCloseable {
 
@@ -53,11 +53,13 @@ final class LiveFeed implements JobListener, AutoCloseable {
 
   LiveFeed(Overview overview) {
     this.overview = overview;
-    this.ticker = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "offload-web-live");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "offload-web-live");
+              thread.setDaemon(true);
+              return thread;
+            });
     ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
@@ -142,8 +144,11 @@ final class LiveFeed implements JobListener, AutoCloseable {
   /** Serves one browser's event stream until it goes away or the dashboard closes. */
   void stream(HttpExchange exchange) throws IOException {
     if (streams.size() >= MAX_STREAMS) {
-      throw new HttpError(503, "too many live connections to this dashboard (" + MAX_STREAMS
-          + "); close some of its tabs");
+      throw new HttpError(
+          503,
+          "too many live connections to this dashboard ("
+              + MAX_STREAMS
+              + "); close some of its tabs");
     }
     BlockingQueue<String> stream = new ArrayBlockingQueue<>(4);
     String first = latest;
@@ -163,8 +168,8 @@ final class LiveFeed implements JobListener, AutoCloseable {
           return;
         }
         // a comment line keeps proxies from closing a quiet stream
-        out.write((message == null ? ": keep-alive\n\n" : message)
-            .getBytes(StandardCharsets.UTF_8));
+        out.write(
+            (message == null ? ": keep-alive\n\n" : message).getBytes(StandardCharsets.UTF_8));
         out.flush();
       }
     } catch (InterruptedException e) {

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Matches a method and a path such as {@code /api/queues/{queue}/jobs} to its handler, taking
- * the braced segments as parameters. A path known under another method answers 405.
+ * Matches a method and a path such as {@code /api/queues/{queue}/jobs} to its handler, taking the
+ * braced segments as parameters. A path known under another method answers 405.
  */
 final class Router {
 

@@ -13,13 +13,14 @@ final class StaticFiles {
 
   private static final String ROOT = "/dev/offload/web/static/";
 
-  private final Map<String, Asset> assets = Map.of(
-      "index.html", load("index.html", "text/html; charset=utf-8"),
-      "login.html", load("login.html", "text/html; charset=utf-8"),
-      "app.js", load("app.js", "text/javascript; charset=utf-8"),
-      "login.js", load("login.js", "text/javascript; charset=utf-8"),
-      "app.css", load("app.css", "text/css; charset=utf-8"),
-      "favicon.svg", load("favicon.svg", "image/svg+xml"));
+  private final Map<String, Asset> assets =
+      Map.of(
+          "index.html", load("index.html", "text/html; charset=utf-8"),
+          "login.html", load("login.html", "text/html; charset=utf-8"),
+          "app.js", load("app.js", "text/javascript; charset=utf-8"),
+          "login.js", load("login.js", "text/javascript; charset=utf-8"),
+          "app.css", load("app.css", "text/css; charset=utf-8"),
+          "favicon.svg", load("favicon.svg", "image/svg+xml"));
 
   /** The file called {@code name}, or {@code null}. */
   Asset get(String name) {

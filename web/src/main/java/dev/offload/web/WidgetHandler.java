@@ -15,15 +15,15 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The widget's two endpoints, which other sites' pages call without a login or a CSRF token:
- * {@code GET /widget/offload-job.js}, the script, and {@code GET /widget/jobs/stream?token=...},
- * one job's event stream.
+ * The widget's two endpoints, which other sites' pages call without a login or a CSRF token: {@code
+ * GET /widget/offload-job.js}, the script, and {@code GET /widget/jobs/stream?token=...}, one job's
+ * event stream.
  *
- * <p>A stream is served only for the job signed into a valid watch token, so a sequential id
- * grants nothing. A token that is not one, was altered or was signed with another secret gets
- * 401, an expired one 403, both with an empty body: a caller learns nothing else. Cross-origin
- * pages may read the script and the streams only from the origins on the allow-list (CORS); a
- * stream asked for by a browser page of another origin gets 403.
+ * <p>A stream is served only for the job signed into a valid watch token, so a sequential id grants
+ * nothing. A token that is not one, was altered or was signed with another secret gets 401, an
+ * expired one 403, both with an empty body: a caller learns nothing else. Cross-origin pages may
+ * read the script and the streams only from the origins on the allow-list (CORS); a stream asked
+ * for by a browser page of another origin gets 403.
  */
 final class WidgetHandler {
 
@@ -39,8 +39,8 @@ final class WidgetHandler {
   private final WidgetStreams streams;
 
   /**
-   * @param tokens checks watch tokens; {@code null} when the dashboard has no watch secret, and
-   *     so serves no streams
+   * @param tokens checks watch tokens; {@code null} when the dashboard has no watch secret, and so
+   *     serves no streams
    * @param origins the origins, as {@link #origin} writes them, whose pages may embed the widget
    */
   WidgetHandler(WatchTokens tokens, Set<String> origins, WidgetStreams streams) {
@@ -103,8 +103,9 @@ final class WidgetHandler {
       return refuse(exchange, 403);
     }
     if (tokens == null) {
-      throw HttpError.notFound("the widget is off: this dashboard has no watch secret"
-          + " (--watch-secret or OFFLOAD_WATCH_SECRET)");
+      throw HttpError.notFound(
+          "the widget is off: this dashboard has no watch secret"
+              + " (--watch-secret or OFFLOAD_WATCH_SECRET)");
     }
     WatchTokens.Verdict verdict = tokens.verify(token(exchange.getRequestURI().getRawQuery()));
     if (verdict.watch().isEmpty()) {
@@ -126,7 +127,11 @@ final class WidgetHandler {
     }
     // spread out the reconnections of many browsers after a restart
     int retry = MIN_RETRY_MILLIS + ThreadLocalRandom.current().nextInt(MIN_RETRY_MILLIS);
-    streams.open(exchange, watch.queue(), watch.id(), watch.expiresAt().toEpochMilli(),
+    streams.open(
+        exchange,
+        watch.queue(),
+        watch.id(),
+        watch.expiresAt().toEpochMilli(),
         "retry: " + retry + "\n\n");
     return true;
   }
@@ -149,8 +154,8 @@ final class WidgetHandler {
   }
 
   /**
-   * {@code origin} as browsers send it in the {@code Origin} header: scheme, host and a port
-   * other than the scheme's default, such as {@code https://shop.example.com}.
+   * {@code origin} as browsers send it in the {@code Origin} header: scheme, host and a port other
+   * than the scheme's default, such as {@code https://shop.example.com}.
    *
    * @throws IllegalArgumentException if it is not an http or https origin
    */
@@ -162,17 +167,26 @@ final class WidgetHandler {
       throw new IllegalArgumentException("widget origin \"" + origin + "\" is not a URL", e);
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty()
-        || uri.getRawPath().equals("/")) && uri.getRawQuery() == null
-        && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+    boolean bare =
+        (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+            && uri.getRawQuery() == null
+            && uri.getRawFragment() == null
+            && uri.getRawUserInfo() == null;
     if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || !bare) {
-      throw new IllegalArgumentException("widget origin \"" + origin + "\" must be a scheme,"
-          + " a host and an optional port, such as https://shop.example.com");
+      throw new IllegalArgumentException(
+          "widget origin \""
+              + origin
+              + "\" must be a scheme,"
+              + " a host and an optional port, such as https://shop.example.com");
     }
     int port = uri.getPort();
-    boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80)
-        || (scheme.equals("https") && port == 443);
-    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT)
+    boolean defaultPort =
+        port == -1
+            || (scheme.equals("http") && port == 80)
+            || (scheme.equals("https") && port == 443);
+    return scheme
+        + "://"
+        + uri.getHost().toLowerCase(Locale.ROOT)
         + (defaultPort ? "" : ":" + port);
   }
 

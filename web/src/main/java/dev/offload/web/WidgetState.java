@@ -7,10 +7,10 @@ import dev.offload.runtime.client.PublicJobView;
 import java.util.Locale;
 
 /**
- * A job's {@link PublicJobView} as the JSON the widget receives:
- * {@code {"state":"queued","position":3}}, {@code {"state":"running","attempt":1,"maxAttempts":3}},
- * {@code {"state":"retrying",...}}, {@code {"state":"done","result":...}},
- * {@code {"state":"failed","message":"..."}} or {@code {"state":"unknown"}}.
+ * A job's {@link PublicJobView} as the JSON the widget receives: {@code
+ * {"state":"queued","position":3}}, {@code {"state":"running","attempt":1,"maxAttempts":3}}, {@code
+ * {"state":"retrying",...}}, {@code {"state":"done","result":...}}, {@code
+ * {"state":"failed","message":"..."}} or {@code {"state":"unknown"}}.
  *
  * @param json the state as the widget receives it
  * @param view the view it was written from
@@ -18,8 +18,10 @@ import java.util.Locale;
 record WidgetState(String json, PublicJobView view) {
 
   static WidgetState of(PublicJobView view) {
-    ObjectNode node = WebJson.MAPPER.createObjectNode()
-        .put("state", view.state().name().toLowerCase(Locale.ROOT));
+    ObjectNode node =
+        WebJson.MAPPER
+            .createObjectNode()
+            .put("state", view.state().name().toLowerCase(Locale.ROOT));
     if (view.position() != null) {
       node.put("position", view.position());
     }

@@ -1,8 +1,8 @@
 package dev.offload.web;
 
-import dev.offload.runtime.JobListener;
 import com.sun.net.httpserver.HttpExchange;
 import dev.offload.runtime.JobEvent;
+import dev.offload.runtime.JobListener;
 import dev.offload.runtime.client.OffloadAdmin;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,24 +23,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The open widget event streams: each follows one job and gets its {@link WidgetState} whenever
- * it changes, then ends once the job is final.
+ * The open widget event streams: each follows one job and gets its {@link WidgetState} whenever it
+ * changes, then ends once the job is final.
  *
  * <p>No stream holds a thread. The request thread sends the headers, hands the response over and
- * returns; a stream is written only by a few shared threads: the readers, which read a job's
- * state for each new stream, and again when the process's one event subscription reports a
- * change of it (and every job after the subscription was lost), and a ticker that sends
- * keep-alive comments, closes streams whose token has expired (the browser reconnects and is
- * refused) and moves queue positions on. Every read and write of one job happens under that
- * job's lock, so its streams see its states in order; a state is sent to a stream only when it
- * differs from the last one sent there.
+ * returns; a stream is written only by a few shared threads: the readers, which read a job's state
+ * for each new stream, and again when the process's one event subscription reports a change of it
+ * (and every job after the subscription was lost), and a ticker that sends keep-alive comments,
+ * closes streams whose token has expired (the browser reconnects and is refused) and moves queue
+ * positions on. Every read and write of one job happens under that job's lock, so its streams see
+ * its states in order; a state is sent to a stream only when it differs from the last one sent
+ * there.
  *
- * <p>Reads are kept few, since a burst of finished jobs must not queue up behind them: events
- * that arrive for a job before its read starts are served by that one read; a job last heard to
- * have started, succeeded or failed skips the status lookup; and a queued job's position is not
- * read again while its queue moves, but counted down, at most once a second, by the jobs started
- * on that queue since it was read. That count is exact but for jobs deleted ahead of it or put
- * back at the head; the job's own next event reads it exactly again.
+ * <p>Reads are kept few, since a burst of finished jobs must not queue up behind them: events that
+ * arrive for a job before its read starts are served by that one read; a job last heard to have
+ * started, succeeded or failed skips the status lookup; and a queued job's position is not read
+ * again while its queue moves, but counted down, at most once a second, by the jobs started on that
+ * queue since it was read. That count is exact but for jobs deleted ahead of it or put back at the
+ * head; the job's own next event reads it exactly again.
  */
 final class WidgetStreams implements JobListener, AutoCloseable {
 
@@ -87,8 +87,10 @@ final class WidgetStreams implements JobListener, AutoCloseable {
   private static final class Watch {
     final JobKey key;
     final List<Stream> streams = new ArrayList<>(1);
+
     /** The state last read, and how many jobs had started on its queue just before. */
     WidgetState read;
+
     long startedBeforeRead;
     boolean retired;
 
@@ -99,8 +101,10 @@ final class WidgetStreams implements JobListener, AutoCloseable {
 
   private final OffloadAdmin admin;
   private final Map<JobKey, Watch> watches = new ConcurrentHashMap<>();
+
   /** Jobs waiting for a read, with a final event if one was heard, else the latest one. */
   private final Map<JobKey, JobEvent.Type> dirty = new ConcurrentHashMap<>();
+
   private final Map<String, AtomicLong> startedByQueue = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
   private final ExecutorService readers;
@@ -140,9 +144,9 @@ final class WidgetStreams implements JobListener, AutoCloseable {
   }
 
   /**
-   * Takes over a reserved response whose headers were sent: writes {@code preamble}, then the
-   * job's state now and each change, until the job is final. Closes the exchange itself,
-   * whatever happens; when Redis cannot be read, at once, so that the browser asks again.
+   * Takes over a reserved response whose headers were sent: writes {@code preamble}, then the job's
+   * state now and each change, until the job is final. Closes the exchange itself, whatever
+   * happens; when Redis cannot be read, at once, so that the browser asks again.
    */
   void open(HttpExchange exchange, String queue, long id, long expiresAtMillis, String preamble) {
     Stream stream = new Stream(exchange, expiresAtMillis);
@@ -192,23 +196,26 @@ final class WidgetStreams implements JobListener, AutoCloseable {
   /** Queues a read of the job, unless one is queued already; a final event is remembered. */
   private void markDirty(JobKey key, JobEvent.Type type) {
     boolean[] queued = {false};
-    dirty.compute(key, (k, old) -> {
-      queued[0] = old == null;
-      return old != null && isFinal(old) ? old : type;
-    });
+    dirty.compute(
+        key,
+        (k, old) -> {
+          queued[0] = old == null;
+          return old != null && isFinal(old) ? old : type;
+        });
     if (queued[0]) {
       try {
-        readers.execute(() -> {
-          JobEvent.Type heard = dirty.remove(key);
-          Watch watch = watches.get(key);
-          if (watch != null && heard != null) {
-            synchronized (watch) {
-              if (!watch.retired) {
-                refresh(watch, heard);
+        readers.execute(
+            () -> {
+              JobEvent.Type heard = dirty.remove(key);
+              Watch watch = watches.get(key);
+              if (watch != null && heard != null) {
+                synchronized (watch) {
+                  if (!watch.retired) {
+                    refresh(watch, heard);
+                  }
+                }
               }
-            }
-          }
-        });
+            });
       } catch (RejectedExecutionException e) {
         // closing: the streams are being ended anyway
         dirty.remove(key);
@@ -249,13 +256,14 @@ final class WidgetStreams implements JobListener, AutoCloseable {
   /** Sends {@code state} to the streams it is news to, and ends them all if it is final. */
   private void publish(Watch watch, WidgetState state) {
     byte[] message = ("data: " + state.json() + "\n\n").getBytes(StandardCharsets.UTF_8);
-    watch.streams.removeIf(stream -> {
-      if (state.json().equals(stream.lastSent)) {
-        return false;
-      }
-      stream.lastSent = state.json();
-      return !stream.write(message) && close(stream);
-    });
+    watch.streams.removeIf(
+        stream -> {
+          if (state.json().equals(stream.lastSent)) {
+            return false;
+          }
+          stream.lastSent = state.json();
+          return !stream.write(message) && close(stream);
+        });
     if (state.isFinal()) {
       watch.streams.forEach(this::close);
       watch.streams.clear();
@@ -291,8 +299,9 @@ final class WidgetStreams implements JobListener, AutoCloseable {
     long now = System.currentTimeMillis();
     for (Watch watch : watches.values()) {
       synchronized (watch) {
-        watch.streams.removeIf(stream ->
-            (now >= stream.expiresAtMillis || !stream.write(KEEP_ALIVE)) && close(stream));
+        watch.streams.removeIf(
+            stream ->
+                (now >= stream.expiresAtMillis || !stream.write(KEEP_ALIVE)) && close(stream));
         retireIfEmpty(watch);
       }
     }

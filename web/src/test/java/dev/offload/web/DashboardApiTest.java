@@ -63,7 +63,8 @@ class DashboardApiTest {
   }
 
   private Agent agent(String... queues) {
-    Agent agent = Agents.fast(REDIS.url(), prefix, TestJobs.registry()).workers(1, queues).build().start();
+    Agent agent =
+        Agents.fast(REDIS.url(), prefix, TestJobs.registry()).workers(1, queues).build().start();
     agents.add(agent);
     return agent;
   }
@@ -88,7 +89,9 @@ class DashboardApiTest {
     assertEquals(1, queueRow("beta").get("pending").asLong());
 
     agent("alpha");
-    Poll.until(WAIT, "alpha's three jobs are counted as succeeded",
+    Poll.until(
+        WAIT,
+        "alpha's three jobs are counted as succeeded",
         () -> queueRow("alpha").get("succeeded").asLong() == 3);
     assertEquals(0, queueRow("alpha").get("pending").asLong());
     assertEquals(1, queueRow("beta").get("pending").asLong());
@@ -144,31 +147,41 @@ class DashboardApiTest {
     JsonNode names = web.getJson("/api/job-names");
     assertTrue(names.findValuesAsText("name").contains(Add.NAME));
     JsonNode missing = find(names, "test.missing");
-    assertFalse(missing.get("available").asBoolean(), "a class not on the class path is listed"
-        + " as unavailable");
+    assertFalse(
+        missing.get("available").asBoolean(),
+        "a class not on the class path is listed" + " as unavailable");
 
-    JsonNode enqueued = web.postJson("/api/jobs",
-        "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":40,\\\"b\\\":2}\",\"queue\":\"sums\"}");
+    JsonNode enqueued =
+        web.postJson(
+            "/api/jobs",
+            "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":40,\\\"b\\\":2}\",\"queue\":\"sums\"}");
     long id = enqueued.get("id").asLong();
     assertEquals("sums", enqueued.get("queue").asText());
     agent("sums");
     assertEquals(JobStatus.SUCCEEDED, client.watcher().await("sums", id, WAIT));
     assertEquals("42", client.resultJson("sums", id).orElseThrow());
 
-    assertRefused("{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1,\"}",
+    assertRefused(
+        "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1,\"}",
         "the arguments are not valid JSON");
-    assertRefused("{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1,\\\"b\\\":2,\\\"c\\\":3}\"}",
+    assertRefused(
+        "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1,\\\"b\\\":2,\\\"c\\\":3}\"}",
         "the arguments do not fit job test.add");
-    assertRefused("{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1}\"}",
+    assertRefused(
+        "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1}\"}",
         "the arguments do not fit job test.add");
     assertRefused("{\"job\":\"test.add\",\"arguments\":\"[1,2]\"}", "must be a JSON object");
-    assertRefused("{\"job\":\"no.such.job\",\"arguments\":\"{}\"}",
-        "no job named \"no.such.job\" is known");
-    assertRefused("{\"job\":\"test.missing\",\"arguments\":\"{}\"}",
-        "not on the dashboard's class path");
-    assertRefused("{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1,\\\"b\\\":2}\","
-        + "\"queue\":\"bad queue!\"}", "invalid queue name");
-    assertEquals(1, client.admin().counts("sums").succeeded() + client.admin().counts("sums").pending(),
+    assertRefused(
+        "{\"job\":\"no.such.job\",\"arguments\":\"{}\"}", "no job named \"no.such.job\" is known");
+    assertRefused(
+        "{\"job\":\"test.missing\",\"arguments\":\"{}\"}", "not on the dashboard's class path");
+    assertRefused(
+        "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1,\\\"b\\\":2}\","
+            + "\"queue\":\"bad queue!\"}",
+        "invalid queue name");
+    assertEquals(
+        1,
+        client.admin().counts("sums").succeeded() + client.admin().counts("sums").pending(),
         "nothing refused was queued");
   }
 
@@ -192,11 +205,17 @@ class DashboardApiTest {
     List<Long> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       // the last job fails twice, so it fails again after the retry of all
-      ids.add(client.enqueue(new FailTimes(prefix + i, i < 4 ? 1 : 2),
-          JobOptions.defaults().queue("flaky").attempts(1)).id());
+      ids.add(
+          client
+              .enqueue(
+                  new FailTimes(prefix + i, i < 4 ? 1 : 2),
+                  JobOptions.defaults().queue("flaky").attempts(1))
+              .id());
     }
     agent("flaky");
-    Poll.until(WAIT, "five failures are stored",
+    Poll.until(
+        WAIT,
+        "five failures are stored",
         () -> web.getJson("/api/queues/flaky/failures").get("failures").size() == 5);
     JsonNode failure = web.getJson("/api/queues/flaky/failures").get("failures").get(0);
     assertEquals(FailTimes.NAME, failure.get("jobName").asText());
@@ -206,20 +225,18 @@ class DashboardApiTest {
 
     web.postJson("/api/queues/flaky/failures/" + ids.get(0) + "/retry", "{}");
     assertEquals(JobStatus.SUCCEEDED, client.watcher().await("flaky", ids.get(0), WAIT));
-    assertEquals(404, web.post("/api/queues/flaky/failures/" + ids.get(0) + "/retry")
-        .statusCode());
+    assertEquals(404, web.post("/api/queues/flaky/failures/" + ids.get(0) + "/retry").statusCode());
 
     web.postJson("/api/queues/flaky/failures/" + ids.get(1) + "/delete", "{}");
     assertEquals(JobStatus.UNKNOWN, client.status("flaky", ids.get(1)));
 
-    assertEquals(3, web.postJson("/api/queues/flaky/failures/retry-all", "{}")
-        .get("retried").asLong());
+    assertEquals(
+        3, web.postJson("/api/queues/flaky/failures/retry-all", "{}").get("retried").asLong());
     assertEquals(JobStatus.SUCCEEDED, client.watcher().await("flaky", ids.get(2), WAIT));
     assertEquals(JobStatus.SUCCEEDED, client.watcher().await("flaky", ids.get(3), WAIT));
     assertEquals(JobStatus.FAILED, client.watcher().await("flaky", ids.get(4), WAIT));
 
-    assertEquals(1, web.postJson("/api/queues/flaky/failures/clear", "{}")
-        .get("cleared").asLong());
+    assertEquals(1, web.postJson("/api/queues/flaky/failures/clear", "{}").get("cleared").asLong());
     assertEquals(0, web.getJson("/api/queues/flaky/failures").get("total").asLong());
   }
 
@@ -232,8 +249,9 @@ class DashboardApiTest {
     UpkeepRounds.awaitSeen(client, "probe");
     JobHandle<Long> handle = client.enqueue(new Sleep(0), JobOptions.defaults().queue("slow"));
     // the worker takes from slow first: having taken a later job from probe, it passed slow by
-    assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Sleep(0),
-        JobOptions.defaults().queue("probe")).await(WAIT));
+    assertEquals(
+        JobStatus.SUCCEEDED,
+        client.enqueue(new Sleep(0), JobOptions.defaults().queue("probe")).await(WAIT));
     assertEquals(JobStatus.QUEUED, handle.status(), "a paused queue's job ran");
 
     web.postJson("/api/queues/slow/resume", "{}");
@@ -280,33 +298,47 @@ class DashboardApiTest {
   @Test
   void eventStreamPushesSnapshotsAsJobsMove() throws Exception {
     List<String> lines = new CopyOnWriteArrayList<>();
-    HttpResponse<InputStream> stream = web.http().send(
-        HttpRequest.newBuilder(web.uri("/api/events")).build(),
-        HttpResponse.BodyHandlers.ofInputStream());
-    assertEquals("text/event-stream; charset=utf-8",
-        stream.headers().firstValue("Content-Type").orElse(""));
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (java.io.IOException e) {
-        // the stream closes with the dashboard
-      }
-    });
+    HttpResponse<InputStream> stream =
+        web.http()
+            .send(
+                HttpRequest.newBuilder(web.uri("/api/events")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(
+        "text/event-stream; charset=utf-8", stream.headers().firstValue("Content-Type").orElse(""));
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (java.io.IOException e) {
+                // the stream closes with the dashboard
+              }
+            });
     reader.setDaemon(true);
     reader.start();
 
     long id = client.enqueue(new Add(1, 1), JobOptions.defaults().queue("live")).id();
-    Poll.until(WAIT, "a snapshot names the queued job",
-        () -> lines.stream().anyMatch(l -> l.startsWith("data:")
-            && l.contains("\"changedJobs\":[\"live/" + id + "\"]")));
+    Poll.until(
+        WAIT,
+        "a snapshot names the queued job",
+        () ->
+            lines.stream()
+                .anyMatch(
+                    l ->
+                        l.startsWith("data:")
+                            && l.contains("\"changedJobs\":[\"live/" + id + "\"]")));
     agent("live");
-    Poll.until(WAIT, "a snapshot counts the job as succeeded",
-        () -> lines.stream().anyMatch(l -> l.contains("\"name\":\"live\"")
-            && l.contains("\"succeeded\":1")));
+    Poll.until(
+        WAIT,
+        "a snapshot counts the job as succeeded",
+        () ->
+            lines.stream()
+                .anyMatch(l -> l.contains("\"name\":\"live\"") && l.contains("\"succeeded\":1")));
     assertTrue(lines.contains("event: snapshot"));
     stream.body().close();
   }
@@ -315,8 +347,8 @@ class DashboardApiTest {
   void errorsAnswerAPlainMessageAndNoStackTrace() {
     HttpResponse<String> unknown = web.get("/api/nothing-here");
     assertEquals(404, unknown.statusCode());
-    assertEquals("text/plain; charset=utf-8",
-        unknown.headers().firstValue("Content-Type").orElse(""));
+    assertEquals(
+        "text/plain; charset=utf-8", unknown.headers().firstValue("Content-Type").orElse(""));
     assertEquals(400, web.get("/api/jobs/not-a-number").statusCode());
     assertEquals(405, web.get("/api/queues/default/pause").statusCode());
 
@@ -324,8 +356,8 @@ class DashboardApiTest {
         Dashboard down = Dashboard.builder(nowhere).port(0).start()) {
       HttpResponse<String> response = new WebClient(down.uri()).get("/api/overview");
       assertEquals(503, response.statusCode());
-      assertTrue(response.body().contains("Redis at redis://127.0.0.1:1 is unreachable"),
-          response.body());
+      assertTrue(
+          response.body().contains("Redis at redis://127.0.0.1:1 is unreachable"), response.body());
       assertFalse(response.body().contains("\tat "), "a stack trace leaked: " + response.body());
       assertFalse(response.body().contains("Exception"), response.body());
     }

@@ -33,9 +33,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /**
- * The dashboard in a headless Chromium, against a real Redis and a real agent: every change
- * must show up on the open page by itself, and every control must work. Each test leaves a
- * screenshot in {@code target/screenshots/}.
+ * The dashboard in a headless Chromium, against a real Redis and a real agent: every change must
+ * show up on the open page by itself, and every control must work. Each test leaves a screenshot in
+ * {@code target/screenshots/}.
  */
 class DashboardBrowserTest {
 
@@ -80,7 +80,8 @@ class DashboardBrowserTest {
   }
 
   private Agent agent(String... queues) {
-    Agent agent = Agents.fast(REDIS.url(), prefix, TestJobs.registry()).workers(1, queues).build().start();
+    Agent agent =
+        Agents.fast(REDIS.url(), prefix, TestJobs.registry()).workers(1, queues).build().start();
     agents.add(agent);
     return agent;
   }
@@ -98,7 +99,9 @@ class DashboardBrowserTest {
   }
 
   private void assertNotReloaded() {
-    assertEquals(Boolean.TRUE, browser.script("return window.__notReloaded === true"),
+    assertEquals(
+        Boolean.TRUE,
+        browser.script("return window.__notReloaded === true"),
         "the page was reloaded");
   }
 
@@ -124,17 +127,22 @@ class DashboardBrowserTest {
     assertNotReloaded();
     browser.screenshot("overview");
     browser.width(390, 844);
-    browser.await("the chart is redrawn at phone width", d -> browser.script(
-        "const chart = document.querySelector('svg.chart');"
-            + " return chart.viewBox.baseVal.width"
-            + " === Math.round(chart.getBoundingClientRect().width)"));
+    browser.await(
+        "the chart is redrawn at phone width",
+        d ->
+            browser.script(
+                "const chart = document.querySelector('svg.chart');"
+                    + " return chart.viewBox.baseVal.width"
+                    + " === Math.round(chart.getBoundingClientRect().width)"));
     browser.screenshot("overview-phone");
   }
 
   @Test
   void failedJobShowsInFailuresAndRetriedFromThePageSucceeds() {
-    long id = client.enqueue(new FailTimes(prefix, 1),
-        JobOptions.defaults().queue("flaky").attempts(1)).id();
+    long id =
+        client
+            .enqueue(new FailTimes(prefix, 1), JobOptions.defaults().queue("flaky").attempts(1))
+            .id();
     agent("flaky");
     open("#/failures/flaky");
     String card = "article[data-job='" + id + "']";
@@ -169,8 +177,11 @@ class DashboardBrowserTest {
     }
     browser.awaitText("tr[data-queue='slow'] td.pending", "3");
     // the worker takes from slow first: having taken a later job from probe, it passed slow by
-    assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Sleep(0),
-        JobOptions.defaults().queue("probe")).await(Duration.ofSeconds(10)));
+    assertEquals(
+        JobStatus.SUCCEEDED,
+        client
+            .enqueue(new Sleep(0), JobOptions.defaults().queue("probe"))
+            .await(Duration.ofSeconds(10)));
     browser.awaitText("tr[data-queue='slow'] td.pending", "3");
     for (long id : ids) {
       assertEquals(JobStatus.QUEUED, client.status("slow", id), "a paused queue's job ran");
@@ -194,7 +205,8 @@ class DashboardBrowserTest {
     browser.screenshot("workers");
 
     browser.confirm(row + " button[data-action='destroy']");
-    assertTrue(agent.awaitTermination(Duration.ofSeconds(10)),
+    assertTrue(
+        agent.awaitTermination(Duration.ofSeconds(10)),
         "the agent did not stop its destroyed worker");
     browser.await("the destroyed worker leaves the list", d -> browser.absent(row));
     assertNotReloaded();
@@ -210,11 +222,13 @@ class DashboardBrowserTest {
     client.enqueue(new HostileName(script), JobOptions.defaults().queue("xss"));
 
     open("#/queues/xss");
-    browser.await("the hostile job name shows as text", d ->
-        d.findElements(By.cssSelector("#pending td.job-name")).stream()
-            .anyMatch(e -> e.getText().equals(HostileName.NAME)));
-    browser.awaitTextContaining("#pending tr[data-job='" + echoed + "'] summary",
-        "<img src=x onerror=");
+    browser.await(
+        "the hostile job name shows as text",
+        d ->
+            d.findElements(By.cssSelector("#pending td.job-name")).stream()
+                .anyMatch(e -> e.getText().equals(HostileName.NAME)));
+    browser.awaitTextContaining(
+        "#pending tr[data-job='" + echoed + "'] summary", "<img src=x onerror=");
     assertNoInjection();
     browser.screenshot("xss-pending");
 
@@ -223,16 +237,20 @@ class DashboardBrowserTest {
     browser.find("#job-status[data-status='succeeded']");
     browser.awaitTextContaining("#result", "<img src=x onerror=");
     go("#/failures/xss");
-    browser.await("the hostile error shows as text", d ->
-        d.findElements(By.cssSelector(".failure .error-line")).stream()
-            .anyMatch(e -> e.getText().contains(script)));
+    browser.await(
+        "the hostile error shows as text",
+        d ->
+            d.findElements(By.cssSelector(".failure .error-line")).stream()
+                .anyMatch(e -> e.getText().contains(script)));
     assertNoInjection();
     browser.screenshot("xss-failures");
   }
 
   private void assertNoInjection() {
     assertEquals(0L, browser.script("return document.querySelectorAll('img').length"));
-    assertEquals(1L, browser.script("return document.querySelectorAll('script').length"),
+    assertEquals(
+        1L,
+        browser.script("return document.querySelectorAll('script').length"),
         "only app.js may be a script element");
     assertNull(browser.script("return window.__xss === undefined ? null : window.__xss"));
     assertFalse(browser.alertShown());
@@ -242,7 +260,8 @@ class DashboardBrowserTest {
   void jobEnqueuedByNameFromThePageIsCheckedThenQueued() {
     open("#/enqueue");
     browser.find("#enqueue-job option[value='test.add']");
-    assertFalse(browser.find("#enqueue-job option[value='test.missing']").isEnabled(),
+    assertFalse(
+        browser.find("#enqueue-job option[value='test.missing']").isEnabled(),
         "a job whose class is not on the class path can be chosen");
     new Select(browser.find("#enqueue-job")).selectByValue(Add.NAME);
     WebElement arguments = browser.find("#enqueue-arguments");
@@ -277,8 +296,7 @@ class DashboardBrowserTest {
 
   @Test
   void passwordProtectedDashboardLetsInOnlyWithTheRightPassword() {
-    try (Dashboard guarded = Dashboard.builder(client).port(0).password("correct horse")
-        .start()) {
+    try (Dashboard guarded = Dashboard.builder(client).port(0).password("correct horse").start()) {
       browser.open(guarded.uri().toString());
       browser.find("#password").sendKeys("wrong horse");
       browser.click("button[type='submit']");

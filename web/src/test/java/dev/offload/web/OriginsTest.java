@@ -21,9 +21,15 @@ class OriginsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"shop.example.com", "ftp://shop.example.com",
-      "https://shop.example.com/checkout", "https://shop.example.com/?a=1",
-      "https://user@shop.example.com", "https://"})
+  @ValueSource(
+      strings = {
+        "shop.example.com",
+        "ftp://shop.example.com",
+        "https://shop.example.com/checkout",
+        "https://shop.example.com/?a=1",
+        "https://user@shop.example.com",
+        "https://"
+      })
   void aWidgetOriginThatIsNotASchemeAndAHostIsRefused(String origin) {
     IllegalArgumentException refused =
         assertThrows(IllegalArgumentException.class, () -> WidgetHandler.origin(origin));
@@ -43,15 +49,30 @@ class OriginsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"localhost", "localhost:8080", "LOCALHOST:1", "127.0.0.1:8080",
-      "127.1.2.3", "[::1]:8080", "[::1]"})
+  @ValueSource(
+      strings = {
+        "localhost",
+        "localhost:8080",
+        "LOCALHOST:1",
+        "127.0.0.1:8080",
+        "127.1.2.3",
+        "[::1]:8080",
+        "[::1]"
+      })
   void loopbackNamesAreLoopback(String host) {
     assertTrue(Access.isLoopbackName(host), host);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "example.com", "localhost.example.com", "10.0.0.1:8080",
-      "128.0.0.1", "evil.localhost"})
+  @ValueSource(
+      strings = {
+        "",
+        "example.com",
+        "localhost.example.com",
+        "10.0.0.1:8080",
+        "128.0.0.1",
+        "evil.localhost"
+      })
   void otherNamesAreNot(String host) {
     assertFalse(Access.isLoopbackName(host), host);
   }

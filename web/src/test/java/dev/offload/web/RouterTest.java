@@ -12,9 +12,10 @@ class RouterTest {
 
   private final Router.Handler pending = request -> "pending";
   private final Router.Handler pause = request -> "pause";
-  private final Router router = new Router()
-      .get("/api/queues/{queue}/jobs", pending)
-      .post("/api/queues/{queue}/pause", pause);
+  private final Router router =
+      new Router()
+          .get("/api/queues/{queue}/jobs", pending)
+          .post("/api/queues/{queue}/pause", pause);
 
   @Test
   void bindsTheBracedSegmentsAsParameters() {
@@ -33,8 +34,9 @@ class RouterTest {
 
   @Test
   void aKnownPathUnderAnotherMethodAnswers405() {
-    HttpError error = assertThrows(HttpError.class,
-        () -> router.match("GET", List.of("api", "queues", "mail", "pause")));
+    HttpError error =
+        assertThrows(
+            HttpError.class, () -> router.match("GET", List.of("api", "queues", "mail", "pause")));
 
     assertEquals(405, error.status());
     assertEquals("GET is not allowed here", error.getMessage());
@@ -42,11 +44,21 @@ class RouterTest {
 
   @Test
   void anUnknownPathAnswers404() {
-    assertEquals(404, assertThrows(HttpError.class,
-        () -> router.match("GET", List.of("api", "queues", "mail"))).status());
-    assertEquals(404, assertThrows(HttpError.class,
-        () -> router.match("GET", List.of("api", "queues", "mail", "jobs", "1"))).status());
-    assertEquals(404, assertThrows(HttpError.class,
-        () -> router.match("GET", List.of("api", "workers", "mail", "jobs"))).status());
+    assertEquals(
+        404,
+        assertThrows(HttpError.class, () -> router.match("GET", List.of("api", "queues", "mail")))
+            .status());
+    assertEquals(
+        404,
+        assertThrows(
+                HttpError.class,
+                () -> router.match("GET", List.of("api", "queues", "mail", "jobs", "1")))
+            .status());
+    assertEquals(
+        404,
+        assertThrows(
+                HttpError.class,
+                () -> router.match("GET", List.of("api", "workers", "mail", "jobs")))
+            .status());
   }
 }

@@ -49,28 +49,38 @@ class SecurityTest {
       WebClient web = new WebClient(dashboard.uri());
       String token = web.csrfToken();
 
-      HttpResponse<String> none = web.send(HttpRequest.newBuilder(
-          web.uri("/api/queues/secret-queue/pause")).POST(HttpRequest.BodyPublishers.noBody()));
+      HttpResponse<String> none =
+          web.send(
+              HttpRequest.newBuilder(web.uri("/api/queues/secret-queue/pause"))
+                  .POST(HttpRequest.BodyPublishers.noBody()));
       assertEquals(403, none.statusCode());
       assertTrue(none.body().contains("CSRF token"), none.body());
 
-      HttpResponse<String> wrong = web.send(HttpRequest.newBuilder(
-              web.uri("/api/queues/secret-queue/pause"))
-          .header("X-Offload-Csrf", token + "x").POST(HttpRequest.BodyPublishers.noBody()));
+      HttpResponse<String> wrong =
+          web.send(
+              HttpRequest.newBuilder(web.uri("/api/queues/secret-queue/pause"))
+                  .header("X-Offload-Csrf", token + "x")
+                  .POST(HttpRequest.BodyPublishers.noBody()));
       assertEquals(403, wrong.statusCode());
 
-      HttpResponse<String> otherSession = new WebClient(dashboard.uri()).send(
-          HttpRequest.newBuilder(web.uri("/api/queues/secret-queue/pause"))
-              .header("X-Offload-Csrf", token).POST(HttpRequest.BodyPublishers.noBody()));
+      HttpResponse<String> otherSession =
+          new WebClient(dashboard.uri())
+              .send(
+                  HttpRequest.newBuilder(web.uri("/api/queues/secret-queue/pause"))
+                      .header("X-Offload-Csrf", token)
+                      .POST(HttpRequest.BodyPublishers.noBody()));
       assertEquals(403, otherSession.statusCode(), "a token is only good with its own session");
 
-      HttpResponse<String> crossSite = web.send(HttpRequest.newBuilder(
-              web.uri("/api/queues/secret-queue/pause"))
-          .header("X-Offload-Csrf", token).header("Origin", "http://evil.example")
-          .POST(HttpRequest.BodyPublishers.noBody()));
+      HttpResponse<String> crossSite =
+          web.send(
+              HttpRequest.newBuilder(web.uri("/api/queues/secret-queue/pause"))
+                  .header("X-Offload-Csrf", token)
+                  .header("Origin", "http://evil.example")
+                  .POST(HttpRequest.BodyPublishers.noBody()));
       assertEquals(403, crossSite.statusCode());
 
-      assertFalse(client.admin().counts("secret-queue").paused(), "a refused POST changed something");
+      assertFalse(
+          client.admin().counts("secret-queue").paused(), "a refused POST changed something");
       assertEquals(200, web.post("/api/queues/secret-queue/pause").statusCode());
       assertTrue(client.admin().counts("secret-queue").paused());
     }
@@ -97,21 +107,26 @@ class SecurityTest {
 
   @Test
   void nonLoopbackBindWithoutPasswordRefusesToStart() {
-    IllegalStateException refused = assertThrows(IllegalStateException.class,
-        () -> Dashboard.builder(client).port(0).bind("0.0.0.0").start());
-    assertTrue(refused.getMessage().startsWith(
-        "refusing to start the dashboard on 0.0.0.0 without a password"), refused.getMessage());
+    IllegalStateException refused =
+        assertThrows(
+            IllegalStateException.class,
+            () -> Dashboard.builder(client).port(0).bind("0.0.0.0").start());
+    assertTrue(
+        refused
+            .getMessage()
+            .startsWith("refusing to start the dashboard on 0.0.0.0 without a password"),
+        refused.getMessage());
 
-    try (Dashboard guarded = Dashboard.builder(client).port(0).bind("0.0.0.0")
-        .password("correct horse").start()) {
+    try (Dashboard guarded =
+        Dashboard.builder(client).port(0).bind("0.0.0.0").password("correct horse").start()) {
       assertEquals("localhost", guarded.uri().getHost());
     }
   }
 
   @Test
   void wrongPasswordGets401AndNothingElse() {
-    try (Dashboard dashboard = Dashboard.builder(client).port(0).password("correct horse")
-        .start()) {
+    try (Dashboard dashboard =
+        Dashboard.builder(client).port(0).password("correct horse").start()) {
       WebClient web = new WebClient(dashboard.uri());
 
       HttpResponse<String> anonymous = web.get("/api/overview");
@@ -119,8 +134,10 @@ class SecurityTest {
       assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
       assertEquals(303, web.get("/").statusCode(), "the page sends a stranger to the login");
 
-      HttpResponse<String> wrongBasic = web.send(HttpRequest.newBuilder(web.uri("/api/overview"))
-          .header("Authorization", basic("admin", "wrong horse")));
+      HttpResponse<String> wrongBasic =
+          web.send(
+              HttpRequest.newBuilder(web.uri("/api/overview"))
+                  .header("Authorization", basic("admin", "wrong horse")));
       assertEquals(401, wrongBasic.statusCode());
       assertNothingLeaks(wrongBasic);
 
@@ -130,8 +147,10 @@ class SecurityTest {
       assertNothingLeaks(wrongLogin);
       assertEquals(401, web.get("/api/overview").statusCode());
 
-      HttpResponse<String> rightBasic = web.send(HttpRequest.newBuilder(web.uri("/api/overview"))
-          .header("Authorization", basic("anyone", "correct horse")));
+      HttpResponse<String> rightBasic =
+          web.send(
+              HttpRequest.newBuilder(web.uri("/api/overview"))
+                  .header("Authorization", basic("anyone", "correct horse")));
       assertEquals(200, rightBasic.statusCode());
       assertTrue(rightBasic.body().contains("secret-queue"));
 
@@ -142,21 +161,25 @@ class SecurityTest {
   }
 
   private static HttpResponse<String> login(WebClient web, String password) {
-    return web.send(HttpRequest.newBuilder(web.uri("/login"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(
-            "password=" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8))));
+    return web.send(
+        HttpRequest.newBuilder(web.uri("/login"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "password=" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8))));
   }
 
   private static void assertNothingLeaks(HttpResponse<String> response) {
     assertFalse(response.body().contains("secret-queue"), response.body());
-    assertTrue(response.headers().allValues("Set-Cookie").isEmpty(),
+    assertTrue(
+        response.headers().allValues("Set-Cookie").isEmpty(),
         "a failed login got a cookie: " + response.headers().allValues("Set-Cookie"));
   }
 
   private static String basic(String user, String password) {
-    return "Basic " + Base64.getEncoder().encodeToString(
-        (user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -167,8 +190,8 @@ class SecurityTest {
       HttpResponse<String> pause = web.post("/api/queues/secret-queue/pause");
       assertEquals(403, pause.statusCode());
       assertEquals("this dashboard is read-only\n", pause.body());
-      assertEquals(403, web.post("/api/jobs", "{\"job\":\"test.add\",\"arguments\":\"{}\"}")
-          .statusCode());
+      assertEquals(
+          403, web.post("/api/jobs", "{\"job\":\"test.add\",\"arguments\":\"{}\"}").statusCode());
       assertFalse(client.admin().counts("secret-queue").paused());
       assertEquals(200, web.get("/api/queues/secret-queue/jobs").statusCode());
     }
@@ -180,10 +203,12 @@ class SecurityTest {
       WebClient web = new WebClient(dashboard.uri());
       for (String path : new String[] {"/", "/static/app.js", "/api/overview", "/nowhere"}) {
         HttpResponse<String> response = web.get(path);
-        assertEquals(DashboardHandler.CONTENT_SECURITY_POLICY,
-            response.headers().firstValue("Content-Security-Policy").orElse(""), path);
-        assertEquals("nosniff",
-            response.headers().firstValue("X-Content-Type-Options").orElse(""), path);
+        assertEquals(
+            DashboardHandler.CONTENT_SECURITY_POLICY,
+            response.headers().firstValue("Content-Security-Policy").orElse(""),
+            path);
+        assertEquals(
+            "nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(""), path);
       }
       assertTrue(DashboardHandler.CONTENT_SECURITY_POLICY.contains("script-src 'self';"));
       assertFalse(DashboardHandler.CONTENT_SECURITY_POLICY.contains("unsafe"));
@@ -196,16 +221,17 @@ class SecurityTest {
       // a DNS-rebinding page reaches 127.0.0.1 under its own name, which the Host header shows
       assertTrue(rawGet(dashboard.port(), "rebound.evil.example").startsWith("HTTP/1.1 403"));
       assertTrue(rawGet(dashboard.port(), "127.0.0.1.evil.example").startsWith("HTTP/1.1 403"));
-      assertTrue(rawGet(dashboard.port(), "localhost:" + dashboard.port())
-          .startsWith("HTTP/1.1 200"));
+      assertTrue(
+          rawGet(dashboard.port(), "localhost:" + dashboard.port()).startsWith("HTTP/1.1 200"));
     }
   }
 
   private static String rawGet(int port, String host) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       OutputStream out = socket.getOutputStream();
-      out.write(("GET /api/overview HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("GET /api/overview HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();
       ByteArrayOutputStream response = new ByteArrayOutputStream();
@@ -216,18 +242,22 @@ class SecurityTest {
 
   @Test
   void commandLineReadsItsOptionsAndThePasswordFromTheEnvironment() {
-    DashboardMain.Options options = DashboardMain.Options.parse(
-        new String[] {"--redis", "redis://db:6380", "--port", "9000", "--bind", "0.0.0.0",
-            "--read-only"},
-        Map.of("OFFLOAD_DASHBOARD_PASSWORD", "from-env"));
+    DashboardMain.Options options =
+        DashboardMain.Options.parse(
+            new String[] {
+              "--redis", "redis://db:6380", "--port", "9000", "--bind", "0.0.0.0", "--read-only"
+            },
+            Map.of("OFFLOAD_DASHBOARD_PASSWORD", "from-env"));
     assertEquals("redis://db:6380", options.redis());
     assertEquals(9000, options.port());
     assertEquals("0.0.0.0", options.bind());
     assertEquals("from-env", options.password());
     assertTrue(options.readOnly());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> DashboardMain.Options.parse(new String[] {"--port"}, Map.of()));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> DashboardMain.Options.parse(new String[] {"--frobnicate"}, Map.of()));
   }
 }

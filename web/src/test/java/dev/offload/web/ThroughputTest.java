@@ -30,8 +30,13 @@ class ThroughputTest {
   @Test
   void startsRetriesAndDeletionsAreNotThroughput() {
     Throughput throughput = new Throughput();
-    for (JobEvent.Type type : new JobEvent.Type[] {JobEvent.Type.STARTED, JobEvent.Type.RETRYING,
-        JobEvent.Type.DELETED, JobEvent.Type.SCHEDULED}) {
+    for (JobEvent.Type type :
+        new JobEvent.Type[] {
+          JobEvent.Type.STARTED,
+          JobEvent.Type.RETRYING,
+          JobEvent.Type.DELETED,
+          JobEvent.Type.SCHEDULED
+        }) {
       throughput.record(type, T);
     }
 
@@ -47,10 +52,10 @@ class ThroughputTest {
     Throughput throughput = new Throughput();
     throughput.record(JobEvent.Type.SUCCEEDED, T);
 
-    assertEquals(1, sum((long[]) throughput.series(T + (Throughput.SECONDS - 1) * 1000L)
-        .get("succeeded")));
-    assertEquals(0, sum((long[]) throughput.series(T + Throughput.SECONDS * 1000L)
-        .get("succeeded")));
+    assertEquals(
+        1, sum((long[]) throughput.series(T + (Throughput.SECONDS - 1) * 1000L).get("succeeded")));
+    assertEquals(
+        0, sum((long[]) throughput.series(T + Throughput.SECONDS * 1000L).get("succeeded")));
   }
 
   @Test

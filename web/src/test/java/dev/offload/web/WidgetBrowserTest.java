@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The widget embedded in a page of another origin, in a headless Chromium, following real jobs
- * run by a real agent. Each test leaves a screenshot in {@code target/screenshots/}.
+ * The widget embedded in a page of another origin, in a headless Chromium, following real jobs run
+ * by a real agent. Each test leaves a screenshot in {@code target/screenshots/}.
  */
 class WidgetBrowserTest {
 
@@ -74,21 +74,26 @@ class WidgetBrowserTest {
     client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
     // the embedding page: same host, another port, so another origin than the dashboard
     shop = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    shop.createContext("/", exchange -> {
-      byte[] body = page.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    shop.createContext(
+        "/",
+        exchange -> {
+          byte[] body = page.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     shop.start();
     dashboard = dashboard(0);
   }
 
   private Dashboard dashboard(int port) {
-    return Dashboard.builder(client).port(port).watchSecret(WidgetStreamTest.SECRET)
-        .widgetOrigins(List.of(shopOrigin())).start();
+    return Dashboard.builder(client)
+        .port(port)
+        .watchSecret(WidgetStreamTest.SECRET)
+        .widgetOrigins(List.of(shopOrigin()))
+        .start();
   }
 
   private String shopOrigin() {
@@ -106,8 +111,12 @@ class WidgetBrowserTest {
   }
 
   private void startAgent(Duration retryBackoff) {
-    agents.add(Agents.fast(REDIS.url(), prefix, TestJobs.registry()).retryBackoff(attempt -> retryBackoff)
-        .workers(1, "default").build().start());
+    agents.add(
+        Agents.fast(REDIS.url(), prefix, TestJobs.registry())
+            .retryBackoff(attempt -> retryBackoff)
+            .workers(1, "default")
+            .build()
+            .start());
   }
 
   private String token(JobHandle<?> handle) {
@@ -116,27 +125,39 @@ class WidgetBrowserTest {
 
   /** Opens a shop page that loads the widget as {@code scriptType} and holds {@code body}. */
   private void openShop(String scriptType, String body) {
-    page = "<!doctype html><meta charset=\"utf-8\"><title>Shop</title>\n"
-        + "<script>window.__events = [];\n"
-        + "for (const type of ['offload:change', 'offload:done', 'offload:failed']) {\n"
-        + "  document.addEventListener(type, e =>\n"
-        + "    window.__events.push(type + ' ' + e.target.id + ' ' + e.detail.state));\n"
-        + "}</script>\n"
-        + "<script type=\"" + scriptType + "\" src=\"" + dashboard.uri()
-        + "widget/offload-job.js\"></script>\n" + body;
+    page =
+        "<!doctype html><meta charset=\"utf-8\"><title>Shop</title>\n"
+            + "<script>window.__events = [];\n"
+            + "for (const type of ['offload:change', 'offload:done', 'offload:failed']) {\n"
+            + "  document.addEventListener(type, e =>\n"
+            + "    window.__events.push(type + ' ' + e.target.id + ' ' + e.detail.state));\n"
+            + "}</script>\n"
+            + "<script type=\""
+            + scriptType
+            + "\" src=\""
+            + dashboard.uri()
+            + "widget/offload-job.js\"></script>\n"
+            + body;
     browser.open(shopOrigin() + "/");
   }
 
   private void awaitState(String id, String state) {
-    browser.await("#" + id + " shows " + state, d -> state.equals(browser.script(
-        "return document.getElementById('" + id + "').getAttribute('state')")));
+    browser.await(
+        "#" + id + " shows " + state,
+        d ->
+            state.equals(
+                browser.script(
+                    "return document.getElementById('" + id + "').getAttribute('state')")));
   }
 
   /** The label and the detail the widget shows, as {@code label|detail}. */
   private String text(String id) {
-    return (String) browser.script("const root = document.getElementById('" + id
-        + "').shadowRoot; return root.querySelector('[part=label]').textContent + '|'"
-        + " + root.querySelector('[part=detail]').textContent");
+    return (String)
+        browser.script(
+            "const root = document.getElementById('"
+                + id
+                + "').shadowRoot; return root.querySelector('[part=label]').textContent + '|'"
+                + " + root.querySelector('[part=detail]').textContent");
   }
 
   @SuppressWarnings("unchecked")
@@ -147,8 +168,9 @@ class WidgetBrowserTest {
   @Test
   void jobShowsQueuedThenRunningThenDone() {
     JobHandle<Long> handle = client.enqueue(new Sleep(1_500));
-    openShop("text/javascript", "<offload-job id=\"job\" token=\"" + token(handle)
-        + "\"></offload-job>");
+    openShop(
+        "text/javascript",
+        "<offload-job id=\"job\" token=\"" + token(handle) + "\"></offload-job>");
     awaitState("job", "queued");
     assertEquals("Queued|", text("job"));
     browser.screenshot("widget-queued");
@@ -160,16 +182,25 @@ class WidgetBrowserTest {
     awaitState("job", "done");
     assertEquals("Done|", text("job"));
     browser.screenshot("widget-done");
-    assertEquals(List.of("offload:change job queued", "offload:change job running",
-        "offload:change job done", "offload:done job done"), events());
+    assertEquals(
+        List.of(
+            "offload:change job queued",
+            "offload:change job running",
+            "offload:change job done",
+            "offload:done job done"),
+        events());
   }
 
   @Test
   void failingJobShowsRetryingThenFailedWithItsMessageForEndUsers() {
-    JobHandle<Void> handle = client.enqueue(new Reject("Your card was declined.", true),
-        JobOptions.defaults().attempts(2));
-    openShop("text/javascript", "<offload-job id=\"job\" token=\"" + token(handle)
-        + "\" label-failed=\"Fehlgeschlagen\"></offload-job>");
+    JobHandle<Void> handle =
+        client.enqueue(
+            new Reject("Your card was declined.", true), JobOptions.defaults().attempts(2));
+    openShop(
+        "text/javascript",
+        "<offload-job id=\"job\" token=\""
+            + token(handle)
+            + "\" label-failed=\"Fehlgeschlagen\"></offload-job>");
     startAgent(Duration.ofSeconds(1));
 
     awaitState("job", "retrying");
@@ -186,8 +217,7 @@ class WidgetBrowserTest {
     JobHandle<String> handle = client.enqueue(new Greet("Ada"));
     assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(10)));
 
-    openShop("module", "<offload-job id=\"job\" token=\"" + token(handle)
-        + "\"></offload-job>");
+    openShop("module", "<offload-job id=\"job\" token=\"" + token(handle) + "\"></offload-job>");
     awaitState("job", "done");
     assertEquals("Done|Hello, Ada", text("job"));
     assertEquals(List.of("offload:change job done", "offload:done job done"), events());
@@ -200,23 +230,32 @@ class WidgetBrowserTest {
     String valid = token(handle);
     String tampered = valid.substring(0, valid.length() - 2) + "xx";
     String expired = tokens.issue(handle.queue(), handle.id(), Duration.ofSeconds(-1));
-    openShop("text/javascript",
-        "<offload-job id=\"tampered\" token=\"" + tampered + "\"></offload-job>\n"
-            + "<offload-job id=\"expired\" token=\"" + expired + "\"></offload-job>");
+    openShop(
+        "text/javascript",
+        "<offload-job id=\"tampered\" token=\""
+            + tampered
+            + "\"></offload-job>\n"
+            + "<offload-job id=\"expired\" token=\""
+            + expired
+            + "\"></offload-job>");
 
     awaitState("tampered", "error");
     awaitState("expired", "error");
     assertEquals("Status unavailable|", text("tampered"));
     browser.screenshot("widget-error");
     assertEquals(2, events().size(), events().toString());
-    assertEquals(Set.of("offload:change tampered error", "offload:change expired error"),
+    assertEquals(
+        Set.of("offload:change tampered error", "offload:change expired error"),
         Set.copyOf(events()));
 
     HttpClient http = HttpClient.newHttpClient();
     for (String token : List.of(tampered, expired)) {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(dashboard.uri()
-              .resolve("/widget/jobs/stream?token=" + token)).header("Origin", shopOrigin())
-          .build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(dashboard.uri().resolve("/widget/jobs/stream?token=" + token))
+                  .header("Origin", shopOrigin())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(token.equals(expired) ? 403 : 401, response.statusCode());
       assertEquals("", response.body());
     }
@@ -225,8 +264,9 @@ class WidgetBrowserTest {
   @Test
   void streamResumesAfterTheDashboardRestarts() {
     JobHandle<Long> handle = client.enqueue(new Sleep(0));
-    openShop("text/javascript", "<offload-job id=\"job\" token=\"" + token(handle)
-        + "\"></offload-job>");
+    openShop(
+        "text/javascript",
+        "<offload-job id=\"job\" token=\"" + token(handle) + "\"></offload-job>");
     awaitState("job", "queued");
     browser.script("window.__notReloaded = true");
 

@@ -31,8 +31,9 @@ class WidgetStateTest {
 
   @Test
   void aDoneJobCarriesItsResultAsJsonAndEndsTheStream() {
-    WidgetState state = WidgetState.of(
-        new PublicJobView(State.DONE, null, null, null, "{\"url\":\"/r/1.pdf\"}", null));
+    WidgetState state =
+        WidgetState.of(
+            new PublicJobView(State.DONE, null, null, null, "{\"url\":\"/r/1.pdf\"}", null));
 
     assertEquals("{\"state\":\"done\",\"result\":{\"url\":\"/r/1.pdf\"}}", state.json());
     assertTrue(state.isFinal());

@@ -39,9 +39,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The widget's endpoints over plain HTTP: a stream serves only the job its token signs, tells
- * only what the job lets the visitor see, and refuses bad tokens and foreign origins with a bare
- * status code.
+ * The widget's endpoints over plain HTTP: a stream serves only the job its token signs, tells only
+ * what the job lets the visitor see, and refuses bad tokens and foreign origins with a bare status
+ * code.
  */
 class WidgetStreamTest {
 
@@ -61,8 +61,12 @@ class WidgetStreamTest {
   void start() {
     prefix = REDIS.newPrefix();
     client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-    dashboard = Dashboard.builder(client).port(0).watchSecret(SECRET)
-        .widgetOrigins(List.of(ALLOWED + "/")).start();
+    dashboard =
+        Dashboard.builder(client)
+            .port(0)
+            .watchSecret(SECRET)
+            .widgetOrigins(List.of(ALLOWED + "/"))
+            .start();
   }
 
   @AfterEach
@@ -75,7 +79,8 @@ class WidgetStreamTest {
   }
 
   private void startAgent() {
-    agent = Agents.fast(REDIS.url(), prefix, TestJobs.registry()).workers(1, "default").build().start();
+    agent =
+        Agents.fast(REDIS.url(), prefix, TestJobs.registry()).workers(1, "default").build().start();
   }
 
   private URI stream(String token) {
@@ -99,7 +104,8 @@ class WidgetStreamTest {
     JobHandle<Long> handle = client.enqueue(new Sleep(700));
     try (EventStreamReader events = EventStreamReader.open(http, stream(token(handle)))) {
       assertEquals(200, events.response().statusCode());
-      assertEquals("text/event-stream; charset=utf-8",
+      assertEquals(
+          "text/event-stream; charset=utf-8",
           events.response().headers().firstValue("Content-Type").orElseThrow());
       assertEquals("{\"state\":\"queued\",\"position\":0}", events.next().toString());
       startAgent();
@@ -128,8 +134,10 @@ class WidgetStreamTest {
         event = events.next();
       }
       assertFalse(positions.isEmpty(), "no position between the first and running");
-      assertTrue(positions.get(0) < 3 && positions.equals(positions.stream()
-          .sorted(Comparator.reverseOrder()).toList()), positions.toString());
+      assertTrue(
+          positions.get(0) < 3
+              && positions.equals(positions.stream().sorted(Comparator.reverseOrder()).toList()),
+          positions.toString());
       if (!event.get("state").asText().equals("done")) {
         events.awaitState("done");
       }
@@ -144,13 +152,14 @@ class WidgetStreamTest {
     assertEquals(JobStatus.SUCCEEDED, greet.await(Duration.ofSeconds(10)));
     assertEquals(JobStatus.SUCCEEDED, add.await(Duration.ofSeconds(10)));
 
-    assertEquals("data: {\"state\":\"done\",\"result\":\"Hello, Ada\"}",
+    assertEquals(
+        "data: {\"state\":\"done\",\"result\":\"Hello, Ada\"}",
         dataLines(get(stream(token(greet)), null).body()));
     assertEquals("data: {\"state\":\"done\"}", dataLines(get(stream(token(add)), null).body()));
 
     client.admin().removeResult(greet.queue(), greet.id());
-    assertEquals("data: {\"state\":\"unknown\"}",
-        dataLines(get(stream(token(greet)), null).body()));
+    assertEquals(
+        "data: {\"state\":\"unknown\"}", dataLines(get(stream(token(greet)), null).body()));
   }
 
   @Test
@@ -162,10 +171,11 @@ class WidgetStreamTest {
     assertEquals(JobStatus.FAILED, declined.await(Duration.ofSeconds(10)));
     assertEquals(JobStatus.FAILED, internal.await(Duration.ofSeconds(10)));
 
-    assertEquals("data: {\"state\":\"failed\",\"message\":\"Your card was declined.\"}",
+    assertEquals(
+        "data: {\"state\":\"failed\",\"message\":\"Your card was declined.\"}",
         dataLines(get(stream(token(declined)), null).body()));
-    assertEquals("data: {\"state\":\"failed\"}",
-        dataLines(get(stream(token(internal)), null).body()));
+    assertEquals(
+        "data: {\"state\":\"failed\"}", dataLines(get(stream(token(internal)), null).body()));
   }
 
   @Test
@@ -177,14 +187,22 @@ class WidgetStreamTest {
     theirs.await(Duration.ofSeconds(10));
     String token = token(mine);
 
-    assertEquals("data: {\"state\":\"done\",\"result\":\"Hello, mine\"}",
+    assertEquals(
+        "data: {\"state\":\"done\",\"result\":\"Hello, mine\"}",
         dataLines(get(stream(token), null).body()));
 
-    String payload = new String(Base64.getUrlDecoder().decode(token.substring(0,
-        token.indexOf('.'))), StandardCharsets.UTF_8);
-    String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(
-        payload.replace("|" + mine.id() + "|", "|" + theirs.id() + "|")
-            .getBytes(StandardCharsets.UTF_8)) + token.substring(token.indexOf('.'));
+    String payload =
+        new String(
+            Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
+            StandardCharsets.UTF_8);
+    String forged =
+        Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                    payload
+                        .replace("|" + mine.id() + "|", "|" + theirs.id() + "|")
+                        .getBytes(StandardCharsets.UTF_8))
+            + token.substring(token.indexOf('.'));
     assertRefused(get(stream(forged), null), 401);
   }
 
@@ -194,12 +212,17 @@ class WidgetStreamTest {
     String token = token(handle);
 
     assertRefused(get(stream(token.substring(0, token.length() - 2) + "xx"), null), 401);
-    assertRefused(get(stream(WatchTokens.withSecret(SECRET + "-other")
-        .issue(handle.queue(), handle.id(), Duration.ofMinutes(5))), null), 401);
+    assertRefused(
+        get(
+            stream(
+                WatchTokens.withSecret(SECRET + "-other")
+                    .issue(handle.queue(), handle.id(), Duration.ofMinutes(5))),
+            null),
+        401);
     assertRefused(get(stream("not-a-token"), null), 401);
     assertRefused(get(dashboard.uri().resolve("/widget/jobs/stream"), null), 401);
-    assertRefused(get(stream(tokens.issue(handle.queue(), handle.id(), Duration.ofSeconds(-1))),
-        null), 403);
+    assertRefused(
+        get(stream(tokens.issue(handle.queue(), handle.id(), Duration.ofSeconds(-1))), null), 403);
   }
 
   @Test
@@ -222,21 +245,25 @@ class WidgetStreamTest {
     URI script = dashboard.uri().resolve("/widget/offload-job.js");
     HttpResponse<String> scriptForShop = get(script, ALLOWED);
     assertEquals(ALLOWED, scriptForShop.headers().firstValue("Access-Control-Allow-Origin").get());
-    assertEquals("cross-origin",
-        scriptForShop.headers().firstValue("Cross-Origin-Resource-Policy").get());
-    assertTrue(get(script, "http://evil.example").headers()
-        .firstValue("Access-Control-Allow-Origin").isEmpty());
+    assertEquals(
+        "cross-origin", scriptForShop.headers().firstValue("Cross-Origin-Resource-Policy").get());
+    assertTrue(
+        get(script, "http://evil.example")
+            .headers()
+            .firstValue("Access-Control-Allow-Origin")
+            .isEmpty());
   }
 
   @Test
   void widgetNeedsNoLoginButTheApiStillDoes() throws Exception {
-    try (Dashboard guarded = Dashboard.builder(client).port(0).password("pw")
-        .watchSecret(SECRET).start()) {
+    try (Dashboard guarded =
+        Dashboard.builder(client).port(0).password("pw").watchSecret(SECRET).start()) {
       JobHandle<Integer> handle = client.enqueue(new Add(1, 2));
       URI base = guarded.uri();
       assertEquals(200, get(base.resolve("/widget/offload-job.js"), null).statusCode());
-      try (EventStreamReader events = EventStreamReader.open(http, base.resolve(
-          "/widget/jobs/stream?token=" + token(handle)))) {
+      try (EventStreamReader events =
+          EventStreamReader.open(
+              http, base.resolve("/widget/jobs/stream?token=" + token(handle)))) {
         assertEquals("queued", events.next().get("state").asText());
       }
       assertEquals(401, get(base.resolve("/api/overview"), null).statusCode());
@@ -248,16 +275,18 @@ class WidgetStreamTest {
   void withoutAWatchSecretNoStreamIsServed() throws Exception {
     try (Dashboard plain = Dashboard.builder(client).port(0).start()) {
       JobHandle<Integer> handle = client.enqueue(new Add(1, 2));
-      assertEquals(404, get(plain.uri().resolve("/widget/jobs/stream?token=" + token(handle)),
-          null).statusCode());
+      assertEquals(
+          404,
+          get(plain.uri().resolve("/widget/jobs/stream?token=" + token(handle)), null)
+              .statusCode());
     }
   }
 
   @Test
   void widgetScriptIsUnderFiveKilobytesGzipped() throws IOException {
     byte[] script;
-    try (InputStream in = getClass().getResourceAsStream(
-        "/dev/offload/web/widget/offload-job.js")) {
+    try (InputStream in =
+        getClass().getResourceAsStream("/dev/offload/web/widget/offload-job.js")) {
       script = in.readAllBytes();
     }
     ByteArrayOutputStream zipped = new ByteArrayOutputStream();

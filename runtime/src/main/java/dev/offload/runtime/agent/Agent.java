@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@link #start()} registers the workers and starts them; {@link #close()} stops
  * taking jobs, lets running jobs finish within the shutdown grace period, puts back what is
  * unfinished and deregisters. A worker removed from the {@code workers} set (by the dashboard, or
- * by another agent that presumed it dead) is stopped at once; the agent ends when it has no
- * workers left.
+ * by another agent that presumed it dead) is stopped at once; the agent ends when it has no workers
+ * left.
  */
 public final class Agent implements AutoCloseable {
 
@@ -60,10 +60,13 @@ public final class Agent implements AutoCloseable {
   private final JobStore jobs;
   private final WorkerStore workerStore;
   private final EventSubscriber events;
+
   /** Every queue of every worker, in the order the workers list them. */
   private final Set<String> queues;
+
   /** Job timeouts and child start limits. */
   private final ScheduledExecutorService timers;
+
   private final WorkerPool workers;
   private final Upkeep upkeep;
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -87,11 +90,31 @@ public final class Agent implements AutoCloseable {
     this.timers = Upkeep.daemonScheduler("offload-agent-timers");
     AgentCounters counters = new AgentCounters();
     Attempts attempts = new Attempts(config.retryBackoff(), config.clock());
-    this.workers = new WorkerPool(config, host, pid, agentId, jobs, workerStore, counters,
-        attempts, new RunnerFactory(config, timers), queues, () -> closing);
-    this.upkeep = new Upkeep(config, agentId, jobs, workerStore, counters,
-        new Recovery(jobs, workerStore, attempts, config.orphanGrace()), workers, queues,
-        () -> closing, this::close);
+    this.workers =
+        new WorkerPool(
+            config,
+            host,
+            pid,
+            agentId,
+            jobs,
+            workerStore,
+            counters,
+            attempts,
+            new RunnerFactory(config, timers),
+            queues,
+            () -> closing);
+    this.upkeep =
+        new Upkeep(
+            config,
+            agentId,
+            jobs,
+            workerStore,
+            counters,
+            new Recovery(jobs, workerStore, attempts, config.orphanGrace()),
+            workers,
+            queues,
+            () -> closing,
+            this::close);
   }
 
   /** Starts building an agent that works against the Redis at {@code redisUrl}. */
@@ -116,8 +139,8 @@ public final class Agent implements AutoCloseable {
     events.start();
     upkeep.start();
     workers.startAll();
-    log.info("agent {} started {} worker(s) on {}", agentId, workers.ids().size(),
-        redis.displayName());
+    log.info(
+        "agent {} started {} worker(s) on {}", agentId, workers.ids().size(), redis.displayName());
     return this;
   }
 
@@ -138,8 +161,8 @@ public final class Agent implements AutoCloseable {
 
   /**
    * Stops taking jobs, waits up to the shutdown grace period for running jobs, puts back what is
-   * unfinished, and deregisters the workers. Safe to call more than once, and before
-   * {@link #start()}.
+   * unfinished, and deregisters the workers. Safe to call more than once, and before {@link
+   * #start()}.
    */
   @Override
   public void close() {
@@ -157,8 +180,10 @@ public final class Agent implements AutoCloseable {
       try {
         workerStore.deregister(stopped.stream().map(Worker::id).toList());
       } catch (RuntimeException e) {
-        log.warn("could not deregister the workers ({}); other agents will once their"
-            + " heartbeats expire", e.getMessage());
+        log.warn(
+            "could not deregister the workers ({}); other agents will once their"
+                + " heartbeats expire",
+            e.getMessage());
       }
     }
     upkeep.stop();
@@ -254,13 +279,13 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * The most jobs a worker takes at once while jobs are fast; default 16, at most
-     * {@value Worker#MAX_BATCH}.
+     * The most jobs a worker takes at once while jobs are fast; default 16, at most {@value
+     * Worker#MAX_BATCH}.
      */
     public Builder maxBatch(int maxBatch) {
       if (maxBatch < 1 || maxBatch > Worker.MAX_BATCH) {
-        throw new IllegalArgumentException("maxBatch must be between 1 and " + Worker.MAX_BATCH
-            + ", was " + maxBatch);
+        throw new IllegalArgumentException(
+            "maxBatch must be between 1 and " + Worker.MAX_BATCH + ", was " + maxBatch);
       }
       this.maxBatch = maxBatch;
       return this;
@@ -300,9 +325,8 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Where the workers run job code; default {@link Isolation#PROCESS}, a child JVM per worker,
-     * so that a job cannot take its worker down. {@link Isolation#THREAD} suits cheap, trusted
-     * jobs.
+     * Where the workers run job code; default {@link Isolation#PROCESS}, a child JVM per worker, so
+     * that a job cannot take its worker down. {@link Isolation#THREAD} suits cheap, trusted jobs.
      */
     public Builder isolation(Isolation isolation) {
       this.isolation = Objects.requireNonNull(isolation, "isolation");
@@ -332,36 +356,36 @@ public final class Agent implements AutoCloseable {
 
     /**
      * How many jobs a child runs in {@link Isolation#PROCESS} before a fresh one replaces it, so
-     * that what jobs leave behind cannot pile up; 0 for no limit, the default. A replacement
-     * costs a JVM start-up, about half a second of CPU.
+     * that what jobs leave behind cannot pile up; 0 for no limit, the default. A replacement costs
+     * a JVM start-up, about half a second of CPU.
      */
     public Builder jobsPerChild(int jobsPerChild) {
       if (jobsPerChild < 0) {
-        throw new IllegalArgumentException("jobsPerChild must not be negative, was "
-            + jobsPerChild);
+        throw new IllegalArgumentException(
+            "jobsPerChild must not be negative, was " + jobsPerChild);
       }
       this.jobsPerChild = jobsPerChild;
       return this;
     }
 
     /**
-     * The resident memory above which a child is replaced once its job is done; 0 for no limit,
-     * the default. Read from {@code /proc}, so it applies on Linux only.
+     * The resident memory above which a child is replaced once its job is done; 0 for no limit, the
+     * default. Read from {@code /proc}, so it applies on Linux only.
      */
     public Builder childMemoryLimitBytes(long childMemoryLimitBytes) {
       if (childMemoryLimitBytes < 0) {
-        throw new IllegalArgumentException("childMemoryLimitBytes must not be negative, was "
-            + childMemoryLimitBytes);
+        throw new IllegalArgumentException(
+            "childMemoryLimitBytes must not be negative, was " + childMemoryLimitBytes);
       }
       this.childMemoryLimitBytes = childMemoryLimitBytes;
       return this;
     }
 
     /**
-     * Whether a child's replacement starts while the child runs its last job: every job in
-     * {@link Isolation#PROCESS_PER_JOB}, the {@link #jobsPerChild}th in {@link Isolation#PROCESS}.
-     * The next job then need not wait for a JVM to start, at the cost of two JVMs per worker for
-     * a while; default true.
+     * Whether a child's replacement starts while the child runs its last job: every job in {@link
+     * Isolation#PROCESS_PER_JOB}, the {@link #jobsPerChild}th in {@link Isolation#PROCESS}. The
+     * next job then need not wait for a JVM to start, at the cost of two JVMs per worker for a
+     * while; default true.
      */
     public Builder spareChild(boolean spareChild) {
       this.spareChild = spareChild;
@@ -380,8 +404,8 @@ public final class Agent implements AutoCloseable {
 
     /**
      * The clock for the times the agent writes into records (attempt times) and its own timers;
-     * default the system clock. Due times never come from it: they come from Redis's clock, so
-     * an agent whose clock is wrong runs delayed jobs on time. For tests.
+     * default the system clock. Due times never come from it: they come from Redis's clock, so an
+     * agent whose clock is wrong runs delayed jobs on time. For tests.
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -391,8 +415,8 @@ public final class Agent implements AutoCloseable {
     /**
      * Builds the agent from the settings so far; later changes to this builder do not reach it.
      *
-     * @throws IllegalStateException if two jobs on the class path claim one name, or a job
-     *     index cannot be read
+     * @throws IllegalStateException if two jobs on the class path claim one name, or a job index
+     *     cannot be read
      */
     public Agent build() {
       return new Agent(config());
@@ -400,13 +424,29 @@ public final class Agent implements AutoCloseable {
 
     /** The settings so far, with one worker on the default queue if none were added. */
     AgentConfig config() {
-      List<List<String>> queues = workerQueues.isEmpty()
-          ? List.of(List.of(JobOptions.DEFAULT_QUEUE)) : workerQueues;
-      return new AgentConfig(redisUrl, prefix, queues,
-          registry != null ? registry : JobRegistry.fromClassPath(), isolation, pollInterval,
-          flushDelay, maxBatch, retryBackoff, shutdownGrace, heartbeatInterval, promoteInterval,
-          orphanGrace, childJava, childClassPath, childJvmOptions, jobsPerChild,
-          childMemoryLimitBytes, spareChild, clock);
+      List<List<String>> queues =
+          workerQueues.isEmpty() ? List.of(List.of(JobOptions.DEFAULT_QUEUE)) : workerQueues;
+      return new AgentConfig(
+          redisUrl,
+          prefix,
+          queues,
+          registry != null ? registry : JobRegistry.fromClassPath(),
+          isolation,
+          pollInterval,
+          flushDelay,
+          maxBatch,
+          retryBackoff,
+          shutdownGrace,
+          heartbeatInterval,
+          promoteInterval,
+          orphanGrace,
+          childJava,
+          childClassPath,
+          childJvmOptions,
+          jobsPerChild,
+          childMemoryLimitBytes,
+          spareChild,
+          clock);
     }
 
     private static Duration positive(Duration value, String name) {

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * An agent's settings, fixed when it is built, and checked by the {@link Agent.Builder} that
- * makes them; the agent's parts read these, never the builder, which a caller may go on changing.
- * Each setting's meaning and default is on the builder method of the same name.
+ * An agent's settings, fixed when it is built, and checked by the {@link Agent.Builder} that makes
+ * them; the agent's parts read these, never the builder, which a caller may go on changing. Each
+ * setting's meaning and default is on the builder method of the same name.
  *
  * @param workerQueues one entry per worker: the queues it takes from, in its order
  */

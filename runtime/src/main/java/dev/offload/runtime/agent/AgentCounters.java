@@ -15,7 +15,8 @@ final class AgentCounters {
   private final Map<String, Map<Counter, LongAdder>> counts = new ConcurrentHashMap<>();
 
   void add(String queue, Counter counter, long n) {
-    counts.computeIfAbsent(queue, q -> new ConcurrentHashMap<>())
+    counts
+        .computeIfAbsent(queue, q -> new ConcurrentHashMap<>())
         .computeIfAbsent(counter, c -> new LongAdder())
         .add(n);
   }
@@ -23,12 +24,15 @@ final class AgentCounters {
   /** Takes the counts gathered since the last call. */
   Map<String, Map<Counter, Long>> drain() {
     Map<String, Map<Counter, Long>> drained = new HashMap<>();
-    counts.forEach((queue, byName) -> byName.forEach((name, adder) -> {
-      long n = adder.sumThenReset();
-      if (n != 0) {
-        drained.computeIfAbsent(queue, q -> new HashMap<>()).put(name, n);
-      }
-    }));
+    counts.forEach(
+        (queue, byName) ->
+            byName.forEach(
+                (name, adder) -> {
+                  long n = adder.sumThenReset();
+                  if (n != 0) {
+                    drained.computeIfAbsent(queue, q -> new HashMap<>()).put(name, n);
+                  }
+                }));
     return drained;
   }
 

@@ -2,8 +2,8 @@ package dev.offload.runtime.agent;
 
 import dev.offload.api.Isolation;
 import dev.offload.api.QueueNames;
-import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.JobRegistry;
+import dev.offload.runtime.RedisUnavailableException;
 import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -23,12 +23,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The agent's command line: {@code java -jar offload-agent.jar --redis redis://host:6379
- * --queues mail,default --workers 4 --classpath my-jobs.jar}. Stops gracefully on SIGTERM.
+ * The agent's command line: {@code java -jar offload-agent.jar --redis redis://host:6379 --queues
+ * mail,default --workers 4 --classpath my-jobs.jar}. Stops gracefully on SIGTERM.
  */
 public final class AgentMain {
 
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: java -jar offload-agent.jar [options]
         --redis URL                Redis to work against (default: $REDIS_URL,
                                    else redis://127.0.0.1:6379)
@@ -61,13 +62,29 @@ public final class AgentMain {
       DURATION is a number with a unit: 250ms, 5s, 2m, 1h (a bare number means seconds).
       SIZE is a number of bytes, or with a unit: 512k, 256m, 2g.
       Log lines go to standard error; -Dorg.slf4j.simpleLogger.defaultLogLevel=debug shows more.
-      """.formatted(File.pathSeparator);
+      """
+          .formatted(File.pathSeparator);
 
-  private static final Set<String> OPTIONS = Set.of("--redis", "--queues", "--workers",
-      "--prefix", "--grace", "--classpath", "--isolation", "--child-opts", "--child-java",
-      "--jobs-per-child", "--child-memory-limit", "--spare-child", "--retry-backoff",
-      "--retry-backoff-max", "--heartbeat-interval", "--poll-interval", "--promote-interval",
-      "--max-batch");
+  private static final Set<String> OPTIONS =
+      Set.of(
+          "--redis",
+          "--queues",
+          "--workers",
+          "--prefix",
+          "--grace",
+          "--classpath",
+          "--isolation",
+          "--child-opts",
+          "--child-java",
+          "--jobs-per-child",
+          "--child-memory-limit",
+          "--spare-child",
+          "--retry-backoff",
+          "--retry-backoff-max",
+          "--heartbeat-interval",
+          "--poll-interval",
+          "--promote-interval",
+          "--max-batch");
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
   private static final Pattern SIZE = Pattern.compile("(\\d+)([kmg])?");
@@ -94,20 +111,27 @@ public final class AgentMain {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      agent.close();
-      // the JVM would exit with 128 + the signal (143 for SIGTERM) even after a clean shutdown,
-      // which service managers report as a failure; a close that got this far is a success,
-      // unless a job ended the JVM: then a supervisor that restarts only failures must restart
-      Runtime.getRuntime().halt(agent.endedByAJob() ? 1 : 0);
-    }, "offload-agent-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  agent.close();
+                  // the JVM would exit with 128 + the signal (143 for SIGTERM) even after a clean
+                  // shutdown,
+                  // which service managers report as a failure; a close that got this far is a
+                  // success,
+                  // unless a job ended the JVM: then a supervisor that restarts only failures must
+                  // restart
+                  Runtime.getRuntime().halt(agent.endedByAJob() ? 1 : 0);
+                },
+                "offload-agent-shutdown"));
     agent.awaitTermination();
   }
 
   /**
-   * Timestamps on every log line unless the operator chose otherwise with {@code -D}; set here,
-   * not in a {@code simplelogger.properties}, so that applications embedding the runtime keep
-   * their own logging configuration.
+   * Timestamps on every log line unless the operator chose otherwise with {@code -D}; set here, not
+   * in a {@code simplelogger.properties}, so that applications embedding the runtime keep their own
+   * logging configuration.
    */
   private static void configureLogging() {
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
@@ -121,9 +145,9 @@ public final class AgentMain {
   }
 
   /**
-   * Starts the agent. A Redis that answers but refuses for now (full, loading, read-only) is
-   * waited out, as any outage is once the agent runs; one that does not answer at all ends the
-   * agent with a message, since that is most often a wrong URL, and a service manager restarts it.
+   * Starts the agent. A Redis that answers but refuses for now (full, loading, read-only) is waited
+   * out, as any outage is once the agent runs; one that does not answer at all ends the agent with
+   * a message, since that is most often a wrong URL, and a service manager restarts it.
    */
   private static boolean start(Agent agent) throws InterruptedException {
     boolean told = false;
@@ -137,8 +161,11 @@ public final class AgentMain {
           return false;
         }
         if (!told) {
-          System.err.println("offload agent: " + e.getMessage() + "; waiting until it accepts"
-              + " the agent's registration");
+          System.err.println(
+              "offload agent: "
+                  + e.getMessage()
+                  + "; waiting until it accepts"
+                  + " the agent's registration");
           told = true;
         }
         Thread.sleep(1_000);
@@ -232,22 +259,30 @@ public final class AgentMain {
       }
     }
     if (backoffMax.compareTo(backoff) < 0) {
-      throw new IllegalArgumentException("--retry-backoff-max (" + backoffMax
-          + ") is shorter than --retry-backoff (" + backoff + ")");
+      throw new IllegalArgumentException(
+          "--retry-backoff-max ("
+              + backoffMax
+              + ") is shorter than --retry-backoff ("
+              + backoff
+              + ")");
     }
-    Agent.Builder builder = Agent.builder(redis)
-        .workers(workers, queues)
-        .isolation(isolation)
-        .retryBackoff(backoff(backoff, backoffMax));
+    Agent.Builder builder =
+        Agent.builder(redis)
+            .workers(workers, queues)
+            .isolation(isolation)
+            .retryBackoff(backoff(backoff, backoffMax));
     settings.forEach(setting -> setting.accept(builder));
     if (!classPath.isEmpty()) {
       // children load the jobs from the same jars, on their plain class path
-      builder.childClassPath(System.getProperty("java.class.path") + File.pathSeparator
-          + String.join(File.pathSeparator, classPathEntries));
+      builder.childClassPath(
+          System.getProperty("java.class.path")
+              + File.pathSeparator
+              + String.join(File.pathSeparator, classPathEntries));
     }
-    ClassLoader loader = classPath.isEmpty()
-        ? AgentMain.class.getClassLoader()
-        : new URLClassLoader(classPath.toArray(URL[]::new), AgentMain.class.getClassLoader());
+    ClassLoader loader =
+        classPath.isEmpty()
+            ? AgentMain.class.getClassLoader()
+            : new URLClassLoader(classPath.toArray(URL[]::new), AgentMain.class.getClassLoader());
     Thread.currentThread().setContextClassLoader(loader);
     builder.registry(JobRegistry.builder().addClassPath(loader).build());
     return builder;
@@ -270,8 +305,10 @@ public final class AgentMain {
     for (String raw : value.split(",", -1)) {
       String name = raw.trim();
       if (name.isEmpty()) {
-        throw new IllegalArgumentException("--queues \"" + value
-            + "\" holds an empty queue name; separate names with single commas");
+        throw new IllegalArgumentException(
+            "--queues \""
+                + value
+                + "\" holds an empty queue name; separate names with single commas");
       }
       String problem = QueueNames.problem(name);
       if (problem != null) {
@@ -300,8 +337,8 @@ public final class AgentMain {
   static Duration duration(String option, String value, boolean positive) {
     Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new IllegalArgumentException(option + " needs a duration such as 250ms, 5s, 2m or 1h,"
-          + " was \"" + value + "\"");
+      throw new IllegalArgumentException(
+          option + " needs a duration such as 250ms, 5s, 2m or 1h," + " was \"" + value + "\"");
     }
     long amount;
     try {
@@ -310,12 +347,13 @@ public final class AgentMain {
       throw new IllegalArgumentException(option + " is too long: \"" + value + "\"");
     }
     String unit = m.group(2) == null ? "s" : m.group(2);
-    Duration duration = switch (unit) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      default -> Duration.ofHours(amount);
-    };
+    Duration duration =
+        switch (unit) {
+          case "ms" -> Duration.ofMillis(amount);
+          case "s" -> Duration.ofSeconds(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          default -> Duration.ofHours(amount);
+        };
     if (positive && duration.isZero()) {
       throw new IllegalArgumentException(option + " must be longer than zero");
     }
@@ -325,14 +363,17 @@ public final class AgentMain {
   static long size(String option, String value) {
     Matcher m = SIZE.matcher(value.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new IllegalArgumentException(option + " needs a size such as 268435456, 512k, 256m"
-          + " or 2g, was \"" + value + "\"");
+      throw new IllegalArgumentException(
+          option + " needs a size such as 268435456, 512k, 256m" + " or 2g, was \"" + value + "\"");
     }
-    int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
-      case "k" -> 10;
-      case "m" -> 20;
-      default -> 30;
-    };
+    int shift =
+        m.group(2) == null
+            ? 0
+            : switch (m.group(2)) {
+              case "k" -> 10;
+              case "m" -> 20;
+              default -> 30;
+            };
     try {
       long amount = Long.parseLong(m.group(1));
       if (amount > (Long.MAX_VALUE >> shift)) {
@@ -348,8 +389,9 @@ public final class AgentMain {
     return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on" -> true;
       case "false", "no", "off" -> false;
-      default -> throw new IllegalArgumentException(option + " needs true or false, was \""
-          + value + "\"");
+      default ->
+          throw new IllegalArgumentException(
+              option + " needs true or false, was \"" + value + "\"");
     };
   }
 

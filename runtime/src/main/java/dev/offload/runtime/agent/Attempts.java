@@ -26,7 +26,9 @@ final class Attempts {
   private final IntFunction<Duration> backoff;
   private final Clock clock;
 
-  /** @param backoff the pause before the next attempt, given how many attempts failed so far */
+  /**
+   * @param backoff the pause before the next attempt, given how many attempts failed so far
+   */
   Attempts(IntFunction<Duration> backoff, Clock clock) {
     this.backoff = backoff;
     this.clock = clock;
@@ -38,28 +40,40 @@ final class Attempts {
    * @param error what went wrong, in one line
    * @param publicMessage the message end users may see, {@code null} for none
    */
-  Decision charge(long id, String queue, JobRecord record, String error, String stackTrace,
-      String output, String worker, String publicMessage) {
+  Decision charge(
+      long id,
+      String queue,
+      JobRecord record,
+      String error,
+      String stackTrace,
+      String output,
+      String worker,
+      String publicMessage) {
     int attemptNumber = record.failedAttempts() + 1;
-    JobRecord updated = record.withFailedAttempt(new JobFailure.Attempt(attemptNumber,
-        error, stackTrace, worker, clock.instant(), output));
+    JobRecord updated =
+        record.withFailedAttempt(
+            new JobFailure.Attempt(
+                attemptNumber, error, stackTrace, worker, clock.instant(), output));
     if (updated.hasAttemptsLeft()) {
       int failedAttempts = updated.failedAttempts();
-      return new Decision.Retry(updated,
-          Duration.ofMillis(Math.max(1, backoff.apply(failedAttempts).toMillis())));
+      return new Decision.Retry(
+          updated, Duration.ofMillis(Math.max(1, backoff.apply(failedAttempts).toMillis())));
     }
     return new Decision.Fail(FailureRecords.of(id, queue, updated, publicMessage));
   }
 
   /**
    * Why a stored record must not run at all, or {@code null} when it may: a record that says all
-   * its attempts already failed (written by hand, or by a bug) goes to the failure store instead
-   * of running beyond its limit.
+   * its attempts already failed (written by hand, or by a bug) goes to the failure store instead of
+   * running beyond its limit.
    */
   static String exhausted(JobRecord record) {
     int failedAttempts = record.failedAttempts();
     if (failedAttempts >= record.maxAttempts()) {
-      return "the stored record says " + failedAttempts + " of its " + record.maxAttempts()
+      return "the stored record says "
+          + failedAttempts
+          + " of its "
+          + record.maxAttempts()
           + " attempts already failed; it was not run again";
     }
     return null;

@@ -5,9 +5,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker's growing pause between tries while Redis cannot serve: 100 ms, doubling to at most
- * 5 s. Each kind of trouble is logged once when it begins and once when it ends rather than at
- * every try, so an outage of an hour costs two log lines per worker.
+ * A worker's growing pause between tries while Redis cannot serve: 100 ms, doubling to at most 5 s.
+ * Each kind of trouble is logged once when it begins and once when it ends rather than at every
+ * try, so an outage of an hour costs two log lines per worker.
  */
 final class Backoff {
 
@@ -26,15 +26,15 @@ final class Backoff {
   /**
    * The pause before the next try after {@code trouble}; each call doubles the next one.
    *
-   * @param error the unexpected exception behind the trouble, logged with its stack trace;
-   *     {@code null} for Redis being unable to serve, which needs no stack trace
+   * @param error the unexpected exception behind the trouble, logged with its stack trace; {@code
+   *     null} for Redis being unable to serve, which needs no stack trace
    */
   Duration next(String trouble, RuntimeException error) {
     String kind = error == null ? trouble : error.toString();
     if (!kind.equals(reported)) {
       if (error == null) {
-        log.warn("worker {}: {}; waiting it out, trying again with a growing pause", workerId,
-            trouble);
+        log.warn(
+            "worker {}: {}; waiting it out, trying again with a growing pause", workerId, trouble);
       } else {
         log.error("worker {}: {}; trying again with a growing pause", workerId, trouble, error);
       }

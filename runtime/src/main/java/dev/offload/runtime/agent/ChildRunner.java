@@ -18,26 +18,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a worker's jobs in child JVMs: {@link Isolation#PROCESS} and
- * {@link Isolation#PROCESS_PER_JOB}.
+ * Runs a worker's jobs in child JVMs: {@link Isolation#PROCESS} and {@link
+ * Isolation#PROCESS_PER_JOB}.
  *
  * <p>Step by step:
+ *
  * <ol>
- *   <li>The first job starts the worker's child; later jobs go to the same child while it can
- *       take them.
- *   <li>A job's timeout counts from when its child is ready, so a child's start-up never eats
- *       into it.
- *   <li>A job whose code never began, because its child could not be started, was not ready
- *       within 60 s, or died or was cut short before saying the job started, is handed back as
- *       {@link JobOutcome.NotStarted}, to be run again without an attempt charged; from the
- *       third such failure in a row on, until a job starts again, it is a failed attempt
- *       instead, so that a child that can never start (bad JVM options) cannot hand a job back
- *       forever.
- *   <li>A child is retired, its job's outcome decided first, when its job failed in any way
- *       (a job that threw may have left static state half-changed), when it ended or ran out of
- *       memory, after {@code jobsPerChild} jobs, when it grew past the memory limit (checked after each
- *       job), and when its job passed its timeout or was aborted, in which case it is killed.
- *       Its replacement starts at once, so that it boots while the worker records the outcome.
+ *   <li>The first job starts the worker's child; later jobs go to the same child while it can take
+ *       them.
+ *   <li>A job's timeout counts from when its child is ready, so a child's start-up never eats into
+ *       it.
+ *   <li>A job whose code never began, because its child could not be started, was not ready within
+ *       60 s, or died or was cut short before saying the job started, is handed back as {@link
+ *       JobOutcome.NotStarted}, to be run again without an attempt charged; from the third such
+ *       failure in a row on, until a job starts again, it is a failed attempt instead, so that a
+ *       child that can never start (bad JVM options) cannot hand a job back forever.
+ *   <li>A child is retired, its job's outcome decided first, when its job failed in any way (a job
+ *       that threw may have left static state half-changed), when it ended or ran out of memory,
+ *       after {@code jobsPerChild} jobs, when it grew past the memory limit (checked after each
+ *       job), and when its job passed its timeout or was aborted, in which case it is killed. Its
+ *       replacement starts at once, so that it boots while the worker records the outcome.
  *   <li>With a spare, the replacement starts as the child begins its last job, so that it boots
  *       while that job runs and the next job finds it ready.
  * </ol>
@@ -59,25 +59,35 @@ final class ChildRunner implements JobRunner {
 
   /** The child that takes the next job; null until one is needed. */
   private ChildProcess child;
+
   /** A child started ahead to replace {@link #child}. */
   private ChildProcess next;
+
   /** The child running the job of {@link #outcome}. */
   private ChildProcess running;
+
   private CompletableFuture<JobOutcome> outcome;
   private boolean closed;
+
   /** Jobs in a row that did not start; reset by a job that did. */
   private int startFailures;
 
   /**
    * @param jobsPerChild how many jobs a child runs before it is replaced; 0 for no limit
-   * @param memoryLimitBytes the resident memory above which a child is replaced after its job;
-   *     0 for no limit
+   * @param memoryLimitBytes the resident memory above which a child is replaced after its job; 0
+   *     for no limit
    * @param spare whether to start a child's replacement while it runs its last job
-   * @param childPids told the pid of the child that takes the next job whenever it changes, 0
-   *     when there is none, for the worker's description
+   * @param childPids told the pid of the child that takes the next job whenever it changes, 0 when
+   *     there is none, for the worker's description
    */
-  ChildRunner(ChildSpec spec, ScheduledExecutorService timer, String workerId,
-      int jobsPerChild, long memoryLimitBytes, boolean spare, LongConsumer childPids) {
+  ChildRunner(
+      ChildSpec spec,
+      ScheduledExecutorService timer,
+      String workerId,
+      int jobsPerChild,
+      long memoryLimitBytes,
+      boolean spare,
+      LongConsumer childPids) {
     this.spec = spec;
     this.timer = timer;
     this.workerId = workerId;
@@ -104,14 +114,13 @@ final class ChildRunner implements JobRunner {
       }
       running = taken;
       outcome = future;
-      if (spare && next == null && jobsPerChild > 0
-          && taken.jobsStarted() + 1 >= jobsPerChild) {
+      if (spare && next == null && jobsPerChild > 0 && taken.jobsStarted() + 1 >= jobsPerChild) {
         next = launchQuietly();
       }
     }
     watchTime(taken, future, request);
-    taken.run(request.id(), request.name(), request.args(),
-        result -> finished(taken, future, result));
+    taken.run(
+        request.id(), request.name(), request.args(), result -> finished(taken, future, result));
     return future;
   }
 
@@ -146,32 +155,48 @@ final class ChildRunner implements JobRunner {
   }
 
   /** Fails the job if its child does not start in time, or if the job passes its timeout. */
-  private void watchTime(ChildProcess taken, CompletableFuture<JobOutcome> future,
-      Request request) {
+  private void watchTime(
+      ChildProcess taken, CompletableFuture<JobOutcome> future, Request request) {
     if (!taken.isReady()) {
-      ScheduledFuture<?> startLimit = timer.schedule(() -> cutShort(future,
-              "the child JVM did not become ready within " + START_TIMEOUT_SECONDS
-                  + " s; it was destroyed"),
-          START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      ScheduledFuture<?> startLimit =
+          timer.schedule(
+              () ->
+                  cutShort(
+                      future,
+                      "the child JVM did not become ready within "
+                          + START_TIMEOUT_SECONDS
+                          + " s; it was destroyed"),
+              START_TIMEOUT_SECONDS,
+              TimeUnit.SECONDS);
       future.whenComplete((result, error) -> startLimit.cancel(false));
       taken.ready().thenRun(() -> startLimit.cancel(false));
     }
     if (!request.timeout().isZero()) {
-      taken.ready().thenRun(() -> {
-        if (future.isDone()) {
-          return;
-        }
-        ScheduledFuture<?> limit = timer.schedule(() -> cutShort(future, "timed out after "
-                + request.timeout().toMillis() / 1000.0 + " s; the child JVM was destroyed"),
-            request.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        future.whenComplete((result, error) -> limit.cancel(false));
-      });
+      taken
+          .ready()
+          .thenRun(
+              () -> {
+                if (future.isDone()) {
+                  return;
+                }
+                ScheduledFuture<?> limit =
+                    timer.schedule(
+                        () ->
+                            cutShort(
+                                future,
+                                "timed out after "
+                                    + request.timeout().toMillis() / 1000.0
+                                    + " s; the child JVM was destroyed"),
+                        request.timeout().toMillis(),
+                        TimeUnit.MILLISECONDS);
+                future.whenComplete((result, error) -> limit.cancel(false));
+              });
     }
   }
 
   /** The child's answer, or the reason it died: retires it if it must go, then settles the job. */
-  private void finished(ChildProcess taken, CompletableFuture<JobOutcome> future,
-      JobOutcome result) {
+  private void finished(
+      ChildProcess taken, CompletableFuture<JobOutcome> future, JobOutcome result) {
     synchronized (this) {
       if (future.isDone()) {
         return;
@@ -193,8 +218,12 @@ final class ChildRunner implements JobRunner {
     if (++startFailures < MAX_START_FAILURES) {
       return result;
     }
-    return JobOutcome.Failed.of(notStarted.reason() + " (" + startFailures + " child JVMs in a"
-        + " row failed to start, so the attempt is charged for the job to end)");
+    return JobOutcome.Failed.of(
+        notStarted.reason()
+            + " ("
+            + startFailures
+            + " child JVMs in a"
+            + " row failed to start, so the attempt is charged for the job to end)");
   }
 
   private boolean mustRetire(ChildProcess taken) {
@@ -204,8 +233,12 @@ final class ChildRunner implements JobRunner {
     if (memoryLimitBytes > 0) {
       long resident = taken.residentBytes();
       if (resident > memoryLimitBytes) {
-        log.info("worker {}: child JVM {} uses {} MB, above the limit of {} MB; replacing it",
-            workerId, taken.pid(), resident >> 20, memoryLimitBytes >> 20);
+        log.info(
+            "worker {}: child JVM {} uses {} MB, above the limit of {} MB; replacing it",
+            workerId,
+            taken.pid(),
+            resident >> 20,
+            memoryLimitBytes >> 20);
         return true;
       }
     }
@@ -228,8 +261,8 @@ final class ChildRunner implements JobRunner {
   }
 
   /**
-   * Settles a job that has not ended with {@code reason}, and kills its child; a job whose code
-   * had not begun is handed back.
+   * Settles a job that has not ended with {@code reason}, and kills its child; a job whose code had
+   * not begun is handed back.
    */
   private synchronized void cutShort(CompletableFuture<JobOutcome> future, String reason) {
     if (future != outcome || future.isDone()) {
@@ -240,8 +273,11 @@ final class ChildRunner implements JobRunner {
     boolean begun = cut.jobBegun();
     retire(cut, true);
     running = null;
-    future.complete(counted(begun ? new JobOutcome.Failed(reason, "", printed)
-        : new JobOutcome.NotStarted(reason)));
+    future.complete(
+        counted(
+            begun
+                ? new JobOutcome.Failed(reason, "", printed)
+                : new JobOutcome.NotStarted(reason)));
   }
 
   @Override
@@ -296,8 +332,11 @@ final class ChildRunner implements JobRunner {
     try {
       step.run();
     } catch (RuntimeException e) {
-      log.warn("worker {}: stopping a child JVM failed; the other children are stopped all the"
-          + " same", workerId, e);
+      log.warn(
+          "worker {}: stopping a child JVM failed; the other children are stopped all the"
+              + " same",
+          workerId,
+          e);
     }
   }
 }

@@ -13,20 +13,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves jobs between Redis and one worker's hands: takes them, records their outcomes, hands
- * back the ones it will not run, and re-reads what it holds after a failure.
+ * Moves jobs between Redis and one worker's hands: takes them, records their outcomes, hands back
+ * the ones it will not run, and re-reads what it holds after a failure.
  *
  * <p>The invariant it keeps: <b>the worker's processing lists hold exactly the jobs in its
- * hands</b>, which are the jobs taken and not started ({@link #next}), the job running
- * ({@link #running}) and the jobs finished whose results are not written yet. Every change of a
- * processing list is fenced: a result or a failure counts only if its id was still in the list,
- * so a worker presumed dead cannot overwrite the outcome another worker recorded.
+ * hands</b>, which are the jobs taken and not started ({@link #next}), the job running ({@link
+ * #running}) and the jobs finished whose results are not written yet. Every change of a processing
+ * list is fenced: a result or a failure counts only if its id was still in the list, so a worker
+ * presumed dead cannot overwrite the outcome another worker recorded.
  *
- * <p>Taking is sent to Redis once and never again; any failure may have taken jobs whose reply
- * was lost, so the worker then calls {@link #resync}, which adopts every id of its lists that it
- * does not know of. Results and failures are fenced, so sending them again is harmless: a second
- * send is refused, and ids whose first send may have landed are remembered as {@code uncertain}
- * so that such a refusal is not mistaken for a lost lease.
+ * <p>Taking is sent to Redis once and never again; any failure may have taken jobs whose reply was
+ * lost, so the worker then calls {@link #resync}, which adopts every id of its lists that it does
+ * not know of. Results and failures are fenced, so sending them again is harmless: a second send is
+ * refused, and ids whose first send may have landed are remembered as {@code uncertain} so that
+ * such a refusal is not mistaken for a lost lease.
  */
 final class Fetcher {
 
@@ -40,8 +40,10 @@ final class Fetcher {
   private final JobStore jobs;
   private final Deque<Claimed> next = new ArrayDeque<>();
   private final Map<String, Map<Long, String>> results = new LinkedHashMap<>();
+
   /** Touched by the shutdown hook too, when a job called System.exit. */
   private final Set<Long> uncertain = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private volatile Claimed running;
   private boolean leaseLost;
 
@@ -94,8 +96,8 @@ final class Fetcher {
   }
 
   /**
-   * Writes the results of finished jobs and takes up to {@code want} jobs from the first queue,
-   * in the worker's order, that is not in {@code skip} and has any.
+   * Writes the results of finished jobs and takes up to {@code want} jobs from the first queue, in
+   * the worker's order, that is not in {@code skip} and has any.
    *
    * @return whether any job was taken
    */
@@ -131,9 +133,9 @@ final class Fetcher {
   }
 
   /**
-   * Hands the jobs taken and not started back to the head of their queue, so that other workers
-   * run them while the running job is slow, and marks the running job as the one to charge
-   * should this worker die. One call per queue involved.
+   * Hands the jobs taken and not started back to the head of their queue, so that other workers run
+   * them while the running job is slow, and marks the running job as the one to charge should this
+   * worker die. One call per queue involved.
    */
   void handBackUnstarted(Written written) {
     Map<String, List<Long>> byQueue = new LinkedHashMap<>();
@@ -165,8 +167,8 @@ final class Fetcher {
     settledResults(queue, done, settled, written);
   }
 
-  private void settledResults(String queue, Map<Long, String> done, JobStore.Settled settled,
-      Written written) {
+  private void settledResults(
+      String queue, Map<Long, String> done, JobStore.Settled settled, Written written) {
     results.remove(queue);
     refused(queue, settled.refused());
     int recorded = done.size();
@@ -180,15 +182,19 @@ final class Fetcher {
   }
 
   /**
-   * Notes that Redis refused a fenced write: expected for an id whose earlier send may have
-   * landed; otherwise the job was taken back from this worker, which was presumed dead.
+   * Notes that Redis refused a fenced write: expected for an id whose earlier send may have landed;
+   * otherwise the job was taken back from this worker, which was presumed dead.
    */
   void refused(String queue, List<Long> ids) {
     for (long id : ids) {
       if (!uncertain.remove(id)) {
         leaseLost = true;
-        log.warn("worker {}: job {}/{} was taken back from it (it was presumed dead); its outcome"
-            + " here is dropped and the worker takes no more jobs", worker, queue, id);
+        log.warn(
+            "worker {}: job {}/{} was taken back from it (it was presumed dead); its outcome"
+                + " here is dropped and the worker takes no more jobs",
+            worker,
+            queue,
+            id);
       }
     }
   }
@@ -221,7 +227,10 @@ final class Fetcher {
       id = Long.parseLong(entry);
     } catch (NumberFormatException e) {
       String reason = "\"" + entry + "\" was found in queue " + queue + " where a job id belongs";
-      log.error("worker {}: {}; moved it to {} for an operator to look at", worker, reason,
+      log.error(
+          "worker {}: {}; moved it to {} for an operator to look at",
+          worker,
+          reason,
           "the queue's quarantine");
       jobs.quarantine(queue, worker, entry, reason);
       return;
@@ -257,8 +266,8 @@ final class Fetcher {
         long id = parseOrZero(entry);
         adopt(queue, entry, id == 0 ? null : records.get(id));
       }
-      log.info("worker {}: took back {} job(s) of {} after a lost reply", worker, missing.size(),
-          queue);
+      log.info(
+          "worker {}: took back {} job(s) of {} after a lost reply", worker, missing.size(), queue);
     }
   }
 

@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
  * Runs the jobs of one worker, one at a time: the seam between a worker, which does all the Redis
  * work, and whatever executes the job's code (a thread of the agent, or a child JVM).
  *
- * <p>Contract: {@link #start} is not called again before the previous future completed. The
- * future never completes exceptionally: every way a job can go wrong, a timeout included, is a
- * {@link JobOutcome.Failed} with the reason.
+ * <p>Contract: {@link #start} is not called again before the previous future completed. The future
+ * never completes exceptionally: every way a job can go wrong, a timeout included, is a {@link
+ * JobOutcome.Failed} with the reason.
  */
 interface JobRunner extends AutoCloseable {
 
@@ -21,8 +21,8 @@ interface JobRunner extends AutoCloseable {
    * @param attemptNumber which attempt this run is, counting from 1
    * @param timeout how long the run may take; zero means no limit
    */
-  record Request(long id, String queue, String name, JsonNode args, int attemptNumber,
-      Duration timeout) {}
+  record Request(
+      long id, String queue, String name, JsonNode args, int attemptNumber, Duration timeout) {}
 
   /** Starts the job and returns its outcome to come. */
   CompletableFuture<JobOutcome> start(Request request);
@@ -34,8 +34,8 @@ interface JobRunner extends AutoCloseable {
   void abort(String reason);
 
   /**
-   * Whether the running job is the reason the JVM is shutting down, having called
-   * {@code System.exit}; only a job running in the agent's own JVM can be.
+   * Whether the running job is the reason the JVM is shutting down, having called {@code
+   * System.exit}; only a job running in the agent's own JVM can be.
    */
   default boolean jobCalledExit() {
     return false;

@@ -1,13 +1,13 @@
 package dev.offload.runtime.agent;
 
 /**
- * An exponentially weighted moving average of job durations in nanoseconds, used to decide
- * whether jobs are fast enough to take in batches (a worker) or to run inline (a thread runner).
+ * An exponentially weighted moving average of job durations in nanoseconds, used to decide whether
+ * jobs are fast enough to take in batches (a worker) or to run inline (a thread runner).
  *
  * <p>Each new sample counts for {@value #WEIGHT} of the average: a kind of job that turns slow
- * moves the average past a threshold within a few runs, so a worker soon stops taking batches
- * that one slow job would hold up, while a single outlier among fast jobs does not. Not safe for
- * use by several threads at once.
+ * moves the average past a threshold within a few runs, so a worker soon stops taking batches that
+ * one slow job would hold up, while a single outlier among fast jobs does not. Not safe for use by
+ * several threads at once.
  */
 final class MovingAverage {
 

@@ -14,12 +14,18 @@ final class RunnerFactory {
   private final ChildSpec childSpec;
   private final ScheduledExecutorService timers;
 
-  /** @param timers the agent's thread for job timeouts and child start limits */
+  /**
+   * @param timers the agent's thread for job timeouts and child start limits
+   */
   RunnerFactory(AgentConfig config, ScheduledExecutorService timers) {
     this.config = config;
     this.invoker = new JobInvoker(config.registry());
-    this.childSpec = new ChildSpec(config.childJava(), config.childClassPath(),
-        config.childJvmOptions(), ChildSpec.jobClasses(config.registry()));
+    this.childSpec =
+        new ChildSpec(
+            config.childJava(),
+            config.childClassPath(),
+            config.childJvmOptions(),
+            ChildSpec.jobClasses(config.registry()));
     this.timers = timers;
   }
 
@@ -30,10 +36,24 @@ final class RunnerFactory {
   JobRunner create(Isolation isolation, String workerId, int slot, LongConsumer childPids) {
     return switch (isolation) {
       case THREAD -> new ThreadRunner(invoker, timers, "offload-w" + slot);
-      case PROCESS -> new ChildRunner(childSpec, timers, workerId, config.jobsPerChild(),
-          config.childMemoryLimitBytes(), config.spareChild(), childPids);
-      case PROCESS_PER_JOB -> new ChildRunner(childSpec, timers, workerId, 1,
-          config.childMemoryLimitBytes(), config.spareChild(), childPids);
+      case PROCESS ->
+          new ChildRunner(
+              childSpec,
+              timers,
+              workerId,
+              config.jobsPerChild(),
+              config.childMemoryLimitBytes(),
+              config.spareChild(),
+              childPids);
+      case PROCESS_PER_JOB ->
+          new ChildRunner(
+              childSpec,
+              timers,
+              workerId,
+              1,
+              config.childMemoryLimitBytes(),
+              config.spareChild(),
+              childPids);
     };
   }
 }

@@ -16,41 +16,46 @@ import java.util.concurrent.TimeUnit;
  * Runs jobs on a thread of the agent's own JVM: cheap, but a job that crashes the JVM takes the
  * agent with it.
  *
- * <p>A job past its timeout, or cut short by a stop, is interrupted. Java cannot force a thread
- * to stop, so the job stays this worker's until its thread really returns: only then is its
- * outcome reported (a timed-out job as a failure, whatever it returned), so that its retry never
- * runs beside it, and no thread is ever abandoned. A job that ignores interrupts for ever holds
- * its worker for ever; in that case only a process isolation can help.
+ * <p>A job past its timeout, or cut short by a stop, is interrupted. Java cannot force a thread to
+ * stop, so the job stays this worker's until its thread really returns: only then is its outcome
+ * reported (a timed-out job as a failure, whatever it returned), so that its retry never runs
+ * beside it, and no thread is ever abandoned. A job that ignores interrupts for ever holds its
+ * worker for ever; in that case only a process isolation can help.
  *
  * <p>Handing a job to another thread costs more than a trivial job itself, so a job without a
  * timeout whose kind has so far taken under {@value #INLINE_NANOS} ns on average runs directly on
  * the worker's thread. The average is kept per job name, so one slow kind of job on a queue does
- * not make the fast ones pay for the hand-off, and a slow kind never runs inline. An interrupt
- * that such a job leaves set on the worker's thread is cleared.
+ * not make the fast ones pay for the hand-off, and a slow kind never runs inline. An interrupt that
+ * such a job leaves set on the worker's thread is cleared.
  */
 final class ThreadRunner implements JobRunner {
 
   private static final long INLINE_NANOS = 50_000;
 
   private final JobInvoker invoker;
+
   /** Guarded by this runner's lock. */
   private final Map<String, MovingAverage> averageNanos = new HashMap<>();
+
   private final ScheduledExecutorService timer;
   private final ExecutorService executor;
   private volatile Thread jobThread;
   private Future<?> running;
   private CompletableFuture<JobOutcome> outcome;
+
   /** Why the running job was cut short, or null. */
   private volatile String cutShort;
 
   ThreadRunner(JobInvoker invoker, ScheduledExecutorService timer, String threadName) {
     this.invoker = invoker;
     this.timer = timer;
-    this.executor = Executors.newSingleThreadExecutor(task -> {
-      Thread thread = new Thread(task, threadName + "-job");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.executor =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, threadName + "-job");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   @Override
@@ -63,24 +68,35 @@ final class ThreadRunner implements JobRunner {
       CompletableFuture<JobOutcome> future = new CompletableFuture<>();
       outcome = future;
       cutShort = null;
-      running = executor.submit(() -> {
-        jobThread = Thread.currentThread();
-        long started = System.nanoTime();
-        JobOutcome result = invoker.invoke(request.name(), request.args());
-        long elapsed = System.nanoTime() - started;
-        jobThread = null;
-        Thread.interrupted();
-        synchronized (this) {
-          record(request.name(), elapsed);
-        }
-        String reason = cutShort;
-        future.complete(reason == null ? result : JobOutcome.Failed.of(reason + "; it returned"
-            + " after " + TimeUnit.NANOSECONDS.toMillis(elapsed) + " ms"));
-      });
+      running =
+          executor.submit(
+              () -> {
+                jobThread = Thread.currentThread();
+                long started = System.nanoTime();
+                JobOutcome result = invoker.invoke(request.name(), request.args());
+                long elapsed = System.nanoTime() - started;
+                jobThread = null;
+                Thread.interrupted();
+                synchronized (this) {
+                  record(request.name(), elapsed);
+                }
+                String reason = cutShort;
+                future.complete(
+                    reason == null
+                        ? result
+                        : JobOutcome.Failed.of(
+                            reason
+                                + "; it returned"
+                                + " after "
+                                + TimeUnit.NANOSECONDS.toMillis(elapsed)
+                                + " ms"));
+              });
       if (!request.timeout().isZero()) {
-        ScheduledFuture<?> timeout = timer.schedule(
-            () -> abort("timed out after " + seconds(request) + " and was interrupted"),
-            request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timeout =
+            timer.schedule(
+                () -> abort("timed out after " + seconds(request) + " and was interrupted"),
+                request.timeout().toMillis(),
+                TimeUnit.MILLISECONDS);
         future.whenComplete((result, error) -> timeout.cancel(false));
       }
       return future;
@@ -132,7 +148,8 @@ final class ThreadRunner implements JobRunner {
     }
     for (StackTraceElement frame : thread.getStackTrace()) {
       if (frame.getClassName().equals("java.lang.Shutdown")
-          || frame.getClassName().equals("java.lang.Runtime") && frame.getMethodName().equals("exit")) {
+          || frame.getClassName().equals("java.lang.Runtime")
+              && frame.getMethodName().equals("exit")) {
         return true;
       }
     }

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an agent in step with Redis while its workers run: heartbeats on a thread of their own;
- * counters, paused queues, recovery of dead workers' jobs and promotion of delayed jobs on a
- * second thread; and job events that wake workers or mark queues for promotion.
+ * counters, paused queues, recovery of dead workers' jobs and promotion of delayed jobs on a second
+ * thread; and job events that wake workers or mark queues for promotion.
  *
  * <p>Lifecycle: {@link #start()} once the workers are registered; {@link #stopHeartbeats()} once
  * they are deregistered; {@link #stop()} last, which writes the last counters.
@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
 final class Upkeep {
 
   private static final Logger log = LoggerFactory.getLogger(Upkeep.class);
+
   /** Every this many promotion rounds checks every queue, in case an event was missed. */
   private static final int PROMOTE_ALL_EVERY = 30;
+
   /** Due jobs moved per script call, so that one call never blocks Redis for long. */
   private static final int PROMOTE_PAGE = 1000;
 
@@ -46,23 +48,35 @@ final class Upkeep {
   private final BooleanSupplier agentClosing;
   private final Runnable closeAgent;
   private final Clock clock;
+
   /** Heartbeats alone, so that slow upkeep can never let this agent's workers look dead. */
   private final ScheduledExecutorService heartbeats = daemonScheduler("offload-agent-heartbeat");
+
   /** Recovery, promotion of delayed jobs, counters. */
   private final ScheduledExecutorService upkeep = daemonScheduler("offload-agent-upkeep");
+
   private final Set<String> mayHaveDelayed = ConcurrentHashMap.newKeySet();
   private long promoteRounds;
+
   /** Since when every heartbeat has reached Redis; 0 while they fail. */
   private volatile long heartbeatsHealthySince;
 
   /**
-   * @param agentClosing whether the agent is closing: heartbeats then only renew, and nothing
-   *     else runs
+   * @param agentClosing whether the agent is closing: heartbeats then only renew, and nothing else
+   *     runs
    * @param closeAgent closes the agent once it has no workers left; run on the upkeep thread
    */
-  Upkeep(AgentConfig config, String agentId, JobStore jobs, WorkerStore workerStore,
-      AgentCounters counters, Recovery recovery, WorkerPool workers, Set<String> queues,
-      BooleanSupplier agentClosing, Runnable closeAgent) {
+  Upkeep(
+      AgentConfig config,
+      String agentId,
+      JobStore jobs,
+      WorkerStore workerStore,
+      AgentCounters counters,
+      Recovery recovery,
+      WorkerPool workers,
+      Set<String> queues,
+      BooleanSupplier agentClosing,
+      Runnable closeAgent) {
     this.config = config;
     this.agentId = agentId;
     this.jobs = jobs;
@@ -77,11 +91,12 @@ final class Upkeep {
   }
 
   static ScheduledExecutorService daemonScheduler(String name) {
-    return Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, name);
-      thread.setDaemon(true);
-      return thread;
-    });
+    return Executors.newSingleThreadScheduledExecutor(
+        task -> {
+          Thread thread = new Thread(task, name);
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
   /** Wakes workers when a job is queued for them, and marks queues a job was delayed on. */
@@ -117,8 +132,7 @@ final class Upkeep {
     heartbeatsHealthySince = clock.millis();
     mayHaveDelayed.addAll(queues);
     long heartbeat = config.heartbeatInterval().toMillis();
-    heartbeats.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat,
-        TimeUnit.MILLISECONDS);
+    heartbeats.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
     upkeep.scheduleWithFixedDelay(this::upkeep, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
     long promote = config.promoteInterval().toMillis();
     upkeep.scheduleWithFixedDelay(this::promoteDue, 0, promote, TimeUnit.MILLISECONDS);
@@ -126,9 +140,9 @@ final class Upkeep {
 
   /**
    * Renews the workers' descriptions and acts on what Redis says of them. A worker missing from
-   * {@code workers} was destroyed by an operator (it is stopped for good), or was presumed dead
-   * by another agent, or went with Redis's data: then its jobs are no longer its own, so it is
-   * stopped at once and a fresh worker takes its place, and the agent lives on.
+   * {@code workers} was destroyed by an operator (it is stopped for good), or was presumed dead by
+   * another agent, or went with Redis's data: then its jobs are no longer its own, so it is stopped
+   * at once and a fresh worker takes its place, and the agent lives on.
    */
   private void heartbeat() {
     try {
@@ -147,8 +161,10 @@ final class Upkeep {
           worker.destroy();
           workers.forgetWhenDone(worker, false);
         } else if (reply.removed().contains(worker.id()) && !worker.isDestroyed()) {
-          log.warn("worker {} is no longer registered (presumed dead by another agent, or Redis"
-              + " lost its data); its jobs are no longer its own; replacing it", worker.id());
+          log.warn(
+              "worker {} is no longer registered (presumed dead by another agent, or Redis"
+                  + " lost its data); its jobs are no longer its own; replacing it",
+              worker.id());
           worker.destroy();
           workers.forgetWhenDone(worker, true);
         } else if (worker.leaseLost() && !worker.isDestroyed()) {
@@ -166,15 +182,17 @@ final class Upkeep {
       }
     } catch (RuntimeException e) {
       heartbeatsHealthySince = 0;
-      log.warn("heartbeat failed ({}); trying again in {} ms", e.getMessage(),
+      log.warn(
+          "heartbeat failed ({}); trying again in {} ms",
+          e.getMessage(),
           config.heartbeatInterval().toMillis());
     }
   }
 
   /**
    * Writes counters, reads paused queues, and recovers dead workers' jobs. Recovery waits until
-   * this agent's own heartbeats have reached Redis for a whole heartbeat lifetime, so that after
-   * an outage every other agent has had the chance to renew its own before any is presumed dead.
+   * this agent's own heartbeats have reached Redis for a whole heartbeat lifetime, so that after an
+   * outage every other agent has had the chance to renew its own before any is presumed dead.
    */
   private void upkeep() {
     if (agentClosing.getAsBoolean()) {
@@ -191,8 +209,7 @@ final class Upkeep {
       }
       workers.setPaused(jobs.pausedQueues());
       long healthySince = heartbeatsHealthySince;
-      if (healthySince > 0
-          && clock.millis() - healthySince >= config.heartbeatTtl().toMillis()) {
+      if (healthySince > 0 && clock.millis() - healthySince >= config.heartbeatTtl().toMillis()) {
         recovery.recoverDeadWorkers(new HashSet<>(workers.ids()));
         recovery.sweepOrphans(queues);
       }

@@ -2,14 +2,14 @@ package dev.offload.runtime.agent;
 
 import dev.offload.api.Isolation;
 import dev.offload.api.JobFailure;
+import dev.offload.runtime.Counter;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.execution.JobOutcome;
 import dev.offload.runtime.internal.store.CorruptKeyException;
 import dev.offload.runtime.internal.store.FailureRecords;
-import dev.offload.runtime.Counter;
 import dev.offload.runtime.internal.store.JobRecord;
-import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.internal.store.JobStore;
+import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.internal.store.WorkerStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,26 +29,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control loop of one worker: takes jobs from its queues in the order they are listed, hands
- * each to its {@link JobRunner}, and records the outcome in Redis through its
- * {@link Fetcher}.
+ * each to its {@link JobRunner}, and records the outcome in Redis through its {@link Fetcher}.
  *
  * <p>Step by step:
+ *
  * <ol>
  *   <li>Finish and take: one script call per queue records the results of the jobs finished since
  *       the last call and moves the next jobs from the queue into this worker's processing list,
  *       where they stay until finished, so a crash loses none of them.
- *   <li>While jobs finish in under a millisecond the worker takes several at a time; otherwise
- *       one. A job of a batch that turns out slow hands the rest of the batch back at once, so
- *       that idle workers run them.
+ *   <li>While jobs finish in under a millisecond the worker takes several at a time; otherwise one.
+ *       A job of a batch that turns out slow hands the rest of the batch back at once, so that idle
+ *       workers run them.
  *   <li>Results are flushed with the next take, or within {@code flushDelay} while a longer job
  *       runs, so a waiting client hears of them promptly.
  *   <li>A failed attempt goes to the delayed set for a retry after a backoff, or, after the last
  *       attempt, to the failure store with every attempt's error.
- *   <li>With nothing to do, the worker sleeps until the agent hears that a job was queued for
- *       it, or until {@code pollInterval} passes, so an idle worker costs Redis next to nothing.
- *   <li>When Redis cannot serve (unreachable, slow, full, read-only, loading) the worker keeps
- *       what it holds, including the outcome of a job that ended meanwhile, waits with a growing
- *       pause, then re-reads its processing lists. It never starts a job it already holds.
+ *   <li>With nothing to do, the worker sleeps until the agent hears that a job was queued for it,
+ *       or until {@code pollInterval} passes, so an idle worker costs Redis next to nothing.
+ *   <li>When Redis cannot serve (unreachable, slow, full, read-only, loading) the worker keeps what
+ *       it holds, including the outcome of a job that ended meanwhile, waits with a growing pause,
+ *       then re-reads its processing lists. It never starts a job it already holds.
  * </ol>
  */
 final class Worker implements Runnable {
@@ -56,10 +56,16 @@ final class Worker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
   private static final long FAST_JOB_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final long DESCRIBE_AFTER_MILLIS = 1_000;
+
   /** A job running this long in a batch is slow: the rest of the batch goes back. */
   private static final long SLOW_JOB_MILLIS = 20;
-  /** The most jobs one take may move: the scripts handle any count, but a batch is held by one worker. */
+
+  /**
+   * The most jobs one take may move: the scripts handle any count, but a batch is held by one
+   * worker.
+   */
   static final int MAX_BATCH = 1_000;
+
   private static final Duration QUARANTINE = Duration.ofMinutes(1);
 
   private final String id;
@@ -69,8 +75,10 @@ final class Worker implements Runnable {
   private final Attempts attempts;
   private final Isolation defaultIsolation;
   private final BiFunction<Isolation, LongConsumer, JobRunner> newRunner;
+
   /** A runner per isolation this worker's jobs asked for, made on first use. */
   private final Map<Isolation, JobRunner> runners = new ConcurrentHashMap<>();
+
   private volatile JobRunner running;
   private final AgentConfig config;
   private final AgentCounters counters;
@@ -78,6 +86,7 @@ final class Worker implements Runnable {
   private final Wakeup wakeup = new Wakeup();
   private final long startedAt;
   private final Fetcher.Written written;
+
   /** Queues whose keys are corrupt, skipped until the time given. */
   private final Map<String, Long> quarantinedQueues = new HashMap<>();
 
@@ -88,23 +97,34 @@ final class Worker implements Runnable {
   private volatile Set<String> paused = Set.of();
   private volatile long currentStartedAt;
   private volatile boolean busy;
+
   /** The pid of this worker's child JVM, as its runner last reported it; 0 for none. */
   private volatile long childPid;
-  private Runnable describe = () -> { };
+
+  private Runnable describe = () -> {};
   private boolean registeredBusy;
   private boolean resyncNeeded;
   private final MovingAverage jobNanos = new MovingAverage();
+
   /** The recording of an outcome that Redis refused, tried again before anything else. */
   private Runnable unrecorded;
+
   private final WorkerStore workers;
 
   /**
-   * @param newRunner makes the runner for an isolation, given where a child runner reports the
-   *     pid of its child JVM
+   * @param newRunner makes the runner for an isolation, given where a child runner reports the pid
+   *     of its child JVM
    */
-  Worker(String id, List<String> queues, JobStore jobs, WorkerStore workers,
-      Isolation defaultIsolation, BiFunction<Isolation, LongConsumer, JobRunner> newRunner,
-      AgentConfig config, AgentCounters counters, Attempts attempts) {
+  Worker(
+      String id,
+      List<String> queues,
+      JobStore jobs,
+      WorkerStore workers,
+      Isolation defaultIsolation,
+      BiFunction<Isolation, LongConsumer, JobRunner> newRunner,
+      AgentConfig config,
+      AgentCounters counters,
+      Attempts attempts) {
     this.id = id;
     this.queues = List.copyOf(queues);
     this.jobs = jobs;
@@ -117,11 +137,12 @@ final class Worker implements Runnable {
     this.counters = counters;
     this.clock = config.clock();
     this.startedAt = clock.millis();
-    this.written = (queue, count) -> {
-      if (count > 0) {
-        counters.add(queue, Counter.SUCCEEDED, count);
-      }
-    };
+    this.written =
+        (queue, count) -> {
+          if (count > 0) {
+            counters.add(queue, Counter.SUCCEEDED, count);
+          }
+        };
   }
 
   String id() {
@@ -188,8 +209,8 @@ final class Worker implements Runnable {
 
   /**
    * Records the running job as failed because it called {@code System.exit}, when the JVM is
-   * shutting down for that reason: the job's thread never returns, so without this the job would
-   * go back uncharged and take its agent down again and again. Called from the shutdown hook.
+   * shutting down for that reason: the job's thread never returns, so without this the job would go
+   * back uncharged and take its agent down again and again. Called from the shutdown hook.
    *
    * @return whether this worker's job called {@code System.exit}
    */
@@ -201,16 +222,22 @@ final class Worker implements Runnable {
     }
     try {
       JobRecord record = JobRecord.parse(job.rawRecord());
-      recordFailure(job, record, JobOutcome.Failed.of(
-          "the job called System.exit, which ends the agent's JVM in thread isolation"));
+      recordFailure(
+          job,
+          record,
+          JobOutcome.Failed.of(
+              "the job called System.exit, which ends the agent's JVM in thread isolation"));
       // the worker's own thread records it again, refused, once the runner gives up on it
       fetcher.writtenElsewhere(job.id());
       runner.abort("the job called System.exit");
-      log.warn("job {}/{} called System.exit; recorded as a failed attempt", job.queue(),
-          job.id());
+      log.warn("job {}/{} called System.exit; recorded as a failed attempt", job.queue(), job.id());
     } catch (JobRecord.MalformedRecordException | RuntimeException e) {
-      log.warn("job {}/{} called System.exit; could not record it ({}); another agent recovers"
-          + " it as a job whose worker died", job.queue(), job.id(), e.getMessage());
+      log.warn(
+          "job {}/{} called System.exit; could not record it ({}); another agent recovers"
+              + " it as a job whose worker died",
+          job.queue(),
+          job.id(),
+          e.getMessage());
     }
     return true;
   }
@@ -218,10 +245,17 @@ final class Worker implements Runnable {
   /** This worker's description for the registry; never blocks on a job or a child. */
   WorkerDescription description(String host, long pid, String agentId, String isolation) {
     Fetcher.Claimed job = fetcher.running();
-    return new WorkerDescription(host, pid, agentId, queues, isolation,
+    return new WorkerDescription(
+        host,
+        pid,
+        agentId,
+        queues,
+        isolation,
         childPid,
-        stopRequested ? "stopping" : job != null || busy ? "busy" : "idle", startedAt,
-        job == null ? null : job.queue(), job == null ? 0 : job.id(),
+        stopRequested ? "stopping" : job != null || busy ? "busy" : "idle",
+        startedAt,
+        job == null ? null : job.queue(),
+        job == null ? 0 : job.id(),
         job == null ? 0 : currentStartedAt);
   }
 
@@ -247,13 +281,16 @@ final class Worker implements Runnable {
       Thread.interrupted();
       shutDown();
     } finally {
-      runners.values().forEach(runner -> {
-        try {
-          runner.close();
-        } catch (RuntimeException e) {
-          log.warn("worker {}: closing its job runner failed", id, e);
-        }
-      });
+      runners
+          .values()
+          .forEach(
+              runner -> {
+                try {
+                  runner.close();
+                } catch (RuntimeException e) {
+                  log.warn("worker {}: closing its job runner failed", id, e);
+                }
+              });
       ended = true;
     }
   }
@@ -293,14 +330,21 @@ final class Worker implements Runnable {
     try {
       return fetcher.finishAndTake(skip, want, written);
     } catch (CorruptKeyException e) {
-      String queue = queues.stream().filter(q -> e.getMessage().contains("{" + q + "}"))
-          .findFirst().orElse(null);
+      String queue =
+          queues.stream()
+              .filter(q -> e.getMessage().contains("{" + q + "}"))
+              .findFirst()
+              .orElse(null);
       if (queue == null) {
         throw e;
       }
       quarantinedQueues.put(queue, now + QUARANTINE.toMillis());
-      log.error("worker {}: queue {} is skipped for {} s: {}; fix or delete that key", id, queue,
-          QUARANTINE.toSeconds(), e.getMessage());
+      log.error(
+          "worker {}: queue {} is skipped for {} s: {}; fix or delete that key",
+          id,
+          queue,
+          QUARANTINE.toSeconds(),
+          e.getMessage());
       return false;
     }
   }
@@ -308,8 +352,11 @@ final class Worker implements Runnable {
   private void runJob(Fetcher.Claimed job) throws InterruptedException {
     if (job.rawRecord() == null) {
       // finished or deleted meanwhile, e.g. by a worker this one was wrongly presumed dead for
-      log.warn("worker {}: job {}/{} has no record in data-store; dropped from its processing"
-          + " list", id, job.queue(), job.id());
+      log.warn(
+          "worker {}: job {}/{} has no record in data-store; dropped from its processing" + " list",
+          id,
+          job.queue(),
+          job.id());
       record(() -> jobs.dropInFlight(job.queue(), id, Long.toString(job.id())));
       fetcher.settled(job);
       return;
@@ -330,14 +377,21 @@ final class Worker implements Runnable {
     }
     currentStartedAt = clock.millis();
     long started = System.nanoTime();
-    Isolation isolation = record.isolation() == null
-        ? defaultIsolation : Isolation.fromLabel(record.isolation());
-    running = runners.computeIfAbsent(isolation,
-        chosen -> newRunner.apply(chosen, pid -> childPid = pid));
+    Isolation isolation =
+        record.isolation() == null ? defaultIsolation : Isolation.fromLabel(record.isolation());
+    running =
+        runners.computeIfAbsent(
+            isolation, chosen -> newRunner.apply(chosen, pid -> childPid = pid));
     int attemptNumber = record.failedAttempts() + 1;
-    CompletableFuture<JobOutcome> future = running.start(new JobRunner.Request(
-        job.id(), job.queue(), record.name(), record.args(), attemptNumber,
-        Duration.ofMillis(record.timeoutMs())));
+    CompletableFuture<JobOutcome> future =
+        running.start(
+            new JobRunner.Request(
+                job.id(),
+                job.queue(),
+                record.name(),
+                record.args(),
+                attemptNumber,
+                Duration.ofMillis(record.timeoutMs())));
     JobOutcome outcome = awaitOutcome(future);
     jobNanos.add(System.nanoTime() - started);
     if (outcome instanceof JobOutcome.Succeeded success) {
@@ -345,14 +399,15 @@ final class Worker implements Runnable {
       return;
     }
     if (outcome instanceof JobOutcome.NotStarted notStarted) {
-      log.info("job {}/{} did not start ({}); back on its queue, no attempt charged",
-          job.queue(), job.id(), notStarted.reason());
-      record(() -> fetcher.fenced(job,
-          () -> jobs.returnToQueue(job.queue(), id, job.id(), null)));
+      log.info(
+          "job {}/{} did not start ({}); back on its queue, no attempt charged",
+          job.queue(),
+          job.id(),
+          notStarted.reason());
+      record(() -> fetcher.fenced(job, () -> jobs.returnToQueue(job.queue(), id, job.id(), null)));
     } else if (stopRequested && !destroyed && clock.millis() >= graceDeadline) {
       // cut short by shutdown, not by its own doing: it goes back without losing an attempt
-      record(() -> fetcher.fenced(job,
-          () -> jobs.returnToQueue(job.queue(), id, job.id(), null)));
+      record(() -> fetcher.fenced(job, () -> jobs.returnToQueue(job.queue(), id, job.id(), null)));
     } else {
       record(() -> recordFailure(job, record, (JobOutcome.Failed) outcome));
     }
@@ -360,16 +415,18 @@ final class Worker implements Runnable {
   }
 
   /**
-   * Waits for the job, flushing earlier results while it runs, handing back the rest of its
-   * batch once it proves slow, and cutting it short on stop. Redis trouble meanwhile is waited
-   * out: it must not lose the job's outcome, nor make the worker start the job again.
+   * Waits for the job, flushing earlier results while it runs, handing back the rest of its batch
+   * once it proves slow, and cutting it short on stop. Redis trouble meanwhile is waited out: it
+   * must not lose the job's outcome, nor make the worker start the job again.
    */
   private JobOutcome awaitOutcome(CompletableFuture<JobOutcome> future) {
     boolean described = false;
     boolean markedSlow = false;
     while (true) {
-      long wait = fetcher.hasResults() ? config.flushDelay().toMillis()
-          : markedSlow ? 200 : SLOW_JOB_MILLIS;
+      long wait =
+          fetcher.hasResults()
+              ? config.flushDelay().toMillis()
+              : markedSlow ? 200 : SLOW_JOB_MILLIS;
       try {
         return future.get(Math.max(1, wait), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
@@ -410,31 +467,61 @@ final class Worker implements Runnable {
   }
 
   private void recordFailure(Fetcher.Claimed job, JobRecord record, JobOutcome.Failed failed) {
-    Attempts.Decision decision = attempts.charge(job.id(), job.queue(), record, failed.error(),
-        failed.stackTrace(), failed.output(), id, failed.publicMessage());
+    Attempts.Decision decision =
+        attempts.charge(
+            job.id(),
+            job.queue(),
+            record,
+            failed.error(),
+            failed.stackTrace(),
+            failed.output(),
+            id,
+            failed.publicMessage());
     if (decision instanceof Attempts.Decision.Retry retry) {
-      if (fetcher.fenced(job, () -> jobs.failAttempt(job.queue(), id, job.id(),
-          retry.record().toJson(), true, retry.delay().toMillis()))) {
+      if (fetcher.fenced(
+          job,
+          () ->
+              jobs.failAttempt(
+                  job.queue(),
+                  id,
+                  job.id(),
+                  retry.record().toJson(),
+                  true,
+                  retry.delay().toMillis()))) {
         counters.add(job.queue(), Counter.RETRIED, 1);
       }
       int failedAttempts = retry.record().failedAttempts();
-      log.info("job {}/{} ({}) failed attempt {} of {}: {}", job.queue(), job.id(),
-          record.name(), failedAttempts, record.maxAttempts(), failed.error());
+      log.info(
+          "job {}/{} ({}) failed attempt {} of {}: {}",
+          job.queue(),
+          job.id(),
+          record.name(),
+          failedAttempts,
+          record.maxAttempts(),
+          failed.error());
     } else {
       String failure = ((Attempts.Decision.Fail) decision).failureRecord();
-      if (fetcher.fenced(job,
-          () -> jobs.failAttempt(job.queue(), id, job.id(), failure, false, 0))) {
+      if (fetcher.fenced(
+          job, () -> jobs.failAttempt(job.queue(), id, job.id(), failure, false, 0))) {
         counters.add(job.queue(), Counter.FAILED, 1);
       }
-      log.warn("job {}/{} ({}) failed its last attempt: {}", job.queue(), job.id(),
-          record.name(), failed.error());
+      log.warn(
+          "job {}/{} ({}) failed its last attempt: {}",
+          job.queue(),
+          job.id(),
+          record.name(),
+          failed.error());
     }
   }
 
   private void failWithoutRunning(Fetcher.Claimed job, JobRecord record, String reason) {
     int attemptNumber = record.failedAttempts() + 1;
-    String failure = FailureRecords.of(job.id(), job.queue(), record.withFailedAttempt(
-        new JobFailure.Attempt(attemptNumber, reason, "", id, clock.instant(), "")));
+    String failure =
+        FailureRecords.of(
+            job.id(),
+            job.queue(),
+            record.withFailedAttempt(
+                new JobFailure.Attempt(attemptNumber, reason, "", id, clock.instant(), "")));
     if (fetcher.fenced(job, () -> jobs.failInFlight(job.queue(), id, job.id(), failure))) {
       counters.add(job.queue(), Counter.FAILED, 1);
     }
@@ -442,16 +529,32 @@ final class Worker implements Runnable {
   }
 
   private void failMalformed(Fetcher.Claimed job, String problem) {
-    JobFailure failure = new JobFailure(job.id(), job.queue(), "", job.rawRecord(),
-        List.of(new JobFailure.Attempt(1, "malformed record in data-store: " + problem
-            + "; the raw record is kept as the arguments", "", id, clock.instant(), "")),
-        clock.instant());
-    if (fetcher.fenced(job, () -> jobs.failInFlight(job.queue(), id, job.id(),
-        FailureRecords.toJson(failure)))) {
+    JobFailure failure =
+        new JobFailure(
+            job.id(),
+            job.queue(),
+            "",
+            job.rawRecord(),
+            List.of(
+                new JobFailure.Attempt(
+                    1,
+                    "malformed record in data-store: "
+                        + problem
+                        + "; the raw record is kept as the arguments",
+                    "",
+                    id,
+                    clock.instant(),
+                    "")),
+            clock.instant());
+    if (fetcher.fenced(
+        job, () -> jobs.failInFlight(job.queue(), id, job.id(), FailureRecords.toJson(failure)))) {
       counters.add(job.queue(), Counter.FAILED, 1);
     }
-    log.warn("job {}/{} has a malformed record ({}); moved to the failure store", job.queue(),
-        job.id(), problem);
+    log.warn(
+        "job {}/{} has a malformed record ({}); moved to the failure store",
+        job.queue(),
+        job.id(),
+        problem);
   }
 
   private void setBusy(boolean nowBusy) {
@@ -463,9 +566,9 @@ final class Worker implements Runnable {
   }
 
   /**
-   * Writes results and hands unstarted jobs back before the worker ends. The worker stays in
-   * {@code workers} until its agent deregisters it, so that its processing lists are never
-   * orphaned while they still hold a job.
+   * Writes results and hands unstarted jobs back before the worker ends. The worker stays in {@code
+   * workers} until its agent deregisters it, so that its processing lists are never orphaned while
+   * they still hold a job.
    */
   private void shutDown() {
     if (fetcher.leaseLost() || destroyed) {
@@ -488,8 +591,11 @@ final class Worker implements Runnable {
         return;
       } catch (RuntimeException e) {
         if (clock.millis() > deadline) {
-          log.error("worker {}: Redis stayed unreachable ({}); {} job(s) stay in its processing"
-              + " list until another agent recovers them", id, e.getMessage(),
+          log.error(
+              "worker {}: Redis stayed unreachable ({}); {} job(s) stay in its processing"
+                  + " list until another agent recovers them",
+              id,
+              e.getMessage(),
               fetcher.unstartedCount());
           return;
         }

@@ -16,12 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An agent's live workers, each on a thread of its own: starts them, replaces one whose jobs are
- * no longer its own with a fresh worker in the same slot, and forgets one once it has ended.
+ * An agent's live workers, each on a thread of its own: starts them, replaces one whose jobs are no
+ * longer its own with a fresh worker in the same slot, and forgets one once it has ended.
  *
  * <p>Each worker has a slot, its place in the builder's list. A replacement takes over its
- * predecessor's slot and queues under a new id ({@code <agent>-w<slot>-<round>}), since the old
- * id may still name processing lists that another agent is recovering.
+ * predecessor's slot and queues under a new id ({@code <agent>-w<slot>-<round>}), since the old id
+ * may still name processing lists that another agent is recovering.
  */
 final class WorkerPool {
 
@@ -44,13 +44,22 @@ final class WorkerPool {
   private final AtomicInteger generation = new AtomicInteger();
 
   /**
-   * @param queues every queue of the agent, registered again with a replacement in case Redis
-   *     lost its data
+   * @param queues every queue of the agent, registered again with a replacement in case Redis lost
+   *     its data
    * @param agentClosing whether the agent is closing, when no worker is replaced any more
    */
-  WorkerPool(AgentConfig config, String host, long pid, String agentId, JobStore jobs,
-      WorkerStore workerStore, AgentCounters counters, Attempts attempts, RunnerFactory runners,
-      Set<String> queues, BooleanSupplier agentClosing) {
+  WorkerPool(
+      AgentConfig config,
+      String host,
+      long pid,
+      String agentId,
+      JobStore jobs,
+      WorkerStore workerStore,
+      AgentCounters counters,
+      Attempts attempts,
+      RunnerFactory runners,
+      Set<String> queues,
+      BooleanSupplier agentClosing) {
     this.config = config;
     this.host = host;
     this.pid = pid;
@@ -71,12 +80,18 @@ final class WorkerPool {
 
   private Worker newWorker(int slot) {
     int round = generation.getAndIncrement();
-    String workerId = agentId + "-w" + slot
-        + (round < config.workerQueues().size() ? "" : "-" + round);
-    return new Worker(workerId, config.workerQueues().get(slot), jobs, workerStore,
+    String workerId =
+        agentId + "-w" + slot + (round < config.workerQueues().size() ? "" : "-" + round);
+    return new Worker(
+        workerId,
+        config.workerQueues().get(slot),
+        jobs,
+        workerStore,
         config.isolation(),
         (isolation, childPids) -> runners.create(isolation, workerId, slot, childPids),
-        config, counters, attempts);
+        config,
+        counters,
+        attempts);
   }
 
   /** The live workers, in a copy that later changes do not touch. */
@@ -113,8 +128,9 @@ final class WorkerPool {
   }
 
   private void startThread(Worker worker) {
-    worker.onLongJob(() -> workerStore.describe(worker.id(), describe(worker),
-        config.heartbeatTtl().toMillis()));
+    worker.onLongJob(
+        () ->
+            workerStore.describe(worker.id(), describe(worker), config.heartbeatTtl().toMillis()));
     Thread thread = new Thread(worker, "offload-" + worker.id());
     threads.put(worker, thread);
     thread.start();
@@ -159,8 +175,8 @@ final class WorkerPool {
   }
 
   /**
-   * Drops a stopping worker once it has ended, and deregisters it, without holding up the
-   * caller meanwhile; first starts a fresh worker in its slot when {@code replace} is set.
+   * Drops a stopping worker once it has ended, and deregisters it, without holding up the caller
+   * meanwhile; first starts a fresh worker in its slot when {@code replace} is set.
    */
   void forgetWhenDone(Worker worker, boolean replace) {
     Integer slot = slots.get(worker);
@@ -169,27 +185,34 @@ final class WorkerPool {
       try {
         // after a loss of Redis's data the set of queues is gone too
         jobs.registerQueues(queues);
-        workerStore.register(Map.of(fresh.id(), describe(fresh)),
-            config.heartbeatTtl().toMillis());
+        workerStore.register(Map.of(fresh.id(), describe(fresh)), config.heartbeatTtl().toMillis());
         slots.put(fresh, slot);
         workers.add(fresh);
         startThread(fresh);
         log.info("worker {} replaces {}", fresh.id(), worker.id());
       } catch (RuntimeException e) {
-        log.warn("could not register a replacement for worker {} ({}); trying again at the next"
-            + " heartbeat", worker.id(), e.getMessage());
+        log.warn(
+            "could not register a replacement for worker {} ({}); trying again at the next"
+                + " heartbeat",
+            worker.id(),
+            e.getMessage());
         return;
       }
     }
-    Thread reaper = new Thread(() -> {
-      joinAndForget(worker);
-      try {
-        workerStore.deregister(List.of(worker.id()));
-      } catch (RuntimeException e) {
-        log.debug("deregistering worker {} failed: {}; recovery will", worker.id(),
-            e.getMessage());
-      }
-    }, "offload-reap-" + worker.id());
+    Thread reaper =
+        new Thread(
+            () -> {
+              joinAndForget(worker);
+              try {
+                workerStore.deregister(List.of(worker.id()));
+              } catch (RuntimeException e) {
+                log.debug(
+                    "deregistering worker {} failed: {}; recovery will",
+                    worker.id(),
+                    e.getMessage());
+              }
+            },
+            "offload-reap-" + worker.id());
     reaper.setDaemon(true);
     reaper.start();
   }

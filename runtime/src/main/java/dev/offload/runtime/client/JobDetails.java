@@ -7,24 +7,31 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Everything stored of one job, for an operator. What is known depends on its state: an
- * unfinished job has its record, a succeeded one its result, a failed one its failure record.
+ * Everything stored of one job, for an operator. What is known depends on its state: an unfinished
+ * job has its record, a succeeded one its result, a failed one its failure record.
  *
  * @param id the job's id
  * @param queue the job's queue
  * @param status its state now
- * @param position how many jobs are ahead of it while it is {@link JobStatus#QUEUED}, else
- *     {@code null}
+ * @param position how many jobs are ahead of it while it is {@link JobStatus#QUEUED}, else {@code
+ *     null}
  * @param unfinished its record while it is queued, scheduled or running, else {@code null}
- * @param result its result as JSON once it succeeded ({@code null} for a job that returns
- *     nothing, or while it has not succeeded)
+ * @param result its result as JSON once it succeeded ({@code null} for a job that returns nothing,
+ *     or while it has not succeeded)
  * @param failure its failure record once it failed for good, else {@code null}
- * @param problem why its stored record cannot be read, {@code null} when it can; the record is
- *     then in {@code storedRecord}, and the job will go to the failure store when taken
+ * @param problem why its stored record cannot be read, {@code null} when it can; the record is then
+ *     in {@code storedRecord}, and the job will go to the failure store when taken
  * @param storedRecord the record as stored, only when it cannot be read
  */
-public record JobDetails(long id, String queue, JobStatus status, Long position,
-    Unfinished unfinished, String result, JobFailure failure, String problem,
+public record JobDetails(
+    long id,
+    String queue,
+    JobStatus status,
+    Long position,
+    Unfinished unfinished,
+    String result,
+    JobFailure failure,
+    String problem,
     String storedRecord) {
 
   /**
@@ -39,8 +46,15 @@ public record JobDetails(long id, String queue, JobStatus status, Long position,
    * @param enqueuedAt when it was enqueued
    * @param failedSoFar its failed attempts so far, oldest first
    */
-  public record Unfinished(String jobName, String arguments, int failedAttempts, int maxAttempts,
-      Duration timeout, String isolation, Instant enqueuedAt, List<JobFailure.Attempt> failedSoFar) {
+  public record Unfinished(
+      String jobName,
+      String arguments,
+      int failedAttempts,
+      int maxAttempts,
+      Duration timeout,
+      String isolation,
+      Instant enqueuedAt,
+      List<JobFailure.Attempt> failedSoFar) {
 
     public Unfinished {
       failedSoFar = List.copyOf(failedSoFar);

@@ -16,20 +16,24 @@ final class JobWaiters {
     Waiter waiter = new Waiter();
     // One atomic step: with computeIfAbsent and then add, another thread's remove could drop the
     // set in between, leaving this waiter in a set that no wake reaches any more.
-    byJob.compute(key(queue, id), (key, set) -> {
-      Set<Waiter> waiters = set != null ? set : ConcurrentHashMap.newKeySet();
-      waiters.add(waiter);
-      return waiters;
-    });
+    byJob.compute(
+        key(queue, id),
+        (key, set) -> {
+          Set<Waiter> waiters = set != null ? set : ConcurrentHashMap.newKeySet();
+          waiters.add(waiter);
+          return waiters;
+        });
     return waiter;
   }
 
   /** Unregisters a waiter; a job left without waiters costs nothing. */
   void remove(String queue, long id, Waiter waiter) {
-    byJob.computeIfPresent(key(queue, id), (key, set) -> {
-      set.remove(waiter);
-      return set.isEmpty() ? null : set;
-    });
+    byJob.computeIfPresent(
+        key(queue, id),
+        (key, set) -> {
+          set.remove(waiter);
+          return set.isEmpty() ? null : set;
+        });
   }
 
   /** Wakes every waiter of one job. */
@@ -58,8 +62,8 @@ final class JobWaiters {
     }
 
     /**
-     * Waits up to {@code nanos} for a wake and consumes every wake so far, since one fresh read
-     * of the job answers them all; returns whether there was one.
+     * Waits up to {@code nanos} for a wake and consumes every wake so far, since one fresh read of
+     * the job answers them all; returns whether there was one.
      */
     boolean await(long nanos) throws InterruptedException {
       boolean woken = wakes.tryAcquire(nanos, TimeUnit.NANOSECONDS);

@@ -1,8 +1,8 @@
 package dev.offload.runtime.client;
 
-import dev.offload.runtime.JobListener;
-import dev.offload.runtime.JobEvent;
 import dev.offload.api.JobStatus;
+import dev.offload.runtime.JobEvent;
+import dev.offload.runtime.JobListener;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.store.EventSubscriber;
 import dev.offload.runtime.internal.store.JobStore;
@@ -46,11 +46,11 @@ public final class JobWatcher {
 
   /**
    * Waits until the job has succeeded or failed for good, woken by its events and re-reading its
-   * state every {@linkplain OffloadClient.Builder#awaitPollInterval poll interval} in case an
-   * event was lost. A job with no record ({@link JobStatus#UNKNOWN}: never enqueued here, or its
-   * result removed) is answered at once, since it cannot finish. A failed re-read while waiting
-   * is tried again later; only the first read and the last one, at the deadline, throw
-   * {@link RedisUnavailableException}.
+   * state every {@linkplain OffloadClient.Builder#awaitPollInterval poll interval} in case an event
+   * was lost. A job with no record ({@link JobStatus#UNKNOWN}: never enqueued here, or its result
+   * removed) is answered at once, since it cannot finish. A failed re-read while waiting is tried
+   * again later; only the first read and the last one, at the deadline, throw {@link
+   * RedisUnavailableException}.
    *
    * @return {@link JobStatus#SUCCEEDED}, {@link JobStatus#FAILED} or {@link JobStatus#UNKNOWN}
    * @throws TimeoutException if it has not finished within {@code timeout}
@@ -72,9 +72,10 @@ public final class JobWatcher {
               "job " + queue + "/" + id + " is still " + status + " after " + timeout);
         }
         waiter.await(Math.min(left, pollInterval.toNanos()));
-        status = deadline - System.nanoTime() > 0
-            ? statusOr(status, queue, id)
-            : store.status(queue, id).status();
+        status =
+            deadline - System.nanoTime() > 0
+                ? statusOr(status, queue, id)
+                : store.status(queue, id).status();
       }
       return status;
     } finally {
@@ -92,8 +93,8 @@ public final class JobWatcher {
   }
 
   /**
-   * Starts calling {@code listener} with job events. Events published before the subscription is
-   * in place are not heard; {@link #awaitSubscribed} waits for it.
+   * Starts calling {@code listener} with job events. Events published before the subscription is in
+   * place are not heard; {@link #awaitSubscribed} waits for it.
    */
   public void addListener(JobListener listener) {
     subscriber().addListener(listener);
@@ -119,17 +120,18 @@ public final class JobWatcher {
     }
     if (subscriber == null) {
       subscriber = new EventSubscriber(redis, keys);
-      subscriber.addListener(new JobListener() {
-        @Override
-        public void onEvents(List<JobEvent> events) {
-          events.forEach(event -> waiters.wake(event.queue(), event.id()));
-        }
+      subscriber.addListener(
+          new JobListener() {
+            @Override
+            public void onEvents(List<JobEvent> events) {
+              events.forEach(event -> waiters.wake(event.queue(), event.id()));
+            }
 
-        @Override
-        public void onResubscribed() {
-          waiters.wakeAll();
-        }
-      });
+            @Override
+            public void onResubscribed() {
+              waiters.wakeAll();
+            }
+          });
       subscriber.start();
     }
     return subscriber;

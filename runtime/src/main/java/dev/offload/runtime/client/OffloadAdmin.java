@@ -1,11 +1,11 @@
 package dev.offload.runtime.client;
 
-import dev.offload.runtime.JobEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.offload.api.JobFailure;
 import dev.offload.api.JobStatus;
 import dev.offload.api.QueueNames;
 import dev.offload.runtime.Counter;
+import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.store.AdminStore;
 import dev.offload.runtime.internal.store.FailureRecords;
@@ -70,18 +70,26 @@ public final class OffloadAdmin {
   public QueueCounts counts(String queue) {
     AdminStore.QueueState state = store.counts(checked(queue));
     Map<Counter, Long> totals = state.totals();
-    return new QueueCounts(queue, state.pending(), state.scheduled(), state.working(),
-        state.failed(), state.results(), totals.getOrDefault(Counter.SUCCEEDED, 0L),
-        totals.getOrDefault(Counter.RETRIED, 0L), totals.getOrDefault(Counter.FAILED, 0L),
-        totals.getOrDefault(Counter.RECLAIMED, 0L), state.paused());
+    return new QueueCounts(
+        queue,
+        state.pending(),
+        state.scheduled(),
+        state.working(),
+        state.failed(),
+        state.results(),
+        totals.getOrDefault(Counter.SUCCEEDED, 0L),
+        totals.getOrDefault(Counter.RETRIED, 0L),
+        totals.getOrDefault(Counter.FAILED, 0L),
+        totals.getOrDefault(Counter.RECLAIMED, 0L),
+        state.paused());
   }
 
   /**
    * A page of a queue's pending jobs, next to run first. Cheap at either end of even a very long
    * queue.
    *
-   * @param cursor {@code null} or {@code "0"} for the first page, else the previous page's
-   *     {@link Page#nextCursor()}
+   * @param cursor {@code null} or {@code "0"} for the first page, else the previous page's {@link
+   *     Page#nextCursor()}
    * @param limit at most this many jobs, 1 or more
    */
   public Page<PendingJob> pending(String queue, String cursor, int limit) {
@@ -100,31 +108,38 @@ public final class OffloadAdmin {
       }
       try {
         JobRecord record = JobRecord.parse(raw);
-        page.add(new PendingJob(id, record.name(), record.args().toString(),
-            record.failedAttempts(), record.maxAttempts(), Instant.ofEpochMilli(record.enqueuedAt())));
+        page.add(
+            new PendingJob(
+                id,
+                record.name(),
+                record.args().toString(),
+                record.failedAttempts(),
+                record.maxAttempts(),
+                Instant.ofEpochMilli(record.enqueuedAt())));
       } catch (JobRecord.MalformedRecordException e) {
         page.add(new PendingJob(id, "", raw, 0, 0, Instant.EPOCH));
       }
     }
     long total = jobs.pendingCount(queue);
-    return new Page<>(page, total,
-        offset + ids.size() < total ? Long.toString(offset + ids.size()) : null);
+    return new Page<>(
+        page, total, offset + ids.size() < total ? Long.toString(offset + ids.size()) : null);
   }
 
   /**
-   * A page of a queue's failure store, the most recent failure first within the page. The store
-   * is a hash, read with a cursor: a failure added or removed while paging may be seen twice or
-   * not at all, and no other is missed.
+   * A page of a queue's failure store, the most recent failure first within the page. The store is
+   * a hash, read with a cursor: a failure added or removed while paging may be seen twice or not at
+   * all, and no other is missed.
    *
-   * @param cursor {@code null} or {@code "0"} for the first page, else the previous page's
-   *     {@link Page#nextCursor()}
+   * @param cursor {@code null} or {@code "0"} for the first page, else the previous page's {@link
+   *     Page#nextCursor()}
    * @param count about this many failures; Redis may give a few more or fewer
    */
   public Page<JobFailure> failures(String queue, String cursor, int count) {
     checked(queue);
     String from = cursor == null ? "0" : cursor;
     if (!from.matches("\\d{1,20}")) {
-      throw new IllegalArgumentException("cursor must be the nextCursor of the previous page, or 0");
+      throw new IllegalArgumentException(
+          "cursor must be the nextCursor of the previous page, or 0");
     }
     if (count < 1) {
       throw new IllegalArgumentException("count must be 1 or more, was " + count);
@@ -132,9 +147,12 @@ public final class OffloadAdmin {
     AdminStore.HashPage page = store.failures(queue, from, count);
     List<JobFailure> failures = new ArrayList<>(page.entries().size());
     page.entries().forEach((id, json) -> failures.add(FailureRecords.parse(id, queue, json)));
-    failures.sort(Comparator.comparing(JobFailure::failedAt,
-        Comparator.nullsLast(Comparator.reverseOrder())));
-    return new Page<>(failures, store.failureCount(queue),
+    failures.sort(
+        Comparator.comparing(
+            JobFailure::failedAt, Comparator.nullsLast(Comparator.reverseOrder())));
+    return new Page<>(
+        failures,
+        store.failureCount(queue),
         "0".equals(page.nextCursor()) ? null : page.nextCursor());
   }
 
@@ -150,18 +168,31 @@ public final class OffloadAdmin {
     if (raw.isPresent()) {
       try {
         JobRecord record = JobRecord.parse(raw.get());
-        unfinished = new JobDetails.Unfinished(record.name(), record.args().toString(),
-            record.failedAttempts(), record.maxAttempts(), Duration.ofMillis(record.timeoutMs()),
-            record.isolation(), Instant.ofEpochMilli(record.enqueuedAt()), record.errors());
+        unfinished =
+            new JobDetails.Unfinished(
+                record.name(),
+                record.args().toString(),
+                record.failedAttempts(),
+                record.maxAttempts(),
+                Duration.ofMillis(record.timeoutMs()),
+                record.isolation(),
+                Instant.ofEpochMilli(record.enqueuedAt()),
+                record.errors());
       } catch (JobRecord.MalformedRecordException e) {
         problem = e.getMessage();
       }
     }
-    return Optional.of(new JobDetails(id, queue, status.status(),
-        status.status() == JobStatus.QUEUED ? status.position() : null, unfinished,
-        jobs.result(queue, id).orElse(null),
-        jobs.failure(queue, id).map(json -> FailureRecords.parse(id, queue, json)).orElse(null),
-        problem, problem == null ? null : raw.get()));
+    return Optional.of(
+        new JobDetails(
+            id,
+            queue,
+            status.status(),
+            status.status() == JobStatus.QUEUED ? status.position() : null,
+            unfinished,
+            jobs.result(queue, id).orElse(null),
+            jobs.failure(queue, id).map(json -> FailureRecords.parse(id, queue, json)).orElse(null),
+            problem,
+            problem == null ? null : raw.get()));
   }
 
   /** Job {@code id} on whichever queue holds it, looked up in name order; empty when none does. */
@@ -184,9 +215,9 @@ public final class OffloadAdmin {
   }
 
   /**
-   * The public view of a job after an event said what happened to it, which spares a lookup or
-   * two: after {@link JobEvent.Type#SUCCEEDED}, {@link JobEvent.Type#FAILED} or
-   * {@link JobEvent.Type#STARTED}. Any other event reads it in full.
+   * The public view of a job after an event said what happened to it, which spares a lookup or two:
+   * after {@link JobEvent.Type#SUCCEEDED}, {@link JobEvent.Type#FAILED} or {@link
+   * JobEvent.Type#STARTED}. Any other event reads it in full.
    */
   public PublicJobView publicView(String queue, long id, JobEvent.Type heard) {
     checked(queue);
@@ -217,8 +248,16 @@ public final class OffloadAdmin {
     try {
       fresh = FailureRecords.freshRecord(stored.get(), System.currentTimeMillis());
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw new IllegalStateException("job " + queue + "/" + id + " cannot be retried: its"
-          + " failure record holds no usable job (" + e.getMessage() + "); delete it instead", e);
+      throw new IllegalStateException(
+          "job "
+              + queue
+              + "/"
+              + id
+              + " cannot be retried: its"
+              + " failure record holds no usable job ("
+              + e.getMessage()
+              + "); delete it instead",
+          e);
     }
     return store.retryFailed(queue, id, fresh.toJson());
   }
@@ -251,8 +290,8 @@ public final class OffloadAdmin {
   }
 
   /**
-   * Deletes a stored result, and with it the widget's permission to show it; returns whether
-   * there was one.
+   * Deletes a stored result, and with it the widget's permission to show it; returns whether there
+   * was one.
    */
   public boolean removeResult(String queue, long id) {
     return store.removeResult(checked(queue), id);
@@ -271,28 +310,58 @@ public final class OffloadAdmin {
   /** Every registered worker, by id. */
   public List<WorkerInfo> workers() {
     List<WorkerInfo> infos = new ArrayList<>();
-    workers.descriptions().forEach((id, description) ->
-        infos.add(description.map(d -> info(id, d)).orElseGet(() -> new WorkerInfo(id, "", 0, 0,
-            "", List.of(), "", WorkerInfo.State.UNRESPONSIVE, Instant.EPOCH, null))));
+    workers
+        .descriptions()
+        .forEach(
+            (id, description) ->
+                infos.add(
+                    description
+                        .map(d -> info(id, d))
+                        .orElseGet(
+                            () ->
+                                new WorkerInfo(
+                                    id,
+                                    "",
+                                    0,
+                                    0,
+                                    "",
+                                    List.of(),
+                                    "",
+                                    WorkerInfo.State.UNRESPONSIVE,
+                                    Instant.EPOCH,
+                                    null))));
     infos.sort(Comparator.comparing(WorkerInfo::id));
     return infos;
   }
 
   private static WorkerInfo info(String id, WorkerDescription d) {
-    WorkerInfo.State state = switch (d.state()) {
-      case "busy" -> WorkerInfo.State.BUSY;
-      case "stopping" -> WorkerInfo.State.STOPPING;
-      default -> WorkerInfo.State.IDLE;
-    };
-    WorkerInfo.RunningJob job = d.jobId() == 0 ? null : new WorkerInfo.RunningJob(d.jobQueue(),
-        d.jobId(), Instant.ofEpochMilli(d.jobStartedAt()));
-    return new WorkerInfo(id, d.host(), d.pid(), d.childPid(), d.agent(), d.queues(),
-        d.isolation(), state, Instant.ofEpochMilli(d.startedAt()), job);
+    WorkerInfo.State state =
+        switch (d.state()) {
+          case "busy" -> WorkerInfo.State.BUSY;
+          case "stopping" -> WorkerInfo.State.STOPPING;
+          default -> WorkerInfo.State.IDLE;
+        };
+    WorkerInfo.RunningJob job =
+        d.jobId() == 0
+            ? null
+            : new WorkerInfo.RunningJob(
+                d.jobQueue(), d.jobId(), Instant.ofEpochMilli(d.jobStartedAt()));
+    return new WorkerInfo(
+        id,
+        d.host(),
+        d.pid(),
+        d.childPid(),
+        d.agent(),
+        d.queues(),
+        d.isolation(),
+        state,
+        Instant.ofEpochMilli(d.startedAt()),
+        job);
   }
 
   /**
-   * Asks a worker to stop gracefully: its agent notices at its next heartbeat, lets the current
-   * job finish within its shutdown grace period, puts back what the worker had not started, and
+   * Asks a worker to stop gracefully: its agent notices at its next heartbeat, lets the current job
+   * finish within its shutdown grace period, puts back what the worker had not started, and
    * deregisters it.
    *
    * @return false when no such worker is registered
@@ -302,8 +371,8 @@ public final class OffloadAdmin {
   }
 
   /**
-   * Removes a worker from the registry: its agent notices at its next heartbeat, stops it at
-   * once, destroys its child JVM, puts its unfinished job back and does not replace it.
+   * Removes a worker from the registry: its agent notices at its next heartbeat, stops it at once,
+   * destroys its child JVM, puts its unfinished job back and does not replace it.
    *
    * @return false when no such worker is registered
    */

@@ -1,9 +1,9 @@
 package dev.offload.runtime.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.offload.api.Isolation;
 import dev.offload.api.JobClient;
 import dev.offload.api.JobDefinition;
@@ -15,7 +15,6 @@ import dev.offload.api.QueueNames;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.store.AdminStore;
 import dev.offload.runtime.internal.store.FailureRecords;
-import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.Json;
@@ -27,7 +26,6 @@ import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,12 +35,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Enqueues jobs and reads their state in Redis. Thread-safe; make one per application and close
- * it on shutdown. Its {@link #watcher()} awaits and follows jobs, its {@link #admin()} observes
- * and controls queues, jobs and workers; both share its connections.
+ * Enqueues jobs and reads their state in Redis. Thread-safe; make one per application and close it
+ * on shutdown. Its {@link #watcher()} awaits and follows jobs, its {@link #admin()} observes and
+ * controls queues, jobs and workers; both share its connections.
  *
  * <pre>{@code
  * try (OffloadClient client = OffloadClient.create("redis://localhost:6379")) {
@@ -84,8 +81,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     this.store = new JobStore(redis, keys);
     this.maxPayloadBytes = builder.maxPayloadBytes;
     this.watcher = new JobWatcher(redis, keys, store, builder.awaitPollInterval);
-    this.admin = new OffloadAdmin(store, new AdminStore(redis, keys, store),
-        new WorkerStore(redis, keys));
+    this.admin =
+        new OffloadAdmin(store, new AdminStore(redis, keys, store), new WorkerStore(redis, keys));
   }
 
   /** A client with default settings for the Redis at {@code redisUrl}. */
@@ -107,8 +104,9 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   @Override
   public <R> JobHandle<R> enqueue(JobDefinition<R> job, JobOptions options) {
     if (job == null) {
-      throw new NullPointerException("cannot enqueue a null job: pass a job object, such as a"
-          + " generated <Class>_<Method>Job record, or call the method on the generated stub");
+      throw new NullPointerException(
+          "cannot enqueue a null job: pass a job object, such as a"
+              + " generated <Class>_<Method>Job record, or call the method on the generated stub");
     }
     return enqueueAll(List.of(job), options).get(0);
   }
@@ -116,31 +114,34 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   /**
    * Enqueues many jobs with one round trip per queue, due time and thousand jobs.
    *
-   * <p>Every job is checked and written as JSON before anything is sent, so an invalid job
-   * enqueues none. The jobs of one queue and one due time, up to a thousand, are written by one
-   * atomic script call: all of them or none. A larger batch, or one that spans queues or delays,
-   * takes one call per such group, in order; if Redis fails between two calls, this throws
-   * {@link RedisUnavailableException} and the groups written before it stay enqueued, and the one
-   * that failed may or may not have been written. Enqueue such batches again only if running a
-   * job twice does no harm, or split them into groups of one call each.
+   * <p>Every job is checked and written as JSON before anything is sent, so an invalid job enqueues
+   * none. The jobs of one queue and one due time, up to a thousand, are written by one atomic
+   * script call: all of them or none. A larger batch, or one that spans queues or delays, takes one
+   * call per such group, in order; if Redis fails between two calls, this throws {@link
+   * RedisUnavailableException} and the groups written before it stay enqueued, and the one that
+   * failed may or may not have been written. Enqueue such batches again only if running a job twice
+   * does no harm, or split them into groups of one call each.
    *
    * @return handles in the order of {@code jobs}
-   * @throws NullPointerException if {@code jobs}, one of them or {@code options} is null; then
-   *     none is enqueued
+   * @throws NullPointerException if {@code jobs}, one of them or {@code options} is null; then none
+   *     is enqueued
    * @throws IllegalArgumentException if any job is invalid; then none is enqueued
    */
   public <R> List<JobHandle<R>> enqueueAll(
       List<? extends JobDefinition<R>> jobs, JobOptions options) {
     Objects.requireNonNull(jobs, "jobs is null: pass a list of jobs, empty to enqueue none");
-    Objects.requireNonNull(options,
-        "options is null: pass JobOptions.defaults() to keep each job's own defaults");
+    Objects.requireNonNull(
+        options, "options is null: pass JobOptions.defaults() to keep each job's own defaults");
     long now = System.currentTimeMillis();
     List<Prepared> prepared = new ArrayList<>(jobs.size());
     for (JobDefinition<R> job : jobs) {
       if (job == null) {
-        throw new NullPointerException("cannot enqueue jobs[" + prepared.size() + "]: it is"
-            + " null; remove it from the list or put a job object in its place (nothing was"
-            + " enqueued)");
+        throw new NullPointerException(
+            "cannot enqueue jobs["
+                + prepared.size()
+                + "]: it is"
+                + " null; remove it from the list or put a job object in its place (nothing was"
+                + " enqueued)");
       }
       prepared.add(prepare(job, job.defaultOptions().overriddenBy(options), now));
     }
@@ -152,8 +153,10 @@ public final class OffloadClient implements JobClient, AutoCloseable {
         // Redis lost its data since the ids were reserved; they could name older jobs
         discardIds(ids.epoch());
         if (attempt == 2) {
-          throw new RedisUnavailableException("Redis lost its data twice while enqueueing;"
-              + " nothing from this call that reached it was kept", e);
+          throw new RedisUnavailableException(
+              "Redis lost its data twice while enqueueing;"
+                  + " nothing from this call that reached it was kept",
+              e);
         }
       }
     }
@@ -168,7 +171,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     for (int i = 0; i < prepared.size(); i++) {
       Prepared p = prepared.get(i);
       long id = firstId + i;
-      byQueueAndDue.computeIfAbsent(p.queue, q -> new LinkedHashMap<>())
+      byQueueAndDue
+          .computeIfAbsent(p.queue, q -> new LinkedHashMap<>())
           .computeIfAbsent(p.dueAt, d -> new LinkedHashMap<>())
           .put(id, p.record);
       if (jobs.get(i).showsResult()) {
@@ -177,17 +181,24 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       handles.add(new RedisJobHandle<>(this, p.queue, id, jobs.get(i).resultType()));
     }
     registerQueues(byQueueAndDue.keySet());
-    byQueueAndDue.forEach((queue, byDue) -> byDue.forEach((dueAt, records) -> {
-      List<Map.Entry<Long, String>> entries = new ArrayList<>(records.entrySet());
-      for (int from = 0; from < entries.size(); from += ENQUEUE_CHUNK) {
-        Map<Long, String> chunk = new LinkedHashMap<>();
-        entries.subList(from, Math.min(from + ENQUEUE_CHUNK, entries.size()))
-            .forEach(e -> chunk.put(e.getKey(), e.getValue()));
-        store.enqueue(queue, chunk,
-            chunk.keySet().stream().filter(publicResults::contains).toList(), ids.epoch(),
-            dueAt);
-      }
-    }));
+    byQueueAndDue.forEach(
+        (queue, byDue) ->
+            byDue.forEach(
+                (dueAt, records) -> {
+                  List<Map.Entry<Long, String>> entries = new ArrayList<>(records.entrySet());
+                  for (int from = 0; from < entries.size(); from += ENQUEUE_CHUNK) {
+                    Map<Long, String> chunk = new LinkedHashMap<>();
+                    entries
+                        .subList(from, Math.min(from + ENQUEUE_CHUNK, entries.size()))
+                        .forEach(e -> chunk.put(e.getKey(), e.getValue()));
+                    store.enqueue(
+                        queue,
+                        chunk,
+                        chunk.keySet().stream().filter(publicResults::contains).toList(),
+                        ids.epoch(),
+                        dueAt);
+                  }
+                }));
     return handles;
   }
 
@@ -206,18 +217,25 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       throw new IllegalArgumentException("cannot enqueue " + job.jobName() + ": " + problem);
     }
     JsonNode args = arguments(job);
-    JobRecord record = new JobRecord(job.jobName(), args, 0,
-        options.attempts().orElse(JobOptions.DEFAULT_ATTEMPTS),
-        options.timeout().orElse(Duration.ZERO).toMillis(), now, List.of(),
-        options.isolation().map(Isolation::label).orElse(null));
+    JobRecord record =
+        new JobRecord(
+            job.jobName(),
+            args,
+            0,
+            options.attempts().orElse(JobOptions.DEFAULT_ATTEMPTS),
+            options.timeout().orElse(Duration.ZERO).toMillis(),
+            now,
+            List.of(),
+            options.isolation().map(Isolation::label).orElse(null));
     String json = record.toJson();
     int size = json.getBytes(StandardCharsets.UTF_8).length;
     if (size > maxPayloadBytes) {
-      throw new IllegalArgumentException(String.format(
-          "cannot enqueue %s: its record is %,d bytes of JSON, over the limit of %,d bytes;"
-              + " pass a reference to large data (a key, a path, a URL) instead of the data,"
-              + " or raise OffloadClient.Builder.maxPayloadBytes",
-          job.jobName(), size, maxPayloadBytes));
+      throw new IllegalArgumentException(
+          String.format(
+              "cannot enqueue %s: its record is %,d bytes of JSON, over the limit of %,d bytes;"
+                  + " pass a reference to large data (a key, a path, a URL) instead of the data,"
+                  + " or raise OffloadClient.Builder.maxPayloadBytes",
+              job.jobName(), size, maxPayloadBytes));
     }
     // a delay, not a time: Redis's clock decides when it is due, not this machine's
     long delay = options.delay().filter(d -> !d.isZero()).map(Duration::toMillis).orElse(0L);
@@ -226,16 +244,21 @@ public final class OffloadClient implements JobClient, AutoCloseable {
 
   /**
    * The job's arguments as a tree, read from their JSON text rather than converted in memory, so
-   * the tree holds exactly the numbers an agent will read (a float's {@code 0.1}, not the
-   * {@code 0.10000000149011612} of its widened double).
+   * the tree holds exactly the numbers an agent will read (a float's {@code 0.1}, not the {@code
+   * 0.10000000149011612} of its widened double).
    */
   private JsonNode arguments(JobDefinition<?> job) {
     JsonNode args;
     try {
       args = Json.mapper().readTree(Json.mapper().writeValueAsBytes(job));
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot enqueue " + job.jobName()
-          + ": its arguments cannot be written as JSON (" + Json.describe(e) + ")", e);
+      throw new IllegalArgumentException(
+          "cannot enqueue "
+              + job.jobName()
+              + ": its arguments cannot be written as JSON ("
+              + Json.describe(e)
+              + ")",
+          e);
     }
     // A class whose arguments Jackson can write but not rebuild would fail every attempt in the
     // agent; rebuilding the first job of each class here reports that to the caller instead. Once
@@ -244,9 +267,16 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       try {
         Json.mapper().treeToValue(args, job.getClass());
       } catch (IOException | IllegalArgumentException e) {
-        throw new IllegalArgumentException("cannot enqueue " + job.jobName() + ": its arguments"
-            + " would not read back as " + job.getClass().getName() + " ("
-            + Json.describe(e) + ")", e);
+        throw new IllegalArgumentException(
+            "cannot enqueue "
+                + job.jobName()
+                + ": its arguments"
+                + " would not read back as "
+                + job.getClass().getName()
+                + " ("
+                + Json.describe(e)
+                + ")",
+            e);
       }
       readableClasses.add(job.getClass());
     }
@@ -285,8 +315,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   }
 
   /**
-   * Builds a job of {@code type} from its arguments as a JSON object, read as agents read them
-   * but stricter, so that a hand-typed argument is checked before it is enqueued: a property that
+   * Builds a job of {@code type} from its arguments as a JSON object, read as agents read them but
+   * stricter, so that a hand-typed argument is checked before it is enqueued: a property that
    * matches no argument, or an argument without a property, is refused.
    *
    * @param jobName the job's name, for the messages
@@ -298,26 +328,37 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     try {
       arguments = Json.mapper().readTree(argumentsJson == null ? "" : argumentsJson);
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr() + ")";
-      throw new IllegalArgumentException("the arguments are not valid JSON: " + e.getOriginalMessage()
-          + where);
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " (line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr()
+                  + ")";
+      throw new IllegalArgumentException(
+          "the arguments are not valid JSON: " + e.getOriginalMessage() + where);
     }
     if (arguments == null || !arguments.isObject()) {
-      throw new IllegalArgumentException("the arguments must be a JSON object with one property per"
-          + " argument of " + jobName + ", such as {\"address\": \"ada@example.com\"}");
+      throw new IllegalArgumentException(
+          "the arguments must be a JSON object with one property per"
+              + " argument of "
+              + jobName
+              + ", such as {\"address\": \"ada@example.com\"}");
     }
     // stricter than the agents' reader: a hand-typed property that matches nothing is a typo
-    ObjectReader strict = Json.mapper().readerFor(type)
-        .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+    ObjectReader strict =
+        Json.mapper()
+            .readerFor(type)
+            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
     try {
       return strict.readValue(arguments);
     } catch (IOException e) {
-      String reason = e instanceof JsonProcessingException json
-          ? json.getOriginalMessage() : e.getMessage();
-      throw new IllegalArgumentException("the arguments do not fit job " + jobName + " ("
-          + type.getName() + "): " + reason);
+      String reason =
+          e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+      throw new IllegalArgumentException(
+          "the arguments do not fit job " + jobName + " (" + type.getName() + "): " + reason);
     }
   }
 
@@ -343,14 +384,25 @@ public final class OffloadClient implements JobClient, AutoCloseable {
    * @throws IllegalStateException if the stored result does not fit {@code type}
    */
   public <R> Optional<R> result(String queue, long id, Type type) {
-    return store.result(queue, id).map(json -> {
-      try {
-        return Json.mapper().readValue(json, Json.mapper().constructType(type));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("the result of job " + queue + "/" + id
-            + " does not fit " + type.getTypeName() + ": " + Json.describe(e), e);
-      }
-    });
+    return store
+        .result(queue, id)
+        .map(
+            json -> {
+              try {
+                return Json.mapper().readValue(json, Json.mapper().constructType(type));
+              } catch (JsonProcessingException e) {
+                throw new IllegalStateException(
+                    "the result of job "
+                        + queue
+                        + "/"
+                        + id
+                        + " does not fit "
+                        + type.getTypeName()
+                        + ": "
+                        + Json.describe(e),
+                    e);
+              }
+            });
   }
 
   /** The job's result as JSON, read without removing it. */
@@ -419,8 +471,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     }
 
     /**
-     * How often {@link JobWatcher#await} re-reads a job's state in case its event was lost;
-     * default 2 s. Events wake it at once; this only bounds how late a lost one is noticed.
+     * How often {@link JobWatcher#await} re-reads a job's state in case its event was lost; default
+     * 2 s. Events wake it at once; this only bounds how late a lost one is noticed.
      */
     public Builder awaitPollInterval(Duration interval) {
       if (interval.isNegative() || interval.isZero()) {

@@ -12,5 +12,10 @@ import java.time.Instant;
  * @param maxAttempts how many attempts it gets
  * @param enqueuedAt when it was enqueued
  */
-public record PendingJob(long id, String jobName, String arguments, int failedAttempts,
-    int maxAttempts, Instant enqueuedAt) {}
+public record PendingJob(
+    long id,
+    String jobName,
+    String arguments,
+    int failedAttempts,
+    int maxAttempts,
+    Instant enqueuedAt) {}

@@ -2,22 +2,26 @@ package dev.offload.runtime.client;
 
 /**
  * What anyone following a job may see of it: what the job-observer widget shows. The job decides,
- * not the page: a result appears only for a job that opted in with
- * {@code @Job(showResult = true)}, and a failure message only when the job threw a
- * {@code UserFacingException}. Arguments, errors and stack traces never appear.
+ * not the page: a result appears only for a job that opted in with {@code @Job(showResult = true)},
+ * and a failure message only when the job threw a {@code UserFacingException}. Arguments, errors
+ * and stack traces never appear.
  *
  * @param state where the job is
  * @param position how many jobs are ahead of it while {@link State#QUEUED}, else {@code null}
- * @param attemptNumber the attempt running now or waited for, 1 for the first, while it is
- *     {@link State#RUNNING} or {@link State#RETRYING}; else {@code null}
+ * @param attemptNumber the attempt running now or waited for, 1 for the first, while it is {@link
+ *     State#RUNNING} or {@link State#RETRYING}; else {@code null}
  * @param maxAttempts how many attempts it gets, when {@code attemptNumber} is given
- * @param result its result as JSON when it is {@link State#DONE} and chose to show it, else
- *     {@code null}
- * @param message the message for end users when it {@link State#FAILED} with one, else
- *     {@code null}
+ * @param result its result as JSON when it is {@link State#DONE} and chose to show it, else {@code
+ *     null}
+ * @param message the message for end users when it {@link State#FAILED} with one, else {@code null}
  */
-public record PublicJobView(State state, Long position, Integer attemptNumber, Integer maxAttempts,
-    String result, String message) {
+public record PublicJobView(
+    State state,
+    Long position,
+    Integer attemptNumber,
+    Integer maxAttempts,
+    String result,
+    String message) {
 
   /** Results longer than this are not shown: the widget shows a status, not a document. */
   public static final int MAX_RESULT_CHARS = 16 * 1024;

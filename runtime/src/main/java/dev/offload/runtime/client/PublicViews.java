@@ -39,8 +39,8 @@ final class PublicViews {
   }
 
   /**
-   * A job last heard to have started: its record tells the attempt, without the status lookup.
-   * A job no longer in the data store has moved on, and is read in full.
+   * A job last heard to have started: its record tells the attempt, without the status lookup. A
+   * job no longer in the data store has moved on, and is read in full.
    */
   static PublicJobView running(JobStore store, String queue, long id) {
     Optional<String> raw = store.record(queue, id);
@@ -54,10 +54,12 @@ final class PublicViews {
     String result = null;
     if (store.resultIsPublic(queue, id)) {
       // a job without a result (void) stores null, which is nothing to show
-      result = store.result(queue, id)
-          .filter(json -> json.length() <= PublicJobView.MAX_RESULT_CHARS)
-          .filter(json -> !json.equals("null"))
-          .orElse(null);
+      result =
+          store
+              .result(queue, id)
+              .filter(json -> json.length() <= PublicJobView.MAX_RESULT_CHARS)
+              .filter(json -> !json.equals("null"))
+              .orElse(null);
     }
     return new PublicJobView(PublicJobView.State.DONE, null, null, null, result, null);
   }
@@ -81,11 +83,18 @@ final class PublicViews {
       }
     }
     boolean working = status.status() == JobStatus.WORKING;
-    PublicJobView.State state = working ? PublicJobView.State.RUNNING
-        : failedAttempts > 0 ? PublicJobView.State.RETRYING : PublicJobView.State.QUEUED;
+    PublicJobView.State state =
+        working
+            ? PublicJobView.State.RUNNING
+            : failedAttempts > 0 ? PublicJobView.State.RETRYING : PublicJobView.State.QUEUED;
     Long position = status.status() == JobStatus.QUEUED ? status.position() : null;
     boolean showsAttempt = (working || failedAttempts > 0) && maxAttempts > 0;
-    return new PublicJobView(state, position, showsAttempt ? failedAttempts + 1 : null,
-        showsAttempt ? maxAttempts : null, null, null);
+    return new PublicJobView(
+        state,
+        position,
+        showsAttempt ? failedAttempts + 1 : null,
+        showsAttempt ? maxAttempts : null,
+        null,
+        null);
   }
 }

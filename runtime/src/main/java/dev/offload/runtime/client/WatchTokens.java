@@ -16,11 +16,11 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Signs and checks watch tokens: proof, given to a web page, that it may follow one job.
  *
- * <p>Job ids are sequential, so an id alone must grant nothing. The application server, which
- * knows which visitor enqueued which job, issues a token for that job; the web module, holding
- * the same secret, serves the job's progress only to a request that presents a valid token, and
- * only for the job signed into it. A token is {@code base64url(payload).base64url(HMAC-SHA256)}
- * over {@code v1}, the queue, the job id and the expiry time.
+ * <p>Job ids are sequential, so an id alone must grant nothing. The application server, which knows
+ * which visitor enqueued which job, issues a token for that job; the web module, holding the same
+ * secret, serves the job's progress only to a request that presents a valid token, and only for the
+ * job signed into it. A token is {@code base64url(payload).base64url(HMAC-SHA256)} over {@code v1},
+ * the queue, the job id and the expiry time.
  *
  * <pre>{@code
  * WatchTokens tokens = WatchTokens.withSecret(System.getenv("OFFLOAD_WATCH_SECRET"));
@@ -47,8 +47,7 @@ public final class WatchTokens {
   /**
    * Tokens signed with {@code secret}, shared by the application server and the web module.
    *
-   * @throws IllegalArgumentException if the secret is shorter than {@value #MIN_SECRET_BYTES}
-   *     bytes
+   * @throws IllegalArgumentException if the secret is shorter than {@value #MIN_SECRET_BYTES} bytes
    */
   public static WatchTokens withSecret(String secret) {
     return withSecret(secret, Clock.systemUTC());
@@ -58,9 +57,13 @@ public final class WatchTokens {
     Objects.requireNonNull(secret, "secret");
     byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
     if (bytes.length < MIN_SECRET_BYTES) {
-      throw new IllegalArgumentException("the watch token secret has " + bytes.length
-          + " bytes; use at least " + MIN_SECRET_BYTES + " random bytes, for example the output"
-          + " of `openssl rand -base64 48`");
+      throw new IllegalArgumentException(
+          "the watch token secret has "
+              + bytes.length
+              + " bytes; use at least "
+              + MIN_SECRET_BYTES
+              + " random bytes, for example the output"
+              + " of `openssl rand -base64 48`");
     }
     return new WatchTokens(bytes, clock);
   }
@@ -70,7 +73,8 @@ public final class WatchTokens {
     long expires = clock.instant().plus(ttl).getEpochSecond();
     String payload = VERSION + "|" + queue + "|" + id + "|" + expires;
     Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-    return base64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
+    return base64.encodeToString(payload.getBytes(StandardCharsets.UTF_8))
+        + "."
         + base64.encodeToString(sign(payload));
   }
 

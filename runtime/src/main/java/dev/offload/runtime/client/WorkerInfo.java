@@ -12,14 +12,23 @@ import java.util.List;
  * @param childPid the pid of its child JVM, 0 when it has none
  * @param agent its agent's id
  * @param queues the queues it takes from, in its order
- * @param isolation where its jobs run by default: {@code thread}, {@code process} or
- *     {@code process-per-job}
+ * @param isolation where its jobs run by default: {@code thread}, {@code process} or {@code
+ *     process-per-job}
  * @param state what it does now
  * @param startedAt when it started
  * @param job the job it runs now, {@code null} when it runs none
  */
-public record WorkerInfo(String id, String host, long pid, long childPid, String agent,
-    List<String> queues, String isolation, State state, Instant startedAt, RunningJob job) {
+public record WorkerInfo(
+    String id,
+    String host,
+    long pid,
+    long childPid,
+    String agent,
+    List<String> queues,
+    String isolation,
+    State state,
+    Instant startedAt,
+    RunningJob job) {
 
   public WorkerInfo {
     queues = List.copyOf(queues);

@@ -26,7 +26,8 @@ class AgentMainTest {
   void queueNamesAreTrimmedAndEmptyOnesRefused() {
     assertArrayEquals(new String[] {"a", "b"}, AgentMain.queueNames("a, b"));
     assertArrayEquals(new String[] {"a", "b"}, AgentMain.queueNames(" a ,b "));
-    assertEquals("--queues \"a,,b\" holds an empty queue name; separate names with single commas",
+    assertEquals(
+        "--queues \"a,,b\" holds an empty queue name; separate names with single commas",
         refusal("--queues", "a,,b"));
     assertTrue(refusal("--queues", "a,").contains("empty queue name"));
     assertTrue(refusal("--queues", " ").contains("empty queue name"));
@@ -54,25 +55,29 @@ class AgentMainTest {
 
   @Test
   void badValuesAreRefusedNamingTheFlag() {
-    assertEquals("--heartbeat-interval must be longer than zero",
-        refusal("--heartbeat-interval", "0ms"));
-    assertEquals("--poll-interval needs a duration such as 250ms, 5s, 2m or 1h, was \"fast\"",
+    assertEquals(
+        "--heartbeat-interval must be longer than zero", refusal("--heartbeat-interval", "0ms"));
+    assertEquals(
+        "--poll-interval needs a duration such as 250ms, 5s, 2m or 1h, was \"fast\"",
         refusal("--poll-interval", "fast"));
     assertTrue(refusal("--promote-interval", "-1s").startsWith("--promote-interval needs a"));
     assertTrue(refusal("--retry-backoff", "5 s").startsWith("--retry-backoff needs a duration"));
-    assertEquals("--retry-backoff-max (PT1S) is shorter than --retry-backoff (PT5S)",
+    assertEquals(
+        "--retry-backoff-max (PT1S) is shorter than --retry-backoff (PT5S)",
         refusal("--retry-backoff", "5s", "--retry-backoff-max", "1s"));
     assertEquals("--max-batch must be at least 1, was 0", refusal("--max-batch", "0"));
     assertEquals("--workers must be at least 1, was 0", refusal("--workers", "0"));
     assertEquals("--jobs-per-child must be at least 0, was -1", refusal("--jobs-per-child", "-1"));
-    assertEquals("--jobs-per-child needs a whole number, was \"many\"",
-        refusal("--jobs-per-child", "many"));
+    assertEquals(
+        "--jobs-per-child needs a whole number, was \"many\"", refusal("--jobs-per-child", "many"));
     assertTrue(refusal("--child-memory-limit", "1t").startsWith("--child-memory-limit needs a"));
-    assertEquals("--child-memory-limit is too large: \"99999999999999g\"",
+    assertEquals(
+        "--child-memory-limit is too large: \"99999999999999g\"",
         refusal("--child-memory-limit", "99999999999999g"));
-    assertEquals("--spare-child needs true or false, was \"maybe\"",
-        refusal("--spare-child", "maybe"));
-    assertEquals("--child-java /no/such/java is not an executable file",
+    assertEquals(
+        "--spare-child needs true or false, was \"maybe\"", refusal("--spare-child", "maybe"));
+    assertEquals(
+        "--child-java /no/such/java is not an executable file",
         refusal("--child-java", "/no/such/java"));
     assertEquals("--grace needs a value", refusal("--grace"));
   }
@@ -80,26 +85,90 @@ class AgentMainTest {
   @Test
   void everyOperationsFlagIsAccepted() throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    AgentMain.parse(new String[] {"--redis", "redis://127.0.0.1:1", "--queues", "a, b",
-        "--workers", "3", "--prefix", "p:", "--grace", "10s", "--isolation", "process",
-        "--child-opts", "-Xmx64m", "--child-java", java, "--jobs-per-child", "100",
-        "--child-memory-limit", "256m", "--spare-child", "false", "--retry-backoff", "200ms",
-        "--retry-backoff-max", "1m", "--heartbeat-interval", "1s", "--poll-interval", "2s",
-        "--promote-interval", "500ms", "--max-batch", "4"});
+    AgentMain.parse(
+        new String[] {
+          "--redis",
+          "redis://127.0.0.1:1",
+          "--queues",
+          "a, b",
+          "--workers",
+          "3",
+          "--prefix",
+          "p:",
+          "--grace",
+          "10s",
+          "--isolation",
+          "process",
+          "--child-opts",
+          "-Xmx64m",
+          "--child-java",
+          java,
+          "--jobs-per-child",
+          "100",
+          "--child-memory-limit",
+          "256m",
+          "--spare-child",
+          "false",
+          "--retry-backoff",
+          "200ms",
+          "--retry-backoff-max",
+          "1m",
+          "--heartbeat-interval",
+          "1s",
+          "--poll-interval",
+          "2s",
+          "--promote-interval",
+          "500ms",
+          "--max-batch",
+          "4"
+        });
   }
 
   @Test
   void everyOperationsFlagReachesTheAgentsConfig() throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    AgentConfig config = AgentMain.parse(new String[] {"--redis", "redis://127.0.0.1:1",
-        "--queues", "a, b", "--workers", "3", "--prefix", "p:", "--grace", "10s",
-        "--isolation", "process-per-job", "--child-opts", " -Xmx64m  -Dx=1 ", "--child-java",
-        java, "--jobs-per-child", "100", "--child-memory-limit", "256m", "--spare-child", "off",
-        "--retry-backoff", "200ms", "--retry-backoff-max", "1m", "--heartbeat-interval", "1s",
-        "--poll-interval", "2s", "--promote-interval", "500ms", "--max-batch", "4"}).config();
+    AgentConfig config =
+        AgentMain.parse(
+                new String[] {
+                  "--redis",
+                  "redis://127.0.0.1:1",
+                  "--queues",
+                  "a, b",
+                  "--workers",
+                  "3",
+                  "--prefix",
+                  "p:",
+                  "--grace",
+                  "10s",
+                  "--isolation",
+                  "process-per-job",
+                  "--child-opts",
+                  " -Xmx64m  -Dx=1 ",
+                  "--child-java",
+                  java,
+                  "--jobs-per-child",
+                  "100",
+                  "--child-memory-limit",
+                  "256m",
+                  "--spare-child",
+                  "off",
+                  "--retry-backoff",
+                  "200ms",
+                  "--retry-backoff-max",
+                  "1m",
+                  "--heartbeat-interval",
+                  "1s",
+                  "--poll-interval",
+                  "2s",
+                  "--promote-interval",
+                  "500ms",
+                  "--max-batch",
+                  "4"
+                })
+            .config();
     assertEquals("redis://127.0.0.1:1", config.redisUrl());
-    assertEquals(List.of(List.of("a", "b"), List.of("a", "b"), List.of("a", "b")),
-        config.workerQueues());
+    assertEquals(
+        List.of(List.of("a", "b"), List.of("a", "b"), List.of("a", "b")), config.workerQueues());
     assertEquals("p:", config.prefix());
     assertEquals(Duration.ofSeconds(10), config.shutdownGrace());
     assertEquals(Isolation.PROCESS_PER_JOB, config.isolation());
@@ -119,8 +188,8 @@ class AgentMainTest {
   @Test
   void withoutFlagsTwoWorkersTakeFromTheDefaultQueueInChildJvms() throws Exception {
     AgentConfig config = AgentMain.parse(new String[0]).config();
-    assertEquals(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"),
-        config.redisUrl());
+    assertEquals(
+        System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"), config.redisUrl());
     assertEquals(List.of(List.of("default"), List.of("default")), config.workerQueues());
     assertEquals("offload:", config.prefix());
     assertEquals(Isolation.PROCESS, config.isolation());
@@ -130,15 +199,14 @@ class AgentMainTest {
   }
 
   @Test
-  void classPathEntriesMustExistAndJoinTheChildrensClassPath(@TempDir Path jobs)
-      throws Exception {
-    assertEquals("--classpath entry /no/such.jar does not exist",
-        refusal("--classpath", "/no/such.jar"));
+  void classPathEntriesMustExistAndJoinTheChildrensClassPath(@TempDir Path jobs) throws Exception {
+    assertEquals(
+        "--classpath entry /no/such.jar does not exist", refusal("--classpath", "/no/such.jar"));
     ClassLoader before = Thread.currentThread().getContextClassLoader();
     try {
-      AgentConfig config = AgentMain.parse(new String[] {"--classpath", jobs.toString()})
-          .config();
-      assertTrue(config.childClassPath().endsWith(File.pathSeparator + jobs.toAbsolutePath()),
+      AgentConfig config = AgentMain.parse(new String[] {"--classpath", jobs.toString()}).config();
+      assertTrue(
+          config.childClassPath().endsWith(File.pathSeparator + jobs.toAbsolutePath()),
           config.childClassPath());
     } finally {
       Thread.currentThread().setContextClassLoader(before);
@@ -148,7 +216,8 @@ class AgentMainTest {
   @Test
   void unknownOptionsAndIsolationsAreRefused() {
     assertEquals("unknown option --nope", refusal("--nope", "1"));
-    assertEquals("unknown isolation \"fork\": use thread, process or process-per-job",
+    assertEquals(
+        "unknown isolation \"fork\": use thread, process or process-per-job",
         refusal("--isolation", "fork"));
   }
 

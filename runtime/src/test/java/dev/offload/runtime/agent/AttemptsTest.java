@@ -22,14 +22,24 @@ class AttemptsTest {
 
   private static final Instant NOW = Instant.parse("2030-01-02T03:04:05Z");
   private final List<Integer> backoffAskedFor = new ArrayList<>();
-  private final Attempts attempts = new Attempts(failedAttempts -> {
-    backoffAskedFor.add(failedAttempts);
-    return Duration.ofSeconds(failedAttempts * 10L);
-  }, Clock.fixed(NOW, ZoneOffset.UTC));
+  private final Attempts attempts =
+      new Attempts(
+          failedAttempts -> {
+            backoffAskedFor.add(failedAttempts);
+            return Duration.ofSeconds(failedAttempts * 10L);
+          },
+          Clock.fixed(NOW, ZoneOffset.UTC));
 
   private static JobRecord record(int failedAttempts, int maxAttempts) {
-    return new JobRecord("test.job", JsonNodeFactory.instance.arrayNode().add(1), failedAttempts,
-        maxAttempts, 0, 0, List.of(), null);
+    return new JobRecord(
+        "test.job",
+        JsonNodeFactory.instance.arrayNode().add(1),
+        failedAttempts,
+        maxAttempts,
+        0,
+        0,
+        List.of(),
+        null);
   }
 
   private Attempts.Decision charge(JobRecord record) {
@@ -38,36 +48,38 @@ class AttemptsTest {
 
   @Test
   void aFailedAttemptWithAttemptsLeftIsRetriedAfterTheBackoffForTheFailuresSoFar() {
-    Attempts.Decision.Retry retry = assertInstanceOf(Attempts.Decision.Retry.class,
-        charge(record(1, 3)));
+    Attempts.Decision.Retry retry =
+        assertInstanceOf(Attempts.Decision.Retry.class, charge(record(1, 3)));
     assertEquals(2, retry.record().failedAttempts());
     assertEquals(List.of(2), backoffAskedFor);
     assertEquals(Duration.ofSeconds(20), retry.delay());
-    assertEquals(List.of(new JobFailure.Attempt(2, "boom", "at Job.run", "w1", NOW, "printed")),
+    assertEquals(
+        List.of(new JobFailure.Attempt(2, "boom", "at Job.run", "w1", NOW, "printed")),
         retry.record().errors());
   }
 
   @Test
   void aRetryIsNeverDueAtOnceEvenWithoutBackoff() {
     Attempts noPause = new Attempts(failedAttempts -> Duration.ZERO, Clock.systemUTC());
-    Attempts.Decision decision =
-        noPause.charge(7, "q", record(0, 3), "boom", "", "", "w1", null);
-    assertEquals(Duration.ofMillis(1),
-        assertInstanceOf(Attempts.Decision.Retry.class, decision).delay());
+    Attempts.Decision decision = noPause.charge(7, "q", record(0, 3), "boom", "", "", "w1", null);
+    assertEquals(
+        Duration.ofMillis(1), assertInstanceOf(Attempts.Decision.Retry.class, decision).delay());
   }
 
   @Test
   void theLastFailedAttemptGoesToTheFailureStoreWithEveryAttempt() {
-    JobRecord secondOfThree = record(1, 3).withFailedAttempt(
-        new JobFailure.Attempt(1, "first", "", "w0", NOW.minusSeconds(60), ""));
-    JobRecord lastLeft = new JobRecord(secondOfThree.name(), secondOfThree.args(), 2, 3, 0, 0,
-        secondOfThree.errors(), null);
-    Attempts.Decision.Fail fail =
-        assertInstanceOf(Attempts.Decision.Fail.class, charge(lastLeft));
+    JobRecord secondOfThree =
+        record(1, 3)
+            .withFailedAttempt(
+                new JobFailure.Attempt(1, "first", "", "w0", NOW.minusSeconds(60), ""));
+    JobRecord lastLeft =
+        new JobRecord(
+            secondOfThree.name(), secondOfThree.args(), 2, 3, 0, 0, secondOfThree.errors(), null);
+    Attempts.Decision.Fail fail = assertInstanceOf(Attempts.Decision.Fail.class, charge(lastLeft));
     assertEquals(List.of(), backoffAskedFor);
     JobFailure failure = FailureRecords.parse(7, "q", fail.failureRecord());
-    assertEquals(List.of(1, 3), failure.attempts().stream().map(JobFailure.Attempt::number)
-        .toList());
+    assertEquals(
+        List.of(1, 3), failure.attempts().stream().map(JobFailure.Attempt::number).toList());
     assertEquals("boom", failure.attempts().get(1).error());
     assertEquals(Optional.of("sorry"), FailureRecords.publicMessage(fail.failureRecord()));
   }
@@ -85,11 +97,15 @@ class AttemptsTest {
 
   @Test
   void aRecordWhoseFailedAttemptsReachOrPassItsLimitMustNotRun() {
-    assertEquals("the stored record says 3 of its 3 attempts already failed; it was not run"
-        + " again", Attempts.exhausted(record(3, 3)));
-    assertEquals("the stored record says 99 of its 3 attempts already failed; it was not run"
-        + " again", Attempts.exhausted(record(99, 3)));
-    assertEquals("the stored record says 2147483647 of its 1 attempts already failed; it was"
-        + " not run again", Attempts.exhausted(record(Integer.MAX_VALUE, 1)));
+    assertEquals(
+        "the stored record says 3 of its 3 attempts already failed; it was not run" + " again",
+        Attempts.exhausted(record(3, 3)));
+    assertEquals(
+        "the stored record says 99 of its 3 attempts already failed; it was not run" + " again",
+        Attempts.exhausted(record(99, 3)));
+    assertEquals(
+        "the stored record says 2147483647 of its 1 attempts already failed; it was"
+            + " not run again",
+        Attempts.exhausted(record(Integer.MAX_VALUE, 1)));
   }
 }

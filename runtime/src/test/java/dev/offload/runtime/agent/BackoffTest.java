@@ -32,7 +32,7 @@ class BackoffTest {
   void anotherKindOfTroubleKeepsThePauseGrowing() {
     Backoff backoff = new Backoff("w1");
     backoff.next("Redis is down", null);
-    assertEquals(Duration.ofMillis(200),
-        backoff.next("unexpected error", new IllegalStateException("bug")));
+    assertEquals(
+        Duration.ofMillis(200), backoff.next("unexpected error", new IllegalStateException("bug")));
   }
 }

@@ -1,17 +1,17 @@
 package dev.offload.runtime.bench;
 
+import dev.offload.api.Isolation;
 import dev.offload.api.JobDefinition;
 import dev.offload.runtime.agent.Agent;
-import dev.offload.api.Isolation;
+import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.internal.child.ChildProcess;
 import dev.offload.runtime.internal.child.ChildSpec;
 import dev.offload.runtime.internal.child.ProcessAgents;
-import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.internal.execution.JobOutcome;
+import dev.offload.runtime.internal.store.Json;
 import dev.offload.runtime.jobs.Noop;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.jobs.TestJobs;
-import dev.offload.runtime.internal.store.Json;
 import dev.offload.testing.RedisServerProcess;
 import java.io.File;
 import java.io.IOException;
@@ -31,14 +31,14 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
- * Prints what process isolation costs against a private Redis: throughput and per-job overhead
- * of each isolation, one-to-one (an agent JVM per worker) against one-to-many (one agent JVM with
- * every worker), resident memory and the agents' CPU time, and a child's start-up with and
- * without an AppCDS archive.
+ * Prints what process isolation costs against a private Redis: throughput and per-job overhead of
+ * each isolation, one-to-one (an agent JVM per worker) against one-to-many (one agent JVM with
+ * every worker), resident memory and the agents' CPU time, and a child's start-up with and without
+ * an AppCDS archive.
  *
- * <p>Every agent runs in a JVM of its own ({@link AgentJvm}), with production settings, so that
- * its memory and CPU time can be read from {@code /proc}; children get
- * {@link ProcessAgents#TEST_CHILD_OPTIONS}. Run: {@code mvn -q -pl runtime test-compile exec:java
+ * <p>Every agent runs in a JVM of its own ({@link AgentJvm}), with production settings, so that its
+ * memory and CPU time can be read from {@code /proc}; children get {@link
+ * ProcessAgents#TEST_CHILD_OPTIONS}. Run: {@code mvn -q -pl runtime test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=dev.offload.runtime.bench.ProcessBenchmark}. It
  * measures; it never fails. Linux only, for {@code /proc}.
  */
@@ -46,15 +46,20 @@ public final class ProcessBenchmark {
 
   private static final String QUEUE = "default";
   private static final long SLEEP_MILLIS = 50;
+
   /** Linux's USER_HZ, the unit of utime and stime in /proc/pid/stat. */
   private static final long TICKS_PER_SECOND = 100;
+
   private static final List<String> AGENT_OPTIONS = List.of("-Xmx256m");
 
   /** How one isolation is set up: its label in the tables, and the agent's arguments. */
   private record Setup(String label, Isolation isolation, boolean spare) {}
 
   /** One measured run. */
-  private record Run(double jobsPerSecond, double overheadMillis, long residentBytes,
+  private record Run(
+      double jobsPerSecond,
+      double overheadMillis,
+      long residentBytes,
       double agentCpuMillisPerJob) {}
 
   private ProcessBenchmark() {}
@@ -64,9 +69,14 @@ public final class ProcessBenchmark {
     try (RedisServerProcess redis = RedisServerProcess.start()) {
       String url = redis.url();
       String classPath = jarredClassPath(folder);
-      ChildSpec child = new ChildSpec(ChildSpec.currentJava(), classPath,
-          ProcessAgents.TEST_CHILD_OPTIONS, ChildSpec.jobClasses(TestJobs.registry()));
-      System.out.printf("Offload process-isolation benchmark; Redis %s, %d cores, load %s%n",
+      ChildSpec child =
+          new ChildSpec(
+              ChildSpec.currentJava(),
+              classPath,
+              ProcessAgents.TEST_CHILD_OPTIONS,
+              ChildSpec.jobClasses(TestJobs.registry()));
+      System.out.printf(
+          "Offload process-isolation benchmark; Redis %s, %d cores, load %s%n",
           url, Runtime.getRuntime().availableProcessors(), loadAverage());
       isolations(url, classPath);
       topologies(url, classPath);
@@ -85,22 +95,28 @@ public final class ProcessBenchmark {
   private static void isolations(String url, String classPath) throws Exception {
     System.out.println();
     System.out.println("Isolations: one agent JVM with 2 workers");
-    System.out.printf("%-32s %-12s %12s %16s %10s %16s%n", "isolation", "job", "jobs/s",
-        "overhead ms/job", "RSS MB", "agent CPU ms/job");
-    List<Setup> setups = List.of(new Setup("thread", Isolation.THREAD, false),
-        new Setup("process", Isolation.PROCESS, false),
-        new Setup("process-per-job, spare child", Isolation.PROCESS_PER_JOB, true),
-        new Setup("process-per-job, no spare", Isolation.PROCESS_PER_JOB, false));
+    System.out.printf(
+        "%-32s %-12s %12s %16s %10s %16s%n",
+        "isolation", "job", "jobs/s", "overhead ms/job", "RSS MB", "agent CPU ms/job");
+    List<Setup> setups =
+        List.of(
+            new Setup("thread", Isolation.THREAD, false),
+            new Setup("process", Isolation.PROCESS, false),
+            new Setup("process-per-job, spare child", Isolation.PROCESS_PER_JOB, true),
+            new Setup("process-per-job, no spare", Isolation.PROCESS_PER_JOB, false));
     for (Setup setup : setups) {
       boolean perJob = setup.isolation() == Isolation.PROCESS_PER_JOB;
       String prefix = freshPrefix();
       List<Process> agents = List.of(spawnAgent(url, classPath, prefix, setup, 2));
       try (OffloadClient client = OffloadClient.builder(url).prefix(prefix).build()) {
         warmUp(client, agents, 2, perJob ? 0 : 2_000);
-        print(setup.label(), "no-op", measure(client, agents, 2, perJob ? 16 : 20_000,
-            Noop::new, 0));
-        print(setup.label(), "50 ms sleep", measure(client, agents, 2, perJob ? 16 : 200,
-            i -> new Sleep(SLEEP_MILLIS), SLEEP_MILLIS));
+        print(
+            setup.label(), "no-op", measure(client, agents, 2, perJob ? 16 : 20_000, Noop::new, 0));
+        print(
+            setup.label(),
+            "50 ms sleep",
+            measure(
+                client, agents, 2, perJob ? 16 : 200, i -> new Sleep(SLEEP_MILLIS), SLEEP_MILLIS));
       } finally {
         stop(agents);
       }
@@ -109,10 +125,12 @@ public final class ProcessBenchmark {
 
   private static void topologies(String url, String classPath) throws Exception {
     System.out.println();
-    System.out.println("One-to-one (N agent JVMs, 1 worker each) against one-to-many"
-        + " (1 agent JVM, N workers); process isolation");
-    System.out.printf("%-32s %-12s %12s %16s %10s %16s%n", "topology", "job", "jobs/s",
-        "overhead ms/job", "RSS MB", "agent CPU ms/job");
+    System.out.println(
+        "One-to-one (N agent JVMs, 1 worker each) against one-to-many"
+            + " (1 agent JVM, N workers); process isolation");
+    System.out.printf(
+        "%-32s %-12s %12s %16s %10s %16s%n",
+        "topology", "job", "jobs/s", "overhead ms/job", "RSS MB", "agent CPU ms/job");
     Setup process = new Setup("process", Isolation.PROCESS, false);
     for (int n : new int[] {2, 4}) {
       for (boolean oneToOne : new boolean[] {true, false}) {
@@ -125,8 +143,10 @@ public final class ProcessBenchmark {
         try (OffloadClient client = OffloadClient.builder(url).prefix(prefix).build()) {
           warmUp(client, agents, n, 2_000);
           print(label, "no-op", measure(client, agents, n, 10_000, Noop::new, 0));
-          print(label, "50 ms sleep", measure(client, agents, n, 50 * n,
-              i -> new Sleep(SLEEP_MILLIS), SLEEP_MILLIS));
+          print(
+              label,
+              "50 ms sleep",
+              measure(client, agents, n, 50 * n, i -> new Sleep(SLEEP_MILLIS), SLEEP_MILLIS));
         } finally {
           stop(agents);
         }
@@ -135,8 +155,8 @@ public final class ProcessBenchmark {
   }
 
   /**
-   * Gets every worker's child started, with jobs slow enough that each worker takes one at a
-   * time, then runs {@code noops} no-op jobs for the JIT compilers.
+   * Gets every worker's child started, with jobs slow enough that each worker takes one at a time,
+   * then runs {@code noops} no-op jobs for the JIT compilers.
    */
   private static void warmUp(OffloadClient client, List<Process> agents, int workers, int noops)
       throws InterruptedException {
@@ -147,8 +167,13 @@ public final class ProcessBenchmark {
   }
 
   /** Enqueues {@code count} jobs at once and measures until all have results. */
-  private static <R> Run measure(OffloadClient client, List<Process> agents, int workers,
-      int count, IntFunction<? extends JobDefinition<R>> job, long jobMillis)
+  private static <R> Run measure(
+      OffloadClient client,
+      List<Process> agents,
+      int workers,
+      int count,
+      IntFunction<? extends JobDefinition<R>> job,
+      long jobMillis)
       throws InterruptedException {
     List<JobDefinition<R>> jobs = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -164,16 +189,27 @@ public final class ProcessBenchmark {
     double seconds = (System.nanoTime() - start) / 1e9;
     long resident = 0;
     for (Process agent : agents) {
-      resident += Stream.concat(Stream.of(agent.toHandle()), agent.descendants())
-          .mapToLong(process -> residentBytes(process.pid())).sum();
+      resident +=
+          Stream.concat(Stream.of(agent.toHandle()), agent.descendants())
+              .mapToLong(process -> residentBytes(process.pid()))
+              .sum();
     }
-    return new Run(count / seconds, seconds * 1000 * workers / count - jobMillis, resident,
+    return new Run(
+        count / seconds,
+        seconds * 1000 * workers / count - jobMillis,
+        resident,
         (agentCpuMillis(agents) - cpuBefore) / (double) count);
   }
 
   private static void print(String label, String job, Run run) {
-    System.out.printf("%-32s %-12s %,12.1f %16.2f %10d %16.3f%n", label, job, run.jobsPerSecond(),
-        run.overheadMillis(), run.residentBytes() >> 20, run.agentCpuMillisPerJob());
+    System.out.printf(
+        "%-32s %-12s %,12.1f %16.2f %10d %16.3f%n",
+        label,
+        job,
+        run.jobsPerSecond(),
+        run.overheadMillis(),
+        run.residentBytes() >> 20,
+        run.agentCpuMillisPerJob());
   }
 
   /** The round trip of a no-op job between this JVM and a warm child, without Redis. */
@@ -190,36 +226,37 @@ public final class ProcessBenchmark {
     double micros = (System.nanoTime() - start) / 1e3 / count;
     child.close();
     System.out.println();
-    System.out.printf("Round trip of a no-op job to a warm child, no Redis: %.0f µs (%,d jobs)%n",
-        micros, count);
+    System.out.printf(
+        "Round trip of a no-op job to a warm child, no Redis: %.0f µs (%,d jobs)%n", micros, count);
   }
 
   /**
    * A child's start-up, from launching its JVM to its first no-op job done: plain, and with an
-   * AppCDS archive of the classes a child loads, written by one child as it exits into
-   * {@code folder}.
+   * AppCDS archive of the classes a child loads, written by one child as it exits into {@code
+   * folder}.
    */
   private static void startUp(ChildSpec plain, Path folder) throws Exception {
     System.out.println();
     System.out.println("Child start-up, JVM launch to first no-op job done (mean of 5)");
-    System.out.printf("%-40s %6.0f ms%n", "default CDS archive (JDK classes)",
-        meanStartUp(plain));
+    System.out.printf("%-40s %6.0f ms%n", "default CDS archive (JDK classes)", meanStartUp(plain));
 
     Path archive = folder.resolve("child.jsa");
-    ChildProcess dumper = ChildProcess.launch(withOption(plain,
-        "-XX:ArchiveClassesAtExit=" + archive), "benchmark");
+    ChildProcess dumper =
+        ChildProcess.launch(withOption(plain, "-XX:ArchiveClassesAtExit=" + archive), "benchmark");
     runNoop(dumper);
     dumper.close();
     dumper.awaitExit(Duration.ofSeconds(30));
-    System.out.printf("%-40s %6.0f ms (archive %,d KB)%n", "AppCDS archive of the child's classes",
+    System.out.printf(
+        "%-40s %6.0f ms (archive %,d KB)%n",
+        "AppCDS archive of the child's classes",
         meanStartUp(withOption(plain, "-XX:SharedArchiveFile=" + archive)),
         Files.size(archive) >> 10);
   }
 
   /**
    * This code's class path with every folder packed into a jar in {@code folder}: AppCDS takes
-   * classes from jars only, and the agents and children keep running on the same classes while
-   * a build rewrites the folders.
+   * classes from jars only, and the agents and children keep running on the same classes while a
+   * build rewrites the folders.
    */
   private static String jarredClassPath(Path folder) throws IOException {
     List<String> entries = new ArrayList<>();
@@ -233,8 +270,8 @@ public final class ProcessBenchmark {
       try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
           Stream<Path> files = Files.walk(classes)) {
         for (Path file : files.filter(Files::isRegularFile).toList()) {
-          out.putNextEntry(new JarEntry(classes.relativize(file).toString()
-              .replace(File.separatorChar, '/')));
+          out.putNextEntry(
+              new JarEntry(classes.relativize(file).toString().replace(File.separatorChar, '/')));
           Files.copy(file, out);
           out.closeEntry();
         }
@@ -272,10 +309,16 @@ public final class ProcessBenchmark {
     }
   }
 
-  private static Process spawnAgent(String url, String classPath, String prefix, Setup setup,
-      int workers) throws IOException {
-    List<String> args = new ArrayList<>(List.of(url, prefix, setup.isolation().label(),
-        Integer.toString(workers), Boolean.toString(setup.spare())));
+  private static Process spawnAgent(
+      String url, String classPath, String prefix, Setup setup, int workers) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                url,
+                prefix,
+                setup.isolation().label(),
+                Integer.toString(workers),
+                Boolean.toString(setup.spare())));
     args.addAll(ProcessAgents.TEST_CHILD_OPTIONS);
     return ProcessAgents.spawn(AgentJvm.class, classPath, AGENT_OPTIONS, args);
   }
@@ -301,8 +344,7 @@ public final class ProcessBenchmark {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000
-          / TICKS_PER_SECOND;
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / TICKS_PER_SECOND;
     } catch (IOException e) {
       return 0;
     }
@@ -347,22 +389,23 @@ public final class ProcessBenchmark {
   }
 
   /**
-   * An agent in a JVM of its own with production settings:
-   * {@code <url> <prefix> <isolation> <workers> <spare child> [child JVM option...]}.
+   * An agent in a JVM of its own with production settings: {@code <url> <prefix> <isolation>
+   * <workers> <spare child> [child JVM option...]}.
    */
   public static final class AgentJvm {
     private AgentJvm() {}
 
     public static void main(String[] args) throws InterruptedException {
-      Agent agent = Agent.builder(args[0])
-          .prefix(args[1])
-          .registry(TestJobs.registry())
-          .isolation(Isolation.fromLabel(args[2]))
-          .workers(Integer.parseInt(args[3]), QUEUE)
-          .spareChild(Boolean.parseBoolean(args[4]))
-          .childJvmOptions(List.of(args).subList(5, args.length))
-          .build()
-          .start();
+      Agent agent =
+          Agent.builder(args[0])
+              .prefix(args[1])
+              .registry(TestJobs.registry())
+              .isolation(Isolation.fromLabel(args[2]))
+              .workers(Integer.parseInt(args[3]), QUEUE)
+              .spareChild(Boolean.parseBoolean(args[4]))
+              .childJvmOptions(List.of(args).subList(5, args.length))
+              .build()
+              .start();
       Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
       System.out.println("started");
       agent.awaitTermination();

@@ -1,7 +1,7 @@
 package dev.offload.runtime.bench;
 
-import dev.offload.runtime.agent.Agent;
 import dev.offload.api.Isolation;
+import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Noop;
 import dev.offload.runtime.jobs.Stamp;
@@ -15,8 +15,8 @@ import java.util.TreeMap;
 import redis.clients.jedis.Jedis;
 
 /**
- * Prints the runtime's figures against a private Redis: enqueue rates, no-op throughput in
- * thread mode, enqueue-to-start latency, Redis commands per job and per idle worker.
+ * Prints the runtime's figures against a private Redis: enqueue rates, no-op throughput in thread
+ * mode, enqueue-to-start latency, Redis commands per job and per idle worker.
  *
  * <p>Run: {@code mvn -q -pl runtime test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.offload.runtime.bench.RuntimeBenchmark}. It measures; it never fails.
@@ -30,8 +30,9 @@ public final class RuntimeBenchmark {
   public static void main(String[] args) throws Exception {
     try (RedisServerProcess redis = RedisServerProcess.start()) {
       String url = redis.url();
-      System.out.printf("Offload runtime benchmark; Redis %s, %d cores%n", url,
-          Runtime.getRuntime().availableProcessors());
+      System.out.printf(
+          "Offload runtime benchmark; Redis %s, %d cores%n",
+          url, Runtime.getRuntime().availableProcessors());
       enqueueRates(url);
       throughput(url, 8, 50_000, false);
       for (int workers : new int[] {1, 8}) {
@@ -74,17 +75,19 @@ public final class RuntimeBenchmark {
       start = System.nanoTime();
       client.enqueueAll(jobs);
       double batchRate = batched / seconds(start);
-      System.out.printf("enqueue, one call per job:        %,10.0f jobs/s (%,d jobs, 1 thread)%n",
+      System.out.printf(
+          "enqueue, one call per job:        %,10.0f jobs/s (%,d jobs, 1 thread)%n",
           singleRate, single);
-      System.out.printf("enqueue, batched (1000 per trip): %,10.0f jobs/s (%,d jobs)%n",
-          batchRate, batched);
+      System.out.printf(
+          "enqueue, batched (1000 per trip): %,10.0f jobs/s (%,d jobs)%n", batchRate, batched);
       System.out.printf("  batched / single = %.1fx%n", batchRate / singleRate);
     }
   }
 
-  /** Runs {@code n} no-op jobs through {@code workers} workers; prints figures if {@code report}. */
-  private static void throughput(String url, int workers, int n, boolean report)
-      throws Exception {
+  /**
+   * Runs {@code n} no-op jobs through {@code workers} workers; prints figures if {@code report}.
+   */
+  private static void throughput(String url, int workers, int n, boolean report) throws Exception {
     String prefix = freshPrefix();
     try (OffloadClient client = OffloadClient.builder(url).prefix(prefix).build();
         Jedis jedis = new Jedis(URI.create(url))) {
@@ -102,7 +105,8 @@ public final class RuntimeBenchmark {
         }
         double redisCpu = redisCpuSeconds(jedis) - redisCpuBefore;
         double agentCpu = (processCpuNanos() - agentCpuBefore) / 1e9;
-        System.out.printf("no-op jobs, thread mode, %d worker(s): %,10.0f jobs/s (%,d jobs);"
+        System.out.printf(
+            "no-op jobs, thread mode, %d worker(s): %,10.0f jobs/s (%,d jobs);"
                 + " Redis busy %.0f%% of a core, agent JVM %.0f%% of a core%n",
             workers, n / elapsed, n, 100 * redisCpu / elapsed, 100 * agentCpu / elapsed);
       }
@@ -121,7 +125,8 @@ public final class RuntimeBenchmark {
 
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static void latency(String url) throws Exception {
@@ -137,9 +142,14 @@ public final class RuntimeBenchmark {
     }
     List<Long> measured = new ArrayList<>(Stamp.DELAYS);
     measured.sort(null);
-    System.out.printf("enqueue-to-start latency at %d jobs/s, 4 workers: p50 %.2f ms, p99 %.2f ms,"
-            + " max %.2f ms (%,d jobs, after a 2 s warm-up)%n", rate, percentile(measured, 0.50),
-        percentile(measured, 0.99), percentile(measured, 1.0), measured.size());
+    System.out.printf(
+        "enqueue-to-start latency at %d jobs/s, 4 workers: p50 %.2f ms, p99 %.2f ms,"
+            + " max %.2f ms (%,d jobs, after a 2 s warm-up)%n",
+        rate,
+        percentile(measured, 0.50),
+        percentile(measured, 0.99),
+        percentile(measured, 1.0),
+        measured.size());
   }
 
   private static void enqueueSteadily(OffloadClient client, int rate, int seconds) {
@@ -185,15 +195,17 @@ public final class RuntimeBenchmark {
           total += delta / (double) n;
         }
       }
-      System.out.printf("Redis commands per job, enqueue (%s) to result, 4 workers: %.2f%n",
+      System.out.printf(
+          "Redis commands per job, enqueue (%s) to result, 4 workers: %.2f%n",
           batched ? "batched" : "one call per job", total);
-      perJob.forEach((command, count) -> {
-        if (count >= 0.01) {
-          System.out.printf("    %-12s %.2f%n", command, count);
-        }
-      });
-      System.out.printf("  KEYS calls: %d%n",
-          after.getOrDefault("keys", 0L) - before.getOrDefault("keys", 0L));
+      perJob.forEach(
+          (command, count) -> {
+            if (count >= 0.01) {
+              System.out.printf("    %-12s %.2f%n", command, count);
+            }
+          });
+      System.out.printf(
+          "  KEYS calls: %d%n", after.getOrDefault("keys", 0L) - before.getOrDefault("keys", 0L));
     }
   }
 
@@ -208,13 +220,17 @@ public final class RuntimeBenchmark {
       Thread.sleep(seconds * 1000L);
       long after = totalCalls(jedis) - 1;
       double perWorker = (after - before) / (double) seconds / workers;
-      System.out.printf("idle agent, default settings, %d workers: %.2f commands/s per worker"
-          + " (heartbeat, promotion and polling included)%n", workers, perWorker);
+      System.out.printf(
+          "idle agent, default settings, %d workers: %.2f commands/s per worker"
+              + " (heartbeat, promotion and polling included)%n",
+          workers, perWorker);
     }
   }
 
   private static Agent.Builder agent(String url, String prefix) {
-    return Agent.builder(url).prefix(prefix).registry(TestJobs.registry())
+    return Agent.builder(url)
+        .prefix(prefix)
+        .registry(TestJobs.registry())
         .isolation(Isolation.THREAD);
   }
 

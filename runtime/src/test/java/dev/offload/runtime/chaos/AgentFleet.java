@@ -3,7 +3,6 @@ package dev.offload.runtime.chaos;
 import dev.offload.api.JobIndexFile;
 import dev.offload.runtime.agent.AgentMain;
 import dev.offload.runtime.internal.child.ChildSpec;
-import dev.offload.runtime.JobRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class AgentFleet implements AutoCloseable {
 
-  private static final String JVM_OPTIONS = "-Xshare:auto -XX:TieredStopAtLevel=1"
-      + " -XX:+UseSerialGC -XX:CICompilerCount=1";
+  private static final String JVM_OPTIONS =
+      "-Xshare:auto -XX:TieredStopAtLevel=1" + " -XX:+UseSerialGC -XX:CICompilerCount=1";
 
   private final String redisUrl;
   private final String prefix;
@@ -59,21 +58,47 @@ final class AgentFleet implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(ChildSpec.currentJava().toString());
     command.addAll(List.of(JVM_OPTIONS.split(" ")));
-    command.addAll(List.of("-Xmx96m", "-D" + ChaosJob.RUNS_PROPERTY + "=" + runs,
-        "-cp", System.getProperty("java.class.path"), AgentMain.class.getName(),
-        "--redis", redisUrl, "--prefix", prefix,
-        "--queues", String.join(", ", queues), "--workers", Integer.toString(workers),
-        "--isolation", "process", "--classpath", directory.resolve("jobs").toString(),
-        "--child-opts", JVM_OPTIONS + " -Xmx64m -D" + ChaosJob.RUNS_PROPERTY + "=" + runs,
-        "--heartbeat-interval", ChaosSettings.HEARTBEAT.toMillis() + "ms",
-        "--poll-interval", "500ms", "--promote-interval", "200ms",
-        "--retry-backoff", "100ms", "--retry-backoff-max", "1s", "--grace", "5s"));
+    command.addAll(
+        List.of(
+            "-Xmx96m",
+            "-D" + ChaosJob.RUNS_PROPERTY + "=" + runs,
+            "-cp",
+            System.getProperty("java.class.path"),
+            AgentMain.class.getName(),
+            "--redis",
+            redisUrl,
+            "--prefix",
+            prefix,
+            "--queues",
+            String.join(", ", queues),
+            "--workers",
+            Integer.toString(workers),
+            "--isolation",
+            "process",
+            "--classpath",
+            directory.resolve("jobs").toString(),
+            "--child-opts",
+            JVM_OPTIONS + " -Xmx64m -D" + ChaosJob.RUNS_PROPERTY + "=" + runs,
+            "--heartbeat-interval",
+            ChaosSettings.HEARTBEAT.toMillis() + "ms",
+            "--poll-interval",
+            "500ms",
+            "--promote-interval",
+            "200ms",
+            "--retry-backoff",
+            "100ms",
+            "--retry-backoff-max",
+            "1s",
+            "--grace",
+            "5s"));
     try {
-      Process process = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(
-              directory.resolve("agent-" + i + ".log").toFile()))
-          .start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(
+                      directory.resolve("agent-" + i + ".log").toFile()))
+              .start();
       slots.set(i, process);
       stopped.set(i, false);
     } catch (IOException e) {
@@ -96,8 +121,9 @@ final class AgentFleet implements AutoCloseable {
   /** The live child JVMs of the agent of slot {@code i}. */
   List<ProcessHandle> children(int i) {
     Process process = slots.get(i);
-    return process == null ? List.of() : process.descendants().filter(ProcessHandle::isAlive)
-        .toList();
+    return process == null
+        ? List.of()
+        : process.descendants().filter(ProcessHandle::isAlive).toList();
   }
 
   void pause(int i) throws IOException, InterruptedException {
@@ -111,8 +137,10 @@ final class AgentFleet implements AutoCloseable {
   }
 
   private void signal(int i, String signal) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(slots.get(i).pid()))
-        .inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(slots.get(i).pid()))
+            .inheritIO()
+            .start();
     if (kill.waitFor() != 0) {
       throw new IllegalStateException("kill -" + signal + " of agent " + i + " failed");
     }
@@ -127,8 +155,12 @@ final class AgentFleet implements AutoCloseable {
     for (int i = 0; i < slots.size(); i++) {
       Process process = slots.get(i);
       if (!process.isAlive()) {
-        ended.add("agent " + i + " ended on its own with exit code " + process.exitValue()
-            + "; restarted it");
+        ended.add(
+            "agent "
+                + i
+                + " ended on its own with exit code "
+                + process.exitValue()
+                + "; restarted it");
         start(i);
       }
     }
@@ -143,7 +175,8 @@ final class AgentFleet implements AutoCloseable {
         new ProcessBuilder(jcmd.toString(), Long.toString(slots.get(i).pid()), "Thread.print")
             .redirectErrorStream(true)
             .redirectOutput(directory.resolve("agent-" + i + ".threads").toFile())
-            .start().waitFor(30, TimeUnit.SECONDS);
+            .start()
+            .waitFor(30, TimeUnit.SECONDS);
       }
     }
   }

@@ -11,8 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A job of the chaos run that writes every start and end of its runs, with the time, to the
- * execution log, so that the checker can count and explain each job's runs independently of
- * Redis.
+ * execution log, so that the checker can count and explain each job's runs independently of Redis.
  *
  * <p>The log is a file named by the {@code chaos.runs} system property, appended to by every JVM
  * that runs jobs: a line of under a page written with {@code O_APPEND} lands whole, and a process
@@ -45,7 +44,7 @@ public record ChaosJob(int token, String kind, long millis) implements JobDefini
       case "exit" -> {
         System.exit(3);
       }
-      default -> { }
+      default -> {}
     }
     log("ok");
     return token;
@@ -55,8 +54,12 @@ public record ChaosJob(int token, String kind, long millis) implements JobDefini
     Path file = Path.of(System.getProperty(RUNS_PROPERTY));
     try {
       String line = token + " " + event + " " + System.currentTimeMillis() + "\n";
-      Files.write(file, line.getBytes(StandardCharsets.US_ASCII),
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+      Files.write(
+          file,
+          line.getBytes(StandardCharsets.US_ASCII),
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND,
+          StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new UncheckedIOException("chaos: cannot write the execution log " + file, e);
     }

@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -22,9 +22,9 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
 /**
- * A chaos run: a private Redis with an fsync'd append-only file, agent JVMs with child JVMs, a
- * mix of jobs, faults injected while they run, then the delivery contract checked. Run the long
- * one with {@code mvn -pl runtime exec:java -Dexec.classpathScope=test
+ * A chaos run: a private Redis with an fsync'd append-only file, agent JVMs with child JVMs, a mix
+ * of jobs, faults injected while they run, then the delivery contract checked. Run the long one
+ * with {@code mvn -pl runtime exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.offload.runtime.chaos.ChaosRun -Dchaos.jobs=20000}; it exits 1 if the
  * contract broke.
  */
@@ -34,19 +34,47 @@ public final class ChaosRun {
   private static final String PREFIX = "chaos:";
 
   /** What a run found: the figures, the faults injected, and the agents' exit codes. */
-  record Outcome(InvariantCheck.Report report, Map<Fault, Integer> faults, List<String> timeline,
-      List<Integer> exitCodes, long elapsedMillis, Path directory) {
+  record Outcome(
+      InvariantCheck.Report report,
+      Map<Fault, Integer> faults,
+      List<String> timeline,
+      List<Integer> exitCodes,
+      long elapsedMillis,
+      Path directory) {
 
     String describe(ChaosSettings settings) {
-      return "chaos run: " + settings.jobs() + " jobs, " + settings.agents() + " agents x "
-          + settings.workersPerAgent() + " workers (process isolation), seed " + settings.seed()
-          + ", " + elapsedMillis / 1000 + " s\n"
-          + "faults injected: " + (faults.isEmpty() ? "none" : faults.entrySet().stream()
-              .map(e -> e.getKey().name().toLowerCase(Locale.ROOT).replace('_', '-') + " " + e.getValue())
-              .collect(Collectors.joining(", "))) + "\n"
-          + "agents' exit codes after the final SIGTERM: " + exitCodes + "\n"
-          + "logs and the execution log: " + directory + "\n\n"
-          + report.table() + "\nfault timeline:\n" + String.join("\n", timeline) + "\n";
+      return "chaos run: "
+          + settings.jobs()
+          + " jobs, "
+          + settings.agents()
+          + " agents x "
+          + settings.workersPerAgent()
+          + " workers (process isolation), seed "
+          + settings.seed()
+          + ", "
+          + elapsedMillis / 1000
+          + " s\n"
+          + "faults injected: "
+          + (faults.isEmpty()
+              ? "none"
+              : faults.entrySet().stream()
+                  .map(
+                      e ->
+                          e.getKey().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                              + " "
+                              + e.getValue())
+                  .collect(Collectors.joining(", ")))
+          + "\n"
+          + "agents' exit codes after the final SIGTERM: "
+          + exitCodes
+          + "\n"
+          + "logs and the execution log: "
+          + directory
+          + "\n\n"
+          + report.table()
+          + "\nfault timeline:\n"
+          + String.join("\n", timeline)
+          + "\n";
     }
   }
 
@@ -70,14 +98,20 @@ public final class ChaosRun {
     Path directory = Files.createTempDirectory("offload-chaos-");
     Path runs = directory.resolve("runs.log");
     // DEBUG SLEEP needs the debug command, which Redis 7 refuses by default
-    try (RedisServerProcess redis = RedisServerProcess.startWith(List.of(
-            "--appendfsync", "always"));
+    try (RedisServerProcess redis =
+            RedisServerProcess.startWith(List.of("--appendfsync", "always"));
         OffloadClient client = OffloadClient.builder(redis.url()).prefix(PREFIX).build()) {
       Map<Long, Enqueued> jobs = enqueue(client);
-      try (AgentFleet agents = new AgentFleet(redis.url(), PREFIX, settings.agents(),
-          settings.workersPerAgent(), directory, runs)) {
-        FaultInjector faults = new FaultInjector(redis, agents, random,
-            List.copyOf(settings.faults()));
+      try (AgentFleet agents =
+          new AgentFleet(
+              redis.url(),
+              PREFIX,
+              settings.agents(),
+              settings.workersPerAgent(),
+              directory,
+              runs)) {
+        FaultInjector faults =
+            new FaultInjector(redis, agents, random, List.copyOf(settings.faults()));
         long faultsEnd = System.currentTimeMillis() + settings.faultTime().toMillis();
         while (System.currentTimeMillis() < faultsEnd && !drained(redis)) {
           Thread.sleep(1_000 + random.nextInt(2_000));
@@ -90,10 +124,16 @@ public final class ChaosRun {
         }
         List<Integer> exitCodes = agents.shutDown();
         try (Jedis jedis = connect(redis)) {
-          InvariantCheck.Report report = InvariantCheck.check(jedis, PREFIX, QUEUES, jobs,
-              new ExecutionLog(runs));
-          Outcome outcome = new Outcome(report, faults.counts(), faults.timeline(), exitCodes,
-              System.currentTimeMillis() - started, directory);
+          InvariantCheck.Report report =
+              InvariantCheck.check(jedis, PREFIX, QUEUES, jobs, new ExecutionLog(runs));
+          Outcome outcome =
+              new Outcome(
+                  report,
+                  faults.counts(),
+                  faults.timeline(),
+                  exitCodes,
+                  System.currentTimeMillis() - started,
+                  directory);
           Files.writeString(directory.resolve("report.md"), outcome.describe(settings));
           return outcome;
         }
@@ -102,9 +142,9 @@ public final class ChaosRun {
   }
 
   /**
-   * Enqueues the mix, before any fault, so that every id is known for sure: half fast jobs (a
-   * tenth of them on the agent's own threads), a quarter sleeping 50 to 200 ms, a fifth failing
-   * at random, a few calling System.exit; one job in seven gets a single attempt.
+   * Enqueues the mix, before any fault, so that every id is known for sure: half fast jobs (a tenth
+   * of them on the agent's own threads), a quarter sleeping 50 to 200 ms, a fifth failing at
+   * random, a few calling System.exit; one job in seven gets a single attempt.
    */
   private Map<Long, Enqueued> enqueue(OffloadClient client) {
     Map<JobOptions, List<ChaosJob>> batches = new LinkedHashMap<>();
@@ -119,18 +159,21 @@ public final class ChaosRun {
       if (kind.equals("fast") && random.nextInt(10) == 0) {
         options = options.isolation(Isolation.THREAD);
       }
-      batches.computeIfAbsent(options, o -> new ArrayList<>())
+      batches
+          .computeIfAbsent(options, o -> new ArrayList<>())
           .add(new ChaosJob(token, kind, millis));
-      described.computeIfAbsent(options, o -> new ArrayList<>())
+      described
+          .computeIfAbsent(options, o -> new ArrayList<>())
           .add(new Enqueued(token, queue, kind, attempts));
     }
     Map<Long, Enqueued> byId = new LinkedHashMap<>();
-    batches.forEach((options, batch) -> {
-      List<JobHandle<Integer>> handles = client.enqueueAll(batch, options);
-      for (int i = 0; i < handles.size(); i++) {
-        byId.put(handles.get(i).id(), described.get(options).get(i));
-      }
-    });
+    batches.forEach(
+        (options, batch) -> {
+          List<JobHandle<Integer>> handles = client.enqueueAll(batch, options);
+          for (int i = 0; i < handles.size(); i++) {
+            byId.put(handles.get(i).id(), described.get(options).get(i));
+          }
+        });
     return byId;
   }
 
@@ -176,11 +219,12 @@ public final class ChaosRun {
       long waiting = 0;
       for (String queue : QUEUES) {
         String tag = "{" + queue + "}";
-        finished += jedis.hlen(PREFIX + "result-store:" + tag)
-            + jedis.hlen(PREFIX + "failure-store:" + tag);
+        finished +=
+            jedis.hlen(PREFIX + "result-store:" + tag)
+                + jedis.hlen(PREFIX + "failure-store:" + tag);
         waiting += jedis.llen(PREFIX + "queue:" + tag) + jedis.zcard(PREFIX + "delayed:" + tag);
-        waiting += jedis.keys(PREFIX + "processing:" + tag + ":*").stream()
-            .mapToLong(jedis::llen).sum();
+        waiting +=
+            jedis.keys(PREFIX + "processing:" + tag + ":*").stream().mapToLong(jedis::llen).sum();
       }
       return new long[] {finished, waiting};
     } catch (RuntimeException e) {
@@ -190,8 +234,11 @@ public final class ChaosRun {
 
   private static Jedis connect(RedisServerProcess redis) {
     URI uri = URI.create(redis.url());
-    return new Jedis(new HostAndPort(uri.getHost(), uri.getPort()),
-        DefaultJedisClientConfig.builder().socketTimeoutMillis(15_000)
-            .autoNegotiateProtocol(false).build());
+    return new Jedis(
+        new HostAndPort(uri.getHost(), uri.getPort()),
+        DefaultJedisClientConfig.builder()
+            .socketTimeoutMillis(15_000)
+            .autoNegotiateProtocol(false)
+            .build());
   }
 }

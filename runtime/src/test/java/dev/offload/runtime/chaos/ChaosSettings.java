@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What a chaos run does, from system properties so that one fault at a time can be switched off
- * to bisect a failure: {@code -Dchaos.jobs=20000 -Dchaos.fault.redis-restart=false}.
+ * What a chaos run does, from system properties so that one fault at a time can be switched off to
+ * bisect a failure: {@code -Dchaos.jobs=20000 -Dchaos.fault.redis-restart=false}.
  *
  * @param jobs how many jobs are enqueued ({@code chaos.jobs})
  * @param agents agent JVMs ({@code chaos.agents})
@@ -19,8 +19,14 @@ import java.util.Set;
  * @param seed seed of every random choice of the driver ({@code chaos.seed})
  * @param faults the faults injected ({@code chaos.fault.<name>=false} leaves one out)
  */
-public record ChaosSettings(int jobs, int agents, int workersPerAgent, Duration faultTime,
-    Duration drainTime, long seed, Set<Fault> faults) {
+public record ChaosSettings(
+    int jobs,
+    int agents,
+    int workersPerAgent,
+    Duration faultTime,
+    Duration drainTime,
+    long seed,
+    Set<Fault> faults) {
 
   /** The faults a chaos run can inject, with the name of the property that switches each. */
   public enum Fault {

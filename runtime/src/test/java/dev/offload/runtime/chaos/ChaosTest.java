@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 
 /**
- * The short chaos run of the build: 1,500 jobs through three agent JVMs while agents,
- * children and Redis are killed, Redis runs out of memory or stalls, and agents freeze; then no
- * job may be lost, finished twice or left behind. {@code -Dchaos.jobs=20000} makes it the long
- * run; {@code -Dchaos.fault.<name>=false} leaves a fault out.
+ * The short chaos run of the build: 1,500 jobs through three agent JVMs while agents, children and
+ * Redis are killed, Redis runs out of memory or stalls, and agents freeze; then no job may be lost,
+ * finished twice or left behind. {@code -Dchaos.jobs=20000} makes it the long run; {@code
+ * -Dchaos.fault.<name>=false} leaves a fault out.
  */
 class ChaosTest {
 

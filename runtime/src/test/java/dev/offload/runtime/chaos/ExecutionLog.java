@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The runs of each job as {@link ChaosJob} wrote them, in the order they were written, and why
- * each run after the first happened.
+ * The runs of each job as {@link ChaosJob} wrote them, in the order they were written, and why each
+ * run after the first happened.
  */
 final class ExecutionLog {
 
@@ -33,8 +33,7 @@ final class ExecutionLog {
     for (String line : Files.readAllLines(file)) {
       String[] fields = line.split(" ");
       if (fields.length == 3) {
-        events.computeIfAbsent(Integer.parseInt(fields[0]), t -> new ArrayList<>())
-            .add(fields[1]);
+        events.computeIfAbsent(Integer.parseInt(fields[0]), t -> new ArrayList<>()).add(fields[1]);
       }
     }
   }
@@ -52,8 +51,10 @@ final class ExecutionLog {
     for (String event : events(token)) {
       if (event.equals("start")) {
         if (started) {
-          reruns.add(lastEnd == null ? Rerun.AFTER_UNFINISHED
-              : lastEnd.equals("ok") ? Rerun.AFTER_SUCCESS : Rerun.AFTER_FAILURE);
+          reruns.add(
+              lastEnd == null
+                  ? Rerun.AFTER_UNFINISHED
+                  : lastEnd.equals("ok") ? Rerun.AFTER_SUCCESS : Rerun.AFTER_FAILURE);
         }
         started = true;
         lastEnd = null;

@@ -6,8 +6,8 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -44,8 +44,10 @@ final class FaultInjector {
    */
   void superviseAgents() {
     for (String ended : agents.restartEnded()) {
-      timeline.add(String.format("%6.1fs %-13s %s", (System.currentTimeMillis() - startedAt)
-          / 1000.0, "(supervisor)", ended));
+      timeline.add(
+          String.format(
+              "%6.1fs %-13s %s",
+              (System.currentTimeMillis() - startedAt) / 1000.0, "(supervisor)", ended));
     }
   }
 
@@ -59,8 +61,13 @@ final class FaultInjector {
     long from = System.currentTimeMillis();
     String what = inject(fault);
     counts.merge(fault, 1, Integer::sum);
-    timeline.add(String.format("%6.1fs %-13s %s (%d ms)", (from - startedAt) / 1000.0,
-        fault.name().toLowerCase(Locale.ROOT).replace('_', '-'), what, System.currentTimeMillis() - from));
+    timeline.add(
+        String.format(
+            "%6.1fs %-13s %s (%d ms)",
+            (from - startedAt) / 1000.0,
+            fault.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+            what,
+            System.currentTimeMillis() - from));
   }
 
   private String inject(Fault fault) throws Exception {
@@ -106,8 +113,7 @@ final class FaultInjector {
       case SLOW_REPLY -> {
         int seconds = 1 + random.nextInt(7);
         try (Jedis jedis = connect()) {
-          jedis.sendCommand(DEBUG, "SLEEP",
-              Integer.toString(seconds));
+          jedis.sendCommand(DEBUG, "SLEEP", Integer.toString(seconds));
         }
         return "DEBUG SLEEP " + seconds;
       }
@@ -120,7 +126,12 @@ final class FaultInjector {
         agents.pause(agent);
         Thread.sleep(stopped);
         agents.resume(agent);
-        return "SIGSTOP agent " + agent + " for " + stopped + " ms (heartbeat TTL " + ttl
+        return "SIGSTOP agent "
+            + agent
+            + " for "
+            + stopped
+            + " ms (heartbeat TTL "
+            + ttl
             + " ms), then SIGCONT";
       }
       default -> throw new IllegalStateException("no injection for " + fault);
@@ -129,9 +140,12 @@ final class FaultInjector {
 
   private Jedis connect() {
     URI uri = URI.create(redis.url());
-    return new Jedis(new HostAndPort(uri.getHost(), uri.getPort()),
-        DefaultJedisClientConfig.builder().socketTimeoutMillis(15_000)
-            .autoNegotiateProtocol(false).build());
+    return new Jedis(
+        new HostAndPort(uri.getHost(), uri.getPort()),
+        DefaultJedisClientConfig.builder()
+            .socketTimeoutMillis(15_000)
+            .autoNegotiateProtocol(false)
+            .build());
   }
 
   Map<Fault, Integer> counts() {

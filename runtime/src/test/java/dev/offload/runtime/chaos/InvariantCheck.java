@@ -15,9 +15,9 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Checks the delivery contract at the end of a chaos run against what Redis holds: each enqueued
- * id in exactly one of {@code result-store:{q}} and {@code failure-store:{q}}, nothing left in
- * any queue, delayed set or processing list, and every run accounted for.
+ * Checks the delivery contract at the end of a chaos run against what Redis holds: each enqueued id
+ * in exactly one of {@code result-store:{q}} and {@code failure-store:{q}}, nothing left in any
+ * queue, delayed set or processing list, and every run accounted for.
  */
 final class InvariantCheck {
 
@@ -25,10 +25,22 @@ final class InvariantCheck {
   record Enqueued(int token, String queue, String kind, int attempts) {}
 
   /** The figures of one check; the bar is {@code lost == both == leftovers == 0}. */
-  record Report(int enqueued, int inResults, int inFailures, int both, int lost, int leftovers,
-      int leftoverEntries, int dataLeftovers, int wrongResults, int unknownIds,
-      int failedWithoutRun, int succeededWithoutRun, Map<Integer, Integer> runHistogram,
-      Map<Rerun, Integer> reruns, List<String> examples) {
+  record Report(
+      int enqueued,
+      int inResults,
+      int inFailures,
+      int both,
+      int lost,
+      int leftovers,
+      int leftoverEntries,
+      int dataLeftovers,
+      int wrongResults,
+      int unknownIds,
+      int failedWithoutRun,
+      int succeededWithoutRun,
+      Map<Integer, Integer> runHistogram,
+      Map<Rerun, Integer> reruns,
+      List<String> examples) {
 
     boolean meetsTheBar() {
       return lost == 0 && both == 0 && leftovers == 0;
@@ -50,12 +62,21 @@ final class InvariantCheck {
       row(out, "failed without ever starting", failedWithoutRun, "");
       row(out, "succeeded without a recorded run", succeededWithoutRun, "");
       runHistogram.forEach((runs, ids) -> row(out, "ids run " + runs + " time(s)", ids, ""));
-      row(out, "extra runs after a failed run (retries)",
-          reruns.getOrDefault(Rerun.AFTER_FAILURE, 0), "");
-      row(out, "extra runs after a run that never ended (JVM killed or exited)",
-          reruns.getOrDefault(Rerun.AFTER_UNFINISHED, 0), "");
-      row(out, "extra runs after a successful run (result not recorded)",
-          reruns.getOrDefault(Rerun.AFTER_SUCCESS, 0), "");
+      row(
+          out,
+          "extra runs after a failed run (retries)",
+          reruns.getOrDefault(Rerun.AFTER_FAILURE, 0),
+          "");
+      row(
+          out,
+          "extra runs after a run that never ended (JVM killed or exited)",
+          reruns.getOrDefault(Rerun.AFTER_UNFINISHED, 0),
+          "");
+      row(
+          out,
+          "extra runs after a successful run (result not recorded)",
+          reruns.getOrDefault(Rerun.AFTER_SUCCESS, 0),
+          "");
       if (!examples.isEmpty()) {
         out.append("\nexamples:\n");
         examples.forEach(e -> out.append("  ").append(e).append('\n'));
@@ -64,7 +85,12 @@ final class InvariantCheck {
     }
 
     private static void row(StringBuilder out, String check, int count, String bar) {
-      out.append("| ").append(check).append(" | ").append(count).append(" | ").append(bar)
+      out.append("| ")
+          .append(check)
+          .append(" | ")
+          .append(count)
+          .append(" | ")
+          .append(bar)
           .append(" |\n");
     }
   }
@@ -73,8 +99,8 @@ final class InvariantCheck {
 
   private InvariantCheck() {}
 
-  static Report check(Jedis jedis, String prefix, List<String> queues, Map<Long, Enqueued> jobs,
-      ExecutionLog log) {
+  static Report check(
+      Jedis jedis, String prefix, List<String> queues, Map<Long, Enqueued> jobs, ExecutionLog log) {
     Map<Long, String> results = new HashMap<>();
     Set<Long> failures = new HashSet<>();
     Set<Long> data = new HashSet<>();
@@ -82,7 +108,8 @@ final class InvariantCheck {
     List<String> where = new ArrayList<>();
     for (String queue : queues) {
       String tag = "{" + queue + "}";
-      jedis.hgetAll(prefix + "result-store:" + tag)
+      jedis
+          .hgetAll(prefix + "result-store:" + tag)
           .forEach((id, result) -> results.put(Long.parseLong(id), result));
       jedis.hkeys(prefix + "failure-store:" + tag).forEach(id -> failures.add(Long.parseLong(id)));
       jedis.hkeys(prefix + "data-store:" + tag).forEach(id -> data.add(Long.parseLong(id)));
@@ -93,17 +120,22 @@ final class InvariantCheck {
         List<String> ids = jedis.lrange(key, 0, -1);
         String worker = key.substring((prefix + "processing:" + tag + ":").length());
         if (!ids.isEmpty()) {
-          where.add(ids.size() + " in processing list of " + worker
-              + (jedis.sismember(prefix + "workers", worker) ? " (registered)"
-                  : " (not in workers)")
-              + (jedis.exists(prefix + "worker:" + worker) ? ", heartbeat alive"
-                  : ", heartbeat expired"));
+          where.add(
+              ids.size()
+                  + " in processing list of "
+                  + worker
+                  + (jedis.sismember(prefix + "workers", worker)
+                      ? " (registered)"
+                      : " (not in workers)")
+                  + (jedis.exists(prefix + "worker:" + worker)
+                      ? ", heartbeat alive"
+                      : ", heartbeat expired"));
         }
         processing.addAll(ids);
       }
       if (!queued.isEmpty() || !delayed.isEmpty()) {
-        where.add(queued.size() + " in queue:" + tag + ", " + delayed.size() + " in delayed:"
-            + tag);
+        where.add(
+            queued.size() + " in queue:" + tag + ", " + delayed.size() + " in delayed:" + tag);
       }
       for (List<String> held : List.of(queued, delayed, processing)) {
         held.forEach(id -> leftovers.merge(Long.parseLong(id), 1, Integer::sum));
@@ -137,8 +169,8 @@ final class InvariantCheck {
       }
       if (!succeeded && !failed) {
         lost++;
-        example(examples, "lost" + (leftovers.containsKey(id) ? " (still held)" : ""), id, job,
-            log);
+        example(
+            examples, "lost" + (leftovers.containsKey(id) ? " (still held)" : ""), id, job, log);
       }
       if ((succeeded || failed) && data.contains(id)) {
         dataLeftovers++;
@@ -165,21 +197,46 @@ final class InvariantCheck {
     unknown.removeAll(jobs.keySet());
     List<String> lines = new ArrayList<>(where);
     examples.forEach((kind, ids) -> lines.add(kind + ": " + String.join("; ", ids)));
-    leftovers.entrySet().stream().limit(EXAMPLES_PER_KIND).forEach(held -> lines.add(
-        "left over: id " + held.getKey() + " held " + held.getValue() + " time(s)"));
-    return new Report(jobs.size(), inResults, inFailures, both, lost, leftovers.size(),
-        leftovers.values().stream().mapToInt(Integer::intValue).sum(), dataLeftovers,
-        wrongResults, unknown.size(), failedWithoutRun, succeededWithoutRun, histogram, reruns,
+    leftovers.entrySet().stream()
+        .limit(EXAMPLES_PER_KIND)
+        .forEach(
+            held ->
+                lines.add(
+                    "left over: id " + held.getKey() + " held " + held.getValue() + " time(s)"));
+    return new Report(
+        jobs.size(),
+        inResults,
+        inFailures,
+        both,
+        lost,
+        leftovers.size(),
+        leftovers.values().stream().mapToInt(Integer::intValue).sum(),
+        dataLeftovers,
+        wrongResults,
+        unknown.size(),
+        failedWithoutRun,
+        succeededWithoutRun,
+        histogram,
+        reruns,
         lines);
   }
 
-  private static void example(Map<String, List<String>> examples, String kind, long id,
-      Enqueued job, ExecutionLog log) {
+  private static void example(
+      Map<String, List<String>> examples, String kind, long id, Enqueued job, ExecutionLog log) {
     List<String> list = examples.computeIfAbsent(kind, k -> new ArrayList<>());
     if (list.size() < EXAMPLES_PER_KIND) {
-      list.add("id " + id + " (" + job.queue() + ", " + job.kind() + ", attempts "
-          + job.attempts() + ", runs " + log.events(job.token()).stream()
-          .collect(Collectors.joining(",")) + ")");
+      list.add(
+          "id "
+              + id
+              + " ("
+              + job.queue()
+              + ", "
+              + job.kind()
+              + ", attempts "
+              + job.attempts()
+              + ", runs "
+              + log.events(job.token()).stream().collect(Collectors.joining(","))
+              + ")");
     }
   }
 

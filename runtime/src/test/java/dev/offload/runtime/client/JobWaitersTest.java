@@ -25,19 +25,22 @@ class JobWaitersTest {
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        done.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < rounds; i++) {
-            JobWaiters.Waiter waiter = waiters.add("q", 1);
-            waiters.wake("q", 1);
-            // its own wake must reach it; one left in a dropped set is reached by no wake at all
-            if (!waiter.await(0)) {
-              unreachable.incrementAndGet();
-            }
-            waiters.remove("q", 1, waiter);
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < rounds; i++) {
+                    JobWaiters.Waiter waiter = waiters.add("q", 1);
+                    waiters.wake("q", 1);
+                    // its own wake must reach it; one left in a dropped set is reached by no wake
+                    // at all
+                    if (!waiter.await(0)) {
+                      unreachable.incrementAndGet();
+                    }
+                    waiters.remove("q", 1, waiter);
+                  }
+                  return null;
+                }));
       }
       for (Future<?> future : done) {
         future.get();

@@ -44,12 +44,15 @@ class OffloadAdminTest {
       OffloadAdmin admin = client.admin();
       JobOptions onA = JobOptions.defaults().queue("a");
       try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "a").build().start()) {
-        assertEquals(JobStatus.FAILED, client.enqueue(new FailTimes(prefix, 5), onA.attempts(1))
-            .await(WAIT));
+        assertEquals(
+            JobStatus.FAILED,
+            client.enqueue(new FailTimes(prefix, 5), onA.attempts(1)).await(WAIT));
         assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Add(1, 2), onA).await(WAIT));
         // the totals travel with the agent's next heartbeat, not one write per job
-        Poll.until(WAIT, "the totals are written", () -> admin.counts("a").succeeded() == 1
-            && admin.counts("a").failedTotal() == 1);
+        Poll.until(
+            WAIT,
+            "the totals are written",
+            () -> admin.counts("a").succeeded() == 1 && admin.counts("a").failedTotal() == 1);
         JobHandle<Long> running = client.enqueue(new Sleep(2_000), onA);
         Poll.until(WAIT, "the sleep runs", () -> admin.counts("a").working() == 1);
         admin.pause("a");
@@ -93,13 +96,15 @@ class OffloadAdminTest {
       assertEquals(handles.stream().map(JobHandle::id).toList(), seen);
       assertEquals(Arrays.asList("10", "20", null), cursors);
       PendingJob fourth = client.admin().pending("default", "3", 1).items().get(0);
-      assertEquals(new PendingJob(handles.get(3).id(), Add.NAME, "{\"a\":3,\"b\":0}", 0, 3,
-          fourth.enqueuedAt()), fourth);
+      assertEquals(
+          new PendingJob(
+              handles.get(3).id(), Add.NAME, "{\"a\":3,\"b\":0}", 0, 3, fourth.enqueuedAt()),
+          fourth);
       assertEquals(Set.of("default"), client.admin().queueNames());
-      assertThrows(IllegalArgumentException.class,
-          () -> client.admin().pending("default", "ten", 10));
-      assertThrows(IllegalArgumentException.class,
-          () -> client.admin().pending("default", null, 0));
+      assertThrows(
+          IllegalArgumentException.class, () -> client.admin().pending("default", "ten", 10));
+      assertThrows(
+          IllegalArgumentException.class, () -> client.admin().pending("default", null, 0));
     }
   }
 
@@ -110,8 +115,8 @@ class OffloadAdminTest {
       Set<Long> failed = new HashSet<>();
       try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
         for (int i = 0; i < 30; i++) {
-          JobHandle<String> handle = client.enqueue(new FailTimes(prefix + i, 1),
-              JobOptions.defaults().attempts(1));
+          JobHandle<String> handle =
+              client.enqueue(new FailTimes(prefix + i, 1), JobOptions.defaults().attempts(1));
           assertEquals(JobStatus.FAILED, handle.await(WAIT));
           failed.add(handle.id());
         }
@@ -125,8 +130,8 @@ class OffloadAdminTest {
         cursor = page.nextCursor();
       } while (cursor != null);
       assertEquals(failed, seen);
-      assertThrows(IllegalArgumentException.class,
-          () -> client.admin().failures("default", "-1", 5));
+      assertThrows(
+          IllegalArgumentException.class, () -> client.admin().failures("default", "-1", 5));
 
       try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
         assertEquals(30, client.admin().retryAllFailures("default"));
@@ -143,8 +148,10 @@ class OffloadAdminTest {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
       OffloadAdmin admin = client.admin();
-      JobHandle<String> handle = client.enqueue(new FailTimes(prefix, 1),
-          JobOptions.defaults().attempts(2).timeout(Duration.ofSeconds(30)));
+      JobHandle<String> handle =
+          client.enqueue(
+              new FailTimes(prefix, 1),
+              JobOptions.defaults().attempts(2).timeout(Duration.ofSeconds(30)));
 
       JobDetails queued = admin.job("default", handle.id()).orElseThrow();
       assertEquals(JobStatus.QUEUED, queued.status());
@@ -178,8 +185,9 @@ class OffloadAdminTest {
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
       client.enqueue(new Add(1, 1));
-      String unnamed = "{\"name\":\"\",\"args\":{},\"attempt\":0,\"maxAttempts\":1,"
-          + "\"timeoutMs\":0,\"enqueuedAt\":0}";
+      String unnamed =
+          "{\"name\":\"\",\"args\":{},\"attempt\":0,\"maxAttempts\":1,"
+              + "\"timeoutMs\":0,\"enqueuedAt\":0}";
       jedis.hset(prefix + "data-store:{default}", "424242", unnamed);
       jedis.rpush(prefix + "queue:{default}", "424242");
 
@@ -213,11 +221,16 @@ class OffloadAdminTest {
         assertNull(idle.job());
 
         JobHandle<Long> running = client.enqueue(new Sleep(1_500));
-        Poll.until(WAIT, "the worker describes its job", () -> {
-          WorkerInfo busy = admin.workers().get(0);
-          return busy.state() == WorkerInfo.State.BUSY && busy.job() != null
-              && busy.job().id() == running.id() && busy.job().queue().equals("default");
-        });
+        Poll.until(
+            WAIT,
+            "the worker describes its job",
+            () -> {
+              WorkerInfo busy = admin.workers().get(0);
+              return busy.state() == WorkerInfo.State.BUSY
+                  && busy.job() != null
+                  && busy.job().id() == running.id()
+                  && busy.job().queue().equals("default");
+            });
         assertTrue(admin.stopWorker(id));
         assertTrue(agent.awaitTermination(WAIT), "the stopped worker's agent did not end");
         assertEquals(JobStatus.SUCCEEDED, running.status());

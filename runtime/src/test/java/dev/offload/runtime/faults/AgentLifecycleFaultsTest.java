@@ -9,15 +9,15 @@ import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
-import dev.offload.runtime.jobs.Add;
-import dev.offload.runtime.jobs.FailTimes;
-import dev.offload.runtime.jobs.Noop;
-import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
 import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.internal.store.WorkerStore;
+import dev.offload.runtime.jobs.Add;
+import dev.offload.runtime.jobs.FailTimes;
+import dev.offload.runtime.jobs.Noop;
+import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.Stores;
 import dev.offload.testing.Poll;
@@ -44,21 +44,35 @@ class AgentLifecycleFaultsTest {
     String prefix = REDIS.newPrefix();
     Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10));
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Agent agent = Agents.fast(REDIS.url(), prefix).clock(ahead)
-            .retryBackoff(attempt -> Duration.ofSeconds(3))
-            .workers(1, "default").build().start()) {
+        Agent agent =
+            Agents.fast(REDIS.url(), prefix)
+                .clock(ahead)
+                .retryBackoff(attempt -> Duration.ofSeconds(3))
+                .workers(1, "default")
+                .build()
+                .start()) {
       JobHandle<Integer> delayed =
           client.enqueue(new Add(1, 1), JobOptions.defaults().delay(Duration.ofSeconds(3)));
-      JobHandle<String> retried =
-          client.enqueue(new FailTimes(UUID.randomUUID().toString(), 1));
-      Poll.until(Duration.ofSeconds(10), "the first attempt of the retried job fails",
-          () -> client.admin().job("default", retried.id()).map(job -> job.unfinished())
-              .map(unfinished -> unfinished.failedAttempts()).orElse(0) == 1);
+      JobHandle<String> retried = client.enqueue(new FailTimes(UUID.randomUUID().toString(), 1));
+      Poll.until(
+          Duration.ofSeconds(10),
+          "the first attempt of the retried job fails",
+          () ->
+              client
+                      .admin()
+                      .job("default", retried.id())
+                      .map(job -> job.unfinished())
+                      .map(unfinished -> unfinished.failedAttempts())
+                      .orElse(0)
+                  == 1);
       // a job delayed by 1 ms, due on every clock, is promoted by a round that also saw the two
       // above in the delayed set: once it has run, the agent went past the point where its own
       // clock would have promoted them too
-      assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Add(0, 0),
-          JobOptions.defaults().delay(Duration.ofMillis(1))).await(Duration.ofSeconds(10)));
+      assertEquals(
+          JobStatus.SUCCEEDED,
+          client
+              .enqueue(new Add(0, 0), JobOptions.defaults().delay(Duration.ofMillis(1)))
+              .await(Duration.ofSeconds(10)));
       assertEquals(JobStatus.SCHEDULED, delayed.status());
       assertEquals(JobStatus.SCHEDULED, retried.status(), "the retry waits out its backoff");
       assertEquals(JobStatus.SUCCEEDED, delayed.await(Duration.ofSeconds(10)));
@@ -85,8 +99,8 @@ class AgentLifecycleFaultsTest {
         jobs.add(new Noop(i));
       }
       @SuppressWarnings("unchecked")
-      List<JobHandle<Object>> handles = client.enqueueAll(
-          (List<dev.offload.api.JobDefinition<Object>>) (List<?>) jobs);
+      List<JobHandle<Object>> handles =
+          client.enqueueAll((List<dev.offload.api.JobDefinition<Object>>) (List<?>) jobs);
       for (JobHandle<Object> fast : handles.subList(1, handles.size())) {
         assertEquals(JobStatus.SUCCEEDED, fast.await(Duration.ofMillis(1_500)));
       }
@@ -117,8 +131,7 @@ class AgentLifecycleFaultsTest {
       assertEquals(0, stores.dataStoreSize("default"));
       assertEquals(List.of(), store.inFlight("default", "w"));
     }
-    assertThrows(IllegalArgumentException.class,
-        () -> Agent.builder(REDIS.url()).maxBatch(5_000));
+    assertThrows(IllegalArgumentException.class, () -> Agent.builder(REDIS.url()).maxBatch(5_000));
   }
 
   @Test
@@ -133,13 +146,20 @@ class AgentLifecycleFaultsTest {
       client.enqueueAll(jobs, JobOptions.defaults().delay(Duration.ofMillis(1)));
       // past every job's 1 ms delay, so that all 150,000 are due when the agent starts
       Thread.sleep(10);
-      try (Agent agent = Agents.fast(REDIS.url(), prefix).heartbeatInterval(Duration.ofMillis(250))
-          .workers(1, "default").build().start()) {
+      try (Agent agent =
+          Agents.fast(REDIS.url(), prefix)
+              .heartbeatInterval(Duration.ofMillis(250))
+              .workers(1, "default")
+              .build()
+              .start()) {
         String worker = prefix + "worker:" + agent.workerIds().get(0);
-        Poll.until(Duration.ofSeconds(60), "upkeep promotes all 150,000 due jobs", () -> {
-          assertTrue(jedis.exists(worker), "the worker's heartbeat lapsed during promotion");
-          return jedis.zcard(prefix + "delayed:{default}") == 0;
-        });
+        Poll.until(
+            Duration.ofSeconds(60),
+            "upkeep promotes all 150,000 due jobs",
+            () -> {
+              assertTrue(jedis.exists(worker), "the worker's heartbeat lapsed during promotion");
+              return jedis.zcard(prefix + "delayed:{default}") == 0;
+            });
       }
     }
   }
@@ -149,9 +169,12 @@ class AgentLifecycleFaultsTest {
     String prefix = REDIS.newPrefix();
     try (Redis redis = Redis.connect(REDIS.url(), 1);
         Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
-      new WorkerStore(redis, new Keys(prefix)).describe("gone",
-          new WorkerDescription("host", 1, "agent", List.of("default"), "thread", 0, "busy", 0,
-              null, 0, 0), 5_000);
+      new WorkerStore(redis, new Keys(prefix))
+          .describe(
+              "gone",
+              new WorkerDescription(
+                  "host", 1, "agent", List.of("default"), "thread", 0, "busy", 0, null, 0, 0),
+              5_000);
       long ttl = jedis.pttl(prefix + "worker:gone");
       assertTrue(ttl > 0 && ttl <= 5_000, "ttl " + ttl);
     }
@@ -174,8 +197,12 @@ class AgentLifecycleFaultsTest {
     List<Agent> agents = new ArrayList<>();
     try {
       for (int i = 0; i < 8; i++) {
-        agents.add(Agents.fast(REDIS.url(), prefix).heartbeatInterval(heartbeat)
-            .workers(2, "default").build().start());
+        agents.add(
+            Agents.fast(REDIS.url(), prefix)
+                .heartbeatInterval(heartbeat)
+                .workers(2, "default")
+                .build()
+                .start());
         // starts staggered, so that some agents start while others already recover
         Thread.sleep(150);
       }
@@ -187,8 +214,10 @@ class AgentLifecycleFaultsTest {
         // window: an agent recovers once its heartbeats have been healthy for a heartbeat
         // lifetime (3 intervals) after its first (1 interval), and then every interval; two
         // intervals more let the last agent started run at least one round
-        Poll.holdsFor(heartbeat.multipliedBy(6), "every first worker stays registered, none"
-            + " replaced", () -> workers.registered().equals(new java.util.HashSet<>(original)));
+        Poll.holdsFor(
+            heartbeat.multipliedBy(6),
+            "every first worker stays registered, none" + " replaced",
+            () -> workers.registered().equals(new java.util.HashSet<>(original)));
       }
     } finally {
       agents.forEach(Agent::close);

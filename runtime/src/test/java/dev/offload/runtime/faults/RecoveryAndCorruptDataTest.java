@@ -43,27 +43,34 @@ class RecoveryAndCorruptDataTest {
     String key = UUID.randomUUID().toString();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Jedis jedis = jedis()) {
-      List<JobHandle<Integer>> handles = client.enqueueAll(
-          List.of(new Count(key, 0), new Count(key, 0), new Count(key, 0)),
-          JobOptions.defaults().attempts(1));
+      List<JobHandle<Integer>> handles =
+          client.enqueueAll(
+              List.of(new Count(key, 0), new Count(key, 0), new Count(key, 0)),
+              JobOptions.defaults().attempts(1));
       // what a worker killed in the middle of a batch leaves: three taken, the second running,
       // and no heartbeat
       String dead = "ghost-w0";
       for (int i = 0; i < 3; i++) {
-        jedis.lmove(prefix + "queue:{default}", prefix + "processing:{default}:" + dead,
+        jedis.lmove(
+            prefix + "queue:{default}",
+            prefix + "processing:{default}:" + dead,
             redis.clients.jedis.args.ListDirection.RIGHT,
             redis.clients.jedis.args.ListDirection.LEFT);
       }
       jedis.sadd(prefix + "holders:{default}", dead);
       jedis.hset(prefix + "running:{default}", dead, Long.toString(handles.get(1).id()));
 
-      try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build()
-          .start()) {
+      try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
         assertEquals(JobStatus.SUCCEEDED, handles.get(0).await(Duration.ofSeconds(10)));
         assertEquals(JobStatus.FAILED, handles.get(1).await(Duration.ofSeconds(10)));
         assertEquals(JobStatus.SUCCEEDED, handles.get(2).await(Duration.ofSeconds(10)));
-        assertTrue(handles.get(1).failure().orElseThrow().lastError()
-            .contains("stopped sending heartbeats"));
+        assertTrue(
+            handles
+                .get(1)
+                .failure()
+                .orElseThrow()
+                .lastError()
+                .contains("stopped sending heartbeats"));
         assertEquals(2, Count.runs(key), "the charged job ran no more; the others once each");
       }
     }
@@ -77,8 +84,12 @@ class RecoveryAndCorruptDataTest {
       JobHandle<Integer> handle = client.enqueue(new Add(20, 22));
       // a hand edit that lost the job from its queue, leaving its record
       jedis.del(prefix + "queue:{default}");
-      try (Agent agent = Agents.fast(REDIS.url(), prefix).orphanGrace(Duration.ofMillis(500))
-          .workers(1, "default").build().start()) {
+      try (Agent agent =
+          Agents.fast(REDIS.url(), prefix)
+              .orphanGrace(Duration.ofMillis(500))
+              .workers(1, "default")
+              .build()
+              .start()) {
         assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(15)));
         assertEquals(42, handle.result().orElseThrow());
         assertEquals(1, client.admin().counts("default").reclaimed());
@@ -96,8 +107,8 @@ class RecoveryAndCorruptDataTest {
       JobHandle<Integer> after = client.enqueue(new Add(2, 2));
       JobHandle<Integer> elsewhere =
           client.enqueue(new Add(3, 3), JobOptions.defaults().queue("other"));
-      try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default", "other")
-          .build().start()) {
+      try (Agent agent =
+          Agents.fast(REDIS.url(), prefix).workers(1, "default", "other").build().start()) {
         assertEquals(JobStatus.SUCCEEDED, before.await(Duration.ofSeconds(10)));
         assertEquals(JobStatus.SUCCEEDED, after.await(Duration.ofSeconds(10)));
         assertEquals(JobStatus.SUCCEEDED, elsewhere.await(Duration.ofSeconds(10)));
@@ -118,8 +129,8 @@ class RecoveryAndCorruptDataTest {
       jedis.set(prefix + "data-store:{broken}", "not a hash");
       jedis.hset(prefix + "queue:{hashed}", "1", "2");
       JobHandle<Integer> good = client.enqueue(new Add(1, 2), JobOptions.defaults().queue("good"));
-      try (Agent agent = Agents.fast(REDIS.url(), prefix)
-          .workers(1, "broken", "hashed", "good").build().start()) {
+      try (Agent agent =
+          Agents.fast(REDIS.url(), prefix).workers(1, "broken", "hashed", "good").build().start()) {
         assertEquals(JobStatus.SUCCEEDED, good.await(Duration.ofSeconds(10)));
         JobHandle<Integer> later =
             client.enqueue(new Add(2, 3), JobOptions.defaults().queue("good"));
@@ -143,14 +154,16 @@ class RecoveryAndCorruptDataTest {
       jedis.hset(prefix + "data-store:{default}", "900001", used);
       jedis.hset(prefix + "data-store:{default}", "900002", negative);
       jedis.lpush(prefix + "queue:{default}", "900001", "900002");
-      try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build()
-          .start()) {
-        Poll.until(Duration.ofSeconds(10), "both in the failure store",
-            () -> client.status("default", 900001) == JobStatus.FAILED
-                && client.status("default", 900002) == JobStatus.FAILED);
+      try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
+        Poll.until(
+            Duration.ofSeconds(10),
+            "both in the failure store",
+            () ->
+                client.status("default", 900001) == JobStatus.FAILED
+                    && client.status("default", 900002) == JobStatus.FAILED);
         JobFailure used5 = client.failure("default", 900001).orElseThrow();
-        assertTrue(used5.lastError().contains("5 of its 3 attempts already failed"),
-            used5.lastError());
+        assertTrue(
+            used5.lastError().contains("5 of its 3 attempts already failed"), used5.lastError());
         JobFailure negative3 = client.failure("default", 900002).orElseThrow();
         assertTrue(negative3.lastError().contains("negative"), negative3.lastError());
         assertEquals(0, Count.runs(key));

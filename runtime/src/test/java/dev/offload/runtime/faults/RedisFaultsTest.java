@@ -30,8 +30,8 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
- * Redis that is slow, full, read-only, paused past the heartbeat window, or restarted without
- * its data: work pauses, no job is lost or recorded twice, no job starts twice, agents live on.
+ * Redis that is slow, full, read-only, paused past the heartbeat window, or restarted without its
+ * data: work pauses, no job is lost or recorded twice, no job starts twice, agents live on.
  */
 class RedisFaultsTest {
 
@@ -61,13 +61,17 @@ class RedisFaultsTest {
 
   /** Blocks Redis for {@code seconds} from another connection, past the 5 s read timeout. */
   private static Thread debugSleep(double seconds) {
-    Thread sleeper = new Thread(() -> {
-      try (Jedis jedis = new Jedis(URI.create(REDIS.url()),
-          (int) (seconds * 1000) + 5_000)) {
-        jedis.sendCommand(() -> "DEBUG".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-            "SLEEP", Double.toString(seconds));
-      }
-    });
+    Thread sleeper =
+        new Thread(
+            () -> {
+              try (Jedis jedis =
+                  new Jedis(URI.create(REDIS.url()), (int) (seconds * 1000) + 5_000)) {
+                jedis.sendCommand(
+                    () -> "DEBUG".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    "SLEEP",
+                    Double.toString(seconds));
+              }
+            });
     sleeper.start();
     return sleeper;
   }
@@ -79,19 +83,20 @@ class RedisFaultsTest {
         Stores stores = new Stores(REDIS.url(), prefix)) {
       client.enqueue(new Add(0, 0));
       Thread sleeper = debugSleep(6);
-      Poll.until(Duration.ofSeconds(5), "Redis sleeps in DEBUG SLEEP",
-          RedisFaultsTest::unresponsive);
+      Poll.until(
+          Duration.ofSeconds(5), "Redis sleeps in DEBUG SLEEP", RedisFaultsTest::unresponsive);
       JobHandle<Integer> handle = client.enqueue(new Add(1, 2));
       sleeper.join();
-      assertEquals(2, stores.pendingAndDelayed("default"),
+      assertEquals(
+          2,
+          stores.pendingAndDelayed("default"),
           "the call sent again after the timeout must not queue the job twice");
       assertEquals(JobStatus.QUEUED, handle.status());
     }
   }
 
   @Test
-  void workersUnderRepliesSlowerThanTheirTimeoutLoseNoJobAndLeaveNoneWorking()
-      throws Exception {
+  void workersUnderRepliesSlowerThanTheirTimeoutLoseNoJobAndLeaveNoneWorking() throws Exception {
     String prefix = REDIS.newPrefix();
     String key = UUID.randomUUID().toString();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
@@ -102,11 +107,11 @@ class RedisFaultsTest {
         jobs.add(new Count(key, 5));
       }
       List<JobHandle<Integer>> handles = client.enqueueAll(jobs);
-      Poll.until(Duration.ofSeconds(10), "some jobs done",
-          () -> stores.resultStoreSize("default") > 20);
+      Poll.until(
+          Duration.ofSeconds(10), "some jobs done", () -> stores.resultStoreSize("default") > 20);
       debugSleep(6).join();
-      Poll.until(Duration.ofSeconds(60), "all jobs done",
-          () -> stores.resultStoreSize("default") == 400);
+      Poll.until(
+          Duration.ofSeconds(60), "all jobs done", () -> stores.resultStoreSize("default") == 400);
       for (JobHandle<Integer> handle : handles) {
         assertEquals(JobStatus.SUCCEEDED, handle.status());
       }
@@ -132,7 +137,9 @@ class RedisFaultsTest {
             assertThrows(RedisUnavailableException.class, () -> client.enqueue(new Add(1, 1)));
         assertTrue(full.getMessage().contains("OOM"), full.getMessage());
         Poll.until(Duration.ofSeconds(10), "the job's code ends", () -> Count.running(key) == 0);
-        Poll.holdsFor(REFUSING, "the job does not start again while Redis is full",
+        Poll.holdsFor(
+            REFUSING,
+            "the job does not start again while Redis is full",
             () -> Count.runs(key) == 1);
       } finally {
         admin.configSet("maxmemory", "0");
@@ -162,7 +169,9 @@ class RedisFaultsTest {
       }
       try {
         Poll.until(Duration.ofSeconds(10), "the job's code ends", () -> Count.running(key) == 0);
-        Poll.holdsFor(REFUSING, "the job does not start again while Redis is read-only",
+        Poll.holdsFor(
+            REFUSING,
+            "the job does not start again while Redis is read-only",
             () -> Count.runs(key) == 1);
       } finally {
         try (Jedis admin = admin()) {
@@ -205,8 +214,8 @@ class RedisFaultsTest {
         jobs.add(new Count(key, 10));
       }
       client.enqueueAll(jobs);
-      Poll.until(Duration.ofSeconds(10), "some jobs done",
-          () -> stores.resultStoreSize("default") > 20);
+      Poll.until(
+          Duration.ofSeconds(10), "some jobs done", () -> stores.resultStoreSize("default") > 20);
       link.cut();
       link.delay(Duration.ofMillis(150));
       Thread.sleep(1_000);
@@ -214,8 +223,8 @@ class RedisFaultsTest {
       link.blackhole();
       Thread.sleep(2_000);
       link.heal();
-      Poll.until(Duration.ofSeconds(60), "all jobs done",
-          () -> stores.resultStoreSize("default") == 300);
+      Poll.until(
+          Duration.ofSeconds(60), "all jobs done", () -> stores.resultStoreSize("default") == 300);
       assertEquals(0, stores.failureStoreSize("default"));
       assertEquals(0, stores.dataStoreSize("default"));
       assertEquals(List.of(), stores.processingLists());
@@ -238,8 +247,8 @@ class RedisFaultsTest {
         jobs.add(new Count(key, 20));
       }
       client.enqueueAll(jobs);
-      Poll.until(Duration.ofSeconds(10), "some jobs done",
-          () -> stores.resultStoreSize("default") > 10);
+      Poll.until(
+          Duration.ofSeconds(10), "some jobs done", () -> stores.resultStoreSize("default") > 10);
       long redisPid = REDIS.pid();
       Signals.send(redisPid, "STOP");
       try {
@@ -248,8 +257,8 @@ class RedisFaultsTest {
       } finally {
         Signals.send(redisPid, "CONT");
       }
-      Poll.until(Duration.ofSeconds(60), "all jobs done",
-          () -> stores.resultStoreSize("default") == 150);
+      Poll.until(
+          Duration.ofSeconds(60), "all jobs done", () -> stores.resultStoreSize("default") == 150);
       assertEquals(0, stores.failureStoreSize("default"));
       assertEquals(List.of(), stores.processingLists());
       for (Agent agent : agents) {
@@ -275,14 +284,20 @@ class RedisFaultsTest {
       // this client still holds a block of ids reserved before the loss; it must not use them
       JobHandle<Integer> after = client.enqueue(new Add(2, 2));
       // the ids of before were all handed out from the block that starts at before.id()
-      assertTrue(after.id() >= before.id() + 1_000,
-          "id " + after.id() + " after the loss comes from the block reserved before it ("
-              + before.id() + ")");
+      assertTrue(
+          after.id() >= before.id() + 1_000,
+          "id "
+              + after.id()
+              + " after the loss comes from the block reserved before it ("
+              + before.id()
+              + ")");
       assertEquals(JobStatus.SUCCEEDED, after.await(Duration.ofSeconds(20)));
       assertEquals(4, after.result().orElseThrow());
       assertEquals(JobStatus.UNKNOWN, before.status(), "an old handle must not name a new job");
       assertFalse(agent.awaitTermination(Duration.ZERO), "the agent stopped after the loss");
-      Poll.until(Duration.ofSeconds(10), "workers replaced",
+      Poll.until(
+          Duration.ofSeconds(10),
+          "workers replaced",
           () -> agent.workerIds().size() == 2 && !agent.workerIds().containsAll(workersBefore));
     }
   }

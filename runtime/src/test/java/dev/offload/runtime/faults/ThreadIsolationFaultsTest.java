@@ -54,8 +54,10 @@ class ThreadIsolationFaultsTest {
     String key = UUID.randomUUID().toString();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Agent agent = Agents.fast(REDIS.url(), prefix).workers(2, "default").build().start()) {
-      JobHandle<String> handle = client.enqueue(new Stubborn(key, 1_500),
-          JobOptions.defaults().timeout(Duration.ofMillis(200)).attempts(2));
+      JobHandle<String> handle =
+          client.enqueue(
+              new Stubborn(key, 1_500),
+              JobOptions.defaults().timeout(Duration.ofMillis(200)).attempts(2));
       assertEquals(JobStatus.FAILED, handle.await(Duration.ofSeconds(20)));
       assertEquals(1, Stubborn.mostAtOnce(key), "a retry ran while the timed-out run went on");
       JobFailure failure = handle.failure().orElseThrow();

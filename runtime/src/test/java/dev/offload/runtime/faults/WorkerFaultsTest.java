@@ -1,7 +1,6 @@
 package dev.offload.runtime.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.api.JobFailure;
@@ -41,8 +40,11 @@ class WorkerFaultsTest {
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
   private static Process agentProcess(String prefix) throws Exception {
-    return ProcessAgents.spawn(ProcessAgents.class, System.getProperty("java.class.path"),
-        List.of(), List.of(REDIS.url(), prefix, "thread", "1"));
+    return ProcessAgents.spawn(
+        ProcessAgents.class,
+        System.getProperty("java.class.path"),
+        List.of(),
+        List.of(REDIS.url(), prefix, "thread", "1"));
   }
 
   /** The marker file's text, or null while it does not exist. */
@@ -70,28 +72,35 @@ class WorkerFaultsTest {
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Stores stores = new Stores(REDIS.url(), prefix)) {
       // its first run succeeds after 3 s; the run that replaces it fails its last attempt
-      JobHandle<String> handle = client.enqueue(new FirstRun(marker.toString(), 3_000, true),
-          JobOptions.defaults().attempts(2));
+      JobHandle<String> handle =
+          client.enqueue(
+              new FirstRun(marker.toString(), 3_000, true), JobOptions.defaults().attempts(2));
       Process zombie = agentProcess(prefix);
       try {
         Poll.until(Duration.ofSeconds(20), "first run started", () -> Files.exists(marker));
         Signals.send(zombie.pid(), "STOP");
-        try (Agent rescuer = Agents.fast(REDIS.url(), prefix).workers(1, "default").build()
-            .start()) {
+        try (Agent rescuer =
+            Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
           assertEquals(JobStatus.FAILED, handle.await(Duration.ofSeconds(20)));
           Signals.send(zombie.pid(), "CONT");
           // the frozen run ends now, in its own time or cut short by its agent's next heartbeat,
           // which learns that the worker was presumed dead; Redis must refuse its outcome
-          Poll.until(Duration.ofSeconds(10), "the frozen first run's code ends",
+          Poll.until(
+              Duration.ofSeconds(10),
+              "the frozen first run's code ends",
               () -> FirstRun.ENDED.equals(read(marker)));
           // the worker records the outcome within milliseconds of the code's end, but nothing
           // marks a refused outcome: the check holds through one heartbeat lifetime (600 ms) of
           // the resumed agent
-          Poll.holdsFor(Duration.ofMillis(600), "no result is recorded over the failure of the"
-              + " job's new owner", () -> !stores.hasResult("default", handle.id()));
+          Poll.holdsFor(
+              Duration.ofMillis(600),
+              "no result is recorded over the failure of the" + " job's new owner",
+              () -> !stores.hasResult("default", handle.id()));
           assertTrue(stores.hasFailure("default", handle.id()));
           assertTrue(zombie.isAlive(), "the agent that was presumed dead must live on");
-          Poll.until(Duration.ofSeconds(10), "the resumed agent registered a fresh worker",
+          Poll.until(
+              Duration.ofSeconds(10),
+              "the resumed agent registered a fresh worker",
               () -> registered(prefix).size() == 2);
         }
       } finally {
@@ -110,16 +119,15 @@ class WorkerFaultsTest {
       JobHandle<Long> handle = client.enqueue(new Sleep(3_000));
       Process doomed = agentProcess(prefix);
       try {
-        Poll.until(Duration.ofSeconds(20), "job running",
-            () -> handle.status() == JobStatus.WORKING);
+        Poll.until(
+            Duration.ofSeconds(20), "job running", () -> handle.status() == JobStatus.WORKING);
         String worker = registered(prefix).iterator().next();
         assertTrue(new WorkerStore(redis, new Keys(prefix)).destroy(worker));
       } finally {
         doomed.destroyForcibly().waitFor();
       }
       assertEquals(Set.of(), registered(prefix));
-      try (Agent rescuer = Agents.fast(REDIS.url(), prefix).workers(1, "default").build()
-          .start()) {
+      try (Agent rescuer = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
         assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(20)));
         assertEquals(List.of(), stores.processingLists());
       }
@@ -127,8 +135,7 @@ class WorkerFaultsTest {
   }
 
   @Test
-  void aThreadJobThatAlwaysCallsSystemExitEndsInTheFailureStoreAfterItsAttempts()
-      throws Exception {
+  void aThreadJobThatAlwaysCallsSystemExitEndsInTheFailureStoreAfterItsAttempts() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
       JobHandle<Void> handle = client.enqueue(new Exit(3));
@@ -143,9 +150,9 @@ class WorkerFaultsTest {
       assertEquals(3, agentsTakenDown, "one agent taken down per attempt");
       JobFailure failure = handle.failure().orElseThrow();
       assertEquals(3, failure.attempts().size());
-      assertTrue(failure.attempts().get(0).error().contains("System.exit"),
+      assertTrue(
+          failure.attempts().get(0).error().contains("System.exit"),
           failure.attempts().get(0).error());
     }
   }
-
 }

@@ -93,11 +93,15 @@ public record EveryType(
     Page<Line> page,
     Money money,
     Percent percent,
-    Sku sku) implements JobDefinition<EveryType> {
+    Sku sku)
+    implements JobDefinition<EveryType> {
 
   public static final String NAME = "test.every-type";
 
-  public enum Level { LOW, HIGH }
+  public enum Level {
+    LOW,
+    HIGH
+  }
 
   public record Line(Sku sku, int quantity, BigDecimal unitPrice) {}
 
@@ -226,12 +230,26 @@ public record EveryType(
     }
     Sku sku = new Sku("SKU-7");
     return new EveryType(
-        counter.toString(), failures,
-        true, 'é', Byte.MIN_VALUE, Short.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE,
-        0.1f, 0.1 + 0.2,
-        false, '\u2603', 42, Long.MIN_VALUE, Double.MAX_VALUE,
-        "tab\t\"quote\" line\nbreak \uD83D\uDCB6", null,
-        new BigDecimal("19.90"), new BigDecimal("12345678901234567.89"), new BigDecimal("1E+3"),
+        counter.toString(),
+        failures,
+        true,
+        'é',
+        Byte.MIN_VALUE,
+        Short.MAX_VALUE,
+        Integer.MIN_VALUE,
+        Long.MAX_VALUE,
+        0.1f,
+        0.1 + 0.2,
+        false,
+        '\u2603',
+        42,
+        Long.MIN_VALUE,
+        Double.MAX_VALUE,
+        "tab\t\"quote\" line\nbreak \uD83D\uDCB6",
+        null,
+        new BigDecimal("19.90"),
+        new BigDecimal("12345678901234567.89"),
+        new BigDecimal("1E+3"),
         new BigInteger("123456789012345678901234567890"),
         UUID.fromString("0f8fad5b-d9cb-469f-a165-70867728950e"),
         Instant.parse("2024-02-29T12:34:56.123456789Z"),
@@ -248,7 +266,9 @@ public record EveryType(
         Locale.forLanguageTag("de-CH"),
         Currency.getInstance("CHF"),
         Level.HIGH,
-        Optional.of("note"), Optional.of(new BigDecimal("0.50")), Optional.empty(),
+        Optional.of("note"),
+        Optional.of(new BigDecimal("0.50")),
+        Optional.empty(),
         OptionalInt.of(3),
         List.of(new BigDecimal("0.10"), new BigDecimal("100"), new BigDecimal("-0.000")),
         Set.of("a", "b"),

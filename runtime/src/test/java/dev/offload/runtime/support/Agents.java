@@ -1,8 +1,8 @@
 package dev.offload.runtime.support;
 
-import dev.offload.runtime.agent.Agent;
 import dev.offload.api.Isolation;
 import dev.offload.runtime.JobRegistry;
+import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.jobs.TestJobs;
 import java.time.Duration;
 

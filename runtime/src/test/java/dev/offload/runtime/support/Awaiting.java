@@ -13,13 +13,16 @@ public final class Awaiting {
   private final CompletableFuture<JobStatus> result = new CompletableFuture<>();
 
   private Awaiting(OffloadClient client, String queue, long id, Duration timeout) {
-    thread = new Thread(() -> {
-      try {
-        result.complete(client.watcher().await(queue, id, timeout));
-      } catch (Exception e) {
-        result.completeExceptionally(e);
-      }
-    }, "awaiting-" + queue + "-" + id);
+    thread =
+        new Thread(
+            () -> {
+              try {
+                result.complete(client.watcher().await(queue, id, timeout));
+              } catch (Exception e) {
+                result.completeExceptionally(e);
+              }
+            },
+            "awaiting-" + queue + "-" + id);
     thread.setDaemon(true);
   }
 
@@ -30,9 +33,10 @@ public final class Awaiting {
   public static Awaiting start(OffloadClient client, String queue, long id, Duration timeout) {
     Awaiting awaiting = new Awaiting(client, queue, id, timeout);
     awaiting.thread.start();
-    Poll.until(Duration.ofSeconds(10), "the await of job " + id + " starts waiting",
-        () -> awaiting.thread.getState() == Thread.State.TIMED_WAITING
-            || awaiting.result.isDone());
+    Poll.until(
+        Duration.ofSeconds(10),
+        "the await of job " + id + " starts waiting",
+        () -> awaiting.thread.getState() == Thread.State.TIMED_WAITING || awaiting.result.isDone());
     return awaiting;
   }
 

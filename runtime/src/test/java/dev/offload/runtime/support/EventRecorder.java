@@ -31,13 +31,16 @@ public final class EventRecorder implements AutoCloseable {
   }
 
   /**
-   * The ids of jobs with events of {@code type}, in the order the events came, once at least
-   * {@code count} have come (events reach each subscriber on its own time); fails the test if
-   * they have not within 5 s.
+   * The ids of jobs with events of {@code type}, in the order the events came, once at least {@code
+   * count} have come (events reach each subscriber on its own time); fails the test if they have
+   * not within 5 s.
    */
   public List<Long> ids(JobEvent.Type type, int count) {
-    return Poll.until(Duration.ofSeconds(5), count + " " + type + " events",
-        () -> ids(type), ids -> ids.size() >= count);
+    return Poll.until(
+        Duration.ofSeconds(5),
+        count + " " + type + " events",
+        () -> ids(type),
+        ids -> ids.size() >= count);
   }
 
   /** The ids of jobs with events of {@code type}, in the order the events came so far. */

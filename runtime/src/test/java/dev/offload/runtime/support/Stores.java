@@ -11,8 +11,8 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Direct reads of the Redis keys under one prefix, to check what tests leave behind. Each read
- * uses a fresh connection and waits out a Redis restart.
+ * Direct reads of the Redis keys under one prefix, to check what tests leave behind. Each read uses
+ * a fresh connection and waits out a Redis restart.
  */
 public final class Stores implements AutoCloseable {
 
@@ -67,23 +67,25 @@ public final class Stores implements AutoCloseable {
   }
 
   public long pendingAndDelayed(String queue) {
-    return read(j -> j.llen(prefix + "queue:{" + queue + "}")
-        + j.zcard(prefix + "delayed:{" + queue + "}"));
+    return read(
+        j ->
+            j.llen(prefix + "queue:{" + queue + "}") + j.zcard(prefix + "delayed:{" + queue + "}"));
   }
 
   /** Every processing list still holding jobs, read with a full SCAN. */
   public List<String> processingLists() {
-    return read(j -> {
-      List<String> lists = new ArrayList<>();
-      ScanParams match = new ScanParams().match(prefix + "processing:*").count(1_000);
-      String cursor = ScanParams.SCAN_POINTER_START;
-      do {
-        ScanResult<String> page = j.scan(cursor, match);
-        lists.addAll(page.getResult());
-        cursor = page.getCursor();
-      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-      return lists;
-    });
+    return read(
+        j -> {
+          List<String> lists = new ArrayList<>();
+          ScanParams match = new ScanParams().match(prefix + "processing:*").count(1_000);
+          String cursor = ScanParams.SCAN_POINTER_START;
+          do {
+            ScanResult<String> page = j.scan(cursor, match);
+            lists.addAll(page.getResult());
+            cursor = page.getCursor();
+          } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+          return lists;
+        });
   }
 
   /** A job's stored record in {@code data-store}, while it is unfinished. */

@@ -8,15 +8,15 @@ import dev.offload.testing.Poll;
 import java.time.Duration;
 
 /**
- * Proves that an agent has been through its upkeep, the round in which it writes its counters
- * and then reads which queues are paused, so that a test can act once the agent knows of a change
+ * Proves that an agent has been through its upkeep, the round in which it writes its counters and
+ * then reads which queues are paused, so that a test can act once the agent knows of a change
  * instead of sleeping and hoping it does.
  *
  * <p>A probe job on a queue of the agent's own succeeds, and its count reaches Redis in the next
- * upkeep round, which reads the paused queues right after. A second probe, enqueued once the
- * first was counted, is counted in a later round, which starts only after that one has handed the
- * paused queues to the workers. So once two probes are counted, every change made before the
- * first probe was enqueued has reached the workers.
+ * upkeep round, which reads the paused queues right after. A second probe, enqueued once the first
+ * was counted, is counted in a later round, which starts only after that one has handed the paused
+ * queues to the workers. So once two probes are counted, every change made before the first probe
+ * was enqueued has reached the workers.
  */
 public final class UpkeepRounds {
   private UpkeepRounds() {}
@@ -36,7 +36,9 @@ public final class UpkeepRounds {
       if (status != JobStatus.SUCCEEDED) {
         throw new AssertionError("probe job on " + probeQueue + " ended " + status);
       }
-      Poll.until(WAIT, "probe " + probe + " on " + probeQueue + " is counted by an upkeep round",
+      Poll.until(
+          WAIT,
+          "probe " + probe + " on " + probeQueue + " is counted by an upkeep round",
           () -> client.admin().counts(probeQueue).succeeded() >= expected);
     }
   }

@@ -1,14 +1,14 @@
 package dev.offload.web.bench;
 
-import dev.offload.runtime.JobListener;
+import dev.offload.api.Isolation;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
+import dev.offload.runtime.JobEvent;
+import dev.offload.runtime.JobListener;
 import dev.offload.runtime.agent.Agent;
-import dev.offload.api.Isolation;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
 import dev.offload.runtime.jobs.Add;
-import dev.offload.runtime.JobEvent;
 import dev.offload.testing.RedisServerProcess;
 import dev.offload.web.DashboardMain;
 import dev.offload.web.jobs.TestJobs;
@@ -49,8 +49,8 @@ import java.util.regex.Pattern;
  * first round, not printed, warms the dashboard up as a long-running one would be.
  *
  * <p>Run: {@code mvn -q -B install -DskipTests && mvn -q -B -pl web exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=dev.offload.web.bench.WidgetBenchmark}; an
- * argument sets the number of streams. It measures; it never fails.
+ * -Dexec.classpathScope=test -Dexec.mainClass=dev.offload.web.bench.WidgetBenchmark}; an argument
+ * sets the number of streams. It measures; it never fails.
  */
 public final class WidgetBenchmark {
 
@@ -68,8 +68,9 @@ public final class WidgetBenchmark {
       int port = freePort();
       Process dashboard = startDashboard(redis.url(), port);
       try {
-        System.out.printf("Offload widget benchmark; %d streams, Redis %s, %d cores%n", streams,
-            redis.url(), Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+            "Offload widget benchmark; %d streams, Redis %s, %d cores%n",
+            streams, redis.url(), Runtime.getRuntime().availableProcessors());
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
         printFootprint("idle, no stream open", dashboard.pid());
         round(client, redis.url(), address, dashboard.pid(), streams, false);
@@ -82,42 +83,52 @@ public final class WidgetBenchmark {
   }
 
   /** Opens {@code count} streams, finishes their jobs, and prints the figures if asked to. */
-  private static void round(OffloadClient client, String redisUrl, InetSocketAddress dashboard,
-      long pid, int count, boolean print) throws Exception {
+  private static void round(
+      OffloadClient client,
+      String redisUrl,
+      InetSocketAddress dashboard,
+      long pid,
+      int count,
+      boolean print)
+      throws Exception {
     WatchTokens tokens = WatchTokens.withSecret(SECRET);
     List<Add> adds = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       adds.add(new Add(i, 1));
     }
-    List<JobHandle<Integer>> jobs =
-        client.enqueueAll(adds, JobOptions.defaults().queue(QUEUE));
+    List<JobHandle<Integer>> jobs = client.enqueueAll(adds, JobOptions.defaults().queue(QUEUE));
 
     Map<Long, Long> succeededAt = new ConcurrentHashMap<>();
-    JobListener finished = events -> {
-      long now = System.nanoTime();
-      for (JobEvent event : events) {
-        if (event.type() == JobEvent.Type.SUCCEEDED) {
-          succeededAt.putIfAbsent(event.id(), now);
-        }
-      }
-    };
+    JobListener finished =
+        events -> {
+          long now = System.nanoTime();
+          for (JobEvent event : events) {
+            if (event.type() == JobEvent.Type.SUCCEEDED) {
+              succeededAt.putIfAbsent(event.id(), now);
+            }
+          }
+        };
     client.watcher().addListener(finished);
     client.watcher().awaitSubscribed(Duration.ofSeconds(5));
 
     long openStart = System.nanoTime();
     try (Streams streams = new Streams(count)) {
       for (JobHandle<Integer> job : jobs) {
-        streams.open(dashboard, job.id(), "/widget/jobs/stream?token="
-            + tokens.issue(job.queue(), job.id(), Duration.ofHours(1)));
+        streams.open(
+            dashboard,
+            job.id(),
+            "/widget/jobs/stream?token="
+                + tokens.issue(job.queue(), job.id(), Duration.ofHours(1)));
       }
       streams.start();
       if (!streams.opened.await(60, TimeUnit.SECONDS)) {
-        System.out.printf("only %d of %d streams opened within 60 s%n",
-            count - streams.opened.getCount(), count);
+        System.out.printf(
+            "only %d of %d streams opened within 60 s%n", count - streams.opened.getCount(), count);
       }
       long openMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openStart);
       if (print) {
-        System.out.printf("opened %d streams and got their first state in %d ms%n",
+        System.out.printf(
+            "opened %d streams and got their first state in %d ms%n",
             count - streams.opened.getCount(), openMillis);
         printFootprint(count + " streams open", pid);
         // the threads left are the server's idle request threads, which its pool ends at 60 s
@@ -128,11 +139,17 @@ public final class WidgetBenchmark {
       long dashboardCpu = cpuMillis(pid);
       long benchCpu = cpuMillis(ProcessHandle.current().pid());
       long burstStart = System.nanoTime();
-      Agent agent = Agent.builder(redisUrl).registry(TestJobs.registry())
-          .isolation(Isolation.THREAD).workers(2, QUEUE).build().start();
+      Agent agent =
+          Agent.builder(redisUrl)
+              .registry(TestJobs.registry())
+              .isolation(Isolation.THREAD)
+              .workers(2, QUEUE)
+              .build()
+              .start();
       try {
         if (!streams.done.await(60, TimeUnit.SECONDS)) {
-          System.out.printf("only %d of %d streams got their final state within 60 s%n",
+          System.out.printf(
+              "only %d of %d streams got their final state within 60 s%n",
               count - streams.done.getCount(), count);
         }
       } finally {
@@ -143,18 +160,26 @@ public final class WidgetBenchmark {
       if (!print) {
         return;
       }
-      System.out.printf("%d jobs run and reported in %d ms; CPU meanwhile: dashboard %d ms,"
-              + " this JVM (agent and clients) %d ms%n", count - streams.done.getCount(),
-          burstMillis, cpuMillis(pid) - dashboardCpu,
+      System.out.printf(
+          "%d jobs run and reported in %d ms; CPU meanwhile: dashboard %d ms,"
+              + " this JVM (agent and clients) %d ms%n",
+          count - streams.done.getCount(),
+          burstMillis,
+          cpuMillis(pid) - dashboardCpu,
           cpuMillis(ProcessHandle.current().pid()) - benchCpu);
-      long[] delays = streams.finalAt.entrySet().stream()
-          .filter(e -> succeededAt.containsKey(e.getKey()))
-          .mapToLong(e -> e.getValue() - succeededAt.get(e.getKey()))
-          .sorted().toArray();
+      long[] delays =
+          streams.finalAt.entrySet().stream()
+              .filter(e -> succeededAt.containsKey(e.getKey()))
+              .mapToLong(e -> e.getValue() - succeededAt.get(e.getKey()))
+              .sorted()
+              .toArray();
       if (delays.length > 0) {
-        System.out.printf("delay from result stored to final event at the client, %d streams:"
-                + " p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", delays.length,
-            millis(delays[delays.length / 2]), millis(delays[(int) (delays.length * 0.99)]),
+        System.out.printf(
+            "delay from result stored to final event at the client, %d streams:"
+                + " p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+            delays.length,
+            millis(delays[delays.length / 2]),
+            millis(delays[(int) (delays.length * 0.99)]),
             millis(delays[delays.length - 1]));
       }
     }
@@ -162,8 +187,8 @@ public final class WidgetBenchmark {
   }
 
   /**
-   * Event streams over plain sockets, all read by one selector thread, which notes when each
-   * stream gets its first state and its final one.
+   * Event streams over plain sockets, all read by one selector thread, which notes when each stream
+   * gets its first state and its final one.
    */
   private static final class Streams implements AutoCloseable {
     final CountDownLatch opened;
@@ -192,9 +217,14 @@ public final class WidgetBenchmark {
 
     void open(InetSocketAddress address, long id, String path) throws IOException {
       SocketChannel channel = SocketChannel.open(address);
-      channel.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:"
-          + address.getPort() + "\r\nAccept: text/event-stream\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII)));
+      channel.write(
+          ByteBuffer.wrap(
+              ("GET "
+                      + path
+                      + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                      + address.getPort()
+                      + "\r\nAccept: text/event-stream\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII)));
       channels.add(channel);
       channel.configureBlocking(false);
       channel.register(selector, SelectionKey.OP_READ, new Progress(id));
@@ -220,8 +250,9 @@ public final class WidgetBenchmark {
             }
             Progress progress = (Progress) key.attachment();
             // keep a little of what came before: an event may arrive in two reads
-            String text = progress.tail
-                + new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+            String text =
+                progress.tail
+                    + new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
             if (progress.first && text.contains("data: ")) {
               progress.first = false;
               opened.countDown();
@@ -252,12 +283,18 @@ public final class WidgetBenchmark {
   }
 
   private static Process startDashboard(String redisUrl, int port) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", classPath(), DashboardMain.class.getName(),
-        "--redis", redisUrl, "--port", Integer.toString(port))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classPath(),
+                DashboardMain.class.getName(),
+                "--redis",
+                redisUrl,
+                "--port",
+                Integer.toString(port))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     builder.environment().put("OFFLOAD_WATCH_SECRET", SECRET);
     Process process = builder.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -276,25 +313,34 @@ public final class WidgetBenchmark {
   /** Prints the dashboard JVM's heap in use after a full GC, its resident memory and threads. */
   private static void printFootprint(String when, long pid) throws Exception {
     run("jcmd", Long.toString(pid), "GC.run");
-    Matcher used = Pattern.compile("used (\\d+)K").matcher(
-        run("jcmd", Long.toString(pid), "GC.heap_info"));
+    Matcher used =
+        Pattern.compile("used (\\d+)K").matcher(run("jcmd", Long.toString(pid), "GC.heap_info"));
     String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
-    System.out.printf("%-26s heap used after GC %6.1f MB, RSS %6.1f MB, threads %s%n", when,
+    System.out.printf(
+        "%-26s heap used after GC %6.1f MB, RSS %6.1f MB, threads %s%n",
+        when,
         used.find() ? Long.parseLong(used.group(1)) / 1024.0 : Double.NaN,
-        statusField(status, "VmRSS") / 1024.0, statusField(status, "Threads"));
+        statusField(status, "VmRSS") / 1024.0,
+        statusField(status, "Threads"));
   }
 
   /** The CPU time a process has used so far, user and system, from {@code /proc}. */
   private static long cpuMillis(long pid) throws IOException {
-    String[] stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"))
-        .replaceFirst("^.*\\) ", "").split(" ");
+    String[] stat =
+        Files.readString(Path.of("/proc", Long.toString(pid), "stat"))
+            .replaceFirst("^.*\\) ", "")
+            .split(" ");
     // utime and stime, fields 14 and 15 of the whole line, in clock ticks of 10 ms
     return (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) * 10;
   }
 
   private static long statusField(String status, String field) {
-    return status.lines().filter(line -> line.startsWith(field + ":"))
-        .map(line -> line.replaceAll("\\D", "")).mapToLong(Long::parseLong).findFirst()
+    return status
+        .lines()
+        .filter(line -> line.startsWith(field + ":"))
+        .map(line -> line.replaceAll("\\D", ""))
+        .mapToLong(Long::parseLong)
+        .findFirst()
         .orElse(-1);
   }
 
@@ -318,13 +364,19 @@ public final class WidgetBenchmark {
   /** This JVM's class path, also when exec:java loaded the classes through a class loader. */
   private static String classPath() {
     if (WidgetBenchmark.class.getClassLoader() instanceof URLClassLoader loader) {
-      return String.join(File.pathSeparator, Arrays.stream(loader.getURLs()).map(url -> {
-        try {
-          return Path.of(url.toURI()).toString();
-        } catch (URISyntaxException e) {
-          throw new IllegalStateException("a class path entry that is no file: " + url, e);
-        }
-      }).toList());
+      return String.join(
+          File.pathSeparator,
+          Arrays.stream(loader.getURLs())
+              .map(
+                  url -> {
+                    try {
+                      return Path.of(url.toURI()).toString();
+                    } catch (URISyntaxException e) {
+                      throw new IllegalStateException(
+                          "a class path entry that is no file: " + url, e);
+                    }
+                  })
+              .toList());
     }
     return System.getProperty("java.class.path");
   }

@@ -24,9 +24,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A headless Chromium driven by Selenium, for tests that use the dashboard as a person would.
- * Uses the system's Chromium and chromedriver (Debian's {@code chromium} and
- * {@code chromium-driver}); a test that needs it is skipped, saying so, when they are missing.
+ * A headless Chromium driven by Selenium, for tests that use the dashboard as a person would. Uses
+ * the system's Chromium and chromedriver (Debian's {@code chromium} and {@code chromium-driver}); a
+ * test that needs it is skipped, saying so, when they are missing.
  */
 public final class Browser implements AutoCloseable {
 
@@ -49,9 +49,13 @@ public final class Browser implements AutoCloseable {
 
   /** Skips the calling test, saying why, when this machine has no browser to drive. */
   public static void assumeAvailable() {
-    Assumptions.assumeTrue(available(),
-        "no headless browser: install Debian's chromium and chromium-driver (" + CHROMIUM
-            + ", " + CHROMEDRIVER + ") to run the browser tests");
+    Assumptions.assumeTrue(
+        available(),
+        "no headless browser: install Debian's chromium and chromium-driver ("
+            + CHROMIUM
+            + ", "
+            + CHROMEDRIVER
+            + ") to run the browser tests");
   }
 
   /** Starts the browser, or skips the calling test when there is none. */
@@ -59,12 +63,18 @@ public final class Browser implements AutoCloseable {
     assumeAvailable();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
-        "--disable-background-networking", "--disable-dev-shm-usage", "--window-size=1280,900");
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort()
-        .build();
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
     return new Browser(new ChromeDriver(service, options));
   }
 
@@ -105,18 +115,22 @@ public final class Browser implements AutoCloseable {
   }
 
   public WebElement find(String selector) {
-    return await("an element " + selector, d -> {
-      List<WebElement> found = d.findElements(By.cssSelector(selector));
-      return found.isEmpty() ? null : found.get(0);
-    });
+    return await(
+        "an element " + selector,
+        d -> {
+          List<WebElement> found = d.findElements(By.cssSelector(selector));
+          return found.isEmpty() ? null : found.get(0);
+        });
   }
 
   /** Clicks the element at {@code selector}, again if the page redrew it under the click. */
   public void click(String selector) {
-    await("a click on " + selector, d -> {
-      d.findElement(By.cssSelector(selector)).click();
-      return true;
-    });
+    await(
+        "a click on " + selector,
+        d -> {
+          d.findElement(By.cssSelector(selector)).click();
+          return true;
+        });
   }
 
   /** Clicks a destructive button twice: once to arm it, once to act. */

@@ -35,8 +35,10 @@ public final class EventStreamReader implements AutoCloseable {
   /** Opens {@code uri}, waiting for the response's headers. */
   public static EventStreamReader open(HttpClient http, URI uri) {
     try {
-      return new EventStreamReader(http.send(HttpRequest.newBuilder(uri)
-          .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines()));
+      return new EventStreamReader(
+          http.send(
+              HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").build(),
+              HttpResponse.BodyHandlers.ofLines()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -51,13 +53,16 @@ public final class EventStreamReader implements AutoCloseable {
 
   private void read() {
     try (Stream<String> lines = response.body()) {
-      lines.filter(line -> line.startsWith("data: ")).forEach(line -> {
-        try {
-          events.add(MAPPER.readTree(line.substring("data: ".length())));
-        } catch (JsonProcessingException e) {
-          throw new AssertionError("not JSON: " + line, e);
-        }
-      });
+      lines
+          .filter(line -> line.startsWith("data: "))
+          .forEach(
+              line -> {
+                try {
+                  events.add(MAPPER.readTree(line.substring("data: ".length())));
+                } catch (JsonProcessingException e) {
+                  throw new AssertionError("not JSON: " + line, e);
+                }
+              });
     } catch (UncheckedIOException e) {
       // closed by the test
     }

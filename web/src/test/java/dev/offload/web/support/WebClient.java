@@ -23,10 +23,11 @@ public final class WebClient {
 
   public WebClient(URI base) {
     this.base = base;
-    this.http = HttpClient.newBuilder()
-        .cookieHandler(new CookieManager())
-        .connectTimeout(Duration.ofSeconds(5))
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            .cookieHandler(new CookieManager())
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
   }
 
   public HttpClient http() {
@@ -44,18 +45,19 @@ public final class WebClient {
   public JsonNode getJson(String path) {
     HttpResponse<String> response = get(path);
     if (response.statusCode() != 200) {
-      throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": "
-          + response.body());
+      throw new AssertionError(
+          "GET " + path + " answered " + response.statusCode() + ": " + response.body());
     }
     return json(response);
   }
 
   /** A POST with this session's CSRF token, as the dashboard's page sends it. */
   public HttpResponse<String> post(String path, String json) {
-    return send(HttpRequest.newBuilder(uri(path))
-        .header("Content-Type", "application/json")
-        .header("X-Offload-Csrf", csrfToken())
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .header("X-Offload-Csrf", csrfToken())
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   public HttpResponse<String> post(String path) {
@@ -65,8 +67,8 @@ public final class WebClient {
   public JsonNode postJson(String path, String json) {
     HttpResponse<String> response = post(path, json);
     if (response.statusCode() != 200) {
-      throw new AssertionError("POST " + path + " answered " + response.statusCode() + ": "
-          + response.body());
+      throw new AssertionError(
+          "POST " + path + " answered " + response.statusCode() + ": " + response.body());
     }
     return json(response);
   }
@@ -80,8 +82,8 @@ public final class WebClient {
 
   public HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return http.send(request.timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      return http.send(
+          request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

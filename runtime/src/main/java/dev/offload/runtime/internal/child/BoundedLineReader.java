@@ -59,8 +59,7 @@ final class BoundedLineReader {
       int take = Math.min(stop - position, limit - length);
       if (take > 0) {
         if (length + take > kept.length) {
-          kept = Arrays.copyOf(kept, Math.min(limit, Math.max(kept.length * 2,
-              length + take)));
+          kept = Arrays.copyOf(kept, Math.min(limit, Math.max(kept.length * 2, length + take)));
         }
         System.arraycopy(buffer, position, kept, length, take);
         length += take;

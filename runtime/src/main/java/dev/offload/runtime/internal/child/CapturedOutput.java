@@ -6,15 +6,14 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
- * What the child installs as the stream under {@code System.out} or {@code System.err}: it
- * collects the bytes user code prints and hands them on as text, whole lines at a time.
+ * What the child installs as the stream under {@code System.out} or {@code System.err}: it collects
+ * the bytes user code prints and hands them on as text, whole lines at a time.
  *
- * <p>The {@code PrintStream} on top flushes after every line; a flush passes on the complete
- * lines and keeps a partial one until its end comes, so a line printed piecemeal arrives as one.
- * A partial line goes out anyway once it reaches {@value #MAX_PENDING} bytes, or when the job
- * ends ({@link #drain}); a large write goes out in pieces of that size, so no output frame is
- * larger, however much a job writes at once. A piece ends between two characters, never inside
- * one.
+ * <p>The {@code PrintStream} on top flushes after every line; a flush passes on the complete lines
+ * and keeps a partial one until its end comes, so a line printed piecemeal arrives as one. A
+ * partial line goes out anyway once it reaches {@value #MAX_PENDING} bytes, or when the job ends
+ * ({@link #drain}); a large write goes out in pieces of that size, so no output frame is larger,
+ * however much a job writes at once. A piece ends between two characters, never inside one.
  */
 final class CapturedOutput extends OutputStream {
 

@@ -12,19 +12,20 @@ import java.util.Objects;
  * writes and reads them, and documents the rules of the exchange.
  *
  * <p>On the wire each frame is a JSON object whose {@code "type"} comes first, then its record's
- * components under their own names, e.g. {@code {"type":"started","id":42}}. A component the
- * frame must have, if missing or null, makes the line malformed: the compact constructors check
- * them, so a frame in hand is always complete.
+ * components under their own names, e.g. {@code {"type":"started","id":42}}. A component the frame
+ * must have, if missing or null, makes the line malformed: the compact constructors check them, so
+ * a frame in hand is always complete.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
-    @JsonSubTypes.Type(value = ChildFrame.Hello.class, name = "hello"),
-    @JsonSubTypes.Type(value = ChildFrame.Run.class, name = "run"),
-    @JsonSubTypes.Type(value = ChildFrame.Ready.class, name = "ready"),
-    @JsonSubTypes.Type(value = ChildFrame.Started.class, name = "started"),
-    @JsonSubTypes.Type(value = ChildFrame.Output.class, name = "output"),
-    @JsonSubTypes.Type(value = ChildFrame.Succeeded.class, name = "succeeded"),
-    @JsonSubTypes.Type(value = ChildFrame.Failed.class, name = "failed")})
+  @JsonSubTypes.Type(value = ChildFrame.Hello.class, name = "hello"),
+  @JsonSubTypes.Type(value = ChildFrame.Run.class, name = "run"),
+  @JsonSubTypes.Type(value = ChildFrame.Ready.class, name = "ready"),
+  @JsonSubTypes.Type(value = ChildFrame.Started.class, name = "started"),
+  @JsonSubTypes.Type(value = ChildFrame.Output.class, name = "output"),
+  @JsonSubTypes.Type(value = ChildFrame.Succeeded.class, name = "succeeded"),
+  @JsonSubTypes.Type(value = ChildFrame.Failed.class, name = "failed")
+})
 sealed interface ChildFrame {
 
   /** A frame the worker writes to the child's stdin. */
@@ -47,8 +48,8 @@ sealed interface ChildFrame {
   /**
    * One job to run; the next comes only after its answer.
    *
-   * @param args the job's arguments as the job record holds them; read through
-   *     {@code Json.mapper()}, which keeps every number exact, decimals with their scale
+   * @param args the job's arguments as the job record holds them; read through {@code
+   *     Json.mapper()}, which keeps every number exact, decimals with their scale
    */
   record Run(long id, String name, JsonNode args) implements ToChild {
     public Run {
@@ -68,8 +69,10 @@ sealed interface ChildFrame {
 
     /** The standard stream the job printed to. */
     enum Stream {
-      @JsonProperty("stdout") STDOUT,
-      @JsonProperty("stderr") STDERR
+      @JsonProperty("stdout")
+      STDOUT,
+      @JsonProperty("stderr")
+      STDERR
     }
 
     public Output {
@@ -98,8 +101,8 @@ sealed interface ChildFrame {
    *     widget may show to end users; null for any other failure
    * @param outOfMemory whether the job ran out of memory, so that its child must be replaced
    */
-  record Failed(long id, String error, String stackTrace, String publicMessage,
-      boolean outOfMemory) implements FromChild {
+  record Failed(long id, String error, String stackTrace, String publicMessage, boolean outOfMemory)
+      implements FromChild {
     public Failed {
       required(error, "failed", "error");
       required(stackTrace, "failed", "stackTrace");
@@ -107,7 +110,6 @@ sealed interface ChildFrame {
   }
 
   private static <T> T required(T value, String type, String field) {
-    return Objects.requireNonNull(value,
-        () -> "a \"" + type + "\" frame needs \"" + field + "\"");
+    return Objects.requireNonNull(value, () -> "a \"" + type + "\" frame needs \"" + field + "\"");
   }
 }

@@ -1,6 +1,7 @@
 package dev.offload.runtime.internal.child;
 
 import dev.offload.api.JobDefinition;
+import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.internal.child.ChildFrame.Hello;
 import dev.offload.runtime.internal.child.ChildFrame.Output;
 import dev.offload.runtime.internal.child.ChildFrame.Ready;
@@ -9,7 +10,6 @@ import dev.offload.runtime.internal.child.ChildFrame.Started;
 import dev.offload.runtime.internal.child.ChildFrame.ToChild;
 import dev.offload.runtime.internal.execution.JobInvoker;
 import dev.offload.runtime.internal.execution.JobOutcome;
-import dev.offload.runtime.JobRegistry;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
@@ -32,32 +32,36 @@ import sun.misc.Signal;
  * {@link ChildProtocol} describes.
  *
  * <p>Step by step:
+ *
  * <ol>
- *   <li>Ignore SIGTERM, SIGINT and SIGHUP: they are meant for the agent (Ctrl-C, systemd's stop,
- *       a closed terminal), which decides what happens to the job in hand; the child ends when its
+ *   <li>Ignore SIGTERM, SIGINT and SIGHUP: they are meant for the agent (Ctrl-C, systemd's stop, a
+ *       closed terminal), which decides what happens to the job in hand; the child ends when its
  *       stdin does.
- *   <li>Keep the real stdout for frames, and give user code a {@code System.out} and
- *       {@code System.err} that capture what it prints into output frames, so no print can
- *       corrupt a frame; {@code System.in} reads nothing, so no job can eat a frame either.
+ *   <li>Keep the real stdout for frames, and give user code a {@code System.out} and {@code
+ *       System.err} that capture what it prints into output frames, so no print can corrupt a
+ *       frame; {@code System.in} reads nothing, so no job can eat a frame either.
  *   <li>Read the hello, build the job registry from the class path's indexes plus the names the
  *       worker sent, and say ready.
- *   <li>Run each job on the main thread, saying {@code started} just before its code runs,
- *       while a reader thread watches stdin: at its end the child halts at once, even mid-job,
- *       since a child must never outlive its worker.
+ *   <li>Run each job on the main thread, saying {@code started} just before its code runs, while a
+ *       reader thread watches stdin: at its end the child halts at once, even mid-job, since a
+ *       child must never outlive its worker.
  * </ol>
+ *
  * A job that runs out of memory is answered as failed with {@code outOfMemory}, and the worker
- * replaces the child; any other thread running out of memory halts the child with code 3, as
- * {@code -XX:+ExitOnOutOfMemoryError} would, since the heap is no longer to be trusted.
+ * replaces the child; any other thread running out of memory halts the child with code 3, as {@code
+ * -XX:+ExitOnOutOfMemoryError} would, since the heap is no longer to be trusted.
  */
 public final class ChildMain {
 
   /** The exit code after an OutOfMemoryError outside a job, the same as the JVM's own. */
   static final int OUT_OF_MEMORY_EXIT = 3;
+
   /**
    * The most a failed frame carries of its error and public message, and of its stack trace:
    * clipped, they fit in a frame, escaped as they may be.
    */
   private static final int MAX_ERROR_CHARS = 16 << 10;
+
   private static final int MAX_STACK_TRACE_CHARS = 256 << 10;
 
   private final OutputStream frames;
@@ -73,8 +77,9 @@ public final class ChildMain {
     PrintStream vmErr =
         new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     ignoreStopSignals(vmErr);
-    ChildMain child = new ChildMain(
-        new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), vmErr);
+    ChildMain child =
+        new ChildMain(
+            new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), vmErr);
     CapturedOutput out = new CapturedOutput(text -> child.sendOutput(Output.Stream.STDOUT, text));
     CapturedOutput err = new CapturedOutput(text -> child.sendOutput(Output.Stream.STDERR, text));
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -82,8 +87,9 @@ public final class ChildMain {
     System.setIn(InputStream.nullInputStream());
     Thread.setDefaultUncaughtExceptionHandler(child::uncaught);
 
-    BufferedReader input = new BufferedReader(
-        new InputStreamReader(new FileInputStream(FileDescriptor.in), StandardCharsets.UTF_8));
+    BufferedReader input =
+        new BufferedReader(
+            new InputStreamReader(new FileInputStream(FileDescriptor.in), StandardCharsets.UTF_8));
     JobInvoker invoker;
     try {
       invoker = new JobInvoker(child.registry(child.readHello(input)));
@@ -110,10 +116,14 @@ public final class ChildMain {
   private static void ignoreStopSignals(PrintStream vmErr) {
     for (String name : List.of("TERM", "INT", "HUP")) {
       try {
-        Signal.handle(new Signal(name), signal -> { });
+        Signal.handle(new Signal(name), signal -> {});
       } catch (IllegalArgumentException e) {
-        vmErr.println("offload child: cannot ignore SIG" + name + " (" + e.getMessage()
-            + "); a signal to the agent's process group may end this child mid-job");
+        vmErr.println(
+            "offload child: cannot ignore SIG"
+                + name
+                + " ("
+                + e.getMessage()
+                + "); a signal to the agent's process group may end this child mid-job");
       }
     }
   }
@@ -166,8 +176,8 @@ public final class ChildMain {
   }
 
   /**
-   * The class path's indexes plus the worker's names they lack; a worker's name whose class is
-   * not on this class path is left out, so its jobs fail as unknown, saying so.
+   * The class path's indexes plus the worker's names they lack; a worker's name whose class is not
+   * on this class path is left out, so its jobs fail as unknown, saying so.
    */
   private JobRegistry registry(Hello hello) {
     JobRegistry indexed = JobRegistry.fromClassPath();
@@ -181,8 +191,12 @@ public final class ChildMain {
       try {
         builder.register(job.getKey(), jobClass(className, loader));
       } catch (ClassNotFoundException | ClassCastException e) {
-        vmErr.println("offload child: job \"" + job.getKey() + "\" is registered in the agent as "
-            + className + ", which is not a job class on the child's class path");
+        vmErr.println(
+            "offload child: job \""
+                + job.getKey()
+                + "\" is registered in the agent as "
+                + className
+                + ", which is not a job class on the child's class path");
       }
     }
     return builder.build();
@@ -209,22 +223,30 @@ public final class ChildMain {
         send(answer);
         return;
       }
-      outcome = JobOutcome.Failed.of("the job's result is too large to send back: "
-          + success.resultJson().length() + " characters of JSON, more than the "
-          + (ChildProtocol.MAX_FRAME_BYTES >> 20) + " MiB a child JVM's answer may take;"
-          + " store large data elsewhere and return a reference to it");
+      outcome =
+          JobOutcome.Failed.of(
+              "the job's result is too large to send back: "
+                  + success.resultJson().length()
+                  + " characters of JSON, more than the "
+                  + (ChildProtocol.MAX_FRAME_BYTES >> 20)
+                  + " MiB a child JVM's answer may take;"
+                  + " store large data elsewhere and return a reference to it");
     }
     JobOutcome.Failed failed = (JobOutcome.Failed) outcome;
-    send(new ChildFrame.Failed(id, clip(failed.error(), MAX_ERROR_CHARS),
-        clip(failed.stackTrace(), MAX_STACK_TRACE_CHARS),
-        clip(failed.publicMessage(), MAX_ERROR_CHARS),
-        // JobInvoker reports a throwable as its toString(), which starts with its class name
-        failed.error().startsWith(OutOfMemoryError.class.getName())));
+    send(
+        new ChildFrame.Failed(
+            id,
+            clip(failed.error(), MAX_ERROR_CHARS),
+            clip(failed.stackTrace(), MAX_STACK_TRACE_CHARS),
+            clip(failed.publicMessage(), MAX_ERROR_CHARS),
+            // JobInvoker reports a throwable as its toString(), which starts with its class name
+            failed.error().startsWith(OutOfMemoryError.class.getName())));
   }
 
   /** The start of {@code text}, marked when cut; null stays null. */
   private static String clip(String text, int max) {
-    return text == null || text.length() <= max ? text
+    return text == null || text.length() <= max
+        ? text
         : text.substring(0, max) + " [cut: " + text.length() + " characters in all]";
   }
 
@@ -253,8 +275,12 @@ public final class ChildMain {
 
   private void uncaught(Thread thread, Throwable error) {
     if (error instanceof OutOfMemoryError) {
-      vmErr.println("offload child: thread \"" + thread.getName() + "\" ran out of memory ("
-          + error + "); halting, as the heap is no longer to be trusted");
+      vmErr.println(
+          "offload child: thread \""
+              + thread.getName()
+              + "\" ran out of memory ("
+              + error
+              + "); halting, as the heap is no longer to be trusted");
       Runtime.getRuntime().halt(OUT_OF_MEMORY_EXIT);
     }
     System.err.print("Exception in thread \"" + thread.getName() + "\" ");

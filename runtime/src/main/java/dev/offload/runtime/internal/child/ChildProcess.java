@@ -27,16 +27,16 @@ import org.slf4j.LoggerFactory;
  * A child JVM seen from its worker: starts it, hands it one job at a time, logs what the job
  * prints, and turns the child's answer, or the way it died, into the job's outcome.
  *
- * <p>Two daemon threads read the child's stdout (frames, see {@link ChildProtocol}) and its
- * stderr (the JVM's own messages); both block in reads, so a worker waiting for its job's outcome
- * costs no core, and both keep at most a bound of each line, so no output can exhaust the agent's
- * heap. A third waits for the child's end, and fails the job in hand, if any, with a reason that
- * tells an exit, a signal, a crash and running out of memory apart; a child that dies before its
- * job began hands the job back as {@link JobOutcome.NotStarted}.
+ * <p>Two daemon threads read the child's stdout (frames, see {@link ChildProtocol}) and its stderr
+ * (the JVM's own messages); both block in reads, so a worker waiting for its job's outcome costs no
+ * core, and both keep at most a bound of each line, so no output can exhaust the agent's heap. A
+ * third waits for the child's end, and fails the job in hand, if any, with a reason that tells an
+ * exit, a signal, a crash and running out of memory apart; a child that dies before its job began
+ * hands the job back as {@link JobOutcome.NotStarted}.
  *
- * <p>The child runs in a session and process group of its own where {@code setsid} is on the
- * PATH, so that a signal to the agent's group (Ctrl-C) misses it; when it ends, whatever is left
- * of its group, the processes its jobs started, is killed, so that none holds its pipes open.
+ * <p>The child runs in a session and process group of its own where {@code setsid} is on the PATH,
+ * so that a signal to the agent's group (Ctrl-C) misses it; when it ends, whatever is left of its
+ * group, the processes its jobs started, is killed, so that none holds its pipes open.
  *
  * <p>Every job's callback is called exactly once, from a reader or the exit handler, unless the
  * child is destroyed first; then its owner has already settled the job.
@@ -44,22 +44,29 @@ import org.slf4j.LoggerFactory;
 public final class ChildProcess {
 
   private static final Logger log = LoggerFactory.getLogger(ChildProcess.class);
+
   /** The logger of what jobs print, so that it can be routed apart from the agent's own log. */
   private static final Logger output =
       LoggerFactory.getLogger(ChildProcess.class.getPackageName() + ".output");
+
   /** The most the agent keeps of one line a child writes outside frames: 1 MiB. */
   static final int MAX_LINE_BYTES = 1 << 20;
+
   private static final int MAX_VM_LINES = 200;
+
   /** The most of one line of the JVM's own that a reason for the child's end may quote. */
   private static final int MAX_VM_LINE_CHARS = 1000;
+
   /** How long the exit handler waits for the readers to take in the child's last lines. */
   private static final Duration LAST_LINES_WAIT = Duration.ofSeconds(2);
+
   /**
    * How long a child whose stdin was closed may take to end before it is killed. Halting takes
-   * milliseconds; the margin is for exit work the JVM may have been asked to do, such as writing
-   * a CDS archive ({@code -XX:ArchiveClassesAtExit}).
+   * milliseconds; the margin is for exit work the JVM may have been asked to do, such as writing a
+   * CDS archive ({@code -XX:ArchiveClassesAtExit}).
    */
   private static final Duration GRACEFUL_STOP = Duration.ofSeconds(10);
+
   private static final Optional<Path> SETSID = onPath("setsid");
 
   /** The job in the child's hands and what to call with its outcome. */
@@ -75,8 +82,10 @@ public final class ChildProcess {
   private final Thread stdoutReader;
   private final Thread stderrReader;
   private Job job;
+
   /** Whether the job in hand has begun: its {@code started} frame came. */
   private boolean begun;
+
   private boolean exited;
   private int jobsStarted;
   private volatile boolean outOfMemory;
@@ -86,18 +95,23 @@ public final class ChildProcess {
     this.process = process;
     this.owner = owner;
     this.stdin = process.getOutputStream();
-    this.stdoutReader = daemon("stdout", () -> read(process.getInputStream(),
-        ChildProtocol.MAX_FRAME_BYTES, this::onStdoutLine));
-    this.stderrReader = daemon("stderr", () -> read(process.getErrorStream(), MAX_LINE_BYTES,
-        line -> onVmLine(shown(line))));
+    this.stdoutReader =
+        daemon(
+            "stdout",
+            () ->
+                read(process.getInputStream(), ChildProtocol.MAX_FRAME_BYTES, this::onStdoutLine));
+    this.stderrReader =
+        daemon(
+            "stderr",
+            () -> read(process.getErrorStream(), MAX_LINE_BYTES, line -> onVmLine(shown(line))));
     // not Process.onExit(): the exit handler waits for the readers, which would hold a thread of
     // the common pool that the whole agent shares
     daemon("exit", this::awaitEnd);
   }
 
   /**
-   * Starts a child JVM for {@code owner} (a worker's id, for logs) and sends it its hello; it
-   * takes jobs at once, and runs them once it is ready.
+   * Starts a child JVM for {@code owner} (a worker's id, for logs) and sends it its hello; it takes
+   * jobs at once, and runs them once it is ready.
    *
    * @throws UncheckedIOException if the process cannot be started, e.g. no such {@code java}
    */
@@ -109,8 +123,8 @@ public final class ChildProcess {
     try {
       process = new ProcessBuilder(command).start();
     } catch (IOException e) {
-      throw new UncheckedIOException("could not start a child JVM with " + spec.java() + ": "
-          + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "could not start a child JVM with " + spec.java() + ": " + e.getMessage(), e);
     }
     ChildProcess child = new ChildProcess(process, owner);
     child.send(ChildProtocol.encode(new ChildFrame.Hello(spec.jobClasses())));
@@ -121,11 +135,13 @@ public final class ChildProcess {
   /** The executable {@code name} in a folder of the PATH, if any. */
   private static Optional<Path> onPath(String name) {
     String path = System.getenv("PATH");
-    return path == null ? Optional.empty() : Stream.of(path.split(File.pathSeparator))
-        .filter(folder -> !folder.isEmpty())
-        .map(folder -> Path.of(folder, name))
-        .filter(Files::isExecutable)
-        .findFirst();
+    return path == null
+        ? Optional.empty()
+        : Stream.of(path.split(File.pathSeparator))
+            .filter(folder -> !folder.isEmpty())
+            .map(folder -> Path.of(folder, name))
+            .filter(Files::isExecutable)
+            .findFirst();
   }
 
   private Thread daemon(String name, Runnable task) {
@@ -135,8 +151,7 @@ public final class ChildProcess {
     return thread;
   }
 
-  private static void read(InputStream stream, int limit,
-      Consumer<BoundedLineReader.Line> onLine) {
+  private static void read(InputStream stream, int limit, Consumer<BoundedLineReader.Line> onLine) {
     try (stream) {
       BoundedLineReader lines = new BoundedLineReader(stream, limit);
       BoundedLineReader.Line line;
@@ -243,12 +258,14 @@ public final class ChildProcess {
     } catch (IOException e) {
       // already gone
     }
-    CompletableFuture.delayedExecutor(GRACEFUL_STOP.toMillis(), TimeUnit.MILLISECONDS,
-        Runnable::run).execute(() -> {
-          if (process.isAlive()) {
-            destroy();
-          }
-        });
+    CompletableFuture.delayedExecutor(
+            GRACEFUL_STOP.toMillis(), TimeUnit.MILLISECONDS, Runnable::run)
+        .execute(
+            () -> {
+              if (process.isAlive()) {
+                destroy();
+              }
+            });
   }
 
   /**
@@ -283,13 +300,15 @@ public final class ChildProcess {
       frame = ChildProtocol.decode(line.text(), ChildFrame.FromChild.class);
     } catch (ChildProtocol.MalformedFrame e) {
       // only code writing to file descriptor 1 itself can send one: its line is output
-      log.warn("worker {}: child JVM {} wrote {}; kept as output", owner, pid(),
-          e.getMessage());
+      log.warn("worker {}: child JVM {} wrote {}; kept as output", owner, pid(), e.getMessage());
       onVmLine(shown(line));
       return;
     }
     if (frame instanceof ChildFrame.Ready) {
-      log.debug("child JVM {} of worker {} ready after {} ms", pid(), owner,
+      log.debug(
+          "child JVM {} of worker {} ready after {} ms",
+          pid(),
+          owner,
           (System.nanoTime() - launchedNanos) / 1_000_000);
       ready.complete(null);
     } else if (frame instanceof ChildFrame.Started started) {
@@ -306,8 +325,9 @@ public final class ChildProcess {
         outOfMemory = true;
         error = "the job ran out of memory (" + error + "); its child JVM is replaced";
       }
-      finish(failed.id(), new JobOutcome.Failed(error, failed.stackTrace(), tail.text(),
-          failed.publicMessage()));
+      finish(
+          failed.id(),
+          new JobOutcome.Failed(error, failed.stackTrace(), tail.text(), failed.publicMessage()));
     }
   }
 
@@ -318,7 +338,9 @@ public final class ChildProcess {
       return text;
     }
     return text.substring(0, Math.min(text.length(), MAX_LINE_BYTES))
-        + " [cut: the line had " + line.bytes() + " bytes]";
+        + " [cut: the line had "
+        + line.bytes()
+        + " bytes]";
   }
 
   /**
@@ -331,8 +353,12 @@ public final class ChildProcess {
       broken = job;
       job = null;
     }
-    String reason = "the child JVM sent a frame of " + bytes + " bytes, more than the "
-        + (ChildProtocol.MAX_FRAME_BYTES >> 20) + " MiB the protocol allows; it was destroyed";
+    String reason =
+        "the child JVM sent a frame of "
+            + bytes
+            + " bytes, more than the "
+            + (ChildProtocol.MAX_FRAME_BYTES >> 20)
+            + " MiB the protocol allows; it was destroyed";
     log.warn("worker {}: {}", owner, reason);
     destroy();
     if (broken != null) {
@@ -358,8 +384,8 @@ public final class ChildProcess {
       if (vmLines.size() == MAX_VM_LINES) {
         vmLines.removeFirst();
       }
-      vmLines.addLast(line.length() > MAX_VM_LINE_CHARS
-          ? line.substring(0, MAX_VM_LINE_CHARS) + "..." : line);
+      vmLines.addLast(
+          line.length() > MAX_VM_LINE_CHARS ? line.substring(0, MAX_VM_LINE_CHARS) + "..." : line);
     }
     tail.add(line + "\n");
   }
@@ -419,10 +445,15 @@ public final class ChildProcess {
       return;
     }
     boolean startingUp = !ready.isDone();
-    String when = startingUp ? "before it was ready"
-        : lostBegun ? "while running the job" : "before the job began";
+    String when =
+        startingUp
+            ? "before it was ready"
+            : lostBegun ? "while running the job" : "before the job began";
     String reason = ExitReason.describe(code, lines, when, startingUp);
-    lost.done().accept(lostBegun ? new JobOutcome.Failed(reason, "", tail.text())
-        : new JobOutcome.NotStarted(reason));
+    lost.done()
+        .accept(
+            lostBegun
+                ? new JobOutcome.Failed(reason, "", tail.text())
+                : new JobOutcome.NotStarted(reason));
   }
 }

@@ -30,16 +30,16 @@ import java.util.Arrays;
  * </pre>
  *
  * <p>A child that dies before its job's {@code started} frame never ran the job's code, so the job
- * goes back without an attempt charged. A job's output frames always come before its answer, so
- * the worker has every line when the job ends; the worker keeps the tail of that output for the
- * failure record, and the child never sends it twice. JSON escapes line breaks, so a frame never
- * spans two lines; the child writes a line break before each frame too, so that bytes written to
- * file descriptor 1 without one cannot swallow the frame. A line that is not a frame is the child
- * JVM's own writing to its stdout (a crash report goes there), and is treated as output. No frame
- * from the child is longer than {@link #MAX_FRAME_BYTES}; the worker fails the job of a child that
- * sends one. A line that starts like a frame but is not a complete frame of a known type, or is
- * one the other side sends, is a {@link MalformedFrame}: the side that reads it logs the line with
- * the reason, and otherwise treats it as a line that is not a frame. The worker stops a child by
+ * goes back without an attempt charged. A job's output frames always come before its answer, so the
+ * worker has every line when the job ends; the worker keeps the tail of that output for the failure
+ * record, and the child never sends it twice. JSON escapes line breaks, so a frame never spans two
+ * lines; the child writes a line break before each frame too, so that bytes written to file
+ * descriptor 1 without one cannot swallow the frame. A line that is not a frame is the child JVM's
+ * own writing to its stdout (a crash report goes there), and is treated as output. No frame from
+ * the child is longer than {@link #MAX_FRAME_BYTES}; the worker fails the job of a child that sends
+ * one. A line that starts like a frame but is not a complete frame of a known type, or is one the
+ * other side sends, is a {@link MalformedFrame}: the side that reads it logs the line with the
+ * reason, and otherwise treats it as a line that is not a frame. The worker stops a child by
  * closing its stdin: the child halts as soon as it reads the end of its input, which also happens
  * when the agent dies.
  */
@@ -56,13 +56,17 @@ final class ChildProtocol {
   private static final String FRAME_START = "{\"type\":";
 
   private static final ObjectWriter WRITER = Json.mapper().writerFor(ChildFrame.class);
+
   /**
    * The shared mapper keeps arguments' numbers exact. Both sides write every component, so a
    * missing one means a line that only looks like a frame, as does anything after the object.
    */
-  private static final ObjectReader READER = Json.mapper().readerFor(ChildFrame.class)
-      .with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
-          DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectReader READER =
+      Json.mapper()
+          .readerFor(ChildFrame.class)
+          .with(
+              DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+              DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** A line that starts like a frame but is not one the protocol knows. */
   static final class MalformedFrame extends Exception {
@@ -91,8 +95,8 @@ final class ChildProtocol {
   }
 
   /**
-   * The frame on {@code line}, which {@link #looksLikeFrame} accepted, if it is one that
-   * {@code direction} allows.
+   * The frame on {@code line}, which {@link #looksLikeFrame} accepted, if it is one that {@code
+   * direction} allows.
    *
    * @throws MalformedFrame saying why, if it is not: not JSON, an unknown type, a component
    *     missing, or a frame meant for the other direction
@@ -102,18 +106,20 @@ final class ChildProtocol {
     try {
       frame = READER.readValue(line);
     } catch (InvalidTypeIdException e) {
-      throw new MalformedFrame(e.getTypeId() == null ? "a frame without a \"type\""
-          : "a frame of unknown type \"" + e.getTypeId() + "\"");
+      throw new MalformedFrame(
+          e.getTypeId() == null
+              ? "a frame without a \"type\""
+              : "a frame of unknown type \"" + e.getTypeId() + "\"");
     } catch (ValueInstantiationException e) {
       // the compact constructors' message names the frame and the component it lacks
-      throw new MalformedFrame(e.getCause() != null ? e.getCause().getMessage()
-          : e.getOriginalMessage());
+      throw new MalformedFrame(
+          e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw new MalformedFrame("a malformed frame: " + e.getOriginalMessage());
     }
     if (!direction.isInstance(frame)) {
-      throw new MalformedFrame("a " + frame.getClass().getSimpleName()
-          + " frame, which only the other side sends");
+      throw new MalformedFrame(
+          "a " + frame.getClass().getSimpleName() + " frame, which only the other side sends");
     }
     return direction.cast(frame);
   }

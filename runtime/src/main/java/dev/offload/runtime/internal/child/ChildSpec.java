@@ -15,21 +15,22 @@ import java.util.Objects;
  * @param java the {@code java} launcher
  * @param classPath the class path; it must hold the runtime and the jobs
  * @param jvmOptions options placed before the main class, e.g. {@code -Xmx512m}
- * @param jobClasses job name to binary class name, for jobs registered in code; the child loads
- *     the ones its class path's indexes do not list
+ * @param jobClasses job name to binary class name, for jobs registered in code; the child loads the
+ *     ones its class path's indexes do not list
  */
-public record ChildSpec(Path java, String classPath, List<String> jvmOptions,
-    Map<String, String> jobClasses) {
+public record ChildSpec(
+    Path java, String classPath, List<String> jvmOptions, Map<String, String> jobClasses) {
 
   /**
    * Options every child gets ahead of {@code jvmOptions}, which can override them: the JVM's own
    * diagnostics go to stderr rather than to the stdout that carries the frames, and a crash report
    * lands in the temporary folder, since the failure record names the file.
    */
-  static final List<String> BUILT_IN_OPTIONS = List.of(
-      "-XX:+DisplayVMOutputToStderr",
-      "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"),
-          "offload-child-hs_err_pid%p.log"));
+  static final List<String> BUILT_IN_OPTIONS =
+      List.of(
+          "-XX:+DisplayVMOutputToStderr",
+          "-XX:ErrorFile="
+              + Path.of(System.getProperty("java.io.tmpdir"), "offload-child-hs_err_pid%p.log"));
 
   public ChildSpec {
     Objects.requireNonNull(java, "java");
@@ -40,7 +41,10 @@ public record ChildSpec(Path java, String classPath, List<String> jvmOptions,
 
   /** The {@code java} that runs this JVM. */
   public static Path currentJava() {
-    return ProcessHandle.current().info().command().map(Path::of)
+    return ProcessHandle.current()
+        .info()
+        .command()
+        .map(Path::of)
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java"));
   }
 

@@ -53,7 +53,6 @@ final class OutputTail {
     StringBuilder text = new StringBuilder(chars + partial.length());
     lines.forEach(text::append);
     text.append(partial);
-    return text.length() > MAX_CHARS ? text.substring(text.length() - MAX_CHARS)
-        : text.toString();
+    return text.length() > MAX_CHARS ? text.substring(text.length() - MAX_CHARS) : text.toString();
   }
 }

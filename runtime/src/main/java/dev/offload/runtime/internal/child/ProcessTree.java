@@ -29,8 +29,7 @@ final class ProcessTree {
    */
   static void killGroup(long group) {
     long self = ProcessHandle.current().pid();
-    try (DirectoryStream<Path> processes =
-        Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+    try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
       for (Path process : processes) {
         long pid = Long.parseLong(process.getFileName().toString());
         if (pid != self && groupOf(process) == group) {

@@ -1,11 +1,11 @@
 package dev.offload.runtime.internal.execution;
 
-import dev.offload.api.JobIndexFile;
-import dev.offload.runtime.JobRegistry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.api.JobDefinition;
+import dev.offload.api.JobIndexFile;
 import dev.offload.api.UserFacingException;
+import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.internal.store.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,29 +32,41 @@ public final class JobInvoker {
       return JobOutcome.Failed.of(e.getMessage());
     }
     if (type.isEmpty()) {
-      return JobOutcome.Failed.of("unknown job \"" + name + "\": no class for it in "
-          + JobIndexFile.PATH + " on this agent's class path; deploy the code that declares it"
-          + " to the agent, or keep the old name as an alias in @Job(aliases)");
+      return JobOutcome.Failed.of(
+          "unknown job \""
+              + name
+              + "\": no class for it in "
+              + JobIndexFile.PATH
+              + " on this agent's class path; deploy the code that declares it"
+              + " to the agent, or keep the old name as an alias in @Job(aliases)");
     }
     JobDefinition<?> job;
     try {
       job = Json.mapper().treeToValue(args, type.get());
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      return JobOutcome.Failed.of("arguments of job \"" + name + "\" do not fit "
-          + type.get().getName() + ": " + Json.describe(e));
+      return JobOutcome.Failed.of(
+          "arguments of job \""
+              + name
+              + "\" do not fit "
+              + type.get().getName()
+              + ": "
+              + Json.describe(e));
     }
     Object result;
     try {
       result = job.run();
     } catch (Throwable t) {
-      return new JobOutcome.Failed(t.toString(), stackTrace(t), "",
+      return new JobOutcome.Failed(
+          t.toString(),
+          stackTrace(t),
+          "",
           t instanceof UserFacingException userFacing ? userFacing.getMessage() : null);
     }
     try {
       return new JobOutcome.Succeeded(Json.mapper().writeValueAsString(result));
     } catch (JsonProcessingException e) {
-      return JobOutcome.Failed.of("the result of job \"" + name + "\" cannot be written as JSON: "
-          + Json.describe(e));
+      return JobOutcome.Failed.of(
+          "the result of job \"" + name + "\" cannot be written as JSON: " + Json.describe(e));
     }
   }
 

@@ -4,8 +4,8 @@ package dev.offload.runtime.internal.execution;
 public sealed interface JobOutcome {
 
   /**
-   * The job's code never began running (its child JVM died or failed while starting): the job
-   * goes back to its queue without being charged an attempt.
+   * The job's code never began running (its child JVM died or failed while starting): the job goes
+   * back to its queue without being charged an attempt.
    */
   record NotStarted(String reason) implements JobOutcome {}
 

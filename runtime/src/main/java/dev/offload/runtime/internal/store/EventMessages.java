@@ -11,10 +11,10 @@ import java.util.Set;
 /**
  * Reads the messages of the events channel.
  *
- * <p>One message carries several changes of one queue, grouped by type, so that a worker
- * finishing one job and taking the next publishes once:
- * {@code {"q":"mail","w":"host-1-w0","succeeded":["41"],"started":["42"]}}. The scripts write
- * these messages (see {@code publish} in {@code prelude.lua}); this class reads them.
+ * <p>One message carries several changes of one queue, grouped by type, so that a worker finishing
+ * one job and taking the next publishes once: {@code
+ * {"q":"mail","w":"host-1-w0","succeeded":["41"],"started":["42"]}}. The scripts write these
+ * messages (see {@code publish} in {@code prelude.lua}); this class reads them.
  */
 final class EventMessages {
 

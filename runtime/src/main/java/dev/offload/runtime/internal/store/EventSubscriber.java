@@ -4,7 +4,6 @@ import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.JobListener;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -18,8 +17,8 @@ import redis.clients.jedis.JedisPubSub;
 /**
  * One subscription to the job events channel, shared by every listener in the process.
  *
- * <p>A daemon thread holds the subscription; when the connection drops it subscribes again with
- * a growing pause, then tells every listener through {@link JobListener#onResubscribed()} that events
+ * <p>A daemon thread holds the subscription; when the connection drops it subscribes again with a
+ * growing pause, then tells every listener through {@link JobListener#onResubscribed()} that events
  * may have been missed, so that each can read the state it cares about afresh. A connection that
  * dies without a FIN or RST (a dead link, a crashed host, a NAT that forgot it) is dropped once it
  * has answered no ping for {@link #SILENCE_LIMIT}.
@@ -50,11 +49,13 @@ public final class EventSubscriber implements AutoCloseable {
     this.channel = keys.events();
     this.thread = new Thread(this::run, "offload-events");
     this.thread.setDaemon(true);
-    this.watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread watching = new Thread(task, "offload-events-watchdog");
-      watching.setDaemon(true);
-      return watching;
-    });
+    this.watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread watching = new Thread(task, "offload-events-watchdog");
+              watching.setDaemon(true);
+              return watching;
+            });
   }
 
   /** Starts the subscription thread. */
@@ -97,7 +98,9 @@ public final class EventSubscriber implements AutoCloseable {
         pauseMillis = MIN_PAUSE_MILLIS;
       }
       if (running) {
-        log.warn("lost the job events subscription ({}); subscribing again in {} ms", problem,
+        log.warn(
+            "lost the job events subscription ({}); subscribing again in {} ms",
+            problem,
             pauseMillis);
         sleep(pauseMillis);
         pauseMillis = Math.min(pauseMillis * 2, MAX_PAUSE.toMillis());
@@ -107,8 +110,8 @@ public final class EventSubscriber implements AutoCloseable {
 
   /**
    * Pings the subscription, and drops its connection when nothing, not even a pong, has come for
-   * {@link #SILENCE_LIMIT}: a subscriber only reads, so a link that died without a FIN or RST
-   * would otherwise block it until TCP keepalive gives up, hours later.
+   * {@link #SILENCE_LIMIT}: a subscriber only reads, so a link that died without a FIN or RST would
+   * otherwise block it until TCP keepalive gives up, hours later.
    */
   private void watch() {
     Subscription subscription = current;
@@ -117,8 +120,10 @@ public final class EventSubscriber implements AutoCloseable {
     }
     long silentNanos = System.nanoTime() - subscription.lastHeardNanos;
     if (silentNanos > SILENCE_LIMIT.toNanos()) {
-      log.warn("the job events subscription has heard nothing from Redis for {} ms, not even a"
-          + " pong; dropping its connection", TimeUnit.NANOSECONDS.toMillis(silentNanos));
+      log.warn(
+          "the job events subscription has heard nothing from Redis for {} ms, not even a"
+              + " pong; dropping its connection",
+          TimeUnit.NANOSECONDS.toMillis(silentNanos));
       subscription.drop();
       return;
     }

@@ -23,12 +23,13 @@ public final class FailureRecords {
   }
 
   /**
-   * The stored failure record, with {@code publicMessage}, the message meant for end users that
-   * the job-observer widget may show, when it is not {@code null}.
+   * The stored failure record, with {@code publicMessage}, the message meant for end users that the
+   * job-observer widget may show, when it is not {@code null}.
    */
   public static String of(long id, String queue, JobRecord record, String publicMessage) {
-    JobFailure failure = new JobFailure(id, queue, record.name(), record.args().toString(),
-        record.errors(), Instant.now());
+    JobFailure failure =
+        new JobFailure(
+            id, queue, record.name(), record.args().toString(), record.errors(), Instant.now());
     ObjectNode node = Json.mapper().valueToTree(failure);
     node.put("maxAttempts", record.maxAttempts());
     node.put("timeoutMs", record.timeoutMs());
@@ -52,12 +53,19 @@ public final class FailureRecords {
   }
 
   /** A fresh record to run a failed job again with all its attempts. */
-  public static JobRecord freshRecord(String storedFailure, long now) throws JsonProcessingException {
+  public static JobRecord freshRecord(String storedFailure, long now)
+      throws JsonProcessingException {
     JsonNode node = Json.mapper().readTree(storedFailure);
     JobFailure failure = Json.mapper().treeToValue(node, JobFailure.class);
     int maxAttempts = node.path("maxAttempts").asInt(Math.max(1, failure.attempts().size()));
-    return new JobRecord(failure.jobName(), Json.mapper().readTree(failure.arguments()), 0,
-        Math.max(1, maxAttempts), node.path("timeoutMs").asLong(0), now, java.util.List.of(),
+    return new JobRecord(
+        failure.jobName(),
+        Json.mapper().readTree(failure.arguments()),
+        0,
+        Math.max(1, maxAttempts),
+        node.path("timeoutMs").asLong(0),
+        now,
+        java.util.List.of(),
         node.path("isolation").textValue());
   }
 
@@ -74,8 +82,19 @@ public final class FailureRecords {
     try {
       return Json.mapper().readValue(json, JobFailure.class);
     } catch (JsonProcessingException e) {
-      return new JobFailure(id, queue, "", json, java.util.List.of(new JobFailure.Attempt(0,
-          "unreadable failure record: " + e.getOriginalMessage(), "", "", Instant.EPOCH, "")),
+      return new JobFailure(
+          id,
+          queue,
+          "",
+          json,
+          java.util.List.of(
+              new JobFailure.Attempt(
+                  0,
+                  "unreadable failure record: " + e.getOriginalMessage(),
+                  "",
+                  "",
+                  Instant.EPOCH,
+                  "")),
           Instant.EPOCH);
     }
   }

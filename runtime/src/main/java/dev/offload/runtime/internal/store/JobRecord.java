@@ -18,8 +18,8 @@ import java.util.List;
  * @param timeoutMs how long one attempt may run; 0 for no limit
  * @param enqueuedAt when the job was enqueued, in epoch millis
  * @param errors the failed attempts so far, oldest first
- * @param isolation where the job asked to run ({@code thread}, {@code process},
- *     {@code process-per-job}); {@code null} for its agent's default
+ * @param isolation where the job asked to run ({@code thread}, {@code process}, {@code
+ *     process-per-job}); {@code null} for its agent's default
  */
 public record JobRecord(
     String name,
@@ -57,8 +57,8 @@ public record JobRecord(
       }
     }
     if (record.failedAttempts() < 0) {
-      throw new MalformedRecordException("the record's count of failed attempts is negative ("
-          + record.failedAttempts() + ")");
+      throw new MalformedRecordException(
+          "the record's count of failed attempts is negative (" + record.failedAttempts() + ")");
     }
     if (record.maxAttempts() < 1) {
       throw new MalformedRecordException("the record allows " + record.maxAttempts() + " attempts");

@@ -11,10 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.Transaction;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * A job's life in Redis as the client and the workers drive it: ids, enqueue, take and finish,
@@ -40,8 +36,12 @@ public final class JobStore {
    * lost its data: the counter then restarts above every earlier id, in a new epoch.
    */
   public IdBlock reserveIds(int size) {
-    List<?> reply = (List<?>) redis.run(Script.RESERVE_IDS,
-        List.of(keys.uniqueId(), keys.epoch()), List.of(Integer.toString(size)));
+    List<?> reply =
+        (List<?>)
+            redis.run(
+                Script.RESERVE_IDS,
+                List.of(keys.uniqueId(), keys.epoch()),
+                List.of(Integer.toString(size)));
     return new IdBlock((Long) reply.get(0), text(reply.get(1)));
   }
 
@@ -58,17 +58,21 @@ public final class JobStore {
   }
 
   /**
-   * Stores jobs of one queue and puts them on it, or in its delayed set when {@code delayMillis}
-   * is above 0, counted from Redis's clock. All of them or none; idempotent per call, so a call
-   * that failed may be sent again.
+   * Stores jobs of one queue and puts them on it, or in its delayed set when {@code delayMillis} is
+   * above 0, counted from Redis's clock. All of them or none; idempotent per call, so a call that
+   * failed may be sent again.
    *
    * @param records job id to record JSON, in enqueue order
    * @param publicResults the ids among them whose result the job-observer widget may show
    * @param epoch the epoch the ids were reserved in
    * @throws StaleIdsException if Redis lost its data since the ids were reserved
    */
-  public void enqueue(String queue, Map<Long, String> records, Collection<Long> publicResults,
-      String epoch, long delayMillis) {
+  public void enqueue(
+      String queue,
+      Map<Long, String> records,
+      Collection<Long> publicResults,
+      String epoch,
+      long delayMillis) {
     List<String> args = new ArrayList<>(5 + publicResults.size() + records.size() * 2);
     args.add(keys.events());
     args.add(queue);
@@ -76,13 +80,21 @@ public final class JobStore {
     args.add(Long.toString(delayMillis));
     args.add(Integer.toString(publicResults.size()));
     publicResults.forEach(id -> args.add(Long.toString(id)));
-    records.forEach((id, record) -> {
-      args.add(Long.toString(id));
-      args.add(record);
-    });
-    redis.run(Script.ENQUEUE,
-        List.of(keys.queue(queue), keys.data(queue), keys.delayed(queue),
-            keys.publicResults(queue), keys.results(queue), keys.failures(queue), keys.epoch()),
+    records.forEach(
+        (id, record) -> {
+          args.add(Long.toString(id));
+          args.add(record);
+        });
+    redis.run(
+        Script.ENQUEUE,
+        List.of(
+            keys.queue(queue),
+            keys.data(queue),
+            keys.delayed(queue),
+            keys.publicResults(queue),
+            keys.results(queue),
+            keys.failures(queue),
+            keys.epoch()),
         args);
   }
 
@@ -92,20 +104,28 @@ public final class JobStore {
    */
   public record Taken(String id, String record) {}
 
-  /** What a finish-and-take call did: the ids it refused as no longer the worker's, and the jobs taken. */
+  /**
+   * What a finish-and-take call did: the ids it refused as no longer the worker's, and the jobs
+   * taken.
+   */
   public record Settled(List<Long> refused, List<Taken> taken) {}
 
   /**
-   * Records the results of jobs a worker finished, hands back jobs it will not run, and takes up
-   * to {@code want} more, in one round trip; see {@code finish_and_take.lua}. Sent once: a
-   * failure may have taken jobs, which the worker then finds with {@link #inFlight}.
+   * Records the results of jobs a worker finished, hands back jobs it will not run, and takes up to
+   * {@code want} more, in one round trip; see {@code finish_and_take.lua}. Sent once: a failure may
+   * have taken jobs, which the worker then finds with {@link #inFlight}.
    *
    * @param results job id to result JSON of finished jobs
    * @param handBack ids taken earlier that go back to the head of the queue unstarted
    * @param runningId the job the worker runs now, 0 for none; a job taken replaces it
    */
-  public Settled finishAndTake(String queue, String worker, Map<Long, String> results,
-      List<Long> handBack, long runningId, int want) {
+  public Settled finishAndTake(
+      String queue,
+      String worker,
+      Map<Long, String> results,
+      List<Long> handBack,
+      long runningId,
+      int want) {
     List<String> args = new ArrayList<>(6 + results.size() * 2 + handBack.size());
     args.add(keys.events());
     args.add(queue);
@@ -113,15 +133,24 @@ public final class JobStore {
     args.add(Integer.toString(want));
     args.add(runningId == 0 ? "" : Long.toString(runningId));
     args.add(Integer.toString(results.size()));
-    results.forEach((id, result) -> {
-      args.add(Long.toString(id));
-      args.add(result);
-    });
+    results.forEach(
+        (id, result) -> {
+          args.add(Long.toString(id));
+          args.add(result);
+        });
     handBack.forEach(id -> args.add(Long.toString(id)));
-    List<?> reply = (List<?>) redis.runOnce(Script.FINISH_AND_TAKE,
-        List.of(keys.queue(queue), keys.data(queue), keys.results(queue),
-            keys.processing(queue, worker), keys.running(queue), keys.holders(queue)),
-        args);
+    List<?> reply =
+        (List<?>)
+            redis.runOnce(
+                Script.FINISH_AND_TAKE,
+                List.of(
+                    keys.queue(queue),
+                    keys.data(queue),
+                    keys.results(queue),
+                    keys.processing(queue, worker),
+                    keys.running(queue),
+                    keys.holders(queue)),
+                args);
     int refusedCount = ((Long) reply.get(0)).intValue();
     List<Long> refused = new ArrayList<>(refusedCount);
     for (int i = 1; i <= refusedCount; i++) {
@@ -135,26 +164,39 @@ public final class JobStore {
   }
 
   /**
-   * Ends a failed attempt: schedules the next attempt {@code delayMillis} from now by Redis's
-   * clock with the updated record, or, when {@code retry} is false, moves the job to the failure
-   * store. Fenced, and sent once: a second send would be refused, which the worker must not
-   * mistake for a job taken from it.
+   * Ends a failed attempt: schedules the next attempt {@code delayMillis} from now by Redis's clock
+   * with the updated record, or, when {@code retry} is false, moves the job to the failure store.
+   * Fenced, and sent once: a second send would be refused, which the worker must not mistake for a
+   * job taken from it.
    *
    * @return false when the job is no longer in the worker's processing list
    */
-  public boolean failAttempt(String queue, String worker, long id, String payload, boolean retry,
-      long delayMillis) {
-    Object moved = redis.runOnce(Script.FAIL_ATTEMPT,
-        List.of(keys.data(queue), keys.processing(queue, worker), keys.delayed(queue),
-            keys.failures(queue), keys.running(queue), keys.publicResults(queue)),
-        List.of(keys.events(), queue, worker, Long.toString(id), retry ? "retry" : "fail",
-            payload, Long.toString(delayMillis)));
+  public boolean failAttempt(
+      String queue, String worker, long id, String payload, boolean retry, long delayMillis) {
+    Object moved =
+        redis.runOnce(
+            Script.FAIL_ATTEMPT,
+            List.of(
+                keys.data(queue),
+                keys.processing(queue, worker),
+                keys.delayed(queue),
+                keys.failures(queue),
+                keys.running(queue),
+                keys.publicResults(queue)),
+            List.of(
+                keys.events(),
+                queue,
+                worker,
+                Long.toString(id),
+                retry ? "retry" : "fail",
+                payload,
+                Long.toString(delayMillis)));
     return ((Long) moved) == 1L;
   }
 
   /**
-   * Takes a job out of a worker's processing list and puts it back at the head of its queue,
-   * with {@code record} as its new record ({@code null} keeps the stored one). Fenced.
+   * Takes a job out of a worker's processing list and puts it back at the head of its queue, with
+   * {@code record} as its new record ({@code null} keeps the stored one). Fenced.
    *
    * @return false when the job was not in that list
    */
@@ -168,19 +210,26 @@ public final class JobStore {
   }
 
   /**
-   * Moves an entry of a worker's processing list that is not a job id into the queue's
-   * quarantine, with the reason, where an operator can see it. Fenced.
+   * Moves an entry of a worker's processing list that is not a job id into the queue's quarantine,
+   * with the reason, where an operator can see it. Fenced.
    */
   public boolean quarantine(String queue, String worker, String entry, String reason) {
     return returnJob(queue, worker, entry, "quarantine", reason);
   }
 
   private boolean returnJob(String queue, String worker, String id, String mode, String payload) {
-    Object moved = redis.runOnce(Script.RETURN_TO_QUEUE,
-        List.of(keys.queue(queue), keys.data(queue), keys.processing(queue, worker),
-            keys.failures(queue), keys.running(queue), keys.publicResults(queue),
-            keys.quarantine(queue)),
-        List.of(keys.events(), queue, worker, id, mode, payload));
+    Object moved =
+        redis.runOnce(
+            Script.RETURN_TO_QUEUE,
+            List.of(
+                keys.queue(queue),
+                keys.data(queue),
+                keys.processing(queue, worker),
+                keys.failures(queue),
+                keys.running(queue),
+                keys.publicResults(queue),
+                keys.quarantine(queue)),
+            List.of(keys.events(), queue, worker, id, mode, payload));
     return ((Long) moved) == 1L;
   }
 
@@ -211,16 +260,17 @@ public final class JobStore {
    * @return false if the list still holds jobs
    */
   public boolean releaseHolder(String queue, String worker) {
-    return redis.call(jedis -> {
-      if (jedis.llen(keys.processing(queue, worker)) > 0) {
-        return false;
-      }
-      Pipeline pipeline = jedis.pipelined();
-      pipeline.srem(keys.holders(queue), worker);
-      pipeline.hdel(keys.running(queue), worker);
-      pipeline.sync();
-      return true;
-    });
+    return redis.call(
+        jedis -> {
+          if (jedis.llen(keys.processing(queue, worker)) > 0) {
+            return false;
+          }
+          Pipeline pipeline = jedis.pipelined();
+          pipeline.srem(keys.holders(queue), worker);
+          pipeline.hdel(keys.running(queue), worker);
+          pipeline.sync();
+          return true;
+        });
   }
 
   /** What one page of an orphan sweep did: the next cursor ("0" at the end of a pass). */
@@ -231,14 +281,28 @@ public final class JobStore {
    * orphaned for at least {@code grace}; see {@code sweep_orphans.lua}.
    */
   public Sweep sweepOrphans(String queue, String cursor, int pageSize, long graceMillis) {
-    List<String> scriptKeys = new ArrayList<>(List.of(keys.data(queue), keys.queue(queue),
-        keys.delayed(queue), keys.orphans(queue), keys.stats(queue)));
+    List<String> scriptKeys =
+        new ArrayList<>(
+            List.of(
+                keys.data(queue),
+                keys.queue(queue),
+                keys.delayed(queue),
+                keys.orphans(queue),
+                keys.stats(queue)));
     for (String holder : holders(queue)) {
       scriptKeys.add(keys.processing(queue, holder));
     }
-    List<?> reply = (List<?>) redis.run(Script.SWEEP_ORPHANS, scriptKeys,
-        List.of(keys.events(), queue, cursor, Integer.toString(pageSize),
-            Long.toString(graceMillis)));
+    List<?> reply =
+        (List<?>)
+            redis.run(
+                Script.SWEEP_ORPHANS,
+                scriptKeys,
+                List.of(
+                    keys.events(),
+                    queue,
+                    cursor,
+                    Integer.toString(pageSize),
+                    Long.toString(graceMillis)));
     return new Sweep(text(reply.get(0)), (Long) reply.get(1), (Long) reply.get(2));
   }
 
@@ -247,9 +311,12 @@ public final class JobStore {
 
   /** Moves up to {@code limit} jobs due by Redis's clock to their queue. */
   public Promotion promoteDue(String queue, int limit) {
-    List<?> reply = (List<?>) redis.run(Script.PROMOTE_DUE,
-        List.of(keys.delayed(queue), keys.queue(queue)),
-        List.of(keys.events(), queue, Integer.toString(limit)));
+    List<?> reply =
+        (List<?>)
+            redis.run(
+                Script.PROMOTE_DUE,
+                List.of(keys.delayed(queue), keys.queue(queue)),
+                List.of(keys.events(), queue, Integer.toString(limit)));
     return new Promotion((Long) reply.get(0), (Long) reply.get(1));
   }
 
@@ -257,10 +324,17 @@ public final class JobStore {
   public record Status(JobStatus status, long position) {}
 
   public Status status(String queue, long id) {
-    List<?> reply = (List<?>) redis.run(Script.JOB_STATUS,
-        List.of(keys.results(queue), keys.failures(queue), keys.data(queue),
-            keys.delayed(queue), keys.queue(queue)),
-        List.of(Long.toString(id)));
+    List<?> reply =
+        (List<?>)
+            redis.run(
+                Script.JOB_STATUS,
+                List.of(
+                    keys.results(queue),
+                    keys.failures(queue),
+                    keys.data(queue),
+                    keys.delayed(queue),
+                    keys.queue(queue)),
+                List.of(Long.toString(id)));
     JobStatus status = JobStatus.valueOf(text(reply.get(0)));
     long position = reply.size() > 1 ? (Long) reply.get(1) : -1;
     return new Status(status, position);
@@ -277,8 +351,11 @@ public final class JobStore {
     if (ids.isEmpty()) {
       return Map.of();
     }
-    List<String> values = redis.call(jedis -> jedis.hmget(keys.data(queue),
-        ids.stream().map(String::valueOf).toArray(String[]::new)));
+    List<String> values =
+        redis.call(
+            jedis ->
+                jedis.hmget(
+                    keys.data(queue), ids.stream().map(String::valueOf).toArray(String[]::new)));
     Map<Long, String> records = new LinkedHashMap<>();
     for (int i = 0; i < ids.size(); i++) {
       if (values.get(i) != null) {
@@ -311,23 +388,29 @@ public final class JobStore {
   /** Adds to a queue's counters; counters at zero are left alone. */
   public void addCounts(Map<String, Map<Counter, Long>> countsByQueue) {
     Map<String, Map<Counter, Long>> nonZero = new HashMap<>();
-    countsByQueue.forEach((queue, counts) -> counts.forEach((name, n) -> {
-      if (n != 0) {
-        nonZero.computeIfAbsent(queue, q -> new HashMap<>()).put(name, n);
-      }
-    }));
+    countsByQueue.forEach(
+        (queue, counts) ->
+            counts.forEach(
+                (name, n) -> {
+                  if (n != 0) {
+                    nonZero.computeIfAbsent(queue, q -> new HashMap<>()).put(name, n);
+                  }
+                }));
     if (nonZero.isEmpty()) {
       return;
     }
     // sent once; the agent adds counts that failed to the next write, so a reply that timed out
     // after Redis applied them counts them twice: these are statistics, not the job records
-    redis.callOnce(jedis -> {
-      Pipeline pipeline = jedis.pipelined();
-      nonZero.forEach((queue, counts) ->
-          counts.forEach((counter, n) -> pipeline.hincrBy(keys.stats(queue), counter.field(), n)));
-      pipeline.sync();
-      return null;
-    });
+    redis.callOnce(
+        jedis -> {
+          Pipeline pipeline = jedis.pipelined();
+          nonZero.forEach(
+              (queue, counts) ->
+                  counts.forEach(
+                      (counter, n) -> pipeline.hincrBy(keys.stats(queue), counter.field(), n)));
+          pipeline.sync();
+          return null;
+        });
   }
 
   public Set<String> pausedQueues() {

@@ -25,34 +25,35 @@ import java.util.List;
  * client, the agent and the child JVM all use it, so a value is written and read alike wherever it
  * travels.
  *
- * <p>Arguments pass through {@code JsonNode} trees on their way (the job record holds them as
- * one), so numbers are kept exactly there: decimals are read as {@code BigDecimal}, never as
- * {@code double}, and keep their scale ({@code 19.90} stays {@code 19.90}, not {@code 19.9}). A
- * {@code double} argument still arrives as the same {@code double}, since Jackson writes the
- * shortest decimal that reads back as it, except that {@code -0.0} arrives as {@code 0.0}: a
- * {@code BigDecimal} has no negative zero.
+ * <p>Arguments pass through {@code JsonNode} trees on their way (the job record holds them as one),
+ * so numbers are kept exactly there: decimals are read as {@code BigDecimal}, never as {@code
+ * double}, and keep their scale ({@code 19.90} stays {@code 19.90}, not {@code 19.9}). A {@code
+ * double} argument still arrives as the same {@code double}, since Jackson writes the shortest
+ * decimal that reads back as it, except that {@code -0.0} arrives as {@code 0.0}: a {@code
+ * BigDecimal} has no negative zero.
  *
- * <p>Dates keep their zone: a {@code ZonedDateTime} is written with its zone id and an
- * {@code OffsetDateTime} comes back with its own offset, not moved to UTC.
+ * <p>Dates keep their zone: a {@code ZonedDateTime} is written with its zone id and an {@code
+ * OffsetDateTime} comes back with its own offset, not moved to UTC.
  *
  * <p>{@code ParameterNamesModule} lets a {@code @JsonCreator} constructor or factory name its
  * properties by its parameters' names, as compiled with {@code javac -parameters}.
  */
 public final class Json {
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .addModule(new JavaTimeModule())
-      .addModule(new Jdk8Module())
-      .addModule(new ParameterNamesModule())
-      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .enable(SerializationFeature.WRITE_DATES_WITH_ZONE_ID)
-      .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .addModule(new Jdk8Module())
+          .addModule(new ParameterNamesModule())
+          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(SerializationFeature.WRITE_DATES_WITH_ZONE_ID)
+          .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .build();
 
   private Json() {}
 
@@ -61,18 +62,21 @@ public final class Json {
   }
 
   /**
-   * Why Jackson could not write or read a value, in its own words, plus the fix when the cause is
-   * a {@code @JsonCreator} whose parameters have no names: Jackson's message for that speaks of
+   * Why Jackson could not write or read a value, in its own words, plus the fix when the cause is a
+   * {@code @JsonCreator} whose parameters have no names: Jackson's message for that speaks of
    * "delegating" arguments and does not say that {@code -parameters} is missing.
    */
   public static String describe(Exception e) {
-    String message = e instanceof JsonProcessingException json
-        ? json.getOriginalMessage() : e.getMessage();
+    String message =
+        e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof InvalidDefinitionException definition && definition.getType() != null) {
         Class<?> type = definition.getType().getRawClass();
         if (hasUnnamedCreator(type)) {
-          return message + "; the @JsonCreator of " + type.getName() + " has parameters without"
+          return message
+              + "; the @JsonCreator of "
+              + type.getName()
+              + " has parameters without"
               + " names, as its class was compiled without -parameters: compile it with"
               + " -parameters (maven-compiler-plugin <parameters>true</parameters>, Gradle"
               + " options.compilerArgs += '-parameters'), or name each parameter with"

@@ -5,9 +5,9 @@ import redis.clients.jedis.util.JedisURIHelper;
 /**
  * The Redis key names of one Offload installation, all under one prefix.
  *
- * <p>Keys of one queue carry the queue name in braces, {@code queue:{mail}}, so that Redis
- * Cluster puts them in one slot and one script may touch them together. The table of every key
- * and its meaning is in the project's {@code docs/redis-layout.md}.
+ * <p>Keys of one queue carry the queue name in braces, {@code queue:{mail}}, so that Redis Cluster
+ * puts them in one slot and one script may touch them together. The table of every key and its
+ * meaning is in the project's {@code docs/redis-layout.md}.
  */
 public final class Keys {
 
@@ -29,8 +29,8 @@ public final class Keys {
   }
 
   /**
-   * The keys under {@code prefix} in the database that {@code redisUrl} selects by its path,
-   * {@code redis://host:6379/2}; database 0 when it has none.
+   * The keys under {@code prefix} in the database that {@code redisUrl} selects by its path, {@code
+   * redis://host:6379/2}; database 0 when it has none.
    *
    * @throws IllegalArgumentException if {@code redisUrl} is not a Redis URL
    */
@@ -44,8 +44,8 @@ public final class Keys {
   }
 
   /**
-   * The installation's epoch, renewed when Redis lost its data; ids reserved in an older epoch
-   * are refused.
+   * The installation's epoch, renewed when Redis lost its data; ids reserved in an older epoch are
+   * refused.
    */
   public String epoch() {
     return prefix + "epoch";

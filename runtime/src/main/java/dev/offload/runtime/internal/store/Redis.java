@@ -19,29 +19,39 @@ import redis.clients.jedis.util.JedisURIHelper;
  * A pool of connections to one Redis server, from a {@code redis://} or {@code rediss://} URL.
  *
  * <p>Contract of its two ways in:
+ *
  * <ul>
- *   <li>{@link #call} is for work that may safely run twice: reads, and writes that are
- *       idempotent. After a lost connection or a reply that timed out, the work is sent once
- *       more on a fresh connection, though Redis may have run it already.
- *   <li>{@link #callOnce} is for work whose second run would differ from its first: taking jobs
- *       (a second take takes more), fenced writes (a second run is refused, which must not be
- *       mistaken for a lost job), counters. It is never sent again; after a failure the caller
- *       re-reads what it needs from Redis.
+ *   <li>{@link #call} is for work that may safely run twice: reads, and writes that are idempotent.
+ *       After a lost connection or a reply that timed out, the work is sent once more on a fresh
+ *       connection, though Redis may have run it already.
+ *   <li>{@link #callOnce} is for work whose second run would differ from its first: taking jobs (a
+ *       second take takes more), fenced writes (a second run is refused, which must not be mistaken
+ *       for a lost job), counters. It is never sent again; after a failure the caller re-reads what
+ *       it needs from Redis.
  * </ul>
+ *
  * Both turn every kind of "Redis cannot serve this now" (connection lost or timed out, pool
- * exhausted, {@code -OOM}, {@code -LOADING}, {@code -READONLY}, {@code -BUSY},
- * {@code -MASTERDOWN}, {@code -MISCONF}, {@code -NOREPLICAS}) into a
- * {@link RedisUnavailableException} that names the server without its password, so that callers
- * have one thing to wait out. A key of the wrong type found by a script is a
- * {@link CorruptKeyException}.
+ * exhausted, {@code -OOM}, {@code -LOADING}, {@code -READONLY}, {@code -BUSY}, {@code -MASTERDOWN},
+ * {@code -MISCONF}, {@code -NOREPLICAS}) into a {@link RedisUnavailableException} that names the
+ * server without its password, so that callers have one thing to wait out. A key of the wrong type
+ * found by a script is a {@link CorruptKeyException}.
  */
 public final class Redis implements AutoCloseable {
 
   private static final int TIMEOUT_MILLIS = 5_000;
 
   /** Error replies that say Redis cannot serve now but may later, as opposed to a bug of ours. */
-  private static final List<String> TRANSIENT_ERRORS = List.of("OOM ", "LOADING ", "READONLY ",
-      "BUSY ", "MASTERDOWN ", "MISCONF ", "NOREPLICAS ", "TRYAGAIN ", "CLUSTERDOWN ");
+  private static final List<String> TRANSIENT_ERRORS =
+      List.of(
+          "OOM ",
+          "LOADING ",
+          "READONLY ",
+          "BUSY ",
+          "MASTERDOWN ",
+          "MISCONF ",
+          "NOREPLICAS ",
+          "TRYAGAIN ",
+          "CLUSTERDOWN ");
 
   private final URI uri;
   private final String displayName;
@@ -60,8 +70,8 @@ public final class Redis implements AutoCloseable {
   }
 
   /**
-   * Connects lazily to the Redis at {@code url}, for example {@code redis://localhost:6379},
-   * {@code redis://user:secret@host:6380/2} or {@code rediss://host:6380}.
+   * Connects lazily to the Redis at {@code url}, for example {@code redis://localhost:6379}, {@code
+   * redis://user:secret@host:6380/2} or {@code rediss://host:6380}.
    *
    * @throws IllegalArgumentException if the URL is not a Redis URL
    */
@@ -78,8 +88,11 @@ public final class Redis implements AutoCloseable {
           "invalid Redis URL \"" + url + "\": expected redis://[user:password@]host[:port][/db]");
     }
     if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-      throw new IllegalArgumentException("invalid Redis URL: scheme must be redis:// or rediss://"
-          + " (rediss for TLS), was \"" + uri.getScheme() + "\"");
+      throw new IllegalArgumentException(
+          "invalid Redis URL: scheme must be redis:// or rediss://"
+              + " (rediss for TLS), was \""
+              + uri.getScheme()
+              + "\"");
     }
     if (uri.getHost() == null) {
       throw new IllegalArgumentException(
@@ -126,8 +139,15 @@ public final class Redis implements AutoCloseable {
     } catch (JedisConnectionException e) {
       throw e;
     } catch (JedisException e) {
-      throw new RedisUnavailableException("no free connection to Redis at " + displayName
-          + " within " + TIMEOUT_MILLIS + " ms (" + e.getMessage() + ")", e);
+      throw new RedisUnavailableException(
+          "no free connection to Redis at "
+              + displayName
+              + " within "
+              + TIMEOUT_MILLIS
+              + " ms ("
+              + e.getMessage()
+              + ")",
+          e);
     }
     try (jedis) {
       return work.apply(jedis);
@@ -151,8 +171,8 @@ public final class Redis implements AutoCloseable {
       }
       for (String transientError : TRANSIENT_ERRORS) {
         if (message.startsWith(transientError)) {
-          return new RedisUnavailableException("Redis at " + displayName
-              + " cannot serve the command now: " + message, e);
+          return new RedisUnavailableException(
+              "Redis at " + displayName + " cannot serve the command now: " + message, e);
         }
       }
     }
@@ -172,17 +192,18 @@ public final class Redis implements AutoCloseable {
   /** A connection outside the pool, for a blocking subscription; the caller closes it. */
   public Jedis dedicatedConnection() {
     try {
-      DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
-          .user(JedisURIHelper.getUser(uri))
-          .password(JedisURIHelper.getPassword(uri))
-          .database(JedisURIHelper.getDBIndex(uri))
-          .ssl(JedisURIHelper.isRedisSSLScheme(uri))
-          .connectionTimeoutMillis(TIMEOUT_MILLIS)
-          // a link that accepts and then stays silent must not hang the login; subscribing
-          // switches the connection to no timeout by itself
-          .socketTimeoutMillis(TIMEOUT_MILLIS)
-          .autoNegotiateProtocol(false)
-          .build();
+      DefaultJedisClientConfig config =
+          DefaultJedisClientConfig.builder()
+              .user(JedisURIHelper.getUser(uri))
+              .password(JedisURIHelper.getPassword(uri))
+              .database(JedisURIHelper.getDBIndex(uri))
+              .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+              .connectionTimeoutMillis(TIMEOUT_MILLIS)
+              // a link that accepts and then stays silent must not hang the login; subscribing
+              // switches the connection to no timeout by itself
+              .socketTimeoutMillis(TIMEOUT_MILLIS)
+              .autoNegotiateProtocol(false)
+              .build();
       Jedis jedis = new Jedis(JedisURIHelper.getHostAndPort(uri), config);
       jedis.ping();
       return jedis;
@@ -193,8 +214,13 @@ public final class Redis implements AutoCloseable {
 
   /** The exception for a lost connection to this server. */
   public RedisUnavailableException unavailable(Exception cause) {
-    return new RedisUnavailableException("Redis at " + displayName + " is unreachable ("
-        + cause.getMessage() + "); check that it runs and that the URL is right", cause);
+    return new RedisUnavailableException(
+        "Redis at "
+            + displayName
+            + " is unreachable ("
+            + cause.getMessage()
+            + "); check that it runs and that the URL is right",
+        cause);
   }
 
   /** The server's address without credentials, for messages. */

@@ -16,16 +16,16 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * NOSCRIPT (after a restart or a {@code SCRIPT FLUSH}).
  *
  * <p>Every script starts with a {@code #!lua} line, which makes Redis 7 decide before the script
- * runs whether it may run at all: a script that writes is refused whole under {@code -OOM}, on
- * a read-only replica or while loading, instead of failing at its first write with the commands
+ * runs whether it may run at all: a script that writes is refused whole under {@code -OOM}, on a
+ * read-only replica or while loading, instead of failing at its first write with the commands
  * before it already applied. Then come the helpers of {@code prelude.lua}.
  *
- * <p>Contract: each script touches the keys of one queue (one Cluster slot) plus, for
- * {@code enqueue} and {@code reserve_ids}, the installation's epoch; each is either idempotent
- * per job id or fenced by the worker's processing list, as its header says, so that sending one
- * again after a lost reply never records a job twice. A script that takes jobs is the exception:
- * sent again it takes more, so {@link JobStore} sends it once and the worker re-reads its
- * processing lists after any failure.
+ * <p>Contract: each script touches the keys of one queue (one Cluster slot) plus, for {@code
+ * enqueue} and {@code reserve_ids}, the installation's epoch; each is either idempotent per job id
+ * or fenced by the worker's processing list, as its header says, so that sending one again after a
+ * lost reply never records a job twice. A script that takes jobs is the exception: sent again it
+ * takes more, so {@link JobStore} sends it once and the worker re-reads its processing lists after
+ * any failure.
  */
 final class Script {
 

@@ -1,8 +1,8 @@
 package dev.offload.runtime.internal.store;
 
 /**
- * Thrown by an enqueue whose ids were reserved before Redis lost its data: they might name jobs
- * of before the loss, so the caller reserves new ones. Nothing was written.
+ * Thrown by an enqueue whose ids were reserved before Redis lost its data: they might name jobs of
+ * before the loss, so the caller reserves new ones. Nothing was written.
  */
 public final class StaleIdsException extends RuntimeException {
 

@@ -56,8 +56,8 @@ public record WorkerDescription(
   }
 
   /**
-   * Reads the hash fields back; fields that are missing or not numbers read as empty or 0, since
-   * a description may come from an agent of another version.
+   * Reads the hash fields back; fields that are missing or not numbers read as empty or 0, since a
+   * description may come from an agent of another version.
    */
   public static WorkerDescription fromFields(Map<String, String> fields) {
     String queues = fields.getOrDefault("queues", "");

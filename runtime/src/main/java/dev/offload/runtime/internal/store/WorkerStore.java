@@ -25,9 +25,8 @@ public final class WorkerStore {
   }
 
   /**
-   * What a heartbeat learned: workers no longer in {@code workers} (presumed dead by another
-   * agent, or gone with Redis's data), those among them an operator destroyed, and workers asked
-   * to stop.
+   * What a heartbeat learned: workers no longer in {@code workers} (presumed dead by another agent,
+   * or gone with Redis's data), those among them an operator destroyed, and workers asked to stop.
    */
   public record HeartbeatReply(
       List<String> removed, List<String> destroyed, List<String> stopRequested) {}
@@ -35,7 +34,6 @@ public final class WorkerStore {
   /**
    * Writes every worker's description and renews its expiry, then reports which of them are no
    * longer in {@code workers} and which were asked to stop; one round trip.
-   *
    */
   public HeartbeatReply heartbeat(Map<String, WorkerDescription> descriptions, long ttlMillis) {
     if (descriptions.isEmpty()) {
@@ -43,80 +41,86 @@ public final class WorkerStore {
     }
     List<String> ids = new ArrayList<>(descriptions.keySet());
     String[] idArray = ids.toArray(String[]::new);
-    return redis.call(jedis -> {
-      Pipeline pipeline = jedis.pipelined();
-      descriptions.forEach((id, description) -> {
-        pipeline.hset(keys.worker(id), description.toFields());
-        pipeline.pexpire(keys.worker(id), ttlMillis);
-      });
-      Response<List<Boolean>> members = pipeline.smismember(keys.workers(), idArray);
-      Response<List<Boolean>> stopping = pipeline.smismember(keys.stopping(), idArray);
-      Response<List<Boolean>> destroyed = pipeline.smismember(keys.destroyed(), idArray);
-      pipeline.sync();
-      List<String> removed = new ArrayList<>();
-      List<String> destroyedIds = new ArrayList<>();
-      List<String> stopRequested = new ArrayList<>();
-      for (int i = 0; i < ids.size(); i++) {
-        if (!members.get().get(i)) {
-          removed.add(ids.get(i));
-          if (destroyed.get().get(i)) {
-            destroyedIds.add(ids.get(i));
+    return redis.call(
+        jedis -> {
+          Pipeline pipeline = jedis.pipelined();
+          descriptions.forEach(
+              (id, description) -> {
+                pipeline.hset(keys.worker(id), description.toFields());
+                pipeline.pexpire(keys.worker(id), ttlMillis);
+              });
+          Response<List<Boolean>> members = pipeline.smismember(keys.workers(), idArray);
+          Response<List<Boolean>> stopping = pipeline.smismember(keys.stopping(), idArray);
+          Response<List<Boolean>> destroyed = pipeline.smismember(keys.destroyed(), idArray);
+          pipeline.sync();
+          List<String> removed = new ArrayList<>();
+          List<String> destroyedIds = new ArrayList<>();
+          List<String> stopRequested = new ArrayList<>();
+          for (int i = 0; i < ids.size(); i++) {
+            if (!members.get().get(i)) {
+              removed.add(ids.get(i));
+              if (destroyed.get().get(i)) {
+                destroyedIds.add(ids.get(i));
+              }
+            } else if (stopping.get().get(i)) {
+              stopRequested.add(ids.get(i));
+            }
           }
-        } else if (stopping.get().get(i)) {
-          stopRequested.add(ids.get(i));
-        }
-      }
-      return new HeartbeatReply(removed, destroyedIds, stopRequested);
-    });
+          return new HeartbeatReply(removed, destroyedIds, stopRequested);
+        });
   }
 
   /**
-   * Rewrites one worker's description between heartbeats, when its current job changed. The
-   * expiry is set with it: a description written after it expired must not live forever and
-   * make a dead worker look alive.
+   * Rewrites one worker's description between heartbeats, when its current job changed. The expiry
+   * is set with it: a description written after it expired must not live forever and make a dead
+   * worker look alive.
    */
   public void describe(String workerId, WorkerDescription description, long ttlMillis) {
-    redis.call(jedis -> {
-      Pipeline pipeline = jedis.pipelined();
-      pipeline.hset(keys.worker(workerId), description.toFields());
-      pipeline.pexpire(keys.worker(workerId), ttlMillis);
-      pipeline.sync();
-      return null;
-    });
+    redis.call(
+        jedis -> {
+          Pipeline pipeline = jedis.pipelined();
+          pipeline.hset(keys.worker(workerId), description.toFields());
+          pipeline.pexpire(keys.worker(workerId), ttlMillis);
+          pipeline.sync();
+          return null;
+        });
   }
 
   /**
-   * Asks a worker to stop gracefully: its agent stops it at the next heartbeat, letting its
-   * current job finish within the shutdown grace period, and deregisters it.
+   * Asks a worker to stop gracefully: its agent stops it at the next heartbeat, letting its current
+   * job finish within the shutdown grace period, and deregisters it.
    *
    * @return whether the worker is registered
    */
   public boolean requestStop(String workerId) {
-    return redis.call(jedis -> {
-      if (!jedis.sismember(keys.workers(), workerId)) {
-        return false;
-      }
-      jedis.sadd(keys.stopping(), workerId);
-      return true;
-    });
+    return redis.call(
+        jedis -> {
+          if (!jedis.sismember(keys.workers(), workerId)) {
+            return false;
+          }
+          jedis.sadd(keys.stopping(), workerId);
+          return true;
+        });
   }
 
   /**
-   * Writes the workers' descriptions and then adds them to {@code workers}, in one round trip:
-   * in that order, so that another agent's recovery never sees a registered worker without a
-   * live description and presumes it dead.
+   * Writes the workers' descriptions and then adds them to {@code workers}, in one round trip: in
+   * that order, so that another agent's recovery never sees a registered worker without a live
+   * description and presumes it dead.
    */
   public void register(Map<String, WorkerDescription> descriptions, long ttlMillis) {
-    redis.call(jedis -> {
-      Pipeline pipeline = jedis.pipelined();
-      descriptions.forEach((id, description) -> {
-        pipeline.hset(keys.worker(id), description.toFields());
-        pipeline.pexpire(keys.worker(id), ttlMillis);
-      });
-      pipeline.sadd(keys.workers(), descriptions.keySet().toArray(String[]::new));
-      pipeline.sync();
-      return null;
-    });
+    redis.call(
+        jedis -> {
+          Pipeline pipeline = jedis.pipelined();
+          descriptions.forEach(
+              (id, description) -> {
+                pipeline.hset(keys.worker(id), description.toFields());
+                pipeline.pexpire(keys.worker(id), ttlMillis);
+              });
+          pipeline.sadd(keys.workers(), descriptions.keySet().toArray(String[]::new));
+          pipeline.sync();
+          return null;
+        });
   }
 
   /** Removes workers from {@code workers} and {@code working} and deletes their descriptions. */
@@ -125,18 +129,19 @@ public final class WorkerStore {
       return;
     }
     String[] ids = workerIds.toArray(String[]::new);
-    redis.call(jedis -> {
-      Pipeline pipeline = jedis.pipelined();
-      pipeline.srem(keys.workers(), ids);
-      pipeline.srem(keys.working(), ids);
-      pipeline.srem(keys.stopping(), ids);
-      pipeline.srem(keys.destroyed(), ids);
-      for (String id : ids) {
-        pipeline.del(keys.worker(id));
-      }
-      pipeline.sync();
-      return null;
-    });
+    redis.call(
+        jedis -> {
+          Pipeline pipeline = jedis.pipelined();
+          pipeline.srem(keys.workers(), ids);
+          pipeline.srem(keys.working(), ids);
+          pipeline.srem(keys.stopping(), ids);
+          pipeline.srem(keys.destroyed(), ids);
+          for (String id : ids) {
+            pipeline.del(keys.worker(id));
+          }
+          pipeline.sync();
+          return null;
+        });
   }
 
   /**
@@ -146,23 +151,24 @@ public final class WorkerStore {
    * @return whether the worker was registered
    */
   public boolean destroy(String workerId) {
-    return redis.call(jedis -> {
-      if (!jedis.sismember(keys.workers(), workerId)) {
-        return false;
-      }
-      Pipeline pipeline = jedis.pipelined();
-      pipeline.sadd(keys.destroyed(), workerId);
-      pipeline.srem(keys.workers(), workerId);
-      pipeline.sync();
-      return true;
-    });
+    return redis.call(
+        jedis -> {
+          if (!jedis.sismember(keys.workers(), workerId)) {
+            return false;
+          }
+          Pipeline pipeline = jedis.pipelined();
+          pipeline.sadd(keys.destroyed(), workerId);
+          pipeline.srem(keys.workers(), workerId);
+          pipeline.sync();
+          return true;
+        });
   }
 
   /** Marks a worker busy or idle in {@code working}. */
   public void setWorking(String workerId, boolean working) {
-    redis.call(jedis -> working
-        ? jedis.sadd(keys.working(), workerId)
-        : jedis.srem(keys.working(), workerId));
+    redis.call(
+        jedis ->
+            working ? jedis.sadd(keys.working(), workerId) : jedis.srem(keys.working(), workerId));
   }
 
   public Set<String> registered() {
@@ -178,40 +184,45 @@ public final class WorkerStore {
     if (workerIds.isEmpty()) {
       return List.of();
     }
-    return redis.call(jedis -> {
-      Pipeline pipeline = jedis.pipelined();
-      List<Response<Boolean>> exists = new ArrayList<>();
-      for (String id : workerIds) {
-        exists.add(pipeline.exists(keys.worker(id)));
-      }
-      pipeline.sync();
-      List<String> expired = new ArrayList<>();
-      for (int i = 0; i < workerIds.size(); i++) {
-        if (!exists.get(i).get()) {
-          expired.add(workerIds.get(i));
-        }
-      }
-      return expired;
-    });
+    return redis.call(
+        jedis -> {
+          Pipeline pipeline = jedis.pipelined();
+          List<Response<Boolean>> exists = new ArrayList<>();
+          for (String id : workerIds) {
+            exists.add(pipeline.exists(keys.worker(id)));
+          }
+          pipeline.sync();
+          List<String> expired = new ArrayList<>();
+          for (int i = 0; i < workerIds.size(); i++) {
+            if (!exists.get(i).get()) {
+              expired.add(workerIds.get(i));
+            }
+          }
+          return expired;
+        });
   }
 
   /** Every registered worker's description, by worker id; expired ones map to empty. */
   public Map<String, Optional<WorkerDescription>> descriptions() {
     List<String> ids = new ArrayList<>(registered());
-    return redis.call(jedis -> {
-      Pipeline pipeline = jedis.pipelined();
-      List<Response<Map<String, String>>> fields = new ArrayList<>();
-      for (String id : ids) {
-        fields.add(pipeline.hgetAll(keys.worker(id)));
-      }
-      pipeline.sync();
-      Map<String, Optional<WorkerDescription>> result = new LinkedHashMap<>();
-      for (int i = 0; i < ids.size(); i++) {
-        Map<String, String> stored = fields.get(i).get();
-        result.put(ids.get(i), stored.isEmpty()
-            ? Optional.empty() : Optional.of(WorkerDescription.fromFields(stored)));
-      }
-      return result;
-    });
+    return redis.call(
+        jedis -> {
+          Pipeline pipeline = jedis.pipelined();
+          List<Response<Map<String, String>>> fields = new ArrayList<>();
+          for (String id : ids) {
+            fields.add(pipeline.hgetAll(keys.worker(id)));
+          }
+          pipeline.sync();
+          Map<String, Optional<WorkerDescription>> result = new LinkedHashMap<>();
+          for (int i = 0; i < ids.size(); i++) {
+            Map<String, String> stored = fields.get(i).get();
+            result.put(
+                ids.get(i),
+                stored.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(WorkerDescription.fromFields(stored)));
+          }
+          return result;
+        });
   }
 }

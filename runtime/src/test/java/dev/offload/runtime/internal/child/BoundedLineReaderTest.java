@@ -46,8 +46,10 @@ class BoundedLineReaderTest {
   @Test
   void splitsLinesDroppingTheirBreaksAndKeepsALastLineWithoutOne() throws IOException {
     // the carriage return of a CRLF line leaves its text but still counts among its bytes
-    assertEquals(List.of(whole("one"), whole(""), new BoundedLineReader.Line("three", 6, false),
-        whole("last")), lines(bytes("one\n\nthree\r\nlast"), 100));
+    assertEquals(
+        List.of(
+            whole("one"), whole(""), new BoundedLineReader.Line("three", 6, false), whole("last")),
+        lines(bytes("one\n\nthree\r\nlast"), 100));
   }
 
   @Test
@@ -57,19 +59,21 @@ class BoundedLineReaderTest {
 
   @Test
   void lineAtTheLimitIsWhole() throws IOException {
-    assertEquals(List.of(whole("0123456789"), whole("next")),
-        lines(bytes("0123456789\nnext\n"), 10));
+    assertEquals(
+        List.of(whole("0123456789"), whole("next")), lines(bytes("0123456789\nnext\n"), 10));
   }
 
   @Test
   void lineBeyondTheLimitIsCutAndCountedAndTheNextIsWhole() throws IOException {
-    assertEquals(List.of(new BoundedLineReader.Line("0123456789", 25, true), whole("next")),
+    assertEquals(
+        List.of(new BoundedLineReader.Line("0123456789", 25, true), whole("next")),
         lines(bytes("0123456789abcdefghijklmno\nnext\n"), 10));
   }
 
   @Test
   void linesSplitAcrossReadsComeWhole() throws IOException {
-    assertEquals(List.of(whole("grüße aus"), whole("köln"), whole("!")),
+    assertEquals(
+        List.of(whole("grüße aus"), whole("köln"), whole("!")),
         lines(trickle("grüße aus\nköln\n!", 3), 100));
   }
 
@@ -79,8 +83,8 @@ class BoundedLineReaderTest {
     String huge = "z".repeat(3 << 20);
     List<BoundedLineReader.Line> lines = lines(bytes(huge + "\nafter\n"), limit);
     assertEquals(2, lines.size());
-    assertEquals(new BoundedLineReader.Line(huge.substring(0, limit), huge.length(), true),
-        lines.get(0));
+    assertEquals(
+        new BoundedLineReader.Line(huge.substring(0, limit), huge.length(), true), lines.get(0));
     assertEquals(whole("after"), lines.get(1));
   }
 }

@@ -16,6 +16,7 @@ class CapturedOutputTest {
 
   private final List<String> passedOn = new ArrayList<>();
   private final CapturedOutput captured = new CapturedOutput(passedOn::add);
+
   /** As the child installs it: flushed after every println. */
   private final PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8);
 

@@ -35,19 +35,24 @@ class ChildExitTest {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  /** Whether a thread of this agent still serves child {@code pid}: reads its pipes or awaits it. */
+  /**
+   * Whether a thread of this agent still serves child {@code pid}: reads its pipes or awaits it.
+   */
   private static boolean served(long pid) {
     return Thread.getAllStackTraces().keySet().stream()
         .anyMatch(thread -> thread.getName().startsWith("offload-child-" + pid + "-"));
   }
 
   /** Runs {@code job} once, expects it to fail with {@code error}, and checks what it left. */
-  private static void failsAndLeavesNothing(JobDefinition<?> job, JobOptions options,
-      String error) throws Exception {
+  private static void failsAndLeavesNothing(JobDefinition<?> job, JobOptions options, String error)
+      throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Agent agent = ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
-            .workers(1, "default").build().start()) {
+        Agent agent =
+            ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
+                .workers(1, "default")
+                .build()
+                .start()) {
       JobHandle<?> handle = client.enqueue(job, options.attempts(1));
       assertEquals(JobStatus.FAILED, handle.await(WAIT));
       assertEquals(error, handle.failure().orElseThrow().lastError());
@@ -56,23 +61,30 @@ class ChildExitTest {
       assertTrue(spawned.find(), output);
       long grandchild = Long.parseLong(spawned.group(1));
       long child = Long.parseLong(spawned.group(2));
-      Poll.until(Duration.ofSeconds(5), "the process the job started ends with its child JVM",
+      Poll.until(
+          Duration.ofSeconds(5),
+          "the process the job started ends with its child JVM",
           () -> !alive(grandchild));
-      Poll.until(Duration.ofSeconds(5), "no reader of the child's pipes still waits",
+      Poll.until(
+          Duration.ofSeconds(5),
+          "no reader of the child's pipes still waits",
           () -> !served(child));
     }
   }
 
   @Test
   void timedOutJobsProcessesAreKilledWithItsChild() throws Exception {
-    failsAndLeavesNothing(new ChildJobs.Spawn(false),
+    failsAndLeavesNothing(
+        new ChildJobs.Spawn(false),
         JobOptions.defaults().timeout(Duration.ofSeconds(1)),
         "timed out after 1.0 s; the child JVM was destroyed");
   }
 
   @Test
   void processesOfAChildThatExitsAreKilledAndReleaseItsPipes() throws Exception {
-    failsAndLeavesNothing(new ChildJobs.Spawn(true), JobOptions.defaults(),
+    failsAndLeavesNothing(
+        new ChildJobs.Spawn(true),
+        JobOptions.defaults(),
         "the child JVM exited with code 5 while running the job");
   }
 
@@ -81,13 +93,19 @@ class ChildExitTest {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
       // a common pool of 2 threads, as on any machine of 3 cores or more, all of them taken
-      Process agent = ProcessAgents.spawnAgentInOwnGroup(REDIS.url(), prefix, Isolation.PROCESS,
-          List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
-              "-D" + ProcessAgents.OCCUPY_COMMON_POOL + "=true"));
+      Process agent =
+          ProcessAgents.spawnAgentInOwnGroup(
+              REDIS.url(),
+              prefix,
+              Isolation.PROCESS,
+              List.of(
+                  "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
+                  "-D" + ProcessAgents.OCCUPY_COMMON_POOL + "=true"));
       try {
         JobHandle<Void> handle = client.enqueue(new Exit(7), JobOptions.defaults().attempts(1));
         assertEquals(JobStatus.FAILED, handle.await(WAIT));
-        assertEquals("the child JVM exited with code 7 while running the job",
+        assertEquals(
+            "the child JVM exited with code 7 while running the job",
             handle.failure().orElseThrow().lastError());
       } finally {
         agent.destroyForcibly().waitFor();

@@ -47,8 +47,11 @@ class ChildFailureTest {
   void startAgent() {
     String prefix = REDIS.newPrefix();
     client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-    agent = ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS).workers(1, "default")
-        .build().start();
+    agent =
+        ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
+            .workers(1, "default")
+            .build()
+            .start();
   }
 
   @AfterEach
@@ -66,8 +69,7 @@ class ChildFailureTest {
     return pid;
   }
 
-  private JobFailure failOnce(JobDefinition<?> job, JobOptions options)
-      throws Exception {
+  private JobFailure failOnce(JobDefinition<?> job, JobOptions options) throws Exception {
     JobHandle<?> handle = client.enqueue(job, options.attempts(1));
     assertEquals(JobStatus.FAILED, handle.await(WAIT));
     return handle.failure().orElseThrow();
@@ -82,18 +84,22 @@ class ChildFailureTest {
     long after = childPid();
     assertNotEquals(before, after, "the child was not replaced");
     // closed, it halts at once; a child not ended 10 s after its stdin closed is killed
-    Poll.until(Duration.ofSeconds(5), "the replaced child " + before + " ends",
-        () -> !alive(before));
+    Poll.until(
+        Duration.ofSeconds(5), "the replaced child " + before + " ends", () -> !alive(before));
   }
 
   @Test
   void jobThatThrowsFailsWithItsExceptionAndGetsAFreshChild() throws Exception {
     long before = childPid();
-    JobFailure failure = failOnce(new FailTimes(UUID.randomUUID().toString(), 99),
-        JobOptions.defaults());
+    JobFailure failure =
+        failOnce(new FailTimes(UUID.randomUUID().toString(), 99), JobOptions.defaults());
     assertEquals("java.lang.IllegalStateException: planned failure 1 of 99", failure.lastError());
-    assertTrue(failure.attempts().get(0).stackTrace()
-        .contains("at dev.offload.runtime.jobs.FailTimes.run"));
+    assertTrue(
+        failure
+            .attempts()
+            .get(0)
+            .stackTrace()
+            .contains("at dev.offload.runtime.jobs.FailTimes.run"));
     assertReplaced(before);
   }
 
@@ -109,9 +115,14 @@ class ChildFailureTest {
   void jobThatRunsOutOfMemoryFailsSayingSo() throws Exception {
     long before = childPid();
     JobFailure failure = failOnce(new Hog(8), JobOptions.defaults());
-    assertTrue(failure.lastError().startsWith("the job ran out of memory "
-        + "(java.lang.OutOfMemoryError: Java heap space)"), failure.lastError());
-    assertTrue(failure.attempts().get(0).stackTrace().contains("at dev.offload.runtime.jobs.Hog.run"));
+    assertTrue(
+        failure
+            .lastError()
+            .startsWith(
+                "the job ran out of memory " + "(java.lang.OutOfMemoryError: Java heap space)"),
+        failure.lastError());
+    assertTrue(
+        failure.attempts().get(0).stackTrace().contains("at dev.offload.runtime.jobs.Hog.run"));
     assertReplaced(before);
   }
 
@@ -119,13 +130,15 @@ class ChildFailureTest {
   void childKilledFromOutsideFailsItsJobWithTheSignal(@TempDir Path dir) throws Exception {
     long before = childPid();
     Path runs = dir.resolve("runs");
-    JobHandle<Integer> handle = client.enqueue(new ChildJobs.Mark(runs.toString(), 60_000),
-        JobOptions.defaults().attempts(1));
+    JobHandle<Integer> handle =
+        client.enqueue(
+            new ChildJobs.Mark(runs.toString(), 60_000), JobOptions.defaults().attempts(1));
     // the job's code must have begun: a child killed before that hands its job back uncharged
     Poll.until(Duration.ofSeconds(10), "the job's code begins", () -> Files.exists(runs));
     ProcessHandle.of(before).orElseThrow().destroyForcibly();
     assertEquals(JobStatus.FAILED, handle.await(WAIT));
-    assertEquals("the child JVM was killed by signal 9 (SIGKILL) while running the job",
+    assertEquals(
+        "the child JVM was killed by signal 9 (SIGKILL) while running the job",
         handle.failure().orElseThrow().lastError());
     assertReplaced(before);
   }
@@ -135,12 +148,18 @@ class ChildFailureTest {
     long before = childPid();
     JobFailure failure = failOnce(new Crash(0), JobOptions.defaults());
     String error = failure.lastError();
-    assertTrue(error.startsWith("the child JVM crashed with exit code 134 while running the job:"
-        + " SIGSEGV"), error);
-    assertTrue(failure.attempts().get(0).output()
-        .contains("A fatal error has been detected by the Java Runtime Environment"));
-    Path report = Path.of(error.substring(error.indexOf("; crash report: ")
-        + "; crash report: ".length()));
+    assertTrue(
+        error.startsWith(
+            "the child JVM crashed with exit code 134 while running the job:" + " SIGSEGV"),
+        error);
+    assertTrue(
+        failure
+            .attempts()
+            .get(0)
+            .output()
+            .contains("A fatal error has been detected by the Java Runtime Environment"));
+    Path report =
+        Path.of(error.substring(error.indexOf("; crash report: ") + "; crash report: ".length()));
     assertTrue(Files.deleteIfExists(report), "no crash report at " + report);
     assertReplaced(before);
   }
@@ -148,8 +167,8 @@ class ChildFailureTest {
   @Test
   void jobPastItsTimeoutHasItsChildDestroyed() throws Exception {
     long before = childPid();
-    JobFailure failure = failOnce(new Sleep(60_000),
-        JobOptions.defaults().timeout(Duration.ofMillis(500)));
+    JobFailure failure =
+        failOnce(new Sleep(60_000), JobOptions.defaults().timeout(Duration.ofMillis(500)));
     assertEquals("timed out after 0.5 s; the child JVM was destroyed", failure.lastError());
     assertReplaced(before);
   }

@@ -30,8 +30,8 @@ public final class ChildJobs {
   }
 
   /**
-   * Appends a line to {@code file}, which tells a test that the job runs and how often it ran,
-   * then sleeps; returns how many lines the file has.
+   * Appends a line to {@code file}, which tells a test that the job runs and how often it ran, then
+   * sleeps; returns how many lines the file has.
    */
   public record Mark(String file, long millis) implements JobDefinition<Integer> {
     static final String NAME = "test.child.mark";
@@ -51,9 +51,8 @@ public final class ChildJobs {
   }
 
   /**
-   * Starts {@code sleep 1000} holding the child's stdout and stderr, prints
-   * {@code grandchild <pid> of <child pid>}, then exits the child with code 5 when {@code exit},
-   * or sleeps a minute.
+   * Starts {@code sleep 1000} holding the child's stdout and stderr, prints {@code grandchild <pid>
+   * of <child pid>}, then exits the child with code 5 when {@code exit}, or sleeps a minute.
    */
   public record Spawn(boolean exit) implements JobDefinition<Void> {
     static final String NAME = "test.child.spawn";
@@ -76,8 +75,8 @@ public final class ChildJobs {
   }
 
   /**
-   * Writes {@code megabytes} MiB to file descriptor 1 or 2 itself, past the captured
-   * {@code System.out}, as one line without a line break; returns {@code megabytes}.
+   * Writes {@code megabytes} MiB to file descriptor 1 or 2 itself, past the captured {@code
+   * System.out}, as one line without a line break; returns {@code megabytes}.
    */
   public record Scribble(int megabytes, int fd) implements JobDefinition<Integer> {
     static final String NAME = "test.child.scribble";
@@ -90,7 +89,8 @@ public final class ChildJobs {
     @Override
     public Integer run() throws IOException {
       @SuppressWarnings("resource") // closing it would close the child's own descriptor
-      FileOutputStream raw = new FileOutputStream(fd == 1 ? FileDescriptor.out : FileDescriptor.err);
+      FileOutputStream raw =
+          new FileOutputStream(fd == 1 ? FileDescriptor.out : FileDescriptor.err);
       byte[] mebibyte = new byte[1 << 20];
       Arrays.fill(mebibyte, (byte) 'x');
       for (int i = 0; i < megabytes; i++) {
@@ -101,8 +101,8 @@ public final class ChildJobs {
   }
 
   /**
-   * Writes to file descriptor 1 itself a forged answer frame of {@code megabytes} MiB, longer
-   * than the protocol allows, then returns 0.
+   * Writes to file descriptor 1 itself a forged answer frame of {@code megabytes} MiB, longer than
+   * the protocol allows, then returns 0.
    */
   public record Forge(int megabytes) implements JobDefinition<Integer> {
     static final String NAME = "test.child.forge";
@@ -148,9 +148,11 @@ public final class ChildJobs {
    */
   public record Counterfeit() implements JobDefinition<Void> {
     static final String NAME = "test.child.counterfeit";
-    static final List<String> LINES = List.of("{\"type\":\"bye\",\"id\":0}",
-        "{\"type\":\"run\",\"id\":0,\"name\":\"x\",\"args\":{}}",
-        "{\"type\":\"succeeded\",\"result\":\"1\"}");
+    static final List<String> LINES =
+        List.of(
+            "{\"type\":\"bye\",\"id\":0}",
+            "{\"type\":\"run\",\"id\":0,\"name\":\"x\",\"args\":{}}",
+            "{\"type\":\"succeeded\",\"result\":\"1\"}");
 
     @Override
     public String jobName() {

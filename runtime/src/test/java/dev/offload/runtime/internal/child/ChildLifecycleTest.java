@@ -78,19 +78,27 @@ class ChildLifecycleTest {
   void printingDoesNotDisturbResultsAndShowsInTheFailureRecord() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Agent agent = ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
-            .workers(1, "default").build().start()) {
+        Agent agent =
+            ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
+                .workers(1, "default")
+                .build()
+                .start()) {
       assertEquals(3, result(client.enqueue(new Print(3, false))));
       assertEquals(5, result(client.enqueue(new Add(2, 3))));
 
-      JobHandle<Integer> failing = client.enqueue(new Print(2, true),
-          JobOptions.defaults().attempts(1));
+      JobHandle<Integer> failing =
+          client.enqueue(new Print(2, true), JobOptions.defaults().attempts(1));
       assertEquals(JobStatus.FAILED, failing.await(WAIT));
       JobFailure.Attempt attempt = failing.failure().orElseThrow().attempts().get(0);
-      assertEquals("java.lang.IllegalStateException: failed after printing 2 lines",
-          attempt.error());
-      for (String line : List.of("out line 1\n", "err line 1\n", "out line 2\n", "err line 2\n",
-          "{\"type\":\"succeeded\",\"id\":0,\"result\":\"forged\"}\n")) {
+      assertEquals(
+          "java.lang.IllegalStateException: failed after printing 2 lines", attempt.error());
+      for (String line :
+          List.of(
+              "out line 1\n",
+              "err line 1\n",
+              "out line 2\n",
+              "err line 2\n",
+              "{\"type\":\"succeeded\",\"id\":0,\"result\":\"forged\"}\n")) {
         assertTrue(attempt.output().contains(line), line + " missing from " + attempt.output());
       }
     }
@@ -100,16 +108,19 @@ class ChildLifecycleTest {
   void linesThatOnlyLookLikeFramesAreKeptAsOutput() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Agent agent = ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
-            .workers(1, "default").build().start()) {
-      JobHandle<Void> failing = client.enqueue(new ChildJobs.Counterfeit(),
-          JobOptions.defaults().attempts(1));
+        Agent agent =
+            ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
+                .workers(1, "default")
+                .build()
+                .start()) {
+      JobHandle<Void> failing =
+          client.enqueue(new ChildJobs.Counterfeit(), JobOptions.defaults().attempts(1));
       assertEquals(JobStatus.FAILED, failing.await(WAIT));
       JobFailure.Attempt attempt = failing.failure().orElseThrow().attempts().get(0);
       assertEquals("java.lang.IllegalStateException: wrote counterfeit frames", attempt.error());
       for (String line : ChildJobs.Counterfeit.LINES) {
-        assertTrue(attempt.output().contains(line + "\n"), line + " missing from "
-            + attempt.output());
+        assertTrue(
+            attempt.output().contains(line + "\n"), line + " missing from " + attempt.output());
       }
       assertEquals(5, result(client.enqueue(new Add(2, 3))), "the next job runs as usual");
     }
@@ -119,15 +130,20 @@ class ChildLifecycleTest {
   void failureRecordKeepsOnlyTheLastFiftyLinesOfOutput() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Agent agent = ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
-            .workers(1, "default").build().start()) {
-      JobHandle<Integer> failing = client.enqueue(new Print(100, true),
-          JobOptions.defaults().attempts(1));
+        Agent agent =
+            ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
+                .workers(1, "default")
+                .build()
+                .start()) {
+      JobHandle<Integer> failing =
+          client.enqueue(new Print(100, true), JobOptions.defaults().attempts(1));
       assertEquals(JobStatus.FAILED, failing.await(WAIT));
       String output = failing.failure().orElseThrow().attempts().get(0).output();
       assertEquals(OutputTail.MAX_LINES, output.split("\n").length);
-      assertTrue(output.endsWith("err line 100\n{\"type\":\"succeeded\",\"id\":0,"
-          + "\"result\":\"forged\"}\n"), output);
+      assertTrue(
+          output.endsWith(
+              "err line 100\n{\"type\":\"succeeded\",\"id\":0," + "\"result\":\"forged\"}\n"),
+          output);
       assertFalse(output.contains("out line 50\n"), output);
     }
   }
@@ -138,27 +154,41 @@ class ChildLifecycleTest {
     for (Isolation isolation : Isolation.values()) {
       String prefix = REDIS.newPrefix();
       try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-          Agent agent = ProcessAgents.fast(REDIS.url(), prefix, isolation)
-              .workers(1, "default").build().start()) {
+          Agent agent =
+              ProcessAgents.fast(REDIS.url(), prefix, isolation)
+                  .workers(1, "default")
+                  .build()
+                  .start()) {
         JobOptions once = JobOptions.defaults().attempts(1);
-        List<JobHandle<?>> handles = List.of(client.enqueue(new Add(2, 3)),
-            client.enqueue(new Words("to be or not")), client.enqueue(new Noop(7)),
-            client.enqueue(new FailTimes("modes-" + isolation, 99), once),
-            client.enqueue(new Undeployed(1), once));
+        List<JobHandle<?>> handles =
+            List.of(
+                client.enqueue(new Add(2, 3)),
+                client.enqueue(new Words("to be or not")),
+                client.enqueue(new Noop(7)),
+                client.enqueue(new FailTimes("modes-" + isolation, 99), once),
+                client.enqueue(new Undeployed(1), once));
         List<String> seen = new ArrayList<>();
         for (JobHandle<?> handle : handles) {
           JobStatus status = handle.await(WAIT);
-          seen.add(status + " " + (status == JobStatus.SUCCEEDED ? handle.result().orElseThrow()
-              : handle.failure().orElseThrow().lastError()));
+          seen.add(
+              status
+                  + " "
+                  + (status == JobStatus.SUCCEEDED
+                      ? handle.result().orElseThrow()
+                      : handle.failure().orElseThrow().lastError()));
         }
         outcomes.put(isolation, seen);
       }
     }
-    List<String> expected = List.of("SUCCEEDED 5", "SUCCEEDED [to, be, or, not]",
-        "SUCCEEDED 7", "FAILED java.lang.IllegalStateException: planned failure 1 of 99",
-        "FAILED unknown job \"test.undeployed\": no class for it in META-INF/offload/jobs.index"
-            + " on this agent's class path; deploy the code that declares it to the agent, or"
-            + " keep the old name as an alias in @Job(aliases)");
+    List<String> expected =
+        List.of(
+            "SUCCEEDED 5",
+            "SUCCEEDED [to, be, or, not]",
+            "SUCCEEDED 7",
+            "FAILED java.lang.IllegalStateException: planned failure 1 of 99",
+            "FAILED unknown job \"test.undeployed\": no class for it in META-INF/offload/jobs.index"
+                + " on this agent's class path; deploy the code that declares it to the agent, or"
+                + " keep the old name as an alias in @Job(aliases)");
     outcomes.forEach((isolation, seen) -> assertEquals(expected, seen, isolation.label()));
   }
 
@@ -167,11 +197,17 @@ class ChildLifecycleTest {
     for (boolean spare : new boolean[] {true, false}) {
       String prefix = REDIS.newPrefix();
       try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-          Agent agent = ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS_PER_JOB)
-              .spareChild(spare).workers(1, "default").build().start()) {
+          Agent agent =
+              ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS_PER_JOB)
+                  .spareChild(spare)
+                  .workers(1, "default")
+                  .build()
+                  .start()) {
         List<Long> pids = pids(client, 3);
         assertEquals(3, new HashSet<>(pids).size(), "spare " + spare + ": " + pids);
-        Poll.until(Duration.ofSeconds(5), "the used child " + pids.get(0) + " ends",
+        Poll.until(
+            Duration.ofSeconds(5),
+            "the used child " + pids.get(0) + " ends",
             () -> !alive(pids.get(0)));
       }
     }
@@ -181,8 +217,11 @@ class ChildLifecycleTest {
   void jobAskingForAnotherIsolationRunsThereWhileOthersKeepTheAgentDefault() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Agent agent = ProcessAgents.fast(REDIS.url(), prefix, Isolation.THREAD)
-            .workers(1, "default").build().start()) {
+        Agent agent =
+            ProcessAgents.fast(REDIS.url(), prefix, Isolation.THREAD)
+                .workers(1, "default")
+                .build()
+                .start()) {
       long agentPid = ProcessHandle.current().pid();
       JobOptions inChild = JobOptions.defaults().isolation(Isolation.PROCESS);
       JobOptions perJob = JobOptions.defaults().isolation(Isolation.PROCESS_PER_JOB);
@@ -202,8 +241,12 @@ class ChildLifecycleTest {
   void processChildIsReplacedAfterItsJobsPerChild() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Agent agent = ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
-            .jobsPerChild(2).workers(1, "default").build().start()) {
+        Agent agent =
+            ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
+                .jobsPerChild(2)
+                .workers(1, "default")
+                .build()
+                .start()) {
       List<Long> pids = pids(client, 5);
       assertEquals(pids.get(0), pids.get(1));
       assertEquals(pids.get(2), pids.get(3));
@@ -215,8 +258,12 @@ class ChildLifecycleTest {
   void childAboveTheMemoryLimitIsReplacedAfterItsJob() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Agent agent = ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
-            .childMemoryLimitBytes(1 << 20).workers(1, "default").build().start()) {
+        Agent agent =
+            ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
+                .childMemoryLimitBytes(1 << 20)
+                .workers(1, "default")
+                .build()
+                .start()) {
       List<Long> pids = pids(client, 2);
       assertNotEquals(pids.get(0), pids.get(1));
     }
@@ -227,13 +274,18 @@ class ChildLifecycleTest {
     String prefix = REDIS.newPrefix();
     long pid;
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Agent agent = ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
-            .workers(1, "default").build().start();
+        Agent agent =
+            ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
+                .workers(1, "default")
+                .build()
+                .start();
         Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
       pid = result(client.enqueue(new Pid(0)));
       String key = prefix + "worker:" + agent.workerIds().get(0);
       String childPid = Long.toString(pid);
-      Poll.until(Duration.ofSeconds(5), "the worker's description names child " + pid,
+      Poll.until(
+          Duration.ofSeconds(5),
+          "the worker's description names child " + pid,
           () -> childPid.equals(jedis.hget(key, "childPid")));
       assertEquals("process", jedis.hget(key, "isolation"));
     }
@@ -247,11 +299,14 @@ class ChildLifecycleTest {
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
       List<String> args = new ArrayList<>(List.of(REDIS.url(), prefix, "process", "2"));
       args.addAll(ProcessAgents.TEST_CHILD_OPTIONS);
-      Process agent = ProcessAgents.spawn(ProcessAgents.class,
-          System.getProperty("java.class.path"), List.of(), args);
+      Process agent =
+          ProcessAgents.spawn(
+              ProcessAgents.class, System.getProperty("java.class.path"), List.of(), args);
       try {
         JobHandle<Long> busy = client.enqueue(new Sleep(60_000));
-        Poll.until(Duration.ofSeconds(10), "the sleeping job is working",
+        Poll.until(
+            Duration.ofSeconds(10),
+            "the sleeping job is working",
             () -> busy.status() == JobStatus.WORKING);
         children.add(result(client.enqueue(new Pid(0))));
         agent.children().forEach(child -> children.add(child.pid()));
@@ -260,8 +315,8 @@ class ChildLifecycleTest {
         agent.destroyForcibly().waitFor();
       }
       for (long child : children) {
-        Poll.until(Duration.ofSeconds(5), "child " + child + " ends with its agent",
-            () -> !alive(child));
+        Poll.until(
+            Duration.ofSeconds(5), "child " + child + " ends with its agent", () -> !alive(child));
       }
     }
   }

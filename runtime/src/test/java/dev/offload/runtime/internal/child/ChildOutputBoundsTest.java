@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * An agent with a small heap survives whatever its jobs print or return: every line it reads from
- * a child is bounded, and a job that breaks the bounds fails saying so.
+ * An agent with a small heap survives whatever its jobs print or return: every line it reads from a
+ * child is bounded, and a job that breaks the bounds fails saying so.
  */
 class ChildOutputBoundsTest {
 
@@ -30,8 +30,12 @@ class ChildOutputBoundsTest {
   void agentWithA64MegabyteHeapSurvivesHugeLinesAndAnswers() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
-      Process agent = ProcessAgents.spawnAgentInOwnGroup(REDIS.url(), prefix, Isolation.PROCESS,
-          List.of("-Xmx64m", "-XX:+ExitOnOutOfMemoryError"));
+      Process agent =
+          ProcessAgents.spawnAgentInOwnGroup(
+              REDIS.url(),
+              prefix,
+              Isolation.PROCESS,
+              List.of("-Xmx64m", "-XX:+ExitOnOutOfMemoryError"));
       try {
         for (int fd : new int[] {1, 2}) {
           JobHandle<Integer> scribble = client.enqueue(new ChildJobs.Scribble(100, fd), ONCE);
@@ -41,15 +45,20 @@ class ChildOutputBoundsTest {
 
         JobHandle<String> large = client.enqueue(new ChildJobs.Large(5), ONCE);
         assertEquals(JobStatus.FAILED, large.await(WAIT));
-        assertEquals("the job's result is too large to send back: 5242882 characters of JSON,"
-            + " more than the 4 MiB a child JVM's answer may take; store large data elsewhere"
-            + " and return a reference to it", large.failure().orElseThrow().lastError());
+        assertEquals(
+            "the job's result is too large to send back: 5242882 characters of JSON,"
+                + " more than the 4 MiB a child JVM's answer may take; store large data elsewhere"
+                + " and return a reference to it",
+            large.failure().orElseThrow().lastError());
 
         JobHandle<Integer> forged = client.enqueue(new ChildJobs.Forge(20), ONCE);
         assertEquals(JobStatus.FAILED, forged.await(WAIT));
         String error = forged.failure().orElseThrow().lastError();
-        assertTrue(error.matches("the child JVM sent a frame of \\d+ bytes, more than the 4 MiB"
-            + " the protocol allows; it was destroyed"), error);
+        assertTrue(
+            error.matches(
+                "the child JVM sent a frame of \\d+ bytes, more than the 4 MiB"
+                    + " the protocol allows; it was destroyed"),
+            error);
 
         assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Add(2, 3)).await(WAIT));
         assertTrue(agent.isAlive(), "the agent died");

@@ -40,27 +40,35 @@ class ChildProtocolTest {
   }
 
   private static String refusal(String line, Class<? extends ChildFrame> direction) {
-    return assertThrows(ChildProtocol.MalformedFrame.class,
-        () -> ChildProtocol.decode(line, direction), line).getMessage();
+    return assertThrows(
+            ChildProtocol.MalformedFrame.class, () -> ChildProtocol.decode(line, direction), line)
+        .getMessage();
   }
 
   @Test
   void everyFrameComesBackEqualFromItsLine() throws Exception {
     JsonNode args = Json.mapper().readTree("{\"to\":\"a@b.c\",\"n\":[1,2]}");
-    List<ToChild> toChild = List.of(
-        new ChildFrame.Hello(Map.of("mail.send", "com.example.SendMail")),
-        new ChildFrame.Run(42, "mail.send", args));
+    List<ToChild> toChild =
+        List.of(
+            new ChildFrame.Hello(Map.of("mail.send", "com.example.SendMail")),
+            new ChildFrame.Run(42, "mail.send", args));
     for (ToChild frame : toChild) {
       assertEquals(frame, roundTrip(frame, ToChild.class));
     }
-    List<FromChild> fromChild = List.of(
-        new ChildFrame.Ready(1234),
-        new ChildFrame.Started(42),
-        new ChildFrame.Output(42, ChildFrame.Output.Stream.STDERR, "line one\nline \"two\"\n"),
-        new ChildFrame.Succeeded(42, "{\"ok\":true}"),
-        new ChildFrame.Failed(42, "dev.offload.api.UserFacingException: Card declined.",
-            "\tat Job.run\n", "Card declined.", false),
-        new ChildFrame.Failed(42, "java.lang.OutOfMemoryError: Java heap space", "", null, true));
+    List<FromChild> fromChild =
+        List.of(
+            new ChildFrame.Ready(1234),
+            new ChildFrame.Started(42),
+            new ChildFrame.Output(42, ChildFrame.Output.Stream.STDERR, "line one\nline \"two\"\n"),
+            new ChildFrame.Succeeded(42, "{\"ok\":true}"),
+            new ChildFrame.Failed(
+                42,
+                "dev.offload.api.UserFacingException: Card declined.",
+                "\tat Job.run\n",
+                "Card declined.",
+                false),
+            new ChildFrame.Failed(
+                42, "java.lang.OutOfMemoryError: Java heap space", "", null, true));
     for (FromChild frame : fromChild) {
       assertEquals(frame, roundTrip(frame, FromChild.class));
     }
@@ -68,25 +76,31 @@ class ChildProtocolTest {
 
   @Test
   void framesKeepTheWireFormatTheDocsShow() {
-    assertEquals("{\"type\":\"hello\",\"jobs\":{\"mail.send\":\"com.example.SendMail\"}}",
+    assertEquals(
+        "{\"type\":\"hello\",\"jobs\":{\"mail.send\":\"com.example.SendMail\"}}",
         wire(new ChildFrame.Hello(Map.of("mail.send", "com.example.SendMail"))));
-    assertEquals("{\"type\":\"run\",\"id\":42,\"name\":\"mail.send\",\"args\":{}}",
+    assertEquals(
+        "{\"type\":\"run\",\"id\":42,\"name\":\"mail.send\",\"args\":{}}",
         wire(new ChildFrame.Run(42, "mail.send", Json.mapper().createObjectNode())));
     assertEquals("{\"type\":\"ready\",\"pid\":1234}", wire(new ChildFrame.Ready(1234)));
     assertEquals("{\"type\":\"started\",\"id\":42}", wire(new ChildFrame.Started(42)));
-    assertEquals("{\"type\":\"output\",\"id\":42,\"stream\":\"stdout\",\"text\":\"sent\\n\"}",
+    assertEquals(
+        "{\"type\":\"output\",\"id\":42,\"stream\":\"stdout\",\"text\":\"sent\\n\"}",
         wire(new ChildFrame.Output(42, ChildFrame.Output.Stream.STDOUT, "sent\n")));
-    assertEquals("{\"type\":\"succeeded\",\"id\":42,\"result\":\"true\"}",
+    assertEquals(
+        "{\"type\":\"succeeded\",\"id\":42,\"result\":\"true\"}",
         wire(new ChildFrame.Succeeded(42, "true")));
-    assertEquals("{\"type\":\"failed\",\"id\":42,\"error\":\"e\",\"stackTrace\":\"s\","
-        + "\"publicMessage\":null,\"outOfMemory\":false}",
+    assertEquals(
+        "{\"type\":\"failed\",\"id\":42,\"error\":\"e\",\"stackTrace\":\"s\","
+            + "\"publicMessage\":null,\"outOfMemory\":false}",
         wire(new ChildFrame.Failed(42, "e", "s", null, false)));
   }
 
   @Test
   void argumentsKeepEveryDigitAndTheScaleOfTheirDecimals() throws Exception {
-    String line = "{\"type\":\"run\",\"id\":1,\"name\":\"pay\",\"args\":"
-        + "{\"wide\":12345678901234567.89,\"price\":19.90,\"big\":123456789012345678901234567890}}";
+    String line =
+        "{\"type\":\"run\",\"id\":1,\"name\":\"pay\",\"args\":"
+            + "{\"wide\":12345678901234567.89,\"price\":19.90,\"big\":123456789012345678901234567890}}";
     ChildFrame.Run run = (ChildFrame.Run) ChildProtocol.decode(line, ToChild.class);
     assertEquals(new BigDecimal("12345678901234567.89"), run.args().get("wide").decimalValue());
     assertEquals(new BigDecimal("19.90"), run.args().get("price").decimalValue());
@@ -104,50 +118,58 @@ class ChildProtocolTest {
 
   @Test
   void unknownTypeIsRefusedByName() {
-    assertEquals("a frame of unknown type \"bye\"",
-        refusal("{\"type\":\"bye\",\"id\":1}", FromChild.class));
+    assertEquals(
+        "a frame of unknown type \"bye\"", refusal("{\"type\":\"bye\",\"id\":1}", FromChild.class));
   }
 
   @Test
   void frameOfTheOtherDirectionIsRefused() {
-    assertEquals("a Ready frame, which only the other side sends",
+    assertEquals(
+        "a Ready frame, which only the other side sends",
         refusal("{\"type\":\"ready\",\"pid\":1}", ToChild.class));
-    assertEquals("a Run frame, which only the other side sends",
+    assertEquals(
+        "a Run frame, which only the other side sends",
         refusal("{\"type\":\"run\",\"id\":1,\"name\":\"n\",\"args\":{}}", FromChild.class));
   }
 
   @Test
   void missingOrNullComponentIsRefusedNamingIt() {
-    assertEquals("a \"run\" frame needs \"name\"",
+    assertEquals(
+        "a \"run\" frame needs \"name\"",
         refusal("{\"type\":\"run\",\"id\":1,\"name\":null,\"args\":{}}", ToChild.class));
-    assertEquals("a \"succeeded\" frame needs \"result\"",
+    assertEquals(
+        "a \"succeeded\" frame needs \"result\"",
         refusal("{\"type\":\"succeeded\",\"id\":1,\"result\":null}", FromChild.class));
     String missingId = refusal("{\"type\":\"started\"}", FromChild.class);
-    assertTrue(missingId.startsWith("a malformed frame: ") && missingId.contains("'id'"),
-        missingId);
-    String missingPublicMessage = refusal(
-        "{\"type\":\"failed\",\"id\":1,\"error\":\"e\",\"stackTrace\":\"\",\"outOfMemory\":false}",
-        FromChild.class);
+    assertTrue(
+        missingId.startsWith("a malformed frame: ") && missingId.contains("'id'"), missingId);
+    String missingPublicMessage =
+        refusal(
+            "{\"type\":\"failed\",\"id\":1,\"error\":\"e\",\"stackTrace\":\"\",\"outOfMemory\":false}",
+            FromChild.class);
     assertTrue(missingPublicMessage.contains("'publicMessage'"), missingPublicMessage);
   }
 
   @Test
   void brokenJsonAndWrongValuesAreRefusedAsMalformed() {
-    for (String line : List.of(
-        "{\"type\":\"started\",\"id\":",
-        "{\"type\":\"started\",\"id\":\"forty-two\"}",
-        "{\"type\":\"started\",\"id\":null}",
-        "{\"type\":\"output\",\"id\":1,\"stream\":\"stdin\",\"text\":\"x\"}",
-        "{\"type\":\"started\",\"id\":1} trailing")) {
+    for (String line :
+        List.of(
+            "{\"type\":\"started\",\"id\":",
+            "{\"type\":\"started\",\"id\":\"forty-two\"}",
+            "{\"type\":\"started\",\"id\":null}",
+            "{\"type\":\"output\",\"id\":1,\"stream\":\"stdin\",\"text\":\"x\"}",
+            "{\"type\":\"started\",\"id\":1} trailing")) {
       assertTrue(refusal(line, FromChild.class).startsWith("a malformed frame: "), line);
     }
   }
 
   @Test
   void frameIsWrittenAsOneLineOfUtf8() {
-    byte[] line = ChildProtocol.encode(
-        new ChildFrame.Output(7, ChildFrame.Output.Stream.STDOUT, "grüße\n"));
-    assertArrayEquals(("{\"type\":\"output\",\"id\":7,\"stream\":\"stdout\",\"text\":\"grüße\\n\"}\n")
-        .getBytes(StandardCharsets.UTF_8), line);
+    byte[] line =
+        ChildProtocol.encode(new ChildFrame.Output(7, ChildFrame.Output.Stream.STDOUT, "grüße\n"));
+    assertArrayEquals(
+        ("{\"type\":\"output\",\"id\":7,\"stream\":\"stdout\",\"text\":\"grüße\\n\"}\n")
+            .getBytes(StandardCharsets.UTF_8),
+        line);
   }
 }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Stop signals meant for an agent (Ctrl-C, systemd's stop) do not end its child JVMs, so the job
- * in hand finishes within the agent's grace period instead of losing an attempt.
+ * Stop signals meant for an agent (Ctrl-C, systemd's stop) do not end its child JVMs, so the job in
+ * hand finishes within the agent's grace period instead of losing an attempt.
  */
 class ChildSignalTest {
 
@@ -39,8 +39,8 @@ class ChildSignalTest {
     String prefix = REDIS.newPrefix();
     Path runs = dir.resolve("runs");
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
-      Process agent = ProcessAgents.spawnAgentInOwnGroup(REDIS.url(), prefix, Isolation.PROCESS,
-          List.of());
+      Process agent =
+          ProcessAgents.spawnAgentInOwnGroup(REDIS.url(), prefix, Isolation.PROCESS, List.of());
       try {
         JobHandle<Integer> handle = client.enqueue(new ChildJobs.Mark(runs.toString(), 2_000));
         Poll.until(Duration.ofSeconds(20), "the job starts", () -> Files.exists(runs));
@@ -57,7 +57,9 @@ class ChildSignalTest {
         }
 
         assertTrue(agent.waitFor(20, TimeUnit.SECONDS), "the agent did not stop");
-        assertEquals(JobStatus.SUCCEEDED, handle.status(),
+        assertEquals(
+            JobStatus.SUCCEEDED,
+            handle.status(),
             () -> "failure: " + handle.failure().map(f -> f.lastError()).orElse("none"));
         assertEquals(1, handle.result().orElseThrow(), "the job ran more than once");
         assertEquals(List.of("ran"), Files.readAllLines(runs));

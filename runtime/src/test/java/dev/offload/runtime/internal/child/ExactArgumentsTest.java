@@ -11,8 +11,8 @@ import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
-import dev.offload.runtime.jobs.EveryType;
 import dev.offload.runtime.internal.store.Json;
+import dev.offload.runtime.jobs.EveryType;
 import dev.offload.testing.RedisExtension;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
@@ -26,8 +26,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Arguments and results arrive exactly as sent: every kind of argument the processor accepts goes
@@ -49,8 +49,11 @@ class ExactArgumentsTest {
   void startAgent() {
     String prefix = REDIS.newPrefix();
     client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-    agent = ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS).workers(1, "default")
-        .build().start();
+    agent =
+        ProcessAgents.fast(REDIS.url(), prefix, Isolation.PROCESS)
+            .workers(1, "default")
+            .build()
+            .start();
   }
 
   @AfterEach
@@ -81,8 +84,7 @@ class ExactArgumentsTest {
     assertEquals(JobStatus.FAILED, handle.await(WAIT));
     JobFailure failure = handle.failure().orElseThrow();
     assertEquals(2, failure.attempts().size());
-    assertTrue(failure.arguments().contains("\"wide\":12345678901234567.89"),
-        failure.arguments());
+    assertTrue(failure.arguments().contains("\"wide\":12345678901234567.89"), failure.arguments());
     assertSameArguments(sent, Json.mapper().readValue(failure.arguments(), EveryType.class));
 
     assertTrue(client.admin().retryFailure("default", handle.id()));
@@ -91,8 +93,8 @@ class ExactArgumentsTest {
   }
 
   /**
-   * Each component equal by {@code equals}, arrays and deques by their elements, and every
-   * decimal with its value and its scale.
+   * Each component equal by {@code equals}, arrays and deques by their elements, and every decimal
+   * with its value and its scale.
    */
   private static void assertSameArguments(EveryType expected, EveryType actual) throws Exception {
     assertNotEquals(List.of(), List.of(EveryType.class.getRecordComponents()));

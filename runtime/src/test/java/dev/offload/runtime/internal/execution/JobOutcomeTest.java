@@ -10,8 +10,8 @@ class JobOutcomeTest {
 
   @Test
   void failureFromAReasonHasNoStackTraceOutputOrPublicMessage() {
-    assertEquals(new JobOutcome.Failed("timed out", "", "", null),
-        JobOutcome.Failed.of("timed out"));
+    assertEquals(
+        new JobOutcome.Failed("timed out", "", "", null), JobOutcome.Failed.of("timed out"));
   }
 
   @Test

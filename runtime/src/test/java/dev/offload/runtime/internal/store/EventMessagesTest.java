@@ -16,18 +16,22 @@ class EventMessagesTest {
 
   @Test
   void oneMessageCarriesSeveralChangesOfOneQueueInTypeOrder() {
-    List<JobEvent> events = EventMessages.parse(
-        "{\"q\":\"mail\",\"w\":\"host-1-w0\",\"succeeded\":[\"41\"],\"started\":[\"42\",\"43\"]}");
+    List<JobEvent> events =
+        EventMessages.parse(
+            "{\"q\":\"mail\",\"w\":\"host-1-w0\",\"succeeded\":[\"41\"],\"started\":[\"42\",\"43\"]}");
 
-    assertEquals(List.of(
-        new JobEvent(Type.STARTED, "mail", 42, "host-1-w0"),
-        new JobEvent(Type.STARTED, "mail", 43, "host-1-w0"),
-        new JobEvent(Type.SUCCEEDED, "mail", 41, "host-1-w0")), events);
+    assertEquals(
+        List.of(
+            new JobEvent(Type.STARTED, "mail", 42, "host-1-w0"),
+            new JobEvent(Type.STARTED, "mail", 43, "host-1-w0"),
+            new JobEvent(Type.SUCCEEDED, "mail", 41, "host-1-w0")),
+        events);
   }
 
   @Test
   void aChangeMadeOutsideAWorkerHasNoWorker() {
-    assertEquals(List.of(new JobEvent(Type.QUEUED, "default", 7, null)),
+    assertEquals(
+        List.of(new JobEvent(Type.QUEUED, "default", 7, null)),
         EventMessages.parse("{\"q\":\"default\",\"queued\":[\"7\"]}"));
   }
 

@@ -15,9 +15,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The stored record of an unfinished job: its format in Redis and what makes it unusable. */
 class JobRecordTest {
 
-  private static final String STORED = "{\"name\":\"mail.send\",\"args\":{\"to\":\"ada\"},"
-      + "\"attempt\":1,\"maxAttempts\":3,\"timeoutMs\":0,\"enqueuedAt\":5,\"errors\":[],"
-      + "\"isolation\":\"thread\"}";
+  private static final String STORED =
+      "{\"name\":\"mail.send\",\"args\":{\"to\":\"ada\"},"
+          + "\"attempt\":1,\"maxAttempts\":3,\"timeoutMs\":0,\"enqueuedAt\":5,\"errors\":[],"
+          + "\"isolation\":\"thread\"}";
 
   @Test
   void failedAttemptsAreStoredUnderTheFieldNameAgentsOfEveryVersionRead() throws Exception {
@@ -41,18 +42,21 @@ class JobRecordTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "not json|not a job record",
-      "{\"name\":\"\",\"args\":{},\"attempt\":0,\"maxAttempts\":1,\"timeoutMs\":0,\"enqueuedAt\":0}"
-          + "|the record has no job name",
-      "{\"name\":\"a\",\"attempt\":0,\"maxAttempts\":1,\"timeoutMs\":0,\"enqueuedAt\":0}"
-          + "|the record has no arguments",
-      "{\"name\":\"a\",\"args\":{},\"attempt\":-1,\"maxAttempts\":1,\"timeoutMs\":0,"
-          + "\"enqueuedAt\":0}|the record's count of failed attempts is negative (-1)",
-      "{\"name\":\"a\",\"args\":{},\"attempt\":0,\"maxAttempts\":0,\"timeoutMs\":0,"
-          + "\"enqueuedAt\":0}|the record allows 0 attempts",
-      "{\"name\":\"a\",\"args\":{},\"attempt\":0,\"maxAttempts\":1,\"timeoutMs\":0,"
-          + "\"enqueuedAt\":0,\"isolation\":\"vm\"}|vm"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "not json|not a job record",
+        "{\"name\":\"\",\"args\":{},\"attempt\":0,\"maxAttempts\":1,\"timeoutMs\":0,\"enqueuedAt\":0}"
+            + "|the record has no job name",
+        "{\"name\":\"a\",\"attempt\":0,\"maxAttempts\":1,\"timeoutMs\":0,\"enqueuedAt\":0}"
+            + "|the record has no arguments",
+        "{\"name\":\"a\",\"args\":{},\"attempt\":-1,\"maxAttempts\":1,\"timeoutMs\":0,"
+            + "\"enqueuedAt\":0}|the record's count of failed attempts is negative (-1)",
+        "{\"name\":\"a\",\"args\":{},\"attempt\":0,\"maxAttempts\":0,\"timeoutMs\":0,"
+            + "\"enqueuedAt\":0}|the record allows 0 attempts",
+        "{\"name\":\"a\",\"args\":{},\"attempt\":0,\"maxAttempts\":1,\"timeoutMs\":0,"
+            + "\"enqueuedAt\":0,\"isolation\":\"vm\"}|vm"
+      })
   void anUnusableRecordIsRefusedSayingWhatIsWrong(String stored, String problem) {
     JobRecord.MalformedRecordException refused =
         assertThrows(JobRecord.MalformedRecordException.class, () -> JobRecord.parse(stored));

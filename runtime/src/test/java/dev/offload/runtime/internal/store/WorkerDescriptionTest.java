@@ -11,8 +11,19 @@ class WorkerDescriptionTest {
 
   @Test
   void aBusyWorkerReadsBackAsWritten() {
-    WorkerDescription busy = new WorkerDescription("host-1", 4242, "agent-1",
-        List.of("mail", "default"), "process", 4343, "busy", 1_000, "mail", 77, 2_000);
+    WorkerDescription busy =
+        new WorkerDescription(
+            "host-1",
+            4242,
+            "agent-1",
+            List.of("mail", "default"),
+            "process",
+            4343,
+            "busy",
+            1_000,
+            "mail",
+            77,
+            2_000);
 
     assertEquals(busy, WorkerDescription.fromFields(busy.toFields()));
     assertEquals("mail,default", busy.toFields().get("queues"));
@@ -20,8 +31,9 @@ class WorkerDescriptionTest {
 
   @Test
   void anIdleWorkerWritesEmptyJobFields() {
-    WorkerDescription idle = new WorkerDescription("host-1", 4242, "agent-1", List.of("default"),
-        "thread", 0, "idle", 1_000, null, 0, 0);
+    WorkerDescription idle =
+        new WorkerDescription(
+            "host-1", 4242, "agent-1", List.of("default"), "thread", 0, "idle", 1_000, null, 0, 0);
 
     Map<String, String> fields = idle.toFields();
 
@@ -34,8 +46,8 @@ class WorkerDescriptionTest {
 
   @Test
   void missingOrGarbledFieldsReadAsEmpty() {
-    WorkerDescription read = WorkerDescription.fromFields(Map.of("pid", "not a number",
-        "state", "busy"));
+    WorkerDescription read =
+        WorkerDescription.fromFields(Map.of("pid", "not a number", "state", "busy"));
 
     assertEquals(new WorkerDescription("", 0, "", List.of(), "", 0, "busy", 0, null, 0, 0), read);
   }
