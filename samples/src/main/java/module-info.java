@@ -1,7 +1,7 @@
 /** The demo: a shop that enqueues jobs, an agent that runs them, and the dashboard over both. */
 module dev.offload.samples {
   requires dev.offload.runtime;
-  requires dev.offload.testing;
+  requires dev.offload.redisserver;
   requires dev.offload.web;
   requires com.fasterxml.jackson.databind;
   requires jdk.httpserver;

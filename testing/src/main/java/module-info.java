@@ -4,6 +4,7 @@
  * what the system reaches on its own time.
  */
 module dev.offload.testing {
+  requires transitive dev.offload.redisserver;
   requires org.junit.jupiter.api;
   // Testcontainers publishes no module name; this one is taken from its jar's file name
   requires static testcontainers;

@@ -1,5 +1,6 @@
 package dev.offload.testing;
 
+import dev.offload.redisserver.RedisServerProcess;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -2,6 +2,7 @@ package dev.offload.runtime.bench;
 
 import dev.offload.api.Isolation;
 import dev.offload.api.JobDefinition;
+import dev.offload.redisserver.RedisServerProcess;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.internal.child.ChildProcess;
@@ -12,7 +13,6 @@ import dev.offload.runtime.internal.store.Json;
 import dev.offload.runtime.jobs.Noop;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.jobs.TestJobs;
-import dev.offload.testing.RedisServerProcess;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;

@@ -1,12 +1,12 @@
 package dev.offload.runtime.bench;
 
 import dev.offload.api.Isolation;
+import dev.offload.redisserver.RedisServerProcess;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Noop;
 import dev.offload.runtime.jobs.Stamp;
 import dev.offload.runtime.jobs.TestJobs;
-import dev.offload.testing.RedisServerProcess;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.offload.runtime.chaos;
 
+import dev.offload.redisserver.RedisServerProcess;
 import dev.offload.runtime.chaos.ChaosSettings.Fault;
-import dev.offload.testing.RedisServerProcess;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobStatus;
+import dev.offload.redisserver.RedisServerProcess;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
@@ -12,7 +13,6 @@ import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Count;
 import dev.offload.runtime.support.Agents;
 import dev.offload.testing.Poll;
-import dev.offload.testing.RedisServerProcess;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.offload.testing;
+package dev.offload.redisserver;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -99,7 +99,8 @@ public final class RedisServerProcess implements AutoCloseable {
     return onPath().or(RedisServerProcess::embeddedBinary);
   }
 
-  static Optional<Path> onPath() {
+  /** The {@code redis-server} on the {@code PATH}, if there is one. */
+  public static Optional<Path> onPath() {
     String path = System.getenv("PATH");
     if (path == null) {
       return Optional.empty();
@@ -113,7 +114,11 @@ public final class RedisServerProcess implements AutoCloseable {
     return Optional.empty();
   }
 
-  static Optional<Path> embeddedBinary() {
+  /**
+   * The {@code redis-server} the embedded-redis artifact ships for this platform, copied out of the
+   * class path to a temporary file, if it ships one.
+   */
+  public static Optional<Path> embeddedBinary() {
     String resource = embeddedResourceName();
     if (resource == null) {
       return Optional.empty();
