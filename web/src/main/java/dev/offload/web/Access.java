@@ -1,6 +1,5 @@
 package dev.offload.web;
 
-import com.sun.net.httpserver.HttpExchange;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -71,11 +71,11 @@ final class Access {
    * Refuses a request addressed to a name other than a loopback one when no password guards the
    * dashboard: such a request comes through a proxy or a rebound DNS name.
    */
-  void checkHost(HttpExchange exchange) {
+  void checkHost(Exchange exchange) {
     if (passwordProtected()) {
       return;
     }
-    if (!isLoopbackName(exchange.getRequestHeaders().getFirst("Host"))) {
+    if (!isLoopbackName(exchange.host())) {
       throw HttpError.forbidden(
           "this dashboard has no password, so it answers only requests"
               + " to localhost; give it a password to reach it by another name");
@@ -83,7 +83,7 @@ final class Access {
   }
 
   /** The request's session, if its cookie names a live one. */
-  Session session(HttpExchange exchange) {
+  Session session(Exchange exchange) {
     String id = cookie(exchange, cookieName);
     if (id == null) {
       return null;
@@ -98,12 +98,12 @@ final class Access {
   }
 
   /** The request's session, or a new one set in a cookie on the response. */
-  Session sessionOrNew(HttpExchange exchange) {
+  Session sessionOrNew(Exchange exchange) {
     Session session = session(exchange);
     return session != null ? session : newSession(exchange);
   }
 
-  private Session newSession(HttpExchange exchange) {
+  private Session newSession(Exchange exchange) {
     if (sessions.size() >= MAX_SESSIONS) {
       long cutoff = System.currentTimeMillis() - SESSION_IDLE.toMillis();
       sessions.values().removeIf(s -> s.lastSeenMillis < cutoff);
@@ -114,14 +114,24 @@ final class Access {
     String id = randomToken();
     Session session = new Session();
     sessions.put(id, session);
-    exchange
-        .getResponseHeaders()
-        .add("Set-Cookie", cookieName + "=" + id + "; Path=/; HttpOnly; SameSite=Strict");
+    exchange.addHeader("Set-Cookie", cookieName + "=" + id + "; Path=/; HttpOnly; SameSite=Strict");
     return session;
   }
 
+  /**
+   * A short name of the request's session, a hash of its cookie and never the cookie itself: for
+   * the audit log, and to find the streams a session opened. {@code null} without a session.
+   */
+  String sessionKey(Exchange exchange) {
+    String id = cookie(exchange, cookieName);
+    if (id == null) {
+      return null;
+    }
+    return HexFormat.of().formatHex(digest(id), 0, 6);
+  }
+
   /** Whether the request may read: no password, a logged-in session, or the right basic auth. */
-  boolean authenticated(HttpExchange exchange) {
+  boolean authenticated(Exchange exchange) {
     if (!passwordProtected()) {
       return true;
     }
@@ -129,7 +139,7 @@ final class Access {
     if (session != null && session.authenticated) {
       return true;
     }
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    String header = exchange.header("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
       return false;
     }
@@ -146,17 +156,16 @@ final class Access {
   }
 
   /** The 401 answer; scripts get a basic-auth challenge, the dashboard's own pages do not. */
-  HttpError unauthorized(HttpExchange exchange) {
-    if (exchange.getRequestHeaders().getFirst(UI_HEADER) == null) {
-      exchange
-          .getResponseHeaders()
-          .set("WWW-Authenticate", "Basic realm=\"Offload dashboard\", charset=\"UTF-8\"");
+  HttpError unauthorized(Exchange exchange) {
+    if (exchange.header(UI_HEADER) == null) {
+      exchange.setHeader(
+          "WWW-Authenticate", "Basic realm=\"Offload dashboard\", charset=\"UTF-8\"");
     }
     return new HttpError(401, "log in first: this dashboard needs a password");
   }
 
   /** Logs a session in when {@code password} is right; the session then gets a fresh id. */
-  void login(HttpExchange exchange, String password) {
+  void login(Exchange exchange, String password) {
     if (!passwordProtected()) {
       throw HttpError.badRequest("this dashboard has no password to log in with");
     }
@@ -171,28 +180,27 @@ final class Access {
     newSession(exchange).authenticated = true;
   }
 
-  void logout(HttpExchange exchange) {
+  void logout(Exchange exchange) {
     Session session = session(exchange);
     if (session != null) {
       sessions.values().remove(session);
     }
-    exchange
-        .getResponseHeaders()
-        .add("Set-Cookie", cookieName + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+    exchange.addHeader(
+        "Set-Cookie", cookieName + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
   }
 
   /** Refuses a POST sent by another site's page. */
-  void checkOrigin(HttpExchange exchange) {
-    String origin = exchange.getRequestHeaders().getFirst("Origin");
-    if (origin != null && !sameOrigin(origin, exchange.getRequestHeaders().getFirst("Host"))) {
+  void checkOrigin(Exchange exchange) {
+    String origin = exchange.header("Origin");
+    if (origin != null && !sameOrigin(origin, exchange.host())) {
       throw HttpError.forbidden("cross-site request refused");
     }
   }
 
   /** Refuses a POST without its session's CSRF token. */
-  void checkToken(HttpExchange exchange) {
+  void checkToken(Exchange exchange) {
     Session session = session(exchange);
-    String token = exchange.getRequestHeaders().getFirst(CSRF_HEADER);
+    String token = exchange.header(CSRF_HEADER);
     if (session == null
         || token == null
         || !MessageDigest.isEqual(
@@ -241,12 +249,8 @@ final class Access {
     }
   }
 
-  private static String cookie(HttpExchange exchange, String name) {
-    List<String> headers = exchange.getRequestHeaders().get("Cookie");
-    if (headers == null) {
-      return null;
-    }
-    for (String header : headers) {
+  private static String cookie(Exchange exchange, String name) {
+    for (String header : exchange.headers("Cookie")) {
       for (String pair : header.split(";")) {
         int equals = pair.indexOf('=');
         if (equals > 0 && pair.substring(0, equals).trim().equals(name)) {

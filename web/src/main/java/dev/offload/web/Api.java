@@ -44,7 +44,7 @@ final class Api {
         .get(
             "/api/events",
             request -> {
-              feed.stream(request.exchange());
+              feed.stream(request.exchange(), access.sessionKey(request.exchange()));
               return RESPONDED;
             })
         .get("/api/overview", request -> overview.read())

@@ -3,6 +3,7 @@ package dev.offload.web;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.client.OffloadClient;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,10 @@ public final class DashboardMain {
                            32 bytes (default: $OFFLOAD_WATCH_SECRET); turns the widget's streams on
         --widget-origin O  an origin whose pages may embed the widget, such as
                            https://shop.example.com; repeat for more (default: none)
+        --keystore FILE    serve HTTPS (HTTP/2 and HTTP/1.1) with the key and certificate in this
+                           PKCS12 or JKS file (default: $OFFLOAD_KEYSTORE; none: plain HTTP)
+        --keystore-password P
+                           the keystore's password (default: $OFFLOAD_KEYSTORE_PASSWORD)
         --help             print this and exit""";
 
   private DashboardMain() {}
@@ -45,6 +50,8 @@ public final class DashboardMain {
       boolean readOnly,
       String watchSecret,
       List<String> widgetOrigins,
+      Path keystore,
+      String keystorePassword,
       boolean help) {
 
     /**
@@ -61,6 +68,8 @@ public final class DashboardMain {
       boolean readOnly = false;
       String watchSecret = env.get("OFFLOAD_WATCH_SECRET");
       List<String> widgetOrigins = new ArrayList<>();
+      String keystore = env.get("OFFLOAD_KEYSTORE");
+      String keystorePassword = env.get("OFFLOAD_KEYSTORE_PASSWORD");
       boolean help = false;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
@@ -73,6 +82,8 @@ public final class DashboardMain {
           case "--read-only" -> readOnly = true;
           case "--watch-secret" -> watchSecret = value(args, ++i, arg);
           case "--widget-origin" -> widgetOrigins.add(value(args, ++i, arg));
+          case "--keystore" -> keystore = value(args, ++i, arg);
+          case "--keystore-password" -> keystorePassword = value(args, ++i, arg);
           case "--help", "-h" -> help = true;
           default -> throw new IllegalArgumentException("unknown argument \"" + arg + "\"");
         }
@@ -86,7 +97,17 @@ public final class DashboardMain {
           readOnly,
           watchSecret == null || watchSecret.isEmpty() ? null : watchSecret,
           List.copyOf(widgetOrigins),
+          keystore == null || keystore.isEmpty() ? null : Path.of(keystore),
+          keystore == null || keystore.isEmpty() ? null : keystorePassword(keystorePassword),
           help);
+    }
+
+    private static String keystorePassword(String password) {
+      if (password == null) {
+        throw new IllegalArgumentException(
+            "--keystore needs --keystore-password (or $OFFLOAD_KEYSTORE_PASSWORD)");
+      }
+      return password;
     }
 
     private static String value(String[] args, int index, String name) {
@@ -140,6 +161,9 @@ public final class DashboardMain {
       }
       if (options.watchSecret() != null) {
         builder.watchSecret(options.watchSecret());
+      }
+      if (options.keystore() != null) {
+        builder.tls(options.keystore(), options.keystorePassword());
       }
       dashboard = builder.start();
     } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {

@@ -160,6 +160,8 @@ class DashboardApiTest {
     agent("sums");
     assertEquals(JobStatus.SUCCEEDED, client.watcher().await("sums", id, WAIT));
     assertEquals("42", client.resultJson("sums", id).orElseThrow());
+    // the counter moves just after the event that ended the wait
+    Poll.until(WAIT, "the job is counted", () -> client.admin().counts("sums").succeeded() == 1);
 
     assertRefused(
         "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1,\"}",
