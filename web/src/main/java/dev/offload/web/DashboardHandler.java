@@ -117,8 +117,8 @@ final class DashboardHandler extends Handler.Abstract {
         json(exchange, "{\"loggedIn\":false}");
       }
       default -> {
-        if (method.equals("GET") && segments.size() == 2 && segments.get(0).equals("static")) {
-          file(exchange, segments.get(1));
+        if (method.equals("GET") && segments.size() >= 2 && segments.get(0).equals("static")) {
+          file(exchange, String.join("/", segments.subList(1, segments.size())));
         } else {
           throw HttpError.notFound("no such page");
         }
