@@ -67,9 +67,8 @@ final class Api {
   }
 
   private Object session(Request request) {
-    Access.Session session = access.sessionOrNew(request.exchange());
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("csrfToken", session.csrfToken);
+    body.put("csrfToken", access.csrfToken(request.exchange()));
     body.put("readOnly", access.readOnly());
     body.put("passwordProtected", access.passwordProtected());
     body.put("maxPageSize", MAX_PAGE);

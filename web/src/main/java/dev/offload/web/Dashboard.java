@@ -78,6 +78,7 @@ public final class Dashboard implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final JobWatcher watcher;
+  private final Access access;
   private final LiveFeed feed;
   private final WidgetStreams widgetStreams;
   private final URI uri;
@@ -108,7 +109,11 @@ public final class Dashboard implements AutoCloseable {
           e);
     }
     int port = connector.getLocalPort();
-    Access access = new Access(builder.password, builder.readOnly, port);
+    String publicOrigin =
+        builder.publicUrl == null ? null : WidgetHandler.origin(builder.publicUrl.toString());
+    boolean secure =
+        builder.keystore != null || (publicOrigin != null && publicOrigin.startsWith("https:"));
+    access = new Access(builder.password, builder.readOnly, port, secure, publicOrigin);
     feed = new LiveFeed(overview);
     Router router = new Router();
     new Api(admin, overview, feed, new JobLauncher(client, registries), access).register(router);
@@ -116,10 +121,10 @@ public final class Dashboard implements AutoCloseable {
     WidgetHandler widget =
         new WidgetHandler(
             builder.watchSecret == null ? null : WatchTokens.withSecret(builder.watchSecret),
-            builder.widgetOrigins,
+            widgetOrigins(builder.widgetOrigins, publicOrigin),
             widgetStreams);
     SizeLimitHandler limit = new SizeLimitHandler(Request.MAX_BODY_BYTES, -1);
-    limit.setHandler(new DashboardHandler(access, router, widget));
+    limit.setHandler(new DashboardHandler(access, router, widget, feed));
     server.setHandler(limit);
     watcher = client.watcher();
     watcher.addListener(feed);
@@ -198,6 +203,20 @@ public final class Dashboard implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  private static Set<String> widgetOrigins(Set<String> configured, String publicOrigin) {
+    Set<String> origins = new LinkedHashSet<>(configured);
+    if (publicOrigin != null) {
+      // the dashboard's own pages, as the browser sees them through the proxy
+      origins.add(publicOrigin);
+    }
+    return origins;
+  }
+
+  /** The session and login checks, for tests that look inside. */
+  Access access() {
+    return access;
+  }
+
   /** The connections open now, for tests that count them. */
   int openConnections() {
     return connector.getConnectedEndPoints().size();
@@ -243,6 +262,7 @@ public final class Dashboard implements AutoCloseable {
     private final Set<String> widgetOrigins = new LinkedHashSet<>();
     private Path keystore;
     private String keystorePassword;
+    private URI publicUrl;
 
     private Builder(OffloadClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -329,6 +349,29 @@ public final class Dashboard implements AutoCloseable {
       }
       this.keystore = keystore;
       this.keystorePassword = password;
+      return this;
+    }
+
+    /**
+     * Where browsers reach the dashboard through a reverse proxy, such as {@code
+     * https://jobs.example.com/}: POSTs from that origin are accepted even when the proxy does not
+     * pass the {@code Host} header on, and with {@code https} the session cookie is {@code Secure}.
+     *
+     * @throws IllegalArgumentException if it is not an http or https URL of a host, without a path
+     */
+    public Builder publicUrl(URI url) {
+      Objects.requireNonNull(url, "url");
+      try {
+        WidgetHandler.origin(url.toString());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "the public URL \""
+                + url
+                + "\" must be a scheme, a host and an optional port, such as"
+                + " https://jobs.example.com; the dashboard must be at the root of its host name",
+            e);
+      }
+      this.publicUrl = url;
       return this;
     }
 

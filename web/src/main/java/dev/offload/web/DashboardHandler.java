@@ -32,12 +32,14 @@ final class DashboardHandler extends Handler.Abstract {
   private final Access access;
   private final Router router;
   private final WidgetHandler widget;
+  private final LiveFeed feed;
   private final StaticFiles files = new StaticFiles();
 
-  DashboardHandler(Access access, Router router, WidgetHandler widget) {
+  DashboardHandler(Access access, Router router, WidgetHandler widget, LiveFeed feed) {
     this.access = access;
     this.router = router;
     this.widget = widget;
+    this.feed = feed;
   }
 
   @Override
@@ -68,7 +70,25 @@ final class DashboardHandler extends Handler.Abstract {
       log.error("{} {} was not answered", exchange.method(), exchange.target());
       fail(exchange, 500, "internal error; the dashboard's log has the details");
     }
+    if (exchange.method().equals("POST")) {
+      audit(exchange);
+    }
     return true;
+  }
+
+  /** Every control used, allowed or not: who, from where, what, and the answer. */
+  private void audit(Exchange exchange) {
+    String session = access.sessionKey(exchange);
+    if (session == null) {
+      session = exchange.header("Authorization") != null ? "basic-auth" : "none";
+    }
+    Access.AUDIT.info(
+        "{} {} by session {} from {}: {}",
+        exchange.method(),
+        exchange.target(),
+        session,
+        exchange.clientAddress(),
+        exchange.status());
   }
 
   private void api(Exchange exchange, String method, List<String> segments) throws Exception {
@@ -113,7 +133,10 @@ final class DashboardHandler extends Handler.Abstract {
       case "POST /logout" -> {
         access.checkOrigin(exchange);
         access.checkToken(exchange);
-        access.logout(exchange);
+        String session = access.logout(exchange);
+        if (session != null) {
+          feed.endSession(session);
+        }
         json(exchange, "{\"loggedIn\":false}");
       }
       default -> {

@@ -3,6 +3,8 @@ package dev.offload.web;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.client.OffloadClient;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +34,8 @@ public final class DashboardMain {
                            32 bytes (default: $OFFLOAD_WATCH_SECRET); turns the widget's streams on
         --widget-origin O  an origin whose pages may embed the widget, such as
                            https://shop.example.com; repeat for more (default: none)
+        --public-url URL   where browsers reach it through a reverse proxy, such as
+                           https://jobs.example.com (default: $OFFLOAD_PUBLIC_URL; none)
         --keystore FILE    serve HTTPS (HTTP/2 and HTTP/1.1) with the key and certificate in this
                            PKCS12 or JKS file (default: $OFFLOAD_KEYSTORE; none: plain HTTP)
         --keystore-password P
@@ -50,6 +54,7 @@ public final class DashboardMain {
       boolean readOnly,
       String watchSecret,
       List<String> widgetOrigins,
+      URI publicUrl,
       Path keystore,
       String keystorePassword,
       boolean help) {
@@ -68,6 +73,7 @@ public final class DashboardMain {
       boolean readOnly = false;
       String watchSecret = env.get("OFFLOAD_WATCH_SECRET");
       List<String> widgetOrigins = new ArrayList<>();
+      String publicUrl = env.get("OFFLOAD_PUBLIC_URL");
       String keystore = env.get("OFFLOAD_KEYSTORE");
       String keystorePassword = env.get("OFFLOAD_KEYSTORE_PASSWORD");
       boolean help = false;
@@ -82,6 +88,7 @@ public final class DashboardMain {
           case "--read-only" -> readOnly = true;
           case "--watch-secret" -> watchSecret = value(args, ++i, arg);
           case "--widget-origin" -> widgetOrigins.add(value(args, ++i, arg));
+          case "--public-url" -> publicUrl = value(args, ++i, arg);
           case "--keystore" -> keystore = value(args, ++i, arg);
           case "--keystore-password" -> keystorePassword = value(args, ++i, arg);
           case "--help", "-h" -> help = true;
@@ -97,9 +104,19 @@ public final class DashboardMain {
           readOnly,
           watchSecret == null || watchSecret.isEmpty() ? null : watchSecret,
           List.copyOf(widgetOrigins),
+          publicUrl == null || publicUrl.isEmpty() ? null : url(publicUrl),
           keystore == null || keystore.isEmpty() ? null : Path.of(keystore),
           keystore == null || keystore.isEmpty() ? null : keystorePassword(keystorePassword),
           help);
+    }
+
+    private static URI url(String value) {
+      try {
+        return new URI(value);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException(
+            "--public-url must be a URL such as https://jobs.example.com, was \"" + value + "\"");
+      }
     }
 
     private static String keystorePassword(String password) {
@@ -161,6 +178,9 @@ public final class DashboardMain {
       }
       if (options.watchSecret() != null) {
         builder.watchSecret(options.watchSecret());
+      }
+      if (options.publicUrl() != null) {
+        builder.publicUrl(options.publicUrl());
       }
       if (options.keystore() != null) {
         builder.tls(options.keystore(), options.keystorePassword());

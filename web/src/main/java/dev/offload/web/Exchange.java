@@ -19,6 +19,7 @@ final class Exchange {
   private final Response response;
   private final Callback callback;
   private boolean answered;
+  private int status;
 
   Exchange(org.eclipse.jetty.server.Request request, Response response, Callback callback) {
     this.request = request;
@@ -98,6 +99,11 @@ final class Exchange {
     response.getHeaders().add(name, value);
   }
 
+  /** The status answered with; 0 before. */
+  int status() {
+    return status;
+  }
+
   /** Whether the response was sent or handed over already. */
   boolean answered() {
     return answered;
@@ -105,7 +111,7 @@ final class Exchange {
 
   /** Sends the whole response. */
   void send(int status, String contentType, byte[] body) {
-    claim();
+    claim(status);
     response.setStatus(status);
     response.getHeaders().put("Content-Type", contentType);
     response.write(true, ByteBuffer.wrap(body), callback);
@@ -117,7 +123,7 @@ final class Exchange {
 
   /** Sends a response without a body. */
   void sendEmpty(int status) {
-    claim();
+    claim(status);
     response.setStatus(status);
     callback.succeeded();
   }
@@ -127,7 +133,7 @@ final class Exchange {
    * callback.
    */
   EventStream stream(String client, String preamble) {
-    claim();
+    claim(200);
     response.setStatus(200);
     HttpFields.Mutable headers = response.getHeaders();
     headers.put("Content-Type", "text/event-stream; charset=utf-8");
@@ -139,10 +145,11 @@ final class Exchange {
     return stream;
   }
 
-  private void claim() {
+  private void claim(int status) {
     if (answered) {
       throw new IllegalStateException("the response was sent already");
     }
     answered = true;
+    this.status = status;
   }
 }
