@@ -154,6 +154,7 @@ public final class AdminStore {
           Response<Long> failed = pipeline.hlen(keys.failures(queue));
           Response<Long> results = pipeline.hlen(keys.results(queue));
           Response<Map<String, String>> stats = pipeline.hgetAll(keys.stats(queue));
+          Response<Boolean> pausedFlag = pipeline.exists(keys.pausedFlag(queue));
           Response<Boolean> paused = pipeline.sismember(keys.paused(), queue);
           pipeline.sync();
           Map<Counter, Long> totals = new EnumMap<>(Counter.class);
@@ -174,13 +175,28 @@ public final class AdminStore {
               failed.get(),
               results.get(),
               totals,
-              paused.get());
+              pausedFlag.get() || paused.get());
         });
   }
 
-  /** Pauses or resumes a queue; workers stop taking from a paused queue. */
+  /**
+   * Pauses or resumes a queue. The queue's own flag stops the take script at once; the global set
+   * spares agents polling a paused queue. The two live in different slots, so no one command writes
+   * both: a pause sets the flag first and a resume clears it last, so that whenever the set names a
+   * queue its flag is set too, and a queue never looks resumed to an operator while the take script
+   * still refuses it.
+   */
   public void setPaused(String queue, boolean paused) {
     redis.call(
-        jedis -> paused ? jedis.sadd(keys.paused(), queue) : jedis.srem(keys.paused(), queue));
+        jedis -> {
+          if (paused) {
+            jedis.set(keys.pausedFlag(queue), "1");
+            jedis.sadd(keys.paused(), queue);
+          } else {
+            jedis.srem(keys.paused(), queue);
+            jedis.del(keys.pausedFlag(queue));
+          }
+          return null;
+        });
   }
 }

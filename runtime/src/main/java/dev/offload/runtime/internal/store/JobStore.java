@@ -149,7 +149,8 @@ public final class JobStore {
                     keys.results(queue),
                     keys.processing(queue, worker),
                     keys.running(queue),
-                    keys.holders(queue)),
+                    keys.holders(queue),
+                    keys.pausedFlag(queue)),
                 args);
     int refusedCount = ((Long) reply.get(0)).intValue();
     List<Long> refused = new ArrayList<>(refusedCount);

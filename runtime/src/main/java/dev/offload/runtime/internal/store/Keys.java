@@ -76,9 +76,20 @@ public final class Keys {
     return prefix + "destroyed";
   }
 
-  /** Set of paused queue names. */
+  /**
+   * Set of paused queue names, which agents read at each heartbeat to stop polling those queues.
+   * {@link #pausedFlag} is what the take script obeys.
+   */
   public String paused() {
     return prefix + "paused";
+  }
+
+  /**
+   * A queue's own pause flag, in the queue's slot: while it exists the take script hands out no job
+   * of the queue, so a pause holds from the moment it is written, not from the next heartbeat.
+   */
+  public String pausedFlag(String queue) {
+    return prefix + "paused:{" + queue + "}";
   }
 
   /**

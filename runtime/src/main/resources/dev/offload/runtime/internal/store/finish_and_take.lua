@@ -3,7 +3,8 @@
 -- Fenced: a result is recorded, and a job handed back, only if its id was still in the worker's
 -- processing list; the ids refused are returned, so that a worker presumed dead learns that the
 -- jobs are no longer its own. Replaying the call cannot record anything twice.
--- KEYS: queue, data-store, result-store, processing list of the worker, running, holders
+-- KEYS: queue, data-store, result-store, processing list of the worker, running, holders,
+--       the queue's pause flag (while it exists nothing is taken)
 -- ARGV: events channel, queue name, worker id, how many to take, id of the job the worker runs
 --       now ('' for none; the first job taken replaces it), the count n of finished jobs, then n
 --       id, result pairs, then the ids to hand back, in the order they were taken
@@ -65,6 +66,9 @@ end
 
 local taken = {}
 local want = tonumber(ARGV[4])
+if want > 0 and redis.call('EXISTS', KEYS[7]) == 1 then
+  want = 0
+end
 if want == 1 then
   local id = redis.call('LMOVE', KEYS[1], KEYS[4], 'RIGHT', 'LEFT')
   if id then
