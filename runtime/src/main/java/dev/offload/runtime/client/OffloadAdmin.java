@@ -9,6 +9,7 @@ import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.store.AdminStore;
 import dev.offload.runtime.internal.store.FailureRecords;
+import dev.offload.runtime.internal.store.JobLists;
 import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.WorkerDescription;
@@ -45,11 +46,13 @@ public final class OffloadAdmin {
   private final JobStore jobs;
   private final AdminStore store;
   private final WorkerStore workers;
+  private final JobLists lists;
 
-  OffloadAdmin(JobStore jobs, AdminStore store, WorkerStore workers) {
+  OffloadAdmin(JobStore jobs, AdminStore store, WorkerStore workers, JobLists lists) {
     this.jobs = jobs;
     this.store = store;
     this.workers = workers;
+    this.lists = lists;
   }
 
   /** The names of all queues, in no particular order. */
@@ -126,34 +129,33 @@ public final class OffloadAdmin {
   }
 
   /**
-   * A page of a queue's failure store, the most recent failure first within the page. The store is
-   * a hash, read with a cursor: a failure added or removed while paging may be seen twice or not at
-   * all, and no other is missed.
+   * A page of a queue's failure store, newest failure first at any depth. A failure added while
+   * paging shifts the later pages by one, so one failure may be seen twice; a failure removed may
+   * make one be skipped. A record stored under an id that is not a number is left out here; {@link
+   * #jobs} lists it with what is wrong.
    *
    * @param cursor {@code null} or {@code "0"} for the first page, else the previous page's {@link
    *     Page#nextCursor()}
-   * @param count about this many failures; Redis may give a few more or fewer
+   * @param count at most this many failures, 1 or more
    */
   public Page<JobFailure> failures(String queue, String cursor, int count) {
     checked(queue);
-    String from = cursor == null ? "0" : cursor;
-    if (!from.matches("\\d{1,20}")) {
-      throw new IllegalArgumentException(
-          "cursor must be the nextCursor of the previous page, or 0");
-    }
+    long offset = offset(cursor);
     if (count < 1) {
       throw new IllegalArgumentException("count must be 1 or more, was " + count);
     }
-    AdminStore.HashPage page = store.failures(queue, from, count);
-    List<JobFailure> failures = new ArrayList<>(page.entries().size());
-    page.entries().forEach((id, json) -> failures.add(FailureRecords.parse(id, queue, json)));
-    failures.sort(
-        Comparator.comparing(
-            JobFailure::failedAt, Comparator.nullsLast(Comparator.reverseOrder())));
+    List<JobLists.Entry> entries = lists.newestFailures(queue, offset, count);
+    List<JobFailure> failures = new ArrayList<>(entries.size());
+    for (JobLists.Entry entry : entries) {
+      Long id = jobId(entry.id());
+      if (id != null) {
+        failures.add(FailureRecords.parse(id, queue, entry.raw()));
+      }
+    }
+    long total = lists.failureCount(queue);
+    long next = offset + entries.size();
     return new Page<>(
-        failures,
-        store.failureCount(queue),
-        "0".equals(page.nextCursor()) ? null : page.nextCursor());
+        failures, total, entries.size() == count && next < total ? Long.toString(next) : null);
   }
 
   /** Everything stored of job {@code id} of {@code queue}; empty when nothing is. */
@@ -386,6 +388,16 @@ public final class OffloadAdmin {
       throw new IllegalArgumentException(problem);
     }
     return queue;
+  }
+
+  /** The job id an entry names, or {@code null} when it is not a job id. */
+  private static Long jobId(String entry) {
+    try {
+      long id = Long.parseLong(entry);
+      return id > 0 ? id : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static long offset(String cursor) {

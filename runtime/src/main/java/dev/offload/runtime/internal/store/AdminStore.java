@@ -51,21 +51,25 @@ public final class AdminStore {
     return (Long)
         redis.runOnce(
             Script.CLEAR_FAILURES,
-            List.of(keys.failures(queue), keys.publicResults(queue)),
+            List.of(keys.failures(queue), keys.publicResults(queue), keys.failureTimes(queue)),
             List.of());
   }
 
   /** Deletes one failure record; returns whether there was one. */
   public boolean deleteFailure(String queue, long id) {
-    return removeWithPublicMark(keys.failures(queue), queue, id);
+    return removeWithPublicMark(keys.failures(queue), keys.failureTimes(queue), queue, id);
   }
 
-  /** Removes a job's entry from one of its queue's finished stores, with its public mark. */
-  private boolean removeWithPublicMark(String store, String queue, long id) {
+  /**
+   * Removes a job's entry from one of its queue's finished stores, with its entry in the store's
+   * index of times and its public mark.
+   */
+  private boolean removeWithPublicMark(String store, String times, String queue, long id) {
     return redis.call(
         jedis -> {
           Transaction transaction = jedis.multi();
           Response<Long> removed = transaction.hdel(store, Long.toString(id));
+          transaction.zrem(times, Long.toString(id));
           transaction.srem(keys.publicResults(queue), Long.toString(id));
           transaction.exec();
           return removed.get() == 1L;
@@ -74,7 +78,7 @@ public final class AdminStore {
 
   /** Deletes a result, and with it the permission to show it; returns whether there was one. */
   public boolean removeResult(String queue, long id) {
-    return removeWithPublicMark(keys.results(queue), queue, id);
+    return removeWithPublicMark(keys.results(queue), keys.resultTimes(queue), queue, id);
   }
 
   /**
@@ -86,7 +90,11 @@ public final class AdminStore {
     Object moved =
         redis.runOnce(
             Script.RETRY_FAILED,
-            List.of(keys.failures(queue), keys.data(queue), keys.queue(queue)),
+            List.of(
+                keys.failures(queue),
+                keys.data(queue),
+                keys.queue(queue),
+                keys.failureTimes(queue)),
             List.of(keys.events(), queue, Long.toString(id), freshRecord));
     return ((Long) moved) == 1L;
   }

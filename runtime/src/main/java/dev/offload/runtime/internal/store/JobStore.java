@@ -183,7 +183,8 @@ public final class JobStore {
                 keys.delayed(queue),
                 keys.failures(queue),
                 keys.running(queue),
-                keys.publicResults(queue)),
+                keys.publicResults(queue),
+                keys.failureTimes(queue)),
             List.of(
                 keys.events(),
                 queue,
@@ -229,7 +230,8 @@ public final class JobStore {
                 keys.failures(queue),
                 keys.running(queue),
                 keys.publicResults(queue),
-                keys.quarantine(queue)),
+                keys.quarantine(queue),
+                keys.failureTimes(queue)),
             List.of(keys.events(), queue, worker, id, mode, payload));
     return ((Long) moved) == 1L;
   }

@@ -125,6 +125,22 @@ public final class Keys {
     return prefix + "failure-store:{" + queue + "}";
   }
 
+  /**
+   * Sorted set of the ids in the failure store, scored by when each failed (Redis's clock, epoch
+   * millis): failures newest first at any depth.
+   */
+  public String failureTimes(String queue) {
+    return prefix + "failure-times:{" + queue + "}";
+  }
+
+  /**
+   * Sorted set of the ids in the result store, scored by when each succeeded (Redis's clock, epoch
+   * millis): recent successes newest first.
+   */
+  public String resultTimes(String queue) {
+    return prefix + "result-times:{" + queue + "}";
+  }
+
   /** Set of the ids of jobs whose result the job-observer widget may show. */
   public String publicResults(String queue) {
     return prefix + "public-results:{" + queue + "}";
