@@ -9,6 +9,7 @@ import java.util.Map;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -31,13 +32,23 @@ public final class AdminStore {
   /** One page of a hash store: entries and the cursor of the next page, "0" when done. */
   public record HashPage(Map<Long, String> entries, String nextCursor) {}
 
-  /** A page of the failure store, in no particular order. */
+  /**
+   * A page of the failure store, in no particular order; entries whose key is not a job id are left
+   * out (the listings of {@link JobLists} show them).
+   */
   public HashPage failures(String queue, String cursor, int count) {
     ScanResult<Map.Entry<String, String>> scan =
         redis.call(
             jedis -> jedis.hscan(keys.failures(queue), cursor, new ScanParams().count(count)));
     Map<Long, String> entries = new LinkedHashMap<>();
-    scan.getResult().forEach(e -> entries.put(Long.parseLong(e.getKey()), e.getValue()));
+    scan.getResult()
+        .forEach(
+            e -> {
+              Long id = idOrNull(e.getKey());
+              if (id != null) {
+                entries.put(id, e.getValue());
+              }
+            });
     return new HashPage(entries, scan.getCursor());
   }
 
@@ -115,16 +126,28 @@ public final class AdminStore {
 
   /**
    * Pending job ids of a queue, next to run first, skipping {@code offset}. Cheap at either end of
-   * even a very long queue: Redis walks a list from its nearer end.
+   * even a very long queue: Redis walks a list from its nearer end. Entries that are not job ids
+   * are left out (the listings of {@link JobLists} show them).
    */
   public List<Long> pendingIds(String queue, long offset, int limit) {
     List<String> ids =
         redis.call(jedis -> jedis.lrange(keys.queue(queue), -(offset + limit), -(offset + 1)));
     List<Long> result = new ArrayList<>(ids.size());
     for (int i = ids.size() - 1; i >= 0; i--) {
-      result.add(Long.parseLong(ids.get(i)));
+      Long id = idOrNull(ids.get(i));
+      if (id != null) {
+        result.add(id);
+      }
     }
     return result;
+  }
+
+  private static Long idOrNull(String entry) {
+    try {
+      return Long.parseLong(entry);
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /** Entries found in a queue's lists that are not job ids, with the reason each was set apart. */
@@ -137,6 +160,7 @@ public final class AdminStore {
    *
    * @param working jobs in the processing lists of the queue's holders
    * @param totals the queue's {@link Counter}s that were ever counted
+   * @param problem {@code null}, or what is wrong with the queue's keys in Redis
    */
   public record QueueState(
       long pending,
@@ -145,10 +169,30 @@ public final class AdminStore {
       long failed,
       long results,
       Map<Counter, Long> totals,
-      boolean paused) {}
+      boolean paused,
+      String problem) {}
 
-  /** The sizes and totals of one queue, read at one moment. */
+  /**
+   * The sizes and totals of one queue, read at one moment. A key of the wrong type or a counter
+   * that is not a number does not fail the read: what could be read is returned, with the problem.
+   */
   public QueueState counts(String queue) {
+    try {
+      return readCounts(queue);
+    } catch (JedisDataException e) {
+      return new QueueState(
+          0,
+          0,
+          0,
+          0,
+          0,
+          Map.of(),
+          false,
+          "the queue's keys cannot be read: " + e.getMessage() + "; fix or delete the key");
+    }
+  }
+
+  private QueueState readCounts(String queue) {
     List<String> holders = new ArrayList<>(jobs.holders(queue));
     return redis.call(
         jedis -> {
@@ -166,13 +210,25 @@ public final class AdminStore {
           Response<Boolean> paused = pipeline.sismember(keys.paused(), queue);
           pipeline.sync();
           Map<Counter, Long> totals = new EnumMap<>(Counter.class);
+          List<String> problems = new ArrayList<>();
           stats
               .get()
               .forEach(
                   (field, value) -> {
                     for (Counter counter : Counter.values()) {
                       if (counter.field().equals(field)) {
-                        totals.put(counter, Long.parseLong(value));
+                        try {
+                          totals.put(counter, Long.parseLong(value));
+                        } catch (NumberFormatException e) {
+                          problems.add(
+                              "counter "
+                                  + field
+                                  + " of "
+                                  + keys.stats(queue)
+                                  + " holds \""
+                                  + value
+                                  + "\", not a number; it counts as 0 until an operator fixes it");
+                        }
                       }
                     }
                   });
@@ -183,7 +239,8 @@ public final class AdminStore {
               failed.get(),
               results.get(),
               totals,
-              pausedFlag.get() || paused.get());
+              pausedFlag.get() || paused.get(),
+              problems.isEmpty() ? null : String.join("; ", problems));
         });
   }
 

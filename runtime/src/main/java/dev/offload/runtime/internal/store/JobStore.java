@@ -150,7 +150,8 @@ public final class JobStore {
                     keys.processing(queue, worker),
                     keys.running(queue),
                     keys.holders(queue),
-                    keys.pausedFlag(queue)),
+                    keys.pausedFlag(queue),
+                    keys.resultTimes(queue)),
                 args);
     int refusedCount = ((Long) reply.get(0)).intValue();
     List<Long> refused = new ArrayList<>(refusedCount);

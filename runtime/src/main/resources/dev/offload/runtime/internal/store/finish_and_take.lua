@@ -4,7 +4,7 @@
 -- processing list; the ids refused are returned, so that a worker presumed dead learns that the
 -- jobs are no longer its own. Replaying the call cannot record anything twice.
 -- KEYS: queue, data-store, result-store, processing list of the worker, running, holders,
---       the queue's pause flag (while it exists nothing is taken)
+--       the queue's pause flag (while it exists nothing is taken), result-times
 -- ARGV: events channel, queue name, worker id, how many to take, id of the job the worker runs
 --       now ('' for none; the first job taken replaces it), the count n of finished jobs, then n
 --       id, result pairs, then the ids to hand back, in the order they were taken
@@ -49,6 +49,13 @@ end
 if #succeeded > 0 then
   hset_all(KEYS[3], fields)
   push_all('HDEL', KEYS[2], succeeded)
+  local finished_at = now_millis()
+  local scored = {}
+  for _, id in ipairs(succeeded) do
+    scored[#scored + 1] = finished_at
+    scored[#scored + 1] = id
+  end
+  push_all('ZADD', KEYS[8], scored)
 end
 
 local back = {}

@@ -1,10 +1,9 @@
--- Keeps the index of failure times true to the failure store: adds entries for failure records
--- written before the index existed, and drops entries whose record is gone (removed by a version
--- that did not know of the index). Each entry is checked against the store in this script, so a
--- record written or removed meanwhile is never indexed wrongly.
--- KEYS: failure-store, failure-times
--- ARGV: 'add' then id, failure time pairs (an entry already indexed keeps its time), or 'drop'
---       then ids
+-- Keeps an index of times (failure-times, result-times) true to its store: adds entries for
+-- records written before the index existed, and drops entries whose record is gone (removed by a
+-- version that did not know of the index). Each entry is checked against the store in this script,
+-- so a record written or removed meanwhile is never indexed wrongly.
+-- KEYS: the store (hash), its index (sorted set)
+-- ARGV: 'add' then id, time pairs (an entry already indexed keeps its time), or 'drop' then ids
 -- Returns how many entries changed.
 local err = wrong_type({ 'hash', 'zset' })
 if err then return err end
