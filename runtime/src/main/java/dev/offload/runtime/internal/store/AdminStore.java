@@ -105,7 +105,8 @@ public final class AdminStore {
                 keys.failures(queue),
                 keys.data(queue),
                 keys.queue(queue),
-                keys.failureTimes(queue)),
+                keys.failureTimes(queue),
+                keys.positions(queue)),
             List.of(keys.events(), queue, Long.toString(id), freshRecord));
     return ((Long) moved) == 1L;
   }
@@ -119,7 +120,8 @@ public final class AdminStore {
                 keys.queue(queue),
                 keys.delayed(queue),
                 keys.data(queue),
-                keys.publicResults(queue)),
+                keys.publicResults(queue),
+                keys.positions(queue)),
             List.of(keys.events(), queue, Long.toString(id)));
     return ((Long) deleted) == 1L;
   }

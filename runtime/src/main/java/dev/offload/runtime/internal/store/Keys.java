@@ -151,6 +151,14 @@ public final class Keys {
     return prefix + "delayed:{" + queue + "}";
   }
 
+  /**
+   * Sorted set mirroring the order of the queue's list, id to a sequence number: a job's position
+   * in line is its rank, found in O(log n) without scanning the list.
+   */
+  public String positions(String queue) {
+    return prefix + "positions:{" + queue + "}";
+  }
+
   /** List of the ids a worker has taken from a queue and not finished. */
   public String processing(String queue, String workerId) {
     return prefix + "processing:{" + queue + "}:" + workerId;

@@ -5,7 +5,7 @@
 -- ARGV: events channel, queue name, worker id, job id, 'retry' or 'fail', updated record or
 --       failure record, delay in millis before the next attempt
 -- Returns 0 when the job is no longer this worker's (another agent already took it back).
-local err = wrong_type({ 'hash', 'list', 'zset', 'hash', 'hash', 'set' })
+local err = wrong_type({ 'hash', 'list', 'zset', 'hash', 'hash', 'set', 'zset' })
 if err then return err end
 local id = ARGV[4]
 if redis.call('LREM', KEYS[2], -1, id) == 0 then

@@ -4,7 +4,7 @@
 -- processing list; the ids refused are returned, so that a worker presumed dead learns that the
 -- jobs are no longer its own. Replaying the call cannot record anything twice.
 -- KEYS: queue, data-store, result-store, processing list of the worker, running, holders,
---       the queue's pause flag (while it exists nothing is taken), result-times
+--       the queue's pause flag (while it exists nothing is taken), result-times, positions
 -- ARGV: events channel, queue name, worker id, how many to take, id of the job the worker runs
 --       now ('' for none; the first job taken replaces it), the count n of finished jobs, then n
 --       id, result pairs, then the ids to hand back, in the order they were taken
@@ -16,7 +16,7 @@ local n = tonumber(ARGV[6])
 if #ARGV == 6 and ARGV[5] == '' and redis.call('EXISTS', KEYS[1]) == 0 then
   return { 0 }
 end
-local err = wrong_type({ 'list', 'hash', 'hash', 'list', 'hash', 'set' })
+local err = wrong_type({ 'list', 'hash', 'hash', 'list', 'hash', 'set', 'string', 'zset', 'zset' })
 if err then return err end
 local fields, succeeded, refused = {}, {}, {}
 if n > 0 then
@@ -67,9 +67,12 @@ for i = 7 + 2 * n, #ARGV do
   end
 end
 -- the head of the queue is its right end; the first taken goes back last, to be taken first
+local to_head = {}
 for i = #back, 1, -1 do
   redis.call('RPUSH', KEYS[1], back[i])
+  to_head[#to_head + 1] = back[i]
 end
+positions_at_head(KEYS[9], to_head)
 
 local taken = {}
 local want = tonumber(ARGV[4])
@@ -90,6 +93,7 @@ elseif want > 1 then
 end
 if #taken > 0 then
   redis.call('SADD', KEYS[6], worker)
+  push_all('ZREM', KEYS[9], taken)
 end
 
 local running = taken[1] or ARGV[5]
