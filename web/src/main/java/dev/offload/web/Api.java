@@ -1,12 +1,13 @@
 package dev.offload.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.offload.api.JobFailure;
 import dev.offload.api.QueueNames;
 import dev.offload.runtime.client.JobDetails;
+import dev.offload.runtime.client.JobRow;
+import dev.offload.runtime.client.JobState;
 import dev.offload.runtime.client.OffloadAdmin;
 import dev.offload.runtime.client.Page;
-import dev.offload.runtime.client.PendingJob;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -50,8 +51,7 @@ final class Api {
         .get("/api/overview", request -> overview.read())
         .get("/api/workers", request -> overview.workers())
         .get("/api/job-names", request -> launcher.known())
-        .get("/api/queues/{queue}/jobs", this::pending)
-        .get("/api/queues/{queue}/failures", this::failures)
+        .get("/api/queues/{queue}/jobs", this::jobs)
         .get("/api/jobs/{id}", this::job)
         .post("/api/jobs", this::enqueue)
         .post("/api/queues/{queue}/pause", request -> pause(request, true))
@@ -75,37 +75,56 @@ final class Api {
     return body;
   }
 
-  private Object pending(Request request) {
+  /**
+   * A page of a queue's jobs in one state, optionally searched; see {@link OffloadAdmin#jobs}.
+   * Times are epoch milliseconds.
+   */
+  private Object jobs(Request request) {
     String queue = existingQueue(request);
-    long offset = request.query("offset", 0, 0, Long.MAX_VALUE / 2);
+    String label = request.query("state");
     int limit = (int) request.query("limit", 25, 1, MAX_PAGE);
-    Page<PendingJob> page = admin.pending(queue, Long.toString(offset), limit);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("queue", queue);
-    body.put("total", page.total());
-    body.put("paused", admin.counts(queue).paused());
-    body.put("offset", offset);
-    body.put("limit", limit);
-    body.put("jobs", page.items());
-    return body;
-  }
-
-  private Object failures(Request request) {
-    String queue = existingQueue(request);
-    String cursor = Optional.ofNullable(request.query("cursor")).orElse("0");
-    int count = (int) request.query("count", 50, 1, MAX_PAGE);
-    Page<JobFailure> page;
+    Page<JobRow> page;
+    JobState state;
     try {
-      page = admin.failures(queue, cursor, count);
+      state = label == null || label.isEmpty() ? JobState.PENDING : JobState.fromLabel(label);
+      page = admin.jobs(queue, state, request.query("cursor"), limit, request.query("search"));
     } catch (IllegalArgumentException e) {
       throw HttpError.badRequest(e.getMessage());
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("queue", queue);
+    body.put("state", state.label());
     body.put("total", page.total());
-    body.put("nextCursor", page.hasNext() ? page.nextCursor() : "0");
-    body.put("failures", page.items());
+    body.put("nextCursor", page.nextCursor());
+    body.put("jobs", page.items().stream().map(Api::row).toList());
     return body;
+  }
+
+  private static Map<String, Object> row(JobRow row) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", row.id());
+    json.put("name", row.name());
+    json.put("state", row.state().label());
+    json.put("arguments", row.arguments());
+    json.put("enqueuedAt", millis(row.enqueuedAt()));
+    json.put("dueAt", millis(row.dueAt()));
+    json.put("startedAt", millis(row.startedAt()));
+    json.put("finishedAt", millis(row.finishedAt()));
+    json.put("attempt", row.attempt());
+    json.put("worker", row.worker());
+    Map<String, Object> error = null;
+    if (row.error() != null) {
+      error = new LinkedHashMap<>();
+      error.put("type", row.error().type());
+      error.put("message", row.error().message());
+    }
+    json.put("error", error);
+    json.put("problem", row.problem());
+    return json;
+  }
+
+  private static Long millis(Instant time) {
+    return time == null ? null : time.toEpochMilli();
   }
 
   /** A job's state and whatever is stored of it, looked up on one queue or on all of them. */

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
 
 /** The JSON API against a real Redis, with a real agent doing the work. */
 class DashboardApiTest {
@@ -103,17 +104,34 @@ class DashboardApiTest {
     List<Add> jobs = IntStream.range(0, 2000).mapToObj(i -> new Add(i, 0)).toList();
     client.enqueueAll(jobs, JobOptions.defaults().queue("long"));
 
-    JsonNode first = web.getJson("/api/queues/long/jobs?offset=0&limit=25");
+    JsonNode first = web.getJson("/api/queues/long/jobs?limit=25");
     assertEquals(2000, first.get("total").asLong());
+    assertEquals("pending", first.get("state").asText());
+    assertEquals("25", first.get("nextCursor").asText());
     assertEquals(25, first.get("jobs").size());
-    assertEquals("{\"a\":0,\"b\":0}", first.get("jobs").get(0).get("arguments").asText());
-    assertEquals(Add.NAME, first.get("jobs").get(0).get("jobName").asText());
+    JsonNode row = first.get("jobs").get(0);
+    assertEquals("{\"a\":0,\"b\":0}", row.get("arguments").asText());
+    assertEquals(Add.NAME, row.get("name").asText());
+    assertEquals("pending", row.get("state").asText());
+    assertEquals(1, row.get("attempt").asInt());
+    assertTrue(row.get("enqueuedAt").isNumber());
+    assertTrue(row.get("problem").isNull());
 
-    JsonNode last = web.getJson("/api/queues/long/jobs?offset=1990&limit=25");
+    JsonNode last = web.getJson("/api/queues/long/jobs?state=pending&cursor=1990&limit=25");
     assertEquals(10, last.get("jobs").size());
+    assertTrue(last.get("nextCursor").isNull());
     assertEquals("{\"a\":1999,\"b\":0}", last.get("jobs").get(9).get("arguments").asText());
 
+    JsonNode found = web.getJson("/api/queues/long/jobs?search=%22A%22:1234,&limit=25");
+    assertEquals(1, found.get("jobs").size());
+    assertEquals("{\"a\":1234,\"b\":0}", found.get("jobs").get(0).get("arguments").asText());
+    assertTrue(found.get("nextCursor").isNull());
+
     assertEquals(400, web.get("/api/queues/long/jobs?limit=101").statusCode());
+    HttpResponse<String> badState = web.get("/api/queues/long/jobs?state=done");
+    assertEquals(400, badState.statusCode());
+    assertTrue(badState.body().contains("expected one of pending, scheduled"), badState.body());
+    assertEquals(400, web.get("/api/queues/long/jobs?cursor=-3").statusCode());
     assertEquals(404, web.get("/api/queues/nowhere/jobs").statusCode());
   }
 
@@ -218,12 +236,14 @@ class DashboardApiTest {
     Poll.until(
         WAIT,
         "five failures are stored",
-        () -> web.getJson("/api/queues/flaky/failures").get("failures").size() == 5);
-    JsonNode failure = web.getJson("/api/queues/flaky/failures").get("failures").get(0);
-    assertEquals(FailTimes.NAME, failure.get("jobName").asText());
-    JsonNode attempt = failure.get("attempts").get(0);
-    assertTrue(attempt.get("error").asText().contains("planned failure 1 of "));
-    assertTrue(attempt.get("stackTrace").asText().contains("FailTimes.run"));
+        () -> web.getJson("/api/queues/flaky/jobs?state=failed").get("jobs").size() == 5);
+    JsonNode failure = web.getJson("/api/queues/flaky/jobs?state=failed").get("jobs").get(0);
+    assertEquals(ids.get(4).longValue(), failure.get("id").asLong(), "newest first");
+    assertEquals(FailTimes.NAME, failure.get("name").asText());
+    assertEquals("java.lang.IllegalStateException", failure.get("error").get("type").asText());
+    assertTrue(failure.get("error").get("message").asText().contains("planned failure 1 of "));
+    assertTrue(failure.get("finishedAt").isNumber());
+    assertEquals(1, failure.get("attempt").asInt());
 
     web.postJson("/api/queues/flaky/failures/" + ids.get(0) + "/retry", "{}");
     assertEquals(JobStatus.SUCCEEDED, client.watcher().await("flaky", ids.get(0), WAIT));
@@ -239,7 +259,27 @@ class DashboardApiTest {
     assertEquals(JobStatus.FAILED, client.watcher().await("flaky", ids.get(4), WAIT));
 
     assertEquals(1, web.postJson("/api/queues/flaky/failures/clear", "{}").get("cleared").asLong());
-    assertEquals(0, web.getJson("/api/queues/flaky/failures").get("total").asLong());
+    assertEquals(0, web.getJson("/api/queues/flaky/jobs?state=failed").get("total").asLong());
+  }
+
+  @Test
+  void malformedEntriesAreRowsWithTheirProblemAndTheOverviewKeepsEveryQueue() {
+    client.enqueue(new Add(1, 1), JobOptions.defaults().queue("good"));
+    client.enqueue(new Add(1, 1), JobOptions.defaults().queue("bent"));
+    try (Jedis jedis = new Jedis(java.net.URI.create(REDIS.url()))) {
+      jedis.lpush(prefix + "queue:{bent}", "oops");
+      jedis.hset(prefix + "stats:{bent}", "succeeded", "lots");
+    }
+
+    JsonNode rows = web.getJson("/api/queues/bent/jobs").get("jobs");
+    assertEquals(2, rows.size());
+    assertTrue(rows.get(0).get("problem").isNull());
+    assertTrue(rows.get(1).get("id").isNull());
+    assertTrue(rows.get(1).get("problem").asText().contains("\"oops\""));
+
+    assertTrue(queueRow("bent").get("problem").asText().contains("\"lots\""));
+    assertEquals(2, queueRow("bent").get("pending").asLong());
+    assertTrue(queueRow("good").get("problem").isNull());
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.store.AdminStore;
 import dev.offload.runtime.internal.store.FailureRecords;
+import dev.offload.runtime.internal.store.JobLists;
 import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.WorkerDescription;
@@ -45,11 +46,13 @@ public final class OffloadAdmin {
   private final JobStore jobs;
   private final AdminStore store;
   private final WorkerStore workers;
+  private final JobLists lists;
 
-  OffloadAdmin(JobStore jobs, AdminStore store, WorkerStore workers) {
+  OffloadAdmin(JobStore jobs, AdminStore store, WorkerStore workers, JobLists lists) {
     this.jobs = jobs;
     this.store = store;
     this.workers = workers;
+    this.lists = lists;
   }
 
   /** The names of all queues, in no particular order. */
@@ -57,11 +60,30 @@ public final class OffloadAdmin {
     return jobs.queues();
   }
 
-  /** Every queue's counts, by name. */
+  /**
+   * Every queue's counts, by name. A queue whose keys are malformed in Redis is listed with what is
+   * wrong in {@link QueueCounts#problem()}, and every other queue as usual.
+   */
   public List<QueueCounts> queues() {
     List<QueueCounts> counts = new ArrayList<>();
     for (String queue : new TreeSet<>(jobs.queues())) {
-      counts.add(counts(queue));
+      String problem = QueueNames.problem(queue);
+      counts.add(
+          problem == null
+              ? counts(queue)
+              : new QueueCounts(
+                  queue,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  false,
+                  "the set of queues holds a name that is not a valid queue name: " + problem));
     }
     return counts;
   }
@@ -81,7 +103,8 @@ public final class OffloadAdmin {
         totals.getOrDefault(Counter.RETRIED, 0L),
         totals.getOrDefault(Counter.FAILED, 0L),
         totals.getOrDefault(Counter.RECLAIMED, 0L),
-        state.paused());
+        state.paused(),
+        state.problem());
   }
 
   /**
@@ -125,35 +148,93 @@ public final class OffloadAdmin {
         page, total, offset + ids.size() < total ? Long.toString(offset + ids.size()) : null);
   }
 
+  /** The most entries one search request reads, so that its cost is bounded whatever it finds. */
+  public static final int SEARCH_WINDOW = 2_000;
+
+  private static final int SEARCH_CHUNK = 250;
+
   /**
-   * A page of a queue's failure store, the most recent failure first within the page. The store is
-   * a hash, read with a cursor: a failure added or removed while paging may be seen twice or not at
-   * all, and no other is missed.
+   * A page of a queue's jobs in one state: pending next to run first, scheduled soonest due first,
+   * working by worker, succeeded (while results are kept) and failed newest first. An entry that is
+   * malformed in Redis (an id that is not a number, a record that does not parse) is listed with
+   * what is wrong in {@link JobRow#problem()}, and every other entry is listed as usual.
+   *
+   * <p>With a {@code search} text, only jobs whose name, id or arguments contain it, in any case,
+   * are listed; one call reads at most {@value #SEARCH_WINDOW} entries of the list, so a page may
+   * hold fewer matches than {@code limit} while {@link Page#nextCursor()} says to read on. The
+   * cursor is a position in the list: jobs that enter or leave the list while paging shift the
+   * later pages, so a job may be seen twice or missed.
    *
    * @param cursor {@code null} or {@code "0"} for the first page, else the previous page's {@link
    *     Page#nextCursor()}
-   * @param count about this many failures; Redis may give a few more or fewer
+   * @param limit at most this many jobs, 1 to 1,000
+   * @param search text to look for, or {@code null} or blank for every job
+   */
+  public Page<JobRow> jobs(String queue, JobState state, String cursor, int limit, String search) {
+    checked(queue);
+    long offset = offset(cursor);
+    if (limit < 1 || limit > 1_000) {
+      throw new IllegalArgumentException("limit must be 1 to 1000, was " + limit);
+    }
+    JobLists.Kind kind = JobLists.Kind.valueOf(state.name());
+    if (search == null || search.isBlank()) {
+      JobLists.Window window = lists.window(queue, kind, offset, limit);
+      List<JobRow> rows = window.entries().stream().map(e -> JobRows.of(state, e)).toList();
+      long next = offset + limit;
+      return new Page<>(rows, window.total(), next < window.total() ? Long.toString(next) : null);
+    }
+    List<JobRow> rows = new ArrayList<>();
+    long position = offset;
+    long total = 0;
+    boolean end = false;
+    while (rows.size() < limit && position - offset < SEARCH_WINDOW && !end) {
+      int chunk = (int) Math.min(SEARCH_CHUNK, SEARCH_WINDOW - (position - offset));
+      JobLists.Window window = lists.window(queue, kind, position, chunk);
+      total = window.total();
+      List<JobLists.Entry> entries = window.entries();
+      int used = 0;
+      for (JobLists.Entry entry : entries) {
+        if (rows.size() == limit) {
+          break;
+        }
+        used++;
+        JobRow row = JobRows.of(state, entry);
+        if (row.matches(search)) {
+          rows.add(row);
+        }
+      }
+      position += used == entries.size() ? chunk : used;
+      end = position >= total;
+    }
+    return new Page<>(rows, total, end ? null : Long.toString(position));
+  }
+
+  /**
+   * A page of a queue's failure store, newest failure first at any depth. A failure added while
+   * paging shifts the later pages by one, so one failure may be seen twice; a failure removed may
+   * make one be skipped. A record stored under an id that is not a number is left out here; {@link
+   * #jobs} lists it with what is wrong.
+   *
+   * @param cursor {@code null} or {@code "0"} for the first page, else the previous page's {@link
+   *     Page#nextCursor()}
+   * @param count at most this many failures, 1 or more
    */
   public Page<JobFailure> failures(String queue, String cursor, int count) {
     checked(queue);
-    String from = cursor == null ? "0" : cursor;
-    if (!from.matches("\\d{1,20}")) {
-      throw new IllegalArgumentException(
-          "cursor must be the nextCursor of the previous page, or 0");
-    }
+    long offset = offset(cursor);
     if (count < 1) {
       throw new IllegalArgumentException("count must be 1 or more, was " + count);
     }
-    AdminStore.HashPage page = store.failures(queue, from, count);
-    List<JobFailure> failures = new ArrayList<>(page.entries().size());
-    page.entries().forEach((id, json) -> failures.add(FailureRecords.parse(id, queue, json)));
-    failures.sort(
-        Comparator.comparing(
-            JobFailure::failedAt, Comparator.nullsLast(Comparator.reverseOrder())));
-    return new Page<>(
-        failures,
-        store.failureCount(queue),
-        "0".equals(page.nextCursor()) ? null : page.nextCursor());
+    JobLists.Window window = lists.window(queue, JobLists.Kind.FAILED, offset, count);
+    List<JobFailure> failures = new ArrayList<>(window.entries().size());
+    for (JobLists.Entry entry : window.entries()) {
+      Long id = JobRows.id(entry.id());
+      if (id != null) {
+        failures.add(FailureRecords.parse(id, queue, entry.raw()));
+      }
+    }
+    long next = offset + count;
+    return new Page<>(failures, window.total(), next < window.total() ? Long.toString(next) : null);
   }
 
   /** Everything stored of job {@code id} of {@code queue}; empty when nothing is. */
@@ -264,6 +345,7 @@ public final class OffloadAdmin {
 
   /**
    * Queues every failed job of {@code queue} again, one atomic step per job; returns how many. A
+   * failure record that holds no usable job is left where it is, for an operator to look at. A
    * failure while it runs leaves those retried so far queued.
    */
   public long retryAllFailures(String queue) {
@@ -272,7 +354,11 @@ public final class OffloadAdmin {
     do {
       AdminStore.HashPage page = store.failures(checked(queue), cursor, 500);
       for (long id : page.entries().keySet()) {
-        retried += retryFailure(queue, id) ? 1 : 0;
+        try {
+          retried += retryFailure(queue, id) ? 1 : 0;
+        } catch (IllegalStateException unusable) {
+          // listed with its problem; one bad record does not stop the others
+        }
       }
       cursor = page.nextCursor();
     } while (!"0".equals(cursor));

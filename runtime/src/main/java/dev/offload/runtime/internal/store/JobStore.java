@@ -94,7 +94,8 @@ public final class JobStore {
             keys.publicResults(queue),
             keys.results(queue),
             keys.failures(queue),
-            keys.epoch()),
+            keys.epoch(),
+            keys.positions(queue)),
         args);
   }
 
@@ -149,7 +150,10 @@ public final class JobStore {
                     keys.results(queue),
                     keys.processing(queue, worker),
                     keys.running(queue),
-                    keys.holders(queue)),
+                    keys.holders(queue),
+                    keys.pausedFlag(queue),
+                    keys.resultTimes(queue),
+                    keys.positions(queue)),
                 args);
     int refusedCount = ((Long) reply.get(0)).intValue();
     List<Long> refused = new ArrayList<>(refusedCount);
@@ -182,7 +186,8 @@ public final class JobStore {
                 keys.delayed(queue),
                 keys.failures(queue),
                 keys.running(queue),
-                keys.publicResults(queue)),
+                keys.publicResults(queue),
+                keys.failureTimes(queue)),
             List.of(
                 keys.events(),
                 queue,
@@ -228,7 +233,9 @@ public final class JobStore {
                 keys.failures(queue),
                 keys.running(queue),
                 keys.publicResults(queue),
-                keys.quarantine(queue)),
+                keys.quarantine(queue),
+                keys.failureTimes(queue),
+                keys.positions(queue)),
             List.of(keys.events(), queue, worker, id, mode, payload));
     return ((Long) moved) == 1L;
   }
@@ -288,7 +295,8 @@ public final class JobStore {
                 keys.queue(queue),
                 keys.delayed(queue),
                 keys.orphans(queue),
-                keys.stats(queue)));
+                keys.stats(queue),
+                keys.positions(queue)));
     for (String holder : holders(queue)) {
       scriptKeys.add(keys.processing(queue, holder));
     }
@@ -315,7 +323,7 @@ public final class JobStore {
         (List<?>)
             redis.run(
                 Script.PROMOTE_DUE,
-                List.of(keys.delayed(queue), keys.queue(queue)),
+                List.of(keys.delayed(queue), keys.queue(queue), keys.positions(queue)),
                 List.of(keys.events(), queue, Integer.toString(limit)));
     return new Promotion((Long) reply.get(0), (Long) reply.get(1));
   }
@@ -333,7 +341,8 @@ public final class JobStore {
                     keys.failures(queue),
                     keys.data(queue),
                     keys.delayed(queue),
-                    keys.queue(queue)),
+                    keys.queue(queue),
+                    keys.positions(queue)),
                 List.of(Long.toString(id)));
     JobStatus status = JobStatus.valueOf(text(reply.get(0)));
     long position = reply.size() > 1 ? (Long) reply.get(1) : -1;

@@ -1,12 +1,14 @@
 -- Deletes a job that has not started: from its queue or the delayed set, with its data.
--- KEYS: queue, delayed, data-store, public-results
+-- KEYS: queue, delayed, data-store, public-results, positions
 -- ARGV: events channel, queue name, job id
 -- Returns 1 when deleted, 0 when the job was not pending.
-local err = wrong_type({ 'list', 'zset', 'hash', 'set' })
+local err = wrong_type({ 'list', 'zset', 'hash', 'set', 'zset' })
 if err then return err end
 local id = ARGV[3]
 local removed = redis.call('LREM', KEYS[1], -1, id)
-if removed == 0 then
+if removed > 0 then
+  redis.call('ZREM', KEYS[5], id)
+else
   removed = redis.call('ZREM', KEYS[2], id)
 end
 if removed == 0 then

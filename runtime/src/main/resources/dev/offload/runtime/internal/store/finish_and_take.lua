@@ -3,7 +3,8 @@
 -- Fenced: a result is recorded, and a job handed back, only if its id was still in the worker's
 -- processing list; the ids refused are returned, so that a worker presumed dead learns that the
 -- jobs are no longer its own. Replaying the call cannot record anything twice.
--- KEYS: queue, data-store, result-store, processing list of the worker, running, holders
+-- KEYS: queue, data-store, result-store, processing list of the worker, running, holders,
+--       the queue's pause flag (while it exists nothing is taken), result-times, positions
 -- ARGV: events channel, queue name, worker id, how many to take, id of the job the worker runs
 --       now ('' for none; the first job taken replaces it), the count n of finished jobs, then n
 --       id, result pairs, then the ids to hand back, in the order they were taken
@@ -15,7 +16,7 @@ local n = tonumber(ARGV[6])
 if #ARGV == 6 and ARGV[5] == '' and redis.call('EXISTS', KEYS[1]) == 0 then
   return { 0 }
 end
-local err = wrong_type({ 'list', 'hash', 'hash', 'list', 'hash', 'set' })
+local err = wrong_type({ 'list', 'hash', 'hash', 'list', 'hash', 'set', 'string', 'zset', 'zset' })
 if err then return err end
 local fields, succeeded, refused = {}, {}, {}
 if n > 0 then
@@ -48,6 +49,13 @@ end
 if #succeeded > 0 then
   hset_all(KEYS[3], fields)
   push_all('HDEL', KEYS[2], succeeded)
+  local finished_at = now_millis()
+  local scored = {}
+  for _, id in ipairs(succeeded) do
+    scored[#scored + 1] = finished_at
+    scored[#scored + 1] = id
+  end
+  push_all('ZADD', KEYS[8], scored)
 end
 
 local back = {}
@@ -59,12 +67,18 @@ for i = 7 + 2 * n, #ARGV do
   end
 end
 -- the head of the queue is its right end; the first taken goes back last, to be taken first
+local to_head = {}
 for i = #back, 1, -1 do
   redis.call('RPUSH', KEYS[1], back[i])
+  to_head[#to_head + 1] = back[i]
 end
+positions_at_head(KEYS[9], to_head)
 
 local taken = {}
 local want = tonumber(ARGV[4])
+if want > 0 and redis.call('EXISTS', KEYS[7]) == 1 then
+  want = 0
+end
 if want == 1 then
   local id = redis.call('LMOVE', KEYS[1], KEYS[4], 'RIGHT', 'LEFT')
   if id then
@@ -79,6 +93,7 @@ elseif want > 1 then
 end
 if #taken > 0 then
   redis.call('SADD', KEYS[6], worker)
+  push_all('ZREM', KEYS[9], taken)
 end
 
 local running = taken[1] or ARGV[5]

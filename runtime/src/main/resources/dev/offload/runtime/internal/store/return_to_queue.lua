@@ -2,11 +2,11 @@
 -- failure store when an interruption used up its last attempt, or, for an entry that is not a
 -- job id at all, into the quarantine. Fenced: acts only if the id was still in that list.
 -- KEYS: queue, data-store, processing list of the worker, failure-store, running,
---       public-results, quarantine
+--       public-results, quarantine, failure-times, positions
 -- ARGV: events channel, queue name, worker id, job id, 'requeue', 'fail' or 'quarantine',
 --       updated record, failure record or reason ('' keeps the stored record)
 -- Returns 0 when the job was not in that processing list (someone else took it back first).
-local err = wrong_type({ 'list', 'hash', 'list', 'hash', 'hash', 'set', 'hash' })
+local err = wrong_type({ 'list', 'hash', 'list', 'hash', 'hash', 'set', 'hash', 'zset', 'zset' })
 if err then return err end
 local id = ARGV[4]
 if redis.call('LREM', KEYS[3], -1, id) == 0 then
@@ -18,10 +18,12 @@ if ARGV[5] == 'requeue' then
     redis.call('HSET', KEYS[2], id, ARGV[6])
   end
   redis.call('RPUSH', KEYS[1], id)
+  positions_at_head(KEYS[9], { id })
   publish(ARGV[1], ARGV[2], ARGV[3], { queued = { id } })
 elseif ARGV[5] == 'fail' then
   redis.call('HDEL', KEYS[2], id)
   redis.call('HSET', KEYS[4], id, ARGV[6])
+  redis.call('ZADD', KEYS[8], now_millis(), id)
   redis.call('SREM', KEYS[6], id)
   publish(ARGV[1], ARGV[2], ARGV[3], { failed = { id } })
 else
