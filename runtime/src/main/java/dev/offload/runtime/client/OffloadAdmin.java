@@ -164,10 +164,11 @@ public final class OffloadAdmin {
     }
     Optional<String> raw = jobs.record(queue, id);
     JobDetails.Unfinished unfinished = null;
+    JobRecord record = null;
     String problem = null;
     if (raw.isPresent()) {
       try {
-        JobRecord record = JobRecord.parse(raw.get());
+        record = JobRecord.parse(raw.get());
         unfinished =
             new JobDetails.Unfinished(
                 record.name(),
@@ -182,6 +183,7 @@ public final class OffloadAdmin {
         problem = e.getMessage();
       }
     }
+    String failure = jobs.failure(queue, id).orElse(null);
     return Optional.of(
         new JobDetails(
             id,
@@ -190,9 +192,10 @@ public final class OffloadAdmin {
             status.status() == JobStatus.QUEUED ? status.position() : null,
             unfinished,
             jobs.result(queue, id).orElse(null),
-            jobs.failure(queue, id).map(json -> FailureRecords.parse(id, queue, json)).orElse(null),
+            failure == null ? null : FailureRecords.parse(id, queue, failure),
             problem,
-            problem == null ? null : raw.get()));
+            problem == null ? null : raw.get(),
+            Timelines.read(jobs.timeline(queue, id).orElse(null), record, failure)));
   }
 
   /** Job {@code id} on whichever queue holds it, looked up in name order; empty when none does. */

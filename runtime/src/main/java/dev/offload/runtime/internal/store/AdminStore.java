@@ -51,7 +51,7 @@ public final class AdminStore {
     return (Long)
         redis.runOnce(
             Script.CLEAR_FAILURES,
-            List.of(keys.failures(queue), keys.publicResults(queue)),
+            List.of(keys.failures(queue), keys.publicResults(queue), keys.timeline(queue)),
             List.of());
   }
 
@@ -60,13 +60,17 @@ public final class AdminStore {
     return removeWithPublicMark(keys.failures(queue), queue, id);
   }
 
-  /** Removes a job's entry from one of its queue's finished stores, with its public mark. */
+  /**
+   * Removes a job's entry from one of its queue's finished stores, with its public mark and its
+   * timeline.
+   */
   private boolean removeWithPublicMark(String store, String queue, long id) {
     return redis.call(
         jedis -> {
           Transaction transaction = jedis.multi();
           Response<Long> removed = transaction.hdel(store, Long.toString(id));
           transaction.srem(keys.publicResults(queue), Long.toString(id));
+          transaction.hdel(keys.timeline(queue), Long.toString(id));
           transaction.exec();
           return removed.get() == 1L;
         });
@@ -86,7 +90,8 @@ public final class AdminStore {
     Object moved =
         redis.runOnce(
             Script.RETRY_FAILED,
-            List.of(keys.failures(queue), keys.data(queue), keys.queue(queue)),
+            List.of(
+                keys.failures(queue), keys.data(queue), keys.queue(queue), keys.timeline(queue)),
             List.of(keys.events(), queue, Long.toString(id), freshRecord));
     return ((Long) moved) == 1L;
   }
@@ -100,7 +105,8 @@ public final class AdminStore {
                 keys.queue(queue),
                 keys.delayed(queue),
                 keys.data(queue),
-                keys.publicResults(queue)),
+                keys.publicResults(queue),
+                keys.timeline(queue)),
             List.of(keys.events(), queue, Long.toString(id)));
     return ((Long) deleted) == 1L;
   }
