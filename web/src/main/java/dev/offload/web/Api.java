@@ -4,10 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.api.JobFailure;
 import dev.offload.api.QueueNames;
 import dev.offload.runtime.client.JobDetails;
+import dev.offload.runtime.client.JobTimeline;
 import dev.offload.runtime.client.OffloadAdmin;
 import dev.offload.runtime.client.Page;
 import dev.offload.runtime.client.PendingJob;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -123,13 +128,68 @@ final class Api {
     } else {
       details = admin.findJob(id);
     }
-    return details.orElseThrow(
-        () ->
-            HttpError.notFound(
-                "no job "
-                    + id
-                    + (only == null || only.isBlank() ? " on any queue" : " on queue " + only)
-                    + ": it was never enqueued here, or its result or failure record was removed"));
+    return jobBody(
+        details.orElseThrow(
+            () ->
+                HttpError.notFound(
+                    "no job "
+                        + id
+                        + (only == null || only.isBlank() ? " on any queue" : " on queue " + only)
+                        + ": it was never enqueued here, or its result or failure record was"
+                        + " removed")));
+  }
+
+  /**
+   * A job's details with its timeline flattened beside them, times in epoch millis: {@code name},
+   * {@code arguments}, {@code enqueuedAt}, {@code dueAt}, {@code startedAt}, {@code finishedAt},
+   * {@code durationMs}, {@code waitMs}, {@code worker}, {@code host}, {@code attempts} and {@code
+   * timeline}, its events.
+   */
+  private static Map<String, Object> jobBody(JobDetails details) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> body = WebJson.MAPPER.convertValue(details, LinkedHashMap.class);
+    JobTimeline timeline = details.timeline();
+    body.put("name", timeline.jobName());
+    body.put("arguments", timeline.arguments());
+    body.put("enqueuedAt", millis(timeline.enqueuedAt()));
+    body.put("dueAt", millis(timeline.dueAt()));
+    body.put("startedAt", millis(timeline.startedAt()));
+    body.put("finishedAt", millis(timeline.finishedAt()));
+    body.put("durationMs", timeline.duration() == null ? null : timeline.duration().toMillis());
+    body.put("waitMs", timeline.queueWait() == null ? null : timeline.queueWait().toMillis());
+    body.put("worker", timeline.worker());
+    body.put("host", timeline.host());
+    List<Map<String, Object>> attempts = new ArrayList<>();
+    for (JobTimeline.Attempt attempt : timeline.attempts()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("number", attempt.number());
+      row.put("worker", attempt.worker());
+      row.put("host", attempt.host());
+      row.put("startedAt", millis(attempt.startedAt()));
+      row.put("endedAt", millis(attempt.endedAt()));
+      row.put("outcome", attempt.outcome().name().toLowerCase(Locale.ROOT));
+      row.put("error", attempt.error());
+      attempts.add(row);
+    }
+    body.put("attempts", attempts);
+    List<Map<String, Object>> events = new ArrayList<>();
+    for (JobTimeline.Event event : timeline.events()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("at", millis(event.at()));
+      row.put("event", event.event());
+      row.put("attempt", event.attempt());
+      row.put("worker", event.worker());
+      row.put("host", event.host());
+      row.put("message", event.message());
+      row.put("dueAt", millis(event.dueAt()));
+      events.add(row);
+    }
+    body.put("timeline", events);
+    return body;
+  }
+
+  private static Long millis(Instant instant) {
+    return instant == null ? null : instant.toEpochMilli();
   }
 
   private Object enqueue(Request request) {

@@ -143,6 +143,38 @@ class DashboardApiTest {
   }
 
   @Test
+  void jobDetailShowsTimesAttemptsAndTimelineInEpochMillis() throws Exception {
+    JobHandle<String> handle =
+        client.enqueue(new FailTimes(prefix + "-detail", 1), JobOptions.defaults().queue("flaky"));
+    String worker = agent("flaky").workerIds().get(0);
+    assertEquals(JobStatus.SUCCEEDED, handle.await(WAIT));
+
+    JsonNode job = web.getJson("/api/jobs/" + handle.id());
+    assertEquals(FailTimes.NAME, job.get("name").asText());
+    assertTrue(job.get("arguments").asText().contains("\"failures\":1"));
+    assertEquals(worker, job.get("worker").asText());
+    assertFalse(job.get("host").asText().isEmpty());
+    long enqueuedAt = job.get("enqueuedAt").asLong();
+    long startedAt = job.get("startedAt").asLong();
+    long finishedAt = job.get("finishedAt").asLong();
+    assertTrue(enqueuedAt > 0 && startedAt > 0 && finishedAt >= startedAt, job.toString());
+    assertTrue(job.get("durationMs").isNumber() && job.get("waitMs").isNumber(), job.toString());
+    assertEquals(2, job.get("attempts").size());
+    assertEquals("failed", job.get("attempts").get(0).get("outcome").asText());
+    assertEquals("succeeded", job.get("attempts").get(1).get("outcome").asText());
+    List<String> events = new ArrayList<>();
+    job.get("timeline").forEach(event -> events.add(event.get("event").asText()));
+    assertEquals(List.of("enqueued", "started", "retrying", "started", "succeeded"), events);
+    JsonNode retrying = job.get("timeline").get(2);
+    assertEquals(1, retrying.get("attempt").asInt());
+    assertEquals(worker, retrying.get("worker").asText());
+    assertEquals(
+        "java.lang.IllegalStateException: planned failure 1 of 1",
+        retrying.get("message").asText());
+    assertTrue(retrying.get("at").isNumber() && retrying.get("dueAt").isNumber());
+  }
+
+  @Test
   void enqueueByNameChecksTheArgumentsBeforeQueueing() throws Exception {
     JsonNode names = web.getJson("/api/job-names");
     assertTrue(names.findValuesAsText("name").contains(Add.NAME));
