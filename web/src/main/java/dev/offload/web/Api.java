@@ -8,6 +8,7 @@ import dev.offload.runtime.client.JobTimeline;
 import dev.offload.runtime.client.OffloadAdmin;
 import dev.offload.runtime.client.Page;
 import dev.offload.runtime.client.PendingJob;
+import dev.offload.runtime.client.QueueHistory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The JSON API: every route, each a thin translation of one request into a call of the runtime's
@@ -58,6 +60,7 @@ final class Api {
         .get("/api/queues/{queue}/jobs", this::pending)
         .get("/api/queues/{queue}/failures", this::failures)
         .get("/api/jobs/{id}", this::job)
+        .get("/api/history", this::history)
         .post("/api/jobs", this::enqueue)
         .post("/api/queues/{queue}/pause", request -> pause(request, true))
         .post("/api/queues/{queue}/resume", request -> pause(request, false))
@@ -190,6 +193,38 @@ final class Api {
 
   private static Long millis(Instant instant) {
     return instant == null ? null : instant.toEpochMilli();
+  }
+
+  /**
+   * Attempts ended and failed per minute over a day ({@code range=24h}, the default) or per hour
+   * over 30 days ({@code range=30d}), for every queue or the one named by {@code queue}; times in
+   * epoch millis, arrays aligned with them.
+   */
+  private Object history(Request request) {
+    QueueHistory.Range range;
+    try {
+      range =
+          QueueHistory.Range.fromLabel(Optional.ofNullable(request.query("range")).orElse("24h"));
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest(e.getMessage());
+    }
+    String queue = request.query("queue");
+    if (queue != null && !queue.isBlank() && !admin.queueNames().contains(queue)) {
+      throw HttpError.notFound("no queue named " + queue);
+    }
+    QueueHistory history = admin.history(range, queue == null || queue.isBlank() ? null : queue);
+    Map<String, Object> queues = new TreeMap<>();
+    history
+        .queues()
+        .forEach(
+            (name, series) ->
+                queues.put(
+                    name, Map.of("processed", series.processed(), "failed", series.failed())));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("resolution", range.resolution());
+    body.put("t", history.times().stream().map(Instant::toEpochMilli).toList());
+    body.put("queues", queues);
+    return body;
   }
 
   private Object enqueue(Request request) {

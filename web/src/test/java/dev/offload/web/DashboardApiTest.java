@@ -175,6 +175,46 @@ class DashboardApiTest {
   }
 
   @Test
+  void historyCountsEachQueuesAttemptsByMinuteOrHour() throws Exception {
+    agent("hist");
+    JobOptions onHist = JobOptions.defaults().queue("hist");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Add(i, i), onHist).await(WAIT));
+    }
+    assertEquals(
+        JobStatus.FAILED,
+        client.enqueue(new FailTimes(prefix + "-hist", 9), onHist.attempts(1)).await(WAIT));
+
+    JsonNode day = web.getJson("/api/history?range=24h");
+    assertEquals("minute", day.get("resolution").asText());
+    assertEquals(1440, day.get("t").size());
+    assertEquals(60_000, day.get("t").get(1).asLong() - day.get("t").get(0).asLong());
+    JsonNode hist = day.get("queues").get("hist");
+    assertEquals(1440, hist.get("processed").size());
+    assertEquals(4, sum(hist.get("processed")));
+    assertEquals(1, sum(hist.get("failed")));
+
+    JsonNode month = web.getJson("/api/history?range=30d&queue=hist");
+    assertEquals("hour", month.get("resolution").asText());
+    assertEquals(720, month.get("t").size());
+    assertEquals(1, month.get("queues").size());
+    assertEquals(4, sum(month.get("queues").get("hist").get("processed")));
+
+    HttpResponse<String> badRange = web.get("/api/history?range=7d");
+    assertEquals(400, badRange.statusCode());
+    assertTrue(badRange.body().contains("24h"), badRange.body());
+    assertEquals(404, web.get("/api/history?queue=nowhere").statusCode());
+  }
+
+  private static long sum(JsonNode counts) {
+    long sum = 0;
+    for (JsonNode count : counts) {
+      sum += count.asLong();
+    }
+    return sum;
+  }
+
+  @Test
   void enqueueByNameChecksTheArgumentsBeforeQueueing() throws Exception {
     JsonNode names = web.getJson("/api/job-names");
     assertTrue(names.findValuesAsText("name").contains(Add.NAME));

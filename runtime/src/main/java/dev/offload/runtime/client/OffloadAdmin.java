@@ -11,12 +11,14 @@ import dev.offload.runtime.internal.store.AdminStore;
 import dev.offload.runtime.internal.store.FailureRecords;
 import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.internal.store.JobStore;
+import dev.offload.runtime.internal.store.JournalStore;
 import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.internal.store.WorkerStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,11 +47,13 @@ public final class OffloadAdmin {
   private final JobStore jobs;
   private final AdminStore store;
   private final WorkerStore workers;
+  private final JournalStore journal;
 
-  OffloadAdmin(JobStore jobs, AdminStore store, WorkerStore workers) {
+  OffloadAdmin(JobStore jobs, AdminStore store, WorkerStore workers, JournalStore journal) {
     this.jobs = jobs;
     this.store = store;
     this.workers = workers;
+    this.journal = journal;
   }
 
   /** The names of all queues, in no particular order. */
@@ -308,6 +312,50 @@ public final class OffloadAdmin {
   /** Lets workers take jobs from {@code queue} again. */
   public void resume(String queue) {
     store.setPaused(checked(queue), false);
+  }
+
+  /**
+   * How many attempts ended and failed per bucket of {@code range}, ending with the bucket of now
+   * by Redis's clock, for one queue or every queue.
+   *
+   * @param queue one queue, or {@code null} for every queue
+   */
+  public QueueHistory history(QueueHistory.Range range, String queue) {
+    List<String> queues =
+        queue == null ? new ArrayList<>(new TreeSet<>(jobs.queues())) : List.of(checked(queue));
+    long last = journal.redisMillis() / range.bucketMillis();
+    long first = last - range.buckets() + 1;
+    List<Instant> times = new ArrayList<>(range.buckets());
+    for (long bucket = first; bucket <= last; bucket++) {
+      times.add(Instant.ofEpochMilli(bucket * range.bucketMillis()));
+    }
+    Map<String, QueueHistory.Series> series = new LinkedHashMap<>();
+    journal
+        .history(queues, range == QueueHistory.Range.MONTH)
+        .forEach(
+            (name, fields) ->
+                series.put(
+                    name,
+                    new QueueHistory.Series(
+                        counts(fields, "p", first, last), counts(fields, "f", first, last))));
+    return new QueueHistory(range, times, series);
+  }
+
+  private static List<Long> counts(Map<String, String> fields, String kind, long first, long last) {
+    List<Long> counts = new ArrayList<>((int) (last - first + 1));
+    for (long bucket = first; bucket <= last; bucket++) {
+      String value = fields.get(kind + bucket);
+      long count = 0;
+      if (value != null) {
+        try {
+          count = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+          // a hand-edited field counts as nothing rather than hiding the whole history
+        }
+      }
+      counts.add(count);
+    }
+    return counts;
   }
 
   /** Every registered worker, by id. */
