@@ -9,6 +9,7 @@ import dev.offload.runtime.client.OffloadAdmin;
 import dev.offload.runtime.client.Page;
 import dev.offload.runtime.client.PendingJob;
 import dev.offload.runtime.client.QueueHistory;
+import dev.offload.runtime.client.QueueStats;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,6 +62,7 @@ final class Api {
         .get("/api/queues/{queue}/failures", this::failures)
         .get("/api/jobs/{id}", this::job)
         .get("/api/history", this::history)
+        .get("/api/queues/{queue}/stats", this::stats)
         .post("/api/jobs", this::enqueue)
         .post("/api/queues/{queue}/pause", request -> pause(request, true))
         .post("/api/queues/{queue}/resume", request -> pause(request, false))
@@ -224,6 +226,30 @@ final class Api {
     body.put("resolution", range.resolution());
     body.put("t", history.times().stream().map(Instant::toEpochMilli).toList());
     body.put("queues", queues);
+    return body;
+  }
+
+  /**
+   * How a queue keeps up: the age of its oldest pending job and its run times by job name, in
+   * milliseconds.
+   */
+  private Object stats(Request request) {
+    QueueStats stats = admin.stats(existingQueue(request));
+    List<Map<String, Object>> runTimes = new ArrayList<>();
+    for (QueueStats.RunTimes times : stats.runTimes()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("name", times.jobName());
+      row.put("count", times.count());
+      row.put("p50Ms", times.p50().toMillis());
+      row.put("p95Ms", times.p95().toMillis());
+      runTimes.add(row);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("queue", stats.queue());
+    body.put(
+        "oldestPendingAgeMs",
+        stats.oldestPendingAge() == null ? null : stats.oldestPendingAge().toMillis());
+    body.put("runTimes", runTimes);
     return body;
   }
 

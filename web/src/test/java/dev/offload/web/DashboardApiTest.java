@@ -206,6 +206,31 @@ class DashboardApiTest {
     assertEquals(404, web.get("/api/history?queue=nowhere").statusCode());
   }
 
+  @Test
+  void queueStatsShowTheOldestPendingAgeAndRunTimesByName() throws Exception {
+    client.enqueue(new Add(1, 1), JobOptions.defaults().queue("waiting"));
+    Poll.until(
+        WAIT,
+        "the waiting job is 200 ms old",
+        () -> web.getJson("/api/queues/waiting/stats").get("oldestPendingAgeMs").asLong() >= 200);
+    JsonNode waiting = web.getJson("/api/queues/waiting/stats");
+    assertEquals(0, waiting.get("runTimes").size());
+
+    agent("timed");
+    JobOptions onTimed = JobOptions.defaults().queue("timed");
+    assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Sleep(30), onTimed).await(WAIT));
+    assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Sleep(30), onTimed).await(WAIT));
+    JsonNode timed = web.getJson("/api/queues/timed/stats");
+    assertTrue(timed.get("oldestPendingAgeMs").isNull(), timed.toString());
+    JsonNode sleep = timed.get("runTimes").get(0);
+    assertEquals(Sleep.NAME, sleep.get("name").asText());
+    assertEquals(2, sleep.get("count").asInt());
+    assertTrue(sleep.get("p50Ms").asLong() >= 30, sleep.toString());
+    assertTrue(sleep.get("p95Ms").asLong() >= sleep.get("p50Ms").asLong());
+
+    assertEquals(404, web.get("/api/queues/nowhere/stats").statusCode());
+  }
+
   private static long sum(JsonNode counts) {
     long sum = 0;
     for (JsonNode count : counts) {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -339,6 +340,60 @@ public final class OffloadAdmin {
                     new QueueHistory.Series(
                         counts(fields, "p", first, last), counts(fields, "f", first, last))));
     return new QueueHistory(range, times, series);
+  }
+
+  /**
+   * How a queue keeps up: the age of the job at the head of the queue, by Redis's clock, and the
+   * median and 95th percentile run times of each job name's newest successes there.
+   */
+  public QueueStats stats(String queue) {
+    checked(queue);
+    Duration oldest = null;
+    Optional<String> head = journal.head(queue);
+    if (head.isPresent() && head.get().matches("\\d{1,19}")) {
+      long id = Long.parseLong(head.get());
+      Optional<String> raw = jobs.record(queue, id);
+      if (raw.isPresent()) {
+        try {
+          JobRecord record = JobRecord.parse(raw.get());
+          JobTimeline timeline =
+              Timelines.read(jobs.timeline(queue, id).orElse(null), record, null);
+          long since = record.enqueuedAt();
+          if (timeline.dueAt() != null) {
+            since = Math.max(since, timeline.dueAt().toEpochMilli());
+          }
+          oldest = Duration.ofMillis(Math.max(0, journal.redisMillis() - since));
+        } catch (JobRecord.MalformedRecordException e) {
+          // a malformed record has no enqueue time; it goes to the failure store when taken
+        }
+      }
+    }
+    List<QueueStats.RunTimes> runTimes = new ArrayList<>();
+    new TreeMap<>(journal.runTimes(queue))
+        .forEach(
+            (name, samples) -> {
+              long[] sorted =
+                  java.util.Arrays.stream(samples.split(","))
+                      .filter(sample -> sample.matches("\\d{1,18}"))
+                      .mapToLong(Long::parseLong)
+                      .sorted()
+                      .toArray();
+              if (sorted.length > 0) {
+                runTimes.add(
+                    new QueueStats.RunTimes(
+                        name,
+                        sorted.length,
+                        Duration.ofMillis(percentile(sorted, 50)),
+                        Duration.ofMillis(percentile(sorted, 95))));
+              }
+            });
+    return new QueueStats(queue, oldest, runTimes);
+  }
+
+  /** The nearest-rank percentile of sorted values. */
+  private static long percentile(long[] sorted, int percent) {
+    int rank = (int) Math.ceil(percent / 100.0 * sorted.length);
+    return sorted[Math.max(0, rank - 1)];
   }
 
   private static List<Long> counts(Map<String, String> fields, String kind, long first, long last) {

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 
@@ -56,5 +57,10 @@ public final class JournalStore {
   /** The run-time samples of a queue: job name to its newest run times, newest first. */
   public Map<String, String> runTimes(String queue) {
     return redis.call(jedis -> jedis.hgetAll(keys.runTimes(queue)));
+  }
+
+  /** The entry at the head of a queue, the next to be taken (normally a job id), if any. */
+  public Optional<String> head(String queue) {
+    return Optional.ofNullable(redis.call(jedis -> jedis.lindex(keys.queue(queue), -1)));
   }
 }
