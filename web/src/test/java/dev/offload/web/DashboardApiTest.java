@@ -161,6 +161,103 @@ class DashboardApiTest {
   }
 
   @Test
+  void jobDetailShowsTimesAttemptsAndTimelineInEpochMillis() throws Exception {
+    JobHandle<String> handle =
+        client.enqueue(new FailTimes(prefix + "-detail", 1), JobOptions.defaults().queue("flaky"));
+    String worker = agent("flaky").workerIds().get(0);
+    assertEquals(JobStatus.SUCCEEDED, handle.await(WAIT));
+
+    JsonNode job = web.getJson("/api/jobs/" + handle.id());
+    assertEquals(FailTimes.NAME, job.get("name").asText());
+    assertTrue(job.get("arguments").asText().contains("\"failures\":1"));
+    assertEquals(worker, job.get("worker").asText());
+    assertFalse(job.get("host").asText().isEmpty());
+    long enqueuedAt = job.get("enqueuedAt").asLong();
+    long startedAt = job.get("startedAt").asLong();
+    long finishedAt = job.get("finishedAt").asLong();
+    assertTrue(enqueuedAt > 0 && startedAt > 0 && finishedAt >= startedAt, job.toString());
+    assertTrue(job.get("durationMs").isNumber() && job.get("waitMs").isNumber(), job.toString());
+    assertEquals(2, job.get("attempts").size());
+    assertEquals("failed", job.get("attempts").get(0).get("outcome").asText());
+    assertEquals("succeeded", job.get("attempts").get(1).get("outcome").asText());
+    List<String> events = new ArrayList<>();
+    job.get("timeline").forEach(event -> events.add(event.get("event").asText()));
+    assertEquals(List.of("enqueued", "started", "retrying", "started", "succeeded"), events);
+    JsonNode retrying = job.get("timeline").get(2);
+    assertEquals(1, retrying.get("attempt").asInt());
+    assertEquals(worker, retrying.get("worker").asText());
+    assertEquals(
+        "java.lang.IllegalStateException: planned failure 1 of 1",
+        retrying.get("message").asText());
+    assertTrue(retrying.get("at").isNumber() && retrying.get("dueAt").isNumber());
+  }
+
+  @Test
+  void historyCountsEachQueuesAttemptsByMinuteOrHour() throws Exception {
+    agent("hist");
+    JobOptions onHist = JobOptions.defaults().queue("hist");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Add(i, i), onHist).await(WAIT));
+    }
+    assertEquals(
+        JobStatus.FAILED,
+        client.enqueue(new FailTimes(prefix + "-hist", 9), onHist.attempts(1)).await(WAIT));
+
+    JsonNode day = web.getJson("/api/history?range=24h");
+    assertEquals("minute", day.get("resolution").asText());
+    assertEquals(1440, day.get("t").size());
+    assertEquals(60_000, day.get("t").get(1).asLong() - day.get("t").get(0).asLong());
+    JsonNode hist = day.get("queues").get("hist");
+    assertEquals(1440, hist.get("processed").size());
+    assertEquals(4, sum(hist.get("processed")));
+    assertEquals(1, sum(hist.get("failed")));
+
+    JsonNode month = web.getJson("/api/history?range=30d&queue=hist");
+    assertEquals("hour", month.get("resolution").asText());
+    assertEquals(720, month.get("t").size());
+    assertEquals(1, month.get("queues").size());
+    assertEquals(4, sum(month.get("queues").get("hist").get("processed")));
+
+    HttpResponse<String> badRange = web.get("/api/history?range=7d");
+    assertEquals(400, badRange.statusCode());
+    assertTrue(badRange.body().contains("24h"), badRange.body());
+    assertEquals(404, web.get("/api/history?queue=nowhere").statusCode());
+  }
+
+  @Test
+  void queueStatsShowTheOldestPendingAgeAndRunTimesByName() throws Exception {
+    client.enqueue(new Add(1, 1), JobOptions.defaults().queue("waiting"));
+    Poll.until(
+        WAIT,
+        "the waiting job is 200 ms old",
+        () -> web.getJson("/api/queues/waiting/stats").get("oldestPendingAgeMs").asLong() >= 200);
+    JsonNode waiting = web.getJson("/api/queues/waiting/stats");
+    assertEquals(0, waiting.get("runTimes").size());
+
+    agent("timed");
+    JobOptions onTimed = JobOptions.defaults().queue("timed");
+    assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Sleep(30), onTimed).await(WAIT));
+    assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Sleep(30), onTimed).await(WAIT));
+    JsonNode timed = web.getJson("/api/queues/timed/stats");
+    assertTrue(timed.get("oldestPendingAgeMs").isNull(), timed.toString());
+    JsonNode sleep = timed.get("runTimes").get(0);
+    assertEquals(Sleep.NAME, sleep.get("name").asText());
+    assertEquals(2, sleep.get("count").asInt());
+    assertTrue(sleep.get("p50Ms").asLong() >= 30, sleep.toString());
+    assertTrue(sleep.get("p95Ms").asLong() >= sleep.get("p50Ms").asLong());
+
+    assertEquals(404, web.get("/api/queues/nowhere/stats").statusCode());
+  }
+
+  private static long sum(JsonNode counts) {
+    long sum = 0;
+    for (JsonNode count : counts) {
+      sum += count.asLong();
+    }
+    return sum;
+  }
+
+  @Test
   void enqueueByNameChecksTheArgumentsBeforeQueueing() throws Exception {
     JsonNode names = web.getJson("/api/job-names");
     assertTrue(names.findValuesAsText("name").contains(Add.NAME));

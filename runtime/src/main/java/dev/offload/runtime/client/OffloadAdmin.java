@@ -12,16 +12,19 @@ import dev.offload.runtime.internal.store.FailureRecords;
 import dev.offload.runtime.internal.store.JobLists;
 import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.internal.store.JobStore;
+import dev.offload.runtime.internal.store.JournalStore;
 import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.internal.store.WorkerStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -47,12 +50,15 @@ public final class OffloadAdmin {
   private final AdminStore store;
   private final WorkerStore workers;
   private final JobLists lists;
+  private final JournalStore journal;
 
-  OffloadAdmin(JobStore jobs, AdminStore store, WorkerStore workers, JobLists lists) {
+  OffloadAdmin(
+      JobStore jobs, AdminStore store, WorkerStore workers, JobLists lists, JournalStore journal) {
     this.jobs = jobs;
     this.store = store;
     this.workers = workers;
     this.lists = lists;
+    this.journal = journal;
   }
 
   /** The names of all queues, in no particular order. */
@@ -245,10 +251,11 @@ public final class OffloadAdmin {
     }
     Optional<String> raw = jobs.record(queue, id);
     JobDetails.Unfinished unfinished = null;
+    JobRecord record = null;
     String problem = null;
     if (raw.isPresent()) {
       try {
-        JobRecord record = JobRecord.parse(raw.get());
+        record = JobRecord.parse(raw.get());
         unfinished =
             new JobDetails.Unfinished(
                 record.name(),
@@ -263,6 +270,7 @@ public final class OffloadAdmin {
         problem = e.getMessage();
       }
     }
+    String failure = jobs.failure(queue, id).orElse(null);
     return Optional.of(
         new JobDetails(
             id,
@@ -271,9 +279,10 @@ public final class OffloadAdmin {
             status.status() == JobStatus.QUEUED ? status.position() : null,
             unfinished,
             jobs.result(queue, id).orElse(null),
-            jobs.failure(queue, id).map(json -> FailureRecords.parse(id, queue, json)).orElse(null),
+            failure == null ? null : FailureRecords.parse(id, queue, failure),
             problem,
-            problem == null ? null : raw.get()));
+            problem == null ? null : raw.get(),
+            Timelines.read(jobs.timeline(queue, id).orElse(null), record, failure)));
   }
 
   /** Job {@code id} on whichever queue holds it, looked up in name order; empty when none does. */
@@ -391,6 +400,104 @@ public final class OffloadAdmin {
   /** Lets workers take jobs from {@code queue} again. */
   public void resume(String queue) {
     store.setPaused(checked(queue), false);
+  }
+
+  /**
+   * How many attempts ended and failed per bucket of {@code range}, ending with the bucket of now
+   * by Redis's clock, for one queue or every queue.
+   *
+   * @param queue one queue, or {@code null} for every queue
+   */
+  public QueueHistory history(QueueHistory.Range range, String queue) {
+    List<String> queues =
+        queue == null ? new ArrayList<>(new TreeSet<>(jobs.queues())) : List.of(checked(queue));
+    long last = journal.redisMillis() / range.bucketMillis();
+    long first = last - range.buckets() + 1;
+    List<Instant> times = new ArrayList<>(range.buckets());
+    for (long bucket = first; bucket <= last; bucket++) {
+      times.add(Instant.ofEpochMilli(bucket * range.bucketMillis()));
+    }
+    Map<String, QueueHistory.Series> series = new LinkedHashMap<>();
+    journal
+        .history(queues, range == QueueHistory.Range.MONTH)
+        .forEach(
+            (name, fields) ->
+                series.put(
+                    name,
+                    new QueueHistory.Series(
+                        counts(fields, "p", first, last), counts(fields, "f", first, last))));
+    return new QueueHistory(range, times, series);
+  }
+
+  /**
+   * How a queue keeps up: the age of the job at the head of the queue, by Redis's clock, and the
+   * median and 95th percentile run times of each job name's newest successes there.
+   */
+  public QueueStats stats(String queue) {
+    checked(queue);
+    Duration oldest = null;
+    Optional<String> head = journal.head(queue);
+    if (head.isPresent() && head.get().matches("\\d{1,19}")) {
+      long id = Long.parseLong(head.get());
+      Optional<String> raw = jobs.record(queue, id);
+      if (raw.isPresent()) {
+        try {
+          JobRecord record = JobRecord.parse(raw.get());
+          JobTimeline timeline =
+              Timelines.read(jobs.timeline(queue, id).orElse(null), record, null);
+          long since = record.enqueuedAt();
+          if (timeline.dueAt() != null) {
+            since = Math.max(since, timeline.dueAt().toEpochMilli());
+          }
+          oldest = Duration.ofMillis(Math.max(0, journal.redisMillis() - since));
+        } catch (JobRecord.MalformedRecordException e) {
+          // a malformed record has no enqueue time; it goes to the failure store when taken
+        }
+      }
+    }
+    List<QueueStats.RunTimes> runTimes = new ArrayList<>();
+    new TreeMap<>(journal.runTimes(queue))
+        .forEach(
+            (name, samples) -> {
+              long[] sorted =
+                  java.util.Arrays.stream(samples.split(","))
+                      .filter(sample -> sample.matches("\\d{1,18}"))
+                      .mapToLong(Long::parseLong)
+                      .sorted()
+                      .toArray();
+              if (sorted.length > 0) {
+                runTimes.add(
+                    new QueueStats.RunTimes(
+                        name,
+                        sorted.length,
+                        Duration.ofMillis(percentile(sorted, 50)),
+                        Duration.ofMillis(percentile(sorted, 95))));
+              }
+            });
+    return new QueueStats(queue, oldest, runTimes);
+  }
+
+  /** The nearest-rank percentile of sorted values. */
+  private static long percentile(long[] sorted, int percent) {
+    int rank = (int) Math.ceil(percent / 100.0 * sorted.length);
+    return sorted[Math.max(0, rank - 1)];
+  }
+
+  private static List<Long> counts(Map<String, String> fields, String kind, long first, long last) {
+    List<Long> counts = new ArrayList<>((int) (last - first + 1));
+    for (long bucket = first; bucket <= last; bucket++) {
+      String value = fields.get(kind + bucket);
+      long count = 0;
+      if (value != null) {
+        try {
+          count = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+          // a hand-edited field counts as nothing rather than hiding the whole history
+        }
+      }
+      counts.add(count);
+    }
+    return counts;
   }
 
   /** Every registered worker, by id. */

@@ -18,6 +18,7 @@ import dev.offload.runtime.internal.store.FailureRecords;
 import dev.offload.runtime.internal.store.JobLists;
 import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.internal.store.JobStore;
+import dev.offload.runtime.internal.store.JournalStore;
 import dev.offload.runtime.internal.store.Json;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
@@ -87,7 +88,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
             store,
             new AdminStore(redis, keys, store),
             new WorkerStore(redis, keys),
-            new JobLists(redis, keys));
+            new JobLists(redis, keys),
+            new JournalStore(redis, keys));
   }
 
   /** A client with default settings for the Redis at {@code redisUrl}. */

@@ -62,7 +62,11 @@ public final class AdminStore {
     return (Long)
         redis.runOnce(
             Script.CLEAR_FAILURES,
-            List.of(keys.failures(queue), keys.publicResults(queue), keys.failureTimes(queue)),
+            List.of(
+                keys.failures(queue),
+                keys.publicResults(queue),
+                keys.failureTimes(queue),
+                keys.timeline(queue)),
             List.of());
   }
 
@@ -73,7 +77,7 @@ public final class AdminStore {
 
   /**
    * Removes a job's entry from one of its queue's finished stores, with its entry in the store's
-   * index of times and its public mark.
+   * index of times, its public mark and its timeline.
    */
   private boolean removeWithPublicMark(String store, String times, String queue, long id) {
     return redis.call(
@@ -82,6 +86,7 @@ public final class AdminStore {
           Response<Long> removed = transaction.hdel(store, Long.toString(id));
           transaction.zrem(times, Long.toString(id));
           transaction.srem(keys.publicResults(queue), Long.toString(id));
+          transaction.hdel(keys.timeline(queue), Long.toString(id));
           transaction.exec();
           return removed.get() == 1L;
         });
@@ -106,7 +111,8 @@ public final class AdminStore {
                 keys.data(queue),
                 keys.queue(queue),
                 keys.failureTimes(queue),
-                keys.positions(queue)),
+                keys.positions(queue),
+                keys.timeline(queue)),
             List.of(keys.events(), queue, Long.toString(id), freshRecord));
     return ((Long) moved) == 1L;
   }
@@ -121,7 +127,8 @@ public final class AdminStore {
                 keys.delayed(queue),
                 keys.data(queue),
                 keys.publicResults(queue),
-                keys.positions(queue)),
+                keys.positions(queue),
+                keys.timeline(queue)),
             List.of(keys.events(), queue, Long.toString(id)));
     return ((Long) deleted) == 1L;
   }

@@ -188,4 +188,27 @@ public final class Keys {
   public String stats(String queue) {
     return prefix + "stats:{" + queue + "}";
   }
+
+  /**
+   * Hash of job id to the job's timeline: its events, one JSON object a line; kept as long as the
+   * job's record, result or failure record.
+   */
+  public String timeline(String queue) {
+    return prefix + "timeline:{" + queue + "}";
+  }
+
+  /** Hash of the queue's counts of ended and failed attempts per minute, for a day. */
+  public String historyMinutes(String queue) {
+    return prefix + "history:{" + queue + "}:minute";
+  }
+
+  /** Hash of the queue's counts of ended and failed attempts per hour, for 30 days. */
+  public String historyHours(String queue) {
+    return prefix + "history:{" + queue + "}:hour";
+  }
+
+  /** Hash of job name to the newest run times of its succeeded jobs on this queue. */
+  public String runTimes(String queue) {
+    return prefix + "run-times:{" + queue + "}";
+  }
 }

@@ -1,8 +1,8 @@
 -- Deletes a job that has not started: from its queue or the delayed set, with its data.
--- KEYS: queue, delayed, data-store, public-results, positions
+-- KEYS: queue, delayed, data-store, public-results, positions, timeline
 -- ARGV: events channel, queue name, job id
 -- Returns 1 when deleted, 0 when the job was not pending.
-local err = wrong_type({ 'list', 'zset', 'hash', 'set', 'zset' })
+local err = wrong_type({ 'list', 'zset', 'hash', 'set', 'zset', 'hash' })
 if err then return err end
 local id = ARGV[3]
 local removed = redis.call('LREM', KEYS[1], -1, id)
@@ -16,5 +16,6 @@ if removed == 0 then
 end
 redis.call('HDEL', KEYS[3], id)
 redis.call('SREM', KEYS[4], id)
+redis.call('HDEL', KEYS[6], id)
 publish(ARGV[1], ARGV[2], nil, { deleted = { id } })
 return 1
