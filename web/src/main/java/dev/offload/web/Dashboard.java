@@ -217,6 +217,11 @@ public final class Dashboard implements AutoCloseable {
     return access;
   }
 
+  /** The widget streams open now, for tests that count them. */
+  int openWidgetStreams() {
+    return widgetStreams.openStreams();
+  }
+
   /** The connections open now, for tests that count them. */
   int openConnections() {
     return connector.getConnectedEndPoints().size();

@@ -153,6 +153,11 @@ final class WidgetStreams implements JobListener, AutoCloseable {
     markDirty(key, JobEvent.Type.QUEUED);
   }
 
+  /** How many streams are open. */
+  int openStreams() {
+    return streams.size();
+  }
+
   @Override
   public void onEvents(List<JobEvent> events) {
     for (JobEvent event : events) {

@@ -58,8 +58,11 @@ public final class Browser implements AutoCloseable {
             + ") to run the browser tests");
   }
 
-  /** Starts the browser, or skips the calling test when there is none. */
-  public static Browser start() {
+  /**
+   * Starts the browser, with {@code arguments} besides the usual ones, or skips the calling test
+   * when there is none.
+   */
+  public static Browser start(String... arguments) {
     assumeAvailable();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
@@ -70,6 +73,7 @@ public final class Browser implements AutoCloseable {
         "--disable-background-networking",
         "--disable-dev-shm-usage",
         "--window-size=1280,900");
+    options.addArguments(arguments);
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile())
