@@ -2,6 +2,7 @@ package dev.offload.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.api.QueueNames;
+import dev.offload.runtime.client.BulkOutcome;
 import dev.offload.runtime.client.JobDetails;
 import dev.offload.runtime.client.JobRow;
 import dev.offload.runtime.client.JobState;
@@ -65,6 +66,8 @@ final class Api {
         .post("/api/jobs", this::enqueue)
         .post("/api/queues/{queue}/pause", request -> pause(request, true))
         .post("/api/queues/{queue}/resume", request -> pause(request, false))
+        .post("/api/queues/{queue}/jobs/bulk", this::bulk)
+        .post("/api/queues/{queue}/clear", this::clear)
         .post("/api/queues/{queue}/jobs/{id}/delete", this::deletePending)
         .post("/api/queues/{queue}/failures/{id}/retry", this::retry)
         .post("/api/queues/{queue}/failures/{id}/delete", this::deleteFailure)
@@ -285,6 +288,75 @@ final class Api {
             attempts.isNumber() ? attempts.intValue() : null);
     feed.changed(enqueued.queue());
     return enqueued;
+  }
+
+  /**
+   * Retries or deletes the jobs named by id in one state of a queue; see {@link OffloadAdmin#retry}
+   * and {@link OffloadAdmin#delete}.
+   */
+  private Object bulk(Request request) {
+    String queue = existingQueue(request);
+    JsonNode body = request.json();
+    String action = text(body, "action");
+    JobState state = state(body);
+    JsonNode idsNode = body.path("ids");
+    if (!idsNode.isArray()) {
+      throw HttpError.badRequest("ids must be an array of job ids, e.g. \"ids\":[41,42]");
+    }
+    List<Long> ids = new ArrayList<>(idsNode.size());
+    for (JsonNode id : idsNode) {
+      if (!id.canConvertToLong() || id.asLong() <= 0) {
+        throw HttpError.badRequest("ids must be positive whole numbers; " + id + " is not");
+      }
+      ids.add(id.asLong());
+    }
+    BulkOutcome outcome;
+    try {
+      outcome =
+          switch (action == null ? "" : action) {
+            case "retry" -> admin.retry(queue, state, ids);
+            case "delete" -> admin.delete(queue, state, ids);
+            default ->
+                throw HttpError.badRequest(
+                    "action must be \"retry\" or \"delete\", was " + body.path("action"));
+          };
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest(e.getMessage());
+    }
+    feed.changed(queue);
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("queue", queue);
+    answer.put("action", action);
+    answer.put("done", outcome.done());
+    answer.put("missing", outcome.missing());
+    return answer;
+  }
+
+  /** Clears one whole state of a queue, in chunks; see {@link OffloadAdmin#clear}. */
+  private Object clear(Request request) {
+    String queue = existingQueue(request);
+    JobState state = state(request.json());
+    long cleared;
+    try {
+      cleared = admin.clear(queue, state);
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest(e.getMessage());
+    }
+    feed.changed(queue);
+    return Map.of("queue", queue, "state", state.label(), "cleared", cleared);
+  }
+
+  private static JobState state(JsonNode body) {
+    String label = text(body, "state");
+    if (label == null) {
+      throw HttpError.badRequest(
+          "state is missing: one of pending, scheduled, working, succeeded, failed");
+    }
+    try {
+      return JobState.fromLabel(label);
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest(e.getMessage());
+    }
   }
 
   private Object pause(Request request, boolean paused) {

@@ -380,6 +380,66 @@ class DashboardApiTest {
   }
 
   @Test
+  void jobsAreRetriedOrDeletedByIdsAndAWholeStateIsCleared() throws Exception {
+    List<Long> failed = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      failed.add(
+          client
+              .enqueue(
+                  new FailTimes(prefix + i, 1), JobOptions.defaults().queue("bulk").attempts(1))
+              .id());
+    }
+    agent("bulk");
+    Poll.until(WAIT, "three failures", () -> client.admin().counts("bulk").failed() == 3);
+
+    JsonNode retried =
+        web.postJson(
+            "/api/queues/bulk/jobs/bulk",
+            "{\"action\":\"retry\",\"state\":\"failed\",\"ids\":[" + failed.get(0) + ",42]}");
+    assertEquals("retry", retried.get("action").asText());
+    assertEquals(failed.get(0).longValue(), retried.get("done").get(0).asLong());
+    assertEquals(42, retried.get("missing").get(0).asLong());
+    assertEquals(JobStatus.SUCCEEDED, client.watcher().await("bulk", failed.get(0), WAIT));
+
+    JsonNode deleted =
+        web.postJson(
+            "/api/queues/bulk/jobs/bulk",
+            "{\"action\":\"delete\",\"state\":\"failed\",\"ids\":[" + failed.get(1) + "]}");
+    assertEquals(1, deleted.get("done").size());
+    assertEquals(JobStatus.UNKNOWN, client.status("bulk", failed.get(1)));
+
+    HttpResponse<String> working =
+        web.post(
+            "/api/queues/bulk/jobs/bulk",
+            "{\"action\":\"delete\",\"state\":\"working\",\"ids\":[1]}");
+    assertEquals(400, working.statusCode());
+    assertTrue(working.body().contains("running jobs cannot be deleted"), working.body());
+    assertEquals(
+        400,
+        web.post("/api/queues/bulk/jobs/bulk", "{\"action\":\"retry\",\"state\":\"failed\"}")
+            .statusCode());
+    assertEquals(
+        400,
+        web.post(
+                "/api/queues/bulk/jobs/bulk",
+                "{\"action\":\"explode\",\"state\":\"failed\",\"ids\":[]}")
+            .statusCode());
+
+    JsonNode cleared = web.postJson("/api/queues/bulk/clear", "{\"state\":\"failed\"}");
+    assertEquals("failed", cleared.get("state").asText());
+    assertEquals(1, cleared.get("cleared").asLong());
+    assertEquals(JobStatus.UNKNOWN, client.status("bulk", failed.get(2)));
+    assertEquals(
+        1,
+        web.postJson("/api/queues/bulk/clear", "{\"state\":\"succeeded\"}")
+            .get("cleared")
+            .asLong());
+    assertEquals(400, web.post("/api/queues/bulk/clear", "{\"state\":\"working\"}").statusCode());
+    assertEquals(400, web.post("/api/queues/bulk/clear", "{}").statusCode());
+    assertEquals(404, web.post("/api/queues/nowhere/clear", "{\"state\":\"failed\"}").statusCode());
+  }
+
+  @Test
   void pausedQueueIsNotWorkedUntilResumed() throws Exception {
     // one worker that looks at slow before probe
     agent("slow", "probe");

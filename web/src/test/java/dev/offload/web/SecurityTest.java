@@ -198,6 +198,41 @@ class SecurityTest {
   }
 
   @Test
+  void bulkActionsAndClearsNeedTheSessionsTokenAndAreRefusedWhenReadOnly() {
+    String clear = "{\"state\":\"pending\"}";
+    String bulk = "{\"action\":\"delete\",\"state\":\"pending\",\"ids\":[1]}";
+    try (Dashboard dashboard = Dashboard.builder(client).port(0).start()) {
+      WebClient web = new WebClient(dashboard.uri());
+      for (String[] post :
+          new String[][] {
+            {"/api/queues/secret-queue/clear", clear}, {"/api/queues/secret-queue/jobs/bulk", bulk}
+          }) {
+        HttpResponse<String> noToken =
+            web.send(
+                HttpRequest.newBuilder(web.uri(post[0]))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(post[1])));
+        assertEquals(403, noToken.statusCode(), post[0]);
+        HttpResponse<String> crossSite =
+            web.send(
+                HttpRequest.newBuilder(web.uri(post[0]))
+                    .header("Content-Type", "application/json")
+                    .header("X-Offload-Csrf", web.csrfToken())
+                    .header("Origin", "http://evil.example")
+                    .POST(HttpRequest.BodyPublishers.ofString(post[1])));
+        assertEquals(403, crossSite.statusCode(), post[0]);
+        assertEquals(405, web.get(post[0]).statusCode(), post[0]);
+      }
+    }
+    try (Dashboard dashboard = Dashboard.builder(client).port(0).readOnly(true).start()) {
+      WebClient web = new WebClient(dashboard.uri());
+      assertEquals(403, web.post("/api/queues/secret-queue/clear", clear).statusCode());
+      assertEquals(403, web.post("/api/queues/secret-queue/jobs/bulk", bulk).statusCode());
+    }
+    assertEquals(1, client.admin().counts("secret-queue").pending(), "a refused POST cleared jobs");
+  }
+
+  @Test
   void everyResponseCarriesAStrictContentSecurityPolicy() {
     try (Dashboard dashboard = Dashboard.builder(client).port(0).start()) {
       WebClient web = new WebClient(dashboard.uri());

@@ -8,6 +8,7 @@ import dev.offload.runtime.Counter;
 import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.store.AdminStore;
+import dev.offload.runtime.internal.store.BulkStore;
 import dev.offload.runtime.internal.store.FailureRecords;
 import dev.offload.runtime.internal.store.JobLists;
 import dev.offload.runtime.internal.store.JobRecord;
@@ -51,14 +52,21 @@ public final class OffloadAdmin {
   private final WorkerStore workers;
   private final JobLists lists;
   private final JournalStore journal;
+  private final BulkStore bulk;
 
   OffloadAdmin(
-      JobStore jobs, AdminStore store, WorkerStore workers, JobLists lists, JournalStore journal) {
+      JobStore jobs,
+      AdminStore store,
+      WorkerStore workers,
+      JobLists lists,
+      JournalStore journal,
+      BulkStore bulk) {
     this.jobs = jobs;
     this.store = store;
     this.workers = workers;
     this.lists = lists;
     this.journal = journal;
+    this.bulk = bulk;
   }
 
   /** The names of all queues, in no particular order. */
@@ -379,9 +387,96 @@ public final class OffloadAdmin {
     return store.deleteFailure(checked(queue), id);
   }
 
-  /** Deletes every failure record of {@code queue}; returns how many. */
+  /** Deletes every failure record of {@code queue}, in short steps; returns how many. */
   public long clearFailures(String queue) {
-    return store.clearFailures(checked(queue));
+    return clear(queue, JobState.FAILED);
+  }
+
+  /** The most ids one bulk call takes. */
+  public static final int MAX_BULK = 1_000;
+
+  /**
+   * Runs jobs of {@code queue} again, each an atomic step of its own: {@link JobState#FAILED} ones
+   * with fresh attempts, {@link JobState#SCHEDULED} ones now instead of at their due time; both go
+   * to the back of the queue.
+   *
+   * @param ids at most {@value #MAX_BULK}
+   * @throws IllegalArgumentException for another state, or too many ids
+   */
+  public BulkOutcome retry(String queue, JobState state, List<Long> ids) {
+    checkBulk(queue, ids);
+    List<Long> done = new ArrayList<>();
+    List<Long> missing = new ArrayList<>();
+    for (long id : ids) {
+      boolean retried =
+          switch (state) {
+            case FAILED -> retriedOrUnusable(queue, id);
+            case SCHEDULED -> bulk.runNow(queue, id);
+            default ->
+                throw new IllegalArgumentException(
+                    "only failed and scheduled jobs can be retried, not "
+                        + state.label()
+                        + " ones");
+          };
+      (retried ? done : missing).add(id);
+    }
+    return new BulkOutcome(done, missing);
+  }
+
+  private boolean retriedOrUnusable(String queue, long id) {
+    try {
+      return retryFailure(queue, id);
+    } catch (IllegalStateException unusable) {
+      return false;
+    }
+  }
+
+  /**
+   * Deletes jobs of {@code queue} that are pending or scheduled (with their data), succeeded (their
+   * results) or failed (their failure records), each an atomic step of its own. Running jobs are
+   * never deleted.
+   *
+   * @param ids at most {@value #MAX_BULK}
+   * @throws IllegalArgumentException for {@link JobState#WORKING}, or too many ids
+   */
+  public BulkOutcome delete(String queue, JobState state, List<Long> ids) {
+    checkBulk(queue, ids);
+    if (state == JobState.WORKING) {
+      throw new IllegalArgumentException(
+          "running jobs cannot be deleted; stop or destroy their workers instead");
+    }
+    List<Long> done = new ArrayList<>();
+    List<Long> missing = new ArrayList<>();
+    for (long id : ids) {
+      boolean deleted =
+          switch (state) {
+            case PENDING, SCHEDULED -> store.deletePending(queue, id);
+            case SUCCEEDED -> store.removeResult(queue, id);
+            default -> store.deleteFailure(queue, id);
+          };
+      (deleted ? done : missing).add(id);
+    }
+    return new BulkOutcome(done, missing);
+  }
+
+  /**
+   * Deletes every pending, scheduled, succeeded or failed job of {@code queue}, in chunks of a
+   * thousand, each a short atomic step, so that clearing a million jobs never blocks Redis for
+   * long. It clears as many as the state held when it began; running jobs are never touched.
+   *
+   * @return how many were cleared
+   * @throws IllegalArgumentException for {@link JobState#WORKING}
+   */
+  public long clear(String queue, JobState state) {
+    return bulk.clear(checked(queue), JobLists.Kind.valueOf(state.name()));
+  }
+
+  private static void checkBulk(String queue, List<Long> ids) {
+    checked(queue);
+    if (ids.size() > MAX_BULK) {
+      throw new IllegalArgumentException(
+          "at most " + MAX_BULK + " ids per call, got " + ids.size() + "; send them in parts");
+    }
   }
 
   /**

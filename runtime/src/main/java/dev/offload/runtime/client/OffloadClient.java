@@ -14,6 +14,7 @@ import dev.offload.api.JobStatus;
 import dev.offload.api.QueueNames;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.store.AdminStore;
+import dev.offload.runtime.internal.store.BulkStore;
 import dev.offload.runtime.internal.store.FailureRecords;
 import dev.offload.runtime.internal.store.JobLists;
 import dev.offload.runtime.internal.store.JobRecord;
@@ -89,7 +90,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
             new AdminStore(redis, keys, store),
             new WorkerStore(redis, keys),
             new JobLists(redis, keys),
-            new JournalStore(redis, keys));
+            new JournalStore(redis, keys),
+            new BulkStore(redis, keys));
   }
 
   /** A client with default settings for the Redis at {@code redisUrl}. */

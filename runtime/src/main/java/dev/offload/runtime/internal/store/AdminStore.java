@@ -57,19 +57,6 @@ public final class AdminStore {
     return redis.call(jedis -> jedis.hlen(keys.failures(queue)));
   }
 
-  /** Empties a queue's failure store; returns how many records it held. */
-  public long clearFailures(String queue) {
-    return (Long)
-        redis.runOnce(
-            Script.CLEAR_FAILURES,
-            List.of(
-                keys.failures(queue),
-                keys.publicResults(queue),
-                keys.failureTimes(queue),
-                keys.timeline(queue)),
-            List.of());
-  }
-
   /** Deletes one failure record; returns whether there was one. */
   public boolean deleteFailure(String queue, long id) {
     return removeWithPublicMark(keys.failures(queue), keys.failureTimes(queue), queue, id);

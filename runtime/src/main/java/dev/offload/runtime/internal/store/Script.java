@@ -43,7 +43,8 @@ final class Script {
   static final Script JOB_STATUS = new Script("job_status.lua", "flags=no-writes");
   static final Script DELETE_PENDING = new Script("delete_pending.lua", "");
   static final Script RETRY_FAILED = new Script("retry_failed.lua", "");
-  static final Script CLEAR_FAILURES = new Script("clear_failures.lua", "");
+  static final Script CLEAR_CHUNK = new Script("clear_chunk.lua", "");
+  static final Script RUN_NOW = new Script("run_now.lua", "");
   static final Script INDEX_TIMES = new Script("index_times.lua", "");
   static final Script SWEEP_ORPHANS = new Script("sweep_orphans.lua", "");
 
