@@ -231,6 +231,29 @@ class DashboardApiTest {
     assertEquals(404, web.get("/api/queues/nowhere/stats").statusCode());
   }
 
+  @Test
+  void workerRowsShowRunsMemoryAndUptime() throws Exception {
+    long before = System.currentTimeMillis();
+    agent("counted");
+    JobOptions onCounted = JobOptions.defaults().queue("counted");
+    assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Add(1, 1), onCounted).await(WAIT));
+    assertEquals(
+        JobStatus.FAILED,
+        client.enqueue(new FailTimes(prefix + "-w", 9), onCounted.attempts(1)).await(WAIT));
+    JsonNode row =
+        Poll.until(
+            WAIT,
+            "a heartbeat reports both runs",
+            () -> web.getJson("/api/workers").get(0),
+            worker -> worker.get("processed").asLong() == 2);
+    assertEquals(1, row.get("failed").asLong());
+    assertTrue(row.get("agentMemoryBytes").asLong() > 0, row.toString());
+    assertTrue(row.get("childMemoryBytes").isNull(), "a thread worker has no child");
+    long startedAt = row.get("startedAt").asLong();
+    assertTrue(
+        startedAt >= before - 1000 && startedAt <= System.currentTimeMillis(), row.toString());
+  }
+
   private static long sum(JsonNode counts) {
     long sum = 0;
     for (JsonNode count : counts) {
