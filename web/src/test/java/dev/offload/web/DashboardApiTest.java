@@ -17,6 +17,7 @@ import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.UpkeepRounds;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
+import dev.offload.web.jobs.Digest;
 import dev.offload.web.jobs.TestJobs;
 import dev.offload.web.support.WebClient;
 import java.io.BufferedReader;
@@ -254,6 +255,57 @@ class DashboardApiTest {
         startedAt >= before - 1000 && startedAt <= System.currentTimeMillis(), row.toString());
   }
 
+  @Test
+  void jobNamesOfferEachJobsArgumentsAndATemplate() throws Exception {
+    JsonNode digest = find(web.getJson("/api/job-names"), Digest.NAME);
+    assertTrue(digest.get("available").asBoolean());
+    assertEquals("digests", digest.get("queue").asText());
+    JsonNode arguments = digest.get("arguments");
+    assertEquals(3, arguments.size());
+    assertEquals("topic", arguments.get(0).get("name").asText());
+    assertEquals("String", arguments.get(0).get("type").asText());
+    assertEquals("limit", arguments.get(1).get("name").asText());
+    assertEquals("int", arguments.get(1).get("type").asText());
+    assertEquals("List<String>", arguments.get(2).get("type").asText());
+    assertEquals(
+        WebClient.parse("{\"topic\":\"\",\"limit\":0,\"tags\":[]}"),
+        WebClient.parse(digest.get("template").asText()));
+    JsonNode missing = find(web.getJson("/api/job-names"), "test.missing");
+    assertEquals(0, missing.get("arguments").size());
+    assertEquals("{}", missing.get("template").asText());
+
+    // the template as offered enqueues as it is
+    JsonNode enqueued =
+        web.postJson(
+            "/api/jobs",
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode()
+                .put("job", Digest.NAME)
+                .put("arguments", digest.get("template").asText())
+                .toString());
+    assertEquals("digests", enqueued.get("queue").asText());
+  }
+
+  @Test
+  void aMisspeltOrMissingArgumentIsNamedWithWhatWasExpected() {
+    HttpResponse<String> misspelt =
+        web.post(
+            "/api/jobs",
+            "{\"job\":\"test.digest\",\"arguments\":{\"topic\":\"news\",\"limt\":5,\"tags\":[]}}");
+    assertEquals(400, misspelt.statusCode());
+    assertTrue(
+        misspelt.body().contains("unknown argument `limt`; expected `limit` (int)"),
+        misspelt.body());
+    assertFalse(misspelt.body().contains("Unrecognized field"), "not Jackson's text");
+    HttpResponse<String> missing =
+        web.post(
+            "/api/jobs",
+            "{\"job\":\"test.digest\",\"arguments\":{\"topic\":\"news\",\"tags\":[]}}");
+    assertEquals(400, missing.statusCode());
+    assertTrue(missing.body().contains("missing argument `limit` (int)"), missing.body());
+    assertFalse(missing.body().contains("creator property"), "not Jackson's text");
+  }
+
   private static long sum(JsonNode counts) {
     long sum = 0;
     for (JsonNode count : counts) {
@@ -286,9 +338,11 @@ class DashboardApiTest {
         "the arguments are not valid JSON");
     assertRefused(
         "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1,\\\"b\\\":2,\\\"c\\\":3}\"}",
-        "the arguments do not fit job test.add");
+        "unknown argument `c`; test.add takes `a` (int), `b` (int)");
     assertRefused(
-        "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1}\"}",
+        "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1}\"}", "missing argument `b` (int)");
+    assertRefused(
+        "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":\\\"one\\\",\\\"b\\\":2}\"}",
         "the arguments do not fit job test.add");
     assertRefused("{\"job\":\"test.add\",\"arguments\":\"[1,2]\"}", "must be a JSON object");
     assertRefused(
