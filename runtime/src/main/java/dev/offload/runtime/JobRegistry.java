@@ -2,6 +2,7 @@ package dev.offload.runtime;
 
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobIndexFile;
+import dev.offload.runtime.internal.execution.JobArguments;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -61,6 +63,27 @@ public final class JobRegistry {
     type = load(className);
     loaded.put(name, type);
     return Optional.of(type);
+  }
+
+  /**
+   * The arguments of job {@code name}, in order, read from its class's record components; empty
+   * when this registry does not know the name or its class is not a record.
+   *
+   * @throws IllegalStateException if the class is listed but cannot be loaded
+   */
+  public List<JobArgument> arguments(String name) {
+    return find(name).map(JobArguments::of).orElse(List.of());
+  }
+
+  /**
+   * A JSON object with each argument of job {@code name} set to a placeholder of its type, such as
+   * {@code {"limit" : 0}}, for someone to fill in; {@code {}} when the name is unknown or its class
+   * is not a record.
+   *
+   * @throws IllegalStateException if the class is listed but cannot be loaded
+   */
+  public String template(String name) {
+    return find(name).map(JobArguments::template).orElse("{}");
   }
 
   /** All job names and aliases known here. */

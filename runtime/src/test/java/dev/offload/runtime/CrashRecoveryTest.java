@@ -9,6 +9,7 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
+import dev.offload.runtime.client.JobTimeline;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
@@ -77,6 +78,15 @@ class CrashRecoveryTest {
       try (Agent rescuer = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
         assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(20)));
         assertEquals(1_000L, handle.result().orElseThrow());
+        // the timeline shows the attempt the killed worker began, then the rescuer's
+        JobTimeline timeline = client.admin().job("default", handle.id()).orElseThrow().timeline();
+        assertEquals(
+            List.of("enqueued", "started", "interrupted", "started", "succeeded"),
+            timeline.events().stream().map(JobTimeline.Event::event).toList());
+        assertEquals(2, timeline.attempts().size());
+        assertEquals(killed.workerId(), timeline.attempts().get(0).worker());
+        assertEquals(JobTimeline.Outcome.INTERRUPTED, timeline.attempts().get(0).outcome());
+        assertEquals(rescuer.workerIds().get(0), timeline.worker());
         assertFalse(stores.isMember("workers", killed.workerId()));
         assertFalse(stores.isMember("working", killed.workerId()));
         assertEquals(List.of(), stores.processingLists());

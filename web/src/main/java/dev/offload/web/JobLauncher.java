@@ -3,6 +3,7 @@ package dev.offload.web;
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
+import dev.offload.runtime.JobArgument;
 import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.client.OffloadClient;
 import java.util.ArrayList;
@@ -19,8 +20,22 @@ import java.util.Optional;
  */
 final class JobLauncher {
 
-  /** A job name the dashboard knows, and whether it can enqueue it. */
-  record KnownJob(String name, String className, boolean available, String problem) {}
+  /**
+   * A job name the dashboard knows, whether it can enqueue it, and what to enqueue it with.
+   *
+   * @param queue the queue the job goes to by default, {@code null} when its class is not here
+   * @param arguments its arguments' names and types, empty when its class is not here or not a
+   *     record
+   * @param template a JSON object of its arguments with placeholder values, to fill in
+   */
+  record KnownJob(
+      String name,
+      String className,
+      boolean available,
+      String problem,
+      String queue,
+      List<JobArgument> arguments,
+      String template) {}
 
   /** The job just enqueued. */
   record Enqueued(long id, String queue, String job) {}
@@ -41,16 +56,44 @@ final class JobLauncher {
     for (JobRegistry registry : registries) {
       for (String name : registry.names()) {
         if (!known.containsKey(name)) {
-          String problem = loadProblem(registry, name);
-          known.put(
-              name,
-              new KnownJob(name, registry.className(name).orElse(""), problem == null, problem));
+          known.put(name, describe(registry, name));
         }
       }
     }
     List<KnownJob> sorted = new ArrayList<>(known.values());
     sorted.sort((a, b) -> a.name().compareTo(b.name()));
     return sorted;
+  }
+
+  private KnownJob describe(JobRegistry registry, String name) {
+    String className = registry.className(name).orElse("");
+    String problem = loadProblem(registry, name);
+    if (problem != null) {
+      return new KnownJob(name, className, false, problem, null, List.of(), "{}");
+    }
+    String template = registry.template(name);
+    return new KnownJob(
+        name,
+        className,
+        true,
+        null,
+        defaultQueue(registry, name, template),
+        registry.arguments(name),
+        template);
+  }
+
+  /**
+   * The queue the job's class sends it to, read from a job built of the template; the default queue
+   * when the class refuses the placeholders.
+   */
+  private String defaultQueue(JobRegistry registry, String name, String template) {
+    try {
+      JobDefinition<?> sample =
+          client.jobFromJson(registry.find(name).orElseThrow(), name, template);
+      return sample.defaultOptions().queue().orElse(JobOptions.DEFAULT_QUEUE);
+    } catch (RuntimeException e) {
+      return JobOptions.DEFAULT_QUEUE;
+    }
   }
 
   /**

@@ -17,6 +17,7 @@ import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.UpkeepRounds;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
+import dev.offload.web.jobs.Digest;
 import dev.offload.web.jobs.TestJobs;
 import dev.offload.web.support.WebClient;
 import java.io.BufferedReader;
@@ -249,6 +250,80 @@ class DashboardApiTest {
     assertEquals(404, web.get("/api/queues/nowhere/stats").statusCode());
   }
 
+  @Test
+  void workerRowsShowRunsMemoryAndUptime() throws Exception {
+    long before = System.currentTimeMillis();
+    agent("counted");
+    JobOptions onCounted = JobOptions.defaults().queue("counted");
+    assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Add(1, 1), onCounted).await(WAIT));
+    assertEquals(
+        JobStatus.FAILED,
+        client.enqueue(new FailTimes(prefix + "-w", 9), onCounted.attempts(1)).await(WAIT));
+    JsonNode row =
+        Poll.until(
+            WAIT,
+            "a heartbeat reports both runs",
+            () -> web.getJson("/api/workers").get(0),
+            worker -> worker.get("processed").asLong() == 2);
+    assertEquals(1, row.get("failed").asLong());
+    assertTrue(row.get("agentMemoryBytes").asLong() > 0, row.toString());
+    assertTrue(row.get("childMemoryBytes").isNull(), "a thread worker has no child");
+    long startedAt = row.get("startedAt").asLong();
+    assertTrue(
+        startedAt >= before - 1000 && startedAt <= System.currentTimeMillis(), row.toString());
+  }
+
+  @Test
+  void jobNamesOfferEachJobsArgumentsAndATemplate() throws Exception {
+    JsonNode digest = find(web.getJson("/api/job-names"), Digest.NAME);
+    assertTrue(digest.get("available").asBoolean());
+    assertEquals("digests", digest.get("queue").asText());
+    JsonNode arguments = digest.get("arguments");
+    assertEquals(3, arguments.size());
+    assertEquals("topic", arguments.get(0).get("name").asText());
+    assertEquals("String", arguments.get(0).get("type").asText());
+    assertEquals("limit", arguments.get(1).get("name").asText());
+    assertEquals("int", arguments.get(1).get("type").asText());
+    assertEquals("List<String>", arguments.get(2).get("type").asText());
+    assertEquals(
+        WebClient.parse("{\"topic\":\"\",\"limit\":0,\"tags\":[]}"),
+        WebClient.parse(digest.get("template").asText()));
+    JsonNode missing = find(web.getJson("/api/job-names"), "test.missing");
+    assertEquals(0, missing.get("arguments").size());
+    assertEquals("{}", missing.get("template").asText());
+
+    // the template as offered enqueues as it is
+    JsonNode enqueued =
+        web.postJson(
+            "/api/jobs",
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode()
+                .put("job", Digest.NAME)
+                .put("arguments", digest.get("template").asText())
+                .toString());
+    assertEquals("digests", enqueued.get("queue").asText());
+  }
+
+  @Test
+  void aMisspeltOrMissingArgumentIsNamedWithWhatWasExpected() {
+    HttpResponse<String> misspelt =
+        web.post(
+            "/api/jobs",
+            "{\"job\":\"test.digest\",\"arguments\":{\"topic\":\"news\",\"limt\":5,\"tags\":[]}}");
+    assertEquals(400, misspelt.statusCode());
+    assertTrue(
+        misspelt.body().contains("unknown argument `limt`; expected `limit` (int)"),
+        misspelt.body());
+    assertFalse(misspelt.body().contains("Unrecognized field"), "not Jackson's text");
+    HttpResponse<String> missing =
+        web.post(
+            "/api/jobs",
+            "{\"job\":\"test.digest\",\"arguments\":{\"topic\":\"news\",\"tags\":[]}}");
+    assertEquals(400, missing.statusCode());
+    assertTrue(missing.body().contains("missing argument `limit` (int)"), missing.body());
+    assertFalse(missing.body().contains("creator property"), "not Jackson's text");
+  }
+
   private static long sum(JsonNode counts) {
     long sum = 0;
     for (JsonNode count : counts) {
@@ -283,9 +358,11 @@ class DashboardApiTest {
         "the arguments are not valid JSON");
     assertRefused(
         "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1,\\\"b\\\":2,\\\"c\\\":3}\"}",
-        "the arguments do not fit job test.add");
+        "unknown argument `c`; test.add takes `a` (int), `b` (int)");
     assertRefused(
-        "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1}\"}",
+        "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1}\"}", "missing argument `b` (int)");
+    assertRefused(
+        "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":\\\"one\\\",\\\"b\\\":2}\"}",
         "the arguments do not fit job test.add");
     assertRefused("{\"job\":\"test.add\",\"arguments\":\"[1,2]\"}", "must be a JSON object");
     assertRefused(

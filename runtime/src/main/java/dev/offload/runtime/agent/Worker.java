@@ -4,6 +4,7 @@ import dev.offload.api.Isolation;
 import dev.offload.api.JobFailure;
 import dev.offload.runtime.Counter;
 import dev.offload.runtime.RedisUnavailableException;
+import dev.offload.runtime.internal.child.ChildProcess;
 import dev.offload.runtime.internal.execution.JobOutcome;
 import dev.offload.runtime.internal.store.CorruptKeyException;
 import dev.offload.runtime.internal.store.FailureRecords;
@@ -22,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -106,6 +108,11 @@ final class Worker implements Runnable {
   private boolean registeredBusy;
   private boolean resyncNeeded;
   private final MovingAverage jobNanos = new MovingAverage();
+
+  /** Jobs run to an outcome, and those that failed, for this worker's description. */
+  private final LongAdder processed = new LongAdder();
+
+  private final LongAdder failedRuns = new LongAdder();
 
   /** The recording of an outcome that Redis refused, tried again before anything else. */
   private Runnable unrecorded;
@@ -248,6 +255,8 @@ final class Worker implements Runnable {
   /** This worker's description for the registry; never blocks on a job or a child. */
   WorkerDescription description(String host, long pid, String agentId, String isolation) {
     Fetcher.Claimed job = fetcher.running();
+    long child = childPid;
+    Runtime jvm = Runtime.getRuntime();
     return new WorkerDescription(
         host,
         pid,
@@ -259,7 +268,11 @@ final class Worker implements Runnable {
         startedAt,
         job == null ? null : job.queue(),
         job == null ? 0 : job.id(),
-        job == null ? 0 : currentStartedAt);
+        job == null ? 0 : currentStartedAt,
+        processed.sum(),
+        failedRuns.sum(),
+        jvm.totalMemory() - jvm.freeMemory(),
+        child == 0 ? -1 : ChildProcess.residentBytes(child));
   }
 
   @Override
@@ -398,6 +411,12 @@ final class Worker implements Runnable {
     JobOutcome outcome = awaitOutcome(future);
     long ranNanos = System.nanoTime() - started;
     jobNanos.add(ranNanos);
+    if (!(outcome instanceof JobOutcome.NotStarted)) {
+      processed.increment();
+    }
+    if (outcome instanceof JobOutcome.Failed) {
+      failedRuns.increment();
+    }
     if (outcome instanceof JobOutcome.Succeeded success) {
       fetcher.succeeded(
           job,

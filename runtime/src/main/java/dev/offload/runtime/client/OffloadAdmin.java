@@ -617,6 +617,10 @@ public final class OffloadAdmin {
                                     "",
                                     WorkerInfo.State.UNRESPONSIVE,
                                     Instant.EPOCH,
+                                    null,
+                                    null,
+                                    null,
+                                    null,
                                     null))));
     infos.sort(Comparator.comparing(WorkerInfo::id));
     return infos;
@@ -644,7 +648,15 @@ public final class OffloadAdmin {
         d.isolation(),
         state,
         Instant.ofEpochMilli(d.startedAt()),
-        job);
+        job,
+        known(d.processed()),
+        known(d.failed()),
+        known(d.agentMemoryBytes()),
+        known(d.childMemoryBytes()));
+  }
+
+  private static Long known(long value) {
+    return value < 0 ? null : value;
   }
 
   /**

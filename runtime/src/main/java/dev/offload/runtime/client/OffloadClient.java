@@ -13,6 +13,7 @@ import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.api.QueueNames;
 import dev.offload.runtime.RedisUnavailableException;
+import dev.offload.runtime.internal.execution.JobArguments;
 import dev.offload.runtime.internal.store.AdminStore;
 import dev.offload.runtime.internal.store.BulkStore;
 import dev.offload.runtime.internal.store.FailureRecords;
@@ -354,6 +355,10 @@ public final class OffloadClient implements JobClient, AutoCloseable {
               + " argument of "
               + jobName
               + ", such as {\"address\": \"ada@example.com\"}");
+    }
+    String mismatch = JobArguments.mismatch(type, jobName, arguments.fieldNames());
+    if (mismatch != null) {
+      throw new IllegalArgumentException(mismatch);
     }
     // stricter than the agents' reader: a hand-typed property that matches nothing is a typo
     ObjectReader strict =

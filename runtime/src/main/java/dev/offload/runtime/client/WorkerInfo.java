@@ -17,6 +17,12 @@ import java.util.List;
  * @param state what it does now
  * @param startedAt when it started
  * @param job the job it runs now, {@code null} when it runs none
+ * @param processed how many jobs it ran to an outcome since it started, {@code null} when unknown
+ * @param failed how many of those runs failed, {@code null} when unknown
+ * @param agentMemoryBytes the heap its agent's JVM used at its last heartbeat, {@code null} when
+ *     unknown
+ * @param childMemoryBytes the resident memory of its child JVM at its last heartbeat (Linux only),
+ *     {@code null} when unknown or it has no child
  */
 public record WorkerInfo(
     String id,
@@ -28,7 +34,11 @@ public record WorkerInfo(
     String isolation,
     State state,
     Instant startedAt,
-    RunningJob job) {
+    RunningJob job,
+    Long processed,
+    Long failed,
+    Long agentMemoryBytes,
+    Long childMemoryBytes) {
 
   public WorkerInfo {
     queues = List.copyOf(queues);

@@ -178,7 +178,21 @@ class AgentLifecycleFaultsTest {
           .describe(
               "gone",
               new WorkerDescription(
-                  "host", 1, "agent", List.of("default"), "thread", 0, "busy", 0, null, 0, 0),
+                  "host",
+                  1,
+                  "agent",
+                  List.of("default"),
+                  "thread",
+                  0,
+                  "busy",
+                  0,
+                  null,
+                  0,
+                  0,
+                  0,
+                  0,
+                  -1,
+                  -1),
               5_000);
       long ttl = jedis.pttl(prefix + "worker:gone");
       assertTrue(ttl > 0 && ttl <= 5_000, "ttl " + ttl);

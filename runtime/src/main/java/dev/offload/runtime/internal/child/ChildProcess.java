@@ -235,8 +235,16 @@ public final class ChildProcess {
 
   /** The child's resident memory in bytes, from {@code /proc}; -1 where that cannot be read. */
   public long residentBytes() {
+    return residentBytes(pid());
+  }
+
+  /**
+   * The resident memory of process {@code pid} in bytes, from {@code /proc}; -1 where that cannot
+   * be read.
+   */
+  public static long residentBytes(long pid) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
         if (line.startsWith("VmRSS:")) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
         }

@@ -20,6 +20,10 @@ import java.util.Map;
  * @param jobQueue the queue of the job it runs, {@code null} when idle
  * @param jobId the id of the job it runs, 0 when idle
  * @param jobStartedAt when that job started, epoch millis, 0 when idle
+ * @param processed how many jobs the worker ran to an outcome since it started
+ * @param failed how many of those runs failed
+ * @param agentMemoryBytes the heap its agent's JVM uses, -1 when unknown
+ * @param childMemoryBytes the resident memory of its child JVM, -1 when unknown or it has none
  */
 public record WorkerDescription(
     String host,
@@ -32,7 +36,11 @@ public record WorkerDescription(
     long startedAt,
     String jobQueue,
     long jobId,
-    long jobStartedAt) {
+    long jobStartedAt,
+    long processed,
+    long failed,
+    long agentMemoryBytes,
+    long childMemoryBytes) {
 
   public WorkerDescription {
     queues = List.copyOf(queues);
@@ -52,12 +60,17 @@ public record WorkerDescription(
     fields.put("jobId", jobId == 0 ? "" : Long.toString(jobId));
     fields.put("jobQueue", jobQueue == null ? "" : jobQueue);
     fields.put("jobStartedAt", jobId == 0 ? "" : Long.toString(jobStartedAt));
+    fields.put("processed", Long.toString(processed));
+    fields.put("failed", Long.toString(failed));
+    fields.put("agentMemory", agentMemoryBytes < 0 ? "" : Long.toString(agentMemoryBytes));
+    fields.put("childMemory", childMemoryBytes < 0 ? "" : Long.toString(childMemoryBytes));
     return fields;
   }
 
   /**
-   * Reads the hash fields back; fields that are missing or not numbers read as empty or 0, since a
-   * description may come from an agent of another version.
+   * Reads the hash fields back; fields that are missing or not numbers read as empty or 0 (-1 for
+   * the counts and memory sizes: unknown), since a description may come from an agent of another
+   * version.
    */
   public static WorkerDescription fromFields(Map<String, String> fields) {
     String queues = fields.getOrDefault("queues", "");
@@ -73,17 +86,25 @@ public record WorkerDescription(
         number(fields.get("startedAt")),
         jobQueue.isEmpty() ? null : jobQueue,
         number(fields.get("jobId")),
-        number(fields.get("jobStartedAt")));
+        number(fields.get("jobStartedAt")),
+        number(fields.get("processed"), -1),
+        number(fields.get("failed"), -1),
+        number(fields.get("agentMemory"), -1),
+        number(fields.get("childMemory"), -1));
   }
 
   private static long number(String value) {
+    return number(value, 0);
+  }
+
+  private static long number(String value, long unknown) {
     if (value == null || value.isEmpty()) {
-      return 0;
+      return unknown;
     }
     try {
       return Long.parseLong(value);
     } catch (NumberFormatException e) {
-      return 0;
+      return unknown;
     }
   }
 }

@@ -23,17 +23,36 @@ class WorkerDescriptionTest {
             1_000,
             "mail",
             77,
-            2_000);
+            2_000,
+            12,
+            3,
+            64_000_000,
+            48_000_000);
 
     assertEquals(busy, WorkerDescription.fromFields(busy.toFields()));
     assertEquals("mail,default", busy.toFields().get("queues"));
+    assertEquals("48000000", busy.toFields().get("childMemory"));
   }
 
   @Test
   void anIdleWorkerWritesEmptyJobFields() {
     WorkerDescription idle =
         new WorkerDescription(
-            "host-1", 4242, "agent-1", List.of("default"), "thread", 0, "idle", 1_000, null, 0, 0);
+            "host-1",
+            4242,
+            "agent-1",
+            List.of("default"),
+            "thread",
+            0,
+            "idle",
+            1_000,
+            null,
+            0,
+            0,
+            0,
+            0,
+            1_000_000,
+            -1);
 
     Map<String, String> fields = idle.toFields();
 
@@ -41,14 +60,17 @@ class WorkerDescriptionTest {
     assertEquals("", fields.get("jobQueue"));
     assertEquals("", fields.get("jobStartedAt"));
     assertEquals("", fields.get("childPid"));
+    assertEquals("", fields.get("childMemory"), "a worker without a child has no child memory");
     assertEquals(idle, WorkerDescription.fromFields(fields));
   }
 
   @Test
-  void missingOrGarbledFieldsReadAsEmpty() {
+  void missingOrGarbledFieldsReadAsEmptyOrUnknown() {
     WorkerDescription read =
         WorkerDescription.fromFields(Map.of("pid", "not a number", "state", "busy"));
 
-    assertEquals(new WorkerDescription("", 0, "", List.of(), "", 0, "busy", 0, null, 0, 0), read);
+    assertEquals(
+        new WorkerDescription("", 0, "", List.of(), "", 0, "busy", 0, null, 0, 0, -1, -1, -1, -1),
+        read);
   }
 }
