@@ -68,6 +68,7 @@ class DashboardBrowserTest {
     client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
     dashboard = Dashboard.builder(client).port(0).jobs(TestJobs.registry()).start();
     browser.width(1280, 900);
+    browser.colorScheme("light");
   }
 
   @AfterEach
@@ -90,6 +91,7 @@ class DashboardBrowserTest {
   private void open(String hash) {
     browser.open(dashboard.uri() + hash);
     browser.find("#live.on");
+    browser.script("localStorage.clear()");
     // a reload would lose this mark: the tests check it survives every change they watch
     browser.script("window.__notReloaded = true");
   }
@@ -309,5 +311,126 @@ class DashboardBrowserTest {
       browser.find("#live.on");
       browser.find("#logout:not(.hidden)");
     }
+  }
+
+  @Test
+  void brokenAddressShowsWhatIsWrongInsteadOfABlankPage() {
+    open("#/jobs/%zz");
+    browser.awaitTextContaining("#page-problem .error", "#/jobs/%zz has a broken %-escape");
+    browser.screenshot("bad-address");
+    go("#/no/such/page");
+    browser.awaitTextContaining("#page-problem .error", "There is no page at #/no/such/page");
+    browser.click("#page-problem a");
+    browser.find("#queues");
+    assertNotReloaded();
+  }
+
+  @Test
+  void retryAllAndClearAllAskFirstAndDoNothingWhenCancelled() {
+    agent("flaky");
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      ids.add(
+          client
+              .enqueue(
+                  new FailTimes(prefix + i, 1), JobOptions.defaults().queue("flaky").attempts(1))
+              .id());
+    }
+    open("#/failures/flaky");
+    for (long id : ids) {
+      browser.find("article[data-job='" + id + "']");
+    }
+    browser.click("button[data-action='retry-all']");
+    browser.screenshot("retry-all-confirm");
+    browser.answer("Retry all 2 failed jobs on flaky?", false);
+    browser.click("button[data-action='clear']");
+    browser.answer("Delete all 2 failed jobs on flaky?", false);
+    assertEquals(2, client.admin().counts("flaky").failed(), "a cancelled bulk action acted");
+
+    browser.click("button[data-action='retry-all']");
+    browser.answer("Retry all 2 failed jobs on flaky?", true);
+    for (long id : ids) {
+      browser.await(
+          "job " + id + " succeeds after the retry",
+          d -> client.status("flaky", id) == JobStatus.SUCCEEDED);
+    }
+    assertNotReloaded();
+  }
+
+  @Test
+  void clearAllDeletesEveryFailureOnceConfirmed() {
+    agent("doomed");
+    client.enqueue(new FailTimes(prefix, 5), JobOptions.defaults().queue("doomed").attempts(1));
+    open("#/failures/doomed");
+    browser.find("article[data-job]");
+    browser.click("button[data-action='clear']");
+    browser.answer("Delete all 1 failed job on doomed?", true);
+    browser.await("the failures leave the list", d -> browser.absent("article[data-job]"));
+    assertEquals(0, client.admin().counts("doomed").failed());
+  }
+
+  @Test
+  void timesReadAsRelativeWithTheExactTimeOnHover() {
+    client.enqueue(new Add(1, 2), JobOptions.defaults().queue("timed"));
+    open("#/queues/timed");
+    WebElement enqueued = browser.find("#pending tr[data-job] time.rel");
+    assertTrue(
+        enqueued.getText().matches("just now|[0-9]+ s ago"),
+        "relative time: " + enqueued.getText());
+    assertEquals(
+        browser.script(
+            "const t = document.querySelector('#pending time.rel');"
+                + " return new Date(Number(t.getAttribute('data-at'))).toLocaleString()"),
+        enqueued.getAttribute("title"));
+    assertEquals("3 min ago", browser.script("return relative(Date.now() - 180000, Date.now())"));
+    assertEquals("in 2 h", browser.script("return relative(Date.now() + 7200000, Date.now())"));
+    assertEquals(
+        "5 d ago", browser.script("return relative(Date.now() - 5 * 86400000, Date.now())"));
+  }
+
+  @Test
+  void darkModeFollowsTheSystemSetting() {
+    client.enqueue(new Add(1, 2), JobOptions.defaults().queue("night"));
+    browser.colorScheme("dark");
+    open("#/");
+    browser.awaitText("tr[data-queue='night'] td.pending", "1");
+    assertEquals(
+        "rgb(15, 20, 27)",
+        browser.script("return getComputedStyle(document.body).backgroundColor"));
+    assertEquals(
+        "rgb(23, 29, 38)",
+        browser.script(
+            "return getComputedStyle(document.querySelector('.panel')).backgroundColor"));
+    browser.screenshot("overview-dark");
+    browser.colorScheme("light");
+    browser.await(
+        "the page turns light again",
+        d ->
+            "rgb(245, 246, 248)"
+                .equals(browser.script("return getComputedStyle(document.body).backgroundColor")));
+  }
+
+  @Test
+  void pageSizeIsChosenAndRemembered() {
+    for (int i = 0; i < 60; i++) {
+      client.enqueue(new Add(i, i), JobOptions.defaults().queue("many"));
+    }
+    open("#/queues/many");
+    browser.await("25 rows", d -> rows("#pending") == 25);
+    new Select(browser.find("select.page-size-select")).selectByValue("50");
+    browser.await("50 rows", d -> rows("#pending") == 50);
+    browser.screenshot("page-size");
+
+    browser.open(dashboard.uri() + "#/queues/many");
+    browser.await("50 rows after a reload", d -> rows("#pending") == 50);
+    assertEquals(
+        "50",
+        new Select(browser.find("select.page-size-select")).getFirstSelectedOption().getText());
+    new Select(browser.find("select.page-size-select")).selectByValue("100");
+    browser.await("all 60 rows", d -> rows("#pending") == 60);
+  }
+
+  private int rows(String table) {
+    return browser.driver().findElements(By.cssSelector(table + " tbody tr[data-job]")).size();
   }
 }

@@ -5,9 +5,11 @@
 // traces) reaches the page as a text node: el() never parses HTML, so whatever someone enqueued
 // shows as text and nothing in it can run.
 
-const PAGE_SIZE = 25;
+const PAGE_SIZES = [25, 50, 100];
+const PAGE_SIZE_KEY = 'offload.pageSize';
 const FAILURE_PAGE = 50;
 const ARM_MILLIS = 3000;
+const TIME_REFRESH_MILLIS = 10000;
 
 const app = { session: null, snapshot: null, view: null };
 const main = document.getElementById('main');
@@ -59,6 +61,50 @@ function time(value) {
   if (value === null || value === undefined || value === '') return '';
   const date = new Date(value);
   return isNaN(date) ? String(value) : date.toLocaleString();
+}
+
+function relative(at, now) {
+  const seconds = Math.round((now - at) / 1000);
+  const size = Math.abs(seconds);
+  let text;
+  if (size < 5) return 'just now';
+  if (size < 60) text = size + ' s';
+  else if (size < 3600) text = Math.floor(size / 60) + ' min';
+  else if (size < 86400) text = Math.floor(size / 3600) + ' h';
+  else text = Math.floor(size / 86400) + ' d';
+  return seconds > 0 ? text + ' ago' : 'in ' + text;
+}
+
+// "3 min ago", with the exact time on hover; refreshTimes() keeps the text current
+function ago(value) {
+  if (value === null || value === undefined || value === '') return '';
+  const date = new Date(value);
+  if (isNaN(date)) return String(value);
+  return el('time', { class: 'rel', datetime: date.toISOString(), title: time(date), 'data-at': date.getTime() },
+    relative(date.getTime(), Date.now()));
+}
+
+function refreshTimes() {
+  const now = Date.now();
+  for (const node of document.querySelectorAll('time.rel')) {
+    node.textContent = relative(Number(node.getAttribute('data-at')), now);
+  }
+}
+
+function pageSize() {
+  const stored = Number(localStorage.getItem(PAGE_SIZE_KEY));
+  return PAGE_SIZES.includes(stored) ? stored : PAGE_SIZES[0];
+}
+
+// A choice of 25, 50 or 100 rows a page, remembered in this browser.
+function pageSizeChoice(onChange) {
+  const select = el('select', { class: 'page-size-select', 'aria-label': 'rows per page' },
+    PAGE_SIZES.map((size) => el('option', { value: size, selected: size === pageSize() }, String(size))));
+  select.addEventListener('change', () => {
+    localStorage.setItem(PAGE_SIZE_KEY, select.value);
+    onChange(Number(select.value));
+  });
+  return el('label', { class: 'page-size' }, 'Rows', select);
 }
 
 function duration(ms) {
@@ -122,6 +168,7 @@ function action(label, run, options) {
   button.textContent = label;
   let armedUntil = 0;
   button.addEventListener('click', async () => {
+    if (opts.ask && !(await confirmDialog(opts.ask(), opts.askYes || label))) return;
     if (opts.confirm && Date.now() > armedUntil) {
       // destructive: the first click arms the button, a second one within a few seconds acts
       armedUntil = Date.now() + ARM_MILLIS;
@@ -171,6 +218,23 @@ function reloader(load) {
       running = false;
     }
   };
+}
+
+// Asks before an action on many jobs at once; resolves to whether the operator agreed.
+function confirmDialog(question, yes) {
+  return new Promise((resolve) => {
+    const ok = el('button', { type: 'button', class: 'primary danger', 'data-confirm': 'yes' }, yes);
+    const cancel = el('button', { type: 'button', 'data-confirm': 'no' }, 'Cancel');
+    const dialog = el('dialog', { class: 'confirm', 'aria-label': 'Confirm' },
+      el('p', {}, question), el('div', { class: 'buttons' }, cancel, ok));
+    let answer = false;
+    ok.addEventListener('click', () => { answer = true; dialog.close(); });
+    cancel.addEventListener('click', () => dialog.close());
+    dialog.addEventListener('close', () => { dialog.remove(); resolve(answer); });
+    document.body.append(dialog);
+    dialog.showModal();
+    cancel.focus();
+  });
 }
 
 function errorBox(message) {
@@ -346,6 +410,11 @@ function queueView(queue, offsetText) {
   const tbody = el('tbody');
   const pagers = [el('div', { class: 'pager' }), el('div', { class: 'pager' })];
   const message = el('div');
+  let size = pageSize();
+  const sizeChoice = pageSizeChoice((chosen) => {
+    size = chosen;
+    reload();
+  });
   const open = new Set();
   let paused = false;
   const toggle = action('Pause', () => post('/api/queues/' + hashPart(queue) + (paused ? '/resume' : '/pause')), {
@@ -369,16 +438,16 @@ function queueView(queue, offsetText) {
       pagers[1]));
 
   function pager(total) {
-    const last = Math.max(0, Math.floor((total - 1) / PAGE_SIZE) * PAGE_SIZE);
+    const last = Math.max(0, Math.floor((total - 1) / size) * size);
     const go = (to) => () => { location.hash = '#/queues/' + hashPart(queue) + '/' + to; };
     const button = (label, to, enabled) => el('button', { type: 'button', onclick: go(to), disabled: !enabled }, label);
     const first = total === 0 ? 0 : offset + 1;
-    const upTo = Math.min(total, offset + PAGE_SIZE);
+    const upTo = Math.min(total, offset + size);
     return [
       button('« First', 0, offset > 0),
-      button('‹ Previous', Math.max(0, offset - PAGE_SIZE), offset > 0),
+      button('‹ Previous', Math.max(0, offset - size), offset > 0),
       el('span', { class: 'where' }, num(first) + '–' + num(upTo) + ' of ' + num(total) + ' pending'),
-      button('Next ›', offset + PAGE_SIZE, offset + PAGE_SIZE < total),
+      button('Next ›', offset + size, offset + size < total),
       button('Last »', last, offset < last),
     ];
   }
@@ -395,7 +464,7 @@ function queueView(queue, offsetText) {
       el('td', { class: 'job-name' }, job.jobName),
       el('td', {}, details),
       el('td', { class: 'num hide-narrow' }, job.failedAttempts + 1 + ' of ' + job.maxAttempts),
-      el('td', { class: 'hide-narrow' }, time(job.enqueuedAt)),
+      el('td', { class: 'hide-narrow' }, ago(job.enqueuedAt)),
       el('td', { class: 'actions' }, action('Delete', () => post('/api/queues/' + hashPart(queue) + '/jobs/' + job.id + '/delete'), {
         name: 'delete',
         confirm: 'Really delete?',
@@ -406,7 +475,7 @@ function queueView(queue, offsetText) {
   const reload = reloader(async () => {
     let page;
     try {
-      page = await api('/api/queues/' + hashPart(queue) + '/jobs?offset=' + offset + '&limit=' + PAGE_SIZE);
+      page = await api('/api/queues/' + hashPart(queue) + '/jobs?offset=' + offset + '&limit=' + size);
     } catch (e) {
       message.replaceChildren(errorBox(e.message));
       return;
@@ -418,7 +487,8 @@ function queueView(queue, offsetText) {
       toggle.textContent = paused ? 'Resume' : 'Pause';
       toggle.setAttribute('data-action', paused ? 'resume' : 'pause');
     }
-    pagers.forEach((p) => p.replaceChildren(...pager(page.total)));
+    pagers[0].replaceChildren(...pager(page.total), el('span', { class: 'spacer' }), sizeChoice);
+    pagers[1].replaceChildren(...pager(page.total));
     tbody.replaceChildren(...page.jobs.map(jobRow));
     if (page.jobs.length === 0) {
       tbody.append(el('tr', {}, el('td', { colspan: 7, class: 'empty' },
@@ -484,7 +554,7 @@ function workersView() {
       cells.job.replaceChildren(w.job !== null
         ? link('#/jobs/' + hashPart(w.job.queue) + '/' + w.job.id, w.job.queue + ' / ' + w.job.id) : '–');
       cells.for.textContent = w.job !== null ? duration(now - Date.parse(w.job.startedAt)) : '';
-      cells.since.textContent = time(w.startedAt);
+      cells.since.replaceChildren(ago(w.startedAt));
     };
     return row;
   }
@@ -531,7 +601,7 @@ function workersView() {
 
 function attemptsOf(failure) {
   return failure.attempts.map((attempt) => el('div', { class: 'attempt' },
-    el('h3', {}, 'Attempt ' + attempt.number, el('span', { class: 'sub' }, ' · ' + time(attempt.at) + (attempt.worker ? ' · ' + attempt.worker : ''))),
+    el('h3', {}, 'Attempt ' + attempt.number, el('span', { class: 'sub' }, ' · ', ago(attempt.at), attempt.worker ? ' · ' + attempt.worker : '')),
     el('div', { class: 'mono error-text' }, attempt.error),
     attempt.stackTrace ? el('pre', { class: 'stack' }, attempt.stackTrace) : null,
     attempt.output ? [el('div', { class: 'notice' }, 'Output'), el('pre', { class: 'output' }, attempt.output)] : null));
@@ -550,7 +620,7 @@ function failureCard(failure, open, after) {
       link('#/jobs/' + hashPart(failure.queue) + '/' + failure.id, String(failure.id)),
       el('span', { class: 'job-name mono' }, failure.jobName),
       el('span', { class: 'error-line' }, failure.attempts.length ? failure.attempts[failure.attempts.length - 1].error : ''),
-      el('span', { class: 'meta' }, time(failure.failedAt)),
+      el('span', { class: 'meta' }, ago(failure.failedAt)),
       action('Retry', () => post(base + '/retry'), { name: 'retry', done: () => 'Queued job ' + failure.id + ' again', after }),
       action('Delete', () => post(base + '/delete'), { name: 'delete', class: 'danger', confirm: 'Really delete?', done: () => 'Deleted failure ' + failure.id, after })),
     details);
@@ -569,12 +639,15 @@ function failuresView(queueParam) {
   const open = new Set();
   let queue = queueParam;
   let loaded = FAILURE_PAGE;
+  let failedCount = 0;
 
   function renderTabs(queues) {
     if (!queue && queues.length) {
       const withFailures = queues.find((q) => q.failed > 0);
       queue = (withFailures || queues[0]).name;
     }
+    const current = queues.find((q) => q.name === queue);
+    failedCount = current ? current.failed : 0;
     tabs.replaceChildren(...queues.map((q) => el('a', {
       href: '#/failures/' + hashPart(q.name),
       class: q.name === queue ? 'active' : '',
@@ -587,10 +660,12 @@ function failuresView(queueParam) {
       return;
     }
     heading.replaceChildren('Failures on ', el('span', { class: 'mono' }, queue));
+    const on = queue;
+    const count = () => num(failedCount) + ' failed job' + (failedCount === 1 ? '' : 's') + ' on ' + on;
     actions.replaceChildren(
-      action('Retry all', () => post('/api/queues/' + hashPart(queue) + '/failures/retry-all'), { name: 'retry-all', done: (r) => 'Queued ' + r.retried + ' jobs again', after: () => reload() }) || '',
+      action('Retry all', () => post('/api/queues/' + hashPart(on) + '/failures/retry-all'), { name: 'retry-all', ask: () => 'Retry all ' + count() + '? Each goes back on its queue.', done: (r) => 'Queued ' + r.retried + ' jobs again', after: () => reload() }) || '',
       ' ',
-      action('Clear all', () => post('/api/queues/' + hashPart(queue) + '/failures/clear'), { name: 'clear', class: 'danger', confirm: 'Really clear all?', done: (r) => 'Deleted ' + r.cleared + ' failures', after: () => reload() }) || '');
+      action('Clear all', () => post('/api/queues/' + hashPart(on) + '/failures/clear'), { name: 'clear', class: 'danger', ask: () => 'Delete all ' + count() + '? Their records and stack traces are gone for good.', askYes: 'Delete all', done: (r) => 'Deleted ' + r.cleared + ' failures', after: () => reload() }) || '');
     const failures = [];
     let cursor = '0';
     try {
@@ -685,7 +760,7 @@ function jobView(queueParam, idParam) {
         ['Jobs ahead', job.position === null ? null : num(job.position)],
         ['Job', record ? record.jobName : job.failure ? job.failure.jobName : null],
         ['Attempt', record ? (record.failedAttempts + 1) + ' of ' + record.maxAttempts : null],
-        ['Enqueued', record ? time(record.enqueuedAt) : null],
+        ['Enqueued', record ? ago(record.enqueuedAt) : null],
         ['Problem', job.problem],
       ]),
       record ? [el('h2', {}, 'Arguments'), el('pre', { class: 'arguments' }, pretty(record.arguments))] : null,
@@ -791,16 +866,30 @@ const routes = [
   [/^#\/enqueue$/, enqueueView],
 ];
 
+function problemView(title, message) {
+  return {
+    title,
+    nav: '',
+    node: el('div', { class: 'panel', id: 'page-problem' }, el('h1', {}, title), errorBox(message), el('p', {}, link('#/', 'Back to the overview'))),
+  };
+}
+
 function route() {
   const hash = location.hash || '#/';
   for (const [pattern, view] of routes) {
     const match = hash.match(pattern);
     if (!match) continue;
-    const args = match.slice(1).map((part) => (part === undefined ? undefined : decodeURIComponent(part)));
+    let args;
+    try {
+      args = match.slice(1).map((part) => (part === undefined ? undefined : decodeURIComponent(part)));
+    } catch (e) {
+      show(problemView('Bad address', 'This address is not valid: ' + hash + ' has a broken %-escape. Check the link, or look the job up by its id.'));
+      return;
+    }
     show(view(...args));
     return;
   }
-  show({ title: 'Not found', nav: '', node: el('div', { class: 'panel' }, el('p', {}, 'No such page. '), link('#/', 'Back to the overview')) });
+  show(problemView('Not found', 'There is no page at ' + hash + '.'));
 }
 
 function show(view) {
@@ -811,7 +900,11 @@ function show(view) {
   }
   main.replaceChildren(view.node);
   if (view.start) {
-    Promise.resolve(view.start()).catch((e) => toast(e.message, true));
+    Promise.resolve()
+      .then(() => view.start())
+      .catch((e) => {
+        if (app.view === view) main.replaceChildren(el('div', { class: 'panel' }, errorBox(e.message)));
+      });
   }
 }
 
@@ -833,6 +926,7 @@ async function boot() {
     });
   }
   window.addEventListener('hashchange', route);
+  setInterval(refreshTimes, TIME_REFRESH_MILLIS);
   route();
   connect();
 }

@@ -12,6 +12,7 @@ public final class TestJobs {
         .register(HostileName.NAME, HostileName.class)
         .register(Greet.NAME, Greet.class)
         .register(Reject.NAME, Reject.class)
+        .register(Receipt.NAME, Receipt.class)
         .build();
   }
 }

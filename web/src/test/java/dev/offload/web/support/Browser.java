@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
@@ -138,6 +139,23 @@ public final class Browser implements AutoCloseable {
     WebElement button = find(selector);
     button.click();
     button.click();
+  }
+
+  /**
+   * Answers the dashboard's confirmation dialog, waiting for it to show {@code question} among its
+   * text.
+   */
+  public void answer(String question, boolean yes) {
+    awaitTextContaining("dialog.confirm[open] p", question);
+    click("dialog.confirm[open] button[data-confirm='" + (yes ? "yes" : "no") + "']");
+    await("the dialog closes", d -> absent("dialog.confirm[open]"));
+  }
+
+  /** Makes pages see the system's colour scheme as {@code scheme}: light or dark. */
+  public void colorScheme(String scheme) {
+    driver.executeCdpCommand(
+        "Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
   }
 
   /** Whether no element matches {@code selector}. */
