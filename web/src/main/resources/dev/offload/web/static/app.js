@@ -970,8 +970,11 @@ const TIMELINE_LABELS = {
   scheduled: 'Scheduled',
   started: 'Started',
   failed: 'Failed',
-  retrying: 'Waiting to retry',
+  retrying: 'Attempt failed, retrying',
   succeeded: 'Succeeded',
+  interrupted: 'Interrupted',
+  returned: 'Handed back',
+  retried: 'Queued again',
   deleted: 'Deleted',
 };
 
@@ -985,7 +988,23 @@ function timeline(events) {
       el('span', { class: 'spacer' }),
       el('span', { class: 'meta' }, when(event.at))),
     event.worker || event.host ? el('div', { class: 'meta' }, [event.worker ? 'worker ' + event.worker : null, event.host ? 'on ' + event.host : null].filter(Boolean).join(' ')) : null,
+    event.dueAt ? el('div', { class: 'meta due' }, 'due ', when(event.dueAt)) : null,
     event.message ? el('pre', { class: 'event-message' }, event.message) : null)));
+}
+
+// every attempt in one table: who ran it, when, how long and how it ended
+function attemptTable(attempts) {
+  return el('div', { class: 'scroll' }, el('table', { id: 'attempt-list' },
+    el('thead', {}, el('tr', {}, el('th', { class: 'num' }, '#'), el('th', {}, 'Outcome'), el('th', {}, 'Worker'), el('th', {}, 'Host'),
+      el('th', {}, 'Started'), el('th', { class: 'num' }, 'Took'), el('th', {}, 'Error'))),
+    el('tbody', {}, attempts.map((a) => el('tr', { 'data-attempt': a.number },
+      el('td', { class: 'num' }, String(a.number)),
+      el('td', { class: 'outcome' }, badge(a.outcome)),
+      el('td', { class: 'mono' }, a.worker || '–'),
+      el('td', {}, a.host || '–'),
+      el('td', {}, ago(a.startedAt)),
+      el('td', { class: 'num' }, a.startedAt && a.endedAt ? millis(a.endedAt - a.startedAt) : ''),
+      el('td', { class: 'error-line' }, a.error || ''))))));
 }
 
 function jobView(queueParam, idParam) {
@@ -1029,7 +1048,7 @@ function jobView(queueParam, idParam) {
     const failure = job.failure;
     const name = job.name || (record ? record.jobName : failure ? failure.jobName : null);
     const args = job.arguments || (record ? record.arguments : failure ? failure.arguments : null);
-    const attempts = failure ? failure.attempts : record ? record.failedSoFar : [];
+    const failedAttempts = failure ? failure.attempts : record ? record.failedSoFar : [];
     const panels = [el('div', { class: 'panel' },
       el('div', { class: 'panel-head' },
         el('h2', {}, 'Job ' + job.id + ' ', el('span', { class: 'sub' }, 'on ' + job.queue)),
@@ -1065,8 +1084,11 @@ function jobView(queueParam, idParam) {
           action('Remove result', () => post(base + '/results/' + job.id + '/delete'), { name: 'remove-result', class: 'danger', confirm: 'Really remove?', done: () => 'Removed the result of job ' + job.id, after: () => reload() })),
         el('pre', { id: 'result' }, pretty(job.result))));
     }
-    if (attempts.length) {
-      panels.push(el('div', { class: 'panel', id: 'attempts' }, el('h2', {}, failure ? 'Failed attempts' : 'Failed attempts so far'), attemptsOf(attempts)));
+    if (job.attempts && job.attempts.length) {
+      panels.push(el('div', { class: 'panel' }, el('h2', {}, 'Attempts'), attemptTable(job.attempts)));
+    }
+    if (failedAttempts.length) {
+      panels.push(el('div', { class: 'panel', id: 'attempts' }, el('h2', {}, failure ? 'Failed attempts' : 'Failed attempts so far'), attemptsOf(failedAttempts)));
     }
     body.replaceChildren(...panels);
   });
