@@ -6,7 +6,11 @@ module dev.offload.web {
   requires dev.offload.runtime;
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.datatype.jsr310;
-  requires jdk.httpserver;
+  requires org.eclipse.jetty.server;
+  requires org.eclipse.jetty.http2.server;
+  requires org.eclipse.jetty.alpn.server;
+  // provides ALPN on the JDK's own TLS, found by Jetty as a service
+  requires org.eclipse.jetty.alpn.java.server;
   requires org.slf4j;
 
   exports dev.offload.web;

@@ -1,15 +1,23 @@
 package dev.offload.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.offload.api.JobFailure;
 import dev.offload.api.QueueNames;
 import dev.offload.runtime.client.JobDetails;
+import dev.offload.runtime.client.JobRow;
+import dev.offload.runtime.client.JobState;
+import dev.offload.runtime.client.JobTimeline;
 import dev.offload.runtime.client.OffloadAdmin;
 import dev.offload.runtime.client.Page;
-import dev.offload.runtime.client.PendingJob;
+import dev.offload.runtime.client.QueueHistory;
+import dev.offload.runtime.client.QueueStats;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The JSON API: every route, each a thin translation of one request into a call of the runtime's
@@ -44,15 +52,16 @@ final class Api {
         .get(
             "/api/events",
             request -> {
-              feed.stream(request.exchange());
+              feed.stream(request.exchange(), access.sessionKey(request.exchange()));
               return RESPONDED;
             })
         .get("/api/overview", request -> overview.read())
         .get("/api/workers", request -> overview.workers())
         .get("/api/job-names", request -> launcher.known())
-        .get("/api/queues/{queue}/jobs", this::pending)
-        .get("/api/queues/{queue}/failures", this::failures)
+        .get("/api/queues/{queue}/jobs", this::jobs)
         .get("/api/jobs/{id}", this::job)
+        .get("/api/history", this::history)
+        .get("/api/queues/{queue}/stats", this::stats)
         .post("/api/jobs", this::enqueue)
         .post("/api/queues/{queue}/pause", request -> pause(request, true))
         .post("/api/queues/{queue}/resume", request -> pause(request, false))
@@ -67,46 +76,64 @@ final class Api {
   }
 
   private Object session(Request request) {
-    Access.Session session = access.sessionOrNew(request.exchange());
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("csrfToken", session.csrfToken);
+    body.put("csrfToken", access.csrfToken(request.exchange()));
     body.put("readOnly", access.readOnly());
     body.put("passwordProtected", access.passwordProtected());
     body.put("maxPageSize", MAX_PAGE);
     return body;
   }
 
-  private Object pending(Request request) {
+  /**
+   * A page of a queue's jobs in one state, optionally searched; see {@link OffloadAdmin#jobs}.
+   * Times are epoch milliseconds.
+   */
+  private Object jobs(Request request) {
     String queue = existingQueue(request);
-    long offset = request.query("offset", 0, 0, Long.MAX_VALUE / 2);
+    String label = request.query("state");
     int limit = (int) request.query("limit", 25, 1, MAX_PAGE);
-    Page<PendingJob> page = admin.pending(queue, Long.toString(offset), limit);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("queue", queue);
-    body.put("total", page.total());
-    body.put("paused", admin.counts(queue).paused());
-    body.put("offset", offset);
-    body.put("limit", limit);
-    body.put("jobs", page.items());
-    return body;
-  }
-
-  private Object failures(Request request) {
-    String queue = existingQueue(request);
-    String cursor = Optional.ofNullable(request.query("cursor")).orElse("0");
-    int count = (int) request.query("count", 50, 1, MAX_PAGE);
-    Page<JobFailure> page;
+    Page<JobRow> page;
+    JobState state;
     try {
-      page = admin.failures(queue, cursor, count);
+      state = label == null || label.isEmpty() ? JobState.PENDING : JobState.fromLabel(label);
+      page = admin.jobs(queue, state, request.query("cursor"), limit, request.query("search"));
     } catch (IllegalArgumentException e) {
       throw HttpError.badRequest(e.getMessage());
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("queue", queue);
+    body.put("state", state.label());
     body.put("total", page.total());
-    body.put("nextCursor", page.hasNext() ? page.nextCursor() : "0");
-    body.put("failures", page.items());
+    body.put("nextCursor", page.nextCursor());
+    body.put("jobs", page.items().stream().map(Api::row).toList());
     return body;
+  }
+
+  private static Map<String, Object> row(JobRow row) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", row.id());
+    json.put("name", row.name());
+    json.put("state", row.state().label());
+    json.put("arguments", row.arguments());
+    json.put("enqueuedAt", millis(row.enqueuedAt()));
+    json.put("dueAt", millis(row.dueAt()));
+    json.put("startedAt", millis(row.startedAt()));
+    json.put("finishedAt", millis(row.finishedAt()));
+    json.put("attempt", row.attempt());
+    json.put("worker", row.worker());
+    Map<String, Object> error = null;
+    if (row.error() != null) {
+      error = new LinkedHashMap<>();
+      error.put("type", row.error().type());
+      error.put("message", row.error().message());
+    }
+    json.put("error", error);
+    json.put("problem", row.problem());
+    return json;
+  }
+
+  private static Long millis(Instant time) {
+    return time == null ? null : time.toEpochMilli();
   }
 
   /** A job's state and whatever is stored of it, looked up on one queue or on all of them. */
@@ -123,13 +150,120 @@ final class Api {
     } else {
       details = admin.findJob(id);
     }
-    return details.orElseThrow(
-        () ->
-            HttpError.notFound(
-                "no job "
-                    + id
-                    + (only == null || only.isBlank() ? " on any queue" : " on queue " + only)
-                    + ": it was never enqueued here, or its result or failure record was removed"));
+    return jobBody(
+        details.orElseThrow(
+            () ->
+                HttpError.notFound(
+                    "no job "
+                        + id
+                        + (only == null || only.isBlank() ? " on any queue" : " on queue " + only)
+                        + ": it was never enqueued here, or its result or failure record was"
+                        + " removed")));
+  }
+
+  /**
+   * A job's details with its timeline flattened beside them, times in epoch millis: {@code name},
+   * {@code arguments}, {@code enqueuedAt}, {@code dueAt}, {@code startedAt}, {@code finishedAt},
+   * {@code durationMs}, {@code waitMs}, {@code worker}, {@code host}, {@code attempts} and {@code
+   * timeline}, its events.
+   */
+  private static Map<String, Object> jobBody(JobDetails details) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> body = WebJson.MAPPER.convertValue(details, LinkedHashMap.class);
+    JobTimeline timeline = details.timeline();
+    body.put("name", timeline.jobName());
+    body.put("arguments", timeline.arguments());
+    body.put("enqueuedAt", millis(timeline.enqueuedAt()));
+    body.put("dueAt", millis(timeline.dueAt()));
+    body.put("startedAt", millis(timeline.startedAt()));
+    body.put("finishedAt", millis(timeline.finishedAt()));
+    body.put("durationMs", timeline.duration() == null ? null : timeline.duration().toMillis());
+    body.put("waitMs", timeline.queueWait() == null ? null : timeline.queueWait().toMillis());
+    body.put("worker", timeline.worker());
+    body.put("host", timeline.host());
+    List<Map<String, Object>> attempts = new ArrayList<>();
+    for (JobTimeline.Attempt attempt : timeline.attempts()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("number", attempt.number());
+      row.put("worker", attempt.worker());
+      row.put("host", attempt.host());
+      row.put("startedAt", millis(attempt.startedAt()));
+      row.put("endedAt", millis(attempt.endedAt()));
+      row.put("outcome", attempt.outcome().name().toLowerCase(Locale.ROOT));
+      row.put("error", attempt.error());
+      attempts.add(row);
+    }
+    body.put("attempts", attempts);
+    List<Map<String, Object>> events = new ArrayList<>();
+    for (JobTimeline.Event event : timeline.events()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("at", millis(event.at()));
+      row.put("event", event.event());
+      row.put("attempt", event.attempt());
+      row.put("worker", event.worker());
+      row.put("host", event.host());
+      row.put("message", event.message());
+      row.put("dueAt", millis(event.dueAt()));
+      events.add(row);
+    }
+    body.put("timeline", events);
+    return body;
+  }
+
+  /**
+   * Attempts ended and failed per minute over a day ({@code range=24h}, the default) or per hour
+   * over 30 days ({@code range=30d}), for every queue or the one named by {@code queue}; times in
+   * epoch millis, arrays aligned with them.
+   */
+  private Object history(Request request) {
+    QueueHistory.Range range;
+    try {
+      range =
+          QueueHistory.Range.fromLabel(Optional.ofNullable(request.query("range")).orElse("24h"));
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest(e.getMessage());
+    }
+    String queue = request.query("queue");
+    if (queue != null && !queue.isBlank() && !admin.queueNames().contains(queue)) {
+      throw HttpError.notFound("no queue named " + queue);
+    }
+    QueueHistory history = admin.history(range, queue == null || queue.isBlank() ? null : queue);
+    Map<String, Object> queues = new TreeMap<>();
+    history
+        .queues()
+        .forEach(
+            (name, series) ->
+                queues.put(
+                    name, Map.of("processed", series.processed(), "failed", series.failed())));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("resolution", range.resolution());
+    body.put("t", history.times().stream().map(Instant::toEpochMilli).toList());
+    body.put("queues", queues);
+    return body;
+  }
+
+  /**
+   * How a queue keeps up: the age of its oldest pending job and its run times by job name, in
+   * milliseconds.
+   */
+  private Object stats(Request request) {
+    QueueStats stats = admin.stats(existingQueue(request));
+    List<Map<String, Object>> runTimes = new ArrayList<>();
+    for (QueueStats.RunTimes times : stats.runTimes()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("name", times.jobName());
+      row.put("count", times.count());
+      row.put("p50Ms", times.p50().toMillis());
+      row.put("p95Ms", times.p95().toMillis());
+      runTimes.add(row);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("queue", stats.queue());
+    body.put(
+        "oldestPendingAgeMs",
+        stats.oldestPendingAge() == null ? null : stats.oldestPendingAge().toMillis());
+    body.put("runTimes", runTimes);
+    return body;
   }
 
   private Object enqueue(Request request) {

@@ -1,6 +1,5 @@
 package dev.offload.web;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.client.JobWatcher;
 import dev.offload.runtime.client.OffloadAdmin;
@@ -9,18 +8,32 @@ import dev.offload.runtime.client.WatchTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,18 +49,36 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>It binds to 127.0.0.1 unless told otherwise, and refuses to bind to any other address without
- * a {@linkplain Builder#password password}. It uses the JDK's own HTTP server, one thread per
- * request or open event stream, and the client's one subscription to job events. Closing it leaves
- * the client open. The same subscription feeds the job-observer widget's event streams (see {@link
- * Builder#watchSecret}), which hold no thread each.
+ * a {@linkplain Builder#password password}. It runs on Jetty: HTTP/1.1 and HTTP/2 (h2c on a plain
+ * port; with a {@linkplain Builder#tls keystore}, TLS offering h2 and http/1.1 by ALPN), a bounded
+ * pool of {@value #MAX_THREADS} threads, and asynchronous I/O, so that an idle or half-sent
+ * connection and an open event stream hold no thread. The client's one subscription to job events
+ * feeds the live page and the job-observer widget's event streams (see {@link
+ * Builder#watchSecret}). Closing it leaves the client open.
  */
 public final class Dashboard implements AutoCloseable {
 
+  /** The most threads serving requests, whatever the number of connections and streams. */
+  static final int MAX_THREADS = 48;
+
+  /**
+   * How long a connection may stay silent, reading a request's headers or between requests; event
+   * streams send a keep-alive well within it.
+   */
+  static final long IDLE_TIMEOUT_MILLIS = 30_000;
+
+  /** The largest request line and headers. */
+  static final int MAX_HEADER_BYTES = 16 * 1024;
+
+  /** HTTP/2 streams at once on one connection: a page following hundreds of widget jobs. */
+  static final int MAX_STREAMS_PER_CONNECTION = 512;
+
   private static final Logger log = LoggerFactory.getLogger(Dashboard.class);
 
-  private final HttpServer server;
-  private final ExecutorService threads;
+  private final Server server;
+  private final ServerConnector connector;
   private final JobWatcher watcher;
+  private final Access access;
   private final LiveFeed feed;
   private final WidgetStreams widgetStreams;
   private final URI uri;
@@ -58,9 +89,14 @@ public final class Dashboard implements AutoCloseable {
     Overview overview = new Overview(admin);
     List<JobRegistry> registries = new ArrayList<>(builder.registries);
     registries.add(JobRegistry.fromClassPath());
+    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 4);
+    threads.setName("offload-web");
+    threads.setDaemon(true);
+    server = new Server(threads);
+    connector = connector(server, builder, address);
+    server.addConnector(connector);
     try {
-      // room for a burst of connections, such as every widget reconnecting after a restart
-      server = HttpServer.create(new InetSocketAddress(address, builder.port), 1024);
+      connector.open();
     } catch (IOException e) {
       throw new UncheckedIOException(
           "the dashboard could not listen on "
@@ -72,31 +108,78 @@ public final class Dashboard implements AutoCloseable {
               + "); is another program using that port? choose another port",
           e);
     }
-    int port = server.getAddress().getPort();
-    Access access = new Access(builder.password, builder.readOnly, port);
+    int port = connector.getLocalPort();
+    String publicOrigin =
+        builder.publicUrl == null ? null : WidgetHandler.origin(builder.publicUrl.toString());
+    boolean secure =
+        builder.keystore != null || (publicOrigin != null && publicOrigin.startsWith("https:"));
+    access = new Access(builder.password, builder.readOnly, port, secure, publicOrigin);
     feed = new LiveFeed(overview);
     Router router = new Router();
     new Api(admin, overview, feed, new JobLauncher(client, registries), access).register(router);
-    AtomicInteger count = new AtomicInteger();
-    threads =
-        Executors.newCachedThreadPool(
-            task -> {
-              Thread thread = new Thread(task, "offload-web-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    server.setExecutor(threads);
     widgetStreams = new WidgetStreams(admin);
     WidgetHandler widget =
         new WidgetHandler(
             builder.watchSecret == null ? null : WatchTokens.withSecret(builder.watchSecret),
-            builder.widgetOrigins,
+            widgetOrigins(builder.widgetOrigins, publicOrigin),
             widgetStreams);
-    server.createContext("/", new DashboardHandler(access, router, widget));
+    SizeLimitHandler limit = new SizeLimitHandler(Request.MAX_BODY_BYTES, -1);
+    limit.setHandler(new DashboardHandler(access, router, widget, feed));
+    server.setHandler(limit);
     watcher = client.watcher();
     watcher.addListener(feed);
     watcher.addListener(widgetStreams);
-    uri = uri(address, port);
+    uri = uri(builder.keystore != null ? "https" : "http", address, port);
+  }
+
+  /** HTTP/1.1 and h2c; or with a keystore, TLS with h2 and http/1.1 by ALPN. */
+  private static ServerConnector connector(Server server, Builder builder, InetAddress address) {
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(MAX_HEADER_BYTES);
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    http.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+    // the router decodes each segment itself and never maps a path to a file, so an encoded
+    // slash in a queue name or job argument is no ambiguity here
+    http.setUriCompliance(
+        UriCompliance.DEFAULT.with(
+            "offload",
+            UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+            UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+            UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT,
+            UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
+    HttpConnectionFactory http11 = new HttpConnectionFactory(http);
+    ConnectionFactory[] factories;
+    if (builder.keystore == null) {
+      HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
+      limitStreams(h2c);
+      factories = new ConnectionFactory[] {http11, h2c};
+    } else {
+      http.addCustomizer(new SecureRequestCustomizer());
+      SslContextFactory.Server tls = new SslContextFactory.Server();
+      tls.setKeyStorePath(builder.keystore.toString());
+      tls.setKeyStorePassword(builder.keystorePassword);
+      tls.setCipherComparator(HTTP2Cipher.COMPARATOR);
+      HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
+      limitStreams(h2);
+      ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+      alpn.setDefaultProtocol(http11.getProtocol());
+      factories =
+          new ConnectionFactory[] {
+            new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2, http11
+          };
+    }
+    ServerConnector connector = new ServerConnector(server, 1, 1, factories);
+    connector.setHost(address.getHostAddress());
+    connector.setPort(builder.port);
+    connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+    // room for a burst of connections, such as every widget reconnecting after a restart
+    connector.setAcceptQueueSize(1024);
+    return connector;
+  }
+
+  private static void limitStreams(AbstractHTTP2ServerConnectionFactory h2) {
+    h2.setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION);
   }
 
   /** Starts configuring a dashboard over {@code client}. */
@@ -105,14 +188,38 @@ public final class Dashboard implements AutoCloseable {
   }
 
   private Dashboard start() {
-    server.start();
+    try {
+      server.start();
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException("the dashboard's server did not start: " + e.getMessage(), e);
+    }
     log.info("Offload dashboard listening on {}", uri);
     return this;
   }
 
   /** The port it listens on; the one chosen by the system when configured with port 0. */
   public int port() {
-    return server.getAddress().getPort();
+    return connector.getLocalPort();
+  }
+
+  private static Set<String> widgetOrigins(Set<String> configured, String publicOrigin) {
+    Set<String> origins = new LinkedHashSet<>(configured);
+    if (publicOrigin != null) {
+      // the dashboard's own pages, as the browser sees them through the proxy
+      origins.add(publicOrigin);
+    }
+    return origins;
+  }
+
+  /** The session and login checks, for tests that look inside. */
+  Access access() {
+    return access;
+  }
+
+  /** The connections open now, for tests that count them. */
+  int openConnections() {
+    return connector.getConnectedEndPoints().size();
   }
 
   /** Where to open it, such as {@code http://127.0.0.1:8080/}. */
@@ -120,10 +227,10 @@ public final class Dashboard implements AutoCloseable {
     return uri;
   }
 
-  private static URI uri(InetAddress address, int port) {
+  private static URI uri(String scheme, InetAddress address, int port) {
     String host = address.isAnyLocalAddress() ? "localhost" : address.getHostAddress();
     try {
-      return new URI("http", null, host, port, "/", null, null);
+      return new URI(scheme, null, host, port, "/", null, null);
     } catch (URISyntaxException e) {
       throw new IllegalStateException("an address always makes a URI", e);
     }
@@ -134,8 +241,11 @@ public final class Dashboard implements AutoCloseable {
   public void close() {
     feed.close();
     widgetStreams.close();
-    server.stop(0);
-    threads.shutdownNow();
+    try {
+      server.stop();
+    } catch (Exception e) {
+      log.warn("the dashboard's server did not stop cleanly", e);
+    }
     watcher.removeListener(feed);
     watcher.removeListener(widgetStreams);
   }
@@ -150,6 +260,9 @@ public final class Dashboard implements AutoCloseable {
     private boolean readOnly;
     private String watchSecret;
     private final Set<String> widgetOrigins = new LinkedHashSet<>();
+    private Path keystore;
+    private String keystorePassword;
+    private URI publicUrl;
 
     private Builder(OffloadClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -215,6 +328,50 @@ public final class Dashboard implements AutoCloseable {
       List<String> normalized = origins.stream().map(WidgetHandler::origin).toList();
       widgetOrigins.clear();
       widgetOrigins.addAll(normalized);
+      return this;
+    }
+
+    /**
+     * Serves HTTPS instead of HTTP, offering HTTP/2 and HTTP/1.1, with the key and certificate in
+     * {@code keystore} (PKCS12 or JKS, such as {@code keytool -genkeypair} writes).
+     *
+     * @throws IllegalArgumentException if the keystore is not a readable file
+     */
+    public Builder tls(Path keystore, String password) {
+      Objects.requireNonNull(keystore, "keystore");
+      Objects.requireNonNull(password, "password");
+      if (!Files.isReadable(keystore) || Files.isDirectory(keystore)) {
+        throw new IllegalArgumentException(
+            "the dashboard's keystore "
+                + keystore.toAbsolutePath()
+                + " is not a readable file; make one with keytool -genkeypair -keystore "
+                + keystore);
+      }
+      this.keystore = keystore;
+      this.keystorePassword = password;
+      return this;
+    }
+
+    /**
+     * Where browsers reach the dashboard through a reverse proxy, such as {@code
+     * https://jobs.example.com/}: POSTs from that origin are accepted even when the proxy does not
+     * pass the {@code Host} header on, and with {@code https} the session cookie is {@code Secure}.
+     *
+     * @throws IllegalArgumentException if it is not an http or https URL of a host, without a path
+     */
+    public Builder publicUrl(URI url) {
+      Objects.requireNonNull(url, "url");
+      try {
+        WidgetHandler.origin(url.toString());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "the public URL \""
+                + url
+                + "\" must be a scheme, a host and an optional port, such as"
+                + " https://jobs.example.com; the dashboard must be at the root of its host name",
+            e);
+      }
+      this.publicUrl = url;
       return this;
     }
 

@@ -1,14 +1,12 @@
 package dev.offload.web;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.offload.runtime.RedisUnavailableException;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +15,11 @@ import org.slf4j.LoggerFactory;
  * needs a watch token, not a login), pages and static files, the login, then authentication, the
  * POST checks and the API. Anything that goes wrong answers with a status code and a plain message;
  * a stack trace goes to the log, never out.
+ *
+ * <p>It runs on one of Jetty's pool threads, and may block there on Redis; an event stream is
+ * handed over to an {@link EventStream} and holds no thread.
  */
-final class DashboardHandler implements HttpHandler {
+final class DashboardHandler extends Handler.Abstract {
 
   /** Scripts and styles only from the dashboard itself, no inline code, no framing. */
   static final String CONTENT_SECURITY_POLICY =
@@ -31,24 +32,27 @@ final class DashboardHandler implements HttpHandler {
   private final Access access;
   private final Router router;
   private final WidgetHandler widget;
+  private final LiveFeed feed;
   private final StaticFiles files = new StaticFiles();
 
-  DashboardHandler(Access access, Router router, WidgetHandler widget) {
+  DashboardHandler(Access access, Router router, WidgetHandler widget, LiveFeed feed) {
     this.access = access;
     this.router = router;
     this.widget = widget;
+    this.feed = feed;
   }
 
   @Override
-  public void handle(HttpExchange exchange) {
-    boolean keepOpen = false;
+  public boolean handle(
+      org.eclipse.jetty.server.Request request, Response response, Callback callback) {
+    Exchange exchange = new Exchange(request, response, callback);
     try {
-      securityHeaders(exchange.getResponseHeaders());
+      securityHeaders(exchange);
       access.checkHost(exchange);
-      String method = exchange.getRequestMethod();
-      List<String> segments = Request.segments(exchange.getRequestURI().getRawPath());
+      String method = exchange.method();
+      List<String> segments = Request.segments(exchange.rawPath());
       if (!segments.isEmpty() && segments.get(0).equals("widget")) {
-        keepOpen = widget.handle(exchange, method, segments);
+        widget.handle(exchange, method, segments);
       } else if (!segments.isEmpty() && segments.get(0).equals("api")) {
         api(exchange, method, segments);
       } else {
@@ -59,16 +63,35 @@ final class DashboardHandler implements HttpHandler {
     } catch (RedisUnavailableException e) {
       fail(exchange, 503, e.getMessage());
     } catch (Exception e) {
-      log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+      log.error("{} {} failed", exchange.method(), exchange.target(), e);
       fail(exchange, 500, "internal error; the dashboard's log has the details");
-    } finally {
-      if (!keepOpen) {
-        exchange.close();
-      }
     }
+    if (!exchange.answered()) {
+      log.error("{} {} was not answered", exchange.method(), exchange.target());
+      fail(exchange, 500, "internal error; the dashboard's log has the details");
+    }
+    if (exchange.method().equals("POST")) {
+      audit(exchange);
+    }
+    return true;
   }
 
-  private void api(HttpExchange exchange, String method, List<String> segments) throws Exception {
+  /** Every control used, allowed or not: who, from where, what, and the answer. */
+  private void audit(Exchange exchange) {
+    String session = access.sessionKey(exchange);
+    if (session == null) {
+      session = exchange.header("Authorization") != null ? "basic-auth" : "none";
+    }
+    Access.AUDIT.info(
+        "{} {} by session {} from {}: {}",
+        exchange.method(),
+        exchange.target(),
+        session,
+        exchange.clientAddress(),
+        exchange.status());
+  }
+
+  private void api(Exchange exchange, String method, List<String> segments) throws Exception {
     if (!access.authenticated(exchange)) {
       throw access.unauthorized(exchange);
     }
@@ -80,16 +103,12 @@ final class DashboardHandler implements HttpHandler {
     }
     Object result = match.handler().handle(new Request(exchange, match.params()));
     if (result != Api.RESPONDED) {
-      send(
-          exchange,
-          200,
-          "application/json; charset=utf-8",
-          WebJson.MAPPER.writeValueAsBytes(result));
+      exchange.send(
+          200, "application/json; charset=utf-8", WebJson.MAPPER.writeValueAsBytes(result));
     }
   }
 
-  private void page(HttpExchange exchange, String method, List<String> segments)
-      throws IOException {
+  private void page(Exchange exchange, String method, List<String> segments) {
     String path = "/" + String.join("/", segments);
     switch (method + " " + path) {
       case "GET /" -> {
@@ -109,25 +128,20 @@ final class DashboardHandler implements HttpHandler {
       case "POST /login" -> {
         access.checkOrigin(exchange);
         access.login(exchange, new Request(exchange, Map.of()).form().get("password"));
-        send(
-            exchange,
-            200,
-            "application/json; charset=utf-8",
-            "{\"loggedIn\":true}".getBytes(StandardCharsets.UTF_8));
+        json(exchange, "{\"loggedIn\":true}");
       }
       case "POST /logout" -> {
         access.checkOrigin(exchange);
         access.checkToken(exchange);
-        access.logout(exchange);
-        send(
-            exchange,
-            200,
-            "application/json; charset=utf-8",
-            "{\"loggedIn\":false}".getBytes(StandardCharsets.UTF_8));
+        String session = access.logout(exchange);
+        if (session != null) {
+          feed.endSession(session);
+        }
+        json(exchange, "{\"loggedIn\":false}");
       }
       default -> {
-        if (method.equals("GET") && segments.size() == 2 && segments.get(0).equals("static")) {
-          file(exchange, segments.get(1));
+        if (method.equals("GET") && segments.size() >= 2 && segments.get(0).equals("static")) {
+          file(exchange, String.join("/", segments.subList(1, segments.size())));
         } else {
           throw HttpError.notFound("no such page");
         }
@@ -135,54 +149,39 @@ final class DashboardHandler implements HttpHandler {
     }
   }
 
-  private void file(HttpExchange exchange, String name) throws IOException {
+  private void file(Exchange exchange, String name) {
     StaticFiles.Asset asset = files.get(name);
     if (asset == null) {
       throw HttpError.notFound("no such file");
     }
-    exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-    send(exchange, 200, asset.contentType(), asset.bytes());
+    exchange.setHeader("Cache-Control", "no-cache");
+    exchange.send(200, asset.contentType(), asset.bytes());
   }
 
-  private static void redirect(HttpExchange exchange, String location) throws IOException {
-    exchange.getResponseHeaders().set("Location", location);
-    exchange.sendResponseHeaders(303, -1);
+  private static void json(Exchange exchange, String json) {
+    exchange.send(200, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void securityHeaders(Headers headers) {
-    headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-    headers.set("X-Content-Type-Options", "nosniff");
-    headers.set("X-Frame-Options", "DENY");
-    headers.set("Referrer-Policy", "no-referrer");
-    headers.set("Cross-Origin-Opener-Policy", "same-origin");
-    headers.set("Cross-Origin-Resource-Policy", "same-origin");
-    headers.set("Cache-Control", "no-store");
+  private static void redirect(Exchange exchange, String location) {
+    exchange.setHeader("Location", location);
+    exchange.sendEmpty(303);
   }
 
-  private static void fail(HttpExchange exchange, int status, String message) {
-    if (exchange.getResponseCode() != -1) {
+  private static void securityHeaders(Exchange exchange) {
+    exchange.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    exchange.setHeader("X-Content-Type-Options", "nosniff");
+    exchange.setHeader("X-Frame-Options", "DENY");
+    exchange.setHeader("Referrer-Policy", "no-referrer");
+    exchange.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+    exchange.setHeader("Cross-Origin-Resource-Policy", "same-origin");
+    exchange.setHeader("Cache-Control", "no-store");
+  }
+
+  private static void fail(Exchange exchange, int status, String message) {
+    if (exchange.answered()) {
       // the response was under way (an event stream); it can only be cut off
       return;
     }
-    try {
-      send(
-          exchange,
-          status,
-          "text/plain; charset=utf-8",
-          (message + "\n").getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      log.debug("could not send the error response: {}", e.getMessage());
-    }
-  }
-
-  private static void send(HttpExchange exchange, int status, String contentType, byte[] body)
-      throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    if (body.length > 0) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
+    exchange.sendText(status, message);
   }
 }

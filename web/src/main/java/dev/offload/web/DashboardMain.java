@@ -3,6 +3,9 @@ package dev.offload.web;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.client.OffloadClient;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,12 @@ public final class DashboardMain {
                            32 bytes (default: $OFFLOAD_WATCH_SECRET); turns the widget's streams on
         --widget-origin O  an origin whose pages may embed the widget, such as
                            https://shop.example.com; repeat for more (default: none)
+        --public-url URL   where browsers reach it through a reverse proxy, such as
+                           https://jobs.example.com (default: $OFFLOAD_PUBLIC_URL; none)
+        --keystore FILE    serve HTTPS (HTTP/2 and HTTP/1.1) with the key and certificate in this
+                           PKCS12 or JKS file (default: $OFFLOAD_KEYSTORE; none: plain HTTP)
+        --keystore-password P
+                           the keystore's password (default: $OFFLOAD_KEYSTORE_PASSWORD)
         --help             print this and exit""";
 
   private DashboardMain() {}
@@ -45,6 +54,9 @@ public final class DashboardMain {
       boolean readOnly,
       String watchSecret,
       List<String> widgetOrigins,
+      URI publicUrl,
+      Path keystore,
+      String keystorePassword,
       boolean help) {
 
     /**
@@ -61,6 +73,9 @@ public final class DashboardMain {
       boolean readOnly = false;
       String watchSecret = env.get("OFFLOAD_WATCH_SECRET");
       List<String> widgetOrigins = new ArrayList<>();
+      String publicUrl = env.get("OFFLOAD_PUBLIC_URL");
+      String keystore = env.get("OFFLOAD_KEYSTORE");
+      String keystorePassword = env.get("OFFLOAD_KEYSTORE_PASSWORD");
       boolean help = false;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
@@ -73,6 +88,9 @@ public final class DashboardMain {
           case "--read-only" -> readOnly = true;
           case "--watch-secret" -> watchSecret = value(args, ++i, arg);
           case "--widget-origin" -> widgetOrigins.add(value(args, ++i, arg));
+          case "--public-url" -> publicUrl = value(args, ++i, arg);
+          case "--keystore" -> keystore = value(args, ++i, arg);
+          case "--keystore-password" -> keystorePassword = value(args, ++i, arg);
           case "--help", "-h" -> help = true;
           default -> throw new IllegalArgumentException("unknown argument \"" + arg + "\"");
         }
@@ -86,7 +104,27 @@ public final class DashboardMain {
           readOnly,
           watchSecret == null || watchSecret.isEmpty() ? null : watchSecret,
           List.copyOf(widgetOrigins),
+          publicUrl == null || publicUrl.isEmpty() ? null : url(publicUrl),
+          keystore == null || keystore.isEmpty() ? null : Path.of(keystore),
+          keystore == null || keystore.isEmpty() ? null : keystorePassword(keystorePassword),
           help);
+    }
+
+    private static URI url(String value) {
+      try {
+        return new URI(value);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException(
+            "--public-url must be a URL such as https://jobs.example.com, was \"" + value + "\"");
+      }
+    }
+
+    private static String keystorePassword(String password) {
+      if (password == null) {
+        throw new IllegalArgumentException(
+            "--keystore needs --keystore-password (or $OFFLOAD_KEYSTORE_PASSWORD)");
+      }
+      return password;
     }
 
     private static String value(String[] args, int index, String name) {
@@ -140,6 +178,12 @@ public final class DashboardMain {
       }
       if (options.watchSecret() != null) {
         builder.watchSecret(options.watchSecret());
+      }
+      if (options.publicUrl() != null) {
+        builder.publicUrl(options.publicUrl());
+      }
+      if (options.keystore() != null) {
+        builder.tls(options.keystore(), options.keystorePassword());
       }
       dashboard = builder.start();
     } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {

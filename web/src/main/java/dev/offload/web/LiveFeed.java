@@ -1,21 +1,15 @@
 package dev.offload.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.sun.net.httpserver.HttpExchange;
 import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.JobListener;
 import dev.offload.runtime.RedisUnavailableException;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,22 +25,28 @@ import org.slf4j.LoggerFactory;
  * stream. So a burst of ten thousand jobs costs the browsers four messages a second. With nothing
  * changing a snapshot still goes out every second: worker heartbeats and counters move without
  * events, and the chart's time axis moves on. Nothing is read while no browser listens.
+ *
+ * <p>Each stream belongs to the session that opened it, and ends when that session logs out.
  */
 final class LiveFeed implements JobListener, AutoCloseable {
 
   static final int TICK_MILLIS = 250;
   private static final long IDLE_PUSH_MILLIS = 1_000;
   private static final int MAX_STREAMS = 64;
+  private static final int MAX_STREAMS_PER_CLIENT = 8;
   private static final int MAX_CHANGED_JOBS = 500;
-  private static final String CLOSE = "";
   private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
 
   private final Overview overview;
   private final Throughput throughput = new Throughput();
   private final Set<String> changedQueues = ConcurrentHashMap.newKeySet();
   private final Set<String> changedJobs = ConcurrentHashMap.newKeySet();
-  private final List<BlockingQueue<String>> streams = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService ticker;
+  private final EventStreams streams;
+
+  /** The open streams, each with the session it belongs to ("" when there is none). */
+  private final Map<EventStream, String> owners = new ConcurrentHashMap<>();
+
   private volatile boolean dirty = true;
   private volatile String latest;
   private long lastPushMillis;
@@ -60,6 +60,7 @@ final class LiveFeed implements JobListener, AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
+    streams = new EventStreams("live connections", MAX_STREAMS, MAX_STREAMS_PER_CLIENT, ticker);
     ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
@@ -94,7 +95,7 @@ final class LiveFeed implements JobListener, AutoCloseable {
 
   private void tick() {
     long now = System.currentTimeMillis();
-    if (streams.isEmpty() || (!dirty && now - lastPushMillis < IDLE_PUSH_MILLIS)) {
+    if (owners.isEmpty() || (!dirty && now - lastPushMillis < IDLE_PUSH_MILLIS)) {
       return;
     }
     dirty = false;
@@ -132,61 +133,41 @@ final class LiveFeed implements JobListener, AutoCloseable {
 
   private void broadcast(String message) {
     latest = message;
-    for (BlockingQueue<String> stream : streams) {
-      if (!stream.offer(message)) {
-        // a slow reader: every snapshot is complete, so the older ones waiting can go
-        stream.clear();
-        stream.offer(message);
-      }
-    }
+    // a browser that falls behind is cut off by its stream, and reconnects to the latest state
+    owners.keySet().forEach(stream -> stream.send(message));
   }
 
-  /** Serves one browser's event stream until it goes away or the dashboard closes. */
-  void stream(HttpExchange exchange) throws IOException {
-    if (streams.size() >= MAX_STREAMS) {
-      throw new HttpError(
-          503,
-          "too many live connections to this dashboard ("
-              + MAX_STREAMS
-              + "); close some of its tabs");
-    }
-    BlockingQueue<String> stream = new ArrayBlockingQueue<>(4);
+  /**
+   * Answers {@code exchange} with the event stream, until the browser goes away, {@code session}
+   * logs out or the dashboard closes.
+   *
+   * @param session the session's key, as {@link #endSession} is given it; {@code null} for none
+   * @throws HttpError when too many streams are open, in all or from this client
+   */
+  void stream(Exchange exchange, String session) {
+    EventStream stream = streams.open(exchange, "retry: 2000\n\n");
+    owners.put(stream, Objects.requireNonNullElse(session, ""));
+    stream.onEnd(() -> owners.remove(stream));
     String first = latest;
     if (first != null) {
-      stream.offer(first);
+      stream.send(first);
     }
-    streams.add(stream);
     dirty = true;
-    exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-    exchange.sendResponseHeaders(200, 0);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write("retry: 2000\n\n".getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      while (true) {
-        String message = stream.poll(15, TimeUnit.SECONDS);
-        if (CLOSE.equals(message)) {
-          return;
-        }
-        // a comment line keeps proxies from closing a quiet stream
-        out.write(
-            (message == null ? ": keep-alive\n\n" : message).getBytes(StandardCharsets.UTF_8));
-        out.flush();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (IOException e) {
-      log.debug("an event stream closed: {}", e.getMessage());
-    } finally {
-      streams.remove(stream);
-    }
+  }
+
+  /** Ends the streams that {@code session} opened: it logged out. */
+  void endSession(String session) {
+    owners.forEach(
+        (stream, owner) -> {
+          if (owner.equals(session)) {
+            stream.close();
+          }
+        });
   }
 
   @Override
   public void close() {
     ticker.shutdownNow();
-    for (BlockingQueue<String> stream : streams) {
-      stream.clear();
-      stream.offer(CLOSE);
-    }
+    streams.close();
   }
 }

@@ -3,10 +3,8 @@ package dev.offload.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import com.sun.net.httpserver.HttpExchange;
 import dev.offload.api.QueueNames;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,17 +18,17 @@ final class Request {
   /** The largest request body read: a job record may be 512 KiB of JSON, with room to spare. */
   static final int MAX_BODY_BYTES = 1024 * 1024;
 
-  private final HttpExchange exchange;
+  private final Exchange exchange;
   private final Map<String, String> params;
   private final Map<String, String> query;
 
-  Request(HttpExchange exchange, Map<String, String> params) {
+  Request(Exchange exchange, Map<String, String> params) {
     this.exchange = exchange;
     this.params = params;
-    this.query = parseQuery(exchange.getRequestURI().getRawQuery());
+    this.query = parseQuery(exchange.rawQuery());
   }
 
-  HttpExchange exchange() {
+  Exchange exchange() {
     return exchange;
   }
 
@@ -91,15 +89,7 @@ final class Request {
   }
 
   private byte[] body() {
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-      if (body.length > MAX_BODY_BYTES) {
-        throw new HttpError(413, "the request body is over " + MAX_BODY_BYTES + " bytes");
-      }
-      return body;
-    } catch (IOException e) {
-      throw HttpError.badRequest("the request body could not be read");
-    }
+    return exchange.body(MAX_BODY_BYTES);
   }
 
   private static long number(String value, String what) {

@@ -1,11 +1,8 @@
 package dev.offload.web;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
 import dev.offload.runtime.client.WatchTokens;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -49,12 +46,8 @@ final class WidgetHandler {
     this.streams = streams;
   }
 
-  /**
-   * Serves a request for a path under {@code /widget/}.
-   *
-   * @return whether the response stays open, handed over to the streams, which close it
-   */
-  boolean handle(HttpExchange exchange, String method, List<String> segments) throws IOException {
+  /** Serves a request for a path under {@code /widget/}. */
+  void handle(Exchange exchange, String method, List<String> segments) {
     String path = "/" + String.join("/", segments);
     if (!path.equals(SCRIPT_PATH) && !path.equals(STREAM_PATH)) {
       throw HttpError.notFound("no such widget file");
@@ -65,66 +58,49 @@ final class WidgetHandler {
     boolean originAllowed = cors(exchange);
     if (path.equals(SCRIPT_PATH)) {
       script(exchange);
-      return false;
+    } else {
+      stream(exchange, originAllowed);
     }
-    return stream(exchange, originAllowed);
   }
 
   /** Allows the request's origin to read the response when it is on the allow-list. */
-  private boolean cors(HttpExchange exchange) {
-    Headers headers = exchange.getResponseHeaders();
-    headers.add("Vary", "Origin");
-    String origin = exchange.getRequestHeaders().getFirst("Origin");
+  private boolean cors(Exchange exchange) {
+    exchange.addHeader("Vary", "Origin");
+    String origin = exchange.header("Origin");
     if (origin == null) {
       // not a cross-origin request of a browser: a classic script tag, or a program
       return true;
     }
     if (origins.contains(origin)) {
-      headers.set("Access-Control-Allow-Origin", origin);
+      exchange.setHeader("Access-Control-Allow-Origin", origin);
       return true;
     }
-    return Access.sameOrigin(origin, exchange.getRequestHeaders().getFirst("Host"));
+    return Access.sameOrigin(origin, exchange.host());
   }
 
-  private void script(HttpExchange exchange) throws IOException {
-    Headers headers = exchange.getResponseHeaders();
+  private void script(Exchange exchange) {
     // other sites' pages load it with a script tag, which a same-origin resource policy blocks
-    headers.set("Cross-Origin-Resource-Policy", "cross-origin");
-    headers.set("Cache-Control", "no-cache");
-    headers.set("Content-Type", "text/javascript; charset=utf-8");
-    exchange.sendResponseHeaders(200, script.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(script);
-    }
+    exchange.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
+    exchange.setHeader("Cache-Control", "no-cache");
+    exchange.send(200, "text/javascript; charset=utf-8", script);
   }
 
-  private boolean stream(HttpExchange exchange, boolean originAllowed) throws IOException {
+  private void stream(Exchange exchange, boolean originAllowed) {
     if (!originAllowed) {
-      return refuse(exchange, 403);
+      exchange.sendEmpty(403);
+      return;
     }
     if (tokens == null) {
       throw HttpError.notFound(
           "the widget is off: this dashboard has no watch secret"
               + " (--watch-secret or OFFLOAD_WATCH_SECRET)");
     }
-    WatchTokens.Verdict verdict = tokens.verify(token(exchange.getRequestURI().getRawQuery()));
+    WatchTokens.Verdict verdict = tokens.verify(token(exchange.rawQuery()));
     if (verdict.watch().isEmpty()) {
-      return refuse(exchange, verdict.rejection() == WatchTokens.Rejection.EXPIRED ? 403 : 401);
+      exchange.sendEmpty(verdict.rejection() == WatchTokens.Rejection.EXPIRED ? 403 : 401);
+      return;
     }
     WatchTokens.Watch watch = verdict.watch().get();
-    if (!streams.reserve()) {
-      throw new HttpError(503, "too many open widget streams; try again later");
-    }
-    try {
-      Headers headers = exchange.getResponseHeaders();
-      headers.set("Content-Type", "text/event-stream; charset=utf-8");
-      // a buffering proxy in front (nginx) would hold the events back
-      headers.set("X-Accel-Buffering", "no");
-      exchange.sendResponseHeaders(200, 0);
-    } catch (IOException | RuntimeException e) {
-      streams.release();
-      throw e;
-    }
     // spread out the reconnections of many browsers after a restart
     int retry = MIN_RETRY_MILLIS + ThreadLocalRandom.current().nextInt(MIN_RETRY_MILLIS);
     streams.open(
@@ -133,12 +109,6 @@ final class WidgetHandler {
         watch.id(),
         watch.expiresAt().toEpochMilli(),
         "retry: " + retry + "\n\n");
-    return true;
-  }
-
-  private static boolean refuse(HttpExchange exchange, int status) throws IOException {
-    exchange.sendResponseHeaders(status, -1);
-    return false;
   }
 
   private static String token(String rawQuery) {

@@ -1,12 +1,8 @@
 package dev.offload.web;
 
-import com.sun.net.httpserver.HttpExchange;
 import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.JobListener;
 import dev.offload.runtime.client.OffloadAdmin;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +22,14 @@ import org.slf4j.LoggerFactory;
  * The open widget event streams: each follows one job and gets its {@link WidgetState} whenever it
  * changes, then ends once the job is final.
  *
- * <p>No stream holds a thread. The request thread sends the headers, hands the response over and
- * returns; a stream is written only by a few shared threads: the readers, which read a job's state
- * for each new stream, and again when the process's one event subscription reports a change of it
- * (and every job after the subscription was lost), and a ticker that sends keep-alive comments,
- * closes streams whose token has expired (the browser reconnects and is refused) and moves queue
- * positions on. Every read and write of one job happens under that job's lock, so its streams see
- * its states in order; a state is sent to a stream only when it differs from the last one sent
- * there.
+ * <p>No stream holds a thread: each is an {@link EventStream}, written asynchronously. The request
+ * thread hands the response over and returns; states are read by a few shared threads: the readers,
+ * which read a job's state for each new stream, and again when the process's one event subscription
+ * reports a change of it (and every job after the subscription was lost), and a ticker that closes
+ * streams whose token has expired (the browser reconnects and is refused) and moves queue positions
+ * on. The streams' caps and keep-alives are {@link EventStreams}'. Every read and write of one job
+ * happens under that job's lock, so its streams see its states in order; a state is sent to a
+ * stream only when it differs from the last one sent there.
  *
  * <p>Reads are kept few, since a burst of finished jobs must not queue up behind them: events that
  * arrive for a job before its read starts are served by that one read; a job last heard to have
@@ -44,42 +40,29 @@ import org.slf4j.LoggerFactory;
  */
 final class WidgetStreams implements JobListener, AutoCloseable {
 
-  /**
-   * The most streams open at once; each costs a socket and about 34 KB of the HTTP server's
-   * buffers, no thread.
-   */
+  /** The most streams open at once; each costs a socket or an HTTP/2 stream, and no thread. */
   static final int MAX_STREAMS = 10_000;
 
-  private static final long KEEP_ALIVE_MILLIS = 15_000;
+  /** The most open from one client address: a page following many jobs, or one office's NAT. */
+  static final int MAX_STREAMS_PER_CLIENT = 500;
+
+  private static final long EXPIRY_MILLIS = 15_000;
   private static final long POSITION_MILLIS = 1_000;
   private static final int READER_THREADS = 4;
-  private static final byte[] KEEP_ALIVE = ":\n\n".getBytes(StandardCharsets.UTF_8);
   private static final Logger log = LoggerFactory.getLogger(WidgetStreams.class);
 
   /** A job, by queue and id. */
   private record JobKey(String queue, long id) {}
 
-  /** One browser's open response. */
+  /** One browser's open stream, and what was last sent on it. */
   private static final class Stream {
-    final HttpExchange exchange;
-    final OutputStream out;
+    final EventStream events;
     final long expiresAtMillis;
     String lastSent;
 
-    Stream(HttpExchange exchange, long expiresAtMillis) {
-      this.exchange = exchange;
-      this.out = exchange.getResponseBody();
+    Stream(EventStream events, long expiresAtMillis) {
+      this.events = events;
       this.expiresAtMillis = expiresAtMillis;
-    }
-
-    boolean write(byte[] bytes) {
-      try {
-        out.write(bytes);
-        out.flush();
-        return true;
-      } catch (IOException e) {
-        return false;
-      }
     }
   }
 
@@ -106,7 +89,7 @@ final class WidgetStreams implements JobListener, AutoCloseable {
   private final Map<JobKey, JobEvent.Type> dirty = new ConcurrentHashMap<>();
 
   private final Map<String, AtomicLong> startedByQueue = new ConcurrentHashMap<>();
-  private final AtomicInteger open = new AtomicInteger();
+  private final EventStreams streams;
   private final ExecutorService readers;
   private final ScheduledExecutorService ticker;
 
@@ -114,10 +97,12 @@ final class WidgetStreams implements JobListener, AutoCloseable {
     this.admin = admin;
     this.readers = Executors.newFixedThreadPool(READER_THREADS, daemon("offload-widget-read-"));
     this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("offload-widget-tick-"));
+    this.streams =
+        new EventStreams("open widget streams", MAX_STREAMS, MAX_STREAMS_PER_CLIENT, ticker);
     ticker.scheduleWithFixedDelay(
         this::movePositions, POSITION_MILLIS, POSITION_MILLIS, TimeUnit.MILLISECONDS);
     ticker.scheduleWithFixedDelay(
-        this::keepAlive, KEEP_ALIVE_MILLIS, KEEP_ALIVE_MILLIS, TimeUnit.MILLISECONDS);
+        this::expire, EXPIRY_MILLIS, EXPIRY_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   private static ThreadFactory daemon(String name) {
@@ -129,34 +114,19 @@ final class WidgetStreams implements JobListener, AutoCloseable {
     };
   }
 
-  /** Reserves room for one more stream; false when {@value #MAX_STREAMS} are open. */
-  boolean reserve() {
-    if (open.incrementAndGet() > MAX_STREAMS) {
-      open.decrementAndGet();
-      return false;
-    }
-    return true;
-  }
-
-  /** Gives back a reservation that was not used. */
-  void release() {
-    open.decrementAndGet();
-  }
-
   /**
-   * Takes over a reserved response whose headers were sent: writes {@code preamble}, then the job's
-   * state now and each change, until the job is final. Closes the exchange itself, whatever
-   * happens; when Redis cannot be read, at once, so that the browser asks again.
+   * Answers {@code exchange} with a stream that begins with {@code preamble}, then carries the
+   * job's state now and each change, until the job is final. When Redis cannot be read, the stream
+   * ends at once, so that the browser asks again.
+   *
+   * @throws HttpError when too many streams are open, in all or from this client
    */
-  void open(HttpExchange exchange, String queue, long id, long expiresAtMillis, String preamble) {
-    Stream stream = new Stream(exchange, expiresAtMillis);
-    if (!stream.write(preamble.getBytes(StandardCharsets.UTF_8))) {
-      close(stream);
-      return;
-    }
+  void open(Exchange exchange, String queue, long id, long expiresAtMillis, String preamble) {
+    Stream stream = new Stream(streams.open(exchange, preamble), expiresAtMillis);
     JobKey key = new JobKey(queue, id);
+    Watch watch;
     while (true) {
-      Watch watch = watches.computeIfAbsent(key, Watch::new);
+      watch = watches.computeIfAbsent(key, Watch::new);
       synchronized (watch) {
         if (watch.retired) {
           continue;
@@ -165,6 +135,19 @@ final class WidgetStreams implements JobListener, AutoCloseable {
         break;
       }
     }
+    Watch mine = watch;
+    stream.events.onEnd(
+        () -> {
+          if (Thread.holdsLock(mine)) {
+            // ended inside this watch's own loop, which must not see its list change; a stream
+            // that has ended refuses its next message, and that removes it
+            return;
+          }
+          synchronized (mine) {
+            mine.streams.remove(stream);
+            retireIfEmpty(mine);
+          }
+        });
     // the first state, too, is read by the readers, so that a burst of new streams (every
     // browser reconnecting after a restart) does not hold a request thread each
     markDirty(key, JobEvent.Type.QUEUED);
@@ -239,7 +222,7 @@ final class WidgetStreams implements JobListener, AutoCloseable {
       log.debug("could not read job {} for the widget: {}", watch.key, e.getMessage());
       // a stream that never had a state ends, so its browser asks again after its retry pause;
       // the others wait for the event subscription to come back, which re-reads every job
-      watch.streams.removeIf(stream -> stream.lastSent == null && close(stream));
+      watch.streams.removeIf(stream -> stream.lastSent == null && end(stream));
       retireIfEmpty(watch);
       return;
     }
@@ -255,17 +238,17 @@ final class WidgetStreams implements JobListener, AutoCloseable {
 
   /** Sends {@code state} to the streams it is news to, and ends them all if it is final. */
   private void publish(Watch watch, WidgetState state) {
-    byte[] message = ("data: " + state.json() + "\n\n").getBytes(StandardCharsets.UTF_8);
+    String message = "data: " + state.json() + "\n\n";
     watch.streams.removeIf(
         stream -> {
           if (state.json().equals(stream.lastSent)) {
             return false;
           }
           stream.lastSent = state.json();
-          return !stream.write(message) && close(stream);
+          return !stream.events.send(message) && end(stream);
         });
     if (state.isFinal()) {
-      watch.streams.forEach(this::close);
+      watch.streams.forEach(WidgetStreams::end);
       watch.streams.clear();
     }
     retireIfEmpty(watch);
@@ -294,27 +277,20 @@ final class WidgetStreams implements JobListener, AutoCloseable {
     }
   }
 
-  /** Keeps quiet streams open through proxies, and ends streams whose token has expired. */
-  private void keepAlive() {
+  /** Ends streams whose token has expired; their browsers reconnect and are refused. */
+  private void expire() {
     long now = System.currentTimeMillis();
     for (Watch watch : watches.values()) {
       synchronized (watch) {
-        watch.streams.removeIf(
-            stream ->
-                (now >= stream.expiresAtMillis || !stream.write(KEEP_ALIVE)) && close(stream));
+        watch.streams.removeIf(stream -> now >= stream.expiresAtMillis && end(stream));
         retireIfEmpty(watch);
       }
     }
   }
 
-  /** Ends a stream's response; always true, to serve in {@code removeIf}. */
-  private boolean close(Stream stream) {
-    open.decrementAndGet();
-    try {
-      stream.exchange.close();
-    } catch (RuntimeException e) {
-      log.debug("an event stream did not close cleanly: {}", e.getMessage());
-    }
+  /** Ends a stream; always true, to serve in {@code removeIf}. */
+  private static boolean end(Stream stream) {
+    stream.events.close();
     return true;
   }
 
@@ -323,12 +299,6 @@ final class WidgetStreams implements JobListener, AutoCloseable {
   public void close() {
     ticker.shutdownNow();
     readers.shutdownNow();
-    for (Watch watch : watches.values()) {
-      synchronized (watch) {
-        watch.streams.forEach(this::close);
-        watch.streams.clear();
-        retireIfEmpty(watch);
-      }
-    }
+    streams.close();
   }
 }

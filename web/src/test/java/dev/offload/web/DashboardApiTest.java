@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
 
 /** The JSON API against a real Redis, with a real agent doing the work. */
 class DashboardApiTest {
@@ -103,17 +104,34 @@ class DashboardApiTest {
     List<Add> jobs = IntStream.range(0, 2000).mapToObj(i -> new Add(i, 0)).toList();
     client.enqueueAll(jobs, JobOptions.defaults().queue("long"));
 
-    JsonNode first = web.getJson("/api/queues/long/jobs?offset=0&limit=25");
+    JsonNode first = web.getJson("/api/queues/long/jobs?limit=25");
     assertEquals(2000, first.get("total").asLong());
+    assertEquals("pending", first.get("state").asText());
+    assertEquals("25", first.get("nextCursor").asText());
     assertEquals(25, first.get("jobs").size());
-    assertEquals("{\"a\":0,\"b\":0}", first.get("jobs").get(0).get("arguments").asText());
-    assertEquals(Add.NAME, first.get("jobs").get(0).get("jobName").asText());
+    JsonNode row = first.get("jobs").get(0);
+    assertEquals("{\"a\":0,\"b\":0}", row.get("arguments").asText());
+    assertEquals(Add.NAME, row.get("name").asText());
+    assertEquals("pending", row.get("state").asText());
+    assertEquals(1, row.get("attempt").asInt());
+    assertTrue(row.get("enqueuedAt").isNumber());
+    assertTrue(row.get("problem").isNull());
 
-    JsonNode last = web.getJson("/api/queues/long/jobs?offset=1990&limit=25");
+    JsonNode last = web.getJson("/api/queues/long/jobs?state=pending&cursor=1990&limit=25");
     assertEquals(10, last.get("jobs").size());
+    assertTrue(last.get("nextCursor").isNull());
     assertEquals("{\"a\":1999,\"b\":0}", last.get("jobs").get(9).get("arguments").asText());
 
+    JsonNode found = web.getJson("/api/queues/long/jobs?search=%22A%22:1234,&limit=25");
+    assertEquals(1, found.get("jobs").size());
+    assertEquals("{\"a\":1234,\"b\":0}", found.get("jobs").get(0).get("arguments").asText());
+    assertTrue(found.get("nextCursor").isNull());
+
     assertEquals(400, web.get("/api/queues/long/jobs?limit=101").statusCode());
+    HttpResponse<String> badState = web.get("/api/queues/long/jobs?state=done");
+    assertEquals(400, badState.statusCode());
+    assertTrue(badState.body().contains("expected one of pending, scheduled"), badState.body());
+    assertEquals(400, web.get("/api/queues/long/jobs?cursor=-3").statusCode());
     assertEquals(404, web.get("/api/queues/nowhere/jobs").statusCode());
   }
 
@@ -143,6 +161,103 @@ class DashboardApiTest {
   }
 
   @Test
+  void jobDetailShowsTimesAttemptsAndTimelineInEpochMillis() throws Exception {
+    JobHandle<String> handle =
+        client.enqueue(new FailTimes(prefix + "-detail", 1), JobOptions.defaults().queue("flaky"));
+    String worker = agent("flaky").workerIds().get(0);
+    assertEquals(JobStatus.SUCCEEDED, handle.await(WAIT));
+
+    JsonNode job = web.getJson("/api/jobs/" + handle.id());
+    assertEquals(FailTimes.NAME, job.get("name").asText());
+    assertTrue(job.get("arguments").asText().contains("\"failures\":1"));
+    assertEquals(worker, job.get("worker").asText());
+    assertFalse(job.get("host").asText().isEmpty());
+    long enqueuedAt = job.get("enqueuedAt").asLong();
+    long startedAt = job.get("startedAt").asLong();
+    long finishedAt = job.get("finishedAt").asLong();
+    assertTrue(enqueuedAt > 0 && startedAt > 0 && finishedAt >= startedAt, job.toString());
+    assertTrue(job.get("durationMs").isNumber() && job.get("waitMs").isNumber(), job.toString());
+    assertEquals(2, job.get("attempts").size());
+    assertEquals("failed", job.get("attempts").get(0).get("outcome").asText());
+    assertEquals("succeeded", job.get("attempts").get(1).get("outcome").asText());
+    List<String> events = new ArrayList<>();
+    job.get("timeline").forEach(event -> events.add(event.get("event").asText()));
+    assertEquals(List.of("enqueued", "started", "retrying", "started", "succeeded"), events);
+    JsonNode retrying = job.get("timeline").get(2);
+    assertEquals(1, retrying.get("attempt").asInt());
+    assertEquals(worker, retrying.get("worker").asText());
+    assertEquals(
+        "java.lang.IllegalStateException: planned failure 1 of 1",
+        retrying.get("message").asText());
+    assertTrue(retrying.get("at").isNumber() && retrying.get("dueAt").isNumber());
+  }
+
+  @Test
+  void historyCountsEachQueuesAttemptsByMinuteOrHour() throws Exception {
+    agent("hist");
+    JobOptions onHist = JobOptions.defaults().queue("hist");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Add(i, i), onHist).await(WAIT));
+    }
+    assertEquals(
+        JobStatus.FAILED,
+        client.enqueue(new FailTimes(prefix + "-hist", 9), onHist.attempts(1)).await(WAIT));
+
+    JsonNode day = web.getJson("/api/history?range=24h");
+    assertEquals("minute", day.get("resolution").asText());
+    assertEquals(1440, day.get("t").size());
+    assertEquals(60_000, day.get("t").get(1).asLong() - day.get("t").get(0).asLong());
+    JsonNode hist = day.get("queues").get("hist");
+    assertEquals(1440, hist.get("processed").size());
+    assertEquals(4, sum(hist.get("processed")));
+    assertEquals(1, sum(hist.get("failed")));
+
+    JsonNode month = web.getJson("/api/history?range=30d&queue=hist");
+    assertEquals("hour", month.get("resolution").asText());
+    assertEquals(720, month.get("t").size());
+    assertEquals(1, month.get("queues").size());
+    assertEquals(4, sum(month.get("queues").get("hist").get("processed")));
+
+    HttpResponse<String> badRange = web.get("/api/history?range=7d");
+    assertEquals(400, badRange.statusCode());
+    assertTrue(badRange.body().contains("24h"), badRange.body());
+    assertEquals(404, web.get("/api/history?queue=nowhere").statusCode());
+  }
+
+  @Test
+  void queueStatsShowTheOldestPendingAgeAndRunTimesByName() throws Exception {
+    client.enqueue(new Add(1, 1), JobOptions.defaults().queue("waiting"));
+    Poll.until(
+        WAIT,
+        "the waiting job is 200 ms old",
+        () -> web.getJson("/api/queues/waiting/stats").get("oldestPendingAgeMs").asLong() >= 200);
+    JsonNode waiting = web.getJson("/api/queues/waiting/stats");
+    assertEquals(0, waiting.get("runTimes").size());
+
+    agent("timed");
+    JobOptions onTimed = JobOptions.defaults().queue("timed");
+    assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Sleep(30), onTimed).await(WAIT));
+    assertEquals(JobStatus.SUCCEEDED, client.enqueue(new Sleep(30), onTimed).await(WAIT));
+    JsonNode timed = web.getJson("/api/queues/timed/stats");
+    assertTrue(timed.get("oldestPendingAgeMs").isNull(), timed.toString());
+    JsonNode sleep = timed.get("runTimes").get(0);
+    assertEquals(Sleep.NAME, sleep.get("name").asText());
+    assertEquals(2, sleep.get("count").asInt());
+    assertTrue(sleep.get("p50Ms").asLong() >= 30, sleep.toString());
+    assertTrue(sleep.get("p95Ms").asLong() >= sleep.get("p50Ms").asLong());
+
+    assertEquals(404, web.get("/api/queues/nowhere/stats").statusCode());
+  }
+
+  private static long sum(JsonNode counts) {
+    long sum = 0;
+    for (JsonNode count : counts) {
+      sum += count.asLong();
+    }
+    return sum;
+  }
+
+  @Test
   void enqueueByNameChecksTheArgumentsBeforeQueueing() throws Exception {
     JsonNode names = web.getJson("/api/job-names");
     assertTrue(names.findValuesAsText("name").contains(Add.NAME));
@@ -160,6 +275,8 @@ class DashboardApiTest {
     agent("sums");
     assertEquals(JobStatus.SUCCEEDED, client.watcher().await("sums", id, WAIT));
     assertEquals("42", client.resultJson("sums", id).orElseThrow());
+    // the counter moves just after the event that ended the wait
+    Poll.until(WAIT, "the job is counted", () -> client.admin().counts("sums").succeeded() == 1);
 
     assertRefused(
         "{\"job\":\"test.add\",\"arguments\":\"{\\\"a\\\":1,\"}",
@@ -216,12 +333,14 @@ class DashboardApiTest {
     Poll.until(
         WAIT,
         "five failures are stored",
-        () -> web.getJson("/api/queues/flaky/failures").get("failures").size() == 5);
-    JsonNode failure = web.getJson("/api/queues/flaky/failures").get("failures").get(0);
-    assertEquals(FailTimes.NAME, failure.get("jobName").asText());
-    JsonNode attempt = failure.get("attempts").get(0);
-    assertTrue(attempt.get("error").asText().contains("planned failure 1 of "));
-    assertTrue(attempt.get("stackTrace").asText().contains("FailTimes.run"));
+        () -> web.getJson("/api/queues/flaky/jobs?state=failed").get("jobs").size() == 5);
+    JsonNode failure = web.getJson("/api/queues/flaky/jobs?state=failed").get("jobs").get(0);
+    assertEquals(ids.get(4).longValue(), failure.get("id").asLong(), "newest first");
+    assertEquals(FailTimes.NAME, failure.get("name").asText());
+    assertEquals("java.lang.IllegalStateException", failure.get("error").get("type").asText());
+    assertTrue(failure.get("error").get("message").asText().contains("planned failure 1 of "));
+    assertTrue(failure.get("finishedAt").isNumber());
+    assertEquals(1, failure.get("attempt").asInt());
 
     web.postJson("/api/queues/flaky/failures/" + ids.get(0) + "/retry", "{}");
     assertEquals(JobStatus.SUCCEEDED, client.watcher().await("flaky", ids.get(0), WAIT));
@@ -237,7 +356,27 @@ class DashboardApiTest {
     assertEquals(JobStatus.FAILED, client.watcher().await("flaky", ids.get(4), WAIT));
 
     assertEquals(1, web.postJson("/api/queues/flaky/failures/clear", "{}").get("cleared").asLong());
-    assertEquals(0, web.getJson("/api/queues/flaky/failures").get("total").asLong());
+    assertEquals(0, web.getJson("/api/queues/flaky/jobs?state=failed").get("total").asLong());
+  }
+
+  @Test
+  void malformedEntriesAreRowsWithTheirProblemAndTheOverviewKeepsEveryQueue() {
+    client.enqueue(new Add(1, 1), JobOptions.defaults().queue("good"));
+    client.enqueue(new Add(1, 1), JobOptions.defaults().queue("bent"));
+    try (Jedis jedis = new Jedis(java.net.URI.create(REDIS.url()))) {
+      jedis.lpush(prefix + "queue:{bent}", "oops");
+      jedis.hset(prefix + "stats:{bent}", "succeeded", "lots");
+    }
+
+    JsonNode rows = web.getJson("/api/queues/bent/jobs").get("jobs");
+    assertEquals(2, rows.size());
+    assertTrue(rows.get(0).get("problem").isNull());
+    assertTrue(rows.get(1).get("id").isNull());
+    assertTrue(rows.get(1).get("problem").asText().contains("\"oops\""));
+
+    assertTrue(queueRow("bent").get("problem").asText().contains("\"lots\""));
+    assertEquals(2, queueRow("bent").get("pending").asLong());
+    assertTrue(queueRow("good").get("problem").isNull());
   }
 
   @Test

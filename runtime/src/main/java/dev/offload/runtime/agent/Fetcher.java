@@ -36,10 +36,11 @@ final class Fetcher {
   record Claimed(String queue, long id, String rawRecord) {}
 
   private final String worker;
+  private final String host;
   private final List<String> queues;
   private final JobStore jobs;
   private final Deque<Claimed> next = new ArrayDeque<>();
-  private final Map<String, Map<Long, String>> results = new LinkedHashMap<>();
+  private final Map<String, Map<Long, JobStore.Finished>> results = new LinkedHashMap<>();
 
   /** Touched by the shutdown hook too, when a job called System.exit. */
   private final Set<Long> uncertain = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -47,8 +48,9 @@ final class Fetcher {
   private volatile Claimed running;
   private boolean leaseLost;
 
-  Fetcher(String worker, List<String> queues, JobStore jobs) {
+  Fetcher(String worker, String host, List<String> queues, JobStore jobs) {
     this.worker = worker;
+    this.host = host;
     this.queues = queues;
     this.jobs = jobs;
   }
@@ -74,8 +76,8 @@ final class Fetcher {
   }
 
   /** The running job ended well; its result is written with the next call to Redis. */
-  void succeeded(Claimed job, String resultJson) {
-    results.computeIfAbsent(job.queue(), q -> new LinkedHashMap<>()).put(job.id(), resultJson);
+  void succeeded(Claimed job, JobStore.Finished finished) {
+    results.computeIfAbsent(job.queue(), q -> new LinkedHashMap<>()).put(job.id(), finished);
     running = null;
   }
 
@@ -104,14 +106,14 @@ final class Fetcher {
   boolean finishAndTake(Set<String> skip, int want, Written written) {
     boolean found = false;
     for (String queue : queues) {
-      Map<Long, String> done = results.getOrDefault(queue, Map.of());
+      Map<Long, JobStore.Finished> done = results.getOrDefault(queue, Map.of());
       boolean takeHere = !found && !skip.contains(queue);
       if (!takeHere && done.isEmpty()) {
         continue;
       }
       JobStore.Settled settled;
       try {
-        settled = jobs.finishAndTake(queue, worker, done, List.of(), 0, takeHere ? want : 0);
+        settled = jobs.finishAndTake(queue, worker, host, done, List.of(), 0, takeHere ? want : 0);
       } catch (RuntimeException e) {
         uncertain.addAll(done.keySet());
         throw e;
@@ -153,12 +155,12 @@ final class Fetcher {
   }
 
   private void settle(String queue, List<Long> handBack, Written written) {
-    Map<Long, String> done = results.getOrDefault(queue, Map.of());
+    Map<Long, JobStore.Finished> done = results.getOrDefault(queue, Map.of());
     Claimed now = running;
     long runningId = now != null && now.queue().equals(queue) ? now.id() : 0;
     JobStore.Settled settled;
     try {
-      settled = jobs.finishAndTake(queue, worker, done, handBack, runningId, 0);
+      settled = jobs.finishAndTake(queue, worker, host, done, handBack, runningId, 0);
     } catch (RuntimeException e) {
       uncertain.addAll(done.keySet());
       uncertain.addAll(handBack);
@@ -168,7 +170,7 @@ final class Fetcher {
   }
 
   private void settledResults(
-      String queue, Map<Long, String> done, JobStore.Settled settled, Written written) {
+      String queue, Map<Long, JobStore.Finished> done, JobStore.Settled settled, Written written) {
     results.remove(queue);
     refused(queue, settled.refused());
     int recorded = done.size();

@@ -149,32 +149,35 @@ final class Recovery {
       return false;
     }
     if (!wasRunning) {
-      return jobs.returnToQueue(queue, worker, id, null);
+      return jobs.returnToQueue(
+          queue,
+          worker,
+          id,
+          null,
+          "taken back unstarted from worker " + worker + ", which stopped sending heartbeats");
     }
     JobRecord record;
     try {
       record = JobRecord.parse(raw);
     } catch (JobRecord.MalformedRecordException e) {
       // the next worker to take it records it as malformed, with its raw data
-      return jobs.returnToQueue(queue, worker, id, null);
+      return jobs.returnToQueue(
+          queue,
+          worker,
+          id,
+          null,
+          "taken back from worker " + worker + "; its record is malformed");
     }
-    Attempts.Decision decision =
-        attempts.charge(
-            id,
-            queue,
-            record,
-            "worker "
-                + worker
-                + " stopped sending heartbeats while running the job (killed, crashed or cut off from"
-                + " Redis)",
-            "",
-            "",
-            worker,
-            null);
+    String error =
+        "worker "
+            + worker
+            + " stopped sending heartbeats while running the job (killed, crashed or cut off from"
+            + " Redis)";
+    Attempts.Decision decision = attempts.charge(id, queue, record, error, "", "", worker, null);
     if (decision instanceof Attempts.Decision.Retry retry) {
-      return jobs.returnToQueue(queue, worker, id, retry.record().toJson());
+      return jobs.returnToQueue(queue, worker, id, retry.record().toJson(), error);
     }
     return jobs.failInFlight(
-        queue, worker, id, ((Attempts.Decision.Fail) decision).failureRecord());
+        queue, worker, id, ((Attempts.Decision.Fail) decision).failureRecord(), error);
   }
 }

@@ -69,6 +69,7 @@ final class Worker implements Runnable {
   private static final Duration QUARANTINE = Duration.ofMinutes(1);
 
   private final String id;
+  private final String host;
   private final List<String> queues;
   private final JobStore jobs;
   private final Fetcher fetcher;
@@ -117,6 +118,7 @@ final class Worker implements Runnable {
    */
   Worker(
       String id,
+      String host,
       List<String> queues,
       JobStore jobs,
       WorkerStore workers,
@@ -126,10 +128,11 @@ final class Worker implements Runnable {
       AgentCounters counters,
       Attempts attempts) {
     this.id = id;
+    this.host = host;
     this.queues = List.copyOf(queues);
     this.jobs = jobs;
     this.workers = workers;
-    this.fetcher = new Fetcher(id, this.queues, jobs);
+    this.fetcher = new Fetcher(id, host, this.queues, jobs);
     this.attempts = attempts;
     this.defaultIsolation = defaultIsolation;
     this.newRunner = newRunner;
@@ -393,9 +396,15 @@ final class Worker implements Runnable {
                 attemptNumber,
                 Duration.ofMillis(record.timeoutMs())));
     JobOutcome outcome = awaitOutcome(future);
-    jobNanos.add(System.nanoTime() - started);
+    long ranNanos = System.nanoTime() - started;
+    jobNanos.add(ranNanos);
     if (outcome instanceof JobOutcome.Succeeded success) {
-      fetcher.succeeded(job, success.resultJson() == null ? "null" : success.resultJson());
+      fetcher.succeeded(
+          job,
+          new JobStore.Finished(
+              success.resultJson() == null ? "null" : success.resultJson(),
+              TimeUnit.NANOSECONDS.toMillis(ranNanos),
+              record.name()));
       return;
     }
     if (outcome instanceof JobOutcome.NotStarted notStarted) {
@@ -404,10 +413,16 @@ final class Worker implements Runnable {
           job.queue(),
           job.id(),
           notStarted.reason());
-      record(() -> fetcher.fenced(job, () -> jobs.returnToQueue(job.queue(), id, job.id(), null)));
+      String why = "did not start (" + notStarted.reason() + "); back on its queue, uncharged";
+      record(
+          () ->
+              fetcher.fenced(job, () -> jobs.returnToQueue(job.queue(), id, job.id(), null, why)));
     } else if (stopRequested && !destroyed && clock.millis() >= graceDeadline) {
       // cut short by shutdown, not by its own doing: it goes back without losing an attempt
-      record(() -> fetcher.fenced(job, () -> jobs.returnToQueue(job.queue(), id, job.id(), null)));
+      String why = "cut short by the agent's shutdown; back on its queue, uncharged";
+      record(
+          () ->
+              fetcher.fenced(job, () -> jobs.returnToQueue(job.queue(), id, job.id(), null, why)));
     } else {
       record(() -> recordFailure(job, record, (JobOutcome.Failed) outcome));
     }
@@ -484,10 +499,12 @@ final class Worker implements Runnable {
               jobs.failAttempt(
                   job.queue(),
                   id,
+                  host,
                   job.id(),
                   retry.record().toJson(),
                   true,
-                  retry.delay().toMillis()))) {
+                  retry.delay().toMillis(),
+                  failed.error()))) {
         counters.add(job.queue(), Counter.RETRIED, 1);
       }
       int failedAttempts = retry.record().failedAttempts();
@@ -502,7 +519,10 @@ final class Worker implements Runnable {
     } else {
       String failure = ((Attempts.Decision.Fail) decision).failureRecord();
       if (fetcher.fenced(
-          job, () -> jobs.failAttempt(job.queue(), id, job.id(), failure, false, 0))) {
+          job,
+          () ->
+              jobs.failAttempt(
+                  job.queue(), id, host, job.id(), failure, false, 0, failed.error()))) {
         counters.add(job.queue(), Counter.FAILED, 1);
       }
       log.warn(
@@ -522,7 +542,7 @@ final class Worker implements Runnable {
             job.queue(),
             record.withFailedAttempt(
                 new JobFailure.Attempt(attemptNumber, reason, "", id, clock.instant(), "")));
-    if (fetcher.fenced(job, () -> jobs.failInFlight(job.queue(), id, job.id(), failure))) {
+    if (fetcher.fenced(job, () -> jobs.failInFlight(job.queue(), id, job.id(), failure, reason))) {
       counters.add(job.queue(), Counter.FAILED, 1);
     }
     log.warn("job {}/{}: {}; moved to the failure store", job.queue(), job.id(), reason);
@@ -547,7 +567,14 @@ final class Worker implements Runnable {
                     "")),
             clock.instant());
     if (fetcher.fenced(
-        job, () -> jobs.failInFlight(job.queue(), id, job.id(), FailureRecords.toJson(failure)))) {
+        job,
+        () ->
+            jobs.failInFlight(
+                job.queue(),
+                id,
+                job.id(),
+                FailureRecords.toJson(failure),
+                "malformed record in data-store: " + problem))) {
       counters.add(job.queue(), Counter.FAILED, 1);
     }
     log.warn(

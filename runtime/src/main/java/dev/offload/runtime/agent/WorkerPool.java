@@ -84,6 +84,7 @@ final class WorkerPool {
         agentId + "-w" + slot + (round < config.workerQueues().size() ? "" : "-" + round);
     return new Worker(
         workerId,
+        host,
         config.workerQueues().get(slot),
         jobs,
         workerStore,

@@ -22,6 +22,7 @@ import java.util.List;
  * @param problem why its stored record cannot be read, {@code null} when it can; the record is then
  *     in {@code storedRecord}, and the job will go to the failure store when taken
  * @param storedRecord the record as stored, only when it cannot be read
+ * @param timeline its life so far: times, attempts with their workers and hosts, and events
  */
 public record JobDetails(
     long id,
@@ -32,7 +33,8 @@ public record JobDetails(
     String result,
     JobFailure failure,
     String problem,
-    String storedRecord) {
+    String storedRecord,
+    JobTimeline timeline) {
 
   /**
    * The record of a job that has not finished.

@@ -9,18 +9,22 @@ import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.store.AdminStore;
 import dev.offload.runtime.internal.store.FailureRecords;
+import dev.offload.runtime.internal.store.JobLists;
 import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.internal.store.JobStore;
+import dev.offload.runtime.internal.store.JournalStore;
 import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.internal.store.WorkerStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -45,11 +49,16 @@ public final class OffloadAdmin {
   private final JobStore jobs;
   private final AdminStore store;
   private final WorkerStore workers;
+  private final JobLists lists;
+  private final JournalStore journal;
 
-  OffloadAdmin(JobStore jobs, AdminStore store, WorkerStore workers) {
+  OffloadAdmin(
+      JobStore jobs, AdminStore store, WorkerStore workers, JobLists lists, JournalStore journal) {
     this.jobs = jobs;
     this.store = store;
     this.workers = workers;
+    this.lists = lists;
+    this.journal = journal;
   }
 
   /** The names of all queues, in no particular order. */
@@ -57,11 +66,30 @@ public final class OffloadAdmin {
     return jobs.queues();
   }
 
-  /** Every queue's counts, by name. */
+  /**
+   * Every queue's counts, by name. A queue whose keys are malformed in Redis is listed with what is
+   * wrong in {@link QueueCounts#problem()}, and every other queue as usual.
+   */
   public List<QueueCounts> queues() {
     List<QueueCounts> counts = new ArrayList<>();
     for (String queue : new TreeSet<>(jobs.queues())) {
-      counts.add(counts(queue));
+      String problem = QueueNames.problem(queue);
+      counts.add(
+          problem == null
+              ? counts(queue)
+              : new QueueCounts(
+                  queue,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  false,
+                  "the set of queues holds a name that is not a valid queue name: " + problem));
     }
     return counts;
   }
@@ -81,7 +109,8 @@ public final class OffloadAdmin {
         totals.getOrDefault(Counter.RETRIED, 0L),
         totals.getOrDefault(Counter.FAILED, 0L),
         totals.getOrDefault(Counter.RECLAIMED, 0L),
-        state.paused());
+        state.paused(),
+        state.problem());
   }
 
   /**
@@ -125,35 +154,93 @@ public final class OffloadAdmin {
         page, total, offset + ids.size() < total ? Long.toString(offset + ids.size()) : null);
   }
 
+  /** The most entries one search request reads, so that its cost is bounded whatever it finds. */
+  public static final int SEARCH_WINDOW = 2_000;
+
+  private static final int SEARCH_CHUNK = 250;
+
   /**
-   * A page of a queue's failure store, the most recent failure first within the page. The store is
-   * a hash, read with a cursor: a failure added or removed while paging may be seen twice or not at
-   * all, and no other is missed.
+   * A page of a queue's jobs in one state: pending next to run first, scheduled soonest due first,
+   * working by worker, succeeded (while results are kept) and failed newest first. An entry that is
+   * malformed in Redis (an id that is not a number, a record that does not parse) is listed with
+   * what is wrong in {@link JobRow#problem()}, and every other entry is listed as usual.
+   *
+   * <p>With a {@code search} text, only jobs whose name, id or arguments contain it, in any case,
+   * are listed; one call reads at most {@value #SEARCH_WINDOW} entries of the list, so a page may
+   * hold fewer matches than {@code limit} while {@link Page#nextCursor()} says to read on. The
+   * cursor is a position in the list: jobs that enter or leave the list while paging shift the
+   * later pages, so a job may be seen twice or missed.
    *
    * @param cursor {@code null} or {@code "0"} for the first page, else the previous page's {@link
    *     Page#nextCursor()}
-   * @param count about this many failures; Redis may give a few more or fewer
+   * @param limit at most this many jobs, 1 to 1,000
+   * @param search text to look for, or {@code null} or blank for every job
+   */
+  public Page<JobRow> jobs(String queue, JobState state, String cursor, int limit, String search) {
+    checked(queue);
+    long offset = offset(cursor);
+    if (limit < 1 || limit > 1_000) {
+      throw new IllegalArgumentException("limit must be 1 to 1000, was " + limit);
+    }
+    JobLists.Kind kind = JobLists.Kind.valueOf(state.name());
+    if (search == null || search.isBlank()) {
+      JobLists.Window window = lists.window(queue, kind, offset, limit);
+      List<JobRow> rows = window.entries().stream().map(e -> JobRows.of(state, e)).toList();
+      long next = offset + limit;
+      return new Page<>(rows, window.total(), next < window.total() ? Long.toString(next) : null);
+    }
+    List<JobRow> rows = new ArrayList<>();
+    long position = offset;
+    long total = 0;
+    boolean end = false;
+    while (rows.size() < limit && position - offset < SEARCH_WINDOW && !end) {
+      int chunk = (int) Math.min(SEARCH_CHUNK, SEARCH_WINDOW - (position - offset));
+      JobLists.Window window = lists.window(queue, kind, position, chunk);
+      total = window.total();
+      List<JobLists.Entry> entries = window.entries();
+      int used = 0;
+      for (JobLists.Entry entry : entries) {
+        if (rows.size() == limit) {
+          break;
+        }
+        used++;
+        JobRow row = JobRows.of(state, entry);
+        if (row.matches(search)) {
+          rows.add(row);
+        }
+      }
+      position += used == entries.size() ? chunk : used;
+      end = position >= total;
+    }
+    return new Page<>(rows, total, end ? null : Long.toString(position));
+  }
+
+  /**
+   * A page of a queue's failure store, newest failure first at any depth. A failure added while
+   * paging shifts the later pages by one, so one failure may be seen twice; a failure removed may
+   * make one be skipped. A record stored under an id that is not a number is left out here; {@link
+   * #jobs} lists it with what is wrong.
+   *
+   * @param cursor {@code null} or {@code "0"} for the first page, else the previous page's {@link
+   *     Page#nextCursor()}
+   * @param count at most this many failures, 1 or more
    */
   public Page<JobFailure> failures(String queue, String cursor, int count) {
     checked(queue);
-    String from = cursor == null ? "0" : cursor;
-    if (!from.matches("\\d{1,20}")) {
-      throw new IllegalArgumentException(
-          "cursor must be the nextCursor of the previous page, or 0");
-    }
+    long offset = offset(cursor);
     if (count < 1) {
       throw new IllegalArgumentException("count must be 1 or more, was " + count);
     }
-    AdminStore.HashPage page = store.failures(queue, from, count);
-    List<JobFailure> failures = new ArrayList<>(page.entries().size());
-    page.entries().forEach((id, json) -> failures.add(FailureRecords.parse(id, queue, json)));
-    failures.sort(
-        Comparator.comparing(
-            JobFailure::failedAt, Comparator.nullsLast(Comparator.reverseOrder())));
-    return new Page<>(
-        failures,
-        store.failureCount(queue),
-        "0".equals(page.nextCursor()) ? null : page.nextCursor());
+    JobLists.Window window = lists.window(queue, JobLists.Kind.FAILED, offset, count);
+    List<JobFailure> failures = new ArrayList<>(window.entries().size());
+    for (JobLists.Entry entry : window.entries()) {
+      Long id = JobRows.id(entry.id());
+      if (id != null) {
+        failures.add(FailureRecords.parse(id, queue, entry.raw()));
+      }
+    }
+    long next = offset + count;
+    return new Page<>(failures, window.total(), next < window.total() ? Long.toString(next) : null);
   }
 
   /** Everything stored of job {@code id} of {@code queue}; empty when nothing is. */
@@ -164,10 +251,11 @@ public final class OffloadAdmin {
     }
     Optional<String> raw = jobs.record(queue, id);
     JobDetails.Unfinished unfinished = null;
+    JobRecord record = null;
     String problem = null;
     if (raw.isPresent()) {
       try {
-        JobRecord record = JobRecord.parse(raw.get());
+        record = JobRecord.parse(raw.get());
         unfinished =
             new JobDetails.Unfinished(
                 record.name(),
@@ -182,6 +270,7 @@ public final class OffloadAdmin {
         problem = e.getMessage();
       }
     }
+    String failure = jobs.failure(queue, id).orElse(null);
     return Optional.of(
         new JobDetails(
             id,
@@ -190,9 +279,10 @@ public final class OffloadAdmin {
             status.status() == JobStatus.QUEUED ? status.position() : null,
             unfinished,
             jobs.result(queue, id).orElse(null),
-            jobs.failure(queue, id).map(json -> FailureRecords.parse(id, queue, json)).orElse(null),
+            failure == null ? null : FailureRecords.parse(id, queue, failure),
             problem,
-            problem == null ? null : raw.get()));
+            problem == null ? null : raw.get(),
+            Timelines.read(jobs.timeline(queue, id).orElse(null), record, failure)));
   }
 
   /** Job {@code id} on whichever queue holds it, looked up in name order; empty when none does. */
@@ -264,6 +354,7 @@ public final class OffloadAdmin {
 
   /**
    * Queues every failed job of {@code queue} again, one atomic step per job; returns how many. A
+   * failure record that holds no usable job is left where it is, for an operator to look at. A
    * failure while it runs leaves those retried so far queued.
    */
   public long retryAllFailures(String queue) {
@@ -272,7 +363,11 @@ public final class OffloadAdmin {
     do {
       AdminStore.HashPage page = store.failures(checked(queue), cursor, 500);
       for (long id : page.entries().keySet()) {
-        retried += retryFailure(queue, id) ? 1 : 0;
+        try {
+          retried += retryFailure(queue, id) ? 1 : 0;
+        } catch (IllegalStateException unusable) {
+          // listed with its problem; one bad record does not stop the others
+        }
       }
       cursor = page.nextCursor();
     } while (!"0".equals(cursor));
@@ -305,6 +400,104 @@ public final class OffloadAdmin {
   /** Lets workers take jobs from {@code queue} again. */
   public void resume(String queue) {
     store.setPaused(checked(queue), false);
+  }
+
+  /**
+   * How many attempts ended and failed per bucket of {@code range}, ending with the bucket of now
+   * by Redis's clock, for one queue or every queue.
+   *
+   * @param queue one queue, or {@code null} for every queue
+   */
+  public QueueHistory history(QueueHistory.Range range, String queue) {
+    List<String> queues =
+        queue == null ? new ArrayList<>(new TreeSet<>(jobs.queues())) : List.of(checked(queue));
+    long last = journal.redisMillis() / range.bucketMillis();
+    long first = last - range.buckets() + 1;
+    List<Instant> times = new ArrayList<>(range.buckets());
+    for (long bucket = first; bucket <= last; bucket++) {
+      times.add(Instant.ofEpochMilli(bucket * range.bucketMillis()));
+    }
+    Map<String, QueueHistory.Series> series = new LinkedHashMap<>();
+    journal
+        .history(queues, range == QueueHistory.Range.MONTH)
+        .forEach(
+            (name, fields) ->
+                series.put(
+                    name,
+                    new QueueHistory.Series(
+                        counts(fields, "p", first, last), counts(fields, "f", first, last))));
+    return new QueueHistory(range, times, series);
+  }
+
+  /**
+   * How a queue keeps up: the age of the job at the head of the queue, by Redis's clock, and the
+   * median and 95th percentile run times of each job name's newest successes there.
+   */
+  public QueueStats stats(String queue) {
+    checked(queue);
+    Duration oldest = null;
+    Optional<String> head = journal.head(queue);
+    if (head.isPresent() && head.get().matches("\\d{1,19}")) {
+      long id = Long.parseLong(head.get());
+      Optional<String> raw = jobs.record(queue, id);
+      if (raw.isPresent()) {
+        try {
+          JobRecord record = JobRecord.parse(raw.get());
+          JobTimeline timeline =
+              Timelines.read(jobs.timeline(queue, id).orElse(null), record, null);
+          long since = record.enqueuedAt();
+          if (timeline.dueAt() != null) {
+            since = Math.max(since, timeline.dueAt().toEpochMilli());
+          }
+          oldest = Duration.ofMillis(Math.max(0, journal.redisMillis() - since));
+        } catch (JobRecord.MalformedRecordException e) {
+          // a malformed record has no enqueue time; it goes to the failure store when taken
+        }
+      }
+    }
+    List<QueueStats.RunTimes> runTimes = new ArrayList<>();
+    new TreeMap<>(journal.runTimes(queue))
+        .forEach(
+            (name, samples) -> {
+              long[] sorted =
+                  java.util.Arrays.stream(samples.split(","))
+                      .filter(sample -> sample.matches("\\d{1,18}"))
+                      .mapToLong(Long::parseLong)
+                      .sorted()
+                      .toArray();
+              if (sorted.length > 0) {
+                runTimes.add(
+                    new QueueStats.RunTimes(
+                        name,
+                        sorted.length,
+                        Duration.ofMillis(percentile(sorted, 50)),
+                        Duration.ofMillis(percentile(sorted, 95))));
+              }
+            });
+    return new QueueStats(queue, oldest, runTimes);
+  }
+
+  /** The nearest-rank percentile of sorted values. */
+  private static long percentile(long[] sorted, int percent) {
+    int rank = (int) Math.ceil(percent / 100.0 * sorted.length);
+    return sorted[Math.max(0, rank - 1)];
+  }
+
+  private static List<Long> counts(Map<String, String> fields, String kind, long first, long last) {
+    List<Long> counts = new ArrayList<>((int) (last - first + 1));
+    for (long bucket = first; bucket <= last; bucket++) {
+      String value = fields.get(kind + bucket);
+      long count = 0;
+      if (value != null) {
+        try {
+          count = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+          // a hand-edited field counts as nothing rather than hiding the whole history
+        }
+      }
+      counts.add(count);
+    }
+    return counts;
   }
 
   /** Every registered worker, by id. */

@@ -15,8 +15,10 @@ import dev.offload.api.QueueNames;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.store.AdminStore;
 import dev.offload.runtime.internal.store.FailureRecords;
+import dev.offload.runtime.internal.store.JobLists;
 import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.internal.store.JobStore;
+import dev.offload.runtime.internal.store.JournalStore;
 import dev.offload.runtime.internal.store.Json;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
@@ -82,7 +84,12 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     this.maxPayloadBytes = builder.maxPayloadBytes;
     this.watcher = new JobWatcher(redis, keys, store, builder.awaitPollInterval);
     this.admin =
-        new OffloadAdmin(store, new AdminStore(redis, keys, store), new WorkerStore(redis, keys));
+        new OffloadAdmin(
+            store,
+            new AdminStore(redis, keys, store),
+            new WorkerStore(redis, keys),
+            new JobLists(redis, keys),
+            new JournalStore(redis, keys));
   }
 
   /** A client with default settings for the Redis at {@code redisUrl}. */

@@ -16,6 +16,9 @@ import dev.offload.runtime.Counter;
  * @param failedTotal the {@link Counter#FAILED} total, including failures since deleted
  * @param reclaimed the {@link Counter#RECLAIMED} total
  * @param paused whether workers leave the queue alone
+ * @param problem {@code null}, or what is wrong with the queue in Redis (a counter that is not a
+ *     number, a key of the wrong type, a name that is not a valid queue name); the counts then show
+ *     what could be read
  */
 public record QueueCounts(
     String name,
@@ -28,7 +31,36 @@ public record QueueCounts(
     long retried,
     long failedTotal,
     long reclaimed,
-    boolean paused) {
+    boolean paused,
+    String problem) {
+
+  /** Counts of a queue without problems. */
+  public QueueCounts(
+      String name,
+      long pending,
+      long scheduled,
+      long working,
+      long failed,
+      long results,
+      long succeeded,
+      long retried,
+      long failedTotal,
+      long reclaimed,
+      boolean paused) {
+    this(
+        name,
+        pending,
+        scheduled,
+        working,
+        failed,
+        results,
+        succeeded,
+        retried,
+        failedTotal,
+        reclaimed,
+        paused,
+        null);
+  }
 
   /** The running total of {@code counter}. */
   public long total(Counter counter) {

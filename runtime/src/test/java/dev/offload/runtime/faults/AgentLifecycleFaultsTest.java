@@ -120,12 +120,17 @@ class AgentLifecycleFaultsTest {
       }
       client.enqueueAll(jobs);
       JobStore store = new JobStore(redis, new Keys(prefix));
-      JobStore.Settled taken = store.finishAndTake("default", "w", Map.of(), List.of(), 0, 9_000);
+      JobStore.Settled taken =
+          store.finishAndTake("default", "w", "host", Map.of(), List.of(), 0, 9_000);
       assertEquals(9_000, taken.taken().size());
       assertEquals(9_000, store.inFlight("default", "w").size());
-      Map<Long, String> results = new LinkedHashMap<>();
-      taken.taken().forEach(t -> results.put(Long.parseLong(t.id()), "null"));
-      JobStore.Settled finished = store.finishAndTake("default", "w", results, List.of(), 0, 0);
+      Map<Long, JobStore.Finished> results = new LinkedHashMap<>();
+      taken
+          .taken()
+          .forEach(
+              t -> results.put(Long.parseLong(t.id()), new JobStore.Finished("null", 0, "noop")));
+      JobStore.Settled finished =
+          store.finishAndTake("default", "w", "host", results, List.of(), 0, 0);
       assertEquals(List.of(), finished.refused());
       assertEquals(9_000, stores.resultStoreSize("default"));
       assertEquals(0, stores.dataStoreSize("default"));

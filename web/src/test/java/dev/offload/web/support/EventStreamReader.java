@@ -93,6 +93,21 @@ public final class EventStreamReader implements AutoCloseable {
     return events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS) == END;
   }
 
+  /** Whether the server ends the stream within {@code timeout}, skipping the events before. */
+  public boolean endsAfterEventsWithin(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      JsonNode event = events.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+      if (event == END) {
+        return true;
+      }
+      if (event == null) {
+        return false;
+      }
+    }
+  }
+
   @Override
   public void close() {
     reader.interrupt();

@@ -9,6 +9,7 @@ import java.util.Map;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -31,13 +32,23 @@ public final class AdminStore {
   /** One page of a hash store: entries and the cursor of the next page, "0" when done. */
   public record HashPage(Map<Long, String> entries, String nextCursor) {}
 
-  /** A page of the failure store, in no particular order. */
+  /**
+   * A page of the failure store, in no particular order; entries whose key is not a job id are left
+   * out (the listings of {@link JobLists} show them).
+   */
   public HashPage failures(String queue, String cursor, int count) {
     ScanResult<Map.Entry<String, String>> scan =
         redis.call(
             jedis -> jedis.hscan(keys.failures(queue), cursor, new ScanParams().count(count)));
     Map<Long, String> entries = new LinkedHashMap<>();
-    scan.getResult().forEach(e -> entries.put(Long.parseLong(e.getKey()), e.getValue()));
+    scan.getResult()
+        .forEach(
+            e -> {
+              Long id = idOrNull(e.getKey());
+              if (id != null) {
+                entries.put(id, e.getValue());
+              }
+            });
     return new HashPage(entries, scan.getCursor());
   }
 
@@ -51,22 +62,31 @@ public final class AdminStore {
     return (Long)
         redis.runOnce(
             Script.CLEAR_FAILURES,
-            List.of(keys.failures(queue), keys.publicResults(queue)),
+            List.of(
+                keys.failures(queue),
+                keys.publicResults(queue),
+                keys.failureTimes(queue),
+                keys.timeline(queue)),
             List.of());
   }
 
   /** Deletes one failure record; returns whether there was one. */
   public boolean deleteFailure(String queue, long id) {
-    return removeWithPublicMark(keys.failures(queue), queue, id);
+    return removeWithPublicMark(keys.failures(queue), keys.failureTimes(queue), queue, id);
   }
 
-  /** Removes a job's entry from one of its queue's finished stores, with its public mark. */
-  private boolean removeWithPublicMark(String store, String queue, long id) {
+  /**
+   * Removes a job's entry from one of its queue's finished stores, with its entry in the store's
+   * index of times, its public mark and its timeline.
+   */
+  private boolean removeWithPublicMark(String store, String times, String queue, long id) {
     return redis.call(
         jedis -> {
           Transaction transaction = jedis.multi();
           Response<Long> removed = transaction.hdel(store, Long.toString(id));
+          transaction.zrem(times, Long.toString(id));
           transaction.srem(keys.publicResults(queue), Long.toString(id));
+          transaction.hdel(keys.timeline(queue), Long.toString(id));
           transaction.exec();
           return removed.get() == 1L;
         });
@@ -74,7 +94,7 @@ public final class AdminStore {
 
   /** Deletes a result, and with it the permission to show it; returns whether there was one. */
   public boolean removeResult(String queue, long id) {
-    return removeWithPublicMark(keys.results(queue), queue, id);
+    return removeWithPublicMark(keys.results(queue), keys.resultTimes(queue), queue, id);
   }
 
   /**
@@ -86,7 +106,13 @@ public final class AdminStore {
     Object moved =
         redis.runOnce(
             Script.RETRY_FAILED,
-            List.of(keys.failures(queue), keys.data(queue), keys.queue(queue)),
+            List.of(
+                keys.failures(queue),
+                keys.data(queue),
+                keys.queue(queue),
+                keys.failureTimes(queue),
+                keys.positions(queue),
+                keys.timeline(queue)),
             List.of(keys.events(), queue, Long.toString(id), freshRecord));
     return ((Long) moved) == 1L;
   }
@@ -100,23 +126,37 @@ public final class AdminStore {
                 keys.queue(queue),
                 keys.delayed(queue),
                 keys.data(queue),
-                keys.publicResults(queue)),
+                keys.publicResults(queue),
+                keys.positions(queue),
+                keys.timeline(queue)),
             List.of(keys.events(), queue, Long.toString(id)));
     return ((Long) deleted) == 1L;
   }
 
   /**
    * Pending job ids of a queue, next to run first, skipping {@code offset}. Cheap at either end of
-   * even a very long queue: Redis walks a list from its nearer end.
+   * even a very long queue: Redis walks a list from its nearer end. Entries that are not job ids
+   * are left out (the listings of {@link JobLists} show them).
    */
   public List<Long> pendingIds(String queue, long offset, int limit) {
     List<String> ids =
         redis.call(jedis -> jedis.lrange(keys.queue(queue), -(offset + limit), -(offset + 1)));
     List<Long> result = new ArrayList<>(ids.size());
     for (int i = ids.size() - 1; i >= 0; i--) {
-      result.add(Long.parseLong(ids.get(i)));
+      Long id = idOrNull(ids.get(i));
+      if (id != null) {
+        result.add(id);
+      }
     }
     return result;
+  }
+
+  private static Long idOrNull(String entry) {
+    try {
+      return Long.parseLong(entry);
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /** Entries found in a queue's lists that are not job ids, with the reason each was set apart. */
@@ -129,6 +169,7 @@ public final class AdminStore {
    *
    * @param working jobs in the processing lists of the queue's holders
    * @param totals the queue's {@link Counter}s that were ever counted
+   * @param problem {@code null}, or what is wrong with the queue's keys in Redis
    */
   public record QueueState(
       long pending,
@@ -137,10 +178,30 @@ public final class AdminStore {
       long failed,
       long results,
       Map<Counter, Long> totals,
-      boolean paused) {}
+      boolean paused,
+      String problem) {}
 
-  /** The sizes and totals of one queue, read at one moment. */
+  /**
+   * The sizes and totals of one queue, read at one moment. A key of the wrong type or a counter
+   * that is not a number does not fail the read: what could be read is returned, with the problem.
+   */
   public QueueState counts(String queue) {
+    try {
+      return readCounts(queue);
+    } catch (JedisDataException e) {
+      return new QueueState(
+          0,
+          0,
+          0,
+          0,
+          0,
+          Map.of(),
+          false,
+          "the queue's keys cannot be read: " + e.getMessage() + "; fix or delete the key");
+    }
+  }
+
+  private QueueState readCounts(String queue) {
     List<String> holders = new ArrayList<>(jobs.holders(queue));
     return redis.call(
         jedis -> {
@@ -154,16 +215,29 @@ public final class AdminStore {
           Response<Long> failed = pipeline.hlen(keys.failures(queue));
           Response<Long> results = pipeline.hlen(keys.results(queue));
           Response<Map<String, String>> stats = pipeline.hgetAll(keys.stats(queue));
+          Response<Boolean> pausedFlag = pipeline.exists(keys.pausedFlag(queue));
           Response<Boolean> paused = pipeline.sismember(keys.paused(), queue);
           pipeline.sync();
           Map<Counter, Long> totals = new EnumMap<>(Counter.class);
+          List<String> problems = new ArrayList<>();
           stats
               .get()
               .forEach(
                   (field, value) -> {
                     for (Counter counter : Counter.values()) {
                       if (counter.field().equals(field)) {
-                        totals.put(counter, Long.parseLong(value));
+                        try {
+                          totals.put(counter, Long.parseLong(value));
+                        } catch (NumberFormatException e) {
+                          problems.add(
+                              "counter "
+                                  + field
+                                  + " of "
+                                  + keys.stats(queue)
+                                  + " holds \""
+                                  + value
+                                  + "\", not a number; it counts as 0 until an operator fixes it");
+                        }
                       }
                     }
                   });
@@ -174,13 +248,29 @@ public final class AdminStore {
               failed.get(),
               results.get(),
               totals,
-              paused.get());
+              pausedFlag.get() || paused.get(),
+              problems.isEmpty() ? null : String.join("; ", problems));
         });
   }
 
-  /** Pauses or resumes a queue; workers stop taking from a paused queue. */
+  /**
+   * Pauses or resumes a queue. The queue's own flag stops the take script at once; the global set
+   * spares agents polling a paused queue. The two live in different slots, so no one command writes
+   * both: a pause sets the flag first and a resume clears it last, so that whenever the set names a
+   * queue its flag is set too, and a queue never looks resumed to an operator while the take script
+   * still refuses it.
+   */
   public void setPaused(String queue, boolean paused) {
     redis.call(
-        jedis -> paused ? jedis.sadd(keys.paused(), queue) : jedis.srem(keys.paused(), queue));
+        jedis -> {
+          if (paused) {
+            jedis.set(keys.pausedFlag(queue), "1");
+            jedis.sadd(keys.paused(), queue);
+          } else {
+            jedis.srem(keys.paused(), queue);
+            jedis.del(keys.pausedFlag(queue));
+          }
+          return null;
+        });
   }
 }

@@ -33,6 +33,7 @@ public final class FailureRecords {
     ObjectNode node = Json.mapper().valueToTree(failure);
     node.put("maxAttempts", record.maxAttempts());
     node.put("timeoutMs", record.timeoutMs());
+    node.put("enqueuedAt", record.enqueuedAt());
     if (record.isolation() != null) {
       node.put("isolation", record.isolation());
     }

@@ -94,7 +94,9 @@ public final class JobStore {
             keys.publicResults(queue),
             keys.results(queue),
             keys.failures(queue),
-            keys.epoch()),
+            keys.epoch(),
+            keys.positions(queue),
+            keys.timeline(queue)),
         args);
   }
 
@@ -111,32 +113,46 @@ public final class JobStore {
   public record Settled(List<Long> refused, List<Taken> taken) {}
 
   /**
+   * A job that ran to success.
+   *
+   * @param result its result as JSON
+   * @param runMillis how long it ran, for the run-time samples of its name
+   * @param jobName its name
+   */
+  public record Finished(String result, long runMillis, String jobName) {}
+
+  /**
    * Records the results of jobs a worker finished, hands back jobs it will not run, and takes up to
    * {@code want} more, in one round trip; see {@code finish_and_take.lua}. Sent once: a failure may
    * have taken jobs, which the worker then finds with {@link #inFlight}.
    *
-   * @param results job id to result JSON of finished jobs
+   * @param host the host of the worker's agent, for the timelines of the jobs it takes
+   * @param results job id to what the finished jobs returned
    * @param handBack ids taken earlier that go back to the head of the queue unstarted
    * @param runningId the job the worker runs now, 0 for none; a job taken replaces it
    */
   public Settled finishAndTake(
       String queue,
       String worker,
-      Map<Long, String> results,
+      String host,
+      Map<Long, Finished> results,
       List<Long> handBack,
       long runningId,
       int want) {
-    List<String> args = new ArrayList<>(6 + results.size() * 2 + handBack.size());
+    List<String> args = new ArrayList<>(7 + results.size() * 4 + handBack.size());
     args.add(keys.events());
     args.add(queue);
     args.add(worker);
     args.add(Integer.toString(want));
     args.add(runningId == 0 ? "" : Long.toString(runningId));
+    args.add(host);
     args.add(Integer.toString(results.size()));
     results.forEach(
-        (id, result) -> {
+        (id, finished) -> {
           args.add(Long.toString(id));
-          args.add(result);
+          args.add(finished.result());
+          args.add(Long.toString(finished.runMillis()));
+          args.add(finished.jobName());
         });
     handBack.forEach(id -> args.add(Long.toString(id)));
     List<?> reply =
@@ -149,7 +165,14 @@ public final class JobStore {
                     keys.results(queue),
                     keys.processing(queue, worker),
                     keys.running(queue),
-                    keys.holders(queue)),
+                    keys.holders(queue),
+                    keys.pausedFlag(queue),
+                    keys.resultTimes(queue),
+                    keys.positions(queue),
+                    keys.timeline(queue),
+                    keys.historyMinutes(queue),
+                    keys.historyHours(queue),
+                    keys.runTimes(queue)),
                 args);
     int refusedCount = ((Long) reply.get(0)).intValue();
     List<Long> refused = new ArrayList<>(refusedCount);
@@ -169,10 +192,19 @@ public final class JobStore {
    * Fenced, and sent once: a second send would be refused, which the worker must not mistake for a
    * job taken from it.
    *
+   * @param host the host of the worker's agent, for the job's timeline
+   * @param error what went wrong, in one line, for the job's timeline
    * @return false when the job is no longer in the worker's processing list
    */
   public boolean failAttempt(
-      String queue, String worker, long id, String payload, boolean retry, long delayMillis) {
+      String queue,
+      String worker,
+      String host,
+      long id,
+      String payload,
+      boolean retry,
+      long delayMillis,
+      String error) {
     Object moved =
         redis.runOnce(
             Script.FAIL_ATTEMPT,
@@ -182,7 +214,11 @@ public final class JobStore {
                 keys.delayed(queue),
                 keys.failures(queue),
                 keys.running(queue),
-                keys.publicResults(queue)),
+                keys.publicResults(queue),
+                keys.failureTimes(queue),
+                keys.timeline(queue),
+                keys.historyMinutes(queue),
+                keys.historyHours(queue)),
             List.of(
                 keys.events(),
                 queue,
@@ -190,23 +226,33 @@ public final class JobStore {
                 Long.toString(id),
                 retry ? "retry" : "fail",
                 payload,
-                Long.toString(delayMillis)));
+                Long.toString(delayMillis),
+                host,
+                timelineNote(error)));
     return ((Long) moved) == 1L;
   }
 
   /**
    * Takes a job out of a worker's processing list and puts it back at the head of its queue, with
-   * {@code record} as its new record ({@code null} keeps the stored one). Fenced.
+   * {@code record} as its new record ({@code null} keeps the stored one and charges no attempt).
+   * Fenced.
    *
+   * @param why what happened, in one line, for the job's timeline
    * @return false when the job was not in that list
    */
-  public boolean returnToQueue(String queue, String worker, long id, String record) {
-    return returnJob(queue, worker, Long.toString(id), "requeue", record == null ? "" : record);
+  public boolean returnToQueue(String queue, String worker, long id, String record, String why) {
+    return returnJob(
+        queue, worker, Long.toString(id), "requeue", record == null ? "" : record, why);
   }
 
-  /** Takes a job out of a worker's processing list into the failure store. Fenced. */
-  public boolean failInFlight(String queue, String worker, long id, String failureRecord) {
-    return returnJob(queue, worker, Long.toString(id), "fail", failureRecord);
+  /**
+   * Takes a job out of a worker's processing list into the failure store. Fenced.
+   *
+   * @param why what happened, in one line, for the job's timeline
+   */
+  public boolean failInFlight(
+      String queue, String worker, long id, String failureRecord, String why) {
+    return returnJob(queue, worker, Long.toString(id), "fail", failureRecord, why);
   }
 
   /**
@@ -214,10 +260,11 @@ public final class JobStore {
    * with the reason, where an operator can see it. Fenced.
    */
   public boolean quarantine(String queue, String worker, String entry, String reason) {
-    return returnJob(queue, worker, entry, "quarantine", reason);
+    return returnJob(queue, worker, entry, "quarantine", reason, "");
   }
 
-  private boolean returnJob(String queue, String worker, String id, String mode, String payload) {
+  private boolean returnJob(
+      String queue, String worker, String id, String mode, String payload, String why) {
     Object moved =
         redis.runOnce(
             Script.RETURN_TO_QUEUE,
@@ -228,8 +275,13 @@ public final class JobStore {
                 keys.failures(queue),
                 keys.running(queue),
                 keys.publicResults(queue),
-                keys.quarantine(queue)),
-            List.of(keys.events(), queue, worker, id, mode, payload));
+                keys.quarantine(queue),
+                keys.failureTimes(queue),
+                keys.positions(queue),
+                keys.timeline(queue),
+                keys.historyMinutes(queue),
+                keys.historyHours(queue)),
+            List.of(keys.events(), queue, worker, id, mode, payload, timelineNote(why)));
     return ((Long) moved) == 1L;
   }
 
@@ -288,7 +340,8 @@ public final class JobStore {
                 keys.queue(queue),
                 keys.delayed(queue),
                 keys.orphans(queue),
-                keys.stats(queue)));
+                keys.stats(queue),
+                keys.positions(queue)));
     for (String holder : holders(queue)) {
       scriptKeys.add(keys.processing(queue, holder));
     }
@@ -315,7 +368,7 @@ public final class JobStore {
         (List<?>)
             redis.run(
                 Script.PROMOTE_DUE,
-                List.of(keys.delayed(queue), keys.queue(queue)),
+                List.of(keys.delayed(queue), keys.queue(queue), keys.positions(queue)),
                 List.of(keys.events(), queue, Integer.toString(limit)));
     return new Promotion((Long) reply.get(0), (Long) reply.get(1));
   }
@@ -333,7 +386,8 @@ public final class JobStore {
                     keys.failures(queue),
                     keys.data(queue),
                     keys.delayed(queue),
-                    keys.queue(queue)),
+                    keys.queue(queue),
+                    keys.positions(queue)),
                 List.of(Long.toString(id)));
     JobStatus status = JobStatus.valueOf(text(reply.get(0)));
     long position = reply.size() > 1 ? (Long) reply.get(1) : -1;
@@ -415,6 +469,22 @@ public final class JobStore {
 
   public Set<String> pausedQueues() {
     return redis.call(jedis -> jedis.smembers(keys.paused()));
+  }
+
+  /** Longest line a timeline event keeps of an error; the whole error is in the job's record. */
+  private static final int NOTE_CHARS = 500;
+
+  private static String timelineNote(String text) {
+    if (text == null) {
+      return "";
+    }
+    return text.length() <= NOTE_CHARS ? text : text.substring(0, NOTE_CHARS) + "…";
+  }
+
+  /** A job's timeline as stored: its events, one JSON object a line; empty when it has none. */
+  public Optional<String> timeline(String queue, long id) {
+    return Optional.ofNullable(
+        redis.call(jedis -> jedis.hget(keys.timeline(queue), Long.toString(id))));
   }
 
   private static String text(Object value) {

@@ -76,9 +76,20 @@ public final class Keys {
     return prefix + "destroyed";
   }
 
-  /** Set of paused queue names. */
+  /**
+   * Set of paused queue names, which agents read at each heartbeat to stop polling those queues.
+   * {@link #pausedFlag} is what the take script obeys.
+   */
   public String paused() {
     return prefix + "paused";
+  }
+
+  /**
+   * A queue's own pause flag, in the queue's slot: while it exists the take script hands out no job
+   * of the queue, so a pause holds from the moment it is written, not from the next heartbeat.
+   */
+  public String pausedFlag(String queue) {
+    return prefix + "paused:{" + queue + "}";
   }
 
   /**
@@ -114,6 +125,22 @@ public final class Keys {
     return prefix + "failure-store:{" + queue + "}";
   }
 
+  /**
+   * Sorted set of the ids in the failure store, scored by when each failed (Redis's clock, epoch
+   * millis): failures newest first at any depth.
+   */
+  public String failureTimes(String queue) {
+    return prefix + "failure-times:{" + queue + "}";
+  }
+
+  /**
+   * Sorted set of the ids in the result store, scored by when each succeeded (Redis's clock, epoch
+   * millis): recent successes newest first.
+   */
+  public String resultTimes(String queue) {
+    return prefix + "result-times:{" + queue + "}";
+  }
+
   /** Set of the ids of jobs whose result the job-observer widget may show. */
   public String publicResults(String queue) {
     return prefix + "public-results:{" + queue + "}";
@@ -122,6 +149,14 @@ public final class Keys {
   /** Sorted set of job ids scored by the time they are due. */
   public String delayed(String queue) {
     return prefix + "delayed:{" + queue + "}";
+  }
+
+  /**
+   * Sorted set mirroring the order of the queue's list, id to a sequence number: a job's position
+   * in line is its rank, found in O(log n) without scanning the list.
+   */
+  public String positions(String queue) {
+    return prefix + "positions:{" + queue + "}";
   }
 
   /** List of the ids a worker has taken from a queue and not finished. */
@@ -152,5 +187,28 @@ public final class Keys {
   /** Hash of counters: succeeded, failed, retried, reclaimed. */
   public String stats(String queue) {
     return prefix + "stats:{" + queue + "}";
+  }
+
+  /**
+   * Hash of job id to the job's timeline: its events, one JSON object a line; kept as long as the
+   * job's record, result or failure record.
+   */
+  public String timeline(String queue) {
+    return prefix + "timeline:{" + queue + "}";
+  }
+
+  /** Hash of the queue's counts of ended and failed attempts per minute, for a day. */
+  public String historyMinutes(String queue) {
+    return prefix + "history:{" + queue + "}:minute";
+  }
+
+  /** Hash of the queue's counts of ended and failed attempts per hour, for 30 days. */
+  public String historyHours(String queue) {
+    return prefix + "history:{" + queue + "}:hour";
+  }
+
+  /** Hash of job name to the newest run times of its succeeded jobs on this queue. */
+  public String runTimes(String queue) {
+    return prefix + "run-times:{" + queue + "}";
   }
 }

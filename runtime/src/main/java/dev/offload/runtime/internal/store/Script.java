@@ -18,7 +18,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * <p>Every script starts with a {@code #!lua} line, which makes Redis 7 decide before the script
  * runs whether it may run at all: a script that writes is refused whole under {@code -OOM}, on a
  * read-only replica or while loading, instead of failing at its first write with the commands
- * before it already applied. Then come the helpers of {@code prelude.lua}.
+ * before it already applied. Then come the helpers of {@code prelude.lua} and {@code journal.lua}.
  *
  * <p>Contract: each script touches the keys of one queue (one Cluster slot) plus, for {@code
  * enqueue} and {@code reserve_ids}, the installation's epoch; each is either idempotent per job id
@@ -31,6 +31,9 @@ final class Script {
 
   private static final String PRELUDE = resource("prelude.lua");
 
+  /** Helpers for what scripts note down for operators: timelines, history, run times. */
+  private static final String JOURNAL = resource("journal.lua");
+
   static final Script ENQUEUE = new Script("enqueue.lua", "");
   static final Script RESERVE_IDS = new Script("reserve_ids.lua", "");
   static final Script FINISH_AND_TAKE = new Script("finish_and_take.lua", "");
@@ -41,6 +44,7 @@ final class Script {
   static final Script DELETE_PENDING = new Script("delete_pending.lua", "");
   static final Script RETRY_FAILED = new Script("retry_failed.lua", "");
   static final Script CLEAR_FAILURES = new Script("clear_failures.lua", "");
+  static final Script INDEX_TIMES = new Script("index_times.lua", "");
   static final Script SWEEP_ORPHANS = new Script("sweep_orphans.lua", "");
 
   private final String name;
@@ -49,7 +53,8 @@ final class Script {
 
   private Script(String name, String flags) {
     this.name = name;
-    this.source = ("#!lua " + flags).strip() + "\n" + PRELUDE + "\n" + resource(name);
+    this.source =
+        ("#!lua " + flags).strip() + "\n" + PRELUDE + "\n" + JOURNAL + "\n" + resource(name);
     this.sha = sha1(source);
   }
 

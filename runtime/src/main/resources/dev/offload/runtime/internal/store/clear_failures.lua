@@ -1,11 +1,13 @@
--- Empties a queue's failure store, and forgets that the widget may show those jobs.
--- KEYS: failure-store, public-results
+-- Empties a queue's failure store, and forgets those jobs' timelines and that the widget may show
+-- them.
+-- KEYS: failure-store, public-results, failure-times, timeline
 -- Returns how many failure records there were.
-local err = wrong_type({ 'hash', 'set' })
+local err = wrong_type({ 'hash', 'set', 'zset', 'hash' })
 if err then return err end
 local ids = redis.call('HKEYS', KEYS[1])
 if redis.call('EXISTS', KEYS[2]) == 1 then
   push_all('SREM', KEYS[2], ids)
 end
-redis.call('DEL', KEYS[1])
+push_all('HDEL', KEYS[4], ids)
+redis.call('DEL', KEYS[1], KEYS[3])
 return #ids

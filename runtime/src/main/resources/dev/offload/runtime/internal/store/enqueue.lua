@@ -1,12 +1,13 @@
 -- Stores new jobs and makes them pending, or schedules them to be due later. Idempotent: sent
 -- again after a lost reply it stores nothing twice (unless both its first and its last job were
 -- deleted or had their results removed in between).
--- KEYS: queue, data-store, delayed, public-results, result-store, failure-store, epoch
+-- KEYS: queue, data-store, delayed, public-results, result-store, failure-store, epoch, positions,
+--       timeline
 -- ARGV: events channel, queue name, epoch the ids were reserved in, delay in millis (0 = now),
 --       the count n of jobs whose result the widget may show, those n ids, then id, record pairs
 -- Returns: how many jobs were stored; an OFFLOAD_EPOCH error when the ids were reserved before
 --          Redis lost its data, so that they could name jobs of before the loss
-local err = wrong_type({ 'list', 'hash', 'zset', 'set', 'hash', 'hash' })
+local err = wrong_type({ 'list', 'hash', 'zset', 'set', 'hash', 'hash', 'string', 'zset', 'hash' })
 if err then return err end
 if redis.call('GET', KEYS[7]) ~= ARGV[3] then
   return redis.error_reply('OFFLOAD_EPOCH ids reserved before Redis lost its data')
@@ -46,13 +47,16 @@ end
 local delay = tonumber(ARGV[4])
 if delay == 0 then
   push_all('LPUSH', KEYS[1], ids)
+  positions_at_tail(KEYS[8], ids)
   publish(ARGV[1], ARGV[2], nil, { queued = ids })
 else
-  local due = now_millis() + delay
+  local now = now_millis()
+  local due = now + delay
   local scored = {}
   for _, id in ipairs(ids) do
     scored[#scored + 1] = due
     scored[#scored + 1] = id
+    timeline_add(KEYS[9], id, { e = 'scheduled', t = now, due = due })
   end
   push_all('ZADD', KEYS[3], scored)
   publish(ARGV[1], ARGV[2], nil, { scheduled = ids })

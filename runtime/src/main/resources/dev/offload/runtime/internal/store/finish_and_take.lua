@@ -3,21 +3,30 @@
 -- Fenced: a result is recorded, and a job handed back, only if its id was still in the worker's
 -- processing list; the ids refused are returned, so that a worker presumed dead learns that the
 -- jobs are no longer its own. Replaying the call cannot record anything twice.
--- KEYS: queue, data-store, result-store, processing list of the worker, running, holders
+-- Each job taken, finished or handed back gets an event in its timeline; a finished job's record
+-- moves into its succeeded event, and the queue's history and run-time samples count it.
+-- KEYS: queue, data-store, result-store, processing list of the worker, running, holders,
+--       the queue's pause flag (while it exists nothing is taken), result-times, positions,
+--       timeline, minute history, hour history, run times
 -- ARGV: events channel, queue name, worker id, how many to take, id of the job the worker runs
---       now ('' for none; the first job taken replaces it), the count n of finished jobs, then n
---       id, result pairs, then the ids to hand back, in the order they were taken
+--       now ('' for none; the first job taken replaces it), the worker's host, the count n of
+--       finished jobs, then n groups of id, result, run time in millis, job name, then the ids to
+--       hand back, in the order they were taken
 -- Returns: the count of refused ids, those ids, then id, record pairs of the jobs taken (record
 --          is false when its data is gone)
 local worker = ARGV[3]
-local n = tonumber(ARGV[6])
+local host = ARGV[6]
+local n = tonumber(ARGV[7])
+local first_back = 8 + 4 * n
 -- an idle worker's poll of an empty queue: nothing to record, nothing to take, nothing to check
-if #ARGV == 6 and ARGV[5] == '' and redis.call('EXISTS', KEYS[1]) == 0 then
+if #ARGV == 7 and ARGV[5] == '' and redis.call('EXISTS', KEYS[1]) == 0 then
   return { 0 }
 end
-local err = wrong_type({ 'list', 'hash', 'hash', 'list', 'hash', 'set' })
+local err = wrong_type({ 'list', 'hash', 'hash', 'list', 'hash', 'set', 'string', 'zset', 'zset',
+  'hash', 'hash', 'hash', 'hash' })
 if err then return err end
-local fields, succeeded, refused = {}, {}, {}
+local now = now_millis()
+local fields, succeeded, refused, finished = {}, {}, {}, {}
 if n > 0 then
   -- one read of the list fences every result; a worker holds at most a batch
   local held = {}
@@ -26,13 +35,14 @@ if n > 0 then
     held[id] = true
     held_count = held_count + 1
   end
-  for i = 7, 6 + 2 * n, 2 do
+  for i = 8, first_back - 1, 4 do
     local id = ARGV[i]
     if held[id] then
       held[id] = nil
       fields[#fields + 1] = id
       fields[#fields + 1] = ARGV[i + 1]
       succeeded[#succeeded + 1] = id
+      finished[#finished + 1] = i
     else
       refused[#refused + 1] = id
     end
@@ -47,24 +57,57 @@ if n > 0 then
 end
 if #succeeded > 0 then
   hset_all(KEYS[3], fields)
+  local by_name = {}
+  for from = 1, #succeeded, 1000 do
+    local to = math.min(from + 999, #succeeded)
+    local records = redis.call('HMGET', KEYS[2], unpack(succeeded, from, to))
+    for k = from, to do
+      local i = finished[k]
+      timeline_add(KEYS[10], succeeded[k], { e = 'succeeded', t = now, w = worker, h = host,
+        ms = tonumber(ARGV[i + 2]), rec = records[k - from + 1] or nil })
+      local times = by_name[ARGV[i + 3]]
+      if not times then
+        times = {}
+        by_name[ARGV[i + 3]] = times
+      end
+      times[#times + 1] = ARGV[i + 2]
+    end
+  end
   push_all('HDEL', KEYS[2], succeeded)
+  local finished_at = now_millis()
+  local scored = {}
+  for _, id in ipairs(succeeded) do
+    scored[#scored + 1] = finished_at
+    scored[#scored + 1] = id
+  end
+  push_all('ZADD', KEYS[8], scored)
+  history_add(KEYS[11], KEYS[12], now, #succeeded, 0)
+  run_times_add(KEYS[13], by_name)
 end
 
 local back = {}
-for i = 7 + 2 * n, #ARGV do
+for i = first_back, #ARGV do
   if redis.call('LREM', KEYS[4], -1, ARGV[i]) > 0 then
     back[#back + 1] = ARGV[i]
+    timeline_add(KEYS[10], ARGV[i], { e = 'returned', t = now, w = worker,
+      m = 'handed back before it started' })
   else
     refused[#refused + 1] = ARGV[i]
   end
 end
 -- the head of the queue is its right end; the first taken goes back last, to be taken first
+local to_head = {}
 for i = #back, 1, -1 do
   redis.call('RPUSH', KEYS[1], back[i])
+  to_head[#to_head + 1] = back[i]
 end
+positions_at_head(KEYS[9], to_head)
 
 local taken = {}
 local want = tonumber(ARGV[4])
+if want > 0 and redis.call('EXISTS', KEYS[7]) == 1 then
+  want = 0
+end
 if want == 1 then
   local id = redis.call('LMOVE', KEYS[1], KEYS[4], 'RIGHT', 'LEFT')
   if id then
@@ -79,6 +122,10 @@ elseif want > 1 then
 end
 if #taken > 0 then
   redis.call('SADD', KEYS[6], worker)
+  push_all('ZREM', KEYS[9], taken)
+  for _, id in ipairs(taken) do
+    timeline_add(KEYS[10], id, { e = 'started', t = now, w = worker, h = host })
+  end
 end
 
 local running = taken[1] or ARGV[5]

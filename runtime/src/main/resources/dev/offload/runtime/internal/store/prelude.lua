@@ -57,3 +57,29 @@ local function clear_running(running_key, worker, id)
     redis.call('HDEL', running_key, worker)
   end
 end
+
+-- positions:{q} holds the queue's order as a sorted set, id -> sequence, so that a job's place in
+-- line is its ZRANK, O(log n), instead of a scan of the list. Ids pushed at the tail (the left end)
+-- score above every other, ids put back at the head (the right end) below every other; ids taken
+-- or deleted leave it.
+local function positions_at_tail(key, ids)
+  local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  local seq = last[2] and tonumber(last[2]) or 0
+  local scored = {}
+  for _, id in ipairs(ids) do
+    seq = seq + 1
+    scored[#scored + 1] = seq
+    scored[#scored + 1] = id
+  end
+  push_all('ZADD', key, scored)
+end
+
+-- Ids put back at the head one after the other, each becoming the new head.
+local function positions_at_head(key, ids)
+  local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  local seq = first[2] and tonumber(first[2]) or 0
+  for _, id in ipairs(ids) do
+    seq = seq - 1
+    redis.call('ZADD', key, seq, id)
+  end
+end
