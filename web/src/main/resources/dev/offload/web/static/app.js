@@ -403,7 +403,7 @@ function throughputChart() {
       const have = [...queueSelect.options].slice(1).map((o) => o.value);
       if (names.join('|') !== have.join('|')) {
         queueSelect.replaceChildren(el('option', { value: '' }, 'All queues'),
-          names.map((name) => el('option', { value: name, selected: name === state.queue }, name)));
+          ...names.map((name) => el('option', { value: name, selected: name === state.queue }, name)));
       }
       drawLive(snapshot);
     },
@@ -621,12 +621,14 @@ function queueView(queue, stateParam) {
     done: (r) => (r.paused ? 'Paused ' : 'Resumed ') + r.queue,
   });
   const clearLabel = state === 'pending' ? 'Clear queue' : 'Clear ' + state;
-  const clear = state === 'working' ? null : action(clearLabel, () => post(base + '/clear', { state }), {
+  // failures have had their own clear route all along
+  const clearAll = () => (state === 'failed' ? post(base + '/failures/clear') : post(base + '/clear', { state }));
+  const clear = state === 'working' ? null : action(clearLabel, clearAll, {
     name: 'clear',
     class: 'danger',
     ask: () => 'Delete all ' + plural(count(state), state + ' job') + ' on ' + queue + '? This cannot be undone.',
     askYes: 'Delete all',
-    done: (r) => 'Deleted ' + num(r.cleared) + ' ' + r.state + ' jobs',
+    done: (r) => 'Deleted ' + plural(r.cleared, state + ' job'),
     after: () => restart(),
   });
   const retryAll = state === 'failed' ? action('Retry all', () => post(base + '/failures/retry-all'), {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -183,6 +184,37 @@ public final class Browser implements AutoCloseable {
       Files.createDirectories(SCREENSHOTS);
       Path target = SCREENSHOTS.resolve(name + ".png");
       Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Saves the whole page, also what lies below the window, as {@code
+   * target/screenshots/<name>.png}.
+   */
+  public Path fullScreenshot(String name) {
+    @SuppressWarnings("unchecked")
+    List<Number> size =
+        (List<Number>)
+            script(
+                "return [document.documentElement.scrollWidth,"
+                    + " document.documentElement.scrollHeight]");
+    Map<String, Object> shot =
+        driver.executeCdpCommand(
+            "Page.captureScreenshot",
+            Map.of(
+                "format",
+                "png",
+                "captureBeyondViewport",
+                true,
+                "clip",
+                Map.of("x", 0, "y", 0, "width", size.get(0), "height", size.get(1), "scale", 1)));
+    try {
+      Files.createDirectories(SCREENSHOTS);
+      Path target = SCREENSHOTS.resolve(name + ".png");
+      Files.write(target, Base64.getDecoder().decode((String) shot.get("data")));
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
