@@ -14,11 +14,14 @@ import dev.offload.runtime.jobs.FailTimes;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.UpkeepRounds;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import dev.offload.web.jobs.Echo;
 import dev.offload.web.jobs.HostileName;
+import dev.offload.web.jobs.Reject;
 import dev.offload.web.jobs.TestJobs;
 import dev.offload.web.support.Browser;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import redis.clients.jedis.Jedis;
 
 /**
  * The dashboard in a headless Chromium, against a real Redis and a real agent: every change must
@@ -40,6 +44,8 @@ import org.openqa.selenium.support.ui.Select;
 class DashboardBrowserTest {
 
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+  private static final Duration WAIT = Duration.ofSeconds(15);
 
   private static Browser browser;
 
@@ -68,6 +74,7 @@ class DashboardBrowserTest {
     client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
     dashboard = Dashboard.builder(client).port(0).jobs(TestJobs.registry()).start();
     browser.width(1280, 900);
+    browser.colorScheme("light");
   }
 
   @AfterEach
@@ -90,6 +97,7 @@ class DashboardBrowserTest {
   private void open(String hash) {
     browser.open(dashboard.uri() + hash);
     browser.find("#live.on");
+    browser.script("localStorage.clear()");
     // a reload would lose this mark: the tests check it survives every change they watch
     browser.script("window.__notReloaded = true");
   }
@@ -123,17 +131,21 @@ class DashboardBrowserTest {
     go("#/");
     browser.awaitText("tr[data-queue='live'] td.succeeded", "1");
     browser.awaitText("tr[data-queue='live'] td.pending", "0");
-    browser.find("svg.chart polyline.succeeded");
+    browser.find("#chart .uplot canvas");
+    browser.await(
+        "the live chart counts the job that succeeded",
+        d ->
+            Long.valueOf(1)
+                .equals(browser.script("return app.chart.data[2].reduce((a, b) => a + b, 0)")));
     assertNotReloaded();
-    browser.screenshot("overview");
+    browser.screenshot("overview-live");
     browser.width(390, 844);
     browser.await(
         "the chart is redrawn at phone width",
         d ->
             browser.script(
-                "const chart = document.querySelector('svg.chart');"
-                    + " return chart.viewBox.baseVal.width"
-                    + " === Math.round(chart.getBoundingClientRect().width)"));
+                "return Math.abs(app.chart.width"
+                    + " - document.getElementById('chart').clientWidth) <= 1"));
     browser.screenshot("overview-phone");
   }
 
@@ -145,15 +157,17 @@ class DashboardBrowserTest {
             .id();
     agent("flaky");
     open("#/failures/flaky");
-    String card = "article[data-job='" + id + "']";
-    browser.awaitTextContaining(card + " .error-line", "planned failure 1 of 1");
-    browser.click(card + " summary");
-    browser.awaitTextContaining(card + " pre.stack", "FailTimes.run");
+    browser.await(
+        "the failures page opens the queue's failed tab",
+        d -> browser.script("return location.hash").equals("#/queues/flaky/failed"));
+    String row = "#jobs tr[data-job='" + id + "']";
+    browser.awaitTextContaining(
+        row + " td.error", "java.lang.IllegalStateException: planned failure 1 of 1");
     browser.screenshot("failures");
 
-    browser.click(card + " button[data-action='retry']");
-    browser.await("the retried failure leaves the list", d -> browser.absent(card));
-    go("#/jobs/flaky/" + id);
+    browser.click(row + " a");
+    browser.awaitTextContaining("#attempts pre.stack", "FailTimes.run");
+    browser.click("button[data-action='retry']");
     browser.find("#job-status[data-status='succeeded']");
     browser.awaitText("#result", "\"succeeded on run 2\"");
     assertNotReloaded();
@@ -225,10 +239,13 @@ class DashboardBrowserTest {
     browser.await(
         "the hostile job name shows as text",
         d ->
-            d.findElements(By.cssSelector("#pending td.job-name")).stream()
+            d.findElements(By.cssSelector("#jobs td.job-name")).stream()
                 .anyMatch(e -> e.getText().equals(HostileName.NAME)));
     browser.awaitTextContaining(
-        "#pending tr[data-job='" + echoed + "'] summary", "<img src=x onerror=");
+        "#jobs tr[data-job='" + echoed + "'] summary", "<img src=x onerror=");
+    browser.find("#search").sendKeys(script);
+    browser.await(
+        "the search finds the two jobs with it in their arguments", d -> rows("#jobs") == 2);
     assertNoInjection();
     browser.screenshot("xss-pending");
 
@@ -236,12 +253,14 @@ class DashboardBrowserTest {
     go("#/jobs/xss/" + echoed);
     browser.find("#job-status[data-status='succeeded']");
     browser.awaitTextContaining("#result", "<img src=x onerror=");
-    go("#/failures/xss");
+    go("#/queues/xss/failed");
     browser.await(
         "the hostile error shows as text",
         d ->
-            d.findElements(By.cssSelector(".failure .error-line")).stream()
+            d.findElements(By.cssSelector("#jobs td.error")).stream()
                 .anyMatch(e -> e.getText().contains(script)));
+    browser.click("#group-failures");
+    browser.awaitTextContaining("#groups tr.group", script);
     assertNoInjection();
     browser.screenshot("xss-failures");
   }
@@ -249,9 +268,11 @@ class DashboardBrowserTest {
   private void assertNoInjection() {
     assertEquals(0L, browser.script("return document.querySelectorAll('img').length"));
     assertEquals(
-        1L,
-        browser.script("return document.querySelectorAll('script').length"),
-        "only app.js may be a script element");
+        "/static/vendor/uplot/uPlot.iife.min.js /static/app.js",
+        browser.script(
+            "return [...document.querySelectorAll('script')]"
+                + ".map(s => new URL(s.src).pathname).join(' ')"),
+        "only the chart library and app.js may be script elements");
     assertNull(browser.script("return window.__xss === undefined ? null : window.__xss"));
     assertFalse(browser.alertShown());
   }
@@ -309,5 +330,463 @@ class DashboardBrowserTest {
       browser.find("#live.on");
       browser.find("#logout:not(.hidden)");
     }
+  }
+
+  @Test
+  void brokenAddressShowsWhatIsWrongInsteadOfABlankPage() {
+    open("#/jobs/%zz");
+    browser.awaitTextContaining("#page-problem .error", "#/jobs/%zz has a broken %-escape");
+    browser.screenshot("bad-address");
+    go("#/no/such/page");
+    browser.awaitTextContaining("#page-problem .error", "There is no page at #/no/such/page");
+    browser.click("#page-problem a");
+    browser.find("#queues");
+    assertNotReloaded();
+  }
+
+  @Test
+  void retryAllAndClearAllAskFirstAndDoNothingWhenCancelled() {
+    agent("flaky");
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      ids.add(
+          client
+              .enqueue(
+                  new FailTimes(prefix + i, 1), JobOptions.defaults().queue("flaky").attempts(1))
+              .id());
+    }
+    open("#/failures/flaky");
+    for (long id : ids) {
+      browser.find("#jobs tr[data-job='" + id + "']");
+    }
+    browser.click("button[data-action='retry-all']");
+    browser.screenshot("retry-all-confirm");
+    browser.answer("Retry all 2 failed jobs on flaky?", false);
+    browser.click("button[data-action='clear']");
+    browser.answer("Delete all 2 failed jobs on flaky?", false);
+    assertEquals(2, client.admin().counts("flaky").failed(), "a cancelled bulk action acted");
+
+    browser.click("button[data-action='retry-all']");
+    browser.answer("Retry all 2 failed jobs on flaky?", true);
+    for (long id : ids) {
+      browser.await(
+          "job " + id + " succeeds after the retry",
+          d -> client.status("flaky", id) == JobStatus.SUCCEEDED);
+    }
+    assertNotReloaded();
+  }
+
+  @Test
+  void clearAllDeletesEveryFailureOnceConfirmed() {
+    agent("doomed");
+    client.enqueue(new FailTimes(prefix, 5), JobOptions.defaults().queue("doomed").attempts(1));
+    open("#/failures/doomed");
+    browser.find("#jobs tr[data-job]");
+    browser.click("button[data-action='clear']");
+    browser.answer("Delete all 1 failed job on doomed?", true);
+    browser.await("the failures leave the list", d -> browser.absent("#jobs tr[data-job]"));
+    assertEquals(0, client.admin().counts("doomed").failed());
+  }
+
+  @Test
+  void timesReadAsRelativeWithTheExactTimeOnHover() {
+    client.enqueue(new Add(1, 2), JobOptions.defaults().queue("timed"));
+    open("#/queues/timed");
+    WebElement enqueued = browser.find("#jobs tr[data-job] time.rel");
+    assertTrue(
+        enqueued.getText().matches("just now|[0-9]+ s ago"),
+        "relative time: " + enqueued.getText());
+    assertEquals(
+        browser.script(
+            "const t = document.querySelector('#jobs time.rel');"
+                + " return new Date(Number(t.getAttribute('data-at'))).toLocaleString()"),
+        enqueued.getAttribute("title"));
+    assertEquals("3 min ago", browser.script("return relative(Date.now() - 180000, Date.now())"));
+    assertEquals("in 2 h", browser.script("return relative(Date.now() + 7200000, Date.now())"));
+    assertEquals(
+        "5 d ago", browser.script("return relative(Date.now() - 5 * 86400000, Date.now())"));
+  }
+
+  @Test
+  void darkModeFollowsTheSystemSetting() {
+    client.enqueue(new Add(1, 2), JobOptions.defaults().queue("night"));
+    browser.colorScheme("dark");
+    open("#/");
+    browser.awaitText("tr[data-queue='night'] td.pending", "1");
+    assertEquals(
+        "rgb(15, 20, 27)",
+        browser.script("return getComputedStyle(document.body).backgroundColor"));
+    assertEquals(
+        "rgb(23, 29, 38)",
+        browser.script(
+            "return getComputedStyle(document.querySelector('.panel')).backgroundColor"));
+    browser.screenshot("overview-dark");
+    browser.colorScheme("light");
+    browser.await(
+        "the page turns light again",
+        d ->
+            "rgb(245, 246, 248)"
+                .equals(browser.script("return getComputedStyle(document.body).backgroundColor")));
+  }
+
+  @Test
+  void pageSizeIsChosenAndRemembered() {
+    for (int i = 0; i < 60; i++) {
+      client.enqueue(new Add(i, i), JobOptions.defaults().queue("many"));
+    }
+    open("#/queues/many");
+    browser.await("25 rows", d -> rows("#jobs") == 25);
+    new Select(browser.find("select.page-size-select")).selectByValue("50");
+    browser.await("50 rows", d -> rows("#jobs") == 50);
+    browser.screenshot("page-size");
+
+    browser.open(dashboard.uri() + "#/queues/many");
+    browser.await("50 rows after a reload", d -> rows("#jobs") == 50);
+    assertEquals(
+        "50",
+        new Select(browser.find("select.page-size-select")).getFirstSelectedOption().getText());
+    new Select(browser.find("select.page-size-select")).selectByValue("100");
+    browser.await("all 60 rows", d -> rows("#jobs") == 60);
+  }
+
+  @Test
+  void queueTabsShowEachStateWithItsOwnColumns() {
+    Agent agent = agent("tabs");
+    String worker = agent.workerIds().get(0);
+    long succeeded = client.enqueue(new Add(20, 22), JobOptions.defaults().queue("tabs")).id();
+    long failed =
+        client
+            .enqueue(new FailTimes(prefix, 5), JobOptions.defaults().queue("tabs").attempts(1))
+            .id();
+    browser.open(dashboard.uri() + "#/");
+    Poll.until(
+        WAIT,
+        "the first two jobs finish",
+        () ->
+            client.status("tabs", succeeded) == JobStatus.SUCCEEDED
+                && client.status("tabs", failed) == JobStatus.FAILED);
+    long working = client.enqueue(new Sleep(4_000), JobOptions.defaults().queue("tabs")).id();
+    Poll.until(
+        WAIT, "the sleeper starts", () -> client.status("tabs", working) == JobStatus.WORKING);
+    long pending = client.enqueue(new Add(1, 1), JobOptions.defaults().queue("tabs")).id();
+    long scheduled =
+        client
+            .enqueue(new Add(2, 2), JobOptions.defaults().queue("tabs").delay(Duration.ofHours(2)))
+            .id();
+
+    open("#/queues/tabs");
+    browser.find("#jobs[data-state='pending'] tr[data-job='" + pending + "']");
+    browser.awaitText("#state-tabs a[data-state='pending'] .count", "1");
+    browser.awaitText("#state-tabs a[data-state='failed'] .count", "1");
+
+    browser.click("#state-tabs a[data-state='scheduled']");
+    browser.awaitTextContaining(
+        "#jobs[data-state='scheduled'] tr[data-job='" + scheduled + "'] td.due", "(in 1 h)");
+    browser.screenshot("queue-scheduled");
+
+    browser.click("#state-tabs a[data-state='working']");
+    browser.awaitText(
+        "#jobs[data-state='working'] tr[data-job='" + working + "'] td.worker", worker);
+    assertTrue(browser.absent("#select-all"), "running jobs can be selected for a bulk action");
+
+    browser.click("#state-tabs a[data-state='succeeded']");
+    browser.find("#jobs[data-state='succeeded'] tr[data-job='" + succeeded + "'] td.finished time");
+
+    browser.click("#state-tabs a[data-state='failed']");
+    browser.awaitTextContaining(
+        "#jobs[data-state='failed'] tr[data-job='" + failed + "'] td.error",
+        "java.lang.IllegalStateException: planned failure 1 of 5");
+    browser.find("#state-tabs a.active[data-state='failed']");
+    browser.fullScreenshot("queue-tabs");
+    assertNotReloaded();
+  }
+
+  @Test
+  void searchFindsByNameIdOrArgumentsAndCursorsPageThroughTheRest() {
+    for (int i = 0; i < 30; i++) {
+      client.enqueue(new Add(i, 1000 + i), JobOptions.defaults().queue("haystack"));
+    }
+    List<Long> needles = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      needles.add(
+          client
+              .enqueue(new Echo("Needle " + i, false), JobOptions.defaults().queue("haystack"))
+              .id());
+    }
+    open("#/queues/haystack");
+    browser.await("a first page of 25", d -> rows("#jobs") == 25);
+    browser.awaitTextContaining("#pager .where", "1–25 of 33 pending");
+    browser.click("#pager button[data-page='next']");
+    browser.await("the second page holds the other 8", d -> rows("#jobs") == 8);
+    browser.awaitTextContaining("#pager .where", "26–33 of 33 pending");
+    assertFalse(browser.find("#pager button[data-page='next']").isEnabled());
+    browser.click("#pager button[data-page='previous']");
+    browser.await("back to the first page", d -> rows("#jobs") == 25);
+
+    WebElement search = browser.find("#search");
+    search.sendKeys("NEEDLE");
+    browser.await("three jobs have it in their arguments", d -> rows("#jobs") == 3);
+    browser.screenshot("queue-search");
+    search.clear();
+    search.sendKeys(Echo.NAME);
+    browser.await("three jobs have that name", d -> rows("#jobs") == 3);
+    search.clear();
+    search.sendKeys(Long.toString(needles.get(1)));
+    browser.await(
+        "one job has that id",
+        d -> rows("#jobs") == 1 && !browser.absent("#jobs tr[data-job='" + needles.get(1) + "']"));
+    search.clear();
+    search.sendKeys("nothing like it");
+    browser.awaitTextContaining("#jobs td.empty", "No pending job matches");
+    assertNotReloaded();
+  }
+
+  @Test
+  void selectedFailuresAreRetriedOrDeletedTogether() {
+    agent("bulk");
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(
+          client
+              .enqueue(
+                  new FailTimes(prefix + "-bulk-" + i, 1),
+                  JobOptions.defaults().queue("bulk").attempts(1))
+              .id());
+    }
+    Poll.until(WAIT, "three failures", () -> client.admin().counts("bulk").failed() == 3);
+    open("#/queues/bulk/failed");
+    browser.await("three failed rows", d -> rows("#jobs") == 3);
+    browser.click("#select-all");
+    browser.awaitText("#selected-count", "3 selected");
+    browser.click("#jobs tr[data-job='" + ids.get(2) + "'] input.select");
+    browser.awaitText("#selected-count", "2 selected");
+    browser.screenshot("bulk-selected");
+    browser.click("button[data-action='bulk-retry']");
+    for (long id : ids.subList(0, 2)) {
+      Poll.until(
+          WAIT,
+          "job " + id + " succeeds once retried",
+          () -> client.status("bulk", id) == JobStatus.SUCCEEDED);
+    }
+    browser.await("one failure is left", d -> rows("#jobs") == 1);
+    assertEquals(JobStatus.FAILED, client.status("bulk", ids.get(2)));
+
+    browser.click("#select-all");
+    browser.click("button[data-action='bulk-delete']");
+    browser.answer("Delete 1 selected failed job?", true);
+    browser.await("no failure is left", d -> rows("#jobs") == 0);
+    assertEquals(0, client.admin().counts("bulk").failed());
+    assertNotReloaded();
+  }
+
+  @Test
+  void clearQueueAsksThenEmptiesIt() {
+    for (int i = 0; i < 30; i++) {
+      client.enqueue(new Add(i, i), JobOptions.defaults().queue("full"));
+    }
+    open("#/queues/full");
+    browser.await("a page of pending jobs", d -> rows("#jobs") == 25);
+    browser.click("button[data-action='clear']");
+    browser.answer("Delete all 30 pending jobs on full?", false);
+    assertEquals(30, client.admin().counts("full").pending(), "a cancelled clear deleted jobs");
+    browser.click("button[data-action='clear']");
+    browser.answer("Delete all 30 pending jobs on full?", true);
+    browser.awaitTextContaining("#jobs td.empty", "No pending jobs on this queue.");
+    assertEquals(0, client.admin().counts("full").pending());
+  }
+
+  @Test
+  void failuresGroupByErrorClassAndMessage() {
+    agent("grouped");
+    for (int i = 0; i < 2; i++) {
+      client.enqueue(
+          new Reject("card declined", false), JobOptions.defaults().queue("grouped").attempts(1));
+    }
+    long other =
+        client
+            .enqueue(new FailTimes(prefix, 5), JobOptions.defaults().queue("grouped").attempts(1))
+            .id();
+    Poll.until(WAIT, "three failures", () -> client.admin().counts("grouped").failed() == 3);
+    open("#/queues/grouped/failed");
+    browser.await("three failed rows", d -> rows("#jobs") == 3);
+    browser.click("#group-failures");
+    browser.await(
+        "two groups", d -> d.findElements(By.cssSelector("#groups tr.group")).size() == 2);
+    browser.awaitText("#groups tr.group:first-child td.count", "2");
+    browser.awaitTextContaining(
+        "#groups tr.group:first-child", "java.lang.IllegalStateException: card declined");
+    browser.awaitTextContaining("#groups tr.group:last-child", "planned failure 1 of 5");
+    browser.awaitText("#groups tr.group:last-child a", Long.toString(other));
+    assertFalse(browser.find("#jobs").isDisplayed(), "the list shows beside the groups");
+    browser.screenshot("failure-groups");
+    browser.click("#group-failures");
+    browser.await("the list is back", d -> browser.find("#jobs").isDisplayed());
+  }
+
+  @Test
+  void malformedEntryShowsAsSuchBesideTheOtherRows() {
+    long good = client.enqueue(new Add(1, 2), JobOptions.defaults().queue("odd")).id();
+    try (Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+      jedis.lpush(prefix + "queue:{odd}", "not-a-job-id");
+    }
+    open("#/queues/odd");
+    browser.find("#jobs tr[data-job='" + good + "'] td.job-name");
+    browser.awaitTextContaining("#jobs tr.malformed td.problem", "malformed");
+    assertTrue(
+        browser.find("#jobs tr.malformed td.problem").getText().contains("not-a-job-id"),
+        browser.find("#jobs tr.malformed td.problem").getText());
+    browser.screenshot("queue-malformed");
+  }
+
+  @Test
+  void jobDetailShowsTimesWorkerAttemptsAndATimeline() {
+    Agent agent = agent("detail");
+    String worker = agent.workerIds().get(0);
+    long id =
+        client
+            .enqueue(
+                new FailTimes(prefix + "-detail", 1),
+                JobOptions.defaults().queue("detail").attempts(2))
+            .id();
+    Poll.until(
+        WAIT, "the retried job succeeds", () -> client.status("detail", id) == JobStatus.SUCCEEDED);
+    open("#/jobs/detail/" + id);
+    browser.find("#job-status[data-status='succeeded']");
+    browser.awaitText("#job-facts dd[data-fact='job']", FailTimes.NAME);
+    for (String fact : List.of("enqueued", "started", "finished", "duration", "queue-wait")) {
+      assertFalse(browser.find("#job-facts dd[data-fact='" + fact + "']").getText().isBlank());
+    }
+    browser.awaitText("#job-facts dd[data-fact='worker']", worker);
+    assertFalse(browser.find("#job-facts dd[data-fact='host']").getText().isBlank());
+    browser.awaitTextContaining("#arguments", "\"failures\": 1");
+    browser.awaitText("#result", "\"succeeded on run 2\"");
+    String events =
+        (String)
+            browser.script(
+                "return [...document.querySelectorAll('#timeline li')]"
+                    + ".map(li => li.getAttribute('data-event')).join(' ')");
+    assertTrue(
+        events.startsWith("enqueued started retrying ") && events.endsWith(" started succeeded"),
+        events);
+    browser.awaitTextContaining(
+        "#timeline li[data-event='retrying'] pre", "planned failure 1 of 1");
+    browser.awaitText("#attempt-list tr[data-attempt='1'] td.outcome", "failed");
+    browser.awaitText("#attempt-list tr[data-attempt='2'] td.outcome", "succeeded");
+    browser.fullScreenshot("job-detail");
+  }
+
+  @Test
+  void workersShowCountsMemoryAndUptime() {
+    Agent agent = agent("counted");
+    String worker = agent.workerIds().get(0);
+    client.enqueue(new Add(1, 1), JobOptions.defaults().queue("counted"));
+    client.enqueue(new FailTimes(prefix, 5), JobOptions.defaults().queue("counted").attempts(1));
+    Poll.until(
+        WAIT,
+        "both jobs finish",
+        () ->
+            client.admin().counts("counted").failed() == 1
+                && client.admin().counts("counted").succeeded() == 1);
+    open("#/workers");
+    String row = "tr[data-worker='" + worker + "']";
+    browser.awaitText(row + " td.failed", "1");
+    browser.await(
+        "the processed count", d -> browser.find(row + " td.processed").getText().matches("[12]"));
+    browser.await(
+        "the agent's memory",
+        d -> browser.find(row + " td.agent-memory").getText().matches("[0-9.]+ (KB|MB|GB)"));
+    browser.await(
+        "the uptime", d -> browser.find(row + " td.uptime").getText().matches("[0-9]+ s|.*min.*"));
+    browser.screenshot("workers-counts");
+  }
+
+  @Test
+  void queueShowsOldestPendingAgeAndRunTimesPerJob() {
+    agent("timed-runs");
+    for (int i = 0; i < 3; i++) {
+      client.enqueue(new Sleep(20), JobOptions.defaults().queue("timed-runs"));
+    }
+    Poll.until(WAIT, "three runs", () -> client.admin().counts("timed-runs").succeeded() == 3);
+    client.admin().pause("timed-runs");
+    client.enqueue(new Add(1, 1), JobOptions.defaults().queue("timed-runs"));
+    open("#/queues/timed-runs");
+    browser.awaitTextContaining("#oldest-pending strong", " s");
+    browser.awaitText("#run-times tr[data-name='" + Sleep.NAME + "'] td:nth-child(2)", "3");
+    browser.await(
+        "a median run time",
+        d ->
+            browser
+                .find("#run-times tr[data-name='" + Sleep.NAME + "'] td.p50")
+                .getText()
+                .matches("[0-9.]+ m?s"));
+    browser.screenshot("queue-stats");
+  }
+
+  @Test
+  void enqueueFormOffersTheJobsArgumentsAndShowsTheServersRefusal() {
+    open("#/enqueue");
+    new Select(browser.find("#enqueue-job")).selectByValue(Add.NAME);
+    browser.awaitText("#enqueue-signature li[data-argument='a']", "a int");
+    browser.awaitText("#enqueue-signature li[data-argument='b']", "b int");
+    WebElement arguments = browser.find("#enqueue-arguments");
+    browser.await(
+        "the template fills the arguments",
+        d -> arguments.getAttribute("value").replaceAll("\\s", "").equals("{\"a\":0,\"b\":0}"));
+    browser.screenshot("enqueue-template");
+    arguments.clear();
+    arguments.sendKeys("{\"a\": 1, \"bb\": 2}");
+    browser.click("form button[type='submit']");
+    browser.awaitTextContaining(
+        "#enqueue-outcome .error", "unknown argument `bb`; expected `b` (int)");
+    assertTrue(client.admin().queueNames().isEmpty(), "a refused job was queued");
+  }
+
+  @Test
+  void historyChartShowsProcessedAndFailedPerQueue() {
+    agent("hist-a", "hist-b");
+    for (int i = 0; i < 3; i++) {
+      client.enqueue(new Add(i, i), JobOptions.defaults().queue("hist-a"));
+    }
+    client.enqueue(new FailTimes(prefix, 5), JobOptions.defaults().queue("hist-b").attempts(1));
+    Poll.until(
+        WAIT,
+        "the jobs finish",
+        () ->
+            client.admin().counts("hist-a").succeeded() == 3
+                && client.admin().counts("hist-b").failed() == 1);
+    open("#/");
+    browser.click("button[data-range='24h']");
+    browser.await(
+        "both queues' series",
+        d ->
+            browser
+                .script("return app.chart.series.map(s => s.label).join('|')")
+                .equals("time|hist-a processed|hist-a failed|hist-b processed|hist-b failed"));
+    assertEquals(3L, sum(1));
+    assertEquals(0L, sum(2));
+    assertEquals(1L, sum(4));
+    browser.awaitTextContaining("#chart-sub", "jobs per minute");
+    browser.fullScreenshot("overview");
+
+    new Select(browser.find("#chart-queue")).selectByValue("hist-b");
+    browser.await(
+        "one queue's series",
+        d ->
+            browser
+                .script("return app.chart.series.map(s => s.label).join('|')")
+                .equals("time|hist-b processed|hist-b failed"));
+    browser.click("button[data-range='30d']");
+    browser.awaitTextContaining("#chart-sub", "jobs per hour");
+    browser.await("the hour holds the failure", d -> sum(2) == 1L);
+    assertNotReloaded();
+  }
+
+  private long sum(int series) {
+    return (Long)
+        browser.script("return app.chart.data[" + series + "].reduce((a, b) => a + (b || 0), 0)");
+  }
+
+  private int rows(String table) {
+    return browser.driver().findElements(By.cssSelector(table + " tbody tr[data-job]")).size();
   }
 }

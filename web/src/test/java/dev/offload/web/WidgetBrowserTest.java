@@ -14,6 +14,7 @@ import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
 import dev.offload.testing.RedisExtension;
 import dev.offload.web.jobs.Greet;
+import dev.offload.web.jobs.Receipt;
 import dev.offload.web.jobs.Reject;
 import dev.offload.web.jobs.TestJobs;
 import dev.offload.web.support.Browser;
@@ -240,12 +241,19 @@ class WidgetBrowserTest {
             + "\"></offload-job>");
 
     awaitState("tampered", "error");
-    awaitState("expired", "error");
+    awaitState("expired", "expired");
     assertEquals("Status unavailable|", text("tampered"));
+    assertEquals("Link expired|", text("expired"));
+    assertEquals(
+        "rgb(110, 119, 129)",
+        browser.script(
+            "return getComputedStyle(document.getElementById('expired').shadowRoot"
+                + ".querySelector('[part=indicator]')).backgroundColor"),
+        "an expired link is shown as a failure");
     browser.screenshot("widget-error");
     assertEquals(2, events().size(), events().toString());
     assertEquals(
-        Set.of("offload:change tampered error", "offload:change expired error"),
+        Set.of("offload:change tampered error", "offload:change expired expired"),
         Set.copyOf(events()));
 
     HttpClient http = HttpClient.newHttpClient();
@@ -259,6 +267,63 @@ class WidgetBrowserTest {
       assertEquals(token.equals(expired) ? 403 : 401, response.statusCode());
       assertEquals("", response.body());
     }
+  }
+
+  @Test
+  void objectResultsShowAsNamesAndValuesOrIndentedJsonAndStayText() throws Exception {
+    startAgent(Duration.ofMillis(50));
+    String hostile = "<img src=x onerror=\"window.__xss=1\">";
+    JobHandle<?> flat = client.enqueue(new Receipt(hostile, false));
+    JobHandle<?> nested = client.enqueue(new Receipt("thanks", true));
+    assertEquals(JobStatus.SUCCEEDED, flat.await(Duration.ofSeconds(10)));
+    assertEquals(JobStatus.SUCCEEDED, nested.await(Duration.ofSeconds(10)));
+
+    openShop(
+        "text/javascript",
+        "<offload-job id=\"flat\" token=\""
+            + token(flat)
+            + "\"></offload-job><br>\n<offload-job id=\"nested\" token=\""
+            + token(nested)
+            + "\"></offload-job>");
+    awaitState("flat", "done");
+    awaitState("nested", "done");
+    assertEquals(
+        "order=A-17|total=42.5|note=" + hostile,
+        browser.script(
+            "const list = document.getElementById('flat').shadowRoot"
+                + ".querySelector('[part=result] dl');"
+                + " return [...list.querySelectorAll('dt')]"
+                + ".map(dt => dt.textContent + '=' + dt.nextSibling.textContent).join('|')"));
+    assertEquals(
+        "{\n  \"order\": \"A-17\",\n  \"total\": 42.5,\n  \"note\": \"thanks\",\n"
+            + "  \"lines\": [\n    {\n      \"sku\": \"tea\"\n    }\n  ]\n}",
+        browser.script(
+            "return document.getElementById('nested').shadowRoot"
+                + ".querySelector('[part=result] pre').textContent"));
+    assertEquals(
+        0L,
+        browser.script(
+            "return document.getElementById('flat').shadowRoot.querySelectorAll('img').length"));
+    assertEquals(null, browser.script("return window.__xss ?? null"));
+    browser.screenshot("widget-object-results");
+  }
+
+  @Test
+  void retryingShowsTheTimeUntilTheNextAttemptAndCountsDown() {
+    openShop("text/javascript", "<offload-job id=\"job\"></offload-job>");
+    awaitState("job", "error");
+    // the state as the stream sends it when the server knows when the next attempt is due
+    browser.script(
+        "document.getElementById('job')._update({state: 'retrying', attempt: 2, maxAttempts: 3,"
+            + " retryAt: Date.now() + 65000})");
+    String text = text("job");
+    assertTrue(text.matches("Retrying\\|attempt 2 of 3, next in 1 min [0-9] s"), text);
+    browser.screenshot("widget-retrying");
+    browser.script(
+        "document.getElementById('job')._update({state: 'retrying', attempt: 2, maxAttempts: 3,"
+            + " retryAt: Date.now() + 1500})");
+    browser.await(
+        "the countdown reaches the attempt", d -> text("job").equals("Retrying|attempt 2 of 3"));
   }
 
   @Test

@@ -5,9 +5,12 @@
 // traces) reaches the page as a text node: el() never parses HTML, so whatever someone enqueued
 // shows as text and nothing in it can run.
 
-const PAGE_SIZE = 25;
-const FAILURE_PAGE = 50;
+const PAGE_SIZES = [25, 50, 100];
+const PAGE_SIZE_KEY = 'offload.pageSize';
+const SEARCH_DELAY_MILLIS = 300;
+const STATES = ['pending', 'scheduled', 'working', 'succeeded', 'failed'];
 const ARM_MILLIS = 3000;
+const TIME_REFRESH_MILLIS = 10000;
 
 const app = { session: null, snapshot: null, view: null };
 const main = document.getElementById('main');
@@ -34,15 +37,6 @@ function append(node, children) {
   return node;
 }
 
-const SVG = 'http://www.w3.org/2000/svg';
-
-function svg(tag, attrs, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 function link(hash, ...children) {
   return el('a', { href: hash }, ...children);
 }
@@ -55,10 +49,58 @@ function num(value) {
   return Number(value || 0).toLocaleString();
 }
 
+function plural(count, noun) {
+  return num(count) + ' ' + noun + (count === 1 ? '' : 's');
+}
+
 function time(value) {
   if (value === null || value === undefined || value === '') return '';
   const date = new Date(value);
   return isNaN(date) ? String(value) : date.toLocaleString();
+}
+
+function relative(at, now) {
+  const seconds = Math.round((now - at) / 1000);
+  const size = Math.abs(seconds);
+  let text;
+  if (size < 5) return 'just now';
+  if (size < 60) text = size + ' s';
+  else if (size < 3600) text = Math.floor(size / 60) + ' min';
+  else if (size < 86400) text = Math.floor(size / 3600) + ' h';
+  else text = Math.floor(size / 86400) + ' d';
+  return seconds > 0 ? text + ' ago' : 'in ' + text;
+}
+
+// "3 min ago", with the exact time on hover; refreshTimes() keeps the text current
+function ago(value) {
+  if (value === null || value === undefined || value === '') return '';
+  const date = new Date(value);
+  if (isNaN(date)) return String(value);
+  return el('time', { class: 'rel', datetime: date.toISOString(), title: time(date), 'data-at': date.getTime() },
+    relative(date.getTime(), Date.now()));
+}
+
+function refreshTimes() {
+  const now = Date.now();
+  for (const node of document.querySelectorAll('time.rel')) {
+    node.textContent = relative(Number(node.getAttribute('data-at')), now);
+  }
+}
+
+function pageSize() {
+  const stored = Number(localStorage.getItem(PAGE_SIZE_KEY));
+  return PAGE_SIZES.includes(stored) ? stored : PAGE_SIZES[0];
+}
+
+// A choice of 25, 50 or 100 rows a page, remembered in this browser.
+function pageSizeChoice(onChange) {
+  const select = el('select', { class: 'page-size-select', 'aria-label': 'rows per page' },
+    PAGE_SIZES.map((size) => el('option', { value: size, selected: size === pageSize() }, String(size))));
+  select.addEventListener('change', () => {
+    localStorage.setItem(PAGE_SIZE_KEY, select.value);
+    onChange(Number(select.value));
+  });
+  return el('label', { class: 'page-size' }, 'Rows', select);
 }
 
 function duration(ms) {
@@ -68,6 +110,23 @@ function duration(ms) {
   if (s < 3600) return Math.floor(s / 60) + ' min ' + (s % 60) + ' s';
   if (s < 86400) return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
   return Math.floor(s / 86400) + ' d ' + Math.floor((s % 86400) / 3600) + ' h';
+}
+
+function bytes(value) {
+  if (value === null || value === undefined) return '–';
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let size = Number(value);
+  let unit = 0;
+  while (size >= 1024 && unit < units.length - 1) {
+    size /= 1024;
+    unit++;
+  }
+  return (unit === 0 ? size : size.toFixed(size < 10 ? 1 : 0)) + ' ' + units[unit];
+}
+
+// an exact time followed by how long ago it was
+function when(value) {
+  return value === null || value === undefined ? null : [time(value), ' (', ago(value), ')'];
 }
 
 function pretty(json) {
@@ -100,7 +159,9 @@ async function api(path, options) {
     throw new Error('log in first');
   }
   if (!response.ok) {
-    throw new Error((await response.text()).trim() || response.statusText);
+    const error = new Error((await response.text()).trim() || response.statusText);
+    error.status = response.status;
+    throw error;
   }
   return response.json();
 }
@@ -122,6 +183,7 @@ function action(label, run, options) {
   button.textContent = label;
   let armedUntil = 0;
   button.addEventListener('click', async () => {
+    if (opts.ask && !(await confirmDialog(opts.ask(), opts.askYes || label))) return;
     if (opts.confirm && Date.now() > armedUntil) {
       // destructive: the first click arms the button, a second one within a few seconds acts
       armedUntil = Date.now() + ARM_MILLIS;
@@ -173,6 +235,23 @@ function reloader(load) {
   };
 }
 
+// Asks before an action on many jobs at once; resolves to whether the operator agreed.
+function confirmDialog(question, yes) {
+  return new Promise((resolve) => {
+    const ok = el('button', { type: 'button', class: 'primary danger', 'data-confirm': 'yes' }, yes);
+    const cancel = el('button', { type: 'button', 'data-confirm': 'no' }, 'Cancel');
+    const dialog = el('dialog', { class: 'confirm', 'aria-label': 'Confirm' },
+      el('p', {}, question), el('div', { class: 'buttons' }, cancel, ok));
+    let answer = false;
+    ok.addEventListener('click', () => { answer = true; dialog.close(); });
+    cancel.addEventListener('click', () => dialog.close());
+    dialog.addEventListener('close', () => { dialog.remove(); resolve(answer); });
+    document.body.append(dialog);
+    dialog.showModal();
+    cancel.focus();
+  });
+}
+
 function errorBox(message) {
   return el('p', { class: 'error', role: 'alert' }, message);
 }
@@ -207,7 +286,132 @@ function connect() {
   });
 }
 
+
 // ---- overview ------------------------------------------------------------------------------
+
+const CHART_COLORS = ['#4f46e5', '#0891b2', '#ca8a04', '#db2777', '#16a34a', '#9333ea', '#ea580c', '#0d9488'];
+const RANGES = [['live', 'Last 2 min'], ['24h', '24 h'], ['30d', '30 d']];
+
+function cssVar(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+// Throughput drawn by uPlot: the live 2 minutes from the stream, or the history kept in Redis.
+function throughputChart() {
+  const box = el('div', { class: 'chart', id: 'chart' });
+  const note = el('p', { class: 'notice hidden', id: 'chart-note' });
+  const queueSelect = el('select', { id: 'chart-queue', 'aria-label': 'queue' }, el('option', { value: '' }, 'All queues'));
+  const rangeButtons = RANGES.map(([value, label]) => el('button', { type: 'button', 'data-range': value }, label));
+  const head = el('div', { class: 'panel-head' },
+    el('h2', {}, 'Throughput ', el('span', { class: 'sub', id: 'chart-sub' })),
+    el('span', { class: 'spacer' }),
+    el('span', { class: 'segmented' }, rangeButtons), queueSelect);
+  const node = el('div', { class: 'panel' }, head, box, note);
+  const state = { range: 'live', queue: '', plot: null, key: null, history: null };
+
+  function setRange(range) {
+    state.range = range;
+    rangeButtons.forEach((b) => b.classList.toggle('active', b.getAttribute('data-range') === range));
+    queueSelect.disabled = range === 'live';
+    loadHistory();
+  }
+  rangeButtons.forEach((b) => b.addEventListener('click', () => setRange(b.getAttribute('data-range'))));
+  queueSelect.addEventListener('change', () => {
+    state.queue = queueSelect.value;
+    loadHistory();
+  });
+
+  function draw(key, series, data, seconds) {
+    if (!window.uPlot) {
+      note.textContent = 'The chart library did not load.';
+      note.classList.remove('hidden');
+      return;
+    }
+    note.classList.add('hidden');
+    const width = Math.max(240, box.clientWidth || 600);
+    if (state.plot && state.key === key) {
+      state.plot.setData(data);
+      return;
+    }
+    if (state.plot) state.plot.destroy();
+    const axis = { stroke: cssVar('--muted'), grid: { stroke: cssVar('--line'), width: 1 }, ticks: { stroke: cssVar('--line'), width: 1 } };
+    state.key = key;
+    state.plot = new uPlot({
+      width,
+      height: 200,
+      series: [{ label: seconds ? 'seconds' : 'time', value: seconds ? (u, v) => (v === null ? '' : v + ' s') : undefined }, ...series],
+      axes: [seconds ? { ...axis, values: (u, ticks) => ticks.map((t) => (t === 0 ? 'now' : t + ' s')) } : axis, { ...axis, size: 46 }],
+      scales: { x: { time: !seconds }, y: { range: (u, min, max) => [0, Math.max(4, max)] } },
+      cursor: { drag: { x: false, y: false } },
+    }, data, box);
+    app.chart = state.plot;
+  }
+
+  function drawLive(snapshot) {
+    if (state.range !== 'live' || !snapshot.throughput) return;
+    const t = snapshot.throughput;
+    // the last second is still filling up: the chart ends with the one before it
+    const n = t.succeeded.length - 1;
+    const x = Array.from({ length: n }, (_, i) => i - n + 1);
+    const line = (label, color, dash) => ({ label, stroke: color, width: 2, dash, points: { show: false } });
+    draw('live', [line('queued /s', cssVar('--queued'), [4, 3]), line('succeeded /s', cssVar('--ok')), line('failed /s', cssVar('--bad'))],
+      [x, t.queued.slice(0, n), t.succeeded.slice(0, n), t.failed.slice(0, n)], true);
+    document.getElementById('chart-sub').textContent = 'jobs per second, last 2 minutes';
+  }
+
+  async function loadHistory() {
+    if (state.range === 'live') {
+      state.key = null;
+      if (app.snapshot) drawLive(app.snapshot);
+      return;
+    }
+    let history;
+    try {
+      history = await api('/api/history?range=' + state.range + (state.queue ? '&queue=' + hashPart(state.queue) : ''));
+    } catch (e) {
+      note.textContent = e.status === 404 ? 'This dashboard keeps no history.' : e.message;
+      note.classList.remove('hidden');
+      if (e.status === 404) rangeButtons.slice(1).forEach((b) => b.classList.add('hidden'));
+      return;
+    }
+    if (state.range === 'live') return;
+    state.history = history;
+    const names = Object.keys(history.queues).sort();
+    const series = [];
+    const data = [history.t.map((ms) => ms / 1000)];
+    names.forEach((name, i) => {
+      const color = CHART_COLORS[i % CHART_COLORS.length];
+      series.push({ label: name + ' processed', stroke: color, width: 2, points: { show: false } });
+      series.push({ label: name + ' failed', stroke: color, width: 1.5, dash: [5, 4], points: { show: false } });
+      data.push(history.queues[name].processed, history.queues[name].failed);
+    });
+    draw(state.range + '|' + names.join('|'), series, data, false);
+    document.getElementById('chart-sub').textContent = 'jobs per ' + history.resolution + ', processed and failed, last ' + (state.range === '24h' ? '24 hours' : '30 days');
+  }
+
+  new ResizeObserver(() => {
+    if (state.plot && box.clientWidth) state.plot.setSize({ width: box.clientWidth, height: 200 });
+  }).observe(box);
+
+  return {
+    node,
+    start() {
+      setRange('live');
+    },
+    update(snapshot) {
+      const names = (snapshot.queues || []).map((q) => q.name);
+      const have = [...queueSelect.options].slice(1).map((o) => o.value);
+      if (names.join('|') !== have.join('|')) {
+        queueSelect.replaceChildren(el('option', { value: '' }, 'All queues'),
+          ...names.map((name) => el('option', { value: name, selected: name === state.queue }, name)));
+      }
+      drawLive(snapshot);
+    },
+    refreshHistory() {
+      if (state.range !== 'live') loadHistory();
+    },
+  };
+}
 
 function overviewView() {
   const cards = {};
@@ -216,15 +420,12 @@ function overviewView() {
       cards[name] = el('div', { class: 'value', 'data-total': name }, '–');
       return el('div', { class: 'card ' + name }, el('div', { class: 'label' }, name), cards[name]);
     }));
-  const chart = svg('svg', { class: 'chart', role: 'img', 'aria-label': 'jobs per second' });
-  const rates = el('div', { class: 'legend' });
+  const chart = throughputChart();
   const tbody = el('tbody');
   const empty = el('p', { class: 'empty hidden' }, 'No queues yet: enqueue a job or start an agent.');
   const node = el('section', {},
     cardRow,
-    el('div', { class: 'panel' },
-      el('div', { class: 'panel-head' }, el('h2', {}, 'Throughput ', el('span', { class: 'sub' }, 'jobs per second, last 2 minutes')), el('span', { class: 'spacer' }), rates),
-      chart),
+    chart.node,
     el('div', { class: 'panel' },
       el('h2', {}, 'Queues'),
       el('div', { class: 'scroll' },
@@ -241,21 +442,23 @@ function overviewView() {
 
   function queueRow(queue) {
     const cells = {};
-    const cell = (name, cls) => (cells[name] = el('td', { class: (cls || 'num') + ' ' + name }));
+    const base = '#/queues/' + hashPart(queue.name);
+    const cell = (name, cls) => {
+      cells[name] = link(base + '/' + name);
+      return el('td', { class: (cls || 'num') + ' ' + name }, cells[name]);
+    };
     const state = el('span');
     const toggle = action('Pause', () => post('/api/queues/' + hashPart(queue.name) + (row.paused ? '/resume' : '/pause')), {
       name: 'pause',
       done: (r) => (r.paused ? 'Paused ' : 'Resumed ') + r.queue,
     });
     const row = el('tr', { 'data-queue': queue.name },
-      el('td', {}, link('#/queues/' + hashPart(queue.name), queue.name), ' ', state),
-      cell('pending'), cell('scheduled', 'num hide-narrow'), cell('working'), cell('succeeded'),
-      el('td', { class: 'num failed' }, cells.failedLink = link('#/failures/' + hashPart(queue.name))),
+      el('td', {}, link(base, queue.name), ' ', state),
+      cell('pending'), cell('scheduled', 'num hide-narrow'), cell('working'), cell('succeeded'), cell('failed'),
       el('td', { class: 'actions' }, toggle));
     row.update = (q) => {
       row.paused = q.paused;
-      for (const name of ['pending', 'scheduled', 'working', 'succeeded']) cells[name].textContent = num(q[name]);
-      cells.failedLink.textContent = num(q.failed);
+      for (const name of STATES) cells[name].textContent = num(q[name]);
       state.replaceChildren(q.paused ? badge('paused') : '');
       if (toggle) {
         toggle.textContent = q.paused ? 'Resume' : 'Pause';
@@ -265,37 +468,7 @@ function overviewView() {
     return row;
   }
 
-  let lastSeries = null;
-  new ResizeObserver(() => lastSeries && drawChart(lastSeries)).observe(chart);
-
-  function drawChart(series) {
-    lastSeries = series;
-    // drawn in the chart's own pixels, so that its text is never stretched
-    const width = Math.max(240, Math.round(chart.getBoundingClientRect().width)) || 600;
-    const height = 180;
-    chart.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
-    const pad = { left: 34, right: 6, top: 8, bottom: 18 };
-    const all = [...series.queued, ...series.succeeded, ...series.failed];
-    const max = Math.max(4, ...all);
-    const x = (i) => pad.left + (i / (series.succeeded.length - 1)) * (width - pad.left - pad.right);
-    const y = (v) => pad.top + (1 - v / max) * (height - pad.top - pad.bottom);
-    chart.replaceChildren();
-    for (const fraction of [0, 0.5, 1]) {
-      const value = Math.round(max * fraction);
-      chart.append(svg('line', { class: 'grid', x1: pad.left, x2: width - pad.right, y1: y(value), y2: y(value) }));
-      chart.append(svg('text', { class: 'axis', x: pad.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, String(value)));
-    }
-    chart.append(svg('text', { class: 'axis', x: pad.left, y: height - 4 }, '−2 min'));
-    chart.append(svg('text', { class: 'axis', x: width - pad.right, y: height - 4, 'text-anchor': 'end' }, 'now'));
-    for (const name of ['queued', 'failed', 'succeeded']) {
-      const points = series[name].map((v, i) => x(i).toFixed(1) + ',' + y(v).toFixed(1)).join(' ');
-      chart.append(svg('polyline', { class: name, points }));
-    }
-    // the last second is still filling up: show the one before it
-    const last = (name) => series[name][series[name].length - 2] || 0;
-    rates.replaceChildren(...['queued', 'succeeded', 'failed'].map((name) =>
-      el('span', {}, el('span', { class: 'swatch ' + name }), name + ' ', el('strong', {}, num(last(name)) + '/s'))));
-  }
+  let lastHistory = 0;
 
   function render(snapshot) {
     if (!snapshot.queues) return;
@@ -323,7 +496,12 @@ function overviewView() {
     const busy = snapshot.workers.filter((w) => w.job !== null).length;
     cards.workers.textContent = num(snapshot.workers.length);
     cards.workers.title = busy + ' busy';
-    drawChart(snapshot.throughput);
+    chart.update(snapshot);
+    // history moves by the minute: a reload every minute is enough
+    if (Date.now() - lastHistory > 60000) {
+      lastHistory = Date.now();
+      chart.refreshHistory();
+    }
   }
 
   return {
@@ -331,108 +509,350 @@ function overviewView() {
     nav: 'overview',
     node,
     start() {
+      chart.start();
       if (app.snapshot) render(app.snapshot);
     },
     onSnapshot: render,
   };
 }
 
-// ---- one queue's pending jobs ----------------------------------------------------------------
+// ---- one queue: a tab per state ------------------------------------------------------------
 
-function queueView(queue, offsetText) {
-  const offset = Number(offsetText || 0);
+const STATE_COLUMNS = {
+  pending: [['Attempt', attemptCell], ['Enqueued', (j) => ago(j.enqueuedAt)]],
+  scheduled: [['Due', (j) => when(j.dueAt)], ['Attempt', attemptCell]],
+  working: [['Worker', (j) => (j.worker ? el('span', { class: 'mono' }, j.worker) : '–')], ['Started', (j) => ago(j.startedAt)]],
+  succeeded: [['Finished', (j) => ago(j.finishedAt)], ['Took', (j) => took(j)]],
+  failed: [['Error', errorCell], ['Failed', (j) => ago(j.finishedAt)], ['Attempts', attemptCell]],
+};
+const BULK = {
+  pending: ['delete'],
+  scheduled: ['retry', 'delete'],
+  working: [],
+  succeeded: ['delete'],
+  failed: ['retry', 'delete'],
+};
+
+function attemptCell(job) {
+  return job.attempt === null || job.attempt === undefined ? '' : String(job.attempt);
+}
+
+function took(job) {
+  return job.startedAt && job.finishedAt ? duration(job.finishedAt - job.startedAt) : '';
+}
+
+function errorCell(job) {
+  if (!job.error) return '';
+  return el('span', { class: 'error-line' }, el('span', { class: 'error-type' }, job.error.type), job.error.message ? ': ' + job.error.message : '');
+}
+
+function argumentsCell(job, open) {
+  if (job.arguments === null || job.arguments === undefined) return '';
+  const details = el('details', { class: 'args' },
+    el('summary', { class: 'mono' }, job.arguments),
+    el('pre', {}, pretty(job.arguments)));
+  details.open = open.has(job.id);
+  details.addEventListener('toggle', () => (details.open ? open.add(job.id) : open.delete(job.id)));
+  return details;
+}
+
+// Oldest pending job's age and run times per job name, from /stats.
+function queueStats(queue) {
+  const node = el('div', { class: 'panel', id: 'queue-stats' }, el('h2', {}, 'Latency and run times'));
+  const load = reloader(async () => {
+    let stats;
+    try {
+      stats = await api('/api/queues/' + hashPart(queue) + '/stats');
+    } catch (e) {
+      if (e.status === 404) node.classList.add('hidden');
+      else node.replaceChildren(el('h2', {}, 'Latency and run times'), errorBox(e.message));
+      return;
+    }
+    node.replaceChildren(
+      el('h2', {}, 'Latency and run times'),
+      el('p', { id: 'oldest-pending' }, 'Oldest pending job: ',
+        el('strong', {}, stats.oldestPendingAgeMs === null ? 'none waiting' : duration(stats.oldestPendingAgeMs))),
+      stats.runTimes.length === 0 ? el('p', { class: 'notice' }, 'No job has finished on this queue yet.') : el('div', { class: 'scroll' },
+        el('table', { id: 'run-times' },
+          el('thead', {}, el('tr', {}, el('th', {}, 'Job'), el('th', { class: 'num' }, 'Runs'), el('th', { class: 'num' }, 'p50'), el('th', { class: 'num' }, 'p95'))),
+          el('tbody', {}, stats.runTimes.map((r) => el('tr', { 'data-name': r.name },
+            el('td', { class: 'job-name mono' }, r.name), el('td', { class: 'num' }, num(r.count)),
+            el('td', { class: 'num p50' }, millis(r.p50Ms)), el('td', { class: 'num p95' }, millis(r.p95Ms))))))));
+  });
+  return { node, load };
+}
+
+function millis(ms) {
+  if (ms === null || ms === undefined) return '–';
+  return ms < 1000 ? Math.round(ms) + ' ms' : (ms / 1000).toFixed(ms < 10000 ? 2 : 1) + ' s';
+}
+
+function queueView(queue, stateParam) {
+  const state = STATES.includes(stateParam) ? stateParam : 'pending';
+  const base = '/api/queues/' + hashPart(queue);
   const heading = el('h1', {}, 'Queue ', el('span', { class: 'mono' }, queue));
-  const state = el('span');
-  const tbody = el('tbody');
-  const pagers = [el('div', { class: 'pager' }), el('div', { class: 'pager' })];
+  const pausedBadge = el('span');
+  const tabs = el('nav', { class: 'tabs', id: 'state-tabs' }, STATES.map((s) => el('a', {
+    href: '#/queues/' + hashPart(queue) + '/' + s, 'data-state': s, class: s === state ? 'active' : '',
+  }, s, ' ', el('span', { class: 'count' }))));
+  const search = el('input', { id: 'search', type: 'search', placeholder: 'Search by job name, id or arguments', 'aria-label': 'search' });
+  const grouped = el('input', { id: 'group-failures', type: 'checkbox' });
+  const groupToggle = state === 'failed' ? el('label', { class: 'toggle' }, grouped, ' Group by error') : null;
+  const selectAll = el('input', { type: 'checkbox', id: 'select-all', 'aria-label': 'select all on this page' });
+  const selectedNote = el('span', { class: 'selected-note', id: 'selected-count' });
+  const bulkBar = el('div', { class: 'bulk hidden', id: 'bulk' }, selectedNote);
   const message = el('div');
+  const pager = el('div', { class: 'pager', id: 'pager' });
+  const thead = el('thead');
+  const tbody = el('tbody');
+  const table = el('table', { id: 'jobs', 'data-state': state }, thead, tbody);
+  const groups = el('div', { id: 'failure-groups', class: 'hidden' });
+  const stats = queueStats(queue);
   const open = new Set();
+  const selected = new Set();
+  const bulkActions = app.session.readOnly ? [] : BULK[state];
   let paused = false;
-  const toggle = action('Pause', () => post('/api/queues/' + hashPart(queue) + (paused ? '/resume' : '/pause')), {
+  let size = pageSize();
+  let cursors = [null];
+  let page = null;
+
+  const toggle = action('Pause', () => post(base + (paused ? '/resume' : '/pause')), {
     name: 'pause',
     done: (r) => (r.paused ? 'Paused ' : 'Resumed ') + r.queue,
-    after: () => reload(),
   });
-  const node = el('section', {},
-    el('div', { class: 'panel' },
-      el('div', { class: 'panel-head' }, heading, state, el('span', { class: 'spacer' }),
-        link('#/failures/' + hashPart(queue), 'Failures'), toggle),
-      message,
-      pagers[0],
-      el('div', { class: 'scroll' },
-        el('table', { id: 'pending' },
-          el('thead', {}, el('tr', {},
-            el('th', { class: 'num hide-narrow' }, '#'), el('th', {}, 'Job id'), el('th', {}, 'Job'),
-            el('th', {}, 'Arguments'), el('th', { class: 'num hide-narrow' }, 'Attempt'),
-            el('th', { class: 'hide-narrow' }, 'Enqueued'), el('th', {}, ''))),
-          tbody)),
-      pagers[1]));
-
-  function pager(total) {
-    const last = Math.max(0, Math.floor((total - 1) / PAGE_SIZE) * PAGE_SIZE);
-    const go = (to) => () => { location.hash = '#/queues/' + hashPart(queue) + '/' + to; };
-    const button = (label, to, enabled) => el('button', { type: 'button', onclick: go(to), disabled: !enabled }, label);
-    const first = total === 0 ? 0 : offset + 1;
-    const upTo = Math.min(total, offset + PAGE_SIZE);
-    return [
-      button('« First', 0, offset > 0),
-      button('‹ Previous', Math.max(0, offset - PAGE_SIZE), offset > 0),
-      el('span', { class: 'where' }, num(first) + '–' + num(upTo) + ' of ' + num(total) + ' pending'),
-      button('Next ›', offset + PAGE_SIZE, offset + PAGE_SIZE < total),
-      button('Last »', last, offset < last),
-    ];
+  const clearLabel = state === 'pending' ? 'Clear queue' : 'Clear ' + state;
+  // failures have had their own clear route all along
+  const clearAll = () => (state === 'failed' ? post(base + '/failures/clear') : post(base + '/clear', { state }));
+  const clear = state === 'working' ? null : action(clearLabel, clearAll, {
+    name: 'clear',
+    class: 'danger',
+    ask: () => 'Delete all ' + plural(count(state), state + ' job') + ' on ' + queue + '? This cannot be undone.',
+    askYes: 'Delete all',
+    done: (r) => 'Deleted ' + plural(r.cleared, state + ' job'),
+    after: () => restart(),
+  });
+  const retryAll = state === 'failed' ? action('Retry all', () => post(base + '/failures/retry-all'), {
+    name: 'retry-all',
+    ask: () => 'Retry all ' + plural(count('failed'), 'failed job') + ' on ' + queue + '? Each goes back on its queue.',
+    done: (r) => 'Queued ' + num(r.retried) + ' jobs again',
+    after: () => restart(),
+  }) : null;
+  for (const name of bulkActions) {
+    bulkBar.append(action(name === 'retry' ? 'Retry selected' : 'Delete selected', () => bulk(name), {
+      name: 'bulk-' + name,
+      class: name === 'delete' ? 'danger' : '',
+      ask: name === 'delete' ? () => 'Delete ' + plural(selected.size, 'selected ' + state + ' job') + '?' : null,
+      askYes: 'Delete',
+    }));
   }
 
-  function jobRow(job, index) {
-    const details = el('details', { class: 'args' },
-      el('summary', { class: 'mono' }, job.arguments),
-      el('pre', {}, pretty(job.arguments)));
-    details.open = open.has(job.id);
-    details.addEventListener('toggle', () => (details.open ? open.add(job.id) : open.delete(job.id)));
+  const node = el('section', {},
+    el('div', { class: 'panel' },
+      el('div', { class: 'panel-head' }, heading, pausedBadge, el('span', { class: 'spacer' }), toggle, retryAll, clear),
+      tabs,
+      el('div', { class: 'toolbar' }, search, groupToggle, el('span', { class: 'spacer' }), pageSizeChoice((chosen) => {
+        size = chosen;
+        restart();
+      })),
+      bulkBar,
+      message,
+      groups,
+      el('div', { class: 'scroll' }, table),
+      pager),
+    stats.node);
+
+  function count(s) {
+    const q = app.snapshot && app.snapshot.queues ? app.snapshot.queues.find((x) => x.name === queue) : null;
+    return q ? q[s] : page ? page.total : 0;
+  }
+
+  async function bulk(name) {
+    const ids = [...selected];
+    const result = await post(base + '/jobs/bulk', { action: name, state, ids });
+    selected.clear();
+    toast((name === 'retry' ? 'Retried ' : 'Deleted ') + plural(result.done.length, 'job')
+      + (result.missing.length ? '; ' + result.missing.length + ' had already moved on' : ''));
+    reload();
+  }
+
+  function updateSelection() {
+    const onPage = page ? page.jobs.filter((j) => j.id !== null && selected.has(j.id)).length : 0;
+    const selectable = page ? page.jobs.filter((j) => j.id !== null).length : 0;
+    selectAll.checked = selectable > 0 && onPage === selectable;
+    selectAll.indeterminate = onPage > 0 && onPage < selectable;
+    selectedNote.textContent = selected.size + ' selected';
+    bulkBar.classList.toggle('hidden', selected.size === 0);
+  }
+
+  selectAll.addEventListener('change', () => {
+    for (const job of page ? page.jobs : []) {
+      if (job.id === null) continue;
+      if (selectAll.checked) selected.add(job.id);
+      else selected.delete(job.id);
+    }
+    for (const box of tbody.querySelectorAll('input.select')) box.checked = selectAll.checked;
+    updateSelection();
+  });
+
+  const columns = STATE_COLUMNS[state];
+  thead.replaceChildren(el('tr', {},
+    bulkActions.length ? el('th', { class: 'check' }, selectAll) : null,
+    el('th', {}, 'Job id'), el('th', {}, 'Job'), el('th', {}, 'Arguments'),
+    columns.map(([label]) => el('th', { class: label === 'Attempt' || label === 'Attempts' ? 'num hide-narrow' : '' }, label))));
+  const width = columns.length + 3 + (bulkActions.length ? 1 : 0);
+
+  function jobRow(job) {
+    const check = bulkActions.length ? el('td', { class: 'check' }, job.id === null ? '' : (() => {
+      const box = el('input', { type: 'checkbox', class: 'select', 'aria-label': 'select job ' + job.id });
+      box.checked = selected.has(job.id);
+      box.addEventListener('change', () => {
+        if (box.checked) selected.add(job.id);
+        else selected.delete(job.id);
+        updateSelection();
+      });
+      return box;
+    })()) : null;
+    const idCell = el('td', { class: 'mono' }, job.id === null ? '–' : link('#/jobs/' + hashPart(queue) + '/' + hashPart(job.id), String(job.id)));
+    if (job.problem) {
+      return el('tr', { class: 'malformed', 'data-job': job.id === null ? '' : job.id },
+        check, idCell, el('td', { colspan: width - (check ? 2 : 1), class: 'problem' }, badge('malformed'), ' ', job.problem));
+    }
     return el('tr', { 'data-job': job.id },
-      el('td', { class: 'num hide-narrow' }, num(offset + index + 1)),
-      el('td', {}, link('#/jobs/' + hashPart(queue) + '/' + job.id, String(job.id))),
-      el('td', { class: 'job-name' }, job.jobName),
-      el('td', {}, details),
-      el('td', { class: 'num hide-narrow' }, job.failedAttempts + 1 + ' of ' + job.maxAttempts),
-      el('td', { class: 'hide-narrow' }, time(job.enqueuedAt)),
-      el('td', { class: 'actions' }, action('Delete', () => post('/api/queues/' + hashPart(queue) + '/jobs/' + job.id + '/delete'), {
-        name: 'delete',
-        confirm: 'Really delete?',
-        done: () => 'Deleted job ' + job.id,
-      })));
+      check, idCell,
+      el('td', { class: 'job-name' }, job.name),
+      el('td', {}, argumentsCell(job, open)),
+      columns.map(([label, render]) => el('td', { class: label.toLowerCase() + (label === 'Attempt' || label === 'Attempts' ? ' num hide-narrow' : '') }, render(job))));
+  }
+
+  function renderPager() {
+    const index = cursors.length - 1;
+    const first = page.jobs.length ? index * size + 1 : 0;
+    const go = (to) => () => {
+      if (to === 'first') cursors = [null];
+      else if (to === 'previous') cursors.pop();
+      else cursors.push(page.nextCursor);
+      reload();
+    };
+    const button = (label, to, enabled) => el('button', { type: 'button', 'data-page': to, onclick: go(to), disabled: !enabled }, label);
+    const searching = search.value.trim() !== '';
+    pager.replaceChildren(
+      button('« First', 'first', index > 0),
+      button('‹ Previous', 'previous', index > 0),
+      el('span', { class: 'where' }, page.jobs.length === 0 ? 'none' : num(first) + '–' + num(first + page.jobs.length - 1)
+        + (searching ? ' matching' : ' of ' + num(page.total) + ' ' + state)),
+      button('Next ›', 'next', page.nextCursor !== null && page.nextCursor !== undefined));
   }
 
   const reload = reloader(async () => {
-    let page;
+    const cursor = cursors[cursors.length - 1];
+    const text = search.value.trim();
     try {
-      page = await api('/api/queues/' + hashPart(queue) + '/jobs?offset=' + offset + '&limit=' + PAGE_SIZE);
+      page = await api(base + '/jobs?state=' + state + '&limit=' + size
+        + (cursor === null ? '' : '&cursor=' + encodeURIComponent(cursor))
+        + (text ? '&search=' + encodeURIComponent(text) : ''));
     } catch (e) {
       message.replaceChildren(errorBox(e.message));
       return;
     }
     message.replaceChildren();
-    paused = page.paused;
-    state.replaceChildren(paused ? badge('paused') : '');
+    tbody.replaceChildren(...page.jobs.map(jobRow));
+    if (page.jobs.length === 0) {
+      tbody.append(el('tr', {}, el('td', { colspan: width, class: 'empty' },
+        text ? 'No ' + state + ' job matches “' + text + '”.' : cursors.length > 1 ? 'No jobs on this page any more.' : 'No ' + state + ' jobs on this queue.')));
+    }
+    renderPager();
+    updateSelection();
+  });
+
+  const loadGroups = reloader(async () => {
+    let list;
+    try {
+      list = await api(base + '/failures/groups');
+    } catch (e) {
+      groups.replaceChildren(errorBox(e.message));
+      return;
+    }
+    groups.replaceChildren(list.length === 0 ? el('p', { class: 'empty' }, 'No failed jobs on this queue.') : el('table', { id: 'groups' },
+      el('thead', {}, el('tr', {}, el('th', { class: 'num' }, 'Jobs'), el('th', {}, 'Error'), el('th', {}, 'Newest'))),
+      el('tbody', {}, list.map((g) => el('tr', { class: 'group' },
+        el('td', { class: 'num count' }, num(g.count)),
+        el('td', {}, errorCell({ error: g })),
+        el('td', {}, link('#/jobs/' + hashPart(queue) + '/' + hashPart(g.newestId), String(g.newestId))))))));
+  });
+
+  function showGrouped() {
+    const on = grouped.checked;
+    groups.classList.toggle('hidden', !on);
+    table.classList.toggle('hidden', on);
+    pager.classList.toggle('hidden', on);
+    search.disabled = on;
+    if (on) loadGroups();
+  }
+  grouped.addEventListener('change', showGrouped);
+
+  function restart() {
+    cursors = [null];
+    selected.clear();
+    reload();
+    if (grouped.checked) loadGroups();
+  }
+
+  let typing = null;
+  search.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(restart, SEARCH_DELAY_MILLIS);
+  });
+
+  function renderQueue(snapshot) {
+    const q = snapshot && snapshot.queues ? snapshot.queues.find((x) => x.name === queue) : null;
+    if (!q) return;
+    for (const a of tabs.querySelectorAll('a[data-state]')) {
+      a.querySelector('.count').textContent = num(q[a.getAttribute('data-state')]);
+    }
+    paused = q.paused;
+    pausedBadge.replaceChildren(paused ? badge('paused') : '');
     if (toggle) {
       toggle.textContent = paused ? 'Resume' : 'Pause';
       toggle.setAttribute('data-action', paused ? 'resume' : 'pause');
     }
-    pagers.forEach((p) => p.replaceChildren(...pager(page.total)));
-    tbody.replaceChildren(...page.jobs.map(jobRow));
-    if (page.jobs.length === 0) {
-      tbody.append(el('tr', {}, el('td', { colspan: 7, class: 'empty' },
-        page.total === 0 ? 'No jobs are waiting on this queue.' : 'No jobs on this page any more.')));
-    }
-  });
+  }
 
   return {
     title: 'Queue ' + queue,
-    nav: 'overview',
+    nav: state === 'failed' ? 'failures' : 'overview',
     node,
-    start: reload,
+    start() {
+      renderQueue(app.snapshot);
+      stats.load();
+      return reload();
+    },
     onSnapshot(snapshot) {
-      if (snapshot.changedQueues.includes(queue)) reload();
+      renderQueue(snapshot);
+      if (snapshot.changedQueues.includes(queue)) {
+        reload();
+        stats.load();
+        if (grouped.checked) loadGroups();
+      }
+    },
+  };
+}
+
+// The failures page is the failed tab of the queue with failures, or of the first queue.
+function failuresView(queue) {
+  const node = el('div', { class: 'panel' }, el('p', { class: 'empty' }, 'No queues yet.'));
+  return {
+    title: 'Failures',
+    nav: 'failures',
+    node,
+    async start() {
+      if (queue) {
+        location.replace('#/queues/' + hashPart(queue) + '/failed');
+        return;
+      }
+      const snapshot = app.snapshot && app.snapshot.queues ? app.snapshot : await api('/api/overview');
+      if (!snapshot.queues.length) return;
+      const withFailures = snapshot.queues.find((q) => q.failed > 0) || snapshot.queues[0];
+      location.replace('#/queues/' + hashPart(withFailures.name) + '/failed');
     },
   };
 }
@@ -451,7 +871,9 @@ function workersView() {
             el('th', {}, 'Worker'), el('th', {}, 'Host'), el('th', { class: 'num' }, 'PID'),
             el('th', { class: 'num hide-narrow' }, 'Child PID'), el('th', {}, 'Queues'),
             el('th', {}, 'State'), el('th', {}, 'Current job'), el('th', {}, 'For'),
-            el('th', { class: 'hide-narrow' }, 'Up since'), el('th', {}, ''))),
+            el('th', { class: 'num' }, 'Processed'), el('th', { class: 'num' }, 'Failed'),
+            el('th', { class: 'num hide-narrow' }, 'Agent memory'), el('th', { class: 'num hide-narrow' }, 'Child memory'),
+            el('th', { class: 'hide-narrow' }, 'Up'), el('th', {}, ''))),
           tbody)),
       empty,
       el('p', { class: 'notice' }, 'Stop lets a worker finish its current job, then ends it. Destroying a worker removes it from the registry: its agent stops it at its next heartbeat and puts its unfinished job back on the queue.')));
@@ -463,7 +885,9 @@ function workersView() {
     const cell = (name, cls) => (cells[name] = el('td', { class: (cls || '') + ' ' + name }));
     const row = el('tr', { 'data-worker': worker.id },
       el('td', { class: 'mono' }, worker.id), cell('host'), cell('pid', 'num'), cell('child', 'num hide-narrow'),
-      cell('queues'), cell('state'), cell('job'), cell('for'), cell('since', 'hide-narrow'),
+      cell('queues'), cell('state'), cell('job'), cell('for'),
+      cell('processed', 'num'), cell('failed', 'num'), cell('agent-memory', 'num hide-narrow'), cell('child-memory', 'num hide-narrow'),
+      cell('uptime', 'hide-narrow'),
       el('td', { class: 'actions' },
         action('Stop', () => post('/api/workers/' + hashPart(worker.id) + '/stop'), {
           name: 'stop',
@@ -483,8 +907,14 @@ function workersView() {
       cells.state.replaceChildren(badge(w.state.toLowerCase()));
       cells.job.replaceChildren(w.job !== null
         ? link('#/jobs/' + hashPart(w.job.queue) + '/' + w.job.id, w.job.queue + ' / ' + w.job.id) : '–');
-      cells.for.textContent = w.job !== null ? duration(now - Date.parse(w.job.startedAt)) : '';
-      cells.since.textContent = time(w.startedAt);
+      cells.for.textContent = w.job !== null ? duration(now - new Date(w.job.startedAt).getTime()) : '';
+      cells.processed.textContent = w.processed === null || w.processed === undefined ? '–' : num(w.processed);
+      cells.failed.textContent = w.failed === null || w.failed === undefined ? '–' : num(w.failed);
+      cells['agent-memory'].textContent = bytes(w.agentMemoryBytes);
+      cells['child-memory'].textContent = bytes(w.childMemoryBytes);
+      const since = w.startedAt === null || w.startedAt === undefined ? null : new Date(w.startedAt);
+      cells.uptime.textContent = since && !isNaN(since) ? duration(now - since.getTime()) : '–';
+      cells.uptime.title = since && !isNaN(since) ? 'up since ' + time(since) : '';
     };
     return row;
   }
@@ -527,111 +957,57 @@ function workersView() {
   };
 }
 
-// ---- failures ------------------------------------------------------------------------------
+// ---- one job -------------------------------------------------------------------------------
 
-function attemptsOf(failure) {
-  return failure.attempts.map((attempt) => el('div', { class: 'attempt' },
-    el('h3', {}, 'Attempt ' + attempt.number, el('span', { class: 'sub' }, ' · ' + time(attempt.at) + (attempt.worker ? ' · ' + attempt.worker : ''))),
+function attemptsOf(attempts) {
+  return attempts.map((attempt) => el('div', { class: 'attempt', 'data-attempt': attempt.number },
+    el('h3', {}, 'Attempt ' + attempt.number, el('span', { class: 'sub' }, ' · ', ago(attempt.at), attempt.worker ? ' · ' + attempt.worker : '')),
     el('div', { class: 'mono error-text' }, attempt.error),
     attempt.stackTrace ? el('pre', { class: 'stack' }, attempt.stackTrace) : null,
     attempt.output ? [el('div', { class: 'notice' }, 'Output'), el('pre', { class: 'output' }, attempt.output)] : null));
 }
 
-function failureCard(failure, open, after) {
-  const base = '/api/queues/' + hashPart(failure.queue) + '/failures/' + failure.id;
-  const details = el('details', {},
-    el('summary', {}, 'Arguments and ' + failure.attempts.length + ' attempt' + (failure.attempts.length === 1 ? '' : 's')),
-    el('pre', { class: 'arguments' }, pretty(failure.arguments)),
-    attemptsOf(failure));
-  details.open = open.has(failure.id);
-  details.addEventListener('toggle', () => (details.open ? open.add(failure.id) : open.delete(failure.id)));
-  return el('article', { class: 'failure', 'data-job': failure.id },
-    el('div', { class: 'failure-head' },
-      link('#/jobs/' + hashPart(failure.queue) + '/' + failure.id, String(failure.id)),
-      el('span', { class: 'job-name mono' }, failure.jobName),
-      el('span', { class: 'error-line' }, failure.attempts.length ? failure.attempts[failure.attempts.length - 1].error : ''),
-      el('span', { class: 'meta' }, time(failure.failedAt)),
-      action('Retry', () => post(base + '/retry'), { name: 'retry', done: () => 'Queued job ' + failure.id + ' again', after }),
-      action('Delete', () => post(base + '/delete'), { name: 'delete', class: 'danger', confirm: 'Really delete?', done: () => 'Deleted failure ' + failure.id, after })),
-    details);
+const TIMELINE_LABELS = {
+  enqueued: 'Enqueued',
+  scheduled: 'Scheduled',
+  started: 'Started',
+  failed: 'Failed',
+  retrying: 'Attempt failed, retrying',
+  succeeded: 'Succeeded',
+  interrupted: 'Interrupted',
+  returned: 'Handed back',
+  retried: 'Queued again',
+  deleted: 'Deleted',
+};
+
+// A vertical timeline, oldest event first, as JobRunr shows a job's history.
+function timeline(events) {
+  return el('ol', { class: 'timeline', id: 'timeline' }, events.map((event) => el('li', { class: 'event ' + event.event, 'data-event': event.event },
+    el('span', { class: 'dot' }),
+    el('div', { class: 'event-head' },
+      el('strong', {}, TIMELINE_LABELS[event.event] || event.event),
+      event.attempt ? el('span', { class: 'sub' }, ' · attempt ' + event.attempt) : null,
+      el('span', { class: 'spacer' }),
+      el('span', { class: 'meta' }, when(event.at))),
+    event.worker || event.host ? el('div', { class: 'meta' }, [event.worker ? 'worker ' + event.worker : null, event.host ? 'on ' + event.host : null].filter(Boolean).join(' ')) : null,
+    event.dueAt ? el('div', { class: 'meta due' }, 'due ', when(event.dueAt)) : null,
+    event.message ? el('pre', { class: 'event-message' }, event.message) : null)));
 }
 
-function failuresView(queueParam) {
-  const tabs = el('div', { class: 'tabs' });
-  const list = el('div', { id: 'failures' });
-  const more = el('div');
-  const heading = el('h1', {}, 'Failures');
-  const actions = el('span');
-  const node = el('section', {},
-    el('div', { class: 'panel' },
-      el('div', { class: 'panel-head' }, heading, el('span', { class: 'spacer' }), actions),
-      tabs, list, more));
-  const open = new Set();
-  let queue = queueParam;
-  let loaded = FAILURE_PAGE;
-
-  function renderTabs(queues) {
-    if (!queue && queues.length) {
-      const withFailures = queues.find((q) => q.failed > 0);
-      queue = (withFailures || queues[0]).name;
-    }
-    tabs.replaceChildren(...queues.map((q) => el('a', {
-      href: '#/failures/' + hashPart(q.name),
-      class: q.name === queue ? 'active' : '',
-    }, q.name + ' (' + num(q.failed) + ')')));
-  }
-
-  const reload = reloader(async () => {
-    if (!queue) {
-      list.replaceChildren(el('p', { class: 'empty' }, 'No queues yet.'));
-      return;
-    }
-    heading.replaceChildren('Failures on ', el('span', { class: 'mono' }, queue));
-    actions.replaceChildren(
-      action('Retry all', () => post('/api/queues/' + hashPart(queue) + '/failures/retry-all'), { name: 'retry-all', done: (r) => 'Queued ' + r.retried + ' jobs again', after: () => reload() }) || '',
-      ' ',
-      action('Clear all', () => post('/api/queues/' + hashPart(queue) + '/failures/clear'), { name: 'clear', class: 'danger', confirm: 'Really clear all?', done: (r) => 'Deleted ' + r.cleared + ' failures', after: () => reload() }) || '');
-    const failures = [];
-    let cursor = '0';
-    try {
-      // HSCAN pages: read as many as were shown, so a live refresh keeps what was loaded
-      do {
-        const page = await api('/api/queues/' + hashPart(queue) + '/failures?count=' + FAILURE_PAGE + '&cursor=' + cursor);
-        failures.push(...page.failures);
-        cursor = page.nextCursor;
-      } while (cursor !== '0' && failures.length < loaded);
-    } catch (e) {
-      list.replaceChildren(errorBox(e.message));
-      return;
-    }
-    failures.sort((a, b) => String(b.failedAt).localeCompare(String(a.failedAt)));
-    list.replaceChildren(...failures.map((f) => failureCard(f, open, () => reload())));
-    if (!failures.length) list.append(el('p', { class: 'empty' }, 'No failed jobs on this queue.'));
-    more.replaceChildren(cursor === '0' ? '' : el('button', {
-      type: 'button',
-      onclick: () => { loaded += FAILURE_PAGE; reload(); },
-    }, 'Load more'));
-  });
-
-  return {
-    title: 'Failures',
-    nav: 'failures',
-    node,
-    async start() {
-      const snapshot = app.snapshot && app.snapshot.queues ? app.snapshot : await api('/api/overview');
-      renderTabs(snapshot.queues);
-      reload();
-    },
-    onSnapshot(snapshot) {
-      if (!snapshot.queues) return;
-      const hadQueue = queue;
-      renderTabs(snapshot.queues);
-      if (!hadQueue || snapshot.changedQueues.includes(queue)) reload();
-    },
-  };
+// every attempt in one table: who ran it, when, how long and how it ended
+function attemptTable(attempts) {
+  return el('div', { class: 'scroll' }, el('table', { id: 'attempt-list' },
+    el('thead', {}, el('tr', {}, el('th', { class: 'num' }, '#'), el('th', {}, 'Outcome'), el('th', {}, 'Worker'), el('th', {}, 'Host'),
+      el('th', {}, 'Started'), el('th', { class: 'num' }, 'Took'), el('th', {}, 'Error'))),
+    el('tbody', {}, attempts.map((a) => el('tr', { 'data-attempt': a.number },
+      el('td', { class: 'num' }, String(a.number)),
+      el('td', { class: 'outcome' }, badge(a.outcome)),
+      el('td', { class: 'mono' }, a.worker || '–'),
+      el('td', {}, a.host || '–'),
+      el('td', {}, ago(a.startedAt)),
+      el('td', { class: 'num' }, a.startedAt && a.endedAt ? millis(a.endedAt - a.startedAt) : ''),
+      el('td', { class: 'error-line' }, a.error || ''))))));
 }
-
-// ---- one job -------------------------------------------------------------------------------
 
 function jobView(queueParam, idParam) {
   const queue = idParam === undefined ? null : queueParam;
@@ -647,15 +1023,14 @@ function jobView(queueParam, idParam) {
     location.hash = on ? '#/jobs/' + hashPart(on) + '/' + hashPart(wanted) : '#/jobs/' + hashPart(wanted);
   });
   const body = el('div', { id: 'job' });
-  const open = new Set([Number(id)]);
   const node = el('section', {},
     el('div', { class: 'panel' }, el('h1', {}, 'Find a job'), form),
     body);
   let shown = null;
 
   function facts(pairs) {
-    return el('dl', { class: 'facts' }, pairs.filter((p) => p[1] !== null && p[1] !== undefined && p[1] !== '')
-      .map(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]));
+    return el('dl', { class: 'facts', id: 'job-facts' }, pairs.filter((p) => p[1] !== null && p[1] !== undefined && p[1] !== '')
+      .map(([name, value]) => [el('dt', {}, name), el('dd', { 'data-fact': name.toLowerCase().replace(/ /g, '-') }, value)]));
   }
 
   const reload = reloader(async () => {
@@ -672,33 +1047,50 @@ function jobView(queueParam, idParam) {
     const status = String(job.status).toLowerCase();
     const base = '/api/queues/' + hashPart(job.queue);
     const record = job.unfinished;
+    const failure = job.failure;
+    const name = job.name || (record ? record.jobName : failure ? failure.jobName : null);
+    const args = job.arguments || (record ? record.arguments : failure ? failure.arguments : null);
+    const failedAttempts = failure ? failure.attempts : record ? record.failedSoFar : [];
     const panels = [el('div', { class: 'panel' },
       el('div', { class: 'panel-head' },
         el('h2', {}, 'Job ' + job.id + ' ', el('span', { class: 'sub' }, 'on ' + job.queue)),
         el('span', { id: 'job-status', 'data-status': status }, badge(status)),
         el('span', { class: 'spacer' }),
+        failure ? action('Retry', () => post(base + '/failures/' + job.id + '/retry'), { name: 'retry', done: () => 'Queued job ' + job.id + ' again', after: () => reload() }) : null,
+        failure ? action('Delete', () => post(base + '/failures/' + job.id + '/delete'), { name: 'delete', class: 'danger', confirm: 'Really delete?', done: () => 'Deleted failure ' + job.id, after: () => reload() }) : null,
         status === 'queued' || status === 'scheduled'
           ? action('Delete', () => post(base + '/jobs/' + job.id + '/delete'), { name: 'delete', class: 'danger', confirm: 'Really delete?', done: () => 'Deleted job ' + job.id, after: () => reload() })
           : null),
       facts([
         ['Queue', link('#/queues/' + hashPart(job.queue), job.queue)],
-        ['Jobs ahead', job.position === null ? null : num(job.position)],
-        ['Job', record ? record.jobName : job.failure ? job.failure.jobName : null],
-        ['Attempt', record ? (record.failedAttempts + 1) + ' of ' + record.maxAttempts : null],
-        ['Enqueued', record ? time(record.enqueuedAt) : null],
+        ['Job', name ? el('span', { class: 'mono' }, name) : null],
+        ['Jobs ahead', job.position === null || job.position === undefined ? null : num(job.position)],
+        ['Attempt', record ? (record.failedAttempts + 1) + ' of ' + record.maxAttempts : failure ? String(failure.attempts.length) : null],
+        ['Enqueued', when(job.enqueuedAt ?? (record ? record.enqueuedAt : null))],
+        ['Started', when(job.startedAt)],
+        ['Finished', when(job.finishedAt)],
+        ['Duration', job.durationMs === null || job.durationMs === undefined ? null : millis(job.durationMs)],
+        ['Queue wait', job.waitMs === null || job.waitMs === undefined ? null : millis(job.waitMs)],
+        ['Worker', job.worker ? el('span', { class: 'mono' }, job.worker) : null],
+        ['Host', job.host],
         ['Problem', job.problem],
       ]),
-      record ? [el('h2', {}, 'Arguments'), el('pre', { class: 'arguments' }, pretty(record.arguments))] : null,
-      job.storedRecord ? [el('h2', {}, 'Stored record'), el('pre', {}, job.storedRecord)] : null,
-      record && record.failedSoFar.length ? [el('h2', {}, 'Failed attempts so far'), attemptsOf({ attempts: record.failedSoFar })] : null)];
-    if (job.result !== null) {
+      args !== null && args !== undefined ? [el('h2', {}, 'Arguments'), el('pre', { class: 'arguments', id: 'arguments' }, pretty(args))] : null,
+      job.storedRecord ? [el('h2', {}, 'Stored record'), el('pre', {}, job.storedRecord)] : null)];
+    if (job.timeline && job.timeline.length) {
+      panels.push(el('div', { class: 'panel' }, el('h2', {}, 'Timeline'), timeline(job.timeline)));
+    }
+    if (job.result !== null && job.result !== undefined) {
       panels.push(el('div', { class: 'panel' },
         el('div', { class: 'panel-head' }, el('h2', {}, 'Result'), el('span', { class: 'spacer' }),
           action('Remove result', () => post(base + '/results/' + job.id + '/delete'), { name: 'remove-result', class: 'danger', confirm: 'Really remove?', done: () => 'Removed the result of job ' + job.id, after: () => reload() })),
         el('pre', { id: 'result' }, pretty(job.result))));
     }
-    if (job.failure) {
-      panels.push(el('div', { class: 'panel' }, el('h2', {}, 'Failure'), failureCard(job.failure, open, () => reload())));
+    if (job.attempts && job.attempts.length) {
+      panels.push(el('div', { class: 'panel' }, el('h2', {}, 'Attempts'), attemptTable(job.attempts)));
+    }
+    if (failedAttempts.length) {
+      panels.push(el('div', { class: 'panel', id: 'attempts' }, el('h2', {}, failure ? 'Failed attempts' : 'Failed attempts so far'), attemptsOf(failedAttempts)));
     }
     body.replaceChildren(...panels);
   });
@@ -726,15 +1118,30 @@ function enqueueView() {
   const attemptsInput = el('input', { id: 'enqueue-attempts', type: 'number', min: 1, placeholder: "the job's default" });
   const argsInput = el('textarea', { id: 'enqueue-arguments', spellcheck: 'false' });
   argsInput.value = '{}';
+  const signature = el('ul', { class: 'signature', id: 'enqueue-signature' });
   const outcome = el('div', { id: 'enqueue-outcome' });
   const submit = el('button', { type: 'submit', class: 'primary' }, 'Enqueue');
   const form = el('form', { class: 'form' },
     el('label', {}, 'Job', jobSelect),
+    el('div', { class: 'field' }, el('span', { class: 'field-name' }, 'Its arguments'), signature),
     el('label', {}, 'Arguments ', el('span', { class: 'hint' }, 'a JSON object with one property per argument'), argsInput),
     el('label', {}, 'Queue', queueInput),
     el('label', {}, 'Attempts', attemptsInput),
     el('div', {}, submit),
     outcome);
+  let jobs = [];
+
+  function choose() {
+    const job = jobs.find((j) => j.name === jobSelect.value);
+    if (!job) return;
+    queueInput.placeholder = job.queue ? job.queue + " (the job's default)" : "the job's default queue";
+    const list = job.arguments || [];
+    signature.replaceChildren(...(list.length ? list.map((a) => el('li', { 'data-argument': a.name },
+      el('span', { class: 'mono' }, a.name), ' ', el('span', { class: 'type mono' }, a.type))) : [el('li', { class: 'notice' }, 'none')]));
+    if (job.template !== undefined && job.template !== null) argsInput.value = job.template;
+  }
+  jobSelect.addEventListener('change', choose);
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     submit.disabled = true;
@@ -764,7 +1171,7 @@ function enqueueView() {
         node.replaceChildren(el('div', { class: 'panel' }, el('p', { class: 'notice' }, 'This dashboard is read-only.')));
         return;
       }
-      const jobs = await api('/api/job-names');
+      jobs = await api('/api/job-names');
       if (!jobs.length) {
         form.replaceChildren(el('p', { class: 'notice' },
           "This dashboard knows no jobs: put the jar that declares them on its class path."));
@@ -772,9 +1179,10 @@ function enqueueView() {
       }
       jobSelect.replaceChildren(...jobs.map((job) => el('option', {
         value: job.name,
-        disabled: !job.available,
+        disabled: job.available === false,
         title: job.problem || job.className,
-      }, job.name + (job.available ? '' : ' (class not on the class path)'))));
+      }, job.name + (job.available === false ? ' (class not on the class path)' : ''))));
+      choose();
     },
   };
 }
@@ -783,7 +1191,7 @@ function enqueueView() {
 
 const routes = [
   [/^#?\/?$/, overviewView],
-  [/^#\/queues\/([^/]+)(?:\/(\d+))?$/, queueView],
+  [/^#\/queues\/([^/]+)(?:\/([a-z]+))?$/, queueView],
   [/^#\/workers$/, workersView],
   [/^#\/failures(?:\/([^/]+))?$/, failuresView],
   [/^#\/jobs(?:\/([^/]+))?$/, jobView],
@@ -791,16 +1199,30 @@ const routes = [
   [/^#\/enqueue$/, enqueueView],
 ];
 
+function problemView(title, message) {
+  return {
+    title,
+    nav: '',
+    node: el('div', { class: 'panel', id: 'page-problem' }, el('h1', {}, title), errorBox(message), el('p', {}, link('#/', 'Back to the overview'))),
+  };
+}
+
 function route() {
   const hash = location.hash || '#/';
   for (const [pattern, view] of routes) {
     const match = hash.match(pattern);
     if (!match) continue;
-    const args = match.slice(1).map((part) => (part === undefined ? undefined : decodeURIComponent(part)));
+    let args;
+    try {
+      args = match.slice(1).map((part) => (part === undefined ? undefined : decodeURIComponent(part)));
+    } catch (e) {
+      show(problemView('Bad address', 'This address is not valid: ' + hash + ' has a broken %-escape. Check the link, or look the job up by its id.'));
+      return;
+    }
     show(view(...args));
     return;
   }
-  show({ title: 'Not found', nav: '', node: el('div', { class: 'panel' }, el('p', {}, 'No such page. '), link('#/', 'Back to the overview')) });
+  show(problemView('Not found', 'There is no page at ' + hash + '.'));
 }
 
 function show(view) {
@@ -811,7 +1233,11 @@ function show(view) {
   }
   main.replaceChildren(view.node);
   if (view.start) {
-    Promise.resolve(view.start()).catch((e) => toast(e.message, true));
+    Promise.resolve()
+      .then(() => view.start())
+      .catch((e) => {
+        if (app.view === view) main.replaceChildren(el('div', { class: 'panel' }, errorBox(e.message)));
+      });
   }
 }
 
@@ -833,6 +1259,7 @@ async function boot() {
     });
   }
   window.addEventListener('hashchange', route);
+  setInterval(refreshTimes, TIME_REFRESH_MILLIS);
   route();
   connect();
 }

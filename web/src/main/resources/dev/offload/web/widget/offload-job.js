@@ -7,7 +7,7 @@
   if (window.OffloadJob) {
     return;
   }
-  const FINAL = ['done', 'failed', 'unknown', 'error'];
+  const FINAL = ['done', 'failed', 'unknown', 'error', 'expired'];
   const LABELS = {
     connecting: 'Connecting…',
     queued: 'Queued',
@@ -17,33 +17,57 @@
     failed: 'Failed',
     unknown: 'Not found',
     error: 'Status unavailable',
+    expired: 'Link expired',
     ahead: '{n} ahead',
     attempt: 'attempt {attempt} of {max}',
+    next: 'next in {time}',
   };
   const CSS = `
 :host{display:inline-flex;align-items:center;gap:var(--offload-gap,.5em);
  font:var(--offload-font,inherit);color:var(--offload-color,inherit);
  background:var(--offload-background,transparent);border:var(--offload-border,1px solid #d0d7de);
  border-radius:var(--offload-radius,1em);padding:var(--offload-padding,.2em .75em);
- --c:var(--offload-queued-color,#6e7781)}
+ flex-wrap:wrap;--c:var(--offload-queued-color,#6e7781)}
 :host([hidden]){display:none}
 :host([state=running]){--c:var(--offload-running-color,#0969da)}
 :host([state=retrying]){--c:var(--offload-retrying-color,#9a6700)}
 :host([state=done]){--c:var(--offload-done-color,#1a7f37)}
 :host([state=failed]){--c:var(--offload-failed-color,#cf222e)}
 :host([state=error]),:host([state=unknown]){--c:var(--offload-error-color,#cf222e)}
+:host([state=expired]){--c:var(--offload-expired-color,#6e7781)}
 [part=indicator]{flex:none;width:var(--offload-indicator-size,.6em);
  height:var(--offload-indicator-size,.6em);border-radius:50%;background:var(--c)}
 :host([state=running]) [part=indicator]{animation:offload-pulse 1s ease-in-out infinite alternate}
 @keyframes offload-pulse{to{opacity:.3}}
 @media (prefers-reduced-motion:reduce){[part=indicator]{animation:none!important}}
 [part=detail]{color:var(--offload-detail-color,inherit)}
-[part=detail]:not(:empty)::before{content:" · "}`;
+[part=detail]:not(:empty)::before{content:" · "}
+[part=result]{flex-basis:100%;font:var(--offload-result-font,.85em ui-monospace,monospace);
+ max-height:20em;overflow:auto}
+[part=result]:empty{display:none}
+pre{margin:.3em 0 0;font:inherit;white-space:pre-wrap;overflow-wrap:anywhere}
+dl{margin:.3em 0 0;display:grid;grid-template-columns:max-content 1fr;gap:.1em .8em}
+dt{opacity:.7}dd{margin:0;overflow-wrap:anywhere}`;
 
   // The widget's server is where this script came from; a module script has no currentScript.
   const self = document.currentScript
     || [...document.scripts].find((s) => /\/offload-job\.js([?#]|$)/.test(s.src));
   const watches = new Map();
+
+  // when the token itself says it has run out: the server's refusal does not say why
+  function expired(token) {
+    try {
+      const payload = atob(token.split('.')[0].replace(/-/g, '+').replace(/_/g, '/'));
+      return Number(payload.split('|')[3]) * 1000 <= Date.now();
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function seconds(ms) {
+    const s = Math.ceil(ms / 1000);
+    return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.round(s / 3600)} h`;
+  }
 
   function publish(watch, state) {
     watch.state = state;
@@ -73,7 +97,7 @@
         // closed, rather than reconnecting, only when the server refused: a bad or expired token
         source.onerror = () => {
           if (source.readyState === EventSource.CLOSED && !FINAL.includes(watch.state?.state)) {
-            publish(watch, { state: 'error' });
+            publish(watch, { state: expired(token) ? 'expired' : 'error' });
           }
         };
       }
@@ -100,7 +124,7 @@
       super();
       const root = this.attachShadow({ mode: 'open' });
       root.innerHTML = '<span part="indicator"></span><span role="status" aria-live="polite">'
-        + '<span part="label"></span><span part="detail"></span></span>';
+        + '<span part="label"></span><span part="detail"></span></span><div part="result"></div>';
       // a constructed sheet passes a page's strict style-src policy, a <style> element would not
       if (root.adoptedStyleSheets) {
         const sheet = new CSSStyleSheet();
@@ -109,12 +133,15 @@
       } else {
         root.prepend(Object.assign(document.createElement('style'), { textContent: CSS }));
       }
-      [this._label, this._detail] = root.querySelectorAll('[part=label],[part=detail]');
+      [this._label, this._detail, this._result] = root.querySelectorAll('[part]:not([part=indicator])');
       this._labels = {};
       this._state = { state: 'connecting' };
     }
 
-    /** The job's last known state: {state, position?, attempt?, maxAttempts?, result?, message?}. */
+    /**
+     * The job's last known state: {state, position?, attempt?, maxAttempts?, retryAt?, result?,
+     * message?}.
+     */
     get state() {
       return this._state;
     }
@@ -136,6 +163,7 @@
 
     disconnectedCallback() {
       this._unwatch();
+      this._tick();
     }
 
     attributeChangedCallback() {
@@ -182,21 +210,55 @@
       return label.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? '');
     }
 
+    // counts down to the next attempt once a second while one is due
+    _tick(on) {
+      if (!on) {
+        clearInterval(this._timer);
+        this._timer = null;
+      } else if (!this._timer) {
+        this._timer = setInterval(() => this._render(), 1000);
+      }
+    }
+
     _render() {
       const s = this._state;
       let detail = '';
+      let result = [];
       if (s.state === 'queued' && s.position > 0) {
         detail = this._text('ahead', { n: s.position });
       } else if ((s.state === 'running' || s.state === 'retrying') && s.maxAttempts > 1) {
         detail = this._text('attempt', { attempt: s.attempt, max: s.maxAttempts });
       } else if (s.state === 'done' && 'result' in s) {
-        detail = typeof s.result === 'string' ? s.result : JSON.stringify(s.result);
+        const r = s.result;
+        if (r !== null && typeof r === 'object') {
+          result = [this._readable(r)];
+        } else {
+          detail = String(r);
+        }
       } else if (s.state === 'failed' && s.message) {
         detail = s.message;
       }
+      const wait = s.state === 'retrying' && s.retryAt - Date.now();
+      if (wait > 0) {
+        detail += (detail ? ', ' : '') + this._text('next', { time: seconds(wait) });
+      }
+      this._tick(wait > 0);
       this.setAttribute('state', s.state);
       this._label.textContent = this._text(s.state);
       this._detail.textContent = detail;
+      this._result.replaceChildren(...result);
+    }
+
+    // an object result as a list of names and values when it is flat, else as indented JSON
+    _readable(result) {
+      const entries = Array.isArray(result) ? [] : Object.entries(result);
+      const make = (tag, text) => Object.assign(document.createElement(tag), { textContent: text });
+      if (entries.length && entries.every(([, v]) => v === null || typeof v !== 'object')) {
+        const list = document.createElement('dl');
+        entries.forEach(([k, v]) => list.append(make('dt', k), make('dd', String(v))));
+        return list;
+      }
+      return make('pre', JSON.stringify(result, null, 2));
     }
   }
 

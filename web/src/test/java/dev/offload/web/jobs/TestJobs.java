@@ -13,6 +13,7 @@ public final class TestJobs {
         .register(Greet.NAME, Greet.class)
         .register(Reject.NAME, Reject.class)
         .register(Digest.NAME, Digest.class)
+        .register(Receipt.NAME, Receipt.class)
         .build();
   }
 }

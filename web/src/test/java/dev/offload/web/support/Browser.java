@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
@@ -144,6 +146,23 @@ public final class Browser implements AutoCloseable {
     button.click();
   }
 
+  /**
+   * Answers the dashboard's confirmation dialog, waiting for it to show {@code question} among its
+   * text.
+   */
+  public void answer(String question, boolean yes) {
+    awaitTextContaining("dialog.confirm[open] p", question);
+    click("dialog.confirm[open] button[data-confirm='" + (yes ? "yes" : "no") + "']");
+    await("the dialog closes", d -> absent("dialog.confirm[open]"));
+  }
+
+  /** Makes pages see the system's colour scheme as {@code scheme}: light or dark. */
+  public void colorScheme(String scheme) {
+    driver.executeCdpCommand(
+        "Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+  }
+
   /** Whether no element matches {@code selector}. */
   public boolean absent(String selector) {
     return driver.findElements(By.cssSelector(selector)).isEmpty();
@@ -169,6 +188,37 @@ public final class Browser implements AutoCloseable {
       Files.createDirectories(SCREENSHOTS);
       Path target = SCREENSHOTS.resolve(name + ".png");
       Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Saves the whole page, also what lies below the window, as {@code
+   * target/screenshots/<name>.png}.
+   */
+  public Path fullScreenshot(String name) {
+    @SuppressWarnings("unchecked")
+    List<Number> size =
+        (List<Number>)
+            script(
+                "return [document.documentElement.scrollWidth,"
+                    + " document.documentElement.scrollHeight]");
+    Map<String, Object> shot =
+        driver.executeCdpCommand(
+            "Page.captureScreenshot",
+            Map.of(
+                "format",
+                "png",
+                "captureBeyondViewport",
+                true,
+                "clip",
+                Map.of("x", 0, "y", 0, "width", size.get(0), "height", size.get(1), "scale", 1)));
+    try {
+      Files.createDirectories(SCREENSHOTS);
+      Path target = SCREENSHOTS.resolve(name + ".png");
+      Files.write(target, Base64.getDecoder().decode((String) shot.get("data")));
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
