@@ -3,6 +3,7 @@ package dev.offload.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.api.QueueNames;
 import dev.offload.runtime.client.BulkOutcome;
+import dev.offload.runtime.client.FailureGroups;
 import dev.offload.runtime.client.JobDetails;
 import dev.offload.runtime.client.JobRow;
 import dev.offload.runtime.client.JobState;
@@ -63,6 +64,7 @@ final class Api {
         .get("/api/jobs/{id}", this::job)
         .get("/api/history", this::history)
         .get("/api/queues/{queue}/stats", this::stats)
+        .get("/api/queues/{queue}/failures/groups", this::failureGroups)
         .post("/api/jobs", this::enqueue)
         .post("/api/queues/{queue}/pause", request -> pause(request, true))
         .post("/api/queues/{queue}/resume", request -> pause(request, false))
@@ -266,6 +268,30 @@ final class Api {
         "oldestPendingAgeMs",
         stats.oldestPendingAge() == null ? null : stats.oldestPendingAge().toMillis());
     body.put("runTimes", runTimes);
+    return body;
+  }
+
+  /** A queue's newest failures grouped by error; see {@link OffloadAdmin#failureGroups}. */
+  private Object failureGroups(Request request) {
+    String queue = existingQueue(request);
+    FailureGroups found = admin.failureGroups(queue);
+    List<Map<String, Object>> groups = new ArrayList<>();
+    for (FailureGroups.Group group : found.groups()) {
+      Map<String, Object> error = new LinkedHashMap<>();
+      error.put("type", group.error().type());
+      error.put("message", group.error().message());
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("count", group.count());
+      row.put("error", error);
+      row.put("newestId", group.newestId());
+      row.put("newestAt", millis(group.newestAt()));
+      groups.add(row);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("queue", queue);
+    body.put("examined", found.examined());
+    body.put("total", found.total());
+    body.put("groups", groups);
     return body;
   }
 

@@ -103,12 +103,7 @@ final class WidgetHandler {
     WatchTokens.Watch watch = verdict.watch().get();
     // spread out the reconnections of many browsers after a restart
     int retry = MIN_RETRY_MILLIS + ThreadLocalRandom.current().nextInt(MIN_RETRY_MILLIS);
-    streams.open(
-        exchange,
-        watch.queue(),
-        watch.id(),
-        watch.expiresAt().toEpochMilli(),
-        "retry: " + retry + "\n\n");
+    streams.open(exchange, watch, "retry: " + retry + "\n\n");
   }
 
   private static String token(String rawQuery) {

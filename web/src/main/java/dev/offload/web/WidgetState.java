@@ -10,12 +10,17 @@ import java.util.Locale;
  * A job's {@link PublicJobView} as the JSON the widget receives: {@code
  * {"state":"queued","position":3}}, {@code {"state":"running","attempt":1,"maxAttempts":3}}, {@code
  * {"state":"retrying",...}}, {@code {"state":"done","result":...}}, {@code
- * {"state":"failed","message":"..."}} or {@code {"state":"unknown"}}.
+ * {"state":"failed","message":"..."}} or {@code {"state":"unknown"}}; a retrying job says when its
+ * next attempt is due, {@code "retryAt"}, in epoch millis. A stream of a single-use token whose
+ * final state was shown before gets {@link #USED}.
  *
  * @param json the state as the widget receives it
  * @param view the view it was written from
  */
 record WidgetState(String json, PublicJobView view) {
+
+  /** What a single-use token's stream gets in place of a final state that was shown already. */
+  static final String USED = "{\"state\":\"used\"}";
 
   static WidgetState of(PublicJobView view) {
     ObjectNode node =
@@ -28,6 +33,9 @@ record WidgetState(String json, PublicJobView view) {
     if (view.attemptNumber() != null) {
       node.put("attempt", view.attemptNumber());
       node.put("maxAttempts", view.maxAttempts());
+    }
+    if (view.retryAt() != null) {
+      node.put("retryAt", view.retryAt().toEpochMilli());
     }
     if (view.result() != null) {
       node.set("result", parse(view.result()));
@@ -51,6 +59,11 @@ record WidgetState(String json, PublicJobView view) {
   /** How many jobs are ahead of it on its queue; -1 when it is not on its queue. */
   long position() {
     return view.position() == null ? -1 : view.position();
+  }
+
+  /** This state without the result and the failure message. */
+  WidgetState statusOnly() {
+    return view.result() == null && view.message() == null ? this : of(view.statusOnly());
   }
 
   /** This state with another position on the queue. */

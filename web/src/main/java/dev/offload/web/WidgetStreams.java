@@ -3,6 +3,7 @@ package dev.offload.web;
 import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.JobListener;
 import dev.offload.runtime.client.OffloadAdmin;
+import dev.offload.runtime.client.WatchTokens;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,15 +55,19 @@ final class WidgetStreams implements JobListener, AutoCloseable {
   /** A job, by queue and id. */
   private record JobKey(String queue, long id) {}
 
-  /** One browser's open stream, and what was last sent on it. */
+  /** One browser's open stream, what its token grants, and what was last sent on it. */
   private static final class Stream {
     final EventStream events;
-    final long expiresAtMillis;
+    final WatchTokens.Watch grant;
     String lastSent;
 
-    Stream(EventStream events, long expiresAtMillis) {
+    Stream(EventStream events, WatchTokens.Watch grant) {
       this.events = events;
-      this.expiresAtMillis = expiresAtMillis;
+      this.grant = grant;
+    }
+
+    boolean expired(long nowMillis) {
+      return nowMillis >= grant.expiresAt().toEpochMilli();
     }
   }
 
@@ -115,15 +120,15 @@ final class WidgetStreams implements JobListener, AutoCloseable {
   }
 
   /**
-   * Answers {@code exchange} with a stream that begins with {@code preamble}, then carries the
-   * job's state now and each change, until the job is final. When Redis cannot be read, the stream
-   * ends at once, so that the browser asks again.
+   * Answers {@code exchange} with a stream that begins with {@code preamble}, then carries what
+   * {@code grant} shows of the job's state now and at each change, until the job is final. When
+   * Redis cannot be read, the stream ends at once, so that the browser asks again.
    *
    * @throws HttpError when too many streams are open, in all or from this client
    */
-  void open(Exchange exchange, String queue, long id, long expiresAtMillis, String preamble) {
-    Stream stream = new Stream(streams.open(exchange, preamble), expiresAtMillis);
-    JobKey key = new JobKey(queue, id);
+  void open(Exchange exchange, WatchTokens.Watch grant, String preamble) {
+    Stream stream = new Stream(streams.open(exchange, preamble), grant);
+    JobKey key = new JobKey(grant.queue(), grant.id());
     Watch watch;
     while (true) {
       watch = watches.computeIfAbsent(key, Watch::new);
@@ -241,16 +246,32 @@ final class WidgetStreams implements JobListener, AutoCloseable {
     return count == null ? 0 : count.get();
   }
 
-  /** Sends {@code state} to the streams it is news to, and ends them all if it is final. */
+  /**
+   * Sends {@code state}, as far as each stream's token shows it, to the streams it is news to, and
+   * ends them all if it is final.
+   */
   private void publish(Watch watch, WidgetState state) {
-    String message = "data: " + state.json() + "\n\n";
+    WidgetState statusOnly = state.statusOnly();
     watch.streams.removeIf(
         stream -> {
-          if (state.json().equals(stream.lastSent)) {
+          String json =
+              (stream.grant.scope() == WatchTokens.Scope.FULL ? state : statusOnly).json();
+          if (json.equals(stream.lastSent)) {
             return false;
           }
-          stream.lastSent = state.json();
-          return !stream.events.send(message) && end(stream);
+          if (state.isFinal() && stream.grant.singleUse()) {
+            try {
+              if (!admin.claimFinalView(stream.grant)) {
+                json = WidgetState.USED;
+              }
+            } catch (RuntimeException e) {
+              log.debug("could not claim a single-use token: {}", e.getMessage());
+              // unclaimed, the final state is not shown; the browser asks again
+              return end(stream);
+            }
+          }
+          stream.lastSent = json;
+          return !stream.events.send("data: " + json + "\n\n") && end(stream);
         });
     if (state.isFinal()) {
       watch.streams.forEach(WidgetStreams::end);
@@ -287,7 +308,7 @@ final class WidgetStreams implements JobListener, AutoCloseable {
     long now = System.currentTimeMillis();
     for (Watch watch : watches.values()) {
       synchronized (watch) {
-        watch.streams.removeIf(stream -> now >= stream.expiresAtMillis && end(stream));
+        watch.streams.removeIf(stream -> stream.expired(now) && end(stream));
         retireIfEmpty(watch);
       }
     }

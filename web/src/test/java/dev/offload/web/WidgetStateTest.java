@@ -13,7 +13,8 @@ class WidgetStateTest {
 
   @Test
   void aQueuedJobShowsItsPositionAndMayMove() {
-    WidgetState state = WidgetState.of(new PublicJobView(State.QUEUED, 3L, null, null, null, null));
+    WidgetState state =
+        WidgetState.of(new PublicJobView(State.QUEUED, 3L, null, null, null, null, null));
 
     assertEquals("{\"state\":\"queued\",\"position\":3}", state.json());
     assertFalse(state.isFinal());
@@ -23,7 +24,8 @@ class WidgetStateTest {
 
   @Test
   void aRunningJobShowsItsAttempt() {
-    WidgetState state = WidgetState.of(new PublicJobView(State.RUNNING, null, 2, 3, null, null));
+    WidgetState state =
+        WidgetState.of(new PublicJobView(State.RUNNING, null, 2, 3, null, null, null));
 
     assertEquals("{\"state\":\"running\",\"attempt\":2,\"maxAttempts\":3}", state.json());
     assertEquals(-1, state.position());
@@ -33,7 +35,7 @@ class WidgetStateTest {
   void aDoneJobCarriesItsResultAsJsonAndEndsTheStream() {
     WidgetState state =
         WidgetState.of(
-            new PublicJobView(State.DONE, null, null, null, "{\"url\":\"/r/1.pdf\"}", null));
+            new PublicJobView(State.DONE, null, null, null, null, "{\"url\":\"/r/1.pdf\"}", null));
 
     assertEquals("{\"state\":\"done\",\"result\":{\"url\":\"/r/1.pdf\"}}", state.json());
     assertTrue(state.isFinal());
@@ -42,7 +44,7 @@ class WidgetStateTest {
   @Test
   void aResultThatIsNotJsonTravelsAsText() {
     WidgetState state =
-        WidgetState.of(new PublicJobView(State.DONE, null, null, null, "<b>not json", null));
+        WidgetState.of(new PublicJobView(State.DONE, null, null, null, null, "<b>not json", null));
 
     assertEquals("{\"state\":\"done\",\"result\":\"<b>not json\"}", state.json());
   }
@@ -50,7 +52,8 @@ class WidgetStateTest {
   @Test
   void aFailedJobCarriesOnlyItsMessageForEndUsers() {
     WidgetState state =
-        WidgetState.of(new PublicJobView(State.FAILED, null, null, null, null, "Card declined."));
+        WidgetState.of(
+            new PublicJobView(State.FAILED, null, null, null, null, null, "Card declined."));
 
     assertEquals("{\"state\":\"failed\",\"message\":\"Card declined.\"}", state.json());
     assertTrue(state.isFinal());
@@ -59,7 +62,7 @@ class WidgetStateTest {
   @Test
   void anUnknownJobIsFinal() {
     WidgetState state =
-        WidgetState.of(new PublicJobView(State.UNKNOWN, null, null, null, null, null));
+        WidgetState.of(new PublicJobView(State.UNKNOWN, null, null, null, null, null, null));
 
     assertEquals("{\"state\":\"unknown\"}", state.json());
     assertTrue(state.isFinal());

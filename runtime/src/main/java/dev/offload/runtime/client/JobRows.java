@@ -42,6 +42,31 @@ final class JobRows {
     };
   }
 
+  /**
+   * A succeeded job's row completed from its timeline, which keeps the record the job ran with: its
+   * name, arguments, times, attempts and worker.
+   */
+  static JobRow withTimeline(JobRow row, String stored) {
+    if (stored == null || row.problem() != null || row.state() != JobState.SUCCEEDED) {
+      return row;
+    }
+    JobTimeline timeline = Timelines.read(stored, null, null);
+    List<JobTimeline.Attempt> attempts = timeline.attempts();
+    return new JobRow(
+        row.id(),
+        timeline.jobName(),
+        row.state(),
+        timeline.arguments(),
+        timeline.enqueuedAt(),
+        null,
+        timeline.startedAt(),
+        row.finishedAt() != null ? row.finishedAt() : timeline.finishedAt(),
+        attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).number(),
+        timeline.worker(),
+        null,
+        null);
+  }
+
   private static JobRow unfinished(long id, JobState state, JobLists.Entry entry) {
     JobRecord record;
     try {

@@ -20,9 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -193,7 +195,7 @@ public final class OffloadAdmin {
     JobLists.Kind kind = JobLists.Kind.valueOf(state.name());
     if (search == null || search.isBlank()) {
       JobLists.Window window = lists.window(queue, kind, offset, limit);
-      List<JobRow> rows = window.entries().stream().map(e -> JobRows.of(state, e)).toList();
+      List<JobRow> rows = rows(queue, state, window.entries());
       long next = offset + limit;
       return new Page<>(rows, window.total(), next < window.total() ? Long.toString(next) : null);
     }
@@ -207,12 +209,11 @@ public final class OffloadAdmin {
       total = window.total();
       List<JobLists.Entry> entries = window.entries();
       int used = 0;
-      for (JobLists.Entry entry : entries) {
+      for (JobRow row : rows(queue, state, entries)) {
         if (rows.size() == limit) {
           break;
         }
         used++;
-        JobRow row = JobRows.of(state, entry);
         if (row.matches(search)) {
           rows.add(row);
         }
@@ -221,6 +222,58 @@ public final class OffloadAdmin {
       end = position >= total;
     }
     return new Page<>(rows, total, end ? null : Long.toString(position));
+  }
+
+  private List<JobRow> rows(String queue, JobState state, List<JobLists.Entry> entries) {
+    List<JobRow> rows = entries.stream().map(e -> JobRows.of(state, e)).toList();
+    if (state != JobState.SUCCEEDED) {
+      return rows;
+    }
+    List<Long> ids = rows.stream().map(JobRow::id).filter(Objects::nonNull).toList();
+    Iterator<String> timelines = jobs.timelines(queue, ids).iterator();
+    return rows.stream()
+        .map(row -> row.id() == null ? row : JobRows.withTimeline(row, timelines.next()))
+        .toList();
+  }
+
+  /** The newest failures that {@link #failureGroups} reads, so that its cost is bounded. */
+  public static final int GROUP_WINDOW = 10_000;
+
+  /**
+   * A queue's failures grouped by their last attempt's error class and message, the largest group
+   * first (the newest first among equals). Only the newest {@value #GROUP_WINDOW} failures are
+   * read; {@link FailureGroups#examined()} says how many were.
+   */
+  public FailureGroups failureGroups(String queue) {
+    checked(queue);
+    Map<JobRow.Error, FailureGroups.Group> groups = new LinkedHashMap<>();
+    long examined = 0;
+    long total = 0;
+    for (long offset = 0; offset < GROUP_WINDOW; offset += 1_000) {
+      JobLists.Window window = lists.window(queue, JobLists.Kind.FAILED, offset, 1_000);
+      total = window.total();
+      for (JobLists.Entry entry : window.entries()) {
+        JobRow row = JobRows.of(JobState.FAILED, entry);
+        if (row.id() == null || row.problem() != null) {
+          continue;
+        }
+        examined++;
+        JobRow.Error error = row.error() != null ? row.error() : new JobRow.Error(null, "");
+        groups.merge(
+            error,
+            new FailureGroups.Group(error, 1, row.id(), row.finishedAt()),
+            (older, one) ->
+                new FailureGroups.Group(
+                    older.error(), older.count() + 1, older.newestId(), older.newestAt()));
+      }
+      if (offset + 1_000 >= total) {
+        break;
+      }
+    }
+    List<FailureGroups.Group> sorted = new ArrayList<>(groups.values());
+    // a stable sort keeps the newest-first order of equal counts
+    sorted.sort(Comparator.comparingLong(FailureGroups.Group::count).reversed());
+    return new FailureGroups(sorted, examined, total);
   }
 
   /**
@@ -310,6 +363,16 @@ public final class OffloadAdmin {
    */
   public PublicJobView publicView(String queue, long id) {
     return PublicViews.read(jobs, checked(queue), id);
+  }
+
+  /**
+   * Claims single-use token {@code watch} for the one stream that shows its job's final state: true
+   * for the first claim, false for every later one. A reusable token is never claimed: true.
+   */
+  public boolean claimFinalView(WatchTokens.Watch watch) {
+    return !watch.singleUse()
+        || store.claimWatch(
+            checked(watch.queue()), watch.nonce(), watch.expiresAt().toEpochMilli());
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.offload.runtime.client;
 
+import java.time.Instant;
+
 /**
  * What anyone following a job may see of it: what the job-observer widget shows. The job decides,
  * not the page: a result appears only for a job that opted in with {@code @Job(showResult = true)},
@@ -11,6 +13,7 @@ package dev.offload.runtime.client;
  * @param attemptNumber the attempt running now or waited for, 1 for the first, while it is {@link
  *     State#RUNNING} or {@link State#RETRYING}; else {@code null}
  * @param maxAttempts how many attempts it gets, when {@code attemptNumber} is given
+ * @param retryAt when its next attempt is due while it is {@link State#RETRYING}, else {@code null}
  * @param result its result as JSON when it is {@link State#DONE} and chose to show it, else {@code
  *     null}
  * @param message the message for end users when it {@link State#FAILED} with one, else {@code null}
@@ -20,6 +23,7 @@ public record PublicJobView(
     Long position,
     Integer attemptNumber,
     Integer maxAttempts,
+    Instant retryAt,
     String result,
     String message) {
 
@@ -45,6 +49,15 @@ public record PublicJobView(
 
   /** This view with another position on the queue. */
   public PublicJobView withPosition(long newPosition) {
-    return new PublicJobView(state, newPosition, attemptNumber, maxAttempts, result, message);
+    return new PublicJobView(
+        state, newPosition, attemptNumber, maxAttempts, retryAt, result, message);
+  }
+
+  /**
+   * This view without the result and the failure message: what a token of {@link
+   * WatchTokens.Scope#STATUS} shows.
+   */
+  public PublicJobView statusOnly() {
+    return new PublicJobView(state, position, attemptNumber, maxAttempts, retryAt, null, null);
   }
 }

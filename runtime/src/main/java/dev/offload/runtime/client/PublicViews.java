@@ -4,6 +4,7 @@ import dev.offload.api.JobStatus;
 import dev.offload.runtime.internal.store.FailureRecords;
 import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.internal.store.JobStore;
+import java.time.Instant;
 import java.util.Optional;
 
 /** Reads the {@link PublicJobView} of a job: only what the job chose to show. */
@@ -25,7 +26,7 @@ final class PublicViews {
           return failed(store, queue, id);
         }
         case UNKNOWN -> {
-          return new PublicJobView(PublicJobView.State.UNKNOWN, null, null, null, null, null);
+          return new PublicJobView(PublicJobView.State.UNKNOWN, null, null, null, null, null, null);
         }
         default -> {
           Optional<String> raw = store.record(queue, id);
@@ -45,7 +46,7 @@ final class PublicViews {
   static PublicJobView running(JobStore store, String queue, long id) {
     Optional<String> raw = store.record(queue, id);
     return raw.isPresent()
-        ? unfinished(new JobStore.Status(JobStatus.WORKING, -1), raw)
+        ? unfinished(new JobStore.Status(JobStatus.WORKING, -1, -1), raw)
         : read(store, queue, id);
   }
 
@@ -61,13 +62,13 @@ final class PublicViews {
               .filter(json -> !json.equals("null"))
               .orElse(null);
     }
-    return new PublicJobView(PublicJobView.State.DONE, null, null, null, result, null);
+    return new PublicJobView(PublicJobView.State.DONE, null, null, null, null, result, null);
   }
 
   /** A job known to have failed for good, with its message for end users. */
   static PublicJobView failed(JobStore store, String queue, long id) {
     String message = store.failure(queue, id).flatMap(FailureRecords::publicMessage).orElse(null);
-    return new PublicJobView(PublicJobView.State.FAILED, null, null, null, null, message);
+    return new PublicJobView(PublicJobView.State.FAILED, null, null, null, null, null, message);
   }
 
   private static PublicJobView unfinished(JobStore.Status status, Optional<String> raw) {
@@ -89,11 +90,16 @@ final class PublicViews {
             : failedAttempts > 0 ? PublicJobView.State.RETRYING : PublicJobView.State.QUEUED;
     Long position = status.status() == JobStatus.QUEUED ? status.position() : null;
     boolean showsAttempt = (working || failedAttempts > 0) && maxAttempts > 0;
+    Instant retryAt =
+        state == PublicJobView.State.RETRYING && status.dueAtMillis() > 0
+            ? Instant.ofEpochMilli(status.dueAtMillis())
+            : null;
     return new PublicJobView(
         state,
         position,
         showsAttempt ? failedAttempts + 1 : null,
         showsAttempt ? maxAttempts : null,
+        retryAt,
         null,
         null);
   }

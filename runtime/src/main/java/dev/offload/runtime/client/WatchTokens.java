@@ -4,10 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import javax.crypto.Mac;
@@ -19,8 +21,11 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Job ids are sequential, so an id alone must grant nothing. The application server, which knows
  * which visitor enqueued which job, issues a token for that job; the web module, holding the same
  * secret, serves the job's progress only to a request that presents a valid token, and only for the
- * job signed into it. A token is {@code base64url(payload).base64url(HMAC-SHA256)} over {@code v1},
- * the queue, the job id and the expiry time.
+ * job signed into it. A token is {@code base64url(payload).base64url(HMAC-SHA256)}, both unpadded,
+ * over {@code v2}, the queue, the job id, the expiry time, the {@link Scope} and, for a single-use
+ * token, a random nonce. Exactly one spelling of a token is accepted: padding, or a last character
+ * that decodes to the same bytes, makes it invalid. Tokens of the first version ({@code v1},
+ * without scope and nonce) are still accepted, as reusable {@link Scope#FULL} ones.
  *
  * <pre>{@code
  * WatchTokens tokens = WatchTokens.withSecret(System.getenv("OFFLOAD_WATCH_SECRET"));
@@ -33,8 +38,12 @@ public final class WatchTokens {
   /** The shortest secret accepted, in bytes of UTF-8. */
   public static final int MIN_SECRET_BYTES = 32;
 
-  private static final String VERSION = "v1";
+  private static final String VERSION = "v2";
+  private static final String FIRST_VERSION = "v1";
+  private static final SecureRandom NONCES = new SecureRandom();
   private static final String ALGORITHM = "HmacSHA256";
+
+  private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
 
   private final SecretKeySpec key;
   private final Clock clock;
@@ -68,18 +77,69 @@ public final class WatchTokens {
     return new WatchTokens(bytes, clock);
   }
 
-  /** A token that lets its bearer follow job {@code id} of {@code queue} for {@code ttl}. */
-  public String issue(String queue, long id, Duration ttl) {
-    long expires = clock.instant().plus(ttl).getEpochSecond();
-    String payload = VERSION + "|" + queue + "|" + id + "|" + expires;
-    Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-    return base64.encodeToString(payload.getBytes(StandardCharsets.UTF_8))
-        + "."
-        + base64.encodeToString(sign(payload));
+  /** What a token shows of its job besides where it is. */
+  public enum Scope {
+    /** Its state, and its result or failure message when the job chose to show them. */
+    FULL,
+    /** Its state only: queued, running, retrying, done or failed; never a result or a message. */
+    STATUS
   }
 
-  /** The job a valid token grants, and until when. */
-  public record Watch(String queue, long id, Instant expiresAt) {}
+  /**
+   * A reusable token that lets its bearer follow job {@code id} of {@code queue} for {@code ttl}.
+   */
+  public String issue(String queue, long id, Duration ttl) {
+    return issue(queue, id, ttl, Scope.FULL, false);
+  }
+
+  /**
+   * A token that lets its bearer follow job {@code id} of {@code queue} for {@code ttl}, showing
+   * what {@code scope} allows.
+   *
+   * @param singleUse whether the job's final state may be shown once only: the first stream to
+   *     reach it claims the token in Redis, and every later stream, however it holds the token, is
+   *     told it was used. Reconnections before that are served as usual.
+   */
+  public String issue(String queue, long id, Duration ttl, Scope scope, boolean singleUse) {
+    Objects.requireNonNull(scope, "scope");
+    long expires = clock.instant().plus(ttl).getEpochSecond();
+    String nonce = "";
+    if (singleUse) {
+      byte[] random = new byte[16];
+      NONCES.nextBytes(random);
+      nonce = BASE64.encodeToString(random);
+    }
+    String payload =
+        String.join(
+            "|",
+            VERSION,
+            queue,
+            Long.toString(id),
+            Long.toString(expires),
+            scope.name().toLowerCase(Locale.ROOT),
+            nonce);
+    return BASE64.encodeToString(payload.getBytes(StandardCharsets.UTF_8))
+        + "."
+        + BASE64.encodeToString(sign(payload));
+  }
+
+  /**
+   * The job a valid token grants, until when, and how.
+   *
+   * @param nonce what makes a single-use token one of a kind, {@code null} for a reusable token
+   */
+  public record Watch(String queue, long id, Instant expiresAt, Scope scope, String nonce) {
+
+    /** Whether the job's final state may be shown once only. */
+    public boolean singleUse() {
+      return nonce != null;
+    }
+
+    /** What this token shows of {@code view}. */
+    public PublicJobView visible(PublicJobView view) {
+      return scope == Scope.FULL ? view : view.statusOnly();
+    }
+  }
 
   /** Why a token grants nothing. */
   public enum Rejection {
@@ -101,12 +161,9 @@ public final class WatchTokens {
     if (dot < 1 || dot != token.lastIndexOf('.')) {
       return rejected(Rejection.INVALID);
     }
-    byte[] payloadBytes;
-    byte[] signature;
-    try {
-      payloadBytes = Base64.getUrlDecoder().decode(token.substring(0, dot));
-      signature = Base64.getUrlDecoder().decode(token.substring(dot + 1));
-    } catch (IllegalArgumentException e) {
+    byte[] payloadBytes = decode(token.substring(0, dot));
+    byte[] signature = decode(token.substring(dot + 1));
+    if (payloadBytes == null || signature == null) {
       return rejected(Rejection.INVALID);
     }
     String payload = new String(payloadBytes, StandardCharsets.UTF_8);
@@ -114,22 +171,40 @@ public final class WatchTokens {
       return rejected(Rejection.INVALID);
     }
     String[] parts = payload.split("\\|", -1);
-    if (parts.length != 4 || !VERSION.equals(parts[0])) {
+    boolean first = parts.length == 4 && FIRST_VERSION.equals(parts[0]);
+    if (!first && !(parts.length == 6 && VERSION.equals(parts[0]))) {
       return rejected(Rejection.INVALID);
     }
     long id;
     long expires;
+    Scope scope;
     try {
       id = Long.parseLong(parts[2]);
       expires = Long.parseLong(parts[3]);
-    } catch (NumberFormatException e) {
+      scope = first ? Scope.FULL : Scope.valueOf(parts[4].toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
       return rejected(Rejection.INVALID);
     }
     Instant expiresAt = Instant.ofEpochSecond(expires);
     if (!clock.instant().isBefore(expiresAt)) {
       return rejected(Rejection.EXPIRED);
     }
-    return new Verdict(Optional.of(new Watch(parts[1], id, expiresAt)), null);
+    String nonce = first || parts[5].isEmpty() ? null : parts[5];
+    return new Verdict(Optional.of(new Watch(parts[1], id, expiresAt, scope, nonce)), null);
+  }
+
+  /**
+   * The bytes of unpadded base64url {@code text}, or {@code null} unless {@code text} is exactly
+   * how those bytes are written: the JDK's decoder also takes padding and ignores the unused low
+   * bits of the last character, which would give one token several spellings.
+   */
+  private static byte[] decode(String text) {
+    try {
+      byte[] bytes = Base64.getUrlDecoder().decode(text);
+      return BASE64.encodeToString(bytes).equals(text) ? bytes : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static Verdict rejected(Rejection rejection) {

@@ -78,7 +78,16 @@ class JobListingTest {
       Page<JobRow> succeeded = client.admin().jobs("default", JobState.SUCCEEDED, null, 2, null);
       assertEquals(3, succeeded.total());
       assertEquals(done.subList(0, 2), ids(succeeded));
-      assertNotNull(succeeded.items().get(0).finishedAt());
+      JobRow newest = succeeded.items().get(0);
+      assertNotNull(newest.finishedAt());
+      assertEquals("test.add", newest.name(), "the succeeded event's record names the job");
+      assertEquals("{\"a\":2,\"b\":2}", newest.arguments());
+      assertNotNull(newest.enqueuedAt());
+      assertNotNull(newest.startedAt());
+      assertEquals(agent.workerIds().get(0), newest.worker());
+      assertEquals(
+          done.subList(1, 2),
+          ids(client.admin().jobs("default", JobState.SUCCEEDED, null, 5, "\"a\":1")));
       assertEquals(
           done.subList(2, 3),
           ids(client.admin().jobs("default", JobState.SUCCEEDED, succeeded.nextCursor(), 2, null)));

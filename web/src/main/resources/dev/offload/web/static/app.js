@@ -765,19 +765,21 @@ function queueView(queue, stateParam) {
   });
 
   const loadGroups = reloader(async () => {
-    let list;
+    let found;
     try {
-      list = await api(base + '/failures/groups');
+      found = await api(base + '/failures/groups');
     } catch (e) {
       groups.replaceChildren(errorBox(e.message));
       return;
     }
+    const list = found.groups;
     groups.replaceChildren(list.length === 0 ? el('p', { class: 'empty' }, 'No failed jobs on this queue.') : el('table', { id: 'groups' },
       el('thead', {}, el('tr', {}, el('th', { class: 'num' }, 'Jobs'), el('th', {}, 'Error'), el('th', {}, 'Newest'))),
       el('tbody', {}, list.map((g) => el('tr', { class: 'group' },
         el('td', { class: 'num count' }, num(g.count)),
-        el('td', {}, errorCell({ error: g })),
-        el('td', {}, link('#/jobs/' + hashPart(queue) + '/' + hashPart(g.newestId), String(g.newestId))))))));
+        el('td', {}, errorCell(g)),
+        el('td', {}, link('#/jobs/' + hashPart(queue) + '/' + hashPart(g.newestId), String(g.newestId))))))),
+      found.examined < found.total ? el('p', { class: 'note' }, 'Grouped from the newest ' + num(found.examined) + ' of ' + num(found.total) + ' failures.') : '');
   });
 
   function showGrouped() {

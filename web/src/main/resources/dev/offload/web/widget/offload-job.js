@@ -7,7 +7,7 @@
   if (window.OffloadJob) {
     return;
   }
-  const FINAL = ['done', 'failed', 'unknown', 'error', 'expired'];
+  const FINAL = ['done', 'failed', 'unknown', 'error', 'expired', 'used'];
   const LABELS = {
     connecting: 'Connecting…',
     queued: 'Queued',
@@ -18,6 +18,7 @@
     unknown: 'Not found',
     error: 'Status unavailable',
     expired: 'Link expired',
+    used: 'Link already used',
     ahead: '{n} ahead',
     attempt: 'attempt {attempt} of {max}',
     next: 'next in {time}',
@@ -34,7 +35,7 @@
 :host([state=done]){--c:var(--offload-done-color,#1a7f37)}
 :host([state=failed]){--c:var(--offload-failed-color,#cf222e)}
 :host([state=error]),:host([state=unknown]){--c:var(--offload-error-color,#cf222e)}
-:host([state=expired]){--c:var(--offload-expired-color,#6e7781)}
+:host([state=expired]),:host([state=used]){--c:var(--offload-expired-color,#6e7781)}
 [part=indicator]{flex:none;width:var(--offload-indicator-size,.6em);
  height:var(--offload-indicator-size,.6em);border-radius:50%;background:var(--c)}
 :host([state=running]) [part=indicator]{animation:offload-pulse 1s ease-in-out infinite alternate}

@@ -11,6 +11,7 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
@@ -247,6 +248,21 @@ public final class AdminStore {
    * queue its flag is set too, and a queue never looks resumed to an operator while the take script
    * still refuses it.
    */
+  /**
+   * Marks single-use token {@code nonce} of {@code queue} as used until {@code expiresAtMillis};
+   * true for the one call that marked it. Sent once: a resent claim would deny its own first use.
+   */
+  public boolean claimWatch(String queue, String nonce, long expiresAtMillis) {
+    return "OK"
+        .equals(
+            redis.callOnce(
+                jedis ->
+                    jedis.set(
+                        keys.watchClaim(queue, nonce),
+                        "1",
+                        SetParams.setParams().nx().pxAt(expiresAtMillis))));
+  }
+
   public void setPaused(String queue, boolean paused) {
     redis.call(
         jedis -> {

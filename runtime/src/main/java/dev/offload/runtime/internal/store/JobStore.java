@@ -373,8 +373,13 @@ public final class JobStore {
     return new Promotion((Long) reply.get(0), (Long) reply.get(1));
   }
 
-  /** A job's state, with the number of jobs ahead of it while it is queued. */
-  public record Status(JobStatus status, long position) {}
+  /**
+   * A job's state.
+   *
+   * @param position the number of jobs ahead of it while it is queued, else -1
+   * @param dueAtMillis when it is due while it is scheduled, in epoch millis, else -1
+   */
+  public record Status(JobStatus status, long position, long dueAtMillis) {}
 
   public Status status(String queue, long id) {
     List<?> reply =
@@ -390,8 +395,11 @@ public final class JobStore {
                     keys.positions(queue)),
                 List.of(Long.toString(id)));
     JobStatus status = JobStatus.valueOf(text(reply.get(0)));
-    long position = reply.size() > 1 ? (Long) reply.get(1) : -1;
-    return new Status(status, position);
+    long figure = reply.size() > 1 ? (Long) reply.get(1) : -1;
+    return new Status(
+        status,
+        status == JobStatus.QUEUED ? figure : -1,
+        status == JobStatus.SCHEDULED ? figure : -1);
   }
 
   /** The stored record of an unfinished job. */
@@ -485,6 +493,15 @@ public final class JobStore {
   public Optional<String> timeline(String queue, long id) {
     return Optional.ofNullable(
         redis.call(jedis -> jedis.hget(keys.timeline(queue), Long.toString(id))));
+  }
+
+  /** The stored timelines of jobs {@code ids} of {@code queue}, in order, {@code null} for none. */
+  public List<String> timelines(String queue, List<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    String[] fields = ids.stream().map(String::valueOf).toArray(String[]::new);
+    return redis.call(jedis -> jedis.hmget(keys.timeline(queue), fields));
   }
 
   private static String text(Object value) {

@@ -93,6 +93,14 @@ public final class Keys {
   }
 
   /**
+   * String that marks a single-use watch token as used: its final state was shown once. It expires
+   * with the token.
+   */
+  public String watchClaim(String queue, String nonce) {
+    return prefix + "watch-used:{" + queue + "}:" + nonce;
+  }
+
+  /**
    * Pub/sub channel of job events. Redis delivers a message to the subscribers of every database,
    * so the name carries the database number to keep installations on one server apart.
    */

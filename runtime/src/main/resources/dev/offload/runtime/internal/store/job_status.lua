@@ -6,12 +6,14 @@
 -- that many entries of its head.
 -- KEYS: result-store, failure-store, data-store, delayed, queue, positions
 -- ARGV: job id
--- Returns: state name, then the number of jobs ahead of it when queued
+-- Returns: state name, then the number of jobs ahead of it when queued, or when it is due (epoch
+-- millis) when scheduled
 local id = ARGV[1]
 if redis.call('HEXISTS', KEYS[1], id) == 1 then return { 'SUCCEEDED' } end
 if redis.call('HEXISTS', KEYS[2], id) == 1 then return { 'FAILED' } end
 if redis.call('HEXISTS', KEYS[3], id) == 0 then return { 'UNKNOWN' } end
-if redis.call('ZSCORE', KEYS[4], id) then return { 'SCHEDULED' } end
+local due = redis.call('ZSCORE', KEYS[4], id)
+if due then return { 'SCHEDULED', tonumber(due) } end
 local unindexed = redis.call('LLEN', KEYS[5]) - redis.call('ZCARD', KEYS[6])
 if unindexed < 0 then
   unindexed = 0
