@@ -202,10 +202,13 @@ class WidgetBrowserTest {
         "<offload-job id=\"job\" token=\""
             + token(handle)
             + "\" label-failed=\"Fehlgeschlagen\"></offload-job>");
-    startAgent(Duration.ofSeconds(1));
+    startAgent(Duration.ofSeconds(3));
 
     awaitState("job", "retrying");
-    assertEquals("Retrying|attempt 2 of 2", text("job"));
+    assertTrue(
+        text("job").matches("Retrying\\|attempt 2 of 2, next in [123] s"),
+        "the wait for the next attempt counts down: " + text("job"));
+    browser.screenshot("widget-retrying");
     awaitState("job", "failed");
     assertEquals("Fehlgeschlagen|Your card was declined.", text("job"));
     browser.screenshot("widget-failed");

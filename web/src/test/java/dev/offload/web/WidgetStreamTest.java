@@ -19,6 +19,7 @@ import dev.offload.web.jobs.Greet;
 import dev.offload.web.jobs.Reject;
 import dev.offload.web.jobs.TestJobs;
 import dev.offload.web.support.EventStreamReader;
+import dev.offload.web.support.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,6 +90,11 @@ class WidgetStreamTest {
 
   private String token(JobHandle<?> handle) {
     return tokens.issue(handle.queue(), handle.id(), Duration.ofMinutes(5));
+  }
+
+  private String narrow(JobHandle<?> handle) {
+    return tokens.issue(
+        handle.queue(), handle.id(), Duration.ofMinutes(5), WatchTokens.Scope.STATUS, false);
   }
 
   private HttpResponse<String> get(URI uri, String origin) throws Exception {
@@ -223,6 +229,120 @@ class WidgetStreamTest {
     assertRefused(get(dashboard.uri().resolve("/widget/jobs/stream"), null), 401);
     assertRefused(
         get(stream(tokens.issue(handle.queue(), handle.id(), Duration.ofSeconds(-1))), null), 403);
+  }
+
+  @Test
+  void aTokenSpelledAnyOtherWayIsRefused() throws Exception {
+    JobHandle<Integer> handle = client.enqueue(new Add(1, 2));
+    String token = token(handle);
+    HttpResponse<InputStream> canonical = openStream(stream(token), null);
+    canonical.body().close();
+    assertEquals(200, canonical.statusCode());
+    assertRefused(get(stream(token + "="), null), 401);
+    assertRefused(get(stream(token.replace(".", "=.")), null), 401);
+  }
+
+  @Test
+  void aStatusOnlyTokenNeverShowsAResultOrAMessage() throws Exception {
+    startAgent();
+    JobHandle<String> greet = client.enqueue(new Greet("Ada"));
+    JobHandle<Void> declined =
+        client.enqueue(
+            new Reject("Your card was declined.", true), JobOptions.defaults().attempts(1));
+    assertEquals(JobStatus.SUCCEEDED, greet.await(Duration.ofSeconds(10)));
+    assertEquals(JobStatus.FAILED, declined.await(Duration.ofSeconds(10)));
+
+    assertEquals("data: {\"state\":\"done\"}", dataLines(get(stream(narrow(greet)), null).body()));
+    assertEquals(
+        "data: {\"state\":\"failed\"}", dataLines(get(stream(narrow(declined)), null).body()));
+    assertEquals(
+        "data: {\"state\":\"done\",\"result\":\"Hello, Ada\"}",
+        dataLines(get(stream(token(greet)), null).body()),
+        "a full token of the same job still shows the result");
+  }
+
+  @Test
+  void aSingleUseTokenShowsTheFinalStateToOneStreamOnly() throws Exception {
+    JobHandle<String> greet = client.enqueue(new Greet("Ada"));
+    String once =
+        tokens.issue(
+            greet.queue(), greet.id(), Duration.ofMinutes(5), WatchTokens.Scope.FULL, true);
+    try (EventStreamReader first = EventStreamReader.open(http, stream(once));
+        EventStreamReader second = EventStreamReader.open(http, stream(once))) {
+      assertEquals("queued", first.next().get("state").asText());
+      assertEquals("queued", second.next().get("state").asText(), "a reconnection is served");
+      startAgent();
+      List<String> finals = new ArrayList<>();
+      for (EventStreamReader reader : List.of(first, second)) {
+        JsonNode last = reader.next();
+        while (!last.get("state").asText().matches("done|used")) {
+          last = reader.next();
+        }
+        finals.add(last.toString());
+      }
+      finals.sort(Comparator.naturalOrder());
+      assertEquals(
+          List.of("{\"state\":\"done\",\"result\":\"Hello, Ada\"}", "{\"state\":\"used\"}"),
+          finals);
+    }
+    assertEquals("data: {\"state\":\"used\"}", dataLines(get(stream(once), null).body()));
+    assertEquals(
+        "data: {\"state\":\"done\",\"result\":\"Hello, Ada\"}",
+        dataLines(get(stream(token(greet)), null).body()),
+        "another token of the job is not used up");
+  }
+
+  @Test
+  void aRetryingJobSaysWhenItsNextAttemptIsDue() throws Exception {
+    agent =
+        Agents.fast(REDIS.url(), prefix, TestJobs.registry())
+            .retryBackoff(attempt -> Duration.ofSeconds(3))
+            .workers(1, "default")
+            .build()
+            .start();
+    JobHandle<Void> handle =
+        client.enqueue(new Reject("Try later.", true), JobOptions.defaults().attempts(2));
+    try (EventStreamReader events = EventStreamReader.open(http, stream(token(handle)))) {
+      long before = System.currentTimeMillis();
+      JsonNode retrying = events.awaitState("retrying");
+      long retryAt = retrying.get("retryAt").asLong();
+      assertTrue(
+          retryAt > before && retryAt <= System.currentTimeMillis() + 3_000,
+          "retryAt " + retryAt + " is not within the backoff of now");
+      assertEquals(2, retrying.get("attempt").asInt());
+      events.awaitState("failed");
+    }
+  }
+
+  @Test
+  void oneClientOpensAtMostItsShareOfWidgetStreams() throws Exception {
+    JobHandle<Long> handle = client.enqueue(new Sleep(0));
+    String request =
+        "GET /widget/jobs/stream?token="
+            + token(handle)
+            + " HTTP/1.1\r\nHost: localhost:"
+            + dashboard.port()
+            + "\r\n\r\n";
+    List<RawHttp> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < WidgetStreams.MAX_STREAMS_PER_CLIENT; i++) {
+        RawHttp connection = RawHttp.connect("127.0.0.1", dashboard.port()).send(request);
+        open.add(connection);
+        String head = connection.head();
+        assertTrue(head.startsWith("HTTP/1.1 200"), "stream " + i + ": " + head);
+      }
+      RawHttp refused = RawHttp.connect("127.0.0.1", dashboard.port()).send(request);
+      open.add(refused);
+      String head = refused.head();
+      assertTrue(head.startsWith("HTTP/1.1 429"), head);
+      assertTrue(head.contains("Retry-After"), head);
+      RawHttp other = RawHttp.connect("127.0.0.3", dashboard.port()).send(request);
+      open.add(other);
+      assertTrue(other.head().startsWith("HTTP/1.1 200"), "another client was refused");
+      assertEquals(WidgetStreams.MAX_STREAMS_PER_CLIENT + 1, dashboard.openWidgetStreams());
+    } finally {
+      open.forEach(RawHttp::close);
+    }
   }
 
   @Test
