@@ -465,7 +465,8 @@ class DashboardBrowserTest {
         () ->
             client.status("tabs", succeeded) == JobStatus.SUCCEEDED
                 && client.status("tabs", failed) == JobStatus.FAILED);
-    long working = client.enqueue(new Sleep(4_000), JobOptions.defaults().queue("tabs")).id();
+    // long enough to be still running on a slow machine when the working tab is opened
+    long working = client.enqueue(new Sleep(60_000), JobOptions.defaults().queue("tabs")).id();
     Poll.until(
         WAIT, "the sleeper starts", () -> client.status("tabs", working) == JobStatus.WORKING);
     long pending = client.enqueue(new Add(1, 1), JobOptions.defaults().queue("tabs")).id();
@@ -487,10 +488,15 @@ class DashboardBrowserTest {
     browser.click("#state-tabs a[data-state='working']");
     browser.awaitText(
         "#jobs[data-state='working'] tr[data-job='" + working + "'] td.worker", worker);
+    browser.find("#jobs[data-state='working'] tr[data-job='" + working + "'] td.started time");
     assertTrue(browser.absent("#select-all"), "running jobs can be selected for a bulk action");
 
     browser.click("#state-tabs a[data-state='succeeded']");
     browser.find("#jobs[data-state='succeeded'] tr[data-job='" + succeeded + "'] td.finished time");
+    browser.awaitText(
+        "#jobs[data-state='succeeded'] tr[data-job='" + succeeded + "'] td.job-name", Add.NAME);
+    browser.awaitTextContaining(
+        "#jobs[data-state='succeeded'] tr[data-job='" + succeeded + "'] summary", "\"a\":20");
 
     browser.click("#state-tabs a[data-state='failed']");
     browser.awaitTextContaining(

@@ -12,7 +12,7 @@ import java.time.Instant;
  * @param arguments the arguments' JSON as stored
  * @param enqueuedAt when it was enqueued
  * @param dueAt when a scheduled job is due
- * @param startedAt when its current or last attempt started
+ * @param startedAt when its current or last attempt started, for working and succeeded jobs
  * @param finishedAt when it succeeded or failed for good
  * @param attempt the attempt running or next (1 for a fresh job) while unfinished; the last one
  *     made of a failed job

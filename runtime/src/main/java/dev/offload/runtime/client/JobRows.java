@@ -43,11 +43,29 @@ final class JobRows {
   }
 
   /**
-   * A succeeded job's row completed from its timeline, which keeps the record the job ran with: its
-   * name, arguments, times, attempts and worker.
+   * A row completed from the job's timeline: a working job's start time; a succeeded job's name,
+   * arguments, times, attempts and worker, from the record its timeline keeps.
    */
   static JobRow withTimeline(JobRow row, String stored) {
-    if (stored == null || row.problem() != null || row.state() != JobState.SUCCEEDED) {
+    if (stored == null || row.problem() != null) {
+      return row;
+    }
+    if (row.state() == JobState.WORKING) {
+      return new JobRow(
+          row.id(),
+          row.name(),
+          row.state(),
+          row.arguments(),
+          row.enqueuedAt(),
+          row.dueAt(),
+          Timelines.read(stored, null, null).startedAt(),
+          null,
+          row.attempt(),
+          row.worker(),
+          row.error(),
+          null);
+    }
+    if (row.state() != JobState.SUCCEEDED) {
       return row;
     }
     JobTimeline timeline = Timelines.read(stored, null, null);

@@ -226,7 +226,7 @@ public final class OffloadAdmin {
 
   private List<JobRow> rows(String queue, JobState state, List<JobLists.Entry> entries) {
     List<JobRow> rows = entries.stream().map(e -> JobRows.of(state, e)).toList();
-    if (state != JobState.SUCCEEDED) {
+    if (state != JobState.SUCCEEDED && state != JobState.WORKING) {
       return rows;
     }
     List<Long> ids = rows.stream().map(JobRow::id).filter(Objects::nonNull).toList();

@@ -74,6 +74,7 @@ class JobListingTest {
       assertEquals(agent.workerIds().get(0), row.worker());
       assertEquals(Sleep.NAME, row.name());
       assertEquals(1, row.attempt());
+      assertNotNull(row.startedAt(), "a working row tells when its attempt started");
 
       Page<JobRow> succeeded = client.admin().jobs("default", JobState.SUCCEEDED, null, 2, null);
       assertEquals(3, succeeded.total());
