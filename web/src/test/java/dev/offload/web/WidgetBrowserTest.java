@@ -208,7 +208,7 @@ class WidgetBrowserTest {
     assertTrue(
         text("job").matches("Retrying\\|attempt 2 of 2, next in [123] s"),
         "the wait for the next attempt counts down: " + text("job"));
-    browser.screenshot("widget-retrying");
+    browser.screenshot("widget-retrying-live");
     awaitState("job", "failed");
     assertEquals("Fehlgeschlagen|Your card was declined.", text("job"));
     browser.screenshot("widget-failed");
@@ -327,6 +327,23 @@ class WidgetBrowserTest {
             + " retryAt: Date.now() + 1500})");
     browser.await(
         "the countdown reaches the attempt", d -> text("job").equals("Retrying|attempt 2 of 3"));
+  }
+
+  @Test
+  void aSingleUseTokenShownOnceReadsLinkAlreadyUsed() throws Exception {
+    startAgent(Duration.ofMillis(50));
+    JobHandle<String> handle = client.enqueue(new Greet("Ada"));
+    assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(10)));
+    String once =
+        tokens.issue(
+            handle.queue(), handle.id(), Duration.ofMinutes(5), WatchTokens.Scope.FULL, true);
+    openShop("text/javascript", "<offload-job id=\"first\" token=\"" + once + "\"></offload-job>");
+    awaitState("first", "done");
+    assertEquals("Done|Hello, Ada", text("first"));
+    openShop("text/javascript", "<offload-job id=\"again\" token=\"" + once + "\"></offload-job>");
+    awaitState("again", "used");
+    assertEquals("Link already used|", text("again"));
+    browser.screenshot("widget-used");
   }
 
   @Test

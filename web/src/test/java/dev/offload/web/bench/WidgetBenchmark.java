@@ -58,6 +58,7 @@ public final class WidgetBenchmark {
   private static final String QUEUE = "widget-bench";
   private static final String SECRET = "widget-benchmark-secret-0123456789abcdef";
   private static final Duration POOL_IDLE = Duration.ofSeconds(65);
+  private static final int STREAMS_PER_ADDRESS = 250;
 
   private WidgetBenchmark() {}
 
@@ -113,9 +114,13 @@ public final class WidgetBenchmark {
 
     long openStart = System.nanoTime();
     try (Streams streams = new Streams(count)) {
+      int opened = 0;
       for (JobHandle<Integer> job : jobs) {
+        // the dashboard serves at most 500 streams to one client address
+        String from = "127.0.0." + (1 + opened++ / STREAMS_PER_ADDRESS);
         streams.open(
             dashboard,
+            from,
             job.id(),
             "/widget/jobs/stream?token="
                 + tokens.issue(job.queue(), job.id(), Duration.ofHours(1)));
@@ -215,8 +220,10 @@ public final class WidgetBenchmark {
       reader.setDaemon(true);
     }
 
-    void open(InetSocketAddress address, long id, String path) throws IOException {
-      SocketChannel channel = SocketChannel.open(address);
+    void open(InetSocketAddress address, String from, long id, String path) throws IOException {
+      SocketChannel channel = SocketChannel.open();
+      channel.bind(new InetSocketAddress(from, 0));
+      channel.connect(address);
       channel.write(
           ByteBuffer.wrap(
               ("GET "
