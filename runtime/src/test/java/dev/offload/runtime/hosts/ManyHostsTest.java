@@ -168,7 +168,6 @@ class ManyHostsTest {
 
         network.restore(cutHost);
         long restoredAt = System.currentTimeMillis();
-        System.out.println(java.time.Instant.now() + " restored the link of " + cutHost.name());
         Poll.until(
             Duration.ofSeconds(30),
             "the cut host registers fresh workers under its own name and pid",
