@@ -87,7 +87,7 @@ class ManyHostsTest {
       throws Exception {
     String unavailable = NetworkHosts.whyUnavailable();
     Assumptions.assumeTrue(
-        unavailable == null, "skipped: cannot make network namespaces here: " + unavailable);
+        unavailable == null, "cannot make network namespaces here: " + unavailable);
     long began = System.nanoTime();
     List<Process> agents = new ArrayList<>();
     boolean passed = false;
