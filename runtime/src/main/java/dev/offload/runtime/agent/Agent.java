@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,7 @@ public final class Agent implements AutoCloseable {
 
   private Agent(AgentConfig config) {
     this.config = config;
-    String host = hostName();
+    String host = config.hostName();
     long pid = ProcessHandle.current().pid();
     this.agentId = host + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 6);
     this.redis = Redis.connect(config.redisUrl(), config.workerQueues().size() + 4);
@@ -199,7 +200,7 @@ public final class Agent implements AutoCloseable {
     return endedByAJob;
   }
 
-  private static String hostName() {
+  private static String machineName() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {
@@ -209,8 +210,12 @@ public final class Agent implements AutoCloseable {
 
   /** Configures an agent. Every setting has a default fit for production. */
   public static final class Builder {
+    private static final int MAX_HOST_NAME = 100;
+    private static final Pattern HOST_NAME =
+        Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0," + (MAX_HOST_NAME - 1) + "}");
     private final String redisUrl;
     private String prefix = Keys.DEFAULT_PREFIX;
+    private String hostName;
     private final List<List<String>> workerQueues = new ArrayList<>();
     private JobRegistry registry;
     private Duration pollInterval = Duration.ofSeconds(5);
@@ -237,6 +242,28 @@ public final class Agent implements AutoCloseable {
     /** Prefix of every Redis key; default {@code offload:}. */
     public Builder prefix(String prefix) {
       this.prefix = Objects.requireNonNull(prefix, "prefix");
+      return this;
+    }
+
+    /**
+     * The host name the workers are registered under: the dashboard shows it beside each worker's
+     * pid, and job timelines name it for each attempt. Default: the machine's name ({@code
+     * InetAddress.getLocalHost().getHostName()}). Set it where that name does not tell hosts apart,
+     * e.g. agents in network namespaces or containers that share a host name. It becomes part of
+     * every worker id, so it may hold only letters, digits, {@code .}, {@code -} and {@code _}, up
+     * to 100 characters.
+     */
+    public Builder hostName(String hostName) {
+      Objects.requireNonNull(hostName, "hostName");
+      if (!HOST_NAME.matcher(hostName).matches()) {
+        throw new IllegalArgumentException(
+            "host name \""
+                + hostName
+                + "\" must be 1 to "
+                + MAX_HOST_NAME
+                + " letters, digits, '.', '-' or '_', starting with a letter or digit");
+      }
+      this.hostName = hostName;
       return this;
     }
 
@@ -429,6 +456,7 @@ public final class Agent implements AutoCloseable {
       return new AgentConfig(
           redisUrl,
           prefix,
+          hostName != null ? hostName : machineName(),
           queues,
           registry != null ? registry : JobRegistry.fromClassPath(),
           isolation,

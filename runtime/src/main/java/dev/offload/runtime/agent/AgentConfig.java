@@ -13,11 +13,14 @@ import java.util.function.IntFunction;
  * them; the agent's parts read these, never the builder, which a caller may go on changing. Each
  * setting's meaning and default is on the builder method of the same name.
  *
+ * @param hostName the host name the workers are registered under, resolved from the machine when
+ *     none was given
  * @param workerQueues one entry per worker: the queues it takes from, in its order
  */
 record AgentConfig(
     String redisUrl,
     String prefix,
+    String hostName,
     List<List<String>> workerQueues,
     JobRegistry registry,
     Isolation isolation,

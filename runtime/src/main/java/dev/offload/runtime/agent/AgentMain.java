@@ -37,6 +37,8 @@ public final class AgentMain {
         --workers N                number of workers (default: 2)
         --classpath PATHS          jars or folders holding the jobs, separated by '%s'
         --prefix P                 prefix of every Redis key (default: offload:)
+        --host-name NAME           host name the workers are registered under, shown in the
+                                   dashboard (default: the machine's name)
         --grace DURATION           how long running jobs may finish after SIGTERM (default: 25s)
         --isolation MODE           process (a child JVM per worker, default), process-per-job
                                    or thread
@@ -71,6 +73,7 @@ public final class AgentMain {
           "--queues",
           "--workers",
           "--prefix",
+          "--host-name",
           "--grace",
           "--classpath",
           "--isolation",
@@ -202,6 +205,7 @@ public final class AgentMain {
         case "--queues" -> queues = queueNames(value);
         case "--workers" -> workers = number(option, value, 1);
         case "--prefix" -> settings.add(b -> b.prefix(value));
+        case "--host-name" -> settings.add(b -> b.hostName(value));
         case "--isolation" -> isolation = Isolation.fromLabel(value);
         case "--child-opts" -> {
           List<String> options = List.of(value.trim().split("\\s+"));

@@ -70,9 +70,17 @@ final class Fetcher {
     return running;
   }
 
-  /** Whether a fenced write was refused for a job this worker did not know it had lost. */
+  /**
+   * Whether a fenced write was refused for a job this worker did not know it had lost, or the
+   * worker found itself deregistered: either way what it holds may be another worker's now.
+   */
   boolean leaseLost() {
     return leaseLost;
+  }
+
+  /** The worker was deregistered by another agent that presumed it dead. */
+  void presumedDead() {
+    leaseLost = true;
   }
 
   /** The running job ended well; its result is written with the next call to Redis. */

@@ -319,12 +319,28 @@ final class Worker implements Runnable {
       unrecorded = null;
     }
     if (resyncNeeded) {
+      if (!workers.isRegistered(id)) {
+        // cut off from Redis past its heartbeat lifetime, this worker was presumed dead and its
+        // jobs were taken back: a take now could start one of them again beside its new owner,
+        // and its agent would then destroy it mid-run, charging the job a second attempt
+        log.warn(
+            "worker {}: deregistered while Redis was out of reach (presumed dead); it takes no"
+                + " more jobs",
+            id);
+        fetcher.presumedDead();
+        return;
+      }
       fetcher.resync();
       resyncNeeded = false;
     }
     if (!fetcher.hasNext()) {
       int want = jobNanos.isBelow(FAST_JOB_NANOS) ? Math.min(config.maxBatch(), MAX_BATCH) : 1;
       boolean took = takeFromHealthyQueues(want);
+      if (fetcher.leaseLost()) {
+        // the same call refused a finish of this worker, which was presumed dead: what it took
+        // goes back unstarted and uncharged as the worker ends, instead of starting here
+        return;
+      }
       if (!fetcher.hasNext()) {
         // what was taken, if anything, was not a job and went to the quarantine
         if (!took) {

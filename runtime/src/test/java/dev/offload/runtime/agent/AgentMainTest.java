@@ -67,6 +67,12 @@ class AgentMainTest {
         refusal("--retry-backoff", "5s", "--retry-backoff-max", "1s"));
     assertEquals("--max-batch must be at least 1, was 0", refusal("--max-batch", "0"));
     assertEquals("--workers must be at least 1, was 0", refusal("--workers", "0"));
+    assertEquals(
+        "host name \"a{b}\" must be 1 to 100 letters, digits, '.', '-' or '_', starting with a"
+            + " letter or digit",
+        refusal("--host-name", "a{b}"));
+    assertTrue(refusal("--host-name", "").startsWith("host name \"\" must be"));
+    assertTrue(refusal("--host-name", "h".repeat(101)).startsWith("host name"));
     assertEquals("--jobs-per-child must be at least 0, was -1", refusal("--jobs-per-child", "-1"));
     assertEquals(
         "--jobs-per-child needs a whole number, was \"many\"", refusal("--jobs-per-child", "many"));
@@ -95,6 +101,8 @@ class AgentMainTest {
           "3",
           "--prefix",
           "p:",
+          "--host-name",
+          "worker-host-1",
           "--grace",
           "10s",
           "--isolation",
@@ -138,6 +146,8 @@ class AgentMainTest {
                   "3",
                   "--prefix",
                   "p:",
+                  "--host-name",
+                  "worker-host-1",
                   "--grace",
                   "10s",
                   "--isolation",
@@ -170,6 +180,7 @@ class AgentMainTest {
     assertEquals(
         List.of(List.of("a", "b"), List.of("a", "b"), List.of("a", "b")), config.workerQueues());
     assertEquals("p:", config.prefix());
+    assertEquals("worker-host-1", config.hostName());
     assertEquals(Duration.ofSeconds(10), config.shutdownGrace());
     assertEquals(Isolation.PROCESS_PER_JOB, config.isolation());
     assertEquals(List.of("-Xmx64m", "-Dx=1"), config.childJvmOptions());
@@ -192,6 +203,7 @@ class AgentMainTest {
         System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"), config.redisUrl());
     assertEquals(List.of(List.of("default"), List.of("default")), config.workerQueues());
     assertEquals("offload:", config.prefix());
+    assertEquals(java.net.InetAddress.getLocalHost().getHostName(), config.hostName());
     assertEquals(Isolation.PROCESS, config.isolation());
     assertEquals(Duration.ofSeconds(25), config.shutdownGrace());
     assertBetween(4_000, 6_000, config.retryBackoff().apply(1));

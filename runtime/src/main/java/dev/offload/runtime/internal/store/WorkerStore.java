@@ -171,6 +171,11 @@ public final class WorkerStore {
             working ? jedis.sadd(keys.working(), workerId) : jedis.srem(keys.working(), workerId));
   }
 
+  /** Whether {@code workerId} is in {@code workers}. */
+  public boolean isRegistered(String workerId) {
+    return redis.call(jedis -> jedis.sismember(keys.workers(), workerId));
+  }
+
   public Set<String> registered() {
     return redis.call(jedis -> jedis.smembers(keys.workers()));
   }
