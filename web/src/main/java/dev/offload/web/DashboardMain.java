@@ -168,6 +168,11 @@ public final class DashboardMain {
       System.err.println("offload-web: " + e.getMessage());
       System.exit(2);
       return;
+    } catch (RedisUnavailableException e) {
+      // a cluster or a Sentinel setup that no node of the URL answers for
+      System.err.println("offload-web: " + e.getMessage());
+      System.exit(1);
+      return;
     }
     try {
       Dashboard.Builder builder =

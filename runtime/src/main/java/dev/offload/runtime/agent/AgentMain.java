@@ -109,6 +109,11 @@ public final class AgentMain {
       System.err.println("offload agent: " + e.getMessage());
       System.exit(2);
       return;
+    } catch (RedisUnavailableException e) {
+      // a cluster or a Sentinel setup that no node of the URL answers for, learned at build
+      System.err.println("offload agent: " + e.getMessage());
+      System.exit(1);
+      return;
     }
     if (!start(agent)) {
       System.exit(1);

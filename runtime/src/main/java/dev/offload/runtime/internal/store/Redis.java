@@ -54,8 +54,9 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * On a cluster, Jedis's own resending is turned off ({@code maxAttempts(1)}): a command that met a
  * broken or timed-out connection is not sent again by Jedis, and only {@link #call} resends it,
  * once. A {@code -MOVED} or {@code -ASK} redirect means the node did not run the command, so both
- * ways in send the work again (after a {@code -MOVED} with the slot map renewed), up to {@value
- * #REDIRECTS} times.
+ * ways in send the work again, up to {@value #REDIRECTS} times: after a {@code -MOVED} to the new
+ * owner of the slot map Jedis renewed; after an {@code -ASK} (a slot halfway through a move) to the
+ * same node, so that a move outlasting the resends reports Redis as unavailable for now.
  *
  * <p>Both turn every kind of "Redis cannot serve this now" (connection lost or timed out, pool
  * exhausted, {@code -OOM}, {@code -LOADING}, {@code -READONLY}, {@code -BUSY}, {@code -MASTERDOWN},
