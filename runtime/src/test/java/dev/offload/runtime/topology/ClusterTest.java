@@ -11,6 +11,7 @@ import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.JobState;
 import dev.offload.runtime.client.OffloadAdmin;
 import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.client.QueueHistory;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.ScriptRuns;
 import dev.offload.runtime.jobs.Add;
@@ -117,6 +118,17 @@ class ClusterTest {
           assertEquals(200, admin.jobs(queue, JobState.SUCCEEDED, null, 10, null).total());
         }
         assertTrue(admin.queueNames().containsAll(queues));
+        // reads that gather keys of every slot: the history of all queues, the workers
+        QueueHistory history = admin.history(QueueHistory.Range.DAY, null);
+        for (String queue : queues) {
+          assertEquals(
+              200,
+              history.queues().get(queue).processed().stream().mapToLong(n -> n).sum(),
+              "jobs processed on " + queue);
+        }
+        assertEquals(4, admin.workers().size());
+        assertTrue(
+            admin.workers().stream().allMatch(worker -> agent.workerIds().contains(worker.id())));
 
         String first = queues.get(0);
         JobOptions onFirst = JobOptions.defaults().queue(first);
