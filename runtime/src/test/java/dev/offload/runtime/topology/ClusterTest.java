@@ -7,6 +7,7 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.JobEvent;
+import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.JobState;
 import dev.offload.runtime.client.OffloadAdmin;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -268,6 +270,51 @@ class ClusterTest {
             WAIT,
             "the queued event of a job enqueued after the node died",
             () -> events.ids(JobEvent.Type.QUEUED).contains(after.id()));
+      }
+    }
+  }
+
+  @Test
+  void jobsGoOnWhenAReplicaTakesOverFromAPrimaryThatDied() throws Exception {
+    try (LocalCluster own = LocalCluster.start(1)) {
+      String prefix = "cluster-failover:";
+      String queue = "failover";
+      int primary = own.ownerOf(new Keys(prefix).queue(queue));
+      JobOptions onQueue = JobOptions.defaults().queue(queue);
+      try (OffloadClient client = OffloadClient.builder(own.url()).prefix(prefix).build();
+          EventRecorder events = new EventRecorder(own.url(), prefix);
+          Agent agent = Agents.fast(own.url(), prefix).workers(1, queue).build().start()) {
+        JobHandle<Integer> before = client.enqueue(new Add(1, 1), onQueue);
+        assertEquals(JobStatus.SUCCEEDED, before.await(WAIT));
+
+        own.kill(primary);
+        Poll.until(
+            WAIT,
+            "a replica serves the queue's slot",
+            () -> {
+              try {
+                return own.ownerOf(new Keys(prefix).queue(queue)) != primary;
+              } catch (IllegalStateException e) {
+                return false;
+              }
+            });
+        // the client waits out the failover as it would any outage
+        AtomicReference<JobHandle<Integer>> after = new AtomicReference<>();
+        Poll.until(
+            WAIT,
+            "an enqueue reaches the new primary",
+            () -> {
+              try {
+                after.set(client.enqueue(new Add(2, 3), onQueue));
+                return true;
+              } catch (RedisUnavailableException e) {
+                return false;
+              }
+            });
+        assertEquals(JobStatus.SUCCEEDED, after.get().await(WAIT));
+        assertEquals(5, after.get().result().orElseThrow());
+        assertTrue(events.ids(JobEvent.Type.SUCCEEDED, 2).contains(after.get().id()));
+        assertEquals(JobStatus.SUCCEEDED, before.status(), "kept by the replica");
       }
     }
   }
