@@ -1,6 +1,7 @@
 package dev.offload.runtime.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.api.JobHandle;
@@ -14,6 +15,7 @@ import dev.offload.runtime.client.OffloadAdmin;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.QueueHistory;
 import dev.offload.runtime.internal.store.Keys;
+import dev.offload.runtime.internal.store.Redis;
 import dev.offload.runtime.internal.store.ScriptRuns;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Count;
@@ -22,6 +24,7 @@ import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.EventRecorder;
 import dev.offload.testing.Poll;
+import dev.offload.testing.TcpProxy;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -275,6 +278,29 @@ class ClusterTest {
   }
 
   @Test
+  void workSentOnceIsNeverResentAfterATimedOutReplyWhileIdempotentWorkIsResentOnce()
+      throws Exception {
+    try (LocalCluster own = LocalCluster.startBehindProxies();
+        Redis redis = Redis.connect(own.url(), 2)) {
+      String once = "cluster-once:counter";
+      String twice = "cluster-twice:counter";
+      // a pooled connection to each node, which the first attempts take
+      redis.call(jedis -> jedis.get(once));
+      redis.call(jedis -> jedis.get(twice));
+      // requests reach the nodes at once; their replies come after the 5 s reply timeout
+      own.proxy(own.ownerOf(once)).delay(TcpProxy.Direction.TO_CLIENT, Duration.ofSeconds(6));
+      own.proxy(own.ownerOf(twice)).delay(TcpProxy.Direction.TO_CLIENT, Duration.ofSeconds(6));
+      assertThrows(
+          RedisUnavailableException.class, () -> redis.callOnce(jedis -> jedis.incr(once)));
+      assertThrows(RedisUnavailableException.class, () -> redis.call(jedis -> jedis.incr(twice)));
+      own.proxy(own.ownerOf(once)).delay(TcpProxy.Direction.TO_CLIENT, Duration.ZERO);
+      own.proxy(own.ownerOf(twice)).delay(TcpProxy.Direction.TO_CLIENT, Duration.ZERO);
+      assertEquals("1", redis.call(jedis -> jedis.get(once)), "work sent once ran once");
+      assertEquals("2", redis.call(jedis -> jedis.get(twice)), "idempotent work ran twice");
+    }
+  }
+
+  @Test
   void jobsGoOnWhenAReplicaTakesOverFromAPrimaryThatDied() throws Exception {
     try (LocalCluster own = LocalCluster.start(1)) {
       String prefix = "cluster-failover:";
@@ -286,6 +312,9 @@ class ClusterTest {
           Agent agent = Agents.fast(own.url(), prefix).workers(1, queue).build().start()) {
         JobHandle<Integer> before = client.enqueue(new Add(1, 1), onQueue);
         assertEquals(JobStatus.SUCCEEDED, before.await(WAIT));
+        int subscriptions = own.subscriptions().values().stream().mapToInt(n -> n).sum();
+        // replication is asynchronous: what the primary had not passed on dies with it
+        own.awaitReplicated(primary);
 
         own.kill(primary);
         Poll.until(
@@ -298,6 +327,11 @@ class ClusterTest {
                 return false;
               }
             });
+        // events published before a subscription is back are missed, as its listeners are told
+        Poll.until(
+            WAIT,
+            "every subscription on a live node",
+            () -> own.subscriptions().values().stream().mapToInt(n -> n).sum() == subscriptions);
         // the client waits out the failover as it would any outage
         AtomicReference<JobHandle<Integer>> after = new AtomicReference<>();
         Poll.until(

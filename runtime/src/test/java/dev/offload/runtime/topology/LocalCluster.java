@@ -1,6 +1,7 @@
 package dev.offload.runtime.topology;
 
 import dev.offload.testing.Poll;
+import dev.offload.testing.TcpProxy;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import redis.clients.jedis.Jedis;
@@ -19,18 +22,22 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * A Redis Cluster of three primaries on free loopback ports, made of real {@code redis-server}
- * processes and formed by {@code redis-cli --cluster create}; {@link #close} kills them.
+ * processes and formed by {@code redis-cli --cluster create}; {@link #close} kills them. Its nodes
+ * may stand behind {@link TcpProxy}s, which they announce as their address to clients.
  */
 final class LocalCluster implements AutoCloseable {
 
   private static final Duration START = Duration.ofSeconds(20);
 
   private final Path dir;
+  private final boolean proxied;
   private final List<Integer> ports = new ArrayList<>();
+  private final Map<Integer, TcpProxy> proxies = new TreeMap<>();
   private final List<Process> processes = new ArrayList<>();
 
-  private LocalCluster(Path dir) {
+  private LocalCluster(Path dir, boolean proxied) {
     this.dir = dir;
+    this.proxied = proxied;
   }
 
   /** Starts three primaries and forms them into a cluster whose state is ok on every node. */
@@ -43,7 +50,20 @@ final class LocalCluster implements AutoCloseable {
    * state is ok on every node.
    */
   static LocalCluster start(int replicas) throws IOException, InterruptedException {
-    LocalCluster cluster = new LocalCluster(Files.createTempDirectory("offload-cluster"));
+    return start(replicas, false);
+  }
+
+  /**
+   * Starts three primaries, each behind a {@link TcpProxy} that it announces to clients as its
+   * address (the cluster bus stays direct), so that a test can slow or cut what a client sees.
+   */
+  static LocalCluster startBehindProxies() throws IOException, InterruptedException {
+    return start(0, true);
+  }
+
+  private static LocalCluster start(int replicas, boolean proxied)
+      throws IOException, InterruptedException {
+    LocalCluster cluster = new LocalCluster(Files.createTempDirectory("offload-cluster"), proxied);
     try {
       for (int i = 0; i < 3 * (1 + replicas); i++) {
         cluster.startNode(freePort());
@@ -68,8 +88,20 @@ final class LocalCluster implements AutoCloseable {
   }
 
   private void startNode(int port) throws IOException {
-    Process process =
-        new ProcessBuilder(
+    List<String> announce = new ArrayList<>();
+    if (proxied) {
+      TcpProxy proxy = TcpProxy.start("127.0.0.1", port);
+      proxies.put(proxy.port(), proxy);
+      announce.addAll(
+          List.of(
+              "--cluster-announce-port",
+              Integer.toString(proxy.port()),
+              "--cluster-announce-bus-port",
+              Integer.toString(port + 10_000)));
+    }
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 "redis-server",
                 "--port",
                 Integer.toString(port),
@@ -89,7 +121,10 @@ final class LocalCluster implements AutoCloseable {
                 "--save",
                 "",
                 "--appendonly",
-                "no")
+                "no"));
+    command.addAll(announce);
+    Process process =
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
             .start();
@@ -143,10 +178,16 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
-  /** The URL of the cluster, naming every node. */
+  /** The URL of the cluster, naming every node (by its proxy when behind one). */
   String url() {
     return "redis-cluster://"
-        + ports.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
+        + (proxied ? proxies.keySet() : ports)
+            .stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
+  }
+
+  /** The proxy a node announces as {@code port}, as {@link #ownerOf} names it. */
+  TcpProxy proxy(int port) {
+    return proxies.get(port);
   }
 
   List<Integer> ports() {
@@ -195,6 +236,23 @@ final class LocalCluster implements AutoCloseable {
     return subscriptions;
   }
 
+  /** Waits until the replica of the primary on {@code port} has every write the primary had. */
+  void awaitReplicated(int port) {
+    Poll.until(
+        START,
+        "the replica of port " + port + " has every write",
+        () -> {
+          try (Jedis primary = new Jedis("127.0.0.1", port)) {
+            String replication = primary.info("replication");
+            Matcher offset = Pattern.compile("master_repl_offset:(\\d+)").matcher(replication);
+            Matcher replica = Pattern.compile("slave0:.*offset=(\\d+)").matcher(replication);
+            return offset.find()
+                && replica.find()
+                && Long.parseLong(replica.group(1)) >= Long.parseLong(offset.group(1));
+          }
+        });
+  }
+
   /** Kills the node on {@code port} at once, as a crash would. */
   void kill(int port) throws InterruptedException {
     Process process = processes.get(ports.indexOf(port));
@@ -213,6 +271,7 @@ final class LocalCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    proxies.values().forEach(TcpProxy::close);
     for (Process process : processes) {
       process.destroyForcibly();
     }

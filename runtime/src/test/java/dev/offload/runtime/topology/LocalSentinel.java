@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
@@ -130,6 +132,30 @@ final class LocalSentinel implements AutoCloseable {
     try (Jedis jedis = new Jedis("127.0.0.1", sentinel)) {
       return Integer.parseInt(jedis.sentinelGetMasterAddrByName(MASTER).get(1));
     }
+  }
+
+  /** How many connections subscribe on the server on {@code port}. */
+  int subscriptions(int port) {
+    try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+      return jedis.clientList().split(" sub=1 ", -1).length - 1;
+    } catch (JedisException e) {
+      return 0;
+    }
+  }
+
+  /** Waits until the replica has every write the primary had. */
+  void awaitReplicated() {
+    Poll.until(
+        START,
+        "the replica has every write",
+        () -> {
+          String replication = info(primary, "replication");
+          Matcher offset = Pattern.compile("master_repl_offset:(\\d+)").matcher(replication);
+          Matcher replicated = Pattern.compile("slave0:.*offset=(\\d+)").matcher(replication);
+          return offset.find()
+              && replicated.find()
+              && Long.parseLong(replicated.group(1)) >= Long.parseLong(offset.group(1));
+        });
   }
 
   /** Kills the primary at once, as a crash would. */

@@ -33,11 +33,20 @@ class SentinelTest {
       assertEquals(JobStatus.SUCCEEDED, before.await(WAIT));
       assertTrue(events.ids(JobEvent.Type.SUCCEEDED, 1).contains(before.id()));
 
+      int subscriptions = sentinel.subscriptions(sentinel.primary());
+      assertTrue(subscriptions > 0);
+      // replication is asynchronous: what the primary had not passed on dies with it
+      sentinel.awaitReplicated();
       sentinel.killPrimary();
       Poll.until(
           WAIT,
           "the sentinel promotes the replica",
           () -> sentinel.currentPrimary() == sentinel.replica());
+      // events published before a subscription is back are missed, as its listeners are told
+      Poll.until(
+          WAIT,
+          "every subscription moved to the new primary",
+          () -> sentinel.subscriptions(sentinel.replica()) == subscriptions);
       AtomicReference<JobHandle<Integer>> after = new AtomicReference<>();
       Poll.until(
           WAIT,

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -367,8 +368,11 @@ public final class Redis implements AutoCloseable {
         .ssl(address.ssl())
         .connectionTimeoutMillis(TIMEOUT_MILLIS)
         .socketTimeoutMillis(TIMEOUT_MILLIS)
-        // RESP2, without HELLO, as the scripts' replies are read
+        // RESP2, without HELLO, as the scripts' replies are read; and without CLIENT SETINFO, so
+        // that a fresh connection sends its first command at once: a resend after a timed-out
+        // reply must not hang on a handshake of its own
         .autoNegotiateProtocol(false)
+        .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
         .build();
   }
 
