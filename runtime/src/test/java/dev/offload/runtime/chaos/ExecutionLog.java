@@ -12,10 +12,10 @@ import java.util.Map;
  * The runs of each job as {@link ChaosJob} wrote them, in the order they were written, and why each
  * run after the first happened.
  */
-final class ExecutionLog {
+public final class ExecutionLog {
 
   /** Why a job ran again, read from how its previous run ended. */
-  enum Rerun {
+  public enum Rerun {
     /** the previous run threw: a retry, as the contract requires */
     AFTER_FAILURE,
     /** the previous run never ended: its JVM died (kill -9, System.exit) or it is still going */
@@ -26,7 +26,7 @@ final class ExecutionLog {
 
   private final Map<Integer, List<String>> events = new HashMap<>();
 
-  ExecutionLog(Path file) throws IOException {
+  public ExecutionLog(Path file) throws IOException {
     if (!Files.exists(file)) {
       return;
     }
@@ -39,12 +39,12 @@ final class ExecutionLog {
   }
 
   /** How many times the job started. */
-  int runs(int token) {
+  public int runs(int token) {
     return (int) events(token).stream().filter("start"::equals).count();
   }
 
   /** Why each run after the first happened. */
-  List<Rerun> reruns(int token) {
+  public List<Rerun> reruns(int token) {
     List<Rerun> reruns = new ArrayList<>();
     String lastEnd = null;
     boolean started = false;
@@ -66,7 +66,7 @@ final class ExecutionLog {
   }
 
   /** The job's events, e.g. {@code [start, fail, start, ok]}. */
-  List<String> events(int token) {
+  public List<String> events(int token) {
     return events.getOrDefault(token, List.of());
   }
 }

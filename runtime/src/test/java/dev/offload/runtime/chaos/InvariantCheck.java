@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.commands.JedisCommands;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -19,13 +19,13 @@ import redis.clients.jedis.resps.ScanResult;
  * in exactly one of {@code result-store:{q}} and {@code failure-store:{q}}, nothing left in any
  * queue, delayed set or processing list, and every run accounted for.
  */
-final class InvariantCheck {
+public final class InvariantCheck {
 
   /** What the driver enqueued as one job. */
-  record Enqueued(int token, String queue, String kind, int attempts) {}
+  public record Enqueued(int token, String queue, String kind, int attempts) {}
 
   /** The figures of one check; the bar is {@code lost == both == leftovers == 0}. */
-  record Report(
+  public record Report(
       int enqueued,
       int inResults,
       int inFailures,
@@ -42,11 +42,11 @@ final class InvariantCheck {
       Map<Rerun, Integer> reruns,
       List<String> examples) {
 
-    boolean meetsTheBar() {
+    public boolean meetsTheBar() {
       return lost == 0 && both == 0 && leftovers == 0;
     }
 
-    String table() {
+    public String table() {
       StringBuilder out = new StringBuilder();
       out.append("| check | count | bar |\n|---|---:|---:|\n");
       row(out, "ids enqueued", enqueued, "");
@@ -99,8 +99,16 @@ final class InvariantCheck {
 
   private InvariantCheck() {}
 
-  static Report check(
-      Jedis jedis, String prefix, List<String> queues, Map<Long, Enqueued> jobs, ExecutionLog log) {
+  /**
+   * Reads the stores and lists of {@code queues} under {@code prefix} through {@code jedis}, a
+   * standalone, cluster or Sentinel client alike (every key read carries its queue's hash tag).
+   */
+  public static Report check(
+      JedisCommands jedis,
+      String prefix,
+      List<String> queues,
+      Map<Long, Enqueued> jobs,
+      ExecutionLog log) {
     Map<Long, String> results = new HashMap<>();
     Set<Long> failures = new HashSet<>();
     Set<Long> data = new HashSet<>();
@@ -240,7 +248,7 @@ final class InvariantCheck {
     }
   }
 
-  private static List<String> scan(Jedis jedis, String pattern) {
+  private static List<String> scan(JedisCommands jedis, String pattern) {
     List<String> keys = new ArrayList<>();
     String cursor = ScanParams.SCAN_POINTER_START;
     do {

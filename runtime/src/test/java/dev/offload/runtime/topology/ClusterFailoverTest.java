@@ -1,0 +1,95 @@
+package dev.offload.runtime.topology;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offload.testing.RedisClusterProcess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+/**
+ * A master of a three-master cluster killed with SIGKILL mid-run: its replica takes over, the
+ * agents and clients follow it, and every job still ends in exactly one store.
+ */
+class ClusterFailoverTest {
+
+  private static final int JOBS = 6_000;
+  private static final int QUEUES_PER_MASTER = 2;
+
+  @Test
+  void aKilledMastersReplicaTakesOverAndNoJobIsLostOrRecordedTwice() throws Exception {
+    try (RedisClusterProcess cluster = RedisClusterProcess.start(3, 1)) {
+      Map<String, Integer> queueMasters = queuesSpreadOver(cluster);
+      List<String> queues = new ArrayList<>(queueMasters.keySet());
+      int victim = queueMasters.get(queues.get(0));
+      Set<String> hit =
+          queueMasters.entrySet().stream()
+              .filter(e -> e.getValue() == victim)
+              .map(Map.Entry::getKey)
+              .collect(Collectors.toSet());
+      AtomicLong promotionNanos = new AtomicLong();
+      FailoverRun run = new FailoverRun(cluster.url(), queues, hit, JOBS, Duration.ofSeconds(12));
+
+      FailoverRun.Outcome outcome =
+          run.run(
+              () -> {
+                long start = System.nanoTime();
+                cluster.kill9(victim);
+                cluster.awaitNewMaster(slot(queues.get(0)), victim, Duration.ofSeconds(30));
+                promotionNanos.set(System.nanoTime() - start);
+              },
+              () ->
+                  new JedisCluster(
+                      cluster.masters().stream()
+                          .map(port -> new HostAndPort("127.0.0.1", port))
+                          .collect(Collectors.toSet())));
+
+      String description =
+          outcome.describe(
+              String.format(
+                  "cluster failover: 3 masters + 3 replicas, queues %s, master %d killed;"
+                      + " replica promoted after %.2f s",
+                  queueMasters, victim, promotionNanos.get() / 1e9));
+      System.out.println(description);
+      assertAll(
+          () -> assertEquals(0, outcome.lost(), "lost jobs\n" + description),
+          () -> assertEquals(0, outcome.report().both(), "jobs in both stores\n" + description),
+          () -> assertEquals(0, outcome.report().leftovers(), "jobs left behind\n" + description),
+          () -> assertEquals(0, outcome.report().wrongResults(), "wrong results\n" + description),
+          () -> assertTrue(outcome.agentsAlive(), "an agent ended\n" + description));
+    }
+  }
+
+  /** Two queue names for each master, in the order of the masters' ports. */
+  private static Map<String, Integer> queuesSpreadOver(RedisClusterProcess cluster) {
+    Map<Integer, List<String>> byMaster = new LinkedHashMap<>();
+    cluster.masters().forEach(port -> byMaster.put(port, new ArrayList<>()));
+    Map<String, Integer> queues = new LinkedHashMap<>();
+    for (int i = 0; queues.size() < byMaster.size() * QUEUES_PER_MASTER; i++) {
+      String queue = "q" + i;
+      int master = cluster.masterServing(slot(queue)).orElseThrow();
+      List<String> ofMaster = byMaster.get(master);
+      if (ofMaster.size() < QUEUES_PER_MASTER) {
+        ofMaster.add(queue);
+        queues.put(queue, master);
+      }
+    }
+    return queues;
+  }
+
+  /** The hash slot of every key of {@code queue}, which all carry the tag {@code {queue}}. */
+  private static int slot(String queue) {
+    return JedisClusterCRC16.getSlot("{" + queue + "}");
+  }
+}
