@@ -153,6 +153,39 @@ public final class RedisClusterProcess implements AutoCloseable {
     return OptionalInt.empty();
   }
 
+  /**
+   * Names made of {@code stem} and a number, {@code perMaster} for each master now, such that keys
+   * carrying the hash tag <code>{name}</code> live on that master; each name mapped to its master's
+   * port. Offload tags every key of a queue with the queue's name, so these spread queues evenly.
+   */
+  public Map<String, Integer> namesSpreadOverMasters(String stem, int perMaster) {
+    List<Integer> masters = masters();
+    Map<Integer, Integer> taken = new LinkedHashMap<>();
+    Map<String, Integer> names = new LinkedHashMap<>();
+    for (int i = 0; names.size() < masters.size() * perMaster; i++) {
+      String name = stem + i;
+      int slot = slotOf("{" + name + "}");
+      int master =
+          masterServing(slot)
+              .orElseThrow(() -> new IllegalStateException("no master serves slot " + slot));
+      if (taken.merge(master, 1, Integer::sum) <= perMaster) {
+        names.put(name, master);
+      }
+    }
+    return names;
+  }
+
+  /** The hash slot of {@code key}, as the cluster computes it. */
+  public int slotOf(String key) {
+    for (int port : runningPorts()) {
+      var slot = RedisCommands.tryCall(port, "CLUSTER", "KEYSLOT", key);
+      if (slot.isPresent()) {
+        return Integer.parseInt(slot.get());
+      }
+    }
+    throw new IllegalStateException("no node of the cluster answers");
+  }
+
   /** Kills the node on {@code port} with SIGKILL, as a crash or an OOM killer would. */
   public void kill9(int port) {
     RedisServerProcess node = nodes.get(port);

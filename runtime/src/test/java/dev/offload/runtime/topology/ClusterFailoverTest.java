@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.offload.testing.RedisClusterProcess;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +15,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * A master of a three-master cluster killed with SIGKILL mid-run: its replica takes over, the
@@ -30,7 +28,7 @@ class ClusterFailoverTest {
   @Test
   void aKilledMastersReplicaTakesOverAndNoJobIsLostOrRecordedTwice() throws Exception {
     try (RedisClusterProcess cluster = RedisClusterProcess.start(3, 1)) {
-      Map<String, Integer> queueMasters = queuesSpreadOver(cluster);
+      Map<String, Integer> queueMasters = cluster.namesSpreadOverMasters("q", QUEUES_PER_MASTER);
       List<String> queues = new ArrayList<>(queueMasters.keySet());
       int victim = queueMasters.get(queues.get(0));
       Set<String> hit =
@@ -46,7 +44,8 @@ class ClusterFailoverTest {
               () -> {
                 long start = System.nanoTime();
                 cluster.kill9(victim);
-                cluster.awaitNewMaster(slot(queues.get(0)), victim, Duration.ofSeconds(30));
+                cluster.awaitNewMaster(
+                    cluster.slotOf("{" + queues.get(0) + "}"), victim, Duration.ofSeconds(30));
                 promotionNanos.set(System.nanoTime() - start);
               },
               () ->
@@ -69,27 +68,5 @@ class ClusterFailoverTest {
           () -> assertEquals(0, outcome.report().wrongResults(), "wrong results\n" + description),
           () -> assertTrue(outcome.agentsAlive(), "an agent ended\n" + description));
     }
-  }
-
-  /** Two queue names for each master, in the order of the masters' ports. */
-  private static Map<String, Integer> queuesSpreadOver(RedisClusterProcess cluster) {
-    Map<Integer, List<String>> byMaster = new LinkedHashMap<>();
-    cluster.masters().forEach(port -> byMaster.put(port, new ArrayList<>()));
-    Map<String, Integer> queues = new LinkedHashMap<>();
-    for (int i = 0; queues.size() < byMaster.size() * QUEUES_PER_MASTER; i++) {
-      String queue = "q" + i;
-      int master = cluster.masterServing(slot(queue)).orElseThrow();
-      List<String> ofMaster = byMaster.get(master);
-      if (ofMaster.size() < QUEUES_PER_MASTER) {
-        ofMaster.add(queue);
-        queues.put(queue, master);
-      }
-    }
-    return queues;
-  }
-
-  /** The hash slot of every key of {@code queue}, which all carry the tag {@code {queue}}. */
-  private static int slot(String queue) {
-    return JedisClusterCRC16.getSlot("{" + queue + "}");
   }
 }
