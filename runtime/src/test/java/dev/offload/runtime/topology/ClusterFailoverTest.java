@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.offload.runtime.internal.store.Keys;
 import dev.offload.testing.RedisClusterProcess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,24 +29,28 @@ class ClusterFailoverTest {
   @Test
   void aKilledMastersReplicaTakesOverAndNoJobIsLostOrRecordedTwice() throws Exception {
     try (RedisClusterProcess cluster = RedisClusterProcess.start(3, 1)) {
+      String prefix = "failover-" + System.nanoTime() + ":";
+      // the master holding the id counter: losing it tests that no id is handed out twice
+      String idCounter = new Keys(prefix).uniqueId();
+      int victim = cluster.masterServing(cluster.slotOf(idCounter)).orElseThrow();
       Map<String, Integer> queueMasters = cluster.namesSpreadOverMasters("q", QUEUES_PER_MASTER);
       List<String> queues = new ArrayList<>(queueMasters.keySet());
-      int victim = queueMasters.get(queues.get(0));
       Set<String> hit =
           queueMasters.entrySet().stream()
               .filter(e -> e.getValue() == victim)
               .map(Map.Entry::getKey)
               .collect(Collectors.toSet());
+      int hitSlot = cluster.slotOf("{" + hit.iterator().next() + "}");
       AtomicLong promotionNanos = new AtomicLong();
-      FailoverRun run = new FailoverRun(cluster.url(), queues, hit, JOBS, Duration.ofSeconds(12));
+      FailoverRun run =
+          new FailoverRun(cluster.url(), prefix, queues, hit, JOBS, Duration.ofSeconds(12));
 
       FailoverRun.Outcome outcome =
           run.run(
               () -> {
                 long start = System.nanoTime();
                 cluster.kill9(victim);
-                cluster.awaitNewMaster(
-                    cluster.slotOf("{" + queues.get(0) + "}"), victim, Duration.ofSeconds(30));
+                cluster.awaitNewMaster(hitSlot, victim, Duration.ofSeconds(30));
                 promotionNanos.set(System.nanoTime() - start);
               },
               () ->
@@ -57,11 +62,12 @@ class ClusterFailoverTest {
       String description =
           outcome.describe(
               String.format(
-                  "cluster failover: 3 masters + 3 replicas, queues %s, master %d killed;"
-                      + " replica promoted after %.2f s",
-                  queueMasters, victim, promotionNanos.get() / 1e9));
+                  "cluster failover: 3 masters + 3 replicas, queues %s; master %d, holding"
+                      + " queues %s and the id counter, killed; replica promoted after %.2f s",
+                  queueMasters, victim, hit, promotionNanos.get() / 1e9));
       System.out.println(description);
       assertAll(
+          () -> assertEquals(List.of(), outcome.idsHandedOutTwice(), "ids reused\n" + description),
           () -> assertEquals(0, outcome.lost(), "lost jobs\n" + description),
           () -> assertEquals(0, outcome.report().both(), "jobs in both stores\n" + description),
           () -> assertEquals(0, outcome.report().leftovers(), "jobs left behind\n" + description),

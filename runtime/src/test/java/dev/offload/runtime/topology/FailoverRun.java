@@ -42,6 +42,7 @@ final class FailoverRun {
   record Outcome(
       int enqueued,
       int failedEnqueues,
+      List<String> idsHandedOutTwice,
       int lost,
       int runTwice,
       double enqueueUnavailableSeconds,
@@ -54,6 +55,7 @@ final class FailoverRun {
     String describe(String title) {
       return String.format(
               "%s%n  jobs enqueued: %,d (enqueue calls that failed and were tried again: %,d)%n"
+                  + "  ids handed out to two jobs: %d%n"
                   + "  jobs lost: %d%n  jobs run more than once: %d%n"
                   + "  seconds from kill -9 until the killed node's queues took an enqueue: %.2f%n"
                   + "  seconds from kill -9 until a result landed on those queues: %.2f%n"
@@ -61,6 +63,7 @@ final class FailoverRun {
               title,
               enqueued,
               failedEnqueues,
+              idsHandedOutTwice.size(),
               lost,
               runTwice,
               enqueueUnavailableSeconds,
@@ -81,6 +84,7 @@ final class FailoverRun {
   private static final Duration FINISH_TIMEOUT = Duration.ofSeconds(90);
 
   private final String url;
+  private final String prefix;
   private final List<String> queues;
   private final Set<String> hitQueues;
   private final int jobs;
@@ -91,8 +95,15 @@ final class FailoverRun {
    * @param span how long the producers take to enqueue all {@code jobs}; the fault comes after a
    *     third of it
    */
-  FailoverRun(String url, List<String> queues, Set<String> hitQueues, int jobs, Duration span) {
+  FailoverRun(
+      String url,
+      String prefix,
+      List<String> queues,
+      Set<String> hitQueues,
+      int jobs,
+      Duration span) {
     this.url = url;
+    this.prefix = prefix;
     this.queues = List.copyOf(queues);
     this.hitQueues = Set.copyOf(hitQueues);
     this.jobs = jobs;
@@ -100,13 +111,13 @@ final class FailoverRun {
   }
 
   Outcome run(Fault fault, Supplier<JedisCommands> reader) throws Exception {
-    String prefix = "failover-" + System.nanoTime() + ":";
     Path runs = Files.createTempFile("offload-failover-runs-", ".log");
     System.setProperty(ChaosJob.RUNS_PROPERTY, runs.toString());
     JobRegistry registry = TestJobs.builder().register(ChaosJob.NAME, ChaosJob.class).build();
     Map<Long, Enqueued> enqueued = new ConcurrentHashMap<>();
     Map<Long, Long> acknowledgedAt = new ConcurrentHashMap<>();
     AtomicInteger failedEnqueues = new AtomicInteger();
+    List<String> idsHandedOutTwice = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
     AtomicLong firstEnqueueAfterKill = new AtomicLong(Long.MAX_VALUE);
     ConcurrentSkipListMap<Long, Long> hitResults = new ConcurrentSkipListMap<>();
@@ -133,6 +144,7 @@ final class FailoverRun {
                         enqueued,
                         acknowledgedAt,
                         failedEnqueues,
+                        idsHandedOutTwice,
                         killedAt,
                         firstEnqueueAfterKill),
                 "producer-" + queue);
@@ -194,6 +206,7 @@ final class FailoverRun {
       return new Outcome(
           enqueued.size(),
           failedEnqueues.get(),
+          List.copyOf(idsHandedOutTwice),
           report.lost(),
           runTwice,
           seconds(firstEnqueueAfterKill.get() - killedAt.get()),
@@ -215,6 +228,7 @@ final class FailoverRun {
       Map<Long, Enqueued> enqueued,
       Map<Long, Long> acknowledgedAt,
       AtomicInteger failedEnqueues,
+      List<String> idsHandedOutTwice,
       AtomicLong killedAt,
       AtomicLong firstEnqueueAfterKill) {
     int share = jobs / queues.size();
@@ -229,7 +243,20 @@ final class FailoverRun {
           long id = client.enqueue(new ChaosJob(token, "fast", 0), options).id();
           long now = System.nanoTime();
           acknowledgedAt.put(id, now);
-          enqueued.put(id, new Enqueued(token, queue, "fast", 3));
+          Enqueued earlier = enqueued.put(id, new Enqueued(token, queue, "fast", 3));
+          if (earlier != null) {
+            idsHandedOutTwice.add(
+                "id "
+                    + id
+                    + " to job "
+                    + earlier.token()
+                    + " on "
+                    + earlier.queue()
+                    + " and to job "
+                    + token
+                    + " on "
+                    + queue);
+          }
           if (hitQueues.contains(queue) && sent > killedAt.get()) {
             firstEnqueueAfterKill.accumulateAndGet(now, Math::min);
           }

@@ -29,7 +29,13 @@ class SentinelFailoverTest {
       AtomicLong failoverNanos = new AtomicLong();
       AtomicInteger promoted = new AtomicInteger();
       FailoverRun run =
-          new FailoverRun(redis.url(), QUEUES, Set.copyOf(QUEUES), JOBS, Duration.ofSeconds(12));
+          new FailoverRun(
+              redis.url(),
+              "failover-" + System.nanoTime() + ":",
+              QUEUES,
+              Set.copyOf(QUEUES),
+              JOBS,
+              Duration.ofSeconds(12));
 
       FailoverRun.Outcome outcome =
           run.run(
@@ -49,6 +55,7 @@ class SentinelFailoverTest {
                   promoted.get(), failoverNanos.get() / 1e9));
       System.out.println(description);
       assertAll(
+          () -> assertEquals(List.of(), outcome.idsHandedOutTwice(), "ids reused\n" + description),
           () -> assertEquals(0, outcome.lost(), "lost jobs\n" + description),
           () -> assertEquals(0, outcome.report().both(), "jobs in both stores\n" + description),
           () -> assertEquals(0, outcome.report().leftovers(), "jobs left behind\n" + description),
