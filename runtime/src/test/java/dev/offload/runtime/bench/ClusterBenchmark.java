@@ -19,9 +19,10 @@ import java.util.List;
  * redis-server, the agent and this driver share the machine's cores: on a machine with fewer cores
  * than masters, the cluster cannot show its scaling, only its overhead.
  *
- * <p>Run: {@code mvn -q -o -pl runtime test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.offload.runtime.bench.ClusterBenchmark}, optionally with {@code
- * -Dexec.args="<jobs> <workers>"}. It measures; it never fails.
+ * <p>Run, from the root of the project: {@code mvn -q -o -pl runtime -am test-compile
+ * dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt}, then {@code
+ * java -cp runtime/target/test-classes:runtime/target/classes:$(cat /tmp/cp.txt)
+ * dev.offload.runtime.bench.ClusterBenchmark [jobs [workers]]}. It measures; it never fails.
  */
 public final class ClusterBenchmark {
 
