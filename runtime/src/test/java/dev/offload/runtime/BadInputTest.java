@@ -146,8 +146,8 @@ class BadInputTest {
         assertThrows(
             IllegalArgumentException.class, () -> OffloadClient.create("http://localhost:6379"));
     assertEquals(
-        "invalid Redis URL: scheme must be redis:// or rediss:// (rediss for TLS),"
-            + " was \"http\"",
+        "invalid Redis URL: scheme must be redis://, rediss:// (TLS), redis-cluster://,"
+            + " rediss-cluster://, redis-sentinel:// or rediss-sentinel://, was \"http\"",
         e.getMessage());
   }
 }

@@ -23,7 +23,10 @@ public final class DashboardMain {
       """
       usage: java -jar offload-web-standalone.jar [options]
         --redis URL        the Redis to watch
-                           (default: $OFFLOAD_REDIS_URL, else redis://localhost:6379)
+                           (default: $OFFLOAD_REDIS_URL, else redis://localhost:6379); a
+                           cluster as redis-cluster://host1:port1,host2:port2, a Sentinel
+                           primary as redis-sentinel://s1:26379,s2:26379/master;
+                           rediss, rediss-cluster, rediss-sentinel for TLS
         --prefix P         the key prefix the agents use (default: offload:)
         --port N           the port to listen on (default: 8080)
         --bind ADDR        the address to listen on (default: 127.0.0.1); any other needs a password
@@ -164,6 +167,11 @@ public final class DashboardMain {
     } catch (IllegalArgumentException e) {
       System.err.println("offload-web: " + e.getMessage());
       System.exit(2);
+      return;
+    } catch (RedisUnavailableException e) {
+      // a cluster or a Sentinel setup that no node of the URL answers for
+      System.err.println("offload-web: " + e.getMessage());
+      System.exit(1);
       return;
     }
     try {

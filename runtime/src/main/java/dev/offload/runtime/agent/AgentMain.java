@@ -32,7 +32,10 @@ public final class AgentMain {
       """
       usage: java -jar offload-agent.jar [options]
         --redis URL                Redis to work against (default: $REDIS_URL,
-                                   else redis://127.0.0.1:6379)
+                                   else redis://127.0.0.1:6379); a cluster as
+                                   redis-cluster://host1:port1,host2:port2, a Sentinel
+                                   primary as redis-sentinel://s1:26379,s2:26379/master;
+                                   rediss, rediss-cluster, rediss-sentinel for TLS
         --queues a,b               queues each worker takes from, in this order (default: default)
         --workers N                number of workers (default: 2)
         --classpath PATHS          jars or folders holding the jobs, separated by '%s'
@@ -105,6 +108,11 @@ public final class AgentMain {
       // two jars claiming one job name, or an unreadable job index
       System.err.println("offload agent: " + e.getMessage());
       System.exit(2);
+      return;
+    } catch (RedisUnavailableException e) {
+      // a cluster or a Sentinel setup that no node of the URL answers for, learned at build
+      System.err.println("offload agent: " + e.getMessage());
+      System.exit(1);
       return;
     }
     if (!start(agent)) {

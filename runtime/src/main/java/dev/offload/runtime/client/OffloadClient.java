@@ -429,7 +429,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     return store.failure(queue, id).map(json -> FailureRecords.parse(id, queue, json));
   }
 
-  /** Where this client's Redis is, as {@code redis://host:port}, without credentials. */
+  /** Where this client's Redis is, as its URL without credentials ({@code redis://host:port}). */
   public String server() {
     return redis.displayName();
   }

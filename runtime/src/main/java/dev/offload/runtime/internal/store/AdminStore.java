@@ -6,9 +6,8 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.Transaction;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
@@ -65,19 +64,15 @@ public final class AdminStore {
 
   /**
    * Removes a job's entry from one of its queue's finished stores, with its entry in the store's
-   * index of times, its public mark and its timeline.
+   * index of times, its public mark and its timeline, in one script.
    */
   private boolean removeWithPublicMark(String store, String times, String queue, long id) {
-    return redis.call(
-        jedis -> {
-          Transaction transaction = jedis.multi();
-          Response<Long> removed = transaction.hdel(store, Long.toString(id));
-          transaction.zrem(times, Long.toString(id));
-          transaction.srem(keys.publicResults(queue), Long.toString(id));
-          transaction.hdel(keys.timeline(queue), Long.toString(id));
-          transaction.exec();
-          return removed.get() == 1L;
-        });
+    Object removed =
+        redis.run(
+            Script.REMOVE_FINISHED,
+            List.of(store, times, keys.publicResults(queue), keys.timeline(queue)),
+            List.of(Long.toString(id)));
+    return ((Long) removed) == 1L;
   }
 
   /** Deletes a result, and with it the permission to show it; returns whether there was one. */
@@ -191,53 +186,55 @@ public final class AdminStore {
 
   private QueueState readCounts(String queue) {
     List<String> holders = new ArrayList<>(jobs.holders(queue));
+    // the global set of paused queues is in another slot than the queue's keys
+    boolean listedPaused = redis.call(jedis -> jedis.sismember(keys.paused(), queue));
     return redis.call(
         jedis -> {
-          Pipeline pipeline = jedis.pipelined();
-          Response<Long> pending = pipeline.llen(keys.queue(queue));
-          Response<Long> scheduled = pipeline.zcard(keys.delayed(queue));
-          List<Response<Long>> working = new ArrayList<>(holders.size());
-          for (String holder : holders) {
-            working.add(pipeline.llen(keys.processing(queue, holder)));
-          }
-          Response<Long> failed = pipeline.hlen(keys.failures(queue));
-          Response<Long> results = pipeline.hlen(keys.results(queue));
-          Response<Map<String, String>> stats = pipeline.hgetAll(keys.stats(queue));
-          Response<Boolean> pausedFlag = pipeline.exists(keys.pausedFlag(queue));
-          Response<Boolean> paused = pipeline.sismember(keys.paused(), queue);
-          pipeline.sync();
-          Map<Counter, Long> totals = new EnumMap<>(Counter.class);
-          List<String> problems = new ArrayList<>();
-          stats
-              .get()
-              .forEach(
-                  (field, value) -> {
-                    for (Counter counter : Counter.values()) {
-                      if (counter.field().equals(field)) {
-                        try {
-                          totals.put(counter, Long.parseLong(value));
-                        } catch (NumberFormatException e) {
-                          problems.add(
-                              "counter "
-                                  + field
-                                  + " of "
-                                  + keys.stats(queue)
-                                  + " holds \""
-                                  + value
-                                  + "\", not a number; it counts as 0 until an operator fixes it");
+          try (AbstractPipeline pipeline = jedis.pipelined()) {
+            Response<Long> pending = pipeline.llen(keys.queue(queue));
+            Response<Long> scheduled = pipeline.zcard(keys.delayed(queue));
+            List<Response<Long>> working = new ArrayList<>(holders.size());
+            for (String holder : holders) {
+              working.add(pipeline.llen(keys.processing(queue, holder)));
+            }
+            Response<Long> failed = pipeline.hlen(keys.failures(queue));
+            Response<Long> results = pipeline.hlen(keys.results(queue));
+            Response<Map<String, String>> stats = pipeline.hgetAll(keys.stats(queue));
+            Response<Boolean> pausedFlag = pipeline.exists(keys.pausedFlag(queue));
+            pipeline.sync();
+            Map<Counter, Long> totals = new EnumMap<>(Counter.class);
+            List<String> problems = new ArrayList<>();
+            stats
+                .get()
+                .forEach(
+                    (field, value) -> {
+                      for (Counter counter : Counter.values()) {
+                        if (counter.field().equals(field)) {
+                          try {
+                            totals.put(counter, Long.parseLong(value));
+                          } catch (NumberFormatException e) {
+                            problems.add(
+                                "counter "
+                                    + field
+                                    + " of "
+                                    + keys.stats(queue)
+                                    + " holds \""
+                                    + value
+                                    + "\", not a number; it counts as 0 until an operator fixes it");
+                          }
                         }
                       }
-                    }
-                  });
-          return new QueueState(
-              pending.get(),
-              scheduled.get(),
-              working.stream().mapToLong(Response::get).sum(),
-              failed.get(),
-              results.get(),
-              totals,
-              pausedFlag.get() || paused.get(),
-              problems.isEmpty() ? null : String.join("; ", problems));
+                    });
+            return new QueueState(
+                pending.get(),
+                scheduled.get(),
+                working.stream().mapToLong(Response::get).sum(),
+                failed.get(),
+                results.get(),
+                totals,
+                pausedFlag.get() || listedPaused,
+                problems.isEmpty() ? null : String.join("; ", problems));
+          }
         });
   }
 

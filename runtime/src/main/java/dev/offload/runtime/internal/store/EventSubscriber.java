@@ -18,10 +18,12 @@ import redis.clients.jedis.JedisPubSub;
  * One subscription to the job events channel, shared by every listener in the process.
  *
  * <p>A daemon thread holds the subscription; when the connection drops it subscribes again with a
- * growing pause, then tells every listener through {@link JobListener#onResubscribed()} that events
- * may have been missed, so that each can read the state it cares about afresh. A connection that
- * dies without a FIN or RST (a dead link, a crashed host, a NAT that forgot it) is dropped once it
- * has answered no ping for {@link #SILENCE_LIMIT}.
+ * growing pause, on the server, on the primary Sentinel names by then, or on the next node of a
+ * cluster (which forwards every {@code PUBLISH} to all its nodes), then tells every listener
+ * through {@link JobListener#onResubscribed()} that events may have been missed, so that each can
+ * read the state it cares about afresh. A connection that dies without a FIN or RST (a dead link, a
+ * crashed host, a NAT that forgot it) is dropped once it has answered no ping for {@link
+ * #SILENCE_LIMIT}.
  */
 public final class EventSubscriber implements AutoCloseable {
 

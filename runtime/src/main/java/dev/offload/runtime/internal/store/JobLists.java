@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.Tuple;
@@ -107,12 +107,14 @@ public final class JobLists {
     TreeSet<String> holders = new TreeSet<>(members);
     return redis.call(
         jedis -> {
-          Pipeline pipeline = jedis.pipelined();
           List<Response<List<String>>> lists = new ArrayList<>();
-          for (String holder : holders) {
-            lists.add(pipeline.lrange(keys.processing(queue, holder), 0, -1));
+          // the processing lists of one queue share its slot
+          try (AbstractPipeline pipeline = jedis.pipelined()) {
+            for (String holder : holders) {
+              lists.add(pipeline.lrange(keys.processing(queue, holder), 0, -1));
+            }
+            pipeline.sync();
           }
-          pipeline.sync();
           List<String> ids = new ArrayList<>();
           Map<String, String> workerOf = new java.util.HashMap<>();
           int i = 0;
@@ -171,7 +173,7 @@ public final class JobLists {
   }
 
   private static List<Entry> entries(
-      Jedis jedis,
+      UnifiedJedis jedis,
       String store,
       List<String> ids,
       Function<String, Long> at,
@@ -197,11 +199,12 @@ public final class JobLists {
     boolean complete =
         redis.call(
             jedis -> {
-              Pipeline pipeline = jedis.pipelined();
-              Response<Long> indexed = pipeline.zcard(times);
-              Response<Long> stored = pipeline.hlen(store);
-              pipeline.sync();
-              return indexed.get() >= stored.get();
+              try (AbstractPipeline pipeline = jedis.pipelined()) {
+                Response<Long> indexed = pipeline.zcard(times);
+                Response<Long> stored = pipeline.hlen(store);
+                pipeline.sync();
+                return indexed.get() >= stored.get();
+              }
             });
     if (complete) {
       return;

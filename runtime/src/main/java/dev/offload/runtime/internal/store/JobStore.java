@@ -5,12 +5,13 @@ import dev.offload.runtime.Counter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.AbstractPipeline;
 
 /**
  * A job's life in Redis as the client and the workers drive it: ids, enqueue, take and finish,
@@ -73,10 +74,15 @@ public final class JobStore {
       Collection<Long> publicResults,
       String epoch,
       long delayMillis) {
-    List<String> args = new ArrayList<>(5 + publicResults.size() + records.size() * 2);
+    // the epoch lives in the slot of the id counter, not in the queue's: it is read first. Redis
+    // losing its data between this read and the script costs nothing: the counter then starts over
+    // above every id reserved before, these among them
+    if (!epoch.equals(redis.call(jedis -> jedis.get(keys.epoch())))) {
+      throw new StaleIdsException();
+    }
+    List<String> args = new ArrayList<>(4 + publicResults.size() + records.size() * 2);
     args.add(keys.events());
     args.add(queue);
-    args.add(epoch);
     args.add(Long.toString(delayMillis));
     args.add(Integer.toString(publicResults.size()));
     publicResults.forEach(id -> args.add(Long.toString(id)));
@@ -94,7 +100,6 @@ public final class JobStore {
             keys.publicResults(queue),
             keys.results(queue),
             keys.failures(queue),
-            keys.epoch(),
             keys.positions(queue),
             keys.timeline(queue)),
         args);
@@ -317,10 +322,11 @@ public final class JobStore {
           if (jedis.llen(keys.processing(queue, worker)) > 0) {
             return false;
           }
-          Pipeline pipeline = jedis.pipelined();
-          pipeline.srem(keys.holders(queue), worker);
-          pipeline.hdel(keys.running(queue), worker);
-          pipeline.sync();
+          try (AbstractPipeline pipeline = jedis.pipelined()) {
+            pipeline.srem(keys.holders(queue), worker);
+            pipeline.hdel(keys.running(queue), worker);
+            pipeline.sync();
+          }
           return true;
         });
   }
@@ -447,32 +453,33 @@ public final class JobStore {
     return redis.call(jedis -> jedis.llen(keys.queue(queue)));
   }
 
-  /** Adds to a queue's counters; counters at zero are left alone. */
+  /**
+   * Adds to queues' counters; counters at zero are left alone. Each queue's counters are one write
+   * (one slot); the queues written are removed from {@code countsByQueue}, so that after a failure
+   * it holds what is left to write.
+   */
   public void addCounts(Map<String, Map<Counter, Long>> countsByQueue) {
-    Map<String, Map<Counter, Long>> nonZero = new HashMap<>();
-    countsByQueue.forEach(
-        (queue, counts) ->
-            counts.forEach(
-                (name, n) -> {
-                  if (n != 0) {
-                    nonZero.computeIfAbsent(queue, q -> new HashMap<>()).put(name, n);
-                  }
-                }));
-    if (nonZero.isEmpty()) {
-      return;
+    Iterator<Map.Entry<String, Map<Counter, Long>>> queues = countsByQueue.entrySet().iterator();
+    while (queues.hasNext()) {
+      Map.Entry<String, Map<Counter, Long>> entry = queues.next();
+      String stats = keys.stats(entry.getKey());
+      Map<Counter, Long> nonZero = new HashMap<>(entry.getValue());
+      nonZero.values().removeIf(n -> n == 0);
+      if (!nonZero.isEmpty()) {
+        // sent once; the agent adds counts that failed to the next write, so a reply that timed
+        // out after Redis applied them counts them twice: these are statistics, not the job
+        // records
+        redis.callOnce(
+            jedis -> {
+              try (AbstractPipeline pipeline = jedis.pipelined()) {
+                nonZero.forEach((counter, n) -> pipeline.hincrBy(stats, counter.field(), n));
+                pipeline.sync();
+              }
+              return null;
+            });
+      }
+      queues.remove();
     }
-    // sent once; the agent adds counts that failed to the next write, so a reply that timed out
-    // after Redis applied them counts them twice: these are statistics, not the job records
-    redis.callOnce(
-        jedis -> {
-          Pipeline pipeline = jedis.pipelined();
-          nonZero.forEach(
-              (queue, counts) ->
-                  counts.forEach(
-                      (counter, n) -> pipeline.hincrBy(keys.stats(queue), counter.field(), n)));
-          pipeline.sync();
-          return null;
-        });
   }
 
   public Set<String> pausedQueues() {

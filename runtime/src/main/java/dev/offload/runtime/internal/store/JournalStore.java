@@ -6,8 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
+import java.util.function.Supplier;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * Reads what the scripts note down for operators beyond a job's state (see {@code journal.lua}):
@@ -23,10 +24,14 @@ public final class JournalStore {
     this.keys = keys;
   }
 
-  /** Redis's clock in epoch millis, the clock the history's buckets are counted by. */
+  /**
+   * Redis's clock in epoch millis, the clock the history's buckets are counted by; on a cluster,
+   * the clock of any node.
+   */
   public long redisMillis() {
-    List<String> time = redis.call(jedis -> jedis.time());
-    return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+    List<?> time = (List<?>) redis.call(jedis -> jedis.sendCommand(Protocol.Command.TIME));
+    return Long.parseLong(SafeEncoder.encode((byte[]) time.get(0))) * 1000
+        + Long.parseLong(SafeEncoder.encode((byte[]) time.get(1))) / 1000;
   }
 
   /**
@@ -39,13 +44,13 @@ public final class JournalStore {
     List<String> names = new ArrayList<>(queues);
     return redis.call(
         jedis -> {
-          Pipeline pipeline = jedis.pipelined();
-          List<Response<Map<String, String>>> replies = new ArrayList<>();
+          SlotBatch batch = redis.batch();
+          List<Supplier<Map<String, String>>> replies = new ArrayList<>();
           for (String queue : names) {
-            replies.add(
-                pipeline.hgetAll(hourly ? keys.historyHours(queue) : keys.historyMinutes(queue)));
+            String key = hourly ? keys.historyHours(queue) : keys.historyMinutes(queue);
+            replies.add(batch.add(key, pipeline -> pipeline.hgetAll(key)));
           }
-          pipeline.sync();
+          batch.send(jedis);
           Map<String, Map<String, String>> result = new LinkedHashMap<>();
           for (int i = 0; i < names.size(); i++) {
             result.put(names.get(i), replies.get(i).get());

@@ -1,7 +1,5 @@
 package dev.offload.runtime.internal.store;
 
-import redis.clients.jedis.util.JedisURIHelper;
-
 /**
  * The Redis key names of one Offload installation, all under one prefix.
  *
@@ -35,7 +33,7 @@ public final class Keys {
    * @throws IllegalArgumentException if {@code redisUrl} is not a Redis URL
    */
   public static Keys forUrl(String prefix, String redisUrl) {
-    return new Keys(prefix, JedisURIHelper.getDBIndex(Redis.parse(redisUrl)));
+    return new Keys(prefix, Redis.database(redisUrl));
   }
 
   /** Counter that gives every new job its id. */
@@ -45,10 +43,11 @@ public final class Keys {
 
   /**
    * The installation's epoch, renewed when Redis lost its data; ids reserved in an older epoch are
-   * refused.
+   * refused. Its hash tag is the name of {@link #uniqueId}, which puts it in that key's Cluster
+   * slot, so that one script renews both.
    */
   public String epoch() {
-    return prefix + "epoch";
+    return prefix + "epoch:{" + uniqueId() + "}";
   }
 
   /** Set of all queue names. */

@@ -8,7 +8,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import redis.clients.jedis.Jedis;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -20,12 +22,13 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * read-only replica or while loading, instead of failing at its first write with the commands
  * before it already applied. Then come the helpers of {@code prelude.lua} and {@code journal.lua}.
  *
- * <p>Contract: each script touches the keys of one queue (one Cluster slot) plus, for {@code
- * enqueue} and {@code reserve_ids}, the installation's epoch; each is either idempotent per job id
- * or fenced by the worker's processing list, as its header says, so that sending one again after a
- * lost reply never records a job twice. A script that takes jobs is the exception: sent again it
- * takes more, so {@link JobStore} sends it once and the worker re-reads its processing lists after
- * any failure.
+ * <p>Contract: each script touches the keys of one Cluster slot: those of one queue, or for {@code
+ * reserve_ids} the id counter and the epoch, which share a slot. A script is called on the node of
+ * its first key's slot, whose script cache is loaded there on NOSCRIPT. Each is either idempotent
+ * per job id or fenced by the worker's processing list, as its header says, so that sending one
+ * again after a lost reply never records a job twice. A script that takes jobs is the exception:
+ * sent again it takes more, so {@link JobStore} sends it once and the worker re-reads its
+ * processing lists after any failure.
  */
 final class Script {
 
@@ -47,6 +50,31 @@ final class Script {
   static final Script RUN_NOW = new Script("run_now.lua", "");
   static final Script INDEX_TIMES = new Script("index_times.lua", "");
   static final Script SWEEP_ORPHANS = new Script("sweep_orphans.lua", "");
+  static final Script REMOVE_FINISHED = new Script("remove_finished.lua", "");
+
+  /** Every script of this package. */
+  static final List<Script> ALL =
+      List.of(
+          ENQUEUE,
+          RESERVE_IDS,
+          FINISH_AND_TAKE,
+          FAIL_ATTEMPT,
+          RETURN_TO_QUEUE,
+          PROMOTE_DUE,
+          JOB_STATUS,
+          DELETE_PENDING,
+          RETRY_FAILED,
+          CLEAR_CHUNK,
+          RUN_NOW,
+          INDEX_TIMES,
+          SWEEP_ORPHANS,
+          REMOVE_FINISHED);
+
+  /**
+   * The scripts this process has had Redis run to completion, so that tests can tell that every
+   * script ran on a topology.
+   */
+  static final Set<Script> RAN = ConcurrentHashMap.newKeySet();
 
   private final String name;
   private final String source;
@@ -70,13 +98,18 @@ final class Script {
     }
   }
 
-  Object run(Jedis jedis, List<String> keys, List<String> args) {
+  /** Runs the script on the node that holds its keys, loading it there if that node lacks it. */
+  Object run(UnifiedJedis jedis, List<String> keys, List<String> args) {
+    Object reply;
     try {
-      return jedis.evalsha(sha, keys, args);
+      reply = jedis.evalsha(sha, keys, args);
     } catch (JedisNoScriptException e) {
-      jedis.scriptLoad(source);
-      return jedis.evalsha(sha, keys, args);
+      // script caches are per node: load it where its first key's slot lives
+      jedis.scriptLoad(source, keys.get(0));
+      reply = jedis.evalsha(sha, keys, args);
     }
+    RAN.add(this);
+    return reply;
   }
 
   @Override

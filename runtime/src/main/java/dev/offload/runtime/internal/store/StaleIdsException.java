@@ -6,7 +6,7 @@ package dev.offload.runtime.internal.store;
  */
 public final class StaleIdsException extends RuntimeException {
 
-  public StaleIdsException(Throwable cause) {
-    super("the job ids were reserved before Redis lost its data", cause);
+  public StaleIdsException() {
+    super("the job ids were reserved before Redis lost its data");
   }
 }

@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
+import java.util.function.Supplier;
 
 /**
  * The registry of workers in Redis: the {@code workers} and {@code working} sets and each worker's
- * description hash, which expires unless its agent's heartbeat renews it.
+ * description hash, which expires unless its agent's heartbeat renews it. The sets and the
+ * descriptions live in different Cluster slots: they are written by separate commands, batched per
+ * slot, in the order that keeps a live worker from looking dead.
  */
 public final class WorkerStore {
 
@@ -43,16 +44,16 @@ public final class WorkerStore {
     String[] idArray = ids.toArray(String[]::new);
     return redis.call(
         jedis -> {
-          Pipeline pipeline = jedis.pipelined();
-          descriptions.forEach(
-              (id, description) -> {
-                pipeline.hset(keys.worker(id), description.toFields());
-                pipeline.pexpire(keys.worker(id), ttlMillis);
-              });
-          Response<List<Boolean>> members = pipeline.smismember(keys.workers(), idArray);
-          Response<List<Boolean>> stopping = pipeline.smismember(keys.stopping(), idArray);
-          Response<List<Boolean>> destroyed = pipeline.smismember(keys.destroyed(), idArray);
-          pipeline.sync();
+          SlotBatch batch = redis.batch();
+          describeAll(batch, descriptions, ttlMillis);
+          Supplier<List<Boolean>> members =
+              batch.add(keys.workers(), pipeline -> pipeline.smismember(keys.workers(), idArray));
+          Supplier<List<Boolean>> stopping =
+              batch.add(keys.stopping(), pipeline -> pipeline.smismember(keys.stopping(), idArray));
+          Supplier<List<Boolean>> destroyed =
+              batch.add(
+                  keys.destroyed(), pipeline -> pipeline.smismember(keys.destroyed(), idArray));
+          batch.send(jedis);
           List<String> removed = new ArrayList<>();
           List<String> destroyedIds = new ArrayList<>();
           List<String> stopRequested = new ArrayList<>();
@@ -78,11 +79,21 @@ public final class WorkerStore {
   public void describe(String workerId, WorkerDescription description, long ttlMillis) {
     redis.call(
         jedis -> {
-          Pipeline pipeline = jedis.pipelined();
-          pipeline.hset(keys.worker(workerId), description.toFields());
-          pipeline.pexpire(keys.worker(workerId), ttlMillis);
-          pipeline.sync();
+          SlotBatch batch = redis.batch();
+          describeAll(batch, Map.of(workerId, description), ttlMillis);
+          batch.send(jedis);
           return null;
+        });
+  }
+
+  /** Adds the writes of workers' descriptions, each with its expiry, to {@code batch}. */
+  private void describeAll(
+      SlotBatch batch, Map<String, WorkerDescription> descriptions, long ttlMillis) {
+    descriptions.forEach(
+        (id, description) -> {
+          String key = keys.worker(id);
+          batch.add(key, pipeline -> pipeline.hset(key, description.toFields()));
+          batch.add(key, pipeline -> pipeline.pexpire(key, ttlMillis));
         });
   }
 
@@ -104,26 +115,25 @@ public final class WorkerStore {
   }
 
   /**
-   * Writes the workers' descriptions and then adds them to {@code workers}, in one round trip: in
-   * that order, so that another agent's recovery never sees a registered worker without a live
-   * description and presumes it dead.
+   * Writes the workers' descriptions and then adds them to {@code workers}: in that order, so that
+   * another agent's recovery never sees a registered worker without a live description and presumes
+   * it dead.
    */
   public void register(Map<String, WorkerDescription> descriptions, long ttlMillis) {
     redis.call(
         jedis -> {
-          Pipeline pipeline = jedis.pipelined();
-          descriptions.forEach(
-              (id, description) -> {
-                pipeline.hset(keys.worker(id), description.toFields());
-                pipeline.pexpire(keys.worker(id), ttlMillis);
-              });
-          pipeline.sadd(keys.workers(), descriptions.keySet().toArray(String[]::new));
-          pipeline.sync();
+          SlotBatch batch = redis.batch();
+          describeAll(batch, descriptions, ttlMillis);
+          batch.send(jedis);
+          jedis.sadd(keys.workers(), descriptions.keySet().toArray(String[]::new));
           return null;
         });
   }
 
-  /** Removes workers from {@code workers} and {@code working} and deletes their descriptions. */
+  /**
+   * Removes workers from {@code workers} and {@code working} and then deletes their descriptions:
+   * in that order, so that no registered worker is seen without a description.
+   */
   public void deregister(Collection<String> workerIds) {
     if (workerIds.isEmpty()) {
       return;
@@ -131,15 +141,17 @@ public final class WorkerStore {
     String[] ids = workerIds.toArray(String[]::new);
     redis.call(
         jedis -> {
-          Pipeline pipeline = jedis.pipelined();
-          pipeline.srem(keys.workers(), ids);
-          pipeline.srem(keys.working(), ids);
-          pipeline.srem(keys.stopping(), ids);
-          pipeline.srem(keys.destroyed(), ids);
-          for (String id : ids) {
-            pipeline.del(keys.worker(id));
+          SlotBatch sets = redis.batch();
+          for (String set : List.of(keys.workers(), keys.working(), keys.stopping())) {
+            sets.add(set, pipeline -> pipeline.srem(set, ids));
           }
-          pipeline.sync();
+          sets.add(keys.destroyed(), pipeline -> pipeline.srem(keys.destroyed(), ids));
+          sets.send(jedis);
+          SlotBatch descriptions = redis.batch();
+          for (String id : ids) {
+            descriptions.add(keys.worker(id), pipeline -> pipeline.del(keys.worker(id)));
+          }
+          descriptions.send(jedis);
           return null;
         });
   }
@@ -156,10 +168,10 @@ public final class WorkerStore {
           if (!jedis.sismember(keys.workers(), workerId)) {
             return false;
           }
-          Pipeline pipeline = jedis.pipelined();
-          pipeline.sadd(keys.destroyed(), workerId);
-          pipeline.srem(keys.workers(), workerId);
-          pipeline.sync();
+          // marked destroyed before it leaves workers, so that its agent never takes it for a
+          // worker presumed dead and replaces it
+          jedis.sadd(keys.destroyed(), workerId);
+          jedis.srem(keys.workers(), workerId);
           return true;
         });
   }
@@ -186,12 +198,12 @@ public final class WorkerStore {
     }
     return redis.call(
         jedis -> {
-          Pipeline pipeline = jedis.pipelined();
-          List<Response<Boolean>> exists = new ArrayList<>();
+          SlotBatch batch = redis.batch();
+          List<Supplier<Boolean>> exists = new ArrayList<>();
           for (String id : workerIds) {
-            exists.add(pipeline.exists(keys.worker(id)));
+            exists.add(batch.add(keys.worker(id), pipeline -> pipeline.exists(keys.worker(id))));
           }
-          pipeline.sync();
+          batch.send(jedis);
           List<String> expired = new ArrayList<>();
           for (int i = 0; i < workerIds.size(); i++) {
             if (!exists.get(i).get()) {
@@ -207,12 +219,12 @@ public final class WorkerStore {
     List<String> ids = new ArrayList<>(registered());
     return redis.call(
         jedis -> {
-          Pipeline pipeline = jedis.pipelined();
-          List<Response<Map<String, String>>> fields = new ArrayList<>();
+          SlotBatch batch = redis.batch();
+          List<Supplier<Map<String, String>>> fields = new ArrayList<>();
           for (String id : ids) {
-            fields.add(pipeline.hgetAll(keys.worker(id)));
+            fields.add(batch.add(keys.worker(id), pipeline -> pipeline.hgetAll(keys.worker(id))));
           }
-          pipeline.sync();
+          batch.send(jedis);
           Map<String, Optional<WorkerDescription>> result = new LinkedHashMap<>();
           for (int i = 0; i < ids.size(); i++) {
             Map<String, String> stored = fields.get(i).get();

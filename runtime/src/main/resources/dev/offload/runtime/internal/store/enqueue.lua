@@ -1,19 +1,15 @@
 -- Stores new jobs and makes them pending, or schedules them to be due later. Idempotent: sent
 -- again after a lost reply it stores nothing twice (unless both its first and its last job were
 -- deleted or had their results removed in between).
--- KEYS: queue, data-store, delayed, public-results, result-store, failure-store, epoch, positions,
---       timeline
--- ARGV: events channel, queue name, epoch the ids were reserved in, delay in millis (0 = now),
---       the count n of jobs whose result the widget may show, those n ids, then id, record pairs
--- Returns: how many jobs were stored; an OFFLOAD_EPOCH error when the ids were reserved before
---          Redis lost its data, so that they could name jobs of before the loss
-local err = wrong_type({ 'list', 'hash', 'zset', 'set', 'hash', 'hash', 'string', 'zset', 'hash' })
+-- The caller checks first that the ids' epoch is current: the epoch lives in another Cluster slot.
+-- KEYS: queue, data-store, delayed, public-results, result-store, failure-store, positions, timeline
+-- ARGV: events channel, queue name, delay in millis (0 = now), the count n of jobs whose result the
+--       widget may show, those n ids, then id, record pairs
+-- Returns: how many jobs were stored
+local err = wrong_type({ 'list', 'hash', 'zset', 'set', 'hash', 'hash', 'zset', 'hash' })
 if err then return err end
-if redis.call('GET', KEYS[7]) ~= ARGV[3] then
-  return redis.error_reply('OFFLOAD_EPOCH ids reserved before Redis lost its data')
-end
-local public_count = tonumber(ARGV[5])
-local pairs_start = 6 + public_count
+local public_count = tonumber(ARGV[4])
+local pairs_start = 5 + public_count
 -- a call runs whole or not at all: if its first or its last job is stored, pending, running or
 -- finished, this is the same call sent again after a lost reply
 local ends = { ARGV[pairs_start] }
@@ -39,15 +35,15 @@ end
 hset_all(KEYS[2], fields)
 if public_count > 0 then
   local shown = {}
-  for i = 6, pairs_start - 1 do
+  for i = 5, pairs_start - 1 do
     shown[#shown + 1] = ARGV[i]
   end
   push_all('SADD', KEYS[4], shown)
 end
-local delay = tonumber(ARGV[4])
+local delay = tonumber(ARGV[3])
 if delay == 0 then
   push_all('LPUSH', KEYS[1], ids)
-  positions_at_tail(KEYS[8], ids)
+  positions_at_tail(KEYS[7], ids)
   publish(ARGV[1], ARGV[2], nil, { queued = ids })
 else
   local now = now_millis()
@@ -56,7 +52,7 @@ else
   for _, id in ipairs(ids) do
     scored[#scored + 1] = due
     scored[#scored + 1] = id
-    timeline_add(KEYS[9], id, { e = 'scheduled', t = now, due = due })
+    timeline_add(KEYS[8], id, { e = 'scheduled', t = now, due = due })
   end
   push_all('ZADD', KEYS[3], scored)
   publish(ARGV[1], ARGV[2], nil, { scheduled = ids })
