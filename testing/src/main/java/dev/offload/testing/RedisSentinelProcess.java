@@ -104,7 +104,22 @@ public final class RedisSentinelProcess implements AutoCloseable {
   }
 
   /**
-   * Waits until a Sentinel names a primary other than the killed one and that server answers as a
+   * Asks a Sentinel to fail over now, with the primary still running: the Sentinels promote the
+   * replica and then turn the old primary into its replica, so clients still connected to the old
+   * primary get {@code -READONLY} replies. Follow with {@link #awaitFailover}.
+   *
+   * @throws IllegalStateException if the Sentinel refuses, e.g. while a failover is under way
+   */
+  public void failOverByHand() {
+    try {
+      RedisCommands.call(sentinels.get(0).port, "SENTINEL", "FAILOVER", MASTER_NAME);
+    } catch (IOException e) {
+      throw new IllegalStateException("the Sentinel refused to fail over: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Waits until a Sentinel names a primary other than the old one and that server answers as a
    * primary, and returns its port.
    *
    * @throws IllegalStateException if no failover completes within {@code timeout}

@@ -47,8 +47,8 @@ final class FailoverRun {
       int runTwice,
       double enqueueUnavailableSeconds,
       double resultUnavailableSeconds,
-      List<Long> lostIds,
       List<String> lostDetails,
+      long[] lostWindowMillis,
       boolean agentsAlive,
       InvariantCheck.Report report) {
 
@@ -56,9 +56,10 @@ final class FailoverRun {
       return String.format(
               "%s%n  jobs enqueued: %,d (enqueue calls that failed and were tried again: %,d)%n"
                   + "  ids handed out to two jobs: %d%n"
-                  + "  jobs lost: %d%n  jobs run more than once: %d%n"
-                  + "  seconds from kill -9 until the killed node's queues took an enqueue: %.2f%n"
-                  + "  seconds from kill -9 until a result landed on those queues: %.2f%n"
+                  + "  jobs lost (acknowledged, yet neither a result nor a failure): %d%n"
+                  + "  ids run more than once: %d%n"
+                  + "  seconds from the fault until the queues on that node took an enqueue: %.2f%n"
+                  + "  seconds from the fault until a result landed on those queues: %.2f%n"
                   + "  agents alive at the end: %s%n",
               title,
               enqueued,
@@ -71,10 +72,19 @@ final class FailoverRun {
               agentsAlive)
           + (lostDetails.isEmpty()
               ? ""
-              : "  lost: " + String.join("\n        ", lostDetails) + "\n")
+              : String.format(
+                      "  lost jobs' enqueues were acknowledged from %+d to %+d ms from the fault%n",
+                      lostWindowMillis[0], lostWindowMillis[1])
+                  + "  lost: "
+                  + String.join("\n        ", lostDetails.subList(0, Math.min(40, lost)))
+                  + (lost > 40 ? "\n        and " + (lost - 40) + " more" : "")
+                  + "\n")
           + report.table();
     }
   }
+
+  /** One job's enqueue as its client saw it succeed. */
+  private record Acknowledged(long id, String queue, long atNanos) {}
 
   /** Kills a node; returns once the kill is done, not once Redis has recovered. */
   interface Fault {
@@ -115,7 +125,7 @@ final class FailoverRun {
     System.setProperty(ChaosJob.RUNS_PROPERTY, runs.toString());
     JobRegistry registry = TestJobs.builder().register(ChaosJob.NAME, ChaosJob.class).build();
     Map<Long, Enqueued> enqueued = new ConcurrentHashMap<>();
-    Map<Long, Long> acknowledgedAt = new ConcurrentHashMap<>();
+    Map<Integer, Acknowledged> acknowledged = new ConcurrentHashMap<>();
     AtomicInteger failedEnqueues = new AtomicInteger();
     List<String> idsHandedOutTwice = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
@@ -142,7 +152,7 @@ final class FailoverRun {
                         queue,
                         first,
                         enqueued,
-                        acknowledgedAt,
+                        acknowledged,
                         failedEnqueues,
                         idsHandedOutTwice,
                         killedAt,
@@ -159,7 +169,7 @@ final class FailoverRun {
       for (Thread producer : producers) {
         producer.join();
       }
-      awaitFinished(client, enqueued.size());
+      awaitFinished(client, acknowledged.size());
       watcher.interrupt();
       watcher.join();
       boolean alive = true;
@@ -175,26 +185,43 @@ final class FailoverRun {
             InvariantCheck.check(jedis.commands, prefix, queues, enqueued, new ExecutionLog(runs));
       }
       ExecutionLog log = new ExecutionLog(runs);
-      List<Long> lostIds = new ArrayList<>();
       List<String> lostDetails = new ArrayList<>();
+      long[] lostWindow = {Long.MAX_VALUE, Long.MIN_VALUE};
       try (AutoCloseableReader jedis = new AutoCloseableReader(reader.get())) {
-        for (Map.Entry<Long, Enqueued> job : new java.util.TreeMap<>(enqueued).entrySet()) {
-          String tag = "{" + job.getValue().queue() + "}";
-          long id = job.getKey();
-          if (jedis.commands.hexists(prefix + "result-store:" + tag, Long.toString(id))
-              || jedis.commands.hexists(prefix + "failure-store:" + tag, Long.toString(id))) {
+        // by token, not by id: an id handed out twice names one job in the stores, not two
+        Map<String, Set<String>> results = new java.util.HashMap<>();
+        Map<String, Set<String>> failures = new java.util.HashMap<>();
+        for (String queue : queues) {
+          String tag = "{" + queue + "}";
+          results.put(
+              queue, Set.copyOf(jedis.commands.hgetAll(prefix + "result-store:" + tag).values()));
+          failures.put(queue, jedis.commands.hkeys(prefix + "failure-store:" + tag));
+        }
+        for (Map.Entry<Integer, Acknowledged> entry :
+            new java.util.TreeMap<>(acknowledged).entrySet()) {
+          int token = entry.getKey();
+          Acknowledged job = entry.getValue();
+          String id = Long.toString(job.id());
+          boolean failed =
+              failures.get(job.queue()).contains(id) && enqueued.get(job.id()).token() == token;
+          if (results.get(job.queue()).contains(Integer.toString(token)) || failed) {
             continue;
           }
-          lostIds.add(id);
+          Enqueued holder = enqueued.get(job.id());
+          long fromFault = (job.atNanos() - killedAt.get()) / 1_000_000;
+          lostWindow[0] = Math.min(lostWindow[0], fromFault);
+          lostWindow[1] = Math.max(lostWindow[1], fromFault);
           lostDetails.add(
               String.format(
-                  "id %d on %s, enqueue acknowledged %d ms before the kill, runs %s,"
-                      + " data-store has it: %s",
+                  "job %d, id %s on %s, enqueue acknowledged %+d ms from the fault, runs %s,"
+                      + " id in data-store: %s%s",
+                  token,
                   id,
-                  job.getValue().queue(),
-                  (killedAt.get() - acknowledgedAt.get(id)) / 1_000_000,
-                  log.events(job.getValue().token()),
-                  jedis.commands.hexists(prefix + "data-store:" + tag, Long.toString(id))));
+                  job.queue(),
+                  fromFault,
+                  log.events(token),
+                  jedis.commands.hexists(prefix + "data-store:{" + job.queue() + "}", id),
+                  holder.token() == token ? "" : ", id now names job " + holder.token()));
         }
       }
       int runTwice =
@@ -204,15 +231,15 @@ final class FailoverRun {
               .sum();
       Long firstResult = hitResults.ceilingKey(killedAt.get());
       return new Outcome(
-          enqueued.size(),
+          acknowledged.size(),
           failedEnqueues.get(),
           List.copyOf(idsHandedOutTwice),
-          report.lost(),
+          lostDetails.size(),
           runTwice,
           seconds(firstEnqueueAfterKill.get() - killedAt.get()),
           firstResult == null ? Double.NaN : seconds(firstResult - killedAt.get()),
-          lostIds,
           lostDetails,
+          lostWindow,
           alive,
           report);
     } finally {
@@ -226,7 +253,7 @@ final class FailoverRun {
       String queue,
       int first,
       Map<Long, Enqueued> enqueued,
-      Map<Long, Long> acknowledgedAt,
+      Map<Integer, Acknowledged> acknowledged,
       AtomicInteger failedEnqueues,
       List<String> idsHandedOutTwice,
       AtomicLong killedAt,
@@ -242,7 +269,7 @@ final class FailoverRun {
         try {
           long id = client.enqueue(new ChaosJob(token, "fast", 0), options).id();
           long now = System.nanoTime();
-          acknowledgedAt.put(id, now);
+          acknowledged.put(token, new Acknowledged(id, queue, now));
           Enqueued earlier = enqueued.put(id, new Enqueued(token, queue, "fast", 3));
           if (earlier != null) {
             idsHandedOutTwice.add(
