@@ -186,6 +186,39 @@ public final class RedisClusterProcess implements AutoCloseable {
     throw new IllegalStateException("no node of the cluster answers");
   }
 
+  /**
+   * Asks the replica of the master on {@code masterPort} to take over by hand ({@code CLUSTER
+   * FAILOVER}): the master stops its clients until the replica has caught up, then the replica
+   * takes the slots and the old master becomes its replica. Returns the replica's port; follow with
+   * {@link #awaitNewMaster}.
+   *
+   * @throws IllegalStateException if that master has no running replica or the replica refuses
+   */
+  public int failOverByHand(int masterPort) {
+    String table = RedisCommands.tryCall(masterPort, "CLUSTER", "NODES").orElse("");
+    String masterId = null;
+    for (String line : table.split("\n")) {
+      if (line.contains("myself")) {
+        masterId = line.split(" ")[0];
+      }
+    }
+    for (String line : table.split("\n")) {
+      String[] fields = line.trim().split(" ");
+      if (fields.length > 3 && fields[2].contains("slave") && fields[3].equals(masterId)) {
+        String address = fields[1].substring(0, fields[1].indexOf('@'));
+        int replica = Integer.parseInt(address.substring(address.indexOf(':') + 1));
+        try {
+          RedisCommands.call(replica, "CLUSTER", "FAILOVER");
+          return replica;
+        } catch (IOException e) {
+          throw new IllegalStateException(
+              "the replica on " + replica + " refused to fail over: " + e.getMessage(), e);
+        }
+      }
+    }
+    throw new IllegalStateException("the master on " + masterPort + " has no replica:\n" + table);
+  }
+
   /** Kills the node on {@code port} with SIGKILL, as a crash or an OOM killer would. */
   public void kill9(int port) {
     RedisServerProcess node = nodes.get(port);
