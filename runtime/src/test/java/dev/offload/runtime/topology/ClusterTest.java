@@ -7,10 +7,12 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.JobEvent;
+import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.JobState;
 import dev.offload.runtime.client.OffloadAdmin;
 import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.client.QueueHistory;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.ScriptRuns;
 import dev.offload.runtime.jobs.Add;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -117,6 +120,17 @@ class ClusterTest {
           assertEquals(200, admin.jobs(queue, JobState.SUCCEEDED, null, 10, null).total());
         }
         assertTrue(admin.queueNames().containsAll(queues));
+        // reads that gather keys of every slot: the history of all queues, the workers
+        QueueHistory history = admin.history(QueueHistory.Range.DAY, null);
+        for (String queue : queues) {
+          assertEquals(
+              200,
+              history.queues().get(queue).processed().stream().mapToLong(n -> n).sum(),
+              "jobs processed on " + queue);
+        }
+        assertEquals(4, admin.workers().size());
+        assertTrue(
+            admin.workers().stream().allMatch(worker -> agent.workerIds().contains(worker.id())));
 
         String first = queues.get(0);
         JobOptions onFirst = JobOptions.defaults().queue(first);
@@ -256,6 +270,51 @@ class ClusterTest {
             WAIT,
             "the queued event of a job enqueued after the node died",
             () -> events.ids(JobEvent.Type.QUEUED).contains(after.id()));
+      }
+    }
+  }
+
+  @Test
+  void jobsGoOnWhenAReplicaTakesOverFromAPrimaryThatDied() throws Exception {
+    try (LocalCluster own = LocalCluster.start(1)) {
+      String prefix = "cluster-failover:";
+      String queue = "failover";
+      int primary = own.ownerOf(new Keys(prefix).queue(queue));
+      JobOptions onQueue = JobOptions.defaults().queue(queue);
+      try (OffloadClient client = OffloadClient.builder(own.url()).prefix(prefix).build();
+          EventRecorder events = new EventRecorder(own.url(), prefix);
+          Agent agent = Agents.fast(own.url(), prefix).workers(1, queue).build().start()) {
+        JobHandle<Integer> before = client.enqueue(new Add(1, 1), onQueue);
+        assertEquals(JobStatus.SUCCEEDED, before.await(WAIT));
+
+        own.kill(primary);
+        Poll.until(
+            WAIT,
+            "a replica serves the queue's slot",
+            () -> {
+              try {
+                return own.ownerOf(new Keys(prefix).queue(queue)) != primary;
+              } catch (IllegalStateException e) {
+                return false;
+              }
+            });
+        // the client waits out the failover as it would any outage
+        AtomicReference<JobHandle<Integer>> after = new AtomicReference<>();
+        Poll.until(
+            WAIT,
+            "an enqueue reaches the new primary",
+            () -> {
+              try {
+                after.set(client.enqueue(new Add(2, 3), onQueue));
+                return true;
+              } catch (RedisUnavailableException e) {
+                return false;
+              }
+            });
+        assertEquals(JobStatus.SUCCEEDED, after.get().await(WAIT));
+        assertEquals(5, after.get().result().orElseThrow());
+        assertTrue(events.ids(JobEvent.Type.SUCCEEDED, 2).contains(after.get().id()));
+        assertEquals(JobStatus.SUCCEEDED, before.status(), "kept by the replica");
       }
     }
   }

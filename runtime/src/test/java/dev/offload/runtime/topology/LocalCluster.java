@@ -33,14 +33,22 @@ final class LocalCluster implements AutoCloseable {
     this.dir = dir;
   }
 
-  /** Starts three nodes and forms them into a cluster whose state is ok on every node. */
+  /** Starts three primaries and forms them into a cluster whose state is ok on every node. */
   static LocalCluster start() throws IOException, InterruptedException {
+    return start(0);
+  }
+
+  /**
+   * Starts three primaries with {@code replicas} replicas each and forms them into a cluster whose
+   * state is ok on every node.
+   */
+  static LocalCluster start(int replicas) throws IOException, InterruptedException {
     LocalCluster cluster = new LocalCluster(Files.createTempDirectory("offload-cluster"));
     try {
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < 3 * (1 + replicas); i++) {
         cluster.startNode(freePort());
       }
-      cluster.form();
+      cluster.form(replicas);
       return cluster;
     } catch (IOException | InterruptedException | RuntimeException e) {
       cluster.close();
@@ -98,10 +106,10 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
-  private void form() throws IOException, InterruptedException {
+  private void form(int replicas) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
     ports.forEach(port -> command.add("127.0.0.1:" + port));
-    command.add("--cluster-yes");
+    command.addAll(List.of("--cluster-replicas", Integer.toString(replicas), "--cluster-yes"));
     Process create =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -114,6 +122,16 @@ final class LocalCluster implements AutoCloseable {
     }
     for (int port : ports) {
       Poll.until(START, "cluster_state:ok on port " + port, () -> stateOk(port));
+      Poll.until(START, "port " + port + " in sync with its primary", () -> inSync(port));
+    }
+  }
+
+  private static boolean inSync(int port) {
+    try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+      String replication = jedis.info("replication");
+      return replication.contains("role:master") || replication.contains("master_link_status:up");
+    } catch (JedisException e) {
+      return false;
     }
   }
 
@@ -135,13 +153,16 @@ final class LocalCluster implements AutoCloseable {
     return List.copyOf(ports);
   }
 
-  /** The port of the primary that serves {@code key}, asked of the nodes themselves. */
+  /**
+   * The port of the primary that serves {@code key}, asked of the nodes themselves; a primary
+   * marked failed counts for none.
+   */
   int ownerOf(String key) {
     try (Jedis any = new Jedis("127.0.0.1", liveNode())) {
       long slot = any.clusterKeySlot(key);
       for (String line : any.clusterNodes().split("\n")) {
         String[] fields = line.split(" ");
-        if (!fields[2].contains("master")) {
+        if (!fields[2].contains("master") || fields[2].contains("fail")) {
           continue;
         }
         int port = Integer.parseInt(fields[1].substring(fields[1].indexOf(':') + 1).split("@")[0]);

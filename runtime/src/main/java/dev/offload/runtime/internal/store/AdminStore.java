@@ -190,7 +190,7 @@ public final class AdminStore {
     boolean listedPaused = redis.call(jedis -> jedis.sismember(keys.paused(), queue));
     return redis.call(
         jedis -> {
-          try (AbstractPipeline pipeline = jedis.pipelined()) {
+          try (AbstractPipeline pipeline = redis.pipelined(jedis, keys.queue(queue))) {
             Response<Long> pending = pipeline.llen(keys.queue(queue));
             Response<Long> scheduled = pipeline.zcard(keys.delayed(queue));
             List<Response<Long>> working = new ArrayList<>(holders.size());

@@ -109,7 +109,7 @@ public final class JobLists {
         jedis -> {
           List<Response<List<String>>> lists = new ArrayList<>();
           // the processing lists of one queue share its slot
-          try (AbstractPipeline pipeline = jedis.pipelined()) {
+          try (AbstractPipeline pipeline = redis.pipelined(jedis, keys.holders(queue))) {
             for (String holder : holders) {
               lists.add(pipeline.lrange(keys.processing(queue, holder), 0, -1));
             }
@@ -199,7 +199,7 @@ public final class JobLists {
     boolean complete =
         redis.call(
             jedis -> {
-              try (AbstractPipeline pipeline = jedis.pipelined()) {
+              try (AbstractPipeline pipeline = redis.pipelined(jedis, times)) {
                 Response<Long> indexed = pipeline.zcard(times);
                 Response<Long> stored = pipeline.hlen(store);
                 pipeline.sync();

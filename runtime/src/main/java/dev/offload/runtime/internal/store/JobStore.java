@@ -322,7 +322,7 @@ public final class JobStore {
           if (jedis.llen(keys.processing(queue, worker)) > 0) {
             return false;
           }
-          try (AbstractPipeline pipeline = jedis.pipelined()) {
+          try (AbstractPipeline pipeline = redis.pipelined(jedis, keys.holders(queue))) {
             pipeline.srem(keys.holders(queue), worker);
             pipeline.hdel(keys.running(queue), worker);
             pipeline.sync();
@@ -471,7 +471,7 @@ public final class JobStore {
         // records
         redis.callOnce(
             jedis -> {
-              try (AbstractPipeline pipeline = jedis.pipelined()) {
+              try (AbstractPipeline pipeline = redis.pipelined(jedis, stats)) {
                 nonZero.forEach((counter, n) -> pipeline.hincrBy(stats, counter.field(), n));
                 pipeline.sync();
               }

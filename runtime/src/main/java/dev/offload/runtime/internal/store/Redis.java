@@ -13,11 +13,13 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
@@ -481,12 +483,25 @@ public final class Redis implements AutoCloseable {
   }
 
   /** A batch of single-key commands, pipelined one slot at a time on a cluster. */
-  public SlotBatch batch() {
-    return new SlotBatch(address.topology() == Topology.CLUSTER);
+  SlotBatch batch() {
+    return new SlotBatch(this, address.topology() == Topology.CLUSTER);
+  }
+
+  /**
+   * A pipeline for commands of {@code key}'s slot only, to the node that holds it. On a cluster it
+   * is a plain pipeline on that node's connection rather than Jedis's cluster pipeline, which logs
+   * a broken connection and leaves the replies unset instead of failing; a {@code -MOVED} reply
+   * fails it, and {@link #call} or {@link #callOnce} sends it again to the new owner.
+   */
+  AbstractPipeline pipelined(UnifiedJedis jedis, String key) {
+    if (jedis instanceof RedisClusterClient cluster) {
+      return new Pipeline(cluster.getConnectionFromSlot(slot(key)), true);
+    }
+    return jedis.pipelined();
   }
 
   /** The Cluster slot of {@code key}, the same for every key of one queue. */
-  public static int slot(String key) {
+  static int slot(String key) {
     return JedisClusterCRC16.getSlot(key);
   }
 

@@ -16,12 +16,17 @@ import redis.clients.jedis.UnifiedJedis;
  * their order; commands of different slots have none, so a caller that needs one write before
  * another of another slot sends two batches.
  */
-public final class SlotBatch {
+final class SlotBatch {
 
+  private final Redis redis;
   private final boolean bySlot;
   private final Map<Integer, List<Queued<?>>> commands = new LinkedHashMap<>();
 
-  SlotBatch(boolean bySlot) {
+  /** A key of each slot, which names the slot's node. */
+  private final Map<Integer, String> keyOfSlot = new LinkedHashMap<>();
+
+  SlotBatch(Redis redis, boolean bySlot) {
+    this.redis = redis;
     this.bySlot = bySlot;
   }
 
@@ -40,17 +45,19 @@ public final class SlotBatch {
    *
    * @param key the one key the command touches, which decides its slot
    */
-  public <T> Supplier<T> add(String key, Function<AbstractPipeline, Response<T>> command) {
+  <T> Supplier<T> add(String key, Function<AbstractPipeline, Response<T>> command) {
     Queued<T> queued = new Queued<>(command);
-    commands.computeIfAbsent(bySlot ? Redis.slot(key) : 0, slot -> new ArrayList<>()).add(queued);
+    int slot = bySlot ? Redis.slot(key) : 0;
+    keyOfSlot.putIfAbsent(slot, key);
+    commands.computeIfAbsent(slot, s -> new ArrayList<>()).add(queued);
     return () -> queued.response.get();
   }
 
   /** Sends the commands, one pipeline per slot (one in all off a cluster). */
-  public void send(UnifiedJedis jedis) {
-    for (List<Queued<?>> slot : commands.values()) {
-      try (AbstractPipeline pipeline = jedis.pipelined()) {
-        for (Queued<?> queued : slot) {
+  void send(UnifiedJedis jedis) {
+    for (Map.Entry<Integer, List<Queued<?>>> slot : commands.entrySet()) {
+      try (AbstractPipeline pipeline = redis.pipelined(jedis, keyOfSlot.get(slot.getKey()))) {
+        for (Queued<?> queued : slot.getValue()) {
           start(pipeline, queued);
         }
         pipeline.sync();
