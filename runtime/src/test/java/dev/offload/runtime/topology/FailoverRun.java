@@ -15,9 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,9 +29,9 @@ import java.util.function.Supplier;
 import redis.clients.jedis.commands.JedisCommands;
 
 /**
- * Runs thousands of jobs through two agents while a fault kills a Redis node mid-run, then checks
- * the delivery contract with {@link InvariantCheck} and measures how long the queues on the killed
- * node could take no job and record no result.
+ * Runs thousands of jobs through two agents while a fault replaces a Redis node mid-run, then
+ * checks the delivery contract job by job with {@link InvariantCheck} and measures how long the
+ * queues on that node could take no job and record no result.
  *
  * <p>One producer thread per queue enqueues its share at a steady pace, so the queues on healthy
  * nodes go on while those on the killed node wait, and an enqueue that fails is tried again for the
@@ -86,7 +89,9 @@ final class FailoverRun {
   /** One job's enqueue as its client saw it succeed. */
   private record Acknowledged(long id, String queue, long atNanos) {}
 
-  /** Kills a node; returns once the kill is done, not once Redis has recovered. */
+  /**
+   * Kills or demotes a node, and may wait for the failover; producers and agents go on meanwhile.
+   */
   interface Fault {
     void inject() throws Exception;
   }
@@ -127,7 +132,7 @@ final class FailoverRun {
     Map<Long, Enqueued> enqueued = new ConcurrentHashMap<>();
     Map<Integer, Acknowledged> acknowledged = new ConcurrentHashMap<>();
     AtomicInteger failedEnqueues = new AtomicInteger();
-    List<String> idsHandedOutTwice = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> idsHandedOutTwice = Collections.synchronizedList(new ArrayList<>());
     AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
     AtomicLong firstEnqueueAfterKill = new AtomicLong(Long.MAX_VALUE);
     ConcurrentSkipListMap<Long, Long> hitResults = new ConcurrentSkipListMap<>();
@@ -189,16 +194,15 @@ final class FailoverRun {
       long[] lostWindow = {Long.MAX_VALUE, Long.MIN_VALUE};
       try (AutoCloseableReader jedis = new AutoCloseableReader(reader.get())) {
         // by token, not by id: an id handed out twice names one job in the stores, not two
-        Map<String, Set<String>> results = new java.util.HashMap<>();
-        Map<String, Set<String>> failures = new java.util.HashMap<>();
+        Map<String, Set<String>> results = new HashMap<>();
+        Map<String, Set<String>> failures = new HashMap<>();
         for (String queue : queues) {
           String tag = "{" + queue + "}";
           results.put(
               queue, Set.copyOf(jedis.commands.hgetAll(prefix + "result-store:" + tag).values()));
           failures.put(queue, jedis.commands.hkeys(prefix + "failure-store:" + tag));
         }
-        for (Map.Entry<Integer, Acknowledged> entry :
-            new java.util.TreeMap<>(acknowledged).entrySet()) {
+        for (Map.Entry<Integer, Acknowledged> entry : new TreeMap<>(acknowledged).entrySet()) {
           int token = entry.getKey();
           Acknowledged job = entry.getValue();
           String id = Long.toString(job.id());
