@@ -14,6 +14,7 @@ import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Stores;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
+import dev.offload.testing.StandaloneOnly;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,6 +141,7 @@ class AgentProcessTest {
   }
 
   @Test
+  @StandaloneOnly("it fills the one Redis server with CONFIG SET maxmemory")
   void anAgentStartedWhileRedisRefusesWritesWaitsAndThenWorks() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();

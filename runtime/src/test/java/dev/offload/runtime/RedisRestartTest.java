@@ -13,6 +13,7 @@ import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.Stores;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
+import dev.offload.testing.StandaloneOnly;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Redis goes away during work; the agent waits for it and carries on, losing nothing. */
+@StandaloneOnly("it stops and restarts the one Redis server")
 class RedisRestartTest {
 
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();

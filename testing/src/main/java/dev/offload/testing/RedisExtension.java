@@ -25,7 +25,13 @@ import org.testcontainers.containers.GenericContainer;
  * <p>The Redis comes from the first source that works:
  *
  * <ol>
- *   <li>the URL in the environment variable {@code OFFLOAD_TEST_REDIS_URL};
+ *   <li>the URL in the environment variable {@code OFFLOAD_TEST_REDIS_URL}, which may name a
+ *       standalone server ({@code redis://}), a cluster ({@code redis-cluster://h1:p1,h2:p2}) or
+ *       Sentinels ({@code redis-sentinel://s1:p1,s2:p2/<master>});
+ *   <li>when the environment variable {@code OFFLOAD_TEST_REDIS} or the system property {@code
+ *       offload.test.redis} is {@code cluster}: a {@link RedisClusterProcess} of three masters
+ *       without replicas, and {@link #url()} is its {@code redis-cluster://} URL (the Maven profile
+ *       {@code cluster} sets the variable for the whole suite);
  *   <li>a {@code redis-server} on the {@code PATH}, started on a free port in a temporary folder;
  *   <li>a Testcontainers Redis container, where a Docker engine is reachable;
  *   <li>the {@code redis-server} binary that the embedded-redis artifact ships.
@@ -33,17 +39,30 @@ import org.testcontainers.containers.GenericContainer;
  *
  * The shared server on port 6379 is never used unless the variable names it. Tests keep apart from
  * each other by giving every client a {@link #newPrefix() fresh key prefix}.
+ *
+ * <p>A test that restarts, stops or reconfigures the one server, or talks to it with a plain
+ * standalone client, runs only against a standalone server: mark it {@link StandaloneOnly}, and it
+ * is skipped, saying why, when the suite runs against a cluster or Sentinels.
  */
 public final class RedisExtension implements BeforeAllCallback, AfterAllCallback {
 
   /** The environment variable that points the tests at an existing Redis. */
   public static final String URL_VARIABLE = "OFFLOAD_TEST_REDIS_URL";
 
+  /** The environment variable that asks for a cluster when set to {@code cluster}. */
+  public static final String TOPOLOGY_VARIABLE = "OFFLOAD_TEST_REDIS";
+
+  /** The system property that asks for a cluster when set to {@code cluster}. */
+  public static final String TOPOLOGY_PROPERTY = "offload.test.redis";
+
+  private static final int CLUSTER_MASTERS = 3;
+
   private static final AtomicInteger PREFIXES = new AtomicInteger();
 
   private String url;
   private String source;
   private RedisServerProcess process;
+  private RedisClusterProcess cluster;
   private GenericContainer<?> container;
 
   @Override
@@ -52,6 +71,12 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
     if (fromEnvironment != null && !fromEnvironment.isBlank()) {
       url = fromEnvironment;
       source = URL_VARIABLE;
+      return;
+    }
+    if (clusterRequested()) {
+      cluster = RedisClusterProcess.start(CLUSTER_MASTERS, 0);
+      url = cluster.url();
+      source = "a cluster of " + CLUSTER_MASTERS + " redis-server masters on PATH";
       return;
     }
     Optional<java.nio.file.Path> onPath = RedisServerProcess.onPath();
@@ -83,6 +108,9 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
     if (process != null) {
       process.close();
     }
+    if (cluster != null) {
+      cluster.close();
+    }
     if (container != null) {
       container.stop();
     }
@@ -91,6 +119,27 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
   /** The URL of this test class's Redis. */
   public String url() {
     return url;
+  }
+
+  /**
+   * Whether the tests of this run are asked to use a cluster: {@code OFFLOAD_TEST_REDIS} or {@code
+   * offload.test.redis} is {@code cluster}.
+   */
+  public static boolean clusterRequested() {
+    return "cluster".equalsIgnoreCase(System.getenv(TOPOLOGY_VARIABLE))
+        || "cluster".equalsIgnoreCase(System.getProperty(TOPOLOGY_PROPERTY));
+  }
+
+  /**
+   * Whether the tests of this run get one standalone server: no cluster is asked for, and {@code
+   * OFFLOAD_TEST_REDIS_URL}, if set, is a {@code redis://} or {@code rediss://} URL.
+   */
+  public static boolean standalone() {
+    String fromEnvironment = System.getenv(URL_VARIABLE);
+    if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+      return fromEnvironment.startsWith("redis://") || fromEnvironment.startsWith("rediss://");
+    }
+    return !clusterRequested();
   }
 
   /** Where the Redis came from, for test logs. */

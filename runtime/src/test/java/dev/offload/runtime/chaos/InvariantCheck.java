@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.commands.JedisCommands;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -99,8 +99,16 @@ public final class InvariantCheck {
 
   private InvariantCheck() {}
 
+  /**
+   * Reads the stores and lists of {@code queues} under {@code prefix} through {@code jedis}, a
+   * standalone, cluster or Sentinel client alike (every key read carries its queue's hash tag).
+   */
   public static Report check(
-      Jedis jedis, String prefix, List<String> queues, Map<Long, Enqueued> jobs, ExecutionLog log) {
+      JedisCommands jedis,
+      String prefix,
+      List<String> queues,
+      Map<Long, Enqueued> jobs,
+      ExecutionLog log) {
     Map<Long, String> results = new HashMap<>();
     Set<Long> failures = new HashSet<>();
     Set<Long> data = new HashSet<>();
@@ -240,7 +248,7 @@ public final class InvariantCheck {
     }
   }
 
-  private static List<String> scan(Jedis jedis, String pattern) {
+  private static List<String> scan(JedisCommands jedis, String pattern) {
     List<String> keys = new ArrayList<>();
     String cursor = ScanParams.SCAN_POINTER_START;
     do {

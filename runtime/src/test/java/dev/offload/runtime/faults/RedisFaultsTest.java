@@ -17,6 +17,7 @@ import dev.offload.runtime.support.Signals;
 import dev.offload.runtime.support.Stores;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
+import dev.offload.testing.StandaloneOnly;
 import dev.offload.testing.TcpProxy;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -33,6 +34,9 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * Redis that is slow, full, read-only, paused past the heartbeat window, or restarted without its
  * data: work pauses, no job is lost or recorded twice, no job starts twice, agents live on.
  */
+@StandaloneOnly(
+    "it stalls, pauses, fills and restarts the one Redis server (DEBUG SLEEP, CLIENT PAUSE,"
+        + " CONFIG SET, restart without data)")
 class RedisFaultsTest {
 
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();

@@ -1,0 +1,119 @@
+package dev.offload.runtime.topology;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offload.testing.RedisSentinelProcess;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A primary behind three Sentinels replaced mid-run by its replica: agents and clients follow the
+ * Sentinels to the new primary (a refused connection, or a {@code -READONLY} reply from a demoted
+ * primary, in the switch is "Redis unavailable", never a crash), and every job still ends in
+ * exactly one store.
+ */
+class SentinelFailoverTest {
+
+  private static final int JOBS = 6_000;
+  private static final List<String> QUEUES = List.of("alpha", "beta", "gamma");
+
+  @Test
+  void agentsCarryOnAgainstThePromotedReplicaOfAKilledPrimaryAndNoJobIsLost() throws Exception {
+    try (RedisSentinelProcess redis = RedisSentinelProcess.start()) {
+      AtomicLong failoverNanos = new AtomicLong();
+      AtomicInteger promoted = new AtomicInteger();
+
+      FailoverRun.Outcome outcome =
+          run(redis)
+              .run(
+                  () -> {
+                    long start = System.nanoTime();
+                    redis.kill9Primary();
+                    promoted.set(redis.awaitFailover(Duration.ofSeconds(30)));
+                    failoverNanos.set(System.nanoTime() - start);
+                  },
+                  () -> new Jedis("127.0.0.1", promoted.get()));
+
+      check(
+          outcome,
+          String.format(
+              "Sentinel failover: primary, replica, 3 Sentinels; primary killed with SIGKILL,"
+                  + " replica %d promoted after %.2f s",
+              promoted.get(), failoverNanos.get() / 1e9));
+    }
+  }
+
+  /**
+   * A failover by hand ({@code SENTINEL FAILOVER}) while the old primary lives on: the Sentinels
+   * promote the replica, then tell the clients (+switch-master) and turn the old primary into a
+   * replica of the new one, which throws away its data. Whatever the old primary acknowledged after
+   * the replica's promotion and before the clients moved is gone: with Redis's asynchronous
+   * replication, nothing the runtime does today fences those writes.
+   *
+   * <p>Measured in two runs of 6,000 jobs: 932 and 596 acknowledged enqueues lost, acknowledged
+   * from 183 ms to 2.6 s after the failover was asked for, most of them run on the old primary,
+   * whose results went with it; 900 and 600 ids handed out again by the new primary's counter, so
+   * some results name the wrong job. No {@code -READONLY} reply was seen: the clients follow
+   * +switch-master before the old primary is demoted. With {@code min-replicas-to-write 1} and
+   * {@code min-replicas-max-lag 1} on the servers the same run lost 2 jobs and reused no id.
+   */
+  @Test
+  @Disabled(
+      "loses the writes the old primary acknowledges between the replica's promotion and the"
+          + " clients' switch (asynchronous replication); enable it to measure, and once every"
+          + " write waits for a replica (WAIT 1) it must pass")
+  void aFailoverByHandWhileThePrimaryLivesLosesNoJob() throws Exception {
+    try (RedisSentinelProcess redis = RedisSentinelProcess.start()) {
+      AtomicLong failoverNanos = new AtomicLong();
+      AtomicInteger promoted = new AtomicInteger();
+
+      FailoverRun.Outcome outcome =
+          run(redis)
+              .run(
+                  () -> {
+                    long start = System.nanoTime();
+                    redis.failOverByHand();
+                    promoted.set(redis.awaitFailover(Duration.ofSeconds(30)));
+                    failoverNanos.set(System.nanoTime() - start);
+                  },
+                  () -> new Jedis("127.0.0.1", promoted.get()));
+
+      check(
+          outcome,
+          String.format(
+              "Sentinel failover by hand: primary demoted to replica,"
+                  + " replica %d promoted after %.2f s",
+              promoted.get(), failoverNanos.get() / 1e9));
+    }
+  }
+
+  private static FailoverRun run(RedisSentinelProcess redis) {
+    return new FailoverRun(
+        redis.url(),
+        "failover-" + System.nanoTime() + ":",
+        QUEUES,
+        Set.copyOf(QUEUES),
+        JOBS,
+        Duration.ofSeconds(12));
+  }
+
+  private static void check(FailoverRun.Outcome outcome, String title) {
+    String description = outcome.describe(title);
+    System.out.println(description);
+    assertAll(
+        () -> assertEquals(List.of(), outcome.idsHandedOutTwice(), "ids reused\n" + description),
+        () -> assertEquals(0, outcome.lost(), "lost jobs\n" + description),
+        () -> assertEquals(0, outcome.report().both(), "jobs in both stores\n" + description),
+        () -> assertEquals(0, outcome.report().leftovers(), "jobs left behind\n" + description),
+        () -> assertEquals(0, outcome.report().wrongResults(), "wrong results\n" + description),
+        () -> assertTrue(outcome.agentsAlive(), "an agent ended\n" + description));
+  }
+}

@@ -1,0 +1,144 @@
+package dev.offload.testing;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Sends one command to a Redis on a loopback port over a fresh connection and reads its reply, for
+ * the process launchers that must inspect nodes without depending on a Redis client library.
+ */
+final class RedisCommands {
+
+  private static final int TIMEOUT_MILLIS = 2_000;
+
+  private RedisCommands() {}
+
+  /**
+   * The reply of {@code args} sent to {@code 127.0.0.1:port}: a simple or bulk string as is, an
+   * integer in decimal, an array as its elements on separate lines, a nil as empty.
+   *
+   * @throws IOException if the node cannot be reached or answers with an error
+   */
+  static String call(int port, String... args) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+      socket.setSoTimeout(TIMEOUT_MILLIS);
+      ByteArrayOutputStream request = new ByteArrayOutputStream();
+      request.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      for (String arg : args) {
+        byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+        request.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        request.writeBytes(bytes);
+        request.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+      }
+      OutputStream out = socket.getOutputStream();
+      out.write(request.toByteArray());
+      out.flush();
+      return String.join("\n", read(new BufferedInputStream(socket.getInputStream())));
+    }
+  }
+
+  /** The reply of {@code args}, or empty if the node cannot be reached or answers an error. */
+  static Optional<String> tryCall(int port, String... args) {
+    try {
+      return Optional.of(call(port, args));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The value of {@code field} in an {@code INFO} or {@code CLUSTER INFO} reply, or "". */
+  static String field(String info, String field) {
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith(field + ":")) {
+        return line.substring(field.length() + 1).trim();
+      }
+    }
+    return "";
+  }
+
+  /** Waits until the node on {@code port} answers {@code PING}. */
+  static void awaitPong(int port, Duration timeout, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!tryCall(port, "PING").map("PONG"::equals).orElse(false)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(what + " did not answer PING within " + timeout);
+      }
+      pause();
+    }
+  }
+
+  /** A port nobody listens on now, for a process about to be started. */
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free loopback port", e);
+    }
+  }
+
+  /** Sleeps briefly between checks of a state a Redis reaches on its own time. */
+  static void pause() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for Redis", e);
+    }
+  }
+
+  private static List<String> read(InputStream in) throws IOException {
+    String line = line(in);
+    char type = line.charAt(0);
+    String rest = line.substring(1);
+    List<String> lines = new ArrayList<>();
+    switch (type) {
+      case '+', ':' -> lines.add(rest);
+      case '-' -> throw new IOException("Redis answered an error: " + rest);
+      case '$' -> {
+        int length = Integer.parseInt(rest);
+        if (length >= 0) {
+          byte[] bytes = in.readNBytes(length + 2);
+          lines.add(new String(bytes, 0, length, StandardCharsets.UTF_8));
+        }
+      }
+      case '*' -> {
+        int count = Integer.parseInt(rest);
+        for (int i = 0; i < count; i++) {
+          lines.addAll(read(in));
+        }
+      }
+      default -> throw new IOException("unexpected reply from Redis: " + line);
+    }
+    return lines;
+  }
+
+  private static String line(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int previous = -1;
+    while (true) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("Redis closed the connection mid-reply");
+      }
+      if (previous == '\r' && b == '\n') {
+        byte[] bytes = line.toByteArray();
+        return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
+      }
+      line.write(b);
+      previous = b;
+    }
+  }
+}
