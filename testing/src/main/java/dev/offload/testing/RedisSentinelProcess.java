@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A primary, one replica and three Sentinels watching them, all private processes on free loopback
+ * A primary, two replicas and three Sentinels watching them, all private processes on free loopback
  * ports, for tests that kill the primary and watch the Sentinels fail over.
  *
  * <pre>{@code
@@ -38,6 +38,7 @@ public final class RedisSentinelProcess implements AutoCloseable {
   public static final Duration DOWN_AFTER = Duration.ofSeconds(1);
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+  private static final int REPLICAS = 2;
 
   private final List<RedisServerProcess> servers = new ArrayList<>();
   private final List<Sentinel> sentinels = new ArrayList<>();
@@ -46,8 +47,9 @@ public final class RedisSentinelProcess implements AutoCloseable {
   private RedisSentinelProcess() {}
 
   /**
-   * Starts the primary, its replica and three Sentinels, and returns once the replica is in sync
-   * and every Sentinel knows the replica and the two other Sentinels.
+   * Starts the primary, its two replicas and three Sentinels, and returns once the replicas are in
+   * sync and every Sentinel knows them and the two other Sentinels. Two replicas, so that the
+   * primary promoted after a failover still has one to acknowledge writes.
    *
    * @throws IllegalStateException if {@code redis-server} is not on the {@code PATH} or the set
    *     does not settle within 30 seconds (the logs in the processes' folders say why)
@@ -67,7 +69,9 @@ public final class RedisSentinelProcess implements AutoCloseable {
       set.servers.add(set.primary);
       List<String> replica = new ArrayList<>(noDisk);
       replica.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(set.primary.port())));
-      set.servers.add(RedisServerProcess.startWith(replica));
+      for (int i = 0; i < REPLICAS; i++) {
+        set.servers.add(RedisServerProcess.startWith(replica));
+      }
       for (int i = 0; i < 3; i++) {
         set.sentinels.add(Sentinel.start(binary, set.primary.port()));
       }
@@ -168,17 +172,18 @@ public final class RedisSentinelProcess implements AutoCloseable {
   }
 
   private boolean settled() {
-    String replication =
-        RedisCommands.tryCall(servers.get(1).port(), "INFO", "replication").orElse("");
-    if (!RedisCommands.field(replication, "master_link_status").equals("up")) {
-      return false;
+    for (RedisServerProcess replica : servers.subList(1, servers.size())) {
+      String replication = RedisCommands.tryCall(replica.port(), "INFO", "replication").orElse("");
+      if (!RedisCommands.field(replication, "master_link_status").equals("up")) {
+        return false;
+      }
     }
     for (Sentinel sentinel : sentinels) {
       // master0:name=mymaster,status=ok,address=127.0.0.1:P,slaves=1,sentinels=3
       String info = RedisCommands.tryCall(sentinel.port, "INFO", "sentinel").orElse("");
       String master = RedisCommands.field(info, "master0");
       if (!master.contains("status=ok")
-          || !master.contains("slaves=1")
+          || !master.contains("slaves=" + REPLICAS)
           || !master.contains("sentinels=3")) {
         return false;
       }

@@ -82,7 +82,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   private OffloadClient(Builder builder) {
     this.redis = Redis.connect(builder.redisUrl, builder.maxConnections);
     Keys keys = Keys.forUrl(builder.prefix, builder.redisUrl);
-    this.store = new JobStore(redis, keys);
+    this.store =
+        new JobStore(redis, keys, builder.enqueueReplicas, builder.enqueueReplicaWait.toMillis());
     this.maxPayloadBytes = builder.maxPayloadBytes;
     this.watcher = new JobWatcher(redis, keys, store, builder.awaitPollInterval);
     this.admin =
@@ -458,6 +459,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
     private int maxConnections = 8;
     private Duration awaitPollInterval = Duration.ofSeconds(2);
+    private int enqueueReplicas;
+    private Duration enqueueReplicaWait = Duration.ZERO;
 
     private Builder(String redisUrl) {
       this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
@@ -493,6 +496,31 @@ public final class OffloadClient implements JobClient, AutoCloseable {
         throw new IllegalArgumentException("awaitPollInterval must be positive");
       }
       this.awaitPollInterval = interval;
+      return this;
+    }
+
+    /**
+     * Makes an enqueue return only once {@code replicas} replicas of the primary hold it (Redis's
+     * {@code WAIT}, sent on the enqueue's connection), waiting at most {@code timeout}; default 0,
+     * the primary's acknowledgement alone. Redis replicates asynchronously: a primary that dies
+     * right after acknowledging an enqueue takes it along, and the replica that Sentinel or the
+     * Cluster promotes never had it. With replicas required, such an enqueue fails instead with a
+     * {@link dev.offload.runtime.RedisUnavailableException}, so the caller knows to enqueue again;
+     * a job that fails so may still have been stored and run. Each enqueue then costs a replica's
+     * round trip.
+     *
+     * @throws IllegalArgumentException if {@code replicas} is negative or the timeout not positive
+     */
+    public Builder enqueueAcknowledgedByReplicas(int replicas, Duration timeout) {
+      if (replicas < 0) {
+        throw new IllegalArgumentException("replicas must be 0 or more, was " + replicas);
+      }
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException(
+            "the wait for replicas must be positive, e.g. Duration.ofSeconds(1)");
+      }
+      this.enqueueReplicas = replicas;
+      this.enqueueReplicaWait = timeout;
       return this;
     }
 

@@ -84,7 +84,7 @@ class ClusterFailoverTest {
       AtomicLong replacementNanos = new AtomicLong();
 
       FailoverRun.Outcome outcome =
-          new FailoverRun(cluster.url(), prefix, queues, hit, JOBS, Duration.ofSeconds(12))
+          new FailoverRun(cluster.url(), prefix, queues, hit, JOBS, Duration.ofSeconds(12), 0)
               .run(
                   () -> {
                     long start = System.nanoTime();

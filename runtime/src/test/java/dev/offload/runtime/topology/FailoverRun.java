@@ -104,11 +104,14 @@ final class FailoverRun {
   private final Set<String> hitQueues;
   private final int jobs;
   private final Duration span;
+  private final int replicasToWait;
 
   /**
    * @param hitQueues the queues whose keys live on the node the fault kills
    * @param span how long the producers take to enqueue all {@code jobs}; the fault comes after a
    *     third of it
+   * @param replicasToWait how many replicas must hold an enqueue before it counts as acknowledged
+   *     (0: the primary's word alone), which the topology must still have after the failover
    */
   FailoverRun(
       String url,
@@ -116,13 +119,15 @@ final class FailoverRun {
       List<String> queues,
       Set<String> hitQueues,
       int jobs,
-      Duration span) {
+      Duration span,
+      int replicasToWait) {
     this.url = url;
     this.prefix = prefix;
     this.queues = List.copyOf(queues);
     this.hitQueues = Set.copyOf(hitQueues);
     this.jobs = jobs;
     this.span = span;
+    this.replicasToWait = replicasToWait;
   }
 
   Outcome run(Fault fault, Supplier<JedisCommands> reader) throws Exception {
@@ -137,7 +142,12 @@ final class FailoverRun {
     AtomicLong firstEnqueueAfterKill = new AtomicLong(Long.MAX_VALUE);
     ConcurrentSkipListMap<Long, Long> hitResults = new ConcurrentSkipListMap<>();
     List<Agent> agents = new ArrayList<>();
-    try (OffloadClient client = OffloadClient.builder(url).prefix(prefix).build()) {
+    OffloadClient.Builder builder = OffloadClient.builder(url).prefix(prefix);
+    if (replicasToWait > 0) {
+      // asynchronous replication loses what the primary acknowledged just before it died
+      builder.enqueueAcknowledgedByReplicas(replicasToWait, Duration.ofSeconds(1));
+    }
+    try (OffloadClient client = builder.build()) {
       for (int i = 0; i < 2; i++) {
         agents.add(
             Agents.fast(url, prefix, registry)

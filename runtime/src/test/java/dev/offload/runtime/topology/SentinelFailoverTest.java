@@ -64,12 +64,14 @@ class SentinelFailoverTest {
    * some results name the wrong job. No {@code -READONLY} reply was seen: the clients follow
    * +switch-master before the old primary is demoted. With {@code min-replicas-to-write 1} and
    * {@code min-replicas-max-lag 1} on the servers the same run lost 2 jobs and reused no id.
+   * Waiting for a replica at enqueue does not help here: the old primary's other replica keeps
+   * acknowledging until Sentinel points it at the new primary, when it drops what it had (498 jobs
+   * lost in a run with two replicas and {@code enqueueAcknowledgedByReplicas(1, 1 s)}).
    */
   @Test
   @Disabled(
-      "loses the writes the old primary acknowledges between the replica's promotion and the"
-          + " clients' switch (asynchronous replication); enable it to measure, and once every"
-          + " write waits for a replica (WAIT 1) it must pass")
+      "loses the writes the old primary and its replica acknowledge between the promotion and the"
+          + " switch (asynchronous replication); enable it to measure")
   void aFailoverByHandWhileThePrimaryLivesLosesNoJob() throws Exception {
     try (RedisSentinelProcess redis = RedisSentinelProcess.start()) {
       AtomicLong failoverNanos = new AtomicLong();
@@ -102,7 +104,8 @@ class SentinelFailoverTest {
         QUEUES,
         Set.copyOf(QUEUES),
         JOBS,
-        Duration.ofSeconds(12));
+        Duration.ofSeconds(12),
+        1);
   }
 
   private static void check(FailoverRun.Outcome outcome, String title) {

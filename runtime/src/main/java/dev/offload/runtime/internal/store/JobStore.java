@@ -2,6 +2,7 @@ package dev.offload.runtime.internal.store;
 
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.Counter;
+import dev.offload.runtime.RedisUnavailableException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,10 +24,22 @@ public final class JobStore {
 
   private final Redis redis;
   private final Keys keys;
+  private final int enqueueReplicas;
+  private final long enqueueReplicaWaitMillis;
 
   public JobStore(Redis redis, Keys keys) {
+    this(redis, keys, 0, 0);
+  }
+
+  /**
+   * @param enqueueReplicas how many replicas must hold an enqueue before it returns; 0 for none
+   * @param enqueueReplicaWaitMillis how long to wait for them
+   */
+  public JobStore(Redis redis, Keys keys, int enqueueReplicas, long enqueueReplicaWaitMillis) {
     this.redis = redis;
     this.keys = keys;
+    this.enqueueReplicas = enqueueReplicas;
+    this.enqueueReplicaWaitMillis = enqueueReplicaWaitMillis;
   }
 
   /** A block of consecutive job ids, valid in the installation epoch it was reserved in. */
@@ -91,8 +104,7 @@ public final class JobStore {
           args.add(Long.toString(id));
           args.add(record);
         });
-    redis.run(
-        Script.ENQUEUE,
+    List<String> scriptKeys =
         List.of(
             keys.queue(queue),
             keys.data(queue),
@@ -101,8 +113,34 @@ public final class JobStore {
             keys.results(queue),
             keys.failures(queue),
             keys.positions(queue),
-            keys.timeline(queue)),
-        args);
+            keys.timeline(queue));
+    if (enqueueReplicas == 0) {
+      redis.run(Script.ENQUEUE, scriptKeys, args);
+      return;
+    }
+    long acknowledged =
+        redis.call(
+            jedis ->
+                Script.ENQUEUE.runAndWait(
+                    () -> redis.pipelined(jedis, scriptKeys.get(0)),
+                    jedis,
+                    scriptKeys,
+                    args,
+                    enqueueReplicas,
+                    enqueueReplicaWaitMillis));
+    if (acknowledged < enqueueReplicas) {
+      throw new RedisUnavailableException(
+          "the enqueue reached "
+              + acknowledged
+              + " of the "
+              + enqueueReplicas
+              + " replica(s) required within "
+              + enqueueReplicaWaitMillis
+              + " ms of "
+              + redis.displayName()
+              + "; it may still be stored, and run",
+          null);
+    }
   }
 
   /**

@@ -10,6 +10,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -110,6 +113,39 @@ final class Script {
     }
     RAN.add(this);
     return reply;
+  }
+
+  /**
+   * Runs the script on a connection of {@code pipelines}, then Redis's {@code WAIT} on that same
+   * connection, which covers the script's writes; how many replicas acknowledged them in time.
+   */
+  long runAndWait(
+      Supplier<AbstractPipeline> pipelines,
+      UnifiedJedis jedis,
+      List<String> keys,
+      List<String> args,
+      int replicas,
+      long timeoutMillis) {
+    for (int attempt = 1; ; attempt++) {
+      Response<Object> reply;
+      Response<Long> acknowledged;
+      try (AbstractPipeline pipeline = pipelines.get()) {
+        reply = pipeline.evalsha(sha, keys, args);
+        acknowledged = pipeline.waitReplicas(keys.get(0), replicas, timeoutMillis);
+        pipeline.sync();
+      }
+      try {
+        reply.get();
+      } catch (JedisNoScriptException e) {
+        if (attempt > 1) {
+          throw e;
+        }
+        jedis.scriptLoad(source, keys.get(0));
+        continue;
+      }
+      RAN.add(this);
+      return acknowledged.get();
+    }
   }
 
   @Override
