@@ -6,6 +6,7 @@
 module dev.offload.testing {
   requires transitive dev.offload.redisserver;
   requires org.junit.jupiter.api;
+  requires transitive redis.clients.jedis;
   // Testcontainers publishes no module name; this one is taken from its jar's file name
   requires static testcontainers;
 

@@ -15,7 +15,6 @@ import dev.offload.runtime.support.Stores;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import dev.offload.testing.StandaloneOnly;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +26,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /** The agent's command line, run as its own JVM: SIGTERM shuts it down gracefully, exiting 0. */
 class AgentProcessTest {
@@ -91,7 +90,7 @@ class AgentProcessTest {
   void sigtermLetsTheRunningJobFinishThenDeregisters() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Stores stores = new Stores(REDIS.url(), prefix)) {
+        Stores stores = new Stores(REDIS, prefix)) {
       Process agent = startAgent(prefix, 10);
       JobHandle<Long> handle = client.enqueue(new Sleep(1_500));
       awaitWorking(handle);
@@ -110,7 +109,7 @@ class AgentProcessTest {
   void sigtermAfterTheGracePeriodPutsTheJobBackWithoutLosingAnAttempt() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Stores stores = new Stores(REDIS.url(), prefix)) {
+        Stores stores = new Stores(REDIS, prefix)) {
       Process agent = startAgent(prefix, 0);
       JobHandle<Long> handle = client.enqueue(new Sleep(60_000));
       awaitWorking(handle);
@@ -145,7 +144,7 @@ class AgentProcessTest {
   void anAgentStartedWhileRedisRefusesWritesWaitsAndThenWorks() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis admin = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis admin = REDIS.jedis()) {
       Process agent;
       admin.configSet("maxmemory-policy", "noeviction");
       admin.configSet("maxmemory", "1");
@@ -169,8 +168,8 @@ class AgentProcessTest {
   void cleanSigtermExitsZeroWithoutWarningsAndLogsCarryTimestamps() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Stores stores = new Stores(REDIS.url(), prefix);
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        Stores stores = new Stores(REDIS, prefix);
+        UnifiedJedis jedis = REDIS.jedis()) {
       // two workers and fast heartbeats, so that a heartbeat falls inside the shutdown
       Process agent =
           startAgent(
@@ -199,7 +198,8 @@ class AgentProcessTest {
       assertEquals(JobStatus.SUCCEEDED, handle.status());
       assertEquals(0, stores.setSize("workers"), "the workers did not deregister");
       assertFalse(log.contains("WARN"), log);
-      assertEquals(Set.of(), jedis.keys(prefix + "worker:*"), "a worker description outlived it");
+      assertEquals(
+          Set.of(), REDIS.keys(jedis, prefix + "worker:*"), "a worker description outlived it");
       for (String line : log.lines().toList()) {
         assertTrue(TIMESTAMPED.matcher(line).lookingAt(), "no ISO-8601 timestamp: " + line);
       }

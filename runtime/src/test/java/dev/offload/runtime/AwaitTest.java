@@ -11,7 +11,6 @@ import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.support.Awaiting;
 import dev.offload.testing.RedisExtension;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,34 +19,36 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Transaction;
+import redis.clients.jedis.UnifiedJedis;
 
 /** {@code await} ends when its job does, even when the job's event never comes. */
 class AwaitTest {
 
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
-  /** Records the job as succeeded the way a worker does, announcing it only if asked to. */
-  private static void succeed(Jedis jedis, Keys keys, JobHandle<?> job, boolean announce) {
+  /**
+   * Records the job as succeeded the way a worker does, in one script over the queue's slot, and
+   * announces it afterwards only if asked to.
+   */
+  private static void succeed(UnifiedJedis jedis, Keys keys, JobHandle<?> job, boolean announce) {
     String id = Long.toString(job.id());
-    Transaction step = jedis.multi();
-    step.hdel(keys.data(job.queue()), id);
-    step.lrem(keys.queue(job.queue()), 0, id);
-    step.hset(keys.results(job.queue()), id, "5");
+    jedis.eval(
+        "redis.call('HDEL', KEYS[1], ARGV[1]) redis.call('LREM', KEYS[2], 0, ARGV[1])"
+            + " redis.call('HSET', KEYS[3], ARGV[1], '5')",
+        List.of(keys.data(job.queue()), keys.queue(job.queue()), keys.results(job.queue())),
+        List.of(id));
     if (announce) {
-      step.publish(
+      jedis.publish(
           keys.events(),
           "{\"q\":\"" + job.queue() + "\",\"w\":\"w\",\"succeeded\":[\"" + id + "\"]}");
     }
-    step.exec();
   }
 
   @Test
   void awaitNoticesAFinishWhoseEventWasLost() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       JobHandle<Integer> job = client.enqueue(new Add(2, 3));
       assertTrue(client.watcher().awaitSubscribed(Duration.ofSeconds(5)));
       Awaiting awaiting = Awaiting.start(client, job.queue(), job.id(), Duration.ofSeconds(30));
@@ -79,7 +80,7 @@ class AwaitTest {
                 .prefix(prefix)
                 .awaitPollInterval(Duration.ofMinutes(5))
                 .build();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       assertTrue(client.watcher().awaitSubscribed(Duration.ofSeconds(5)));
       for (int round = 0; round < 5; round++) {
         JobHandle<Integer> job = client.enqueue(new Add(round, 1));

@@ -18,7 +18,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 class BadInputTest {
 
@@ -57,7 +57,7 @@ class BadInputTest {
   void argumentsThatDoNotDeserializeFailTheJobNotTheAgent() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(java.net.URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       String record =
           "{\"name\":\"test.add\",\"args\":{\"a\":\"not a number\",\"b\":1},"
               + "\"attempt\":0,\"maxAttempts\":1,\"timeoutMs\":0,\"enqueuedAt\":0}";
@@ -81,7 +81,7 @@ class BadInputTest {
   void malformedRecordMovesToFailureStoreWithItsRawData() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(java.net.URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       jedis.hset(prefix + "data-store:{default}", "900002", "this is {not json");
       jedis.lpush(prefix + "queue:{default}", "900002");
       try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {

@@ -70,7 +70,7 @@ class CrashRecoveryTest {
   void jobOfAKilledAgentIsPutBackAndCompletedByAnotherAgent() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Stores stores = new Stores(REDIS.url(), prefix)) {
+        Stores stores = new Stores(REDIS, prefix)) {
       JobHandle<Long> handle = client.enqueue(new Sleep(1_000));
       Killed killed = killAgentMidJob(prefix, handle);
       assertTrue(stores.isMember("workers", killed.workerId()));
@@ -99,7 +99,7 @@ class CrashRecoveryTest {
   void recoveryCountsAnAttemptSoAJobThatKillsItsWorkerEndsInFailureStore() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Stores stores = new Stores(REDIS.url(), prefix)) {
+        Stores stores = new Stores(REDIS, prefix)) {
       JobHandle<Long> handle = client.enqueue(new Sleep(30_000), JobOptions.defaults().attempts(1));
       Killed killed = killAgentMidJob(prefix, handle);
 

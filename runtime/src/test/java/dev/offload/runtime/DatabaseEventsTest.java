@@ -8,6 +8,7 @@ import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
+import dev.offload.testing.StandaloneOnly;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Installations with one prefix on two databases of one server hear only their own events, although
  * Redis delivers a published message to the subscribers of every database.
  */
+@StandaloneOnly("it uses two databases of one server, and a cluster has only database 0")
 class DatabaseEventsTest {
 
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 class EnqueueAndRunTest {
 
@@ -40,7 +40,7 @@ class EnqueueAndRunTest {
       assertEquals(Optional.of(5), handle.result());
       assertEquals(Optional.of(5), client.handle("default", handle.id(), Integer.class).result());
       assertTrue(handle.failure().isEmpty());
-      try (Jedis jedis = new Jedis(java.net.URI.create(REDIS.url()))) {
+      try (UnifiedJedis jedis = REDIS.jedis()) {
         assertFalse(jedis.hexists(prefix + "data-store:{default}", Long.toString(handle.id())));
         assertEquals(
             "5", jedis.hget(prefix + "result-store:{default}", Long.toString(handle.id())));

@@ -15,8 +15,8 @@ import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.Awaiting;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
+import dev.offload.testing.StandaloneOnly;
 import dev.offload.testing.TcpProxy;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -25,12 +25,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The events subscription lives through a link that dies silently: it notices within seconds,
  * subscribes again and says that events may have been lost, so awaits and live views go on.
  */
+@StandaloneOnly("a TCP proxy in front of one server cannot stand in for a whole cluster")
 class EventSubscriptionFaultTest {
 
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
@@ -46,7 +47,7 @@ class EventSubscriptionFaultTest {
     try (TcpProxy proxy = TcpProxy.inFrontOf(REDIS.url());
         Redis redis = Redis.connect(proxy.url(), 2);
         EventSubscriber subscriber = new EventSubscriber(redis, keys);
-        Jedis direct = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis direct = REDIS.jedis()) {
       subscriber.addListener(
           new JobListener() {
             @Override
@@ -78,7 +79,7 @@ class EventSubscriptionFaultTest {
    * test if it has not {@code within} that time.
    */
   private static void publishUntilSeen(
-      Jedis direct, Keys keys, long id, Set<Long> seen, Duration within) {
+      UnifiedJedis direct, Keys keys, long id, Set<Long> seen, Duration within) {
     Poll.until(
         within,
         "an event for " + id + " comes through the subscription",

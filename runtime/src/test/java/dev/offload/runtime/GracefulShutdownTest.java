@@ -31,7 +31,7 @@ class GracefulShutdownTest {
 
   /** Every processing list under {@code prefix} still holding jobs, read with a full SCAN. */
   private static List<String> processingLists(String prefix) {
-    try (Stores stores = new Stores(REDIS.url(), prefix)) {
+    try (Stores stores = new Stores(REDIS, prefix)) {
       return stores.processingLists();
     }
   }

@@ -15,13 +15,12 @@ import dev.offload.runtime.jobs.Noop;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.UpkeepRounds;
 import dev.offload.testing.RedisExtension;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /** A pause holds from the moment it is written, enforced by the take script in Redis. */
 class PauseTest {
@@ -67,7 +66,7 @@ class PauseTest {
   void aQueueInThePausedSetWithoutItsFlagStillShowsAsPausedAndResumesWhole() {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       client.enqueue(new Noop(0), JobOptions.defaults().queue("a"));
       // as paused by a version that kept only the global set
       jedis.sadd(prefix + "paused", "a");

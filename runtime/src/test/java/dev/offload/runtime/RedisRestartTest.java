@@ -37,7 +37,7 @@ class RedisRestartTest {
   void everyJobEndsExactlyOnceInResultOrFailureStoreAcrossARedisRestart() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Stores stores = new Stores(REDIS.url(), prefix);
+        Stores stores = new Stores(REDIS, prefix);
         Agent agent = Agents.fast(REDIS.url(), prefix).workers(3, "default").build().start()) {
       List<Sleep> jobs = new ArrayList<>();
       for (int i = 0; i < 3000; i++) {

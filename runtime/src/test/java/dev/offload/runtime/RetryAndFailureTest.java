@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 class RetryAndFailureTest {
 
@@ -67,7 +67,7 @@ class RetryAndFailureTest {
       }
       assertTrue(failure.arguments().contains("\"failures\":99"));
       assertEquals(List.of(handle.id()), events.ids(JobEvent.Type.FAILED, 1));
-      try (Jedis jedis = new Jedis(java.net.URI.create(REDIS.url()))) {
+      try (UnifiedJedis jedis = REDIS.jedis()) {
         assertEquals(0, jedis.hlen(prefix + "data-store:{default}"));
         assertEquals(0, jedis.llen(prefix + "processing:{default}:" + agent.workerIds().get(0)));
       }

@@ -27,7 +27,7 @@ class VolumeTest {
       throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Stores stores = new Stores(REDIS.url(), prefix);
+        Stores stores = new Stores(REDIS, prefix);
         Agent agent = Agents.fast(REDIS.url(), prefix).workers(4, "default").build().start()) {
       List<Noop> jobs = new ArrayList<>();
       for (int i = 0; i < 20_000; i++) {

@@ -121,7 +121,7 @@ class WidgetOptInTest {
   @Test
   void onlyJobsThatOptInHaveTheirResultMarkedPublicUntilItIsRemoved() throws Exception {
     String prefix = REDIS.newPrefix();
-    try (Stores stores = new Stores(REDIS.url(), prefix);
+    try (Stores stores = new Stores(REDIS, prefix);
         OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Agent agent = agent(prefix)) {
       List<JobHandle<String>> handles =
@@ -143,7 +143,7 @@ class WidgetOptInTest {
   @Test
   void jobsThatFailAreDeletedOrClearedLeaveNoPublicMark() throws Exception {
     String prefix = REDIS.newPrefix();
-    try (Stores stores = new Stores(REDIS.url(), prefix);
+    try (Stores stores = new Stores(REDIS, prefix);
         OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Agent agent = agent(prefix)) {
       JobHandle<String> failed =
@@ -170,7 +170,7 @@ class WidgetOptInTest {
   void userFacingMessageOfTheLastAttemptIsKeptInTheFailureRecord(Isolation isolation)
       throws Exception {
     String prefix = REDIS.newPrefix();
-    try (Stores stores = new Stores(REDIS.url(), prefix);
+    try (Stores stores = new Stores(REDIS, prefix);
         OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Agent agent = agent(prefix, isolation)) {
       JobOptions once = JobOptions.defaults().attempts(1);

@@ -2,6 +2,7 @@ package dev.offload.testing;
 
 import dev.offload.redisserver.RedisServerProcess;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Gives a test class its own real Redis.
@@ -119,6 +121,20 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
   /** The URL of this test class's Redis. */
   public String url() {
     return url;
+  }
+
+  /**
+   * A new plain client on this test class's Redis, whatever its topology, for reading or corrupting
+   * keys directly: {@code try (UnifiedJedis jedis = REDIS.jedis()) { ... }}. On a cluster every
+   * command must name keys of one slot.
+   */
+  public UnifiedJedis jedis() {
+    return RawRedis.open(url);
+  }
+
+  /** Every key matching {@code pattern}, asked of each node when the Redis is a cluster. */
+  public Set<String> keys(UnifiedJedis jedis, String pattern) {
+    return RawRedis.keys(jedis, pattern);
   }
 
   /**

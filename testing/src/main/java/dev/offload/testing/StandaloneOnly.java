@@ -12,9 +12,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Marks a test class or method that needs one standalone Redis server, because it restarts or
- * reconfigures it ({@code SHUTDOWN}, {@code CONFIG SET}, {@code DEBUG SLEEP}) or talks to it with a
- * plain standalone client: skipped, saying why, when {@link RedisExtension} hands out a cluster or
- * Sentinels instead ({@link RedisExtension#standalone()} is false).
+ * reconfigures it ({@code SHUTDOWN}, {@code CONFIG SET}, {@code DEBUG SLEEP}), or uses what only
+ * one server has (a database other than 0, a proxy in front of its one port): skipped, saying why,
+ * when {@link RedisExtension} hands out a cluster or Sentinels instead ({@link
+ * RedisExtension#standalone()} is false). To read or change keys directly on any topology, use
+ * {@link RedisExtension#jedis()} instead.
  *
  * <pre>{@code
  * @StandaloneOnly

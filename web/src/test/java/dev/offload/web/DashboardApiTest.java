@@ -35,7 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /** The JSON API against a real Redis, with a real agent doing the work. */
 class DashboardApiTest {
@@ -440,7 +440,7 @@ class DashboardApiTest {
   void malformedEntriesAreRowsWithTheirProblemAndTheOverviewKeepsEveryQueue() {
     client.enqueue(new Add(1, 1), JobOptions.defaults().queue("good"));
     client.enqueue(new Add(1, 1), JobOptions.defaults().queue("bent"));
-    try (Jedis jedis = new Jedis(java.net.URI.create(REDIS.url()))) {
+    try (UnifiedJedis jedis = REDIS.jedis()) {
       jedis.lpush(prefix + "queue:{bent}", "oops");
       jedis.hset(prefix + "stats:{bent}", "succeeded", "lots");
     }

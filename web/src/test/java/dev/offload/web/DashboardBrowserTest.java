@@ -21,7 +21,6 @@ import dev.offload.web.jobs.HostileName;
 import dev.offload.web.jobs.Reject;
 import dev.offload.web.jobs.TestJobs;
 import dev.offload.web.support.Browser;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The dashboard in a headless Chromium, against a real Redis and a real agent: every change must
@@ -632,7 +631,7 @@ class DashboardBrowserTest {
   @Test
   void malformedEntryShowsAsSuchBesideTheOtherRows() {
     long good = client.enqueue(new Add(1, 2), JobOptions.defaults().queue("odd")).id();
-    try (Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+    try (UnifiedJedis jedis = REDIS.jedis()) {
       jedis.lpush(prefix + "queue:{odd}", "not-a-job-id");
     }
     open("#/queues/odd");

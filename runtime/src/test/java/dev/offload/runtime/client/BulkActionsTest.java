@@ -14,7 +14,6 @@ import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,8 +21,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Retrying and deleting jobs by ids, and clearing whole states of a queue, a million included. */
 class BulkActionsTest {
@@ -120,7 +119,7 @@ class BulkActionsTest {
     String data = prefix + "data-store:{big}";
     String positions = prefix + "positions:{big}";
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()), 60_000)) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       OffloadAdmin admin = client.admin();
       // at the head of the queue, to be running all through the clear
       JobHandle<Long> running =
@@ -129,7 +128,7 @@ class BulkActionsTest {
           "{\"name\":\"test.add\",\"args\":{\"a\":1,\"b\":1},\"attempt\":0,\"maxAttempts\":3,"
               + "\"timeoutMs\":0,\"enqueuedAt\":0}";
       long filling = System.nanoTime();
-      Pipeline pipeline = jedis.pipelined();
+      AbstractPipeline pipeline = jedis.pipelined();
       for (int start = 1; start <= 1_000_000; start += 1_000) {
         String[] ids = new String[1_000];
         Map<String, String> records = new HashMap<>();

@@ -9,14 +9,13 @@ import dev.offload.runtime.jobs.FailTimes;
 import dev.offload.runtime.support.Agents;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Failures grouped by their last error's class and message, the largest group first. */
 class FailureGroupsTest {
@@ -60,9 +59,9 @@ class FailureGroupsTest {
     String prefix = REDIS.newPrefix();
     String store = prefix + "failure-store:{default}";
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       client.enqueue(new FailTimes(prefix, 0));
-      Pipeline pipeline = jedis.pipelined();
+      AbstractPipeline pipeline = jedis.pipelined();
       // ids 1 to 50 are the oldest and the only ones with a disk error
       for (int id = 1; id <= 10_050; id++) {
         String error = id <= 50 ? "java.io.IOException: disk full" : "timed out after 5s";

@@ -14,7 +14,6 @@ import dev.offload.runtime.jobs.FailTimes;
 import dev.offload.runtime.support.Agents;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +22,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Failures are listed newest first at any depth, through the index of failure times. */
 class FailureOrderTest {
@@ -71,7 +70,7 @@ class FailureOrderTest {
   void failuresStoredBeforeTheIndexAreIndexedByTheirTimeAndRemovedOnesAreForgotten() {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       client.enqueue(new FailTimes(prefix, 0));
       String store = prefix + "failure-store:{default}";
       List<Integer> order = new ArrayList<>();
@@ -105,7 +104,7 @@ class FailureOrderTest {
     String prefix = REDIS.newPrefix();
     String index = prefix + "failure-times:{default}";
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       List<Long> ids = new ArrayList<>();
       try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
         for (int i = 0; i < 3; i++) {

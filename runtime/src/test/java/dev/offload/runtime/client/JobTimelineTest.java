@@ -15,14 +15,13 @@ import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
 import dev.offload.testing.RedisExtension;
 import java.net.InetAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /** A job's timeline as the scripts write it and {@link OffloadAdmin#job} reads it. */
 class JobTimelineTest {
@@ -125,7 +124,7 @@ class JobTimelineTest {
       assertEquals(timeline.events().get(4).at(), timeline.finishedAt());
 
       assertTrue(client.admin().deleteFailure("default", handle.id()));
-      try (Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+      try (UnifiedJedis jedis = REDIS.jedis()) {
         assertEquals(0, jedis.hlen(prefix + "timeline:{default}"));
       }
     }

@@ -9,13 +9,12 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.testing.RedisExtension;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * One malformed entry in Redis shows as such in the listings and counts, and every other entry is
@@ -29,7 +28,7 @@ class MalformedEntriesTest {
   void aNonNumericIdInAQueueListIsARowWithItsProblemBetweenTheOthers() {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       JobHandle<Integer> first = client.enqueue(new Add(1, 1));
       jedis.lpush(prefix + "queue:{default}", "not-an-id");
       JobHandle<Integer> last = client.enqueue(new Add(2, 2));
@@ -53,7 +52,7 @@ class MalformedEntriesTest {
   void aRecordThatIsNotJsonIsARowWithItsProblemAndTheStoredText() {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       client.enqueue(new Add(1, 1));
       jedis.hset(prefix + "data-store:{default}", "77", "{not json");
       jedis.lpush(prefix + "queue:{default}", "77");
@@ -75,7 +74,7 @@ class MalformedEntriesTest {
   void malformedFailureRecordsAreRowsWithTheirProblemAndTheRestAreListed() {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       client.enqueue(new Add(1, 1));
       String store = prefix + "failure-store:{default}";
       jedis.hset(
@@ -114,7 +113,7 @@ class MalformedEntriesTest {
   void aCounterThatIsNotANumberOrAKeyOfTheWrongTypeMarksItsQueueAndTheOthersAreCounted() {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       client.enqueue(new Add(1, 1), JobOptions.defaults().queue("a"));
       client.enqueue(new Add(1, 1), JobOptions.defaults().queue("b"));
       client.enqueue(new Add(1, 1), JobOptions.defaults().queue("c"));

@@ -19,7 +19,6 @@ import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +27,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /** What an operator sees and does through {@link OffloadAdmin}, against a real Redis and agent. */
 class OffloadAdminTest {
@@ -183,7 +182,7 @@ class OffloadAdminTest {
   void aRecordThatCannotBeReadIsShownAsStoredWithWhatIsWrong() {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       client.enqueue(new Add(1, 1));
       String unnamed =
           "{\"name\":\"\",\"args\":{},\"attempt\":0,\"maxAttempts\":1,"

@@ -12,14 +12,15 @@ import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.FailTimes;
 import dev.offload.runtime.support.Agents;
 import dev.offload.testing.RedisExtension;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.SafeEncoder;
 
 /** The per-queue history the scripts count in Redis, read by {@link OffloadAdmin#history}. */
 class QueueHistoryTest {
@@ -77,8 +78,10 @@ class QueueHistoryTest {
     String minuteKey = prefix + "history:{default}:minute";
     String hourKey = prefix + "history:{default}:hour";
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
-      long now = Long.parseLong(jedis.time().get(0)) * 1000;
+        UnifiedJedis jedis = REDIS.jedis()) {
+      // the clock of the node that holds the history
+      List<?> time = (List<?>) jedis.sendCommand(minuteKey, Protocol.Command.TIME);
+      long now = Long.parseLong(SafeEncoder.encode((byte[]) time.get(0))) * 1000;
       long minute = now / 60_000;
       long hour = now / 3_600_000;
       // as the script leaves them: every bucket within a window of the oldest, `from`

@@ -9,12 +9,13 @@ import dev.offload.api.JobStatus;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Noop;
 import dev.offload.testing.RedisExtension;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.SafeEncoder;
 
 /** A job's place in line is read from the queue's positions index, never by scanning the list. */
 class QueuePositionTest {
@@ -25,7 +26,7 @@ class QueuePositionTest {
   void theLastOfAHundredThousandJobsIsPlacedRightWithoutAnyLpos() {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       List<Noop> jobs = new ArrayList<>();
       for (int i = 0; i < 100_000; i++) {
         jobs.add(new Noop(i));
@@ -34,14 +35,18 @@ class QueuePositionTest {
       long last = handles.get(handles.size() - 1).id();
       long middle = handles.get(50_000).id();
 
-      jedis.configResetStat();
+      // the statistics of the node that holds the queue
+      String queueKey = prefix + "queue:{default}";
+      jedis.sendCommand(queueKey, Protocol.Command.CONFIG, "RESETSTAT");
       PublicJobView view = client.admin().publicView("default", last);
       assertEquals(PublicJobView.State.QUEUED, view.state());
       assertEquals(99_999L, view.position());
       assertEquals(50_000L, client.admin().job("default", middle).orElseThrow().position());
       assertEquals(0L, client.admin().publicView("default", handles.get(0).id()).position());
 
-      String commands = jedis.info("commandstats");
+      String commands =
+          SafeEncoder.encode(
+              (byte[]) jedis.sendCommand(queueKey, Protocol.Command.INFO, "commandstats"));
       assertTrue(commands.contains("cmdstat_zrank"), commands);
       assertFalse(commands.contains("cmdstat_lpos"), commands);
     }
@@ -51,7 +56,7 @@ class QueuePositionTest {
   void positionsFollowDeletesRetriesAndJobsQueuedBeforeTheIndexExisted() {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       // queued by a version that kept no positions, before the upgrade: found in the list within
       // the entries the index lacks, and counted as ahead of the jobs the index knows
       String record =

@@ -22,7 +22,6 @@ import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.Stores;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +31,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Clocks, batches, descriptions and lifecycles of agents. */
 class AgentLifecycleFaultsTest {
@@ -113,7 +112,7 @@ class AgentLifecycleFaultsTest {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
         Redis redis = Redis.connect(REDIS.url(), 2);
-        Stores stores = new Stores(REDIS.url(), prefix)) {
+        Stores stores = new Stores(REDIS, prefix)) {
       List<Noop> jobs = new ArrayList<>();
       for (int i = 0; i < 9_000; i++) {
         jobs.add(new Noop(i));
@@ -143,7 +142,7 @@ class AgentLifecycleFaultsTest {
   void heartbeatsGoOnWhileUpkeepPromotesManyDueJobs() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       List<Noop> jobs = new ArrayList<>();
       for (int i = 0; i < 150_000; i++) {
         jobs.add(new Noop(i));
@@ -173,7 +172,7 @@ class AgentLifecycleFaultsTest {
   void aDescriptionWrittenAfterItExpiredExpiresAgain() {
     String prefix = REDIS.newPrefix();
     try (Redis redis = Redis.connect(REDIS.url(), 1);
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       new WorkerStore(redis, new Keys(prefix))
           .describe(
               "gone",

@@ -14,16 +14,15 @@ import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Count;
 import dev.offload.runtime.support.Agents;
-import dev.offload.runtime.support.Stores;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * What a dead worker leaves behind is charged fairly, and bad data in Redis is set apart with a
@@ -33,16 +32,12 @@ class RecoveryAndCorruptDataTest {
 
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
-  private static Jedis jedis() {
-    return new Jedis(URI.create(REDIS.url()));
-  }
-
   @Test
   void ofADeadWorkersJobsOnlyTheOneItWasRunningIsChargedAnAttempt() throws Exception {
     String prefix = REDIS.newPrefix();
     String key = UUID.randomUUID().toString();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = jedis()) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       List<JobHandle<Integer>> handles =
           client.enqueueAll(
               List.of(new Count(key, 0), new Count(key, 0), new Count(key, 0)),
@@ -80,7 +75,7 @@ class RecoveryAndCorruptDataTest {
   void aRecordInNoListIsPutBackAfterTheGracePeriodAndCounted() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = jedis()) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       JobHandle<Integer> handle = client.enqueue(new Add(20, 22));
       // a hand edit that lost the job from its queue, leaving its record
       jedis.del(prefix + "queue:{default}");
@@ -101,7 +96,7 @@ class RecoveryAndCorruptDataTest {
   void anEntryThatIsNotAJobIdIsQuarantinedAndEveryOtherJobRuns() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = jedis()) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       JobHandle<Integer> before = client.enqueue(new Add(1, 1));
       jedis.lpush(prefix + "queue:{default}", "abc");
       JobHandle<Integer> after = client.enqueue(new Add(2, 2));
@@ -114,7 +109,7 @@ class RecoveryAndCorruptDataTest {
         assertEquals(JobStatus.SUCCEEDED, elsewhere.await(Duration.ofSeconds(10)));
         String reason = jedis.hget(prefix + "quarantine:{default}", "abc");
         assertTrue(reason != null && reason.contains("where a job id belongs"), reason);
-        assertEquals(List.of(), new Stores(REDIS.url(), prefix).processingLists());
+        assertEquals(Set.of(), REDIS.keys(jedis, prefix + "processing:*"));
       }
     }
   }
@@ -124,7 +119,7 @@ class RecoveryAndCorruptDataTest {
       throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = jedis()) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       jedis.lpush(prefix + "queue:{broken}", "12345");
       jedis.set(prefix + "data-store:{broken}", "not a hash");
       jedis.hset(prefix + "queue:{hashed}", "1", "2");
@@ -147,7 +142,7 @@ class RecoveryAndCorruptDataTest {
     String prefix = REDIS.newPrefix();
     String key = UUID.randomUUID().toString();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Jedis jedis = jedis()) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       var args = JsonNodeFactory.instance.objectNode().put("key", key).put("millis", 0);
       String used = new JobRecord(Count.NAME, args, 5, 3, 0, 0, List.of(), null).toJson();
       String negative = new JobRecord(Count.NAME, args, -3, 3, 0, 0, List.of(), null).toJson();

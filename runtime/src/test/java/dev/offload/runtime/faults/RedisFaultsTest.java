@@ -84,7 +84,7 @@ class RedisFaultsTest {
   void anEnqueueWhoseReplyTimesOutIsStoredOnce() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Stores stores = new Stores(REDIS.url(), prefix)) {
+        Stores stores = new Stores(REDIS, prefix)) {
       client.enqueue(new Add(0, 0));
       Thread sleeper = debugSleep(6);
       Poll.until(
@@ -104,7 +104,7 @@ class RedisFaultsTest {
     String prefix = REDIS.newPrefix();
     String key = UUID.randomUUID().toString();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Stores stores = new Stores(REDIS.url(), prefix);
+        Stores stores = new Stores(REDIS, prefix);
         Agent agent = Agents.fast(REDIS.url(), prefix).workers(2, "default").build().start()) {
       List<Count> jobs = new ArrayList<>();
       for (int i = 0; i < 400; i++) {
@@ -211,7 +211,7 @@ class RedisFaultsTest {
     String key = UUID.randomUUID().toString();
     try (TcpProxy link = TcpProxy.inFrontOf(REDIS.url());
         OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Stores stores = new Stores(REDIS.url(), prefix);
+        Stores stores = new Stores(REDIS, prefix);
         Agent agent = Agents.fast(link.url(), prefix).workers(2, "default").build().start()) {
       List<Count> jobs = new ArrayList<>();
       for (int i = 0; i < 300; i++) {
@@ -242,7 +242,7 @@ class RedisFaultsTest {
     String key = UUID.randomUUID().toString();
     List<Agent> agents = new ArrayList<>();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Stores stores = new Stores(REDIS.url(), prefix)) {
+        Stores stores = new Stores(REDIS, prefix)) {
       for (int i = 0; i < 3; i++) {
         agents.add(Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start());
       }

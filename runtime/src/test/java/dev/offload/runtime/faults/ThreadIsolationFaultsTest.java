@@ -31,7 +31,7 @@ class ThreadIsolationFaultsTest {
   void aJobThatLeavesItsThreadInterruptedDoesNotStopItsWorker() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Stores stores = new Stores(REDIS.url(), prefix);
+        Stores stores = new Stores(REDIS, prefix);
         Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
       List<String> workers = agent.workerIds();
       List<Interrupting> jobs = new ArrayList<>();

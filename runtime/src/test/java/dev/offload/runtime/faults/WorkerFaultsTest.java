@@ -70,7 +70,7 @@ class WorkerFaultsTest {
     String prefix = REDIS.newPrefix();
     Path marker = dir.resolve("ran");
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Stores stores = new Stores(REDIS.url(), prefix)) {
+        Stores stores = new Stores(REDIS, prefix)) {
       // its first run succeeds after 3 s; the run that replaces it fails its last attempt
       JobHandle<String> handle =
           client.enqueue(
@@ -114,7 +114,7 @@ class WorkerFaultsTest {
   void jobsOfAWorkerDestroyedAndKilledBeforeItCouldHandThemBackAreRecovered() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
-        Stores stores = new Stores(REDIS.url(), prefix);
+        Stores stores = new Stores(REDIS, prefix);
         Redis redis = Redis.connect(REDIS.url(), 1)) {
       JobHandle<Long> handle = client.enqueue(new Sleep(3_000));
       Process doomed = agentProcess(prefix);

@@ -1,32 +1,32 @@
 package dev.offload.runtime.support;
 
-import java.net.URI;
+import dev.offload.testing.RedisExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Direct reads of the Redis keys under one prefix, to check what tests leave behind. Each read uses
- * a fresh connection and waits out a Redis restart.
+ * Direct reads of the Redis keys under one prefix, to check what tests leave behind, on whatever
+ * Redis the test's {@link RedisExtension} hands out. Each read waits out a Redis restart.
  */
 public final class Stores implements AutoCloseable {
 
-  private final URI uri;
+  private final RedisExtension redis;
+  private final UnifiedJedis jedis;
   private final String prefix;
 
-  public Stores(String url, String prefix) {
-    this.uri = URI.create(url);
+  public Stores(RedisExtension redis, String prefix) {
+    this.redis = redis;
+    this.jedis = redis.jedis();
     this.prefix = prefix;
   }
 
-  private <T> T read(Function<Jedis, T> query) {
+  private <T> T read(Function<UnifiedJedis, T> query) {
     for (int attempt = 0; ; attempt++) {
-      try (Jedis jedis = new Jedis(uri)) {
+      try {
         return query.apply(jedis);
       } catch (JedisConnectionException e) {
         if (attempt == 100) {
@@ -72,20 +72,9 @@ public final class Stores implements AutoCloseable {
             j.llen(prefix + "queue:{" + queue + "}") + j.zcard(prefix + "delayed:{" + queue + "}"));
   }
 
-  /** Every processing list still holding jobs, read with a full SCAN. */
+  /** Every processing list still holding jobs, read from every node. */
   public List<String> processingLists() {
-    return read(
-        j -> {
-          List<String> lists = new ArrayList<>();
-          ScanParams match = new ScanParams().match(prefix + "processing:*").count(1_000);
-          String cursor = ScanParams.SCAN_POINTER_START;
-          do {
-            ScanResult<String> page = j.scan(cursor, match);
-            lists.addAll(page.getResult());
-            cursor = page.getCursor();
-          } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-          return lists;
-        });
+    return read(j -> new ArrayList<>(redis.keys(j, prefix + "processing:*")));
   }
 
   /** A job's stored record in {@code data-store}, while it is unfinished. */
@@ -114,5 +103,7 @@ public final class Stores implements AutoCloseable {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    jedis.close();
+  }
 }

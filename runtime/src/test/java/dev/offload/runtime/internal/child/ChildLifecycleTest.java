@@ -22,7 +22,6 @@ import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.jobs.Words;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,7 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Child JVMs come and go as their isolation says, never outlive their agent, and keep what jobs
@@ -279,7 +278,7 @@ class ChildLifecycleTest {
                 .workers(1, "default")
                 .build()
                 .start();
-        Jedis jedis = new Jedis(URI.create(REDIS.url()))) {
+        UnifiedJedis jedis = REDIS.jedis()) {
       pid = result(client.enqueue(new Pid(0)));
       String key = prefix + "worker:" + agent.workerIds().get(0);
       String childPid = Long.toString(pid);
