@@ -13,9 +13,12 @@ import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.EventRecorder;
 import dev.offload.testing.Poll;
+import dev.offload.testing.RedisSentinelProcess;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /** The runtime on a primary that Sentinel watches, before and after Sentinel fails it over. */
 class SentinelTest {
@@ -24,7 +27,7 @@ class SentinelTest {
 
   @Test
   void jobsAndEventsCarryOnOnTheNewPrimaryAfterAFailover() throws Exception {
-    try (LocalSentinel sentinel = LocalSentinel.start();
+    try (RedisSentinelProcess sentinel = RedisSentinelProcess.start();
         OffloadClient client = OffloadClient.builder(sentinel.url()).prefix("sentinel:").build();
         EventRecorder events = new EventRecorder(sentinel.url(), "sentinel:");
         Agent agent = Agents.fast(sentinel.url(), "sentinel:").workers(1, "default").build()) {
@@ -33,20 +36,17 @@ class SentinelTest {
       assertEquals(JobStatus.SUCCEEDED, before.await(WAIT));
       assertTrue(events.ids(JobEvent.Type.SUCCEEDED, 1).contains(before.id()));
 
-      int subscriptions = sentinel.subscriptions(sentinel.primary());
+      int subscriptions = subscriptions(sentinel.primaryPort());
       assertTrue(subscriptions > 0);
       // replication is asynchronous: what the primary had not passed on dies with it
-      sentinel.awaitReplicated();
-      sentinel.killPrimary();
-      Poll.until(
-          WAIT,
-          "the sentinel promotes the replica",
-          () -> sentinel.currentPrimary() == sentinel.replica());
+      sentinel.awaitReplicated(WAIT);
+      sentinel.kill9Primary();
+      int promoted = sentinel.awaitFailover(WAIT);
       // events published before a subscription is back are missed, as its listeners are told
       Poll.until(
           WAIT,
           "every subscription moved to the new primary",
-          () -> sentinel.subscriptions(sentinel.replica()) == subscriptions);
+          () -> subscriptions(promoted) == subscriptions);
       AtomicReference<JobHandle<Integer>> after = new AtomicReference<>();
       Poll.until(
           WAIT,
@@ -65,6 +65,15 @@ class SentinelTest {
           events.ids(JobEvent.Type.SUCCEEDED, 2).contains(after.get().id()),
           "the subscription followed the failover");
       assertEquals(JobStatus.SUCCEEDED, before.status(), "kept by the replica");
+    }
+  }
+
+  /** How many connections subscribe on the server on {@code port}. */
+  private static int subscriptions(int port) {
+    try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+      return jedis.clientList().split(" sub=1 ", -1).length - 1;
+    } catch (JedisException e) {
+      return 0;
     }
   }
 }
