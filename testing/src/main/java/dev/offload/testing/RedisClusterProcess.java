@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -42,6 +43,7 @@ public final class RedisClusterProcess implements AutoCloseable {
   private static final Duration FORM_TIMEOUT = Duration.ofSeconds(60);
 
   private final Map<Integer, RedisServerProcess> nodes;
+  private final Map<Integer, TcpProxy> proxies = new LinkedHashMap<>();
 
   private RedisClusterProcess(Map<Integer, RedisServerProcess> nodes) {
     this.nodes = nodes;
@@ -55,6 +57,20 @@ public final class RedisClusterProcess implements AutoCloseable {
    *     PATH}, or the cluster does not form within a minute (the nodes' logs say why)
    */
   public static RedisClusterProcess start(int masters, int replicasPerMaster) {
+    return start(masters, replicasPerMaster, false);
+  }
+
+  /**
+   * Starts {@code masters} masters, each behind a {@link TcpProxy} that it announces to clients as
+   * its address, so that a test can delay or cut what a client sees while the cluster bus stays
+   * direct. {@link #url} and {@link #masterServing} name the proxies; {@link #proxy} finds one.
+   */
+  public static RedisClusterProcess startBehindProxies(int masters) {
+    return start(masters, 0, true);
+  }
+
+  private static RedisClusterProcess start(
+      int masters, int replicasPerMaster, boolean behindProxies) {
     if (masters < 3) {
       throw new IllegalArgumentException("Redis Cluster needs at least 3 masters, not " + masters);
     }
@@ -91,6 +107,9 @@ public final class RedisClusterProcess implements AutoCloseable {
                     "--save",
                     ""));
         nodes.put(node.port(), node);
+        if (behindProxies) {
+          cluster.announceProxy(node.port());
+        }
       }
       cluster.form(cli, replicasPerMaster);
       cluster.awaitHealthy(FORM_TIMEOUT);
@@ -101,10 +120,53 @@ public final class RedisClusterProcess implements AutoCloseable {
     }
   }
 
-  /** {@code redis-cluster://127.0.0.1:P1,127.0.0.1:P2,...}, every node, masters and replicas. */
+  /**
+   * {@code redis-cluster://127.0.0.1:P1,127.0.0.1:P2,...}, every node, masters and replicas, or
+   * their proxies.
+   */
   public String url() {
     return "redis-cluster://"
-        + nodes.keySet().stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
+        + (proxies.isEmpty() ? nodes.keySet() : proxies.keySet())
+            .stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
+  }
+
+  /** The proxy that a node announces as {@code port}, as {@link #masterServing} names it. */
+  public TcpProxy proxy(int port) {
+    TcpProxy proxy = proxies.get(port);
+    if (proxy == null) {
+      throw new IllegalArgumentException("no proxy of this cluster on port " + port);
+    }
+    return proxy;
+  }
+
+  /** How many connections hold a subscription on each running node that has any, by port. */
+  public Map<Integer, Integer> subscriptions() {
+    Map<Integer, Integer> subscriptions = new TreeMap<>();
+    for (int port : runningPorts()) {
+      String clients = RedisCommands.tryCall(port, "CLIENT", "LIST").orElse("");
+      int count = clients.split(" sub=1 ", -1).length - 1;
+      if (count > 0) {
+        subscriptions.put(port, count);
+      }
+    }
+    return subscriptions;
+  }
+
+  /**
+   * Waits until every replica of the master on {@code masterPort} has every write the master had,
+   * so that a test may kill the master without losing what replication had not passed on yet.
+   *
+   * @throws IllegalStateException if the replicas do not catch up within {@code timeout}
+   */
+  public void awaitReplicated(int masterPort, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!RedisCommands.replicated(masterPort, 1)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the replicas of " + masterPort + " did not catch up within " + timeout);
+      }
+      RedisCommands.pause();
+    }
   }
 
   /** The ports of all nodes started, running or killed, in the order they were started. */
@@ -256,10 +318,21 @@ public final class RedisClusterProcess implements AutoCloseable {
     }
   }
 
-  /** Kills every node and deletes their folders. */
+  /** Kills every node, closes their proxies and deletes their folders. */
   @Override
   public void close() {
+    proxies.values().forEach(TcpProxy::close);
     nodes.values().forEach(RedisServerProcess::close);
+  }
+
+  private void announceProxy(int port) {
+    TcpProxy proxy = TcpProxy.start("127.0.0.1", port);
+    proxies.put(proxy.port(), proxy);
+    try {
+      RedisCommands.call(port, "CONFIG", "SET", "cluster-announce-port", "" + proxy.port());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not announce the proxy of port " + port, e);
+    }
   }
 
   private List<Integer> runningPorts() {

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Sends one command to a Redis on a loopback port over a fresh connection and reads its reply, for
@@ -21,6 +23,7 @@ import java.util.Optional;
 final class RedisCommands {
 
   private static final int TIMEOUT_MILLIS = 2_000;
+  private static final Pattern REPLICA_OFFSET = Pattern.compile("offset=(\\d+)");
 
   private RedisCommands() {}
 
@@ -66,6 +69,27 @@ final class RedisCommands {
       }
     }
     return "";
+  }
+
+  /**
+   * Whether at least {@code replicas} replicas are attached to the primary on {@code port} and
+   * every attached one has acknowledged all the primary has written.
+   */
+  static boolean replicated(int port, int replicas) {
+    String replication = tryCall(port, "INFO", "replication").orElse("");
+    String offset = field(replication, "master_repl_offset");
+    int attached = Integer.parseInt("0" + field(replication, "connected_slaves"));
+    if (offset.isEmpty() || attached < replicas) {
+      return false;
+    }
+    for (int i = 0; i < attached; i++) {
+      // slave0:ip=127.0.0.1,port=P,state=online,offset=N,lag=0
+      Matcher replica = REPLICA_OFFSET.matcher(field(replication, "slave" + i));
+      if (!replica.find() || Long.parseLong(replica.group(1)) < Long.parseLong(offset)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Waits until the node on {@code port} answers {@code PING}. */

@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -41,7 +39,6 @@ public final class RedisSentinelProcess implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   private static final int REPLICAS = 2;
-  private static final Pattern REPLICA_OFFSET = Pattern.compile("offset=(\\d+)");
 
   private final List<RedisServerProcess> servers = new ArrayList<>();
   private final List<Sentinel> sentinels = new ArrayList<>();
@@ -164,29 +161,13 @@ public final class RedisSentinelProcess implements AutoCloseable {
    */
   public void awaitReplicated(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!replicated()) {
+    while (!RedisCommands.replicated(primary.port(), REPLICAS)) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
             "the replicas did not catch up with the primary within " + timeout);
       }
       RedisCommands.pause();
     }
-  }
-
-  private boolean replicated() {
-    String replication = RedisCommands.tryCall(primary.port(), "INFO", "replication").orElse("");
-    String offset = RedisCommands.field(replication, "master_repl_offset");
-    if (offset.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < REPLICAS; i++) {
-      // slave0:ip=127.0.0.1,port=P,state=online,offset=N,lag=0
-      Matcher replica = REPLICA_OFFSET.matcher(RedisCommands.field(replication, "slave" + i));
-      if (!replica.find() || Long.parseLong(replica.group(1)) < Long.parseLong(offset)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Kills every process and deletes their folders. */

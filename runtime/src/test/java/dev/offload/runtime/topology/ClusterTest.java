@@ -24,6 +24,7 @@ import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.EventRecorder;
 import dev.offload.testing.Poll;
+import dev.offload.testing.RedisClusterProcess;
 import dev.offload.testing.TcpProxy;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -54,11 +55,11 @@ class ClusterTest {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  private static LocalCluster cluster;
+  private static RedisClusterProcess cluster;
 
   @BeforeAll
-  static void startCluster() throws IOException, InterruptedException {
-    cluster = LocalCluster.start();
+  static void startCluster() {
+    cluster = RedisClusterProcess.start(3, 0);
   }
 
   @AfterAll
@@ -70,13 +71,13 @@ class ClusterTest {
 
   /** Queue names whose keys live on every primary, {@code perNode} on each, by owner port. */
   private static Map<Integer, List<String>> queuesOnEveryNode(
-      LocalCluster on, String prefix, int perNode) {
+      RedisClusterProcess on, String prefix, int perNode) {
     Keys keys = new Keys(prefix);
     Map<Integer, List<String>> byNode = new TreeMap<>();
     for (int i = 0; byNode.values().stream().mapToInt(List::size).sum() < perNode * 3; i++) {
       String queue = "q" + i;
       List<String> onNode =
-          byNode.computeIfAbsent(on.ownerOf(keys.queue(queue)), p -> new ArrayList<>());
+          byNode.computeIfAbsent(ownerOf(on, keys.queue(queue)), p -> new ArrayList<>());
       if (onNode.size() < perNode) {
         onNode.add(queue);
       }
@@ -183,7 +184,8 @@ class ClusterTest {
         assertEquals(JobStatus.FAILED, failed.await(WAIT));
         assertEquals(JobStatus.FAILED, failedToo.await(WAIT));
         // index_times: a failure record the index lacks, as written before the index existed
-        try (Jedis owner = new Jedis("127.0.0.1", cluster.ownerOf(new Keys(prefix).queue(queue)))) {
+        try (Jedis owner =
+            new Jedis("127.0.0.1", ownerOf(cluster, new Keys(prefix).queue(queue)))) {
           owner.zrem(new Keys(prefix).failureTimes(queue), Long.toString(failed.id()));
         }
         assertEquals(2, admin.jobs(queue, JobState.FAILED, null, 10, null).total());
@@ -239,7 +241,7 @@ class ClusterTest {
 
   @Test
   void eventsReachSubscribersAndMoveToAnotherNodeWhenTheirNodeDies() throws Exception {
-    try (LocalCluster own = LocalCluster.start()) {
+    try (RedisClusterProcess own = RedisClusterProcess.start(3, 0)) {
       // subscriptions start on the node first in address order
       int first =
           own.ports().stream().min((a, b) -> ("127.0.0.1:" + a).compareTo("127.0.0.1:" + b)).get();
@@ -262,7 +264,7 @@ class ClusterTest {
         Map<Integer, Integer> before = own.subscriptions();
         assertEquals(Set.of(first), before.keySet(), "subscriptions start on " + first);
 
-        own.kill(first);
+        own.kill9(first);
         Poll.until(
             WAIT,
             "every subscription moved to a live node",
@@ -280,7 +282,7 @@ class ClusterTest {
   @Test
   void workSentOnceIsNeverResentAfterATimedOutReplyWhileIdempotentWorkIsResentOnce()
       throws Exception {
-    try (LocalCluster own = LocalCluster.startBehindProxies();
+    try (RedisClusterProcess own = RedisClusterProcess.startBehindProxies(3);
         Redis redis = Redis.connect(own.url(), 2)) {
       String once = "cluster-once:counter";
       String twice = "cluster-twice:counter";
@@ -288,13 +290,13 @@ class ClusterTest {
       redis.call(jedis -> jedis.get(once));
       redis.call(jedis -> jedis.get(twice));
       // requests reach the nodes at once; their replies come after the 5 s reply timeout
-      own.proxy(own.ownerOf(once)).delay(TcpProxy.Direction.TO_CLIENT, Duration.ofSeconds(6));
-      own.proxy(own.ownerOf(twice)).delay(TcpProxy.Direction.TO_CLIENT, Duration.ofSeconds(6));
+      own.proxy(ownerOf(own, once)).delay(TcpProxy.Direction.TO_CLIENT, Duration.ofSeconds(6));
+      own.proxy(ownerOf(own, twice)).delay(TcpProxy.Direction.TO_CLIENT, Duration.ofSeconds(6));
       assertThrows(
           RedisUnavailableException.class, () -> redis.callOnce(jedis -> jedis.incr(once)));
       assertThrows(RedisUnavailableException.class, () -> redis.call(jedis -> jedis.incr(twice)));
-      own.proxy(own.ownerOf(once)).delay(TcpProxy.Direction.TO_CLIENT, Duration.ZERO);
-      own.proxy(own.ownerOf(twice)).delay(TcpProxy.Direction.TO_CLIENT, Duration.ZERO);
+      own.proxy(ownerOf(own, once)).delay(TcpProxy.Direction.TO_CLIENT, Duration.ZERO);
+      own.proxy(ownerOf(own, twice)).delay(TcpProxy.Direction.TO_CLIENT, Duration.ZERO);
       assertEquals("1", redis.call(jedis -> jedis.get(once)), "work sent once ran once");
       assertEquals("2", redis.call(jedis -> jedis.get(twice)), "idempotent work ran twice");
     }
@@ -302,10 +304,10 @@ class ClusterTest {
 
   @Test
   void jobsGoOnWhenAReplicaTakesOverFromAPrimaryThatDied() throws Exception {
-    try (LocalCluster own = LocalCluster.start(1)) {
+    try (RedisClusterProcess own = RedisClusterProcess.start(3, 1)) {
       String prefix = "cluster-failover:";
       String queue = "failover";
-      int primary = own.ownerOf(new Keys(prefix).queue(queue));
+      int primary = ownerOf(own, new Keys(prefix).queue(queue));
       JobOptions onQueue = JobOptions.defaults().queue(queue);
       try (OffloadClient client = OffloadClient.builder(own.url()).prefix(prefix).build();
           EventRecorder events = new EventRecorder(own.url(), prefix);
@@ -314,15 +316,15 @@ class ClusterTest {
         assertEquals(JobStatus.SUCCEEDED, before.await(WAIT));
         int subscriptions = own.subscriptions().values().stream().mapToInt(n -> n).sum();
         // replication is asynchronous: what the primary had not passed on dies with it
-        own.awaitReplicated(primary);
+        own.awaitReplicated(primary, WAIT);
 
-        own.kill(primary);
+        own.kill9(primary);
         Poll.until(
             WAIT,
             "a replica serves the queue's slot",
             () -> {
               try {
-                return own.ownerOf(new Keys(prefix).queue(queue)) != primary;
+                return ownerOf(own, new Keys(prefix).queue(queue)) != primary;
               } catch (IllegalStateException e) {
                 return false;
               }
@@ -353,8 +355,15 @@ class ClusterTest {
     }
   }
 
+  /** The port of the primary that serves {@code key} now, as the cluster's nodes see it. */
+  private static int ownerOf(RedisClusterProcess on, String key) {
+    int slot = on.slotOf(key);
+    return on.masterServing(slot)
+        .orElseThrow(() -> new IllegalStateException("no primary serves slot " + slot));
+  }
+
   /** A prefix whose installation-wide keys all live on another node than {@code port}. */
-  private static String prefixAwayFrom(LocalCluster on, int port) {
+  private static String prefixAwayFrom(RedisClusterProcess on, int port) {
     for (int i = 0; ; i++) {
       Keys keys = new Keys("cluster-events-" + i + ":");
       List<String> global =
@@ -367,7 +376,7 @@ class ClusterTest {
               keys.stopping(),
               keys.destroyed(),
               keys.paused());
-      if (global.stream().allMatch(key -> on.ownerOf(key) != port)) {
+      if (global.stream().allMatch(key -> ownerOf(on, key) != port)) {
         return "cluster-events-" + i + ":";
       }
     }
