@@ -130,6 +130,15 @@ public final class RedisClusterProcess implements AutoCloseable {
             .stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
   }
 
+  /**
+   * Makes every node demand {@code user} and {@code password} of clients (the cluster bus and
+   * replication carry on without) and returns the URL that carries them.
+   */
+  public String requireUser(String user, String password) {
+    RedisCommands.requireUser(runningPorts(), user, password);
+    return url().replace("redis-cluster://", "redis-cluster://" + user + ":" + password + "@");
+  }
+
   /** The proxy that a node announces as {@code port}, as {@link #masterServing} names it. */
   public TcpProxy proxy(int port) {
     TcpProxy proxy = proxies.get(port);

@@ -92,6 +92,47 @@ final class RedisCommands {
     return true;
   }
 
+  /**
+   * Creates {@code user} with {@code password} and every right on the nodes on {@code ports}, and
+   * leaves the default user, which needs no password, only what replication, Sentinel and these
+   * launchers use, so that a client without the credentials cannot touch data.
+   */
+  static void requireUser(List<Integer> ports, String user, String password) {
+    for (int port : ports) {
+      try {
+        call(port, "ACL", "SETUSER", user, "on", ">" + password, "~*", "&*", "+@all");
+        call(
+            port,
+            "ACL",
+            "SETUSER",
+            "default",
+            "resetkeys",
+            "resetchannels",
+            "-@all",
+            "+ping",
+            "+info",
+            "+role",
+            "+cluster",
+            "+client",
+            "+config",
+            "+acl",
+            "+psync",
+            "+replconf",
+            "+sync",
+            "+replicaof",
+            "+slaveof",
+            "+multi",
+            "+exec",
+            "+script|kill",
+            "+subscribe",
+            "+publish",
+            "&__sentinel__:*");
+      } catch (IOException e) {
+        throw new IllegalStateException("could not set the users of the node on " + port, e);
+      }
+    }
+  }
+
   /** Waits until the node on {@code port} answers {@code PING}. */
   static void awaitPong(int port, Duration timeout, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();

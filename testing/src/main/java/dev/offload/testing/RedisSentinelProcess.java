@@ -91,6 +91,21 @@ public final class RedisSentinelProcess implements AutoCloseable {
         + MASTER_NAME;
   }
 
+  /**
+   * Makes the primary and the replicas demand {@code user} and {@code password} of clients
+   * (replication and the Sentinels carry on without) and returns the URL that carries them.
+   */
+  public String requireUser(String user, String password) {
+    RedisCommands.requireUser(
+        servers.stream()
+            .filter(RedisServerProcess::isRunning)
+            .map(RedisServerProcess::port)
+            .toList(),
+        user,
+        password);
+    return url().replace("redis-sentinel://", "redis-sentinel://" + user + ":" + password + "@");
+  }
+
   /** The port of the server this set started as primary, or promoted since. */
   public int primaryPort() {
     return primary.port();

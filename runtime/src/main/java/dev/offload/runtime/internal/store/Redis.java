@@ -25,6 +25,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -82,6 +83,9 @@ public final class Redis implements AutoCloseable {
           + " (rediss-sentinel:// for TLS)";
 
   /** Error replies that say Redis cannot serve now but may later, as opposed to a bug of ours. */
+  /** Replies of a server that will not serve these credentials, whatever is resent. */
+  private static final List<String> ACCESS_ERRORS = List.of("WRONGPASS", "NOAUTH", "NOPERM");
+
   private static final List<String> TRANSIENT_ERRORS =
       List.of(
           "OOM ",
@@ -166,6 +170,10 @@ public final class Redis implements AutoCloseable {
                     .build();
           };
     } catch (JedisException e) {
+      RedisUnavailableException refused = refusedAccess(e);
+      if (refused != null) {
+        throw refused;
+      }
       throw new RedisUnavailableException(
           "cannot learn from "
               + displayName
@@ -437,6 +445,10 @@ public final class Redis implements AutoCloseable {
     if (e instanceof RedisUnavailableException) {
       return e;
     }
+    RedisUnavailableException refused = refusedAccess(e);
+    if (refused != null) {
+      return refused;
+    }
     if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException) {
       return unavailable(e);
     }
@@ -567,6 +579,35 @@ public final class Redis implements AutoCloseable {
             + cause.getMessage()
             + "); check that it runs and that the URL is right",
         cause);
+  }
+
+  /**
+   * The credentials or rights that Redis refused, found in {@code e}, its causes or the failures it
+   * suppressed (Jedis keeps each node's refusal there when it cannot learn a cluster's slots), or
+   * null: so that a wrong password reads as one, not as a server that is down.
+   */
+  private RedisUnavailableException refusedAccess(Throwable e) {
+    for (Throwable failure = e; failure != null; failure = failure.getCause()) {
+      String message = failure.getMessage() == null ? "" : failure.getMessage();
+      if (failure instanceof JedisAccessControlException
+          || ACCESS_ERRORS.stream().anyMatch(message::startsWith)) {
+        return new RedisUnavailableException(
+            "Redis at "
+                + displayName
+                + " refused access ("
+                + message
+                + "); check the user and password in the URL and that the user may run"
+                + " Offload's commands (@all on the keys of its prefix)",
+            e);
+      }
+      for (Throwable suppressed : failure.getSuppressed()) {
+        RedisUnavailableException refused = refusedAccess(suppressed);
+        if (refused != null) {
+          return refused;
+        }
+      }
+    }
+    return null;
   }
 
   /** The server's address without credentials, for messages. */
