@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +45,13 @@ public final class RedisClusterProcess implements AutoCloseable {
 
   private final Map<Integer, RedisServerProcess> nodes;
   private final Map<Integer, TcpProxy> proxies = new LinkedHashMap<>();
+  private final Map<Integer, Integer> tlsPorts = new LinkedHashMap<>();
+  private final TestCertificates certificates;
 
-  private RedisClusterProcess(Map<Integer, RedisServerProcess> nodes) {
+  private RedisClusterProcess(
+      Map<Integer, RedisServerProcess> nodes, TestCertificates certificates) {
     this.nodes = nodes;
+    this.certificates = certificates;
   }
 
   /**
@@ -57,7 +62,16 @@ public final class RedisClusterProcess implements AutoCloseable {
    *     PATH}, or the cluster does not form within a minute (the nodes' logs say why)
    */
   public static RedisClusterProcess start(int masters, int replicasPerMaster) {
-    return start(masters, replicasPerMaster, false);
+    return start(masters, replicasPerMaster, false, null);
+  }
+
+  /**
+   * Starts {@code masters} masters that serve clients over TLS with {@code certificates}' server
+   * certificate and talk TLS on the cluster bus; {@link #url} is then a {@code rediss-cluster://}
+   * URL of their TLS ports. Each node keeps a plain port too, for this class's own checks.
+   */
+  public static RedisClusterProcess startWithTls(int masters, TestCertificates certificates) {
+    return start(masters, 0, false, certificates);
   }
 
   /**
@@ -66,11 +80,11 @@ public final class RedisClusterProcess implements AutoCloseable {
    * direct. {@link #url} and {@link #masterServing} name the proxies; {@link #proxy} finds one.
    */
   public static RedisClusterProcess startBehindProxies(int masters) {
-    return start(masters, 0, true);
+    return start(masters, 0, true, null);
   }
 
   private static RedisClusterProcess start(
-      int masters, int replicasPerMaster, boolean behindProxies) {
+      int masters, int replicasPerMaster, boolean behindProxies, TestCertificates certificates) {
     if (masters < 3) {
       throw new IllegalArgumentException("Redis Cluster needs at least 3 masters, not " + masters);
     }
@@ -87,11 +101,30 @@ public final class RedisClusterProcess implements AutoCloseable {
           "a Redis Cluster needs redis-cli beside " + server + " to form it; install redis-tools");
     }
     Map<Integer, RedisServerProcess> nodes = new LinkedHashMap<>();
-    RedisClusterProcess cluster = new RedisClusterProcess(nodes);
+    RedisClusterProcess cluster = new RedisClusterProcess(nodes, certificates);
     try {
       for (int i = 0; i < masters * (1 + replicasPerMaster); i++) {
-        RedisServerProcess node =
-            RedisServerProcess.startWith(
+        int tlsPort = RedisCommands.freePort();
+        List<String> tls =
+            certificates == null
+                ? List.of()
+                : List.of(
+                    "--tls-port",
+                    Integer.toString(tlsPort),
+                    "--tls-cert-file",
+                    certificates.serverCertificate().toString(),
+                    "--tls-key-file",
+                    certificates.serverKey().toString(),
+                    "--tls-ca-cert-file",
+                    certificates.authorityCertificate().toString(),
+                    "--tls-auth-clients",
+                    "no",
+                    "--tls-cluster",
+                    "yes",
+                    "--tls-replication",
+                    "yes");
+        List<String> options =
+            new ArrayList<>(
                 List.of(
                     "--cluster-enabled",
                     "yes",
@@ -106,7 +139,12 @@ public final class RedisClusterProcess implements AutoCloseable {
                     "no",
                     "--save",
                     ""));
+        options.addAll(tls);
+        RedisServerProcess node = RedisServerProcess.startWith(options);
         nodes.put(node.port(), node);
+        if (certificates != null) {
+          cluster.tlsPorts.put(node.port(), tlsPort);
+        }
         if (behindProxies) {
           cluster.announceProxy(node.port());
         }
@@ -125,9 +163,12 @@ public final class RedisClusterProcess implements AutoCloseable {
    * their proxies.
    */
   public String url() {
-    return "redis-cluster://"
-        + (proxies.isEmpty() ? nodes.keySet() : proxies.keySet())
-            .stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
+    Collection<Integer> ports =
+        !proxies.isEmpty()
+            ? proxies.keySet()
+            : !tlsPorts.isEmpty() ? tlsPorts.values() : nodes.keySet();
+    return (tlsPorts.isEmpty() ? "redis-cluster://" : "rediss-cluster://")
+        + ports.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
   }
 
   /**
@@ -352,8 +393,14 @@ public final class RedisClusterProcess implements AutoCloseable {
   }
 
   private void form(Path cli, int replicasPerMaster) {
-    List<String> command = new ArrayList<>(List.of(cli.toString(), "--cluster", "create"));
-    nodes.keySet().forEach(port -> command.add("127.0.0.1:" + port));
+    List<String> command = new ArrayList<>(List.of(cli.toString()));
+    if (certificates != null) {
+      // with TLS on the bus, nodes name their TLS ports to each other
+      command.addAll(List.of("--tls", "--cacert", certificates.authorityCertificate().toString()));
+    }
+    command.addAll(List.of("--cluster", "create"));
+    (certificates == null ? nodes.keySet() : tlsPorts.values())
+        .forEach(port -> command.add("127.0.0.1:" + port));
     command.addAll(
         List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
     try {

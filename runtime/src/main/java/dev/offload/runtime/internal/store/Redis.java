@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import javax.net.ssl.SSLException;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.ClientSetInfoConfig;
@@ -582,9 +583,10 @@ public final class Redis implements AutoCloseable {
   }
 
   /**
-   * The credentials or rights that Redis refused, found in {@code e}, its causes or the failures it
-   * suppressed (Jedis keeps each node's refusal there when it cannot learn a cluster's slots), or
-   * null: so that a wrong password reads as one, not as a server that is down.
+   * The credentials or rights that Redis refused, or the TLS handshake that failed, found in {@code
+   * e}, its causes or the failures it suppressed (Jedis keeps each node's failure there when it
+   * cannot learn a cluster's slots), or null: so that a wrong password or an untrusted certificate
+   * reads as one, not as a server that is down.
    */
   private RedisUnavailableException refusedAccess(Throwable e) {
     for (Throwable failure = e; failure != null; failure = failure.getCause()) {
@@ -598,6 +600,16 @@ public final class Redis implements AutoCloseable {
                 + message
                 + "); check the user and password in the URL and that the user may run"
                 + " Offload's commands (@all on the keys of its prefix)",
+            e);
+      }
+      if (failure instanceof SSLException) {
+        return new RedisUnavailableException(
+            "the TLS handshake with Redis at "
+                + displayName
+                + " failed ("
+                + message
+                + "); check that the port serves TLS and that this JVM trusts the server's"
+                + " certificate authority (-Djavax.net.ssl.trustStore=...)",
             e);
       }
       for (Throwable suppressed : failure.getSuppressed()) {
