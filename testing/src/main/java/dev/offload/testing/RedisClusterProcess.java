@@ -331,6 +331,50 @@ public final class RedisClusterProcess implements AutoCloseable {
     throw new IllegalStateException("the master on " + masterPort + " has no replica:\n" + table);
   }
 
+  /**
+   * Moves {@code slot} to the master on {@code toMasterPort} while clients go on, as {@code
+   * redis-cli --cluster reshard} does: the slot is marked migrating and importing, its keys are
+   * moved one at a time with {@code MIGRATE}, {@code pauseBetweenKeys} apart so that clients meet
+   * the half-moved slot ({@code -ASK}, {@code -TRYAGAIN}), and then every node is told the new
+   * owner.
+   *
+   * @throws IllegalStateException if no master serves the slot or a node refuses a step
+   */
+  public void moveSlot(int slot, int toMasterPort, Duration pauseBetweenKeys) {
+    int from =
+        masterServing(slot)
+            .orElseThrow(() -> new IllegalStateException("no master serves slot " + slot));
+    if (from == toMasterPort) {
+      return;
+    }
+    String slotText = Integer.toString(slot);
+    try {
+      String fromId = RedisCommands.call(from, "CLUSTER", "MYID");
+      String toId = RedisCommands.call(toMasterPort, "CLUSTER", "MYID");
+      RedisCommands.call(toMasterPort, "CLUSTER", "SETSLOT", slotText, "IMPORTING", fromId);
+      RedisCommands.call(from, "CLUSTER", "SETSLOT", slotText, "MIGRATING", toId);
+      while (true) {
+        String keys = RedisCommands.call(from, "CLUSTER", "GETKEYSINSLOT", slotText, "1");
+        if (keys.isEmpty()) {
+          break;
+        }
+        RedisCommands.call(
+            from, "MIGRATE", "127.0.0.1", "" + toMasterPort, keys, "0", "10000", "REPLACE");
+        Thread.sleep(pauseBetweenKeys.toMillis());
+      }
+      RedisCommands.call(toMasterPort, "CLUSTER", "SETSLOT", slotText, "NODE", toId);
+      RedisCommands.call(from, "CLUSTER", "SETSLOT", slotText, "NODE", toId);
+      for (int port : masters()) {
+        RedisCommands.tryCall(port, "CLUSTER", "SETSLOT", slotText, "NODE", toId);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("could not move slot " + slot + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while moving slot " + slot, e);
+    }
+  }
+
   /** Kills the node on {@code port} with SIGKILL, as a crash or an OOM killer would. */
   public void kill9(int port) {
     RedisServerProcess node = nodes.get(port);
