@@ -19,6 +19,9 @@ module dev.offload.runtime {
   exports dev.offload.runtime;
   exports dev.offload.runtime.agent;
   exports dev.offload.runtime.client;
+  // offload-test's inline client writes and reads jobs with the one mapper the runtime uses
+  exports dev.offload.runtime.internal.store to
+      dev.offload.test;
 
   // Jackson writes and reads the stored records and the child's frames by reflection. The child
   // JVM's launcher, ChildMain, runs from the class path, so its package needs no export.
