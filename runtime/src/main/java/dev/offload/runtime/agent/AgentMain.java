@@ -70,6 +70,17 @@ public final class AgentMain {
       """
           .formatted(File.pathSeparator);
 
+  private static final String JAVA_AGENT_USAGE =
+      """
+      usage: java -javaagent:offload-agent.jar=KEY=VALUE,KEY=VALUE... -jar app.jar
+        KEYs are the command line's options without "--" (redis, queues, workers, isolation,
+        grace, prefix, ...; java -jar offload-agent.jar --help lists them), isolation defaults
+        to thread. Pairs are separated by commas; a comma followed by no KEY= continues the
+        value before it, so queues=mail,default and redis=redis-cluster://h1:7000,h2:7000 read
+        as meant. Separate the pairs with ';' instead when a value itself holds a ',name=',
+        such as child-opts.
+      """;
+
   private static final Set<String> OPTIONS =
       Set.of(
           "--redis",
@@ -94,6 +105,7 @@ public final class AgentMain {
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
   private static final Pattern SIZE = Pattern.compile("(\\d+)([kmg])?");
+  private static final Pattern JAVA_AGENT_PAIR = Pattern.compile("([A-Za-z][A-Za-z0-9-]*)=");
 
   private AgentMain() {}
 
@@ -137,6 +149,139 @@ public final class AgentMain {
                 },
                 "offload-agent-shutdown"));
     agent.awaitTermination();
+  }
+
+  /**
+   * The {@code -javaagent} entry point: {@code java
+   * -javaagent:offload-agent.jar=redis=redis://host:6379,queues=mail,default,workers=4 -jar
+   * app.jar} starts workers inside the application's JVM, on its class path, before its {@code
+   * main}. The options are the command line's without their dashes (see {@link
+   * #javaAgentArguments}); isolation is {@code thread} unless they say otherwise, so jobs share the
+   * application's heap, static state and class path.
+   *
+   * <p>Options are checked here, and a bad one stops the JVM before the application starts, as a
+   * bad JVM flag does. Connecting and registering happen on a daemon thread so that the
+   * application's start does not wait for Redis; the agent's threads are daemons too, so it never
+   * keeps an application alive, and a shutdown hook closes it gracefully (running jobs get the
+   * grace period) whenever the JVM ends.
+   */
+  public static void premain(String options) {
+    ClassLoader applications = Thread.currentThread().getContextClassLoader();
+    Agent.Builder builder;
+    ClassLoader jobs;
+    try {
+      builder = parse(javaAgentArguments(options));
+    } catch (IllegalArgumentException | MalformedURLException e) {
+      System.err.println("offload -javaagent: " + e.getMessage());
+      System.err.print(JAVA_AGENT_USAGE);
+      throw new IllegalArgumentException("offload -javaagent: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      // two jars claiming one job name, or an unreadable job index
+      System.err.println("offload -javaagent: " + e.getMessage());
+      throw e;
+    } finally {
+      // parse sets it for the agent's threads; the application's main thread keeps its own
+      jobs = Thread.currentThread().getContextClassLoader();
+      Thread.currentThread().setContextClassLoader(applications);
+    }
+    Thread starter = new Thread(() -> startAttached(builder), "offload-agent-start");
+    // threads inherit daemon status: every worker thread started from here is a daemon
+    starter.setDaemon(true);
+    starter.setContextClassLoader(jobs);
+    starter.start();
+  }
+
+  /** The entry point when the agent is loaded into a running JVM; the same as {@link #premain}. */
+  public static void agentmain(String options) {
+    premain(options);
+  }
+
+  /**
+   * The command-line arguments that {@code options}, a {@code -javaagent} options string, stands
+   * for: {@code redis=redis://h:6379,queues=a,b,workers=4} becomes {@code --isolation thread
+   * --redis redis://h:6379 --queues a,b --workers 4}.
+   *
+   * <p>With a {@code ;} anywhere, pairs are separated by {@code ;} only and commas belong to the
+   * values. Without one, pairs are separated by commas, and a comma-separated piece that does not
+   * start with {@code key=} (a key being letters, digits and dashes) continues the value before it.
+   * A key the command line does not know is refused, naming the known ones, instead of being read
+   * as part of a value.
+   *
+   * @throws IllegalArgumentException for an unknown key, a piece without {@code =} where a key must
+   *     start, or an option given twice
+   */
+  static String[] javaAgentArguments(String options) {
+    List<String> args = new ArrayList<>(List.of("--isolation", Isolation.THREAD.label()));
+    if (options == null || options.isBlank()) {
+      return args.toArray(String[]::new);
+    }
+    boolean semicolons = options.contains(";");
+    Set<String> given = new LinkedHashSet<>();
+    for (String piece : options.split(semicolons ? ";" : ",", -1)) {
+      Matcher pair = JAVA_AGENT_PAIR.matcher(piece.strip());
+      boolean startsAPair = semicolons || pair.lookingAt() || args.size() == 2;
+      if (!startsAPair) {
+        int last = args.size() - 1;
+        args.set(last, args.get(last) + "," + piece);
+        continue;
+      }
+      if (piece.isBlank() && semicolons) {
+        continue;
+      }
+      if (!pair.lookingAt()) {
+        throw new IllegalArgumentException(
+            "\"" + piece.strip() + "\" is not a key=value pair" + knownKeys());
+      }
+      String key = pair.group(1);
+      if (!OPTIONS.contains("--" + key)) {
+        throw new IllegalArgumentException("unknown option \"" + key + "\"" + knownKeys());
+      }
+      if (!given.add(key)) {
+        throw new IllegalArgumentException("option \"" + key + "\" is given twice");
+      }
+      args.add("--" + key);
+      args.add(piece.strip().substring(pair.end()));
+    }
+    return args.toArray(String[]::new);
+  }
+
+  private static String knownKeys() {
+    return "; known options: "
+        + OPTIONS.stream().map(option -> option.substring(2)).sorted().toList();
+  }
+
+  /** Builds and starts the agent of {@link #premain}, waiting out a Redis that is not up yet. */
+  private static void startAttached(Agent.Builder builder) {
+    Agent agent;
+    try {
+      agent = builder.build();
+    } catch (RuntimeException e) {
+      System.err.println("offload -javaagent: the agent did not start: " + e.getMessage());
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "offload-agent-shutdown"));
+    boolean told = false;
+    while (true) {
+      try {
+        agent.start();
+        return;
+      } catch (RedisUnavailableException e) {
+        // unlike the command line, the application keeps running: its Redis may come up later
+        if (!told) {
+          System.err.println(
+              "offload -javaagent: " + e.getMessage() + "; trying again every 5 seconds");
+          told = true;
+        }
+      } catch (IllegalStateException e) {
+        // closed by the shutdown hook while Redis was still away
+        return;
+      }
+      try {
+        Thread.sleep(5_000);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
   }
 
   /**
