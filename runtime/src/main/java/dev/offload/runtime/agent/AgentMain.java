@@ -6,6 +6,7 @@ import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.RedisUnavailableException;
 import java.io.File;
 import java.net.MalformedURLException;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -170,7 +171,7 @@ public final class AgentMain {
     Agent.Builder builder;
     ClassLoader jobs;
     try {
-      builder = parse(javaAgentArguments(options));
+      builder = parse(javaAgentArguments(options), javaAgentClassPath());
     } catch (IllegalArgumentException | MalformedURLException e) {
       System.err.println("offload -javaagent: " + e.getMessage());
       System.err.print(JAVA_AGENT_USAGE);
@@ -189,6 +190,28 @@ public final class AgentMain {
     starter.setDaemon(true);
     starter.setContextClassLoader(jobs);
     starter.start();
+  }
+
+  /**
+   * The application's class path plus this jar, which the JVM loads an agent from without listing
+   * it in {@code java.class.path}: a child JVM of {@code process} isolation needs both, the
+   * application's classes for the jobs and this jar for the runtime.
+   */
+  private static String javaAgentClassPath() {
+    String classPath = System.getProperty("java.class.path");
+    try {
+      Path agentJar =
+          Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      List<String> entries = List.of(classPath.split(File.pathSeparator));
+      if (entries.stream().noneMatch(entry -> Path.of(entry).toAbsolutePath().equals(agentJar))) {
+        return classPath.isEmpty()
+            ? agentJar.toString()
+            : classPath + File.pathSeparator + agentJar;
+      }
+    } catch (URISyntaxException | RuntimeException e) {
+      // no location to add (an unusual class loader): children get the application's class path
+    }
+    return classPath;
   }
 
   /** The entry point when the agent is loaded into a running JVM; the same as {@link #premain}. */
@@ -330,6 +353,14 @@ public final class AgentMain {
   }
 
   static Agent.Builder parse(String[] args) throws MalformedURLException {
+    return parse(args, System.getProperty("java.class.path"));
+  }
+
+  /**
+   * The agent the arguments describe; {@code classPath} is where child JVMs find the runtime and
+   * the jobs, before any {@code --classpath} entries.
+   */
+  private static Agent.Builder parse(String[] args, String classPath) throws MalformedURLException {
     String redis = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
     String[] queues = {"default"};
     int workers = 2;
@@ -338,7 +369,7 @@ public final class AgentMain {
     Isolation isolation = Isolation.PROCESS;
     // applied once the Redis URL, which the builder needs first, is known
     List<Consumer<Agent.Builder>> settings = new ArrayList<>();
-    List<URL> classPath = new ArrayList<>();
+    List<URL> jobsClassPath = new ArrayList<>();
     List<String> classPathEntries = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
@@ -408,7 +439,7 @@ public final class AgentMain {
             if (!Files.exists(path)) {
               throw new IllegalArgumentException("--classpath entry " + entry + " does not exist");
             }
-            classPath.add(path.toUri().toURL());
+            jobsClassPath.add(path.toUri().toURL());
             classPathEntries.add(path.toAbsolutePath().toString());
           }
         }
@@ -429,17 +460,18 @@ public final class AgentMain {
             .isolation(isolation)
             .retryBackoff(backoff(backoff, backoffMax));
     settings.forEach(setting -> setting.accept(builder));
+    // children load the jobs from the same jars, on their plain class path
+    List<String> childClassPath = new ArrayList<>();
     if (!classPath.isEmpty()) {
-      // children load the jobs from the same jars, on their plain class path
-      builder.childClassPath(
-          System.getProperty("java.class.path")
-              + File.pathSeparator
-              + String.join(File.pathSeparator, classPathEntries));
+      childClassPath.add(classPath);
     }
+    childClassPath.addAll(classPathEntries);
+    builder.childClassPath(String.join(File.pathSeparator, childClassPath));
     ClassLoader loader =
-        classPath.isEmpty()
+        jobsClassPath.isEmpty()
             ? AgentMain.class.getClassLoader()
-            : new URLClassLoader(classPath.toArray(URL[]::new), AgentMain.class.getClassLoader());
+            : new URLClassLoader(
+                jobsClassPath.toArray(URL[]::new), AgentMain.class.getClassLoader());
     Thread.currentThread().setContextClassLoader(loader);
     builder.registry(JobRegistry.builder().addClassPath(loader).build());
     return builder;
