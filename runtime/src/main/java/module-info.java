@@ -4,6 +4,8 @@
  * Redis layout, the scripts and the child JVM's protocol live in {@code .internal} and may change
  * in any release.
  */
+// "module": the qualified export below names offload-test, a module built after this one
+@SuppressWarnings("module")
 module dev.offload.runtime {
   requires transitive dev.offload.api;
   requires com.fasterxml.jackson.databind;

@@ -282,7 +282,13 @@ public final class AgentMain {
       System.err.println("offload -javaagent: the agent did not start: " + e.getMessage());
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "offload-agent-shutdown"));
+    try {
+      Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "offload-agent-shutdown"));
+    } catch (IllegalStateException e) {
+      // the application ended before the agent got this far
+      agent.close();
+      return;
+    }
     boolean told = false;
     while (true) {
       try {
