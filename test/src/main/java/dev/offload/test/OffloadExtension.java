@@ -60,6 +60,7 @@ public final class OffloadExtension
   private OffloadClient client;
   private Agent agent;
   private boolean startedPerTest;
+  private int classDepth;
 
   /** Two workers on the {@code default} queue, with {@code thread} isolation. */
   public OffloadExtension() {
@@ -79,12 +80,17 @@ public final class OffloadExtension
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    start();
+    // a @Nested class runs inside its outer class, with the outer class's extension
+    if (classDepth++ == 0) {
+      start();
+    }
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
-    stop();
+    if (--classDepth == 0) {
+      stop();
+    }
   }
 
   @Override

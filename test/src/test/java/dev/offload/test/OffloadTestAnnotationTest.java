@@ -1,6 +1,7 @@
 package dev.offload.test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.api.JobHandle;
@@ -9,11 +10,20 @@ import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** {@link OffloadTest} in its defaults: a real Redis and agent, jobs on this JVM's threads. */
 @OffloadTest
 class OffloadTestAnnotationTest {
+
+  private static Agent outerAgent;
+
+  @BeforeAll
+  static void rememberTheAgent(Agent agent) {
+    outerAgent = agent;
+  }
 
   @Test
   void runsAStubsJobOnTheAgent(OffloadClient client) throws Exception {
@@ -41,5 +51,13 @@ class OffloadTestAnnotationTest {
   @Test
   void injectsTheRunningAgent(Agent agent) {
     assertEquals(2, agent.workerIds().size());
+  }
+
+  @Nested
+  class InANestedClass {
+    @Test
+    void sharesTheOuterClassesAgent(Agent agent) {
+      assertSame(outerAgent, agent);
+    }
   }
 }
