@@ -68,6 +68,9 @@ public final class AgentMain {
       DURATION is a number with a unit: 250ms, 5s, 2m, 1h (a bare number means seconds).
       SIZE is a number of bytes, or with a unit: 512k, 256m, 2g.
       Log lines go to standard error; -Dorg.slf4j.simpleLogger.defaultLogLevel=debug shows more.
+      The same jar runs workers inside an application's JVM, with the options above without
+      "--" and thread isolation unless told otherwise:
+        java -javaagent:offload-agent.jar=redis=redis://host:6379,queues=a,b,workers=4 -jar app.jar
       """
           .formatted(File.pathSeparator);
 
