@@ -4,6 +4,8 @@
  * Redis layout, the scripts and the child JVM's protocol live in {@code .internal} and may change
  * in any release.
  */
+// "module": the qualified export below names offload-test, a module built after this one
+@SuppressWarnings("module")
 module dev.offload.runtime {
   requires transitive dev.offload.api;
   requires com.fasterxml.jackson.databind;
@@ -19,6 +21,9 @@ module dev.offload.runtime {
   exports dev.offload.runtime;
   exports dev.offload.runtime.agent;
   exports dev.offload.runtime.client;
+  // offload-test's inline client writes and reads jobs with the one mapper the runtime uses
+  exports dev.offload.runtime.internal.store to
+      dev.offload.test;
 
   // Jackson writes and reads the stored records and the child's frames by reflection. The child
   // JVM's launcher, ChildMain, runs from the class path, so its package needs no export.

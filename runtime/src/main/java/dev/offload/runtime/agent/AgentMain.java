@@ -6,6 +6,7 @@ import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.RedisUnavailableException;
 import java.io.File;
 import java.net.MalformedURLException;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -67,8 +68,22 @@ public final class AgentMain {
       DURATION is a number with a unit: 250ms, 5s, 2m, 1h (a bare number means seconds).
       SIZE is a number of bytes, or with a unit: 512k, 256m, 2g.
       Log lines go to standard error; -Dorg.slf4j.simpleLogger.defaultLogLevel=debug shows more.
+      The same jar runs workers inside an application's JVM, with the options above without
+      "--" and thread isolation unless told otherwise:
+        java -javaagent:offload-agent.jar=redis=redis://host:6379,queues=a,b,workers=4 -jar app.jar
       """
           .formatted(File.pathSeparator);
+
+  private static final String JAVA_AGENT_USAGE =
+      """
+      usage: java -javaagent:offload-agent.jar=KEY=VALUE,KEY=VALUE... -jar app.jar
+        KEYs are the command line's options without "--" (redis, queues, workers, isolation,
+        grace, prefix, ...; java -jar offload-agent.jar --help lists them), isolation defaults
+        to thread. Pairs are separated by commas; a comma followed by no KEY= continues the
+        value before it, so queues=mail,default and redis=redis-cluster://h1:7000,h2:7000 read
+        as meant. Separate the pairs with ';' instead when a value itself holds a ',name=',
+        such as child-opts.
+      """;
 
   private static final Set<String> OPTIONS =
       Set.of(
@@ -94,6 +109,7 @@ public final class AgentMain {
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
   private static final Pattern SIZE = Pattern.compile("(\\d+)([kmg])?");
+  private static final Pattern JAVA_AGENT_PAIR = Pattern.compile("([A-Za-z][A-Za-z0-9-]*)=");
 
   private AgentMain() {}
 
@@ -137,6 +153,167 @@ public final class AgentMain {
                 },
                 "offload-agent-shutdown"));
     agent.awaitTermination();
+  }
+
+  /**
+   * The {@code -javaagent} entry point: {@code java
+   * -javaagent:offload-agent.jar=redis=redis://host:6379,queues=mail,default,workers=4 -jar
+   * app.jar} starts workers inside the application's JVM, on its class path, before its {@code
+   * main}. The options are the command line's without their dashes (see {@link
+   * #javaAgentArguments}); isolation is {@code thread} unless they say otherwise, so jobs share the
+   * application's heap, static state and class path.
+   *
+   * <p>Options are checked here, and a bad one stops the JVM before the application starts, as a
+   * bad JVM flag does. Connecting and registering happen on a daemon thread so that the
+   * application's start does not wait for Redis; the agent's threads are daemons too, so it never
+   * keeps an application alive, and a shutdown hook closes it gracefully (running jobs get the
+   * grace period) whenever the JVM ends.
+   */
+  public static void premain(String options) {
+    ClassLoader applications = Thread.currentThread().getContextClassLoader();
+    Agent.Builder builder;
+    ClassLoader jobs;
+    try {
+      builder = parse(javaAgentArguments(options), javaAgentClassPath());
+    } catch (IllegalArgumentException | MalformedURLException e) {
+      System.err.println("offload -javaagent: " + e.getMessage());
+      System.err.print(JAVA_AGENT_USAGE);
+      throw new IllegalArgumentException("offload -javaagent: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      // two jars claiming one job name, or an unreadable job index
+      System.err.println("offload -javaagent: " + e.getMessage());
+      throw e;
+    } finally {
+      // parse sets it for the agent's threads; the application's main thread keeps its own
+      jobs = Thread.currentThread().getContextClassLoader();
+      Thread.currentThread().setContextClassLoader(applications);
+    }
+    Thread starter = new Thread(() -> startAttached(builder), "offload-agent-start");
+    // threads inherit daemon status: every worker thread started from here is a daemon
+    starter.setDaemon(true);
+    starter.setContextClassLoader(jobs);
+    starter.start();
+  }
+
+  /**
+   * The application's class path plus this jar, which the JVM loads an agent from without listing
+   * it in {@code java.class.path}: a child JVM of {@code process} isolation needs both, the
+   * application's classes for the jobs and this jar for the runtime.
+   */
+  private static String javaAgentClassPath() {
+    String classPath = System.getProperty("java.class.path");
+    try {
+      Path agentJar =
+          Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      List<String> entries = List.of(classPath.split(File.pathSeparator));
+      if (entries.stream().noneMatch(entry -> Path.of(entry).toAbsolutePath().equals(agentJar))) {
+        return classPath.isEmpty()
+            ? agentJar.toString()
+            : classPath + File.pathSeparator + agentJar;
+      }
+    } catch (URISyntaxException | RuntimeException e) {
+      // no location to add (an unusual class loader): children get the application's class path
+    }
+    return classPath;
+  }
+
+  /** The entry point when the agent is loaded into a running JVM; the same as {@link #premain}. */
+  public static void agentmain(String options) {
+    premain(options);
+  }
+
+  /**
+   * The command-line arguments that {@code options}, a {@code -javaagent} options string, stands
+   * for: {@code redis=redis://h:6379,queues=a,b,workers=4} becomes {@code --isolation thread
+   * --redis redis://h:6379 --queues a,b --workers 4}.
+   *
+   * <p>With a {@code ;} anywhere, pairs are separated by {@code ;} only and commas belong to the
+   * values. Without one, pairs are separated by commas, and a comma-separated piece that does not
+   * start with {@code key=} (a key being letters, digits and dashes) continues the value before it.
+   * A key the command line does not know is refused, naming the known ones, instead of being read
+   * as part of a value.
+   *
+   * @throws IllegalArgumentException for an unknown key, a piece without {@code =} where a key must
+   *     start, or an option given twice
+   */
+  static String[] javaAgentArguments(String options) {
+    List<String> args = new ArrayList<>(List.of("--isolation", Isolation.THREAD.label()));
+    if (options == null || options.isBlank()) {
+      return args.toArray(String[]::new);
+    }
+    boolean semicolons = options.contains(";");
+    Set<String> given = new LinkedHashSet<>();
+    for (String piece : options.split(semicolons ? ";" : ",", -1)) {
+      Matcher pair = JAVA_AGENT_PAIR.matcher(piece.strip());
+      boolean startsAPair = semicolons || pair.lookingAt() || args.size() == 2;
+      if (!startsAPair) {
+        int last = args.size() - 1;
+        args.set(last, args.get(last) + "," + piece);
+        continue;
+      }
+      if (piece.isBlank() && semicolons) {
+        continue;
+      }
+      if (!pair.lookingAt()) {
+        throw new IllegalArgumentException(
+            "\"" + piece.strip() + "\" is not a key=value pair" + knownKeys());
+      }
+      String key = pair.group(1);
+      if (!OPTIONS.contains("--" + key)) {
+        throw new IllegalArgumentException("unknown option \"" + key + "\"" + knownKeys());
+      }
+      if (!given.add(key)) {
+        throw new IllegalArgumentException("option \"" + key + "\" is given twice");
+      }
+      args.add("--" + key);
+      args.add(piece.strip().substring(pair.end()));
+    }
+    return args.toArray(String[]::new);
+  }
+
+  private static String knownKeys() {
+    return "; known options: "
+        + OPTIONS.stream().map(option -> option.substring(2)).sorted().toList();
+  }
+
+  /** Builds and starts the agent of {@link #premain}, waiting out a Redis that is not up yet. */
+  private static void startAttached(Agent.Builder builder) {
+    Agent agent;
+    try {
+      agent = builder.build();
+    } catch (RuntimeException e) {
+      System.err.println("offload -javaagent: the agent did not start: " + e.getMessage());
+      return;
+    }
+    try {
+      Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "offload-agent-shutdown"));
+    } catch (IllegalStateException e) {
+      // the application ended before the agent got this far
+      agent.close();
+      return;
+    }
+    boolean told = false;
+    while (true) {
+      try {
+        agent.start();
+        return;
+      } catch (RedisUnavailableException e) {
+        // unlike the command line, the application keeps running: its Redis may come up later
+        if (!told) {
+          System.err.println(
+              "offload -javaagent: " + e.getMessage() + "; trying again every 5 seconds");
+          told = true;
+        }
+      } catch (IllegalStateException e) {
+        // closed by the shutdown hook while Redis was still away
+        return;
+      }
+      try {
+        Thread.sleep(5_000);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
   }
 
   /**
@@ -185,6 +362,14 @@ public final class AgentMain {
   }
 
   static Agent.Builder parse(String[] args) throws MalformedURLException {
+    return parse(args, System.getProperty("java.class.path"));
+  }
+
+  /**
+   * The agent the arguments describe; {@code classPath} is where child JVMs find the runtime and
+   * the jobs, before any {@code --classpath} entries.
+   */
+  private static Agent.Builder parse(String[] args, String classPath) throws MalformedURLException {
     String redis = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
     String[] queues = {"default"};
     int workers = 2;
@@ -193,7 +378,7 @@ public final class AgentMain {
     Isolation isolation = Isolation.PROCESS;
     // applied once the Redis URL, which the builder needs first, is known
     List<Consumer<Agent.Builder>> settings = new ArrayList<>();
-    List<URL> classPath = new ArrayList<>();
+    List<URL> jobsClassPath = new ArrayList<>();
     List<String> classPathEntries = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
@@ -263,7 +448,7 @@ public final class AgentMain {
             if (!Files.exists(path)) {
               throw new IllegalArgumentException("--classpath entry " + entry + " does not exist");
             }
-            classPath.add(path.toUri().toURL());
+            jobsClassPath.add(path.toUri().toURL());
             classPathEntries.add(path.toAbsolutePath().toString());
           }
         }
@@ -284,17 +469,18 @@ public final class AgentMain {
             .isolation(isolation)
             .retryBackoff(backoff(backoff, backoffMax));
     settings.forEach(setting -> setting.accept(builder));
+    // children load the jobs from the same jars, on their plain class path
+    List<String> childClassPath = new ArrayList<>();
     if (!classPath.isEmpty()) {
-      // children load the jobs from the same jars, on their plain class path
-      builder.childClassPath(
-          System.getProperty("java.class.path")
-              + File.pathSeparator
-              + String.join(File.pathSeparator, classPathEntries));
+      childClassPath.add(classPath);
     }
+    childClassPath.addAll(classPathEntries);
+    builder.childClassPath(String.join(File.pathSeparator, childClassPath));
     ClassLoader loader =
-        classPath.isEmpty()
+        jobsClassPath.isEmpty()
             ? AgentMain.class.getClassLoader()
-            : new URLClassLoader(classPath.toArray(URL[]::new), AgentMain.class.getClassLoader());
+            : new URLClassLoader(
+                jobsClassPath.toArray(URL[]::new), AgentMain.class.getClassLoader());
     Thread.currentThread().setContextClassLoader(loader);
     builder.registry(JobRegistry.builder().addClassPath(loader).build());
     return builder;

@@ -234,6 +234,60 @@ class AgentMainTest {
   }
 
   @Test
+  void javaAgentOptionsBecomeTheCommandLinesWithThreadIsolationFirst() throws Exception {
+    assertArrayEquals(
+        new String[] {
+          "--isolation", "thread", "--redis", "redis://h:6379", "--queues", "a,b", "--workers", "4"
+        },
+        AgentMain.javaAgentArguments("redis=redis://h:6379,queues=a,b,workers=4"));
+    assertArrayEquals(new String[] {"--isolation", "thread"}, AgentMain.javaAgentArguments(null));
+
+    AgentConfig config =
+        AgentMain.parse(
+                AgentMain.javaAgentArguments(
+                    "redis=redis-cluster://h1:7000,h2:7000,queues=mail,default,workers=3"))
+            .config();
+    assertEquals("redis-cluster://h1:7000,h2:7000", config.redisUrl());
+    assertEquals(List.of("mail", "default"), config.workerQueues().get(0));
+    assertEquals(3, config.workerQueues().size());
+    assertEquals(Isolation.THREAD, config.isolation());
+    assertEquals(
+        Isolation.PROCESS,
+        AgentMain.parse(AgentMain.javaAgentArguments("isolation=process")).config().isolation());
+  }
+
+  @Test
+  void javaAgentOptionsSeparatedBySemicolonsKeepTheirCommas() throws Exception {
+    assertArrayEquals(
+        new String[] {
+          "--isolation", "thread", "--child-opts", "-Da=1,b=2 -Xmx64m", "--queues", "x,y"
+        },
+        AgentMain.javaAgentArguments("child-opts=-Da=1,b=2 -Xmx64m;queues=x,y;"));
+  }
+
+  @Test
+  void javaAgentOptionsWithAnUnknownKeyAreRefusedNamingTheKnownOnes() {
+    String message =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AgentMain.javaAgentArguments("redis=redis://h:6379,queus=a"))
+            .getMessage();
+    assertTrue(message.startsWith("unknown option \"queus\"; known options: ["), message);
+    assertTrue(message.contains("queues"), message);
+    assertTrue(message.contains("workers"), message);
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> AgentMain.javaAgentArguments("4"))
+            .getMessage()
+            .startsWith("\"4\" is not a key=value pair"));
+    assertEquals(
+        "option \"workers\" is given twice",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AgentMain.javaAgentArguments("workers=1,workers=2"))
+            .getMessage());
+  }
+
+  @Test
   void backoffDoublesWithJitterUpToItsCap() {
     IntFunction<Duration> backoff =
         AgentMain.backoff(Duration.ofMillis(100), Duration.ofMillis(1_000));
