@@ -1,5 +1,6 @@
 package dev.offload.runtime.internal.child;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -50,11 +51,22 @@ sealed interface ChildFrame {
    *
    * @param args the job's arguments as the job record holds them; read through {@code
    *     Json.mapper()}, which keeps every number exact, decimals with their scale
+   * @param traceparent the W3C trace context the job's code runs in; absent when there is none
    */
-  record Run(long id, String name, JsonNode args) implements ToChild {
+  record Run(
+      long id,
+      String name,
+      JsonNode args,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
+      implements ToChild {
     public Run {
       required(name, "run", "name");
       required(args, "run", "args");
+    }
+
+    /** A job to run outside any trace. */
+    public Run(long id, String name, JsonNode args) {
+      this(id, name, args, null);
     }
   }
 

@@ -19,7 +19,9 @@ import java.util.Arrays;
  *   Hello      {"type":"hello","jobs":{"mail.send":"com.example.SendMail"}}   first line: job names
  *                                                       to know beyond the class path's indexes
  *   Run        {"type":"run","id":42,"name":"mail.send","args":{...}}   one job; the next comes
- *                                                       only after its answer
+ *                                                       only after its answer; with
+ *                                                       "traceparent":"00-..." the job runs in
+ *                                                       that trace context
  * child -> worker (the child's real stdout)
  *   Ready      {"type":"ready","pid":1234}              once, when it can take jobs
  *   Started    {"type":"started","id":42}               just before job 42's code runs
