@@ -447,8 +447,8 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Binds the agent's meters to {@code registry}: jobs succeeded, failed and retried per queue and
-     * job name, run time and queue wait, the workers' busy ratio, child JVM starts and their
+     * Binds the agent's meters to {@code registry}: jobs succeeded, failed and retried per queue
+     * and job name, run time and queue wait, the workers' busy ratio, child JVM starts and their
      * duration (docs/observability.md lists them). Micrometer is an optional dependency: without
      * this call the agent needs none of it. One agent per registry, since the agent-wide gauges
      * carry no agent tag.
@@ -464,7 +464,8 @@ public final class Agent implements AutoCloseable {
      * agent has set it, when the API is on the class path; else no spans.
      */
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
-      this.tracing = OtelAttemptTracing.with(Objects.requireNonNull(openTelemetry, "openTelemetry"));
+      this.tracing =
+          OtelAttemptTracing.with(Objects.requireNonNull(openTelemetry, "openTelemetry"));
       return this;
     }
 

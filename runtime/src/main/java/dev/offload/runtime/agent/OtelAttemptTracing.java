@@ -13,7 +13,8 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 
 /**
- * The attempts' spans, made with OpenTelemetry's API; loaded only when the API is on the class path.
+ * The attempts' spans, made with OpenTelemetry's API; loaded only when the API is on the class
+ * path.
  *
  * <p>Each attempt gets a {@code CONSUMER} span named {@code offload.run <job name>}, child of the
  * enqueue's context (so all attempts of a job hang under the span that enqueued it), started where
@@ -110,7 +111,8 @@ final class OtelAttemptTracing implements AttemptTracing {
   private static Attributes exception(JobOutcome.Failed failed) {
     String error = failed.error();
     int colon = error.indexOf(": ");
-    String type = colon > 0 && !error.substring(0, colon).contains(" ") ? error.substring(0, colon) : null;
+    String type =
+        colon > 0 && !error.substring(0, colon).contains(" ") ? error.substring(0, colon) : null;
     return Attributes.builder()
         .put("exception.type", type != null ? type : "failure")
         .put("exception.message", type != null ? error.substring(colon + 2) : error)

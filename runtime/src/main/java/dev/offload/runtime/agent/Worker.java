@@ -525,14 +525,15 @@ final class Worker implements Runnable {
   }
 
   /**
-   * How long a job waited for its first attempt, from its enqueue or, when delayed, its due time, by
-   * the clocks of its client and this agent; -1 for later attempts, whose wait is the backoff.
+   * How long a job waited for its first attempt, from its enqueue or, when delayed, its due time,
+   * by the clocks of its client and this agent; -1 for later attempts, whose wait is the backoff.
    */
   private long waitMillis(JobRecord record, int attemptNumber) {
     if (attemptNumber != 1 || record.enqueuedAt() <= 0) {
       return -1;
     }
-    return Math.max(0, clock.millis() - Math.max(record.enqueuedAt(), record.dueAt()));
+    long due = record.dueAt() == null ? record.enqueuedAt() : record.dueAt();
+    return Math.max(0, clock.millis() - Math.max(record.enqueuedAt(), due));
   }
 
   /** Runs {@code recording} now, or again first thing after Redis comes back. */

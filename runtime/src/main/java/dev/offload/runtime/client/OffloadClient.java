@@ -254,7 +254,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
             now,
             List.of(),
             options.isolation().map(Isolation::label).orElse(null),
-            delay == 0 ? 0 : now + delay,
+            delay == 0 ? null : now + delay,
             TraceContext.current());
     String json = record.toJson();
     int size = json.getBytes(StandardCharsets.UTF_8).length;

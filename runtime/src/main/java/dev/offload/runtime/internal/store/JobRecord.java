@@ -21,9 +21,9 @@ import java.util.List;
  * @param errors the failed attempts so far, oldest first
  * @param isolation where the job asked to run ({@code thread}, {@code process}, {@code
  *     process-per-job}); {@code null} for its agent's default
- * @param dueAt when a delayed job came due, in epoch millis by the enqueuing client's clock; 0 for a
- *     job enqueued without a delay. Only the queue-wait timer reads it: Redis's clock decides when
- *     the job runs
+ * @param dueAt when a delayed job came due, in epoch millis by the enqueuing client's clock; {@code
+ *     null} for a job enqueued without a delay, and in records written before it existed. Only the
+ *     queue-wait timer reads it: Redis's clock decides when the job runs
  * @param traceparent the W3C trace context of the enqueue, so that each run continues its trace;
  *     {@code null} when the enqueue had none. Records written before it existed have none
  */
@@ -36,7 +36,7 @@ public record JobRecord(
     long enqueuedAt,
     List<JobFailure.Attempt> errors,
     String isolation,
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long dueAt,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long dueAt,
     @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent) {
 
   public JobRecord {
@@ -54,7 +54,16 @@ public record JobRecord(
       List<JobFailure.Attempt> errors,
       String isolation) {
     this(
-        name, args, failedAttempts, maxAttempts, timeoutMs, enqueuedAt, errors, isolation, 0, null);
+        name,
+        args,
+        failedAttempts,
+        maxAttempts,
+        timeoutMs,
+        enqueuedAt,
+        errors,
+        isolation,
+        null,
+        null);
   }
 
   /** Parses a stored record, failing with what is wrong when it is not a usable record. */

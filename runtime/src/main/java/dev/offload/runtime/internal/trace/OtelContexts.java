@@ -7,7 +7,6 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -21,18 +20,9 @@ public final class OtelContexts {
 
   private static final TextMapSetter<Map<String, String>> SETTER = Map::put;
 
+  /** Reads a carrier that is the {@code traceparent} value itself. */
   private static final TextMapGetter<String> GETTER =
-      new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(String carrier) {
-          return List.of(TRACEPARENT);
-        }
-
-        @Override
-        public String get(String carrier, String key) {
-          return TRACEPARENT.equals(key) ? carrier : null;
-        }
-      };
+      (carrier, key) -> TRACEPARENT.equals(key) ? carrier : null;
 
   private OtelContexts() {}
 
@@ -59,8 +49,11 @@ public final class OtelContexts {
   }
 
   static <T> T within(String traceparent, Supplier<T> body) {
-    try (Scope scope = context(traceparent).makeCurrent()) {
+    Scope scope = context(traceparent).makeCurrent();
+    try {
       return body.get();
+    } finally {
+      scope.close();
     }
   }
 }

@@ -35,10 +35,8 @@ public final class TraceContext {
 
   private static boolean apiPresent() {
     try {
-      Class.forName(
-          "io.opentelemetry.api.trace.Span", false, TraceContext.class.getClassLoader());
-      Class.forName(
-          "io.opentelemetry.context.Context", false, TraceContext.class.getClassLoader());
+      Class.forName("io.opentelemetry.api.trace.Span", false, TraceContext.class.getClassLoader());
+      Class.forName("io.opentelemetry.context.Context", false, TraceContext.class.getClassLoader());
       return true;
     } catch (ClassNotFoundException | LinkageError e) {
       return false;
