@@ -1,6 +1,5 @@
 package dev.offload.runtime.internal.child;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -51,14 +50,9 @@ sealed interface ChildFrame {
    *
    * @param args the job's arguments as the job record holds them; read through {@code
    *     Json.mapper()}, which keeps every number exact, decimals with their scale
-   * @param traceparent the W3C trace context the job's code runs in; absent when there is none
+   * @param traceparent the W3C trace context the job's code runs in; null when there is none
    */
-  record Run(
-      long id,
-      String name,
-      JsonNode args,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
-      implements ToChild {
+  record Run(long id, String name, JsonNode args, String traceparent) implements ToChild {
     public Run {
       required(name, "run", "name");
       required(args, "run", "args");
