@@ -453,6 +453,8 @@ public final class Agent implements AutoCloseable {
      * this call the agent needs none of it. One agent per registry, since the agent-wide gauges
      * carry no agent tag.
      */
+    // the type is an optional module's: an application that calls this has it
+    @SuppressWarnings("exports")
     public Builder meterRegistry(MeterRegistry registry) {
       this.metrics = MicrometerAgentMetrics.of(Objects.requireNonNull(registry, "registry"));
       return this;
@@ -463,6 +465,8 @@ public final class Agent implements AutoCloseable {
      * enqueue. Default: the global OpenTelemetry, once the application or the OpenTelemetry Java
      * agent has set it, when the API is on the class path; else no spans.
      */
+    // the type is an optional module's: an application that calls this has it
+    @SuppressWarnings("exports")
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
       this.tracing =
           OtelAttemptTracing.with(Objects.requireNonNull(openTelemetry, "openTelemetry"));

@@ -549,6 +549,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
      * polled from Redis by a daemon thread every {@link #queueMetersInterval}. Micrometer is an
      * optional dependency: without this call the client needs none of it.
      */
+    // the type is an optional module's: an application that calls this has it
+    @SuppressWarnings("exports")
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
       return this;
