@@ -64,7 +64,11 @@ final class Metrics {
     Reading reading = new Reading();
     for (QueueCounts queue : admin.queues()) {
       Tags tags = Tags.of("queue", queue.name());
-      reading.gauge("offload.queue.pending", "Jobs waiting to be taken", tags, queue.pending());
+      reading.gauge(
+          "offload.queue.length",
+          "Jobs waiting on the queue, not counting scheduled ones",
+          tags,
+          queue.pending());
       reading.gauge(
           "offload.queue.scheduled",
           "Jobs waiting for their due time: delayed ones and retries",

@@ -78,8 +78,8 @@ class MetricsEndpointTest {
           });
       String metrics = text[0];
       assertEquals(1, value(metrics, "offload_queue_retried_total{queue=\"default\"}"));
-      assertEquals(0, value(metrics, "offload_queue_pending{queue=\"default\"}"));
-      assertEquals(2, value(metrics, "offload_queue_pending{queue=\"parked\"}"));
+      assertEquals(0, value(metrics, "offload_queue_length{queue=\"default\"}"));
+      assertEquals(2, value(metrics, "offload_queue_length{queue=\"parked\"}"));
       assertEquals(0, value(metrics, "offload_queue_oldest_age_seconds{queue=\"default\"}"));
       assertEquals(1, value(metrics, "offload_queue_failures{queue=\"default\"}"));
       assertEquals(3, value(metrics, "offload_queue_results{queue=\"default\"}"));
@@ -118,7 +118,7 @@ class MetricsEndpointTest {
       HttpResponse<String> token = scrape(web, "Bearer " + TOKEN);
       assertEquals(200, token.statusCode());
       assertEquals(Metrics.CONTENT_TYPE, token.headers().firstValue("Content-Type").orElseThrow());
-      assertTrue(token.body().contains("offload_queue_pending{queue=\"default\"} 1"), token.body());
+      assertTrue(token.body().contains("offload_queue_length{queue=\"default\"} 1"), token.body());
       String basic =
           "Basic "
               + Base64.getEncoder()
@@ -141,7 +141,7 @@ class MetricsEndpointTest {
       client.enqueue(new Add(1, 1), JobOptions.defaults().queue("open"));
       HttpResponse<String> response = scrape(new WebClient(dashboard.uri()), null);
       assertEquals(200, response.statusCode());
-      assertEquals(1, value(response.body(), "offload_queue_pending{queue=\"open\"}"));
+      assertEquals(1, value(response.body(), "offload_queue_length{queue=\"open\"}"));
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.offload.runtime.agent;
 
+import dev.offload.runtime.internal.execution.JobOutcome;
+
 /**
  * What an agent's workers report for its meters. No Micrometer type appears here, so that the agent
  * loads without Micrometer; {@link #NONE} records nothing.
@@ -14,8 +16,8 @@ interface AgentMetrics {
   /** A job's attempt starts, having waited {@code waitMillis} since it was due; -1 if unknown. */
   default void attemptStarted(String queue, String job, long waitMillis) {}
 
-  /** An attempt that started ended after {@code nanos}, successfully or not. */
-  default void attemptEnded(String queue, String job, long nanos, boolean succeeded) {}
+  /** An attempt ended with {@code outcome} after {@code nanos}, started or not. */
+  default void attemptEnded(String queue, String job, long nanos, JobOutcome outcome) {}
 
   /** A job succeeded. */
   default void succeeded(String queue, String job) {}

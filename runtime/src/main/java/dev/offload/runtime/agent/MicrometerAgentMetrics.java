@@ -1,5 +1,6 @@
 package dev.offload.runtime.agent;
 
+import dev.offload.runtime.internal.execution.JobOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -78,9 +79,14 @@ final class MicrometerAgentMetrics implements AgentMetrics {
   }
 
   @Override
-  public void attemptEnded(String queue, String job, long nanos, boolean succeeded) {
+  public void attemptEnded(String queue, String job, long nanos, JobOutcome outcome) {
     running.decrementAndGet();
     busyNanos.add(nanos);
+    if (outcome instanceof JobOutcome.NotStarted) {
+      // its code never ran: no run time to speak of
+      return;
+    }
+    boolean succeeded = outcome instanceof JobOutcome.Succeeded;
     ((Timer)
             meters.computeIfAbsent(
                 "offload.job.run\n" + queue + '\n' + job + '\n' + succeeded,

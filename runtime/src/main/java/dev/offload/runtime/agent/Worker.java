@@ -439,8 +439,7 @@ final class Worker implements Runnable {
     long ranNanos = System.nanoTime() - started;
     jobNanos.add(ranNanos);
     traced.end(outcome);
-    metrics.attemptEnded(
-        job.queue(), record.name(), ranNanos, outcome instanceof JobOutcome.Succeeded);
+    metrics.attemptEnded(job.queue(), record.name(), ranNanos, outcome);
     if (!(outcome instanceof JobOutcome.NotStarted)) {
       processed.increment();
     }
