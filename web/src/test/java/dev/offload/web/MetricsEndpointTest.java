@@ -1,6 +1,8 @@
 package dev.offload.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.api.JobHandle;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -149,11 +152,24 @@ class MetricsEndpointTest {
   void aShortMetricsTokenIsRefused() {
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).build()) {
       IllegalArgumentException e =
-          org.junit.jupiter.api.Assertions.assertThrows(
+          assertThrows(
               IllegalArgumentException.class,
               () -> Dashboard.builder(client).metricsToken("short"));
       assertTrue(e.getMessage().contains("at least 16"), e.getMessage());
     }
+  }
+
+  @Test
+  void theCommandLineTakesTheTokenFromItsOptionOrTheEnvironment() {
+    assertEquals(
+        TOKEN,
+        DashboardMain.Options.parse(new String[] {"--metrics-token", TOKEN}, Map.of())
+            .metricsToken());
+    assertEquals(
+        TOKEN,
+        DashboardMain.Options.parse(new String[0], Map.of("OFFLOAD_METRICS_TOKEN", TOKEN))
+            .metricsToken());
+    assertNull(DashboardMain.Options.parse(new String[0], Map.of()).metricsToken());
   }
 
   private static HttpResponse<String> scrape(WebClient web, String authorization) {
