@@ -71,7 +71,7 @@ final class Worker implements Runnable {
   private static final Duration QUARANTINE = Duration.ofMinutes(1);
 
   /** The job name meters give a record too malformed to name its job. */
-  static final String MALFORMED = "(malformed)";
+  private static final String MALFORMED = "(malformed)";
 
   private final String id;
   private final String host;
