@@ -15,6 +15,10 @@ module dev.offload.runtime {
   requires org.apache.commons.pool2;
   requires org.slf4j;
   requires redis.clients.jedis;
+  // optional: meters when an application hands over a registry, traces when it has the API
+  requires static micrometer.core;
+  requires static io.opentelemetry.api;
+  requires static io.opentelemetry.context;
   // the child JVM ignores the terminal's signals through sun.misc.Signal
   requires jdk.unsupported;
 

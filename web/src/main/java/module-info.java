@@ -12,6 +12,8 @@ module dev.offload.web {
   // provides ALPN on the JDK's own TLS, found by Jetty as a service
   requires org.eclipse.jetty.alpn.java.server;
   requires org.slf4j;
+  requires micrometer.core;
+  requires micrometer.registry.prometheus;
 
   exports dev.offload.web;
 

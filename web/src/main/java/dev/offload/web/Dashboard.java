@@ -124,7 +124,9 @@ public final class Dashboard implements AutoCloseable {
             widgetOrigins(builder.widgetOrigins, publicOrigin),
             widgetStreams);
     SizeLimitHandler limit = new SizeLimitHandler(Request.MAX_BODY_BYTES, -1);
-    limit.setHandler(new DashboardHandler(access, router, widget, feed));
+    limit.setHandler(
+        new DashboardHandler(
+            access, router, widget, feed, new Metrics(admin), builder.metricsToken));
     server.setHandler(limit);
     watcher = client.watcher();
     watcher.addListener(feed);
@@ -257,6 +259,7 @@ public final class Dashboard implements AutoCloseable {
 
   /** Configures a dashboard. */
   public static final class Builder {
+    private static final int MIN_METRICS_TOKEN = 16;
     private final OffloadClient client;
     private final List<JobRegistry> registries = new ArrayList<>();
     private int port = 8080;
@@ -268,6 +271,7 @@ public final class Dashboard implements AutoCloseable {
     private Path keystore;
     private String keystorePassword;
     private URI publicUrl;
+    private String metricsToken;
 
     private Builder(OffloadClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -377,6 +381,25 @@ public final class Dashboard implements AutoCloseable {
             e);
       }
       this.publicUrl = url;
+      return this;
+    }
+
+    /**
+     * A bearer token that opens {@code /metrics}, and nothing else, to scrapers such as Prometheus
+     * ({@code authorization: {type: Bearer, credentials: ...}}), so that they need not hold the
+     * dashboard's password. Without a password the whole dashboard, {@code /metrics} included, is
+     * open anyway.
+     *
+     * @throws IllegalArgumentException if the token is shorter than 16 characters
+     */
+    public Builder metricsToken(String token) {
+      if (token == null || token.strip().length() < MIN_METRICS_TOKEN) {
+        throw new IllegalArgumentException(
+            "the metrics token must be at least "
+                + MIN_METRICS_TOKEN
+                + " characters, such as the output of openssl rand -hex 16");
+      }
+      this.metricsToken = token.strip();
       return this;
     }
 

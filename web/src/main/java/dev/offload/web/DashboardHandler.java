@@ -2,6 +2,7 @@ package dev.offload.web;
 
 import dev.offload.runtime.RedisUnavailableException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.Handler;
@@ -34,12 +35,24 @@ final class DashboardHandler extends Handler.Abstract {
   private final WidgetHandler widget;
   private final LiveFeed feed;
   private final StaticFiles files = new StaticFiles();
+  private final Metrics metrics;
 
-  DashboardHandler(Access access, Router router, WidgetHandler widget, LiveFeed feed) {
+  /** The bearer token that opens {@code /metrics} alone, or null. */
+  private final byte[] metricsToken;
+
+  DashboardHandler(
+      Access access,
+      Router router,
+      WidgetHandler widget,
+      LiveFeed feed,
+      Metrics metrics,
+      String metricsToken) {
     this.access = access;
     this.router = router;
     this.widget = widget;
     this.feed = feed;
+    this.metrics = metrics;
+    this.metricsToken = metricsToken == null ? null : metricsToken.getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
@@ -118,6 +131,12 @@ final class DashboardHandler extends Handler.Abstract {
           file(exchange, "index.html");
         }
       }
+      case "GET /metrics" -> {
+        if (!scraperAuthorized(exchange) && !access.authenticated(exchange)) {
+          throw access.unauthorized(exchange);
+        }
+        exchange.send(200, Metrics.CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8));
+      }
       case "GET /login" -> {
         if (access.passwordProtected()) {
           file(exchange, "login.html");
@@ -147,6 +166,20 @@ final class DashboardHandler extends Handler.Abstract {
         }
       }
     }
+  }
+
+  /**
+   * Whether the request carries the metrics token as {@code Authorization: Bearer <token>}: a
+   * scraper then needs neither the dashboard's password nor a session, and the token opens nothing
+   * else. Compared in constant time.
+   */
+  private boolean scraperAuthorized(Exchange exchange) {
+    String header = exchange.header("Authorization");
+    if (metricsToken == null || header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    return MessageDigest.isEqual(
+        metricsToken, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
   }
 
   private void file(Exchange exchange, String name) {

@@ -43,6 +43,8 @@ public final class DashboardMain {
                            PKCS12 or JKS file (default: $OFFLOAD_KEYSTORE; none: plain HTTP)
         --keystore-password P
                            the keystore's password (default: $OFFLOAD_KEYSTORE_PASSWORD)
+        --metrics-token T  a bearer token that opens /metrics alone to scrapers, at least 16
+                           characters (default: $OFFLOAD_METRICS_TOKEN)
         --help             print this and exit""";
 
   private DashboardMain() {}
@@ -60,7 +62,8 @@ public final class DashboardMain {
       URI publicUrl,
       Path keystore,
       String keystorePassword,
-      boolean help) {
+      boolean help,
+      String metricsToken) {
 
     /**
      * Reads the arguments, with the environment for the defaults.
@@ -80,6 +83,7 @@ public final class DashboardMain {
       String keystore = env.get("OFFLOAD_KEYSTORE");
       String keystorePassword = env.get("OFFLOAD_KEYSTORE_PASSWORD");
       boolean help = false;
+      String metricsToken = env.get("OFFLOAD_METRICS_TOKEN");
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
         switch (arg) {
@@ -94,6 +98,7 @@ public final class DashboardMain {
           case "--public-url" -> publicUrl = value(args, ++i, arg);
           case "--keystore" -> keystore = value(args, ++i, arg);
           case "--keystore-password" -> keystorePassword = value(args, ++i, arg);
+          case "--metrics-token" -> metricsToken = value(args, ++i, arg);
           case "--help", "-h" -> help = true;
           default -> throw new IllegalArgumentException("unknown argument \"" + arg + "\"");
         }
@@ -110,7 +115,8 @@ public final class DashboardMain {
           publicUrl == null || publicUrl.isEmpty() ? null : url(publicUrl),
           keystore == null || keystore.isEmpty() ? null : Path.of(keystore),
           keystore == null || keystore.isEmpty() ? null : keystorePassword(keystorePassword),
-          help);
+          help,
+          metricsToken == null || metricsToken.isEmpty() ? null : metricsToken);
     }
 
     private static URI url(String value) {
@@ -192,6 +198,9 @@ public final class DashboardMain {
       }
       if (options.keystore() != null) {
         builder.tls(options.keystore(), options.keystorePassword());
+      }
+      if (options.metricsToken() != null) {
+        builder.metricsToken(options.metricsToken());
       }
       dashboard = builder.start();
     } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {

@@ -10,6 +10,9 @@ import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
 import dev.offload.runtime.internal.store.WorkerStore;
+import dev.offload.runtime.internal.trace.TraceContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -139,6 +142,7 @@ public final class Agent implements AutoCloseable {
     events.addListener(upkeep.eventListener());
     events.start();
     upkeep.start();
+    config.metrics().started(workers.ids().size());
     workers.startAll();
     log.info(
         "agent {} started {} worker(s) on {}", agentId, workers.ids().size(), redis.displayName());
@@ -188,6 +192,7 @@ public final class Agent implements AutoCloseable {
       }
     }
     upkeep.stop();
+    config.metrics().close();
     timers.shutdownNow();
     events.close();
     redis.close();
@@ -234,6 +239,8 @@ public final class Agent implements AutoCloseable {
     private boolean spareChild = true;
     private Clock clock = Clock.systemUTC();
     private Duration orphanGrace = Duration.ofMinutes(5);
+    private AgentMetrics metrics = AgentMetrics.NONE;
+    private AttemptTracing tracing;
 
     private Builder(String redisUrl) {
       this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
@@ -440,6 +447,33 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
+     * Binds the agent's meters to {@code registry}: jobs succeeded, failed and retried per queue
+     * and job name, run time and queue wait, the workers' busy ratio, child JVM starts and their
+     * duration (docs/observability.md lists them). Micrometer is an optional dependency: without
+     * this call the agent needs none of it. One agent per registry, since the agent-wide gauges
+     * carry no agent tag.
+     */
+    // the type is an optional module's: an application that calls this has it
+    @SuppressWarnings("exports")
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.metrics = MicrometerAgentMetrics.of(Objects.requireNonNull(registry, "registry"));
+      return this;
+    }
+
+    /**
+     * The OpenTelemetry whose tracer makes each attempt's span, continuing the trace of the job's
+     * enqueue. Default: the global OpenTelemetry, once the application or the OpenTelemetry Java
+     * agent has set it, when the API is on the class path; else no spans.
+     */
+    // the type is an optional module's: an application that calls this has it
+    @SuppressWarnings("exports")
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.tracing =
+          OtelAttemptTracing.with(Objects.requireNonNull(openTelemetry, "openTelemetry"));
+      return this;
+    }
+
+    /**
      * Builds the agent from the settings so far; later changes to this builder do not reach it.
      *
      * @throws IllegalStateException if two jobs on the class path claim one name, or a job index
@@ -474,7 +508,11 @@ public final class Agent implements AutoCloseable {
           jobsPerChild,
           childMemoryLimitBytes,
           spareChild,
-          clock);
+          clock,
+          metrics,
+          tracing != null
+              ? tracing
+              : TraceContext.AVAILABLE ? OtelAttemptTracing.global() : AttemptTracing.NONE);
     }
 
     private static Duration positive(Duration value, String name) {

@@ -38,7 +38,9 @@ record AgentConfig(
     int jobsPerChild,
     long childMemoryLimitBytes,
     boolean spareChild,
-    Clock clock) {
+    Clock clock,
+    AgentMetrics metrics,
+    AttemptTracing tracing) {
 
   AgentConfig {
     workerQueues = workerQueues.stream().map(List::copyOf).toList();

@@ -49,6 +49,7 @@ final class ChildRunner implements JobRunner {
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
   private static final int MAX_START_FAILURES = 3;
 
+  private final AgentMetrics metrics;
   private final ChildSpec spec;
   private final ScheduledExecutorService timer;
   private final String workerId;
@@ -87,7 +88,8 @@ final class ChildRunner implements JobRunner {
       int jobsPerChild,
       long memoryLimitBytes,
       boolean spare,
-      LongConsumer childPids) {
+      LongConsumer childPids,
+      AgentMetrics metrics) {
     this.spec = spec;
     this.timer = timer;
     this.workerId = workerId;
@@ -95,6 +97,7 @@ final class ChildRunner implements JobRunner {
     this.memoryLimitBytes = memoryLimitBytes;
     this.spare = spare;
     this.childPids = childPids;
+    this.metrics = metrics;
   }
 
   @Override
@@ -120,7 +123,11 @@ final class ChildRunner implements JobRunner {
     }
     watchTime(taken, future, request);
     taken.run(
-        request.id(), request.name(), request.args(), result -> finished(taken, future, result));
+        request.id(),
+        request.name(),
+        request.args(),
+        request.traceparent(),
+        result -> finished(taken, future, result));
     return future;
   }
 
@@ -139,15 +146,23 @@ final class ChildRunner implements JobRunner {
         if (candidate != null) {
           candidate.close();
         }
-        setChild(ChildProcess.launch(spec, workerId));
+        setChild(launch());
       }
     }
     return child;
   }
 
+  /** Starts a child JVM and times it until it is ready; one that never is goes untimed. */
+  private ChildProcess launch() {
+    long launched = System.nanoTime();
+    ChildProcess started = ChildProcess.launch(spec, workerId);
+    started.ready().thenRun(() -> metrics.childStarted(System.nanoTime() - launched));
+    return started;
+  }
+
   private ChildProcess launchQuietly() {
     try {
-      return ChildProcess.launch(spec, workerId);
+      return launch();
     } catch (UncheckedIOException e) {
       log.warn("worker {}: {}; the next job tries again", workerId, e.getMessage());
       return null;

@@ -20,9 +20,16 @@ interface JobRunner extends AutoCloseable {
    *
    * @param attemptNumber which attempt this run is, counting from 1
    * @param timeout how long the run may take; zero means no limit
+   * @param traceparent the trace context the job's code runs in, null for none
    */
   record Request(
-      long id, String queue, String name, JsonNode args, int attemptNumber, Duration timeout) {}
+      long id,
+      String queue,
+      String name,
+      JsonNode args,
+      int attemptNumber,
+      Duration timeout,
+      String traceparent) {}
 
   /** Starts the job and returns its outcome to come. */
   CompletableFuture<JobOutcome> start(Request request);

@@ -44,7 +44,8 @@ final class RunnerFactory {
               config.jobsPerChild(),
               config.childMemoryLimitBytes(),
               config.spareChild(),
-              childPids);
+              childPids,
+              config.metrics());
       case PROCESS_PER_JOB ->
           new ChildRunner(
               childSpec,
@@ -53,7 +54,8 @@ final class RunnerFactory {
               1,
               config.childMemoryLimitBytes(),
               config.spareChild(),
-              childPids);
+              childPids,
+              config.metrics());
     };
   }
 }

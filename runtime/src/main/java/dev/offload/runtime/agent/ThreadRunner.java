@@ -2,6 +2,7 @@ package dev.offload.runtime.agent;
 
 import dev.offload.runtime.internal.execution.JobInvoker;
 import dev.offload.runtime.internal.execution.JobOutcome;
+import dev.offload.runtime.internal.trace.TraceContext;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -73,7 +74,7 @@ final class ThreadRunner implements JobRunner {
               () -> {
                 jobThread = Thread.currentThread();
                 long started = System.nanoTime();
-                JobOutcome result = invoker.invoke(request.name(), request.args());
+                JobOutcome result = invoke(request);
                 long elapsed = System.nanoTime() - started;
                 jobThread = null;
                 Thread.interrupted();
@@ -107,13 +108,19 @@ final class ThreadRunner implements JobRunner {
     jobThread = Thread.currentThread();
     long started = System.nanoTime();
     try {
-      return invoker.invoke(request.name(), request.args());
+      return invoke(request);
     } finally {
       jobThread = null;
       // the job may have left the worker's thread interrupted; that is not a request to stop
       Thread.interrupted();
       record(request.name(), System.nanoTime() - started);
     }
+  }
+
+  /** Runs the job's code in the attempt's trace context, so that the job sees its span. */
+  private JobOutcome invoke(Request request) {
+    return TraceContext.within(
+        request.traceparent(), () -> invoker.invoke(request.name(), request.args()));
   }
 
   private void record(String name, long nanos) {

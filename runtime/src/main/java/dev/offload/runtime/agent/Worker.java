@@ -70,6 +70,9 @@ final class Worker implements Runnable {
 
   private static final Duration QUARANTINE = Duration.ofMinutes(1);
 
+  /** The job name meters give a record too malformed to name its job. */
+  private static final String MALFORMED = "(malformed)";
+
   private final String id;
   private final String host;
   private final List<String> queues;
@@ -118,6 +121,7 @@ final class Worker implements Runnable {
   private Runnable unrecorded;
 
   private final WorkerStore workers;
+  private final AgentMetrics metrics;
 
   /**
    * @param newRunner makes the runner for an isolation, given where a child runner reports the pid
@@ -145,6 +149,7 @@ final class Worker implements Runnable {
     this.newRunner = newRunner;
     this.config = config;
     this.counters = counters;
+    this.metrics = config.metrics();
     this.clock = config.clock();
     this.startedAt = clock.millis();
     this.written =
@@ -415,6 +420,11 @@ final class Worker implements Runnable {
         runners.computeIfAbsent(
             isolation, chosen -> newRunner.apply(chosen, pid -> childPid = pid));
     int attemptNumber = record.failedAttempts() + 1;
+    AttemptTracing.Attempt traced =
+        config
+            .tracing()
+            .start(record.traceparent(), job.queue(), record.name(), job.id(), attemptNumber);
+    metrics.attemptStarted(job.queue(), record.name(), waitMillis(record, attemptNumber));
     CompletableFuture<JobOutcome> future =
         running.start(
             new JobRunner.Request(
@@ -423,10 +433,13 @@ final class Worker implements Runnable {
                 record.name(),
                 record.args(),
                 attemptNumber,
-                Duration.ofMillis(record.timeoutMs())));
+                Duration.ofMillis(record.timeoutMs()),
+                traced.traceparent()));
     JobOutcome outcome = awaitOutcome(future);
     long ranNanos = System.nanoTime() - started;
     jobNanos.add(ranNanos);
+    traced.end(outcome);
+    metrics.attemptEnded(job.queue(), record.name(), ranNanos, outcome);
     if (!(outcome instanceof JobOutcome.NotStarted)) {
       processed.increment();
     }
@@ -434,6 +447,7 @@ final class Worker implements Runnable {
       failedRuns.increment();
     }
     if (outcome instanceof JobOutcome.Succeeded success) {
+      metrics.succeeded(job.queue(), record.name());
       fetcher.succeeded(
           job,
           new JobStore.Finished(
@@ -509,6 +523,18 @@ final class Worker implements Runnable {
     }
   }
 
+  /**
+   * How long a job waited for its first attempt, from its enqueue or, when delayed, its due time,
+   * by the clocks of its client and this agent; -1 for later attempts, whose wait is the backoff.
+   */
+  private long waitMillis(JobRecord record, int attemptNumber) {
+    if (attemptNumber != 1 || record.enqueuedAt() <= 0) {
+      return -1;
+    }
+    long due = record.dueAt() == null ? record.enqueuedAt() : record.dueAt();
+    return Math.max(0, clock.millis() - Math.max(record.enqueuedAt(), due));
+  }
+
   /** Runs {@code recording} now, or again first thing after Redis comes back. */
   private void record(Runnable recording) {
     unrecorded = recording;
@@ -541,6 +567,7 @@ final class Worker implements Runnable {
                   retry.delay().toMillis(),
                   failed.error()))) {
         counters.add(job.queue(), Counter.RETRIED, 1);
+        metrics.retried(job.queue(), record.name());
       }
       int failedAttempts = retry.record().failedAttempts();
       log.info(
@@ -559,6 +586,7 @@ final class Worker implements Runnable {
               jobs.failAttempt(
                   job.queue(), id, host, job.id(), failure, false, 0, failed.error()))) {
         counters.add(job.queue(), Counter.FAILED, 1);
+        metrics.failed(job.queue(), record.name());
       }
       log.warn(
           "job {}/{} ({}) failed its last attempt: {}",
@@ -579,6 +607,7 @@ final class Worker implements Runnable {
                 new JobFailure.Attempt(attemptNumber, reason, "", id, clock.instant(), "")));
     if (fetcher.fenced(job, () -> jobs.failInFlight(job.queue(), id, job.id(), failure, reason))) {
       counters.add(job.queue(), Counter.FAILED, 1);
+      metrics.failed(job.queue(), record.name());
     }
     log.warn("job {}/{}: {}; moved to the failure store", job.queue(), job.id(), reason);
   }
@@ -611,6 +640,7 @@ final class Worker implements Runnable {
                 FailureRecords.toJson(failure),
                 "malformed record in data-store: " + problem))) {
       counters.add(job.queue(), Counter.FAILED, 1);
+      metrics.failed(job.queue(), MALFORMED);
     }
     log.warn(
         "job {}/{} has a malformed record ({}); moved to the failure store",

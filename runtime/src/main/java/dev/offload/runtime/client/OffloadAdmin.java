@@ -593,26 +593,7 @@ public final class OffloadAdmin {
    */
   public QueueStats stats(String queue) {
     checked(queue);
-    Duration oldest = null;
-    Optional<String> head = journal.head(queue);
-    if (head.isPresent() && head.get().matches("\\d{1,19}")) {
-      long id = Long.parseLong(head.get());
-      Optional<String> raw = jobs.record(queue, id);
-      if (raw.isPresent()) {
-        try {
-          JobRecord record = JobRecord.parse(raw.get());
-          JobTimeline timeline =
-              Timelines.read(jobs.timeline(queue, id).orElse(null), record, null);
-          long since = record.enqueuedAt();
-          if (timeline.dueAt() != null) {
-            since = Math.max(since, timeline.dueAt().toEpochMilli());
-          }
-          oldest = Duration.ofMillis(Math.max(0, journal.redisMillis() - since));
-        } catch (JobRecord.MalformedRecordException e) {
-          // a malformed record has no enqueue time; it goes to the failure store when taken
-        }
-      }
-    }
+    Duration oldest = oldestPendingAge(queue);
     List<QueueStats.RunTimes> runTimes = new ArrayList<>();
     new TreeMap<>(journal.runTimes(queue))
         .forEach(
@@ -633,6 +614,34 @@ public final class OffloadAdmin {
               }
             });
     return new QueueStats(queue, oldest, runTimes);
+  }
+
+  /**
+   * How long the job at the head of {@code queue} has waited since it was enqueued or came due, by
+   * Redis's clock; null when none waits. A few commands, whatever the queue's length.
+   */
+  Duration oldestPendingAge(String queue) {
+    Duration oldest = null;
+    Optional<String> head = journal.head(queue);
+    if (head.isPresent() && head.get().matches("\\d{1,19}")) {
+      long id = Long.parseLong(head.get());
+      Optional<String> raw = jobs.record(queue, id);
+      if (raw.isPresent()) {
+        try {
+          JobRecord record = JobRecord.parse(raw.get());
+          JobTimeline timeline =
+              Timelines.read(jobs.timeline(queue, id).orElse(null), record, null);
+          long since = record.enqueuedAt();
+          if (timeline.dueAt() != null) {
+            since = Math.max(since, timeline.dueAt().toEpochMilli());
+          }
+          oldest = Duration.ofMillis(Math.max(0, journal.redisMillis() - since));
+        } catch (JobRecord.MalformedRecordException e) {
+          // a malformed record has no enqueue time; it goes to the failure store when taken
+        }
+      }
+    }
+    return oldest;
   }
 
   /** The nearest-rank percentile of sorted values. */

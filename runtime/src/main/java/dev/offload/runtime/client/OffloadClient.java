@@ -26,6 +26,8 @@ import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
 import dev.offload.runtime.internal.store.StaleIdsException;
 import dev.offload.runtime.internal.store.WorkerStore;
+import dev.offload.runtime.internal.trace.TraceContext;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +77,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   private final JobWatcher watcher;
   private final OffloadAdmin admin;
   private final Set<Class<?>> readableClasses = ConcurrentHashMap.newKeySet();
+  private final ClientMetrics metrics;
   private long nextId;
   private long idsLeft;
   private String idEpoch;
@@ -94,6 +97,11 @@ public final class OffloadClient implements JobClient, AutoCloseable {
             new JobLists(redis, keys),
             new JournalStore(redis, keys),
             new BulkStore(redis, keys));
+    this.metrics =
+        builder.meterRegistry == null
+            ? ClientMetrics.NONE
+            : MicrometerClientMetrics.bind(
+                builder.meterRegistry, admin, store, builder.queueMetersInterval);
   }
 
   /** A client with default settings for the Redis at {@code redisUrl}. */
@@ -208,6 +216,12 @@ public final class OffloadClient implements JobClient, AutoCloseable {
                         chunk.keySet().stream().filter(publicResults::contains).toList(),
                         ids.epoch(),
                         dueAt);
+                    chunk
+                        .keySet()
+                        .forEach(
+                            id ->
+                                metrics.enqueued(
+                                    queue, jobs.get((int) (id - firstId)).jobName(), 1));
                   }
                 }));
     return handles;
@@ -228,6 +242,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       throw new IllegalArgumentException("cannot enqueue " + job.jobName() + ": " + problem);
     }
     JsonNode args = arguments(job);
+    // a delay, not a time: Redis's clock decides when it is due, not this machine's
+    long delay = options.delay().filter(d -> !d.isZero()).map(Duration::toMillis).orElse(0L);
     JobRecord record =
         new JobRecord(
             job.jobName(),
@@ -237,7 +253,9 @@ public final class OffloadClient implements JobClient, AutoCloseable {
             options.timeout().orElse(Duration.ZERO).toMillis(),
             now,
             List.of(),
-            options.isolation().map(Isolation::label).orElse(null));
+            options.isolation().map(Isolation::label).orElse(null),
+            delay == 0 ? null : now + delay,
+            TraceContext.current());
     String json = record.toJson();
     int size = json.getBytes(StandardCharsets.UTF_8).length;
     if (size > maxPayloadBytes) {
@@ -248,8 +266,6 @@ public final class OffloadClient implements JobClient, AutoCloseable {
                   + " or raise OffloadClient.Builder.maxPayloadBytes",
               job.jobName(), size, maxPayloadBytes));
     }
-    // a delay, not a time: Redis's clock decides when it is due, not this machine's
-    long delay = options.delay().filter(d -> !d.isZero()).map(Duration::toMillis).orElse(0L);
     return new Prepared(queue, json, delay);
   }
 
@@ -448,6 +464,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   /** Ends the event subscription, if one started, and closes the connections. */
   @Override
   public void close() {
+    metrics.close();
     watcher.close();
     redis.close();
   }
@@ -461,6 +478,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     private Duration awaitPollInterval = Duration.ofSeconds(2);
     private int enqueueReplicas;
     private Duration enqueueReplicaWait = Duration.ZERO;
+    private MeterRegistry meterRegistry;
+    private Duration queueMetersInterval = Duration.ofSeconds(10);
 
     private Builder(String redisUrl) {
       this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
@@ -521,6 +540,28 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       }
       this.enqueueReplicas = replicas;
       this.enqueueReplicaWait = timeout;
+      return this;
+    }
+
+    /**
+     * Binds the client's meters to {@code registry}: {@code offload.jobs.enqueued} per queue and
+     * job name, and per queue {@code offload.queue.length} and {@code offload.queue.oldest.age},
+     * polled from Redis by a daemon thread every {@link #queueMetersInterval}. Micrometer is an
+     * optional dependency: without this call the client needs none of it.
+     */
+    // the type is an optional module's: an application that calls this has it
+    @SuppressWarnings("exports")
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** How often the queue gauges are polled from Redis; default 10 s. */
+    public Builder queueMetersInterval(Duration interval) {
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("queueMetersInterval must be positive");
+      }
+      this.queueMetersInterval = interval;
       return this;
     }
 

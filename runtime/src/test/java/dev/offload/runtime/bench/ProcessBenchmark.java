@@ -302,7 +302,7 @@ public final class ProcessBenchmark {
 
   private static void runNoop(ChildProcess child) throws Exception {
     CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
-    child.run(1, Noop.NAME, Json.mapper().valueToTree(new Noop(1)), outcome::complete);
+    child.run(1, Noop.NAME, Json.mapper().valueToTree(new Noop(1)), null, outcome::complete);
     JobOutcome result = outcome.get(60, TimeUnit.SECONDS);
     if (!(result instanceof JobOutcome.Succeeded)) {
       throw new IllegalStateException("a no-op job failed in the child: " + result);

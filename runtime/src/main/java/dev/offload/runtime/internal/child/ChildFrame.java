@@ -50,11 +50,17 @@ sealed interface ChildFrame {
    *
    * @param args the job's arguments as the job record holds them; read through {@code
    *     Json.mapper()}, which keeps every number exact, decimals with their scale
+   * @param traceparent the W3C trace context the job's code runs in; null when there is none
    */
-  record Run(long id, String name, JsonNode args) implements ToChild {
+  record Run(long id, String name, JsonNode args, String traceparent) implements ToChild {
     public Run {
       required(name, "run", "name");
       required(args, "run", "args");
+    }
+
+    /** A job to run outside any trace. */
+    public Run(long id, String name, JsonNode args) {
+      this(id, name, args, null);
     }
   }
 

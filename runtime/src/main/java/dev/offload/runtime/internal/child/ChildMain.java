@@ -10,6 +10,7 @@ import dev.offload.runtime.internal.child.ChildFrame.Started;
 import dev.offload.runtime.internal.child.ChildFrame.ToChild;
 import dev.offload.runtime.internal.execution.JobInvoker;
 import dev.offload.runtime.internal.execution.JobOutcome;
+import dev.offload.runtime.internal.trace.TraceContext;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
@@ -213,7 +214,9 @@ public final class ChildMain {
     long id = request.id();
     currentJob = id;
     send(new Started(id));
-    JobOutcome outcome = invoker.invoke(request.name(), request.args());
+    JobOutcome outcome =
+        TraceContext.within(
+            request.traceparent(), () -> invoker.invoke(request.name(), request.args()));
     // the job's last output must reach the worker before its answer
     out.drain();
     err.drain();

@@ -195,7 +195,8 @@ public final class ChildProcess {
    * Hands the child a job; {@code done} gets its outcome, from another thread. The previous job's
    * outcome must have come.
    */
-  public void run(long id, String name, JsonNode args, Consumer<JobOutcome> done) {
+  public void run(
+      long id, String name, JsonNode args, String traceparent, Consumer<JobOutcome> done) {
     boolean ended;
     synchronized (this) {
       ended = exited;
@@ -214,7 +215,7 @@ public final class ChildProcess {
       done.accept(new JobOutcome.NotStarted("the child JVM had ended before the job was sent"));
       return;
     }
-    send(ChildProtocol.encode(new ChildFrame.Run(id, name, args)));
+    send(ChildProtocol.encode(new ChildFrame.Run(id, name, args, traceparent)));
   }
 
   private void send(byte[] frame) {

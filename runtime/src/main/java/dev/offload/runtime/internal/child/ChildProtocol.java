@@ -18,8 +18,10 @@ import java.util.Arrays;
  * worker -> child (the child's stdin)
  *   Hello      {"type":"hello","jobs":{"mail.send":"com.example.SendMail"}}   first line: job names
  *                                                       to know beyond the class path's indexes
- *   Run        {"type":"run","id":42,"name":"mail.send","args":{...}}   one job; the next comes
- *                                                       only after its answer
+ *   Run        {"type":"run","id":42,"name":"mail.send","args":{...},"traceparent":null}   one
+ *                                                       job; the next comes only after its
+ *                                                       answer; "traceparent" is the W3C trace
+ *                                                       context the job runs in, null for none
  * child -> worker (the child's real stdout)
  *   Ready      {"type":"ready","pid":1234}              once, when it can take jobs
  *   Started    {"type":"started","id":42}               just before job 42's code runs

@@ -1,5 +1,6 @@
 package dev.offload.runtime.internal.store;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,11 @@ import java.util.List;
  * @param errors the failed attempts so far, oldest first
  * @param isolation where the job asked to run ({@code thread}, {@code process}, {@code
  *     process-per-job}); {@code null} for its agent's default
+ * @param dueAt when a delayed job came due, in epoch millis by the enqueuing client's clock; {@code
+ *     null} for a job enqueued without a delay, and in records written before it existed. Only the
+ *     queue-wait timer reads it: Redis's clock decides when the job runs
+ * @param traceparent the W3C trace context of the enqueue, so that each run continues its trace;
+ *     {@code null} when the enqueue had none. Records written before it existed have none
  */
 public record JobRecord(
     String name,
@@ -29,10 +35,35 @@ public record JobRecord(
     long timeoutMs,
     long enqueuedAt,
     List<JobFailure.Attempt> errors,
-    String isolation) {
+    String isolation,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long dueAt,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent) {
 
   public JobRecord {
     errors = errors == null ? List.of() : List.copyOf(errors);
+  }
+
+  /** A record of a job due at once, outside any trace. */
+  public JobRecord(
+      String name,
+      JsonNode args,
+      int failedAttempts,
+      int maxAttempts,
+      long timeoutMs,
+      long enqueuedAt,
+      List<JobFailure.Attempt> errors,
+      String isolation) {
+    this(
+        name,
+        args,
+        failedAttempts,
+        maxAttempts,
+        timeoutMs,
+        enqueuedAt,
+        errors,
+        isolation,
+        null,
+        null);
   }
 
   /** Parses a stored record, failing with what is wrong when it is not a usable record. */
@@ -71,7 +102,16 @@ public record JobRecord(
     List<JobFailure.Attempt> all = new ArrayList<>(errors);
     all.add(failure);
     return new JobRecord(
-        name, args, failedAttempts + 1, maxAttempts, timeoutMs, enqueuedAt, all, isolation);
+        name,
+        args,
+        failedAttempts + 1,
+        maxAttempts,
+        timeoutMs,
+        enqueuedAt,
+        all,
+        isolation,
+        dueAt,
+        traceparent);
   }
 
   /** Whether another attempt remains after the ones already failed. */

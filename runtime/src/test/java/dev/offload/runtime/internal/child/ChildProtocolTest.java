@@ -80,7 +80,7 @@ class ChildProtocolTest {
         "{\"type\":\"hello\",\"jobs\":{\"mail.send\":\"com.example.SendMail\"}}",
         wire(new ChildFrame.Hello(Map.of("mail.send", "com.example.SendMail"))));
     assertEquals(
-        "{\"type\":\"run\",\"id\":42,\"name\":\"mail.send\",\"args\":{}}",
+        "{\"type\":\"run\",\"id\":42,\"name\":\"mail.send\",\"args\":{},\"traceparent\":null}",
         wire(new ChildFrame.Run(42, "mail.send", Json.mapper().createObjectNode())));
     assertEquals("{\"type\":\"ready\",\"pid\":1234}", wire(new ChildFrame.Ready(1234)));
     assertEquals("{\"type\":\"started\",\"id\":42}", wire(new ChildFrame.Started(42)));
@@ -100,7 +100,8 @@ class ChildProtocolTest {
   void argumentsKeepEveryDigitAndTheScaleOfTheirDecimals() throws Exception {
     String line =
         "{\"type\":\"run\",\"id\":1,\"name\":\"pay\",\"args\":"
-            + "{\"wide\":12345678901234567.89,\"price\":19.90,\"big\":123456789012345678901234567890}}";
+            + "{\"wide\":12345678901234567.89,\"price\":19.90,\"big\":123456789012345678901234567890},"
+            + "\"traceparent\":null}";
     ChildFrame.Run run = (ChildFrame.Run) ChildProtocol.decode(line, ToChild.class);
     assertEquals(new BigDecimal("12345678901234567.89"), run.args().get("wide").decimalValue());
     assertEquals(new BigDecimal("19.90"), run.args().get("price").decimalValue());
@@ -129,14 +130,18 @@ class ChildProtocolTest {
         refusal("{\"type\":\"ready\",\"pid\":1}", ToChild.class));
     assertEquals(
         "a Run frame, which only the other side sends",
-        refusal("{\"type\":\"run\",\"id\":1,\"name\":\"n\",\"args\":{}}", FromChild.class));
+        refusal(
+            "{\"type\":\"run\",\"id\":1,\"name\":\"n\",\"args\":{},\"traceparent\":null}",
+            FromChild.class));
   }
 
   @Test
   void missingOrNullComponentIsRefusedNamingIt() {
     assertEquals(
         "a \"run\" frame needs \"name\"",
-        refusal("{\"type\":\"run\",\"id\":1,\"name\":null,\"args\":{}}", ToChild.class));
+        refusal(
+            "{\"type\":\"run\",\"id\":1,\"name\":null,\"args\":{},\"traceparent\":null}",
+            ToChild.class));
     assertEquals(
         "a \"succeeded\" frame needs \"result\"",
         refusal("{\"type\":\"succeeded\",\"id\":1,\"result\":null}", FromChild.class));
