@@ -112,8 +112,10 @@ class CompileErrorsTest {
     ExpectedDiagnostics.in("bad/NoNoArgConstructor.java")
         .error(
             "public String greet(",
-            "a @Job instance method needs com.acme.NoNoArgConstructor to have a non-private"
-                + " no-argument constructor, which the agent calls before each run; add one or"
+            "a @Job instance method needs an instance of com.acme.NoNoArgConstructor, and the"
+                + " class has no non-private no-argument constructor for the agent to call, nor a"
+                + " Spring stereotype (@Component, @Service, ...) through which"
+                + " offload-spring-boot-starter serves the application's bean; add one of them, or"
                 + " make the method static")
         .assertReportedBy(compile("bad/NoNoArgConstructor.java"));
   }
