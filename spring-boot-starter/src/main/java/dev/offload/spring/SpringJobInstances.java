@@ -96,6 +96,7 @@ public final class SpringJobInstances implements JobInstances {
       }
       ConfigurableApplicationContext started =
           new SpringApplicationBuilder(configuration)
+              .main(configuration)
               .web(WebApplicationType.NONE)
               .registerShutdownHook(false)
               // command-line arguments outrank every other source, the application's own files too
