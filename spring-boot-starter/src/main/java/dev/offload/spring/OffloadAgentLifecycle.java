@@ -51,17 +51,24 @@ public final class OffloadAgentLifecycle implements SmartLifecycle {
             .prefix(properties.getPrefix())
             .workers(settings.getWorkers(), settings.getQueues().toArray(String[]::new))
             .isolation(settings.getIsolation())
-            .shutdownGrace(settings.getShutdownGrace());
-    if (settings.getIsolation() != Isolation.THREAD) {
-      builder.childJvmOptions(childJvmOptions(settings));
-    }
+            .shutdownGrace(settings.getShutdownGrace())
+            // also in thread isolation: a job may ask for a child JVM of its own
+            .childJvmOptions(childJvmOptions(settings));
     SpringJobInstances.register(context);
     agent = builder.build().start();
   }
 
   private List<String> childJvmOptions(OffloadProperties.Agent settings) {
     List<String> options = new ArrayList<>(settings.getChildJvmOptions());
-    options.add("-D" + SpringJobInstances.APPLICATION_PROPERTY + "=" + childApplication(settings));
+    String application = childApplication(settings);
+    if (application != null) {
+      options.add("-D" + SpringJobInstances.APPLICATION_PROPERTY + "=" + application);
+    } else if (settings.getIsolation() != Isolation.THREAD) {
+      log.warn(
+          "child JVMs start no Spring context, as no @SpringBootConfiguration class was found:"
+              + " jobs on beans without a no-argument constructor fail there; set"
+              + " offload.agent.child-application");
+    }
     options.add("-Doffload.prefix=" + properties.getPrefix());
     // a password on a command line is visible to every user of the host: the child then reads
     // the URL from the application's configuration and environment, as this JVM did
@@ -71,17 +78,14 @@ public final class OffloadAgentLifecycle implements SmartLifecycle {
     return options;
   }
 
+  /** The class child JVMs start a context of; null when there is none to name. */
   private String childApplication(OffloadProperties.Agent settings) {
     if (settings.getChildApplication() != null && !settings.getChildApplication().isBlank()) {
       return settings.getChildApplication();
     }
     String[] names = context.getBeanNamesForAnnotation(SpringBootConfiguration.class);
     if (names.length == 0) {
-      throw new IllegalStateException(
-          "offload.agent.isolation="
-              + settings.getIsolation().label()
-              + " needs the class child JVMs start a Spring context of: set"
-              + " offload.agent.child-application, or run a @SpringBootApplication");
+      return null;
     }
     return ClassUtils.getUserClass(context.getType(names[0])).getName();
   }
