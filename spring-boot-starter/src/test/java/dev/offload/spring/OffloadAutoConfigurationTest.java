@@ -14,6 +14,7 @@ import dev.offload.spring.fixtures.ShopJobs;
 import dev.offload.spring.fixtures.Shop_BillingJobs;
 import dev.offload.spring.fixtures.Shop_Billing_ChargeJob;
 import dev.offload.spring.fixtures.Shop_Ship_StringBooleanJob;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -89,6 +90,33 @@ class OffloadAutoConfigurationTest {
         .withPropertyValues(
             "spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port())
         .run(context -> assertEquals(redis.url(), context.getBean(OffloadClient.class).server()));
+  }
+
+  @Test
+  void contextThatClosesLetsTheRunningJobFinish() {
+    AtomicReference<JobHandle<String>> packing = new AtomicReference<>();
+    runner
+        .withPropertyValues(
+            "offload.redis-url=" + redis.url(),
+            "offload.agent.enabled=true",
+            "offload.agent.workers=1",
+            "offload.agent.queues=shop")
+        .run(
+            context -> {
+              JobHandle<String> handle = context.getBean(ShopJobs.class).pack(1_500);
+              packing.set(handle);
+              long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+              while (handle.status() != JobStatus.WORKING && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+              }
+              assertEquals(JobStatus.WORKING, handle.status());
+            });
+
+    try (OffloadClient client = OffloadClient.create(redis.url())) {
+      JobHandle<String> handle = packing.get();
+      assertEquals(JobStatus.SUCCEEDED, client.status(handle.queue(), handle.id()));
+      assertEquals(Optional.of("packed"), client.result(handle.queue(), handle.id(), String.class));
+    }
   }
 
   @Test
