@@ -26,15 +26,10 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(OffloadProperties.class)
 public class OffloadAutoConfiguration {
 
-  /** The Redis URL everything here uses; see {@link OffloadProperties#getRedisUrl()}. */
-  static String redisUrl(OffloadProperties properties, Environment environment) {
-    return RedisUrls.resolve(properties, environment);
-  }
-
   @Bean
   @ConditionalOnMissingBean
   OffloadClient offloadClient(OffloadProperties properties, Environment environment) {
-    return OffloadClient.builder(redisUrl(properties, environment))
+    return OffloadClient.builder(RedisUrls.resolve(properties, environment))
         .prefix(properties.getPrefix())
         .build();
   }
@@ -48,7 +43,8 @@ public class OffloadAutoConfiguration {
   @ConditionalOnProperty(prefix = "offload.agent", name = "enabled", havingValue = "true")
   OffloadAgentLifecycle offloadAgent(
       OffloadProperties properties, Environment environment, ApplicationContext context) {
-    return new OffloadAgentLifecycle(properties, redisUrl(properties, environment), context);
+    return new OffloadAgentLifecycle(
+        properties, RedisUrls.resolve(properties, environment), context);
   }
 
   @Bean

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
@@ -51,8 +52,7 @@ public final class OffloadHealthIndicator extends AbstractHealthIndicator {
     if (lifecycle != null) {
       Agent running = lifecycle.agent();
       List<String> local = running == null ? List.of() : running.workerIds();
-      Set<String> registered =
-          workers.stream().map(WorkerInfo::id).collect(java.util.stream.Collectors.toSet());
+      Set<String> registered = workers.stream().map(WorkerInfo::id).collect(Collectors.toSet());
       long localAlive = local.stream().filter(registered::contains).count();
       builder.withDetail("agentWorkers", localAlive);
       if (lifecycle.isRunning() && localAlive == 0) {

@@ -11,7 +11,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Serves the {@code @Job} instance methods of Spring beans the application context's bean, with
+ * Runs a {@code @Job} instance method on the application context's bean of its class, with
  * everything injected into it.
  *
  * <p>In the application's own JVM ({@code thread} isolation) the context is the one the starter

@@ -14,6 +14,7 @@ import dev.offload.spring.fixtures.ShopJobs;
 import dev.offload.spring.fixtures.Shop_BillingJobs;
 import dev.offload.spring.fixtures.Shop_Billing_ChargeJob;
 import dev.offload.spring.fixtures.Shop_Ship_StringBooleanJob;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -117,6 +120,22 @@ class OffloadAutoConfigurationTest {
       assertEquals(JobStatus.SUCCEEDED, client.status(handle.queue(), handle.id()));
       assertEquals(Optional.of("packed"), client.result(handle.queue(), handle.id(), String.class));
     }
+  }
+
+  @Test
+  void healthIsDownWhileRedisCannotBeReached() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    runner
+        .withPropertyValues("offload.redis-url=redis://127.0.0.1:" + closedPort)
+        .run(
+            context -> {
+              Health health = context.getBean(OffloadHealthIndicator.class).health();
+              assertEquals(Status.DOWN, health.getStatus());
+              assertTrue(health.getDetails().containsKey("error"), health.toString());
+            });
   }
 
   @Test
