@@ -28,6 +28,13 @@ public final class SpringJobInstances implements JobInstances {
   /** The system property that names, in a child JVM, the class to start a context of. */
   public static final String APPLICATION_PROPERTY = "offload.spring.application";
 
+  /**
+   * A property that is {@code true} in the contexts of child JVMs only, for beans that must not run
+   * there, such as {@code @ConditionalOnProperty(name = "offload.child", havingValue = "false",
+   * matchIfMissing = true)}.
+   */
+  public static final String CHILD_PROPERTY = "offload.child";
+
   private static final Logger log = LoggerFactory.getLogger(SpringJobInstances.class);
 
   /** The context jobs run on; the latest one started when a JVM holds several. */
@@ -101,6 +108,7 @@ public final class SpringJobInstances implements JobInstances {
               .registerShutdownHook(false)
               // command-line arguments outrank every other source, the application's own files too
               .run(
+                  "--" + CHILD_PROPERTY + "=true",
                   "--offload.agent.enabled=false",
                   "--offload.dashboard.enabled=false",
                   "--spring.main.banner-mode=off");

@@ -2,6 +2,7 @@ package dev.offload.samples.spring;
 
 import dev.offload.api.Job;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**
@@ -15,9 +16,12 @@ public class Invoices {
   private final String instanceId = UUID.randomUUID().toString();
 
   private final TaxRates rates;
+  private final boolean inChild;
 
-  public Invoices(TaxRates rates) {
+  /** Both injected; {@code offload.child} is true only in the context a child JVM starts. */
+  public Invoices(TaxRates rates, @Value("${offload.child:false}") boolean inChild) {
     this.rates = rates;
+    this.inChild = inChild;
   }
 
   public String instanceId() {
@@ -28,7 +32,7 @@ public class Invoices {
   @Job(queue = "invoices")
   public InvoiceTotal total(String customer, long netCents) {
     return new InvoiceTotal(
-        customer, rates.gross(netCents), instanceId, ProcessHandle.current().pid());
+        customer, rates.gross(netCents), instanceId, ProcessHandle.current().pid(), inChild);
   }
 
   /**
@@ -36,6 +40,8 @@ public class Invoices {
    *
    * @param bean the {@link #instanceId()} of the bean that computed it
    * @param pid the process it was computed in
+   * @param inChild whether that process was a child JVM
    */
-  public record InvoiceTotal(String customer, long grossCents, String bean, long pid) {}
+  public record InvoiceTotal(
+      String customer, long grossCents, String bean, long pid, boolean inChild) {}
 }

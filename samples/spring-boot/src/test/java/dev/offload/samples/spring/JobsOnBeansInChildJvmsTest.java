@@ -50,6 +50,7 @@ class JobsOnBeansInChildJvmsTest {
     assertEquals(12_000, total.grossCents());
     assertNotEquals(ProcessHandle.current().pid(), total.pid());
     assertNotEquals(invoices.instanceId(), total.bean());
+    assertTrue(total.inChild(), "offload.child is not true in the child's context");
     Matcher started = CONTEXT_STARTED.matcher(output.getAll());
     assertTrue(started.find(), "no line says how long the child's context took to start");
     assertTrue(Long.parseLong(started.group(1)) > 0);

@@ -53,7 +53,7 @@ class JobsOnBeansInThreadsTest {
 
     assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(30)));
     InvoiceTotal total = handle.result().orElseThrow();
-    assertEquals(new InvoiceTotal("acme", 12_000, invoices.instanceId(), pid()), total);
+    assertEquals(new InvoiceTotal("acme", 12_000, invoices.instanceId(), pid(), false), total);
   }
 
   @Test
