@@ -23,8 +23,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
+import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -135,6 +138,20 @@ class OffloadAutoConfigurationTest {
               Health health = context.getBean(OffloadHealthIndicator.class).health();
               assertEquals(Status.DOWN, health.getStatus());
               assertTrue(health.getDetails().containsKey("error"), health.toString());
+            });
+  }
+
+  @Test
+  void withoutActuatorTheRestStillWorks() {
+    runner
+        .withClassLoader(new FilteredClassLoader(HealthIndicator.class, InfoContributor.class))
+        .withPropertyValues("offload.redis-url=" + redis.url())
+        .run(
+            context -> {
+              assertTrue(
+                  context.getStartupFailure() == null, () -> "" + context.getStartupFailure());
+              assertEquals(0, context.getBeanNamesForType(OffloadHealthIndicator.class).length);
+              assertEquals(1, context.getBeanNamesForType(ShopJobs.class).length);
             });
   }
 
