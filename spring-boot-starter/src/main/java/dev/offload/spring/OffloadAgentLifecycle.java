@@ -54,8 +54,14 @@ public final class OffloadAgentLifecycle implements SmartLifecycle {
             .shutdownGrace(settings.getShutdownGrace())
             // also in thread isolation: a job may ask for a child JVM of its own
             .childJvmOptions(childJvmOptions(settings));
+    // before the agent starts, since its first job may come at once
     SpringJobInstances.register(context);
-    agent = builder.build().start();
+    try {
+      agent = builder.build().start();
+    } catch (RuntimeException e) {
+      SpringJobInstances.unregister(context);
+      throw e;
+    }
   }
 
   private List<String> childJvmOptions(OffloadProperties.Agent settings) {
