@@ -4,4 +4,6 @@
  */
 module dev.offload.api {
   exports dev.offload.api;
+
+  uses dev.offload.api.JobInstances;
 }

@@ -1,6 +1,7 @@
 package com.acme;
 
 import dev.offload.api.JobDefinition;
+import dev.offload.api.JobInstances;
 import javax.annotation.processing.Generated;
 
 /**
@@ -24,7 +25,7 @@ public record Mailer_RetryJob(String runArg, int hashCodeArg) implements JobDefi
 
   @Override
   public Void run() {
-    new Mailer().retry(runArg, hashCodeArg);
+    JobInstances.of(Mailer.class, Mailer::new).retry(runArg, hashCodeArg);
     return null;
   }
 }

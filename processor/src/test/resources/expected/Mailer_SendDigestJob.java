@@ -1,6 +1,7 @@
 package com.acme;
 
 import dev.offload.api.JobDefinition;
+import dev.offload.api.JobInstances;
 import java.util.List;
 import java.util.Map;
 import javax.annotation.processing.Generated;
@@ -27,6 +28,6 @@ public record Mailer_SendDigestJob(List<String> addresses,
 
   @Override
   public Integer run() {
-    return new Mailer().sendDigest(addresses, countsByTopic);
+    return JobInstances.of(Mailer.class, Mailer::new).sendDigest(addresses, countsByTopic);
   }
 }

@@ -1,6 +1,7 @@
 package com.acme;
 
 import dev.offload.api.JobDefinition;
+import dev.offload.api.JobInstances;
 import java.math.BigDecimal;
 import javax.annotation.processing.Generated;
 
@@ -24,6 +25,6 @@ public record Orders_TotalJob(Order order) implements JobDefinition<BigDecimal> 
 
   @Override
   public BigDecimal run() {
-    return new Orders().total(order);
+    return JobInstances.of(Orders.class, Orders::new).total(order);
   }
 }

@@ -9,10 +9,13 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import com.palantir.javapoet.WildcardTypeName;
 import dev.offload.api.Isolation;
 import dev.offload.api.JobDefinition;
+import dev.offload.api.JobInstances;
 import dev.offload.api.JobOptions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.Modifier;
@@ -94,12 +97,7 @@ final class JobClassGenerator {
 
   private static MethodSpec run(JobMethod job, ClassName declaring) {
     CodeBlock arguments = CodeBlock.of("$L", String.join(", ", job.componentNames()));
-    CodeBlock target =
-        job.isStatic()
-            ? CodeBlock.of("$T", declaring)
-            : job.declaringType().getTypeParameters().isEmpty()
-                ? CodeBlock.of("new $T()", declaring)
-                : CodeBlock.of("new $T<>()", declaring);
+    CodeBlock target = job.isStatic() ? CodeBlock.of("$T", declaring) : instance(job, declaring);
     MethodSpec.Builder run =
         MethodSpec.methodBuilder("run")
             .addAnnotation(Override.class)
@@ -116,6 +114,24 @@ final class JobClassGenerator {
       run.addStatement("return $L.$L($L)", target, job.method().getSimpleName(), arguments);
     }
     return run.build();
+  }
+
+  /**
+   * The object an instance method runs on: a {@link JobInstances} provider's, else a new one. A
+   * generic class is used through wildcards, which its job methods' signatures never mention.
+   */
+  private static CodeBlock instance(JobMethod job, ClassName declaring) {
+    CodeBlock constructor =
+        job.hasNoArgConstructor() ? CodeBlock.of("$T::new", declaring) : CodeBlock.of("null");
+    CodeBlock lookup =
+        CodeBlock.of("$T.of($T.class, $L)", JobInstances.class, declaring, constructor);
+    int typeParameters = job.declaringType().getTypeParameters().size();
+    if (typeParameters == 0) {
+      return lookup;
+    }
+    TypeName[] wildcards = new TypeName[typeParameters];
+    Arrays.fill(wildcards, WildcardTypeName.subtypeOf(Object.class));
+    return CodeBlock.of("(($T) $L)", ParameterizedTypeName.get(declaring, wildcards), lookup);
   }
 
   /** Overrides {@code defaultOptions()} only for the {@code @Job} values not at their default. */

@@ -23,6 +23,8 @@ import javax.lang.model.type.TypeKind;
  * @param erasedParameterTypes the parameters' erased types, for Javadoc links
  * @param resultType the job's result type: the return type, boxed, or {@code Void}
  * @param isPublic whether the declaring class is reachable from every package
+ * @param hasNoArgConstructor whether the declaring class has a non-private no-argument constructor,
+ *     the fallback of an instance method when no {@code JobInstances} provider serves the class
  */
 record JobMethod(
     ExecutableElement method,
@@ -34,7 +36,8 @@ record JobMethod(
     List<String> componentNames,
     List<TypeName> erasedParameterTypes,
     TypeName resultType,
-    boolean isPublic) {
+    boolean isPublic,
+    boolean hasNoArgConstructor) {
 
   List<? extends VariableElement> parameters() {
     return method.getParameters();

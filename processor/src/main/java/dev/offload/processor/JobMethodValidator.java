@@ -3,12 +3,14 @@ package dev.offload.processor;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import dev.offload.api.QueueNames;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -33,6 +35,9 @@ final class JobMethodValidator {
   /** Fragments of parameter names that suggest a secret, matched ignoring case. */
   private static final List<String> SECRET_NAME_FRAGMENTS =
       List.of("password", "passwd", "secret", "credential", "apikey", "privatekey");
+
+  /** The annotation that makes a class a Spring bean, directly or as a meta-annotation. */
+  private static final String SPRING_COMPONENT = "org.springframework.stereotype.Component";
 
   private final Elements elements;
   private final Types types;
@@ -80,7 +85,8 @@ final class JobMethodValidator {
             returnType.getKind() == TypeKind.VOID
                 ? ClassName.get(Void.class)
                 : TypeName.get(returnType).box(),
-            isPublic(type)));
+            isPublic(type),
+            hasNoArgConstructor(type)));
   }
 
   private void checkPlacement(ExecutableElement method, TypeElement type) {
@@ -101,7 +107,10 @@ final class JobMethodValidator {
     }
   }
 
-  /** An instance method runs on {@code new Type()}, so the type must allow that. */
+  /**
+   * An instance method runs on the object a {@code JobInstances} provider serves, else on {@code
+   * new Type()}, so the type must allow one of them.
+   */
   private void checkInstantiable(ExecutableElement method, TypeElement type) {
     String kind =
         switch (type.getKind()) {
@@ -114,11 +123,40 @@ final class JobMethodValidator {
     } else if (type.getNestingKind() == NestingKind.MEMBER
         && !type.getModifiers().contains(Modifier.STATIC)) {
       reporter.report(method, Message.INNER_CLASS, type.getQualifiedName());
-    } else if (ElementFilter.constructorsIn(type.getEnclosedElements()).stream()
-        .noneMatch(
-            c -> c.getParameters().isEmpty() && !c.getModifiers().contains(Modifier.PRIVATE))) {
+    } else if (!hasNoArgConstructor(type) && !isSpringComponent(type)) {
       reporter.report(method, Message.NO_NO_ARG_CONSTRUCTOR, type.getQualifiedName());
     }
+  }
+
+  private static boolean hasNoArgConstructor(TypeElement type) {
+    return ElementFilter.constructorsIn(type.getEnclosedElements()).stream()
+        .anyMatch(c -> c.getParameters().isEmpty() && !c.getModifiers().contains(Modifier.PRIVATE));
+  }
+
+  /**
+   * Whether {@code type} is a Spring bean by its annotations: {@code @Component}, or an annotation
+   * meta-annotated with it at any depth ({@code @Service}, {@code @Repository}, an application's
+   * own stereotype). Checked by name, so that the processor needs no Spring on its path.
+   */
+  private static boolean isSpringComponent(TypeElement type) {
+    Set<String> seen = new HashSet<>();
+    List<TypeElement> pending = new ArrayList<>();
+    pending.add(type);
+    while (!pending.isEmpty()) {
+      Element annotated = pending.remove(pending.size() - 1);
+      for (AnnotationMirror mirror : annotated.getAnnotationMirrors()) {
+        TypeElement annotation = (TypeElement) mirror.getAnnotationType().asElement();
+        String name = annotation.getQualifiedName().toString();
+        if (name.equals(SPRING_COMPONENT)) {
+          return true;
+        }
+        // java.lang.annotation's own annotate each other; they never lead to a stereotype
+        if (!name.startsWith("java.lang.annotation.") && seen.add(name)) {
+          pending.add(annotation);
+        }
+      }
+    }
+    return false;
   }
 
   private void checkSignature(ExecutableElement method) {

@@ -40,8 +40,10 @@ enum Message {
           + " make the method static or move it to a concrete class"),
   NO_NO_ARG_CONSTRUCTOR(
       Diagnostic.Kind.ERROR,
-      "a @Job instance method needs %s to have a non-private no-argument constructor, which the"
-          + " agent calls before each run; add one or make the method static"),
+      "a @Job instance method needs an instance of %s, and the class has no non-private"
+          + " no-argument constructor for the agent to call, nor a Spring stereotype (@Component,"
+          + " @Service, ...) through which offload-spring-boot-starter serves the application's"
+          + " bean; add one of them, or make the method static"),
 
   PARAMETER_NOT_JSON(Diagnostic.Kind.ERROR, "parameter %s (%s) cannot travel as JSON: %s"),
   RETURN_NOT_JSON(Diagnostic.Kind.ERROR, "the return type %s cannot travel as JSON: %s"),

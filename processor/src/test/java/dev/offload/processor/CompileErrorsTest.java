@@ -112,10 +112,51 @@ class CompileErrorsTest {
     ExpectedDiagnostics.in("bad/NoNoArgConstructor.java")
         .error(
             "public String greet(",
-            "a @Job instance method needs com.acme.NoNoArgConstructor to have a non-private"
-                + " no-argument constructor, which the agent calls before each run; add one or"
+            "a @Job instance method needs an instance of com.acme.NoNoArgConstructor, and the"
+                + " class has no non-private no-argument constructor for the agent to call, nor a"
+                + " Spring stereotype (@Component, @Service, ...) through which"
+                + " offload-spring-boot-starter serves the application's bean; add one of them, or"
                 + " make the method static")
         .assertReportedBy(compile("bad/NoNoArgConstructor.java"));
+  }
+
+  @Test
+  void instanceMethodOfAnnotatedClassThatIsNoSpringBeanIsRejected() {
+    ExpectedDiagnostics.in("bad/NotASpringBean.java")
+        .error(
+            "public String greet(",
+            "a @Job instance method needs an instance of com.acme.NotASpringBean, and the class"
+                + " has no non-private no-argument constructor for the agent to call, nor a"
+                + " Spring stereotype (@Component, @Service, ...) through which"
+                + " offload-spring-boot-starter serves the application's bean; add one of them, or"
+                + " make the method static")
+        .assertReportedBy(compile("bad/NotASpringBean.java"));
+  }
+
+  @Test
+  void instanceMethodOfAGenericClassCompilesWithoutWarnings() {
+    Compilation compilation =
+        javac()
+            .withProcessors(new JobProcessor())
+            .withOptions("-Xlint:all", "-Xlint:-processing")
+            .compile(source("good/generic/Boxes.java"));
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation)
+        .generatedSourceFile("com.acme.Boxes_CountJob")
+        .contentsAsUtf8String()
+        .contains("return ((Boxes<?, ?>) JobInstances.of(Boxes.class, Boxes::new)).count(labels);");
+  }
+
+  @Test
+  void instanceMethodOfABeanOfTheApplicationsOwnStereotypeIsAccepted() {
+    assertThat(
+            compile(
+                "good/spring/Component.java",
+                "good/spring/Service.java",
+                "good/spring/UseCase.java",
+                "good/spring/Refunds.java"))
+        .succeededWithoutWarnings();
   }
 
   @Test

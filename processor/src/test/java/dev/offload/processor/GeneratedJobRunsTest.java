@@ -6,6 +6,7 @@ import static dev.offload.processor.TestCompilations.compile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +19,8 @@ import dev.offload.api.JobOptions;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +56,34 @@ class GeneratedJobRunsTest {
     assertEquals(new BigDecimal("8.75"), copy.run());
     assertEquals(BigDecimal.class, copy.resultType());
     assertFalse(copy.showsResult());
+  }
+
+  @Test
+  void jobOfABeanWithoutNoArgConstructorRunsOnTheInstanceAProviderServes() throws Exception {
+    JobDefinition<?> job =
+        readJob("com.acme.Accounts_CreditJob", "{\"account\":\"a-1\",\"cents\":250}");
+    ConcurrentHashMap<String, Long> balances = new ConcurrentHashMap<>(Map.of("a-1", 1000L));
+    AccountsInstances.balances = balances;
+    try {
+      assertEquals(1250L, job.run());
+      assertEquals(Map.of("a-1", 1250L), balances);
+    } finally {
+      AccountsInstances.balances = null;
+    }
+  }
+
+  @Test
+  void jobOfABeanNoProviderServesFailsSayingWhatIsMissing() throws Exception {
+    JobDefinition<?> job =
+        readJob("com.acme.Accounts_CreditJob", "{\"account\":\"a-1\",\"cents\":250}");
+
+    IllegalStateException failure = assertThrows(IllegalStateException.class, job::run);
+
+    assertEquals(
+        "no JobInstances provider serves com.acme.Accounts, which has no no-argument constructor;"
+            + " start the job's agent inside the application that declares it as a bean"
+            + " (offload-spring-boot-starter), or give the class a no-argument constructor",
+        failure.getMessage());
   }
 
   @Test

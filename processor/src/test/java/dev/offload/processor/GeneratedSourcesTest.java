@@ -61,7 +61,9 @@ class GeneratedSourcesTest {
           "Orders_Ship_ListBooleanJob",
           "OrdersJobs",
           "Shop_Billing_ChargeJob", // a nested package-private class, a checked exception
-          "Shop_BillingJobs");
+          "Shop_BillingJobs",
+          "Accounts_CreditJob", // a Spring bean without a no-argument constructor
+          "AccountsJobs");
 
   private static Compilation compilation;
 

@@ -14,7 +14,14 @@ final class TestCompilations {
 
   /** Every input under {@code good/}; they compile together. */
   static final List<String> GOOD_SOURCES =
-      List.of("good/Mailer.java", "good/Order.java", "good/Orders.java", "good/Shop.java");
+      List.of(
+          "good/Mailer.java",
+          "good/Order.java",
+          "good/Orders.java",
+          "good/Shop.java",
+          "good/Accounts.java",
+          "good/spring/Component.java",
+          "good/spring/Service.java");
 
   private TestCompilations() {}
 

@@ -1,6 +1,7 @@
 package dev.offload.runtime.internal.child;
 
 import dev.offload.api.JobDefinition;
+import dev.offload.api.JobInstances;
 import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.internal.child.ChildFrame.Hello;
 import dev.offload.runtime.internal.child.ChildFrame.Output;
@@ -99,6 +100,7 @@ public final class ChildMain {
       System.exit(2);
       return;
     }
+    prepareJobInstances(vmErr);
     child.send(new Ready(ProcessHandle.current().pid()));
 
     BlockingQueue<Run> runs = new LinkedBlockingQueue<>();
@@ -107,6 +109,19 @@ public final class ChildMain {
     reader.start();
     while (true) {
       child.run(invoker, runs.take(), out, err);
+    }
+  }
+
+  /**
+   * Lets {@link JobInstances} providers start what they need (a Spring context) before the child
+   * says ready, so that a job's timeout does not count it. A failure is only logged: the providers
+   * try again on the first job, which then fails with the reason.
+   */
+  private static void prepareJobInstances(PrintStream vmErr) {
+    try {
+      JobInstances.prepareAll(Thread.currentThread().getContextClassLoader());
+    } catch (RuntimeException | LinkageError e) {
+      vmErr.println("offload child: preparing the job instances failed: " + e);
     }
   }
 
