@@ -1,6 +1,5 @@
 package dev.offload.test;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.offload.api.JobClient;
 import dev.offload.api.JobDefinition;
@@ -56,34 +55,8 @@ public final class InlineJobClient implements JobClient {
   }
 
   /** The job as an agent would rebuild it from its stored JSON. */
-  @SuppressWarnings("unchecked")
   static <R> JobDefinition<R> roundTrip(JobDefinition<R> job) {
-    ObjectMapper mapper = Json.mapper();
-    JsonNode tree;
-    try {
-      tree = mapper.readTree(mapper.writeValueAsBytes(job));
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "cannot enqueue "
-              + job.jobName()
-              + ": its arguments cannot be written as JSON ("
-              + Json.describe(e)
-              + ")",
-          e);
-    }
-    try {
-      return mapper.treeToValue(tree, job.getClass());
-    } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "cannot enqueue "
-              + job.jobName()
-              + ": its arguments would not read back as "
-              + job.getClass().getName()
-              + " ("
-              + Json.describe(e)
-              + ")",
-          e);
-    }
+    return Json.rebuilt(job, Json.arguments(job));
   }
 
   /** Runs {@code job} (already a copy) and records how it ended; never throws. */

@@ -275,36 +275,12 @@ public final class OffloadClient implements JobClient, AutoCloseable {
    * 0.10000000149011612} of its widened double).
    */
   private JsonNode arguments(JobDefinition<?> job) {
-    JsonNode args;
-    try {
-      args = Json.mapper().readTree(Json.mapper().writeValueAsBytes(job));
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "cannot enqueue "
-              + job.jobName()
-              + ": its arguments cannot be written as JSON ("
-              + Json.describe(e)
-              + ")",
-          e);
-    }
+    JsonNode args = Json.arguments(job);
     // A class whose arguments Jackson can write but not rebuild would fail every attempt in the
     // agent; rebuilding the first job of each class here reports that to the caller instead. Once
     // per class, since such problems belong to a class, not to a value.
     if (!readableClasses.contains(job.getClass())) {
-      try {
-        Json.mapper().treeToValue(args, job.getClass());
-      } catch (IOException | IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "cannot enqueue "
-                + job.jobName()
-                + ": its arguments"
-                + " would not read back as "
-                + job.getClass().getName()
-                + " ("
-                + Json.describe(e)
-                + ")",
-            e);
-      }
+      Json.rebuilt(job, args);
       readableClasses.add(job.getClass());
     }
     return args;

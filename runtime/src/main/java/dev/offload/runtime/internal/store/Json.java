@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -13,6 +14,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
+import dev.offload.api.JobDefinition;
+import java.io.IOException;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -59,6 +62,49 @@ public final class Json {
 
   public static ObjectMapper mapper() {
     return MAPPER;
+  }
+
+  /**
+   * The job's arguments as the JSON tree an enqueue stores.
+   *
+   * @throws IllegalArgumentException naming the job and Jackson's reason if they cannot be written
+   */
+  public static JsonNode arguments(JobDefinition<?> job) {
+    try {
+      return MAPPER.readTree(MAPPER.writeValueAsBytes(job));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot enqueue "
+              + job.jobName()
+              + ": its arguments cannot be written as JSON ("
+              + describe(e)
+              + ")",
+          e);
+    }
+  }
+
+  /**
+   * The job that {@code arguments}, written from {@code job}, read back as, as an agent rebuilds
+   * it.
+   *
+   * @throws IllegalArgumentException naming the job and Jackson's reason if they do not read back
+   */
+  public static <J extends JobDefinition<?>> J rebuilt(J job, JsonNode arguments) {
+    try {
+      @SuppressWarnings("unchecked")
+      Class<J> type = (Class<J>) job.getClass();
+      return MAPPER.treeToValue(arguments, type);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "cannot enqueue "
+              + job.jobName()
+              + ": its arguments would not read back as "
+              + job.getClass().getName()
+              + " ("
+              + describe(e)
+              + ")",
+          e);
+    }
   }
 
   /**
