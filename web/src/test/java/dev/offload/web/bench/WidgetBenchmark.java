@@ -10,6 +10,8 @@ import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
 import dev.offload.runtime.jobs.Add;
+import dev.offload.runtime.jobs.Noop;
+import dev.offload.testing.RedisClusterProcess;
 import dev.offload.web.DashboardMain;
 import dev.offload.web.jobs.TestJobs;
 import java.io.File;
@@ -29,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +39,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import redis.clients.jedis.Jedis;
 
 /**
  * Prints what 1,000 open widget streams cost one dashboard, and how soon each hears that its job
@@ -48,9 +52,17 @@ import java.util.regex.Pattern;
  * stores the result, as this JVM hears it, to the moment its stream delivers the final state. A
  * first round, not printed, warms the dashboard up as a long-running one would be.
  *
- * <p>Run: {@code mvn -q -B install -DskipTests && mvn -q -B -pl web exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=dev.offload.web.bench.WidgetBenchmark}; an argument
- * sets the number of streams. It measures; it never fails.
+ * <p>With {@code --cluster} it runs on a Redis Cluster of 3 masters with a replica each instead of
+ * one standalone Redis, and spreads the jobs over queues that live on every master. Either way it
+ * prints the CPU that the Redis nodes used meanwhile, and on a cluster how many publish messages
+ * its bus carried: a {@code PUBLISH} there goes to every node. {@code --jobs N} adds a last phase
+ * that runs N no-op jobs through one agent, enough events for those costs to show.
+ *
+ * <p>Run, from the root of the project: {@code mvn -B -q -o -pl web -am test-compile
+ * dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test}, then {@code
+ * java -cp web/target/test-classes:web/target/classes:$(cat /tmp/cp.txt)
+ * dev.offload.web.bench.WidgetBenchmark [streams] [--cluster] [--jobs N]}. It measures; it never
+ * fails.
  */
 public final class WidgetBenchmark {
 
@@ -59,23 +71,39 @@ public final class WidgetBenchmark {
   private static final String SECRET = "widget-benchmark-secret-0123456789abcdef";
   private static final Duration POOL_IDLE = Duration.ofSeconds(65);
   private static final int STREAMS_PER_ADDRESS = 250;
+  private static final int MASTERS = 3;
+  private static final int QUEUES_PER_MASTER = 2;
+  private static final int THROUGHPUT_WORKERS = 8;
+  private static final Duration THROUGHPUT_LIMIT = Duration.ofMinutes(5);
 
   private WidgetBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    int streams = args.length > 0 ? Integer.parseInt(args[0]) : STREAMS;
-    try (RedisServerProcess redis = RedisServerProcess.start();
+    int streams = STREAMS;
+    int jobs = 0;
+    boolean cluster = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--cluster" -> cluster = true;
+        case "--jobs" -> jobs = Integer.parseInt(args[++i]);
+        default -> streams = Integer.parseInt(args[i]);
+      }
+    }
+    try (Target redis = cluster ? Target.startCluster() : Target.startStandalone();
         OffloadClient client = OffloadClient.create(redis.url())) {
       int port = freePort();
       Process dashboard = startDashboard(redis.url(), port);
       try {
         System.out.printf(
-            "Offload widget benchmark; %d streams, Redis %s, %d cores%n",
-            streams, redis.url(), Runtime.getRuntime().availableProcessors());
+            "Offload widget benchmark; %d streams, Redis %s, queues %s, %d cores%n",
+            streams, redis.url(), redis.queues(), Runtime.getRuntime().availableProcessors());
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
         printFootprint("idle, no stream open", dashboard.pid());
-        round(client, redis.url(), address, dashboard.pid(), streams, false);
-        round(client, redis.url(), address, dashboard.pid(), streams, true);
+        round(client, redis, address, dashboard.pid(), streams, false);
+        round(client, redis, address, dashboard.pid(), streams, true);
+        if (jobs > 0) {
+          throughput(client, redis, dashboard.pid(), jobs);
+        }
       } finally {
         dashboard.destroy();
         dashboard.waitFor(10, TimeUnit.SECONDS);
@@ -83,21 +111,130 @@ public final class WidgetBenchmark {
     }
   }
 
+  /**
+   * The Redis the benchmark runs on: its URL, the ports of all its nodes, and the queues its jobs
+   * go to, which on a cluster live on every master.
+   */
+  private record Target(
+      String url, List<Integer> ports, List<String> queues, boolean cluster, AutoCloseable server)
+      implements AutoCloseable {
+
+    static Target startStandalone() {
+      RedisServerProcess server = RedisServerProcess.start();
+      return new Target(server.url(), List.of(server.port()), List.of(QUEUE), false, server);
+    }
+
+    static Target startCluster() {
+      RedisClusterProcess cluster = RedisClusterProcess.start(MASTERS, 1);
+      List<String> queues =
+          List.copyOf(cluster.namesSpreadOverMasters(QUEUE + "-", QUEUES_PER_MASTER).keySet());
+      return new Target(cluster.url(), cluster.ports(), queues, true, cluster);
+    }
+
+    @Override
+    public void close() throws Exception {
+      server.close();
+    }
+  }
+
+  /**
+   * What every node of the Redis has counted so far: its CPU time, user and system, and on a
+   * cluster the publish messages its bus sent and received, plain and sharded.
+   */
+  private record RedisCounters(
+      Map<Integer, String> roles,
+      Map<Integer, Double> cpuSeconds,
+      long publishSent,
+      long publishReceived,
+      long shardSent,
+      long shardReceived) {
+
+    static RedisCounters read(Target redis) {
+      Map<Integer, String> roles = new LinkedHashMap<>();
+      Map<Integer, Double> cpu = new LinkedHashMap<>();
+      long[] bus = new long[4];
+      for (int port : redis.ports()) {
+        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+          String info = jedis.info("cpu") + jedis.info("replication");
+          roles.put(port, infoField(info, "role"));
+          cpu.put(
+              port,
+              Double.parseDouble(infoField(info, "used_cpu_sys"))
+                  + Double.parseDouble(infoField(info, "used_cpu_user")));
+          if (redis.cluster()) {
+            String cluster = jedis.clusterInfo();
+            bus[0] += busCount(cluster, "cluster_stats_messages_publish_sent");
+            bus[1] += busCount(cluster, "cluster_stats_messages_publish_received");
+            bus[2] += busCount(cluster, "cluster_stats_messages_publishshard_sent");
+            bus[3] += busCount(cluster, "cluster_stats_messages_publishshard_received");
+          }
+        }
+      }
+      return new RedisCounters(roles, cpu, bus[0], bus[1], bus[2], bus[3]);
+    }
+
+    /** Prints what the nodes used and sent since {@code before}. */
+    void printSince(RedisCounters before, boolean cluster) {
+      double total = 0;
+      List<String> perNode = new ArrayList<>();
+      for (Map.Entry<Integer, Double> node : cpuSeconds.entrySet()) {
+        double used = node.getValue() - before.cpuSeconds.get(node.getKey());
+        total += used;
+        perNode.add(
+            String.format("%d %s %.0f", node.getKey(), roles.get(node.getKey()), used * 1000));
+      }
+      System.out.printf(
+          "Redis CPU meanwhile: %.0f ms over %d node(s) (ms by node: %s)%n",
+          total * 1000, cpuSeconds.size(), String.join(", ", perNode));
+      if (cluster) {
+        System.out.printf(
+            "cluster bus messages meanwhile, summed over the nodes: publish sent %d received %d,"
+                + " publishshard sent %d received %d%n",
+            publishSent - before.publishSent,
+            publishReceived - before.publishReceived,
+            shardSent - before.shardSent,
+            shardReceived - before.shardReceived);
+      }
+    }
+
+    private static String infoField(String info, String field) {
+      return info.lines()
+          .filter(line -> line.startsWith(field + ":"))
+          .map(line -> line.substring(field.length() + 1).strip())
+          .findFirst()
+          .orElseThrow(() -> new IllegalStateException("Redis reported no " + field));
+    }
+
+    /** A bus counter, which a node reports only once it has sent or received such a message. */
+    private static long busCount(String clusterInfo, String field) {
+      return clusterInfo
+          .lines()
+          .filter(line -> line.startsWith(field + ":"))
+          .mapToLong(line -> Long.parseLong(line.substring(field.length() + 1).strip()))
+          .findFirst()
+          .orElse(0);
+    }
+  }
+
   /** Opens {@code count} streams, finishes their jobs, and prints the figures if asked to. */
   private static void round(
       OffloadClient client,
-      String redisUrl,
+      Target redis,
       InetSocketAddress dashboard,
       long pid,
       int count,
       boolean print)
       throws Exception {
     WatchTokens tokens = WatchTokens.withSecret(SECRET);
-    List<Add> adds = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      adds.add(new Add(i, 1));
+    List<JobHandle<Integer>> jobs = new ArrayList<>(count);
+    List<String> queues = redis.queues();
+    for (int q = 0; q < queues.size(); q++) {
+      List<Add> adds = new ArrayList<>();
+      for (int i = q; i < count; i += queues.size()) {
+        adds.add(new Add(i, 1));
+      }
+      jobs.addAll(client.enqueueAll(adds, JobOptions.defaults().queue(queues.get(q))));
     }
-    List<JobHandle<Integer>> jobs = client.enqueueAll(adds, JobOptions.defaults().queue(QUEUE));
 
     Map<Long, Long> succeededAt = new ConcurrentHashMap<>();
     JobListener finished =
@@ -143,12 +280,13 @@ public final class WidgetBenchmark {
 
       long dashboardCpu = cpuMillis(pid);
       long benchCpu = cpuMillis(ProcessHandle.current().pid());
+      RedisCounters before = RedisCounters.read(redis);
       long burstStart = System.nanoTime();
       Agent agent =
-          Agent.builder(redisUrl)
+          Agent.builder(redis.url())
               .registry(TestJobs.registry())
               .isolation(Isolation.THREAD)
-              .workers(2, QUEUE)
+              .workers(2, queues.toArray(String[]::new))
               .build()
               .start();
       try {
@@ -172,6 +310,7 @@ public final class WidgetBenchmark {
           burstMillis,
           cpuMillis(pid) - dashboardCpu,
           cpuMillis(ProcessHandle.current().pid()) - benchCpu);
+      RedisCounters.read(redis).printSince(before, redis.cluster());
       long[] delays =
           streams.finalAt.entrySet().stream()
               .filter(e -> succeededAt.containsKey(e.getKey()))
@@ -189,6 +328,64 @@ public final class WidgetBenchmark {
       }
     }
     printFootprint("after the streams ended", pid);
+  }
+
+  /**
+   * Enqueues {@code count} no-op jobs spread over the queues, then times one agent running them
+   * all, and prints what that cost the dashboard, which hears every event, and the Redis nodes.
+   */
+  private static void throughput(OffloadClient client, Target redis, long pid, int count)
+      throws Exception {
+    List<String> queues = redis.queues();
+    long total = resultCount(client, queues);
+    for (int q = 0; q < queues.size(); q++) {
+      List<Noop> noops = new ArrayList<>();
+      for (int i = q; i < count; i += queues.size()) {
+        noops.add(new Noop(i));
+      }
+      client.enqueueAll(noops, JobOptions.defaults().queue(queues.get(q)));
+    }
+    total += count;
+    long dashboardCpu = cpuMillis(pid);
+    long benchCpu = cpuMillis(ProcessHandle.current().pid());
+    RedisCounters before = RedisCounters.read(redis);
+    long start = System.nanoTime();
+    long deadline = start + THROUGHPUT_LIMIT.toNanos();
+    long results;
+    long elapsedNanos;
+    try (Agent agent =
+        Agent.builder(redis.url())
+            .registry(TestJobs.registry())
+            .isolation(Isolation.THREAD)
+            .workers(THROUGHPUT_WORKERS, queues.toArray(String[]::new))
+            .build()
+            .start()) {
+      // seldom enough that the counting adds little to what the Redis nodes are measured to use
+      while ((results = resultCount(client, queues)) < total && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      elapsedNanos = System.nanoTime() - start;
+    }
+    long ran = count - (total - results);
+    System.out.printf(
+        "%d of %d no-op jobs run by one agent with %d workers in %d ms, %.0f jobs/s;"
+            + " CPU meanwhile: dashboard %d ms, this JVM (agent and client) %d ms%n",
+        ran,
+        count,
+        THROUGHPUT_WORKERS,
+        TimeUnit.NANOSECONDS.toMillis(elapsedNanos),
+        ran / (elapsedNanos / 1e9),
+        cpuMillis(pid) - dashboardCpu,
+        cpuMillis(ProcessHandle.current().pid()) - benchCpu);
+    RedisCounters.read(redis).printSince(before, redis.cluster());
+  }
+
+  private static long resultCount(OffloadClient client, List<String> queues) {
+    long results = 0;
+    for (String queue : queues) {
+      results += client.admin().counts(queue).results();
+    }
+    return results;
   }
 
   /**
