@@ -201,7 +201,7 @@ public final class AdminStore {
             Response<Long> results = pipeline.hlen(keys.results(queue));
             Response<Map<String, String>> stats = pipeline.hgetAll(keys.stats(queue));
             Response<Boolean> pausedFlag = pipeline.exists(keys.pausedFlag(queue));
-            pipeline.sync();
+            Redis.sync(pipeline);
             Map<Counter, Long> totals = new EnumMap<>(Counter.class);
             List<String> problems = new ArrayList<>();
             stats

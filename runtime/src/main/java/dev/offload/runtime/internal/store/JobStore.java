@@ -363,7 +363,7 @@ public final class JobStore {
           try (AbstractPipeline pipeline = redis.pipelined(jedis, keys.holders(queue))) {
             pipeline.srem(keys.holders(queue), worker);
             pipeline.hdel(keys.running(queue), worker);
-            pipeline.sync();
+            Redis.sync(pipeline);
           }
           return true;
         });
@@ -511,7 +511,7 @@ public final class JobStore {
             jedis -> {
               try (AbstractPipeline pipeline = redis.pipelined(jedis, stats)) {
                 nonZero.forEach((counter, n) -> pipeline.hincrBy(stats, counter.field(), n));
-                pipeline.sync();
+                Redis.sync(pipeline);
               }
               return null;
             });
