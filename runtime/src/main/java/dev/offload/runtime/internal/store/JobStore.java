@@ -215,7 +215,9 @@ public final class JobStore {
                     keys.timeline(queue),
                     keys.historyMinutes(queue),
                     keys.historyHours(queue),
-                    keys.runTimes(queue)),
+                    keys.runTimes(queue),
+                    keys.limits(queue),
+                    keys.rateLog(queue)),
                 args);
     int refusedCount = ((Long) reply.get(0)).intValue();
     List<Long> refused = new ArrayList<>(refusedCount);
