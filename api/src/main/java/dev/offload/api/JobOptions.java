@@ -1,6 +1,7 @@
 package dev.offload.api;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,21 +22,28 @@ public final class JobOptions {
   /** How many times a job runs when nothing else is said. */
   public static final int DEFAULT_ATTEMPTS = 3;
 
-  private static final JobOptions DEFAULTS = new JobOptions(null, null, null, null, null);
+  private static final JobOptions DEFAULTS = new JobOptions(null, null, null, null, null, null);
 
   private final String queue;
   private final Integer attempts;
   private final Duration timeout;
   private final Duration delay;
   private final Isolation isolation;
+  private final Instant at;
 
   private JobOptions(
-      String queue, Integer attempts, Duration timeout, Duration delay, Isolation isolation) {
+      String queue,
+      Integer attempts,
+      Duration timeout,
+      Duration delay,
+      Isolation isolation,
+      Instant at) {
     this.queue = queue;
     this.attempts = attempts;
     this.timeout = timeout;
     this.delay = delay;
     this.isolation = isolation;
+    this.at = at;
   }
 
   /** Options that change nothing. */
@@ -49,7 +57,7 @@ public final class JobOptions {
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation);
+    return new JobOptions(queue, attempts, timeout, delay, isolation, at);
   }
 
   /** Runs the job at most {@code attempts} times; at least 1. */
@@ -58,7 +66,7 @@ public final class JobOptions {
       throw new IllegalArgumentException(
           "attempts must be at least 1, was " + attempts + "; use 1 to run a job only once");
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation);
+    return new JobOptions(queue, attempts, timeout, delay, isolation, at);
   }
 
   /**
@@ -69,21 +77,33 @@ public final class JobOptions {
       throw new IllegalArgumentException(
           "timeout must not be negative, was " + timeout + "; use Duration.ZERO for no timeout");
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation);
+    return new JobOptions(queue, attempts, timeout, delay, isolation, at);
   }
 
-  /** Holds the job back for {@code delay} before it joins its queue. */
+  /**
+   * Holds the job back for {@code delay} before it joins its queue; replaces an earlier {@link
+   * #at}.
+   */
   public JobOptions delay(Duration delay) {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative, was " + delay);
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation);
+    return new JobOptions(queue, attempts, timeout, delay, isolation, null);
+  }
+
+  /**
+   * Holds the job back until {@code at} by Redis's clock, then it joins its queue; an instant
+   * already past means now. Replaces an earlier {@link #delay}.
+   */
+  public JobOptions at(Instant at) {
+    Objects.requireNonNull(at, "at is null: pass an Instant, or leave it out to run the job now");
+    return new JobOptions(queue, attempts, timeout, null, isolation, at);
   }
 
   /** Runs the job with {@code isolation} instead of its agent's default. */
   public JobOptions isolation(Isolation isolation) {
     return new JobOptions(
-        queue, attempts, timeout, delay, Objects.requireNonNull(isolation, "isolation"));
+        queue, attempts, timeout, delay, Objects.requireNonNull(isolation, "isolation"), at);
   }
 
   /** These options, with {@code overrides}' set fields taking precedence. */
@@ -92,8 +112,10 @@ public final class JobOptions {
         overrides.queue != null ? overrides.queue : queue,
         overrides.attempts != null ? overrides.attempts : attempts,
         overrides.timeout != null ? overrides.timeout : timeout,
-        overrides.delay != null ? overrides.delay : delay,
-        overrides.isolation != null ? overrides.isolation : isolation);
+        // a delay and an instant say the same thing: the overriding one of them wins
+        overrides.delay != null || overrides.at != null ? overrides.delay : delay,
+        overrides.isolation != null ? overrides.isolation : isolation,
+        overrides.delay != null || overrides.at != null ? overrides.at : at);
   }
 
   public Optional<String> queue() {
@@ -116,6 +138,10 @@ public final class JobOptions {
     return Optional.ofNullable(isolation);
   }
 
+  public Optional<Instant> at() {
+    return Optional.ofNullable(at);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof JobOptions other
@@ -123,12 +149,13 @@ public final class JobOptions {
         && Objects.equals(attempts, other.attempts)
         && Objects.equals(timeout, other.timeout)
         && Objects.equals(delay, other.delay)
-        && isolation == other.isolation;
+        && isolation == other.isolation
+        && Objects.equals(at, other.at);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(queue, attempts, timeout, delay, isolation);
+    return Objects.hash(queue, attempts, timeout, delay, isolation, at);
   }
 
   @Override
@@ -143,6 +170,8 @@ public final class JobOptions {
         + delay
         + ", isolation="
         + isolation
+        + ", at="
+        + at
         + "}";
   }
 }
