@@ -22,7 +22,8 @@ public final class JobOptions {
   /** How many times a job runs when nothing else is said. */
   public static final int DEFAULT_ATTEMPTS = 3;
 
-  private static final JobOptions DEFAULTS = new JobOptions(null, null, null, null, null, null);
+  private static final JobOptions DEFAULTS =
+      new JobOptions(null, null, null, null, null, null, null);
 
   private final String queue;
   private final Integer attempts;
@@ -30,6 +31,7 @@ public final class JobOptions {
   private final Duration delay;
   private final Isolation isolation;
   private final Instant at;
+  private final RetryBackoff backoff;
 
   private JobOptions(
       String queue,
@@ -37,13 +39,15 @@ public final class JobOptions {
       Duration timeout,
       Duration delay,
       Isolation isolation,
-      Instant at) {
+      Instant at,
+      RetryBackoff backoff) {
     this.queue = queue;
     this.attempts = attempts;
     this.timeout = timeout;
     this.delay = delay;
     this.isolation = isolation;
     this.at = at;
+    this.backoff = backoff;
   }
 
   /** Options that change nothing. */
@@ -57,7 +61,7 @@ public final class JobOptions {
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation, at);
+    return new JobOptions(queue, attempts, timeout, delay, isolation, at, backoff);
   }
 
   /** Runs the job at most {@code attempts} times; at least 1. */
@@ -66,7 +70,7 @@ public final class JobOptions {
       throw new IllegalArgumentException(
           "attempts must be at least 1, was " + attempts + "; use 1 to run a job only once");
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation, at);
+    return new JobOptions(queue, attempts, timeout, delay, isolation, at, backoff);
   }
 
   /**
@@ -77,7 +81,7 @@ public final class JobOptions {
       throw new IllegalArgumentException(
           "timeout must not be negative, was " + timeout + "; use Duration.ZERO for no timeout");
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation, at);
+    return new JobOptions(queue, attempts, timeout, delay, isolation, at, backoff);
   }
 
   /**
@@ -88,7 +92,7 @@ public final class JobOptions {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative, was " + delay);
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation, null);
+    return new JobOptions(queue, attempts, timeout, delay, isolation, null, backoff);
   }
 
   /**
@@ -97,13 +101,25 @@ public final class JobOptions {
    */
   public JobOptions at(Instant at) {
     Objects.requireNonNull(at, "at is null: pass an Instant, or leave it out to run the job now");
-    return new JobOptions(queue, attempts, timeout, null, isolation, at);
+    return new JobOptions(queue, attempts, timeout, null, isolation, at, backoff);
+  }
+
+  /** Pauses {@code backoff} before each retry instead of the agent's default pause. */
+  public JobOptions backoff(RetryBackoff backoff) {
+    Objects.requireNonNull(backoff, "backoff is null: leave it out for the agent's default pause");
+    return new JobOptions(queue, attempts, timeout, delay, isolation, at, backoff);
   }
 
   /** Runs the job with {@code isolation} instead of its agent's default. */
   public JobOptions isolation(Isolation isolation) {
     return new JobOptions(
-        queue, attempts, timeout, delay, Objects.requireNonNull(isolation, "isolation"), at);
+        queue,
+        attempts,
+        timeout,
+        delay,
+        Objects.requireNonNull(isolation, "isolation"),
+        at,
+        backoff);
   }
 
   /** These options, with {@code overrides}' set fields taking precedence. */
@@ -115,7 +131,8 @@ public final class JobOptions {
         // a delay and an instant say the same thing: the overriding one of them wins
         overrides.delay != null || overrides.at != null ? overrides.delay : delay,
         overrides.isolation != null ? overrides.isolation : isolation,
-        overrides.delay != null || overrides.at != null ? overrides.at : at);
+        overrides.delay != null || overrides.at != null ? overrides.at : at,
+        overrides.backoff != null ? overrides.backoff : backoff);
   }
 
   public Optional<String> queue() {
@@ -142,6 +159,10 @@ public final class JobOptions {
     return Optional.ofNullable(at);
   }
 
+  public Optional<RetryBackoff> backoff() {
+    return Optional.ofNullable(backoff);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof JobOptions other
@@ -150,12 +171,13 @@ public final class JobOptions {
         && Objects.equals(timeout, other.timeout)
         && Objects.equals(delay, other.delay)
         && isolation == other.isolation
-        && Objects.equals(at, other.at);
+        && Objects.equals(at, other.at)
+        && Objects.equals(backoff, other.backoff);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(queue, attempts, timeout, delay, isolation, at);
+    return Objects.hash(queue, attempts, timeout, delay, isolation, at, backoff);
   }
 
   @Override
@@ -172,6 +194,8 @@ public final class JobOptions {
         + isolation
         + ", at="
         + at
+        + ", backoff="
+        + backoff
         + "}";
   }
 }

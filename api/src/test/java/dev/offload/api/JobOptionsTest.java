@@ -151,7 +151,7 @@ class JobOptionsTest {
   @Test
   void toStringShowsEveryField() {
     assertEquals(
-        "JobOptions{queue=mail, attempts=5, timeout=PT30S, delay=PT2M, isolation=THREAD, at=null}",
+        "JobOptions{queue=mail, attempts=5, timeout=PT30S, delay=PT2M, isolation=THREAD, at=null, backoff=null}",
         EVERY_FIELD.toString());
   }
 

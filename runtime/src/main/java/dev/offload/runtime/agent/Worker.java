@@ -552,7 +552,8 @@ final class Worker implements Runnable {
             failed.stackTrace(),
             failed.output(),
             id,
-            failed.publicMessage());
+            failed.publicMessage(),
+            failed.noRetry());
     if (decision instanceof Attempts.Decision.Retry retry) {
       if (fetcher.fenced(
           job,
@@ -589,10 +590,11 @@ final class Worker implements Runnable {
         metrics.failed(job.queue(), record.name());
       }
       log.warn(
-          "job {}/{} ({}) failed its last attempt: {}",
+          "job {}/{} ({}) failed {}: {}",
           job.queue(),
           job.id(),
           record.name(),
+          failed.noRetry() ? "with a failure it does not retry" : "its last attempt",
           failed.error());
     }
   }

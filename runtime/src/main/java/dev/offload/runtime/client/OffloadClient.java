@@ -12,6 +12,7 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.api.QueueNames;
+import dev.offload.api.RetryBackoff;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.execution.JobArguments;
 import dev.offload.runtime.internal.store.AdminStore;
@@ -260,7 +261,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
             at != null
                 ? Long.valueOf(Math.max(now, at.toEpochMilli()))
                 : delay == 0 ? null : now + delay,
-            TraceContext.current());
+            TraceContext.current(),
+            options.backoff().map(RetryBackoff::toString).orElse(null));
     String json = record.toJson();
     int size = json.getBytes(StandardCharsets.UTF_8).length;
     if (size > maxPayloadBytes) {
