@@ -105,8 +105,20 @@ class LimitsTest {
       for (int i = 0; i < 4 * rate; i++) {
         jobs.add(new Stamp(origin));
       }
-      try (Agent one = Agents.fast(REDIS.url(), prefix).workers(2, "rated").build().start();
-          Agent two = Agents.fast(REDIS.url(), prefix).workers(2, "rated").build().start()) {
+      // idle workers sleep only until the window lets the next job go, not a whole poll interval
+      Duration poll = Duration.ofSeconds(30);
+      try (Agent one =
+              Agents.fast(REDIS.url(), prefix)
+                  .pollInterval(poll)
+                  .workers(2, "rated")
+                  .build()
+                  .start();
+          Agent two =
+              Agents.fast(REDIS.url(), prefix)
+                  .pollInterval(poll)
+                  .workers(2, "rated")
+                  .build()
+                  .start()) {
         for (JobHandle<Void> handle :
             client.enqueueAll(jobs, JobOptions.defaults().queue("rated"))) {
           assertEquals(JobStatus.SUCCEEDED, handle.await(WAIT), "job " + handle.id());
@@ -115,6 +127,8 @@ class LimitsTest {
       List<Long> starts =
           Stamp.DELAYS.stream().map(TimeUnit.NANOSECONDS::toMillis).sorted().toList();
       assertEquals(4 * rate, starts.size());
+      long spread = starts.get(starts.size() - 1) - starts.get(0);
+      assertTrue(spread < 10_000, "20 jobs at 5 a second took " + spread + " ms to start");
       for (int i = 0; i + rate < starts.size(); i++) {
         long span = starts.get(i + rate) - starts.get(i);
         assertTrue(

@@ -350,7 +350,7 @@ final class Worker implements Runnable {
         // what was taken, if anything, was not a job and went to the quarantine
         if (!took) {
           setBusy(false);
-          wakeup.await(config.pollInterval());
+          wakeup.await(fetcher.idleWait(config.pollInterval()));
         }
         return;
       }

@@ -160,10 +160,11 @@ public final class JobStore {
   public record Taken(String id, String record) {}
 
   /**
-   * What a finish-and-take call did: the ids it refused as no longer the worker's, and the jobs
-   * taken.
+   * What a finish-and-take call did: the ids it refused as no longer the worker's, the jobs taken,
+   * and how many millis until the queue's rate limit lets a pending job go (0 when it held none
+   * back).
    */
-  public record Settled(List<Long> refused, List<Taken> taken) {}
+  public record Settled(List<Long> refused, List<Taken> taken, long rateWaitMillis) {}
 
   /**
    * A job that ran to success.
@@ -230,15 +231,16 @@ public final class JobStore {
                     keys.rateLog(queue)),
                 args);
     int refusedCount = ((Long) reply.get(0)).intValue();
+    long rateWait = (Long) reply.get(1);
     List<Long> refused = new ArrayList<>(refusedCount);
-    for (int i = 1; i <= refusedCount; i++) {
+    for (int i = 2; i < refusedCount + 2; i++) {
       refused.add(Long.parseLong(text(reply.get(i))));
     }
-    List<Taken> taken = new ArrayList<>((reply.size() - refusedCount - 1) / 2);
-    for (int i = refusedCount + 1; i < reply.size(); i += 2) {
+    List<Taken> taken = new ArrayList<>((reply.size() - refusedCount - 2) / 2);
+    for (int i = refusedCount + 2; i < reply.size(); i += 2) {
       taken.add(new Taken(text(reply.get(i)), text(reply.get(i + 1))));
     }
-    return new Settled(refused, taken);
+    return new Settled(refused, taken, rateWait);
   }
 
   /**

@@ -13,15 +13,16 @@
 --       now ('' for none; the first job taken replaces it), the worker's host, the count n of
 --       finished jobs, then n groups of id, result, run time in millis, job name, then the ids to
 --       hand back, in the order they were taken
--- Returns: the count of refused ids, those ids, then id, record pairs of the jobs taken (record
---          is false when its data is gone)
+-- Returns: the count of refused ids, the millis until the queue's rate limit lets a pending job
+--          go (0 when it does not hold one back), the refused ids, then id, record pairs of the
+--          jobs taken (record is false when its data is gone)
 local worker = ARGV[3]
 local host = ARGV[6]
 local n = tonumber(ARGV[7])
 local first_back = 8 + 4 * n
 -- an idle worker's poll of an empty queue: nothing to record, nothing to take, nothing to check
 if #ARGV == 7 and ARGV[5] == '' and redis.call('EXISTS', KEYS[1]) == 0 then
-  return { 0 }
+  return { 0, 0 }
 end
 local err = wrong_type({ 'list', 'hash', 'hash', 'list', 'hash', 'set', 'string', 'zset', 'zset',
   'hash', 'hash', 'hash', 'hash', 'hash', 'zset' })
@@ -111,6 +112,7 @@ if want > 0 and redis.call('EXISTS', KEYS[7]) == 1 then
 end
 -- a limited queue hands out fewer jobs, or none; the worker then takes from its next queue
 local limits = {}
+local rate_wait = 0
 if want > 0 and redis.call('EXISTS', KEYS[14]) == 1 then
   local raw = redis.call('HMGET', KEYS[14], 'maxRunning', 'rate', 'ratePer')
   limits.max_running = tonumber(raw[1])
@@ -126,7 +128,13 @@ end
 if want > 0 and limits.rate and limits.rate_per then
   -- a sliding window: every take of the last rate_per millis is a member of the log
   redis.call('ZREMRANGEBYSCORE', KEYS[15], '-inf', now - limits.rate_per)
-  want = math.max(0, math.min(want, limits.rate - redis.call('ZCARD', KEYS[15])))
+  local allowed = limits.rate - redis.call('ZCARD', KEYS[15])
+  if allowed <= 0 and redis.call('EXISTS', KEYS[1]) == 1 then
+    -- the worker may sleep until the oldest take leaves the window, not a whole poll interval
+    local oldest = redis.call('ZRANGE', KEYS[15], 0, 0, 'WITHSCORES')
+    rate_wait = math.max(1, tonumber(oldest[2]) + limits.rate_per - now)
+  end
+  want = math.max(0, math.min(want, allowed))
 end
 if want == 1 then
   local id = redis.call('LMOVE', KEYS[1], KEYS[4], 'RIGHT', 'LEFT')
@@ -164,7 +172,7 @@ else
   redis.call('HDEL', KEYS[5], worker)
 end
 
-local reply = { #refused }
+local reply = { #refused, rate_wait }
 for _, id in ipairs(refused) do
   reply[#reply + 1] = id
 end
