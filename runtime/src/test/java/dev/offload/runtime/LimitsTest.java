@@ -1,6 +1,7 @@
 package dev.offload.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.api.JobHandle;
@@ -63,7 +64,7 @@ class LimitsTest {
       admin.maxRunning("limited", 1);
       List<JobHandle<Integer>> slow = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        slow.add(client.enqueue(new Count(key, 2_000), JobOptions.defaults().queue("limited")));
+        slow.add(client.enqueue(new Count(key, 4_000), JobOptions.defaults().queue("limited")));
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (Count.running(key) == 0 && System.nanoTime() < deadline) {
@@ -124,6 +125,8 @@ class LimitsTest {
           assertEquals(JobStatus.SUCCEEDED, handle.await(WAIT), "job " + handle.id());
         }
       }
+      client.admin().removeRateLimit("rated");
+      assertEquals(QueueLimits.NONE, client.admin().limits("rated"));
       List<Long> starts =
           Stamp.DELAYS.stream().map(TimeUnit.NANOSECONDS::toMillis).sorted().toList();
       assertEquals(4 * rate, starts.size());
@@ -135,6 +138,24 @@ class LimitsTest {
             span >= windowMillis - slackMillis,
             "starts " + i + " to " + (i + rate) + " came within " + span + " ms: " + starts);
       }
+    }
+  }
+
+  @Test
+  void limitsThatCouldNeverLetAJobGoAreRefusedWithTheFix() {
+    try (OffloadClient client =
+        OffloadClient.builder(REDIS.url()).prefix(REDIS.newPrefix()).build()) {
+      OffloadAdmin admin = client.admin();
+      assertEquals(
+          "maxRunning must be at least 1, got 0; call removeMaxRunning to lift the limit",
+          assertThrows(IllegalArgumentException.class, () -> admin.maxRunning("q", 0))
+              .getMessage());
+      assertEquals(
+          "a rate limit's window must be at least 1 ms, got PT0S",
+          assertThrows(IllegalArgumentException.class, () -> admin.rateLimit("q", 5, Duration.ZERO))
+              .getMessage());
+      assertThrows(IllegalArgumentException.class, () -> admin.rateLimit("q", 0, WAIT));
+      assertEquals(QueueLimits.NONE, admin.limits("q"));
     }
   }
 }
