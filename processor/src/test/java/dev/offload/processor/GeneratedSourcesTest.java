@@ -63,7 +63,10 @@ class GeneratedSourcesTest {
           "Shop_Billing_ChargeJob", // a nested package-private class, a checked exception
           "Shop_BillingJobs",
           "Accounts_CreditJob", // a Spring bean without a no-argument constructor
-          "AccountsJobs");
+          "AccountsJobs",
+          "Payments_SettleJob", // retryOn, noRetryOn and an exponential backoff
+          "Payments_ChargeJob", // noRetryOn alone, a fixed backoff
+          "PaymentsJobs");
 
   private static Compilation compilation;
 

@@ -12,6 +12,7 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.api.QueueNames;
+import dev.offload.api.RetryBackoff;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.execution.JobArguments;
 import dev.offload.runtime.internal.store.AdminStore;
@@ -32,6 +33,7 @@ import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -184,7 +186,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   private <R> List<JobHandle<R>> write(
       List<? extends JobDefinition<R>> jobs, List<Prepared> prepared, IdRange ids) {
     long firstId = ids.first();
-    Map<String, Map<Long, Map<Long, String>>> byQueueAndDue = new LinkedHashMap<>();
+    Map<String, Map<String, Map<Long, String>>> byQueueAndDue = new LinkedHashMap<>();
     Set<Long> publicResults = new HashSet<>();
     List<JobHandle<R>> handles = new ArrayList<>(prepared.size());
     for (int i = 0; i < prepared.size(); i++) {
@@ -192,7 +194,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       long id = firstId + i;
       byQueueAndDue
           .computeIfAbsent(p.queue, q -> new LinkedHashMap<>())
-          .computeIfAbsent(p.dueAt, d -> new LinkedHashMap<>())
+          .computeIfAbsent(p.due, d -> new LinkedHashMap<>())
           .put(id, p.record);
       if (jobs.get(i).showsResult()) {
         publicResults.add(id);
@@ -203,7 +205,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     byQueueAndDue.forEach(
         (queue, byDue) ->
             byDue.forEach(
-                (dueAt, records) -> {
+                (due, records) -> {
                   List<Map.Entry<Long, String>> entries = new ArrayList<>(records.entrySet());
                   for (int from = 0; from < entries.size(); from += ENQUEUE_CHUNK) {
                     Map<Long, String> chunk = new LinkedHashMap<>();
@@ -215,7 +217,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
                         chunk,
                         chunk.keySet().stream().filter(publicResults::contains).toList(),
                         ids.epoch(),
-                        dueAt);
+                        due);
                     chunk
                         .keySet()
                         .forEach(
@@ -232,8 +234,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     return enqueueAll(jobs, JobOptions.defaults());
   }
 
-  /** The queue, the record and the delay in millis (0 for none) of a job about to be enqueued. */
-  private record Prepared(String queue, String record, long dueAt) {}
+  /** The queue, the record and the due time (see {@link JobStore#dueIn}) of a job to enqueue. */
+  private record Prepared(String queue, String record, String due) {}
 
   private Prepared prepare(JobDefinition<?> job, JobOptions options, long now) {
     String queue = options.queue().orElse(JobOptions.DEFAULT_QUEUE);
@@ -242,8 +244,10 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       throw new IllegalArgumentException("cannot enqueue " + job.jobName() + ": " + problem);
     }
     JsonNode args = arguments(job);
-    // a delay, not a time: Redis's clock decides when it is due, not this machine's
+    // sent as a delay or an instant, not as this machine's now plus the delay: Redis's clock
+    // decides when it is due
     long delay = options.delay().filter(d -> !d.isZero()).map(Duration::toMillis).orElse(0L);
+    Instant at = options.at().orElse(null);
     JobRecord record =
         new JobRecord(
             job.jobName(),
@@ -254,8 +258,11 @@ public final class OffloadClient implements JobClient, AutoCloseable {
             now,
             List.of(),
             options.isolation().map(Isolation::label).orElse(null),
-            delay == 0 ? null : now + delay,
-            TraceContext.current());
+            at != null
+                ? Long.valueOf(Math.max(now, at.toEpochMilli()))
+                : delay == 0 ? null : now + delay,
+            TraceContext.current(),
+            options.backoff().map(RetryBackoff::toString).orElse(null));
     String json = record.toJson();
     int size = json.getBytes(StandardCharsets.UTF_8).length;
     if (size > maxPayloadBytes) {
@@ -266,7 +273,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
                   + " or raise OffloadClient.Builder.maxPayloadBytes",
               job.jobName(), size, maxPayloadBytes));
     }
-    return new Prepared(queue, json, delay);
+    return new Prepared(
+        queue, json, at != null ? JobStore.dueAt(at.toEpochMilli()) : JobStore.dueIn(delay));
   }
 
   /**
