@@ -21,21 +21,32 @@ public final class JobOptions {
   /** How many times a job runs when nothing else is said. */
   public static final int DEFAULT_ATTEMPTS = 3;
 
-  private static final JobOptions DEFAULTS = new JobOptions(null, null, null, null, null);
+  private static final JobOptions DEFAULTS =
+      new JobOptions(null, null, null, null, null, null, null);
 
   private final String queue;
   private final Integer attempts;
   private final Duration timeout;
   private final Duration delay;
   private final Isolation isolation;
+  private final Duration uniqueFor;
+  private final String uniqueKey;
 
   private JobOptions(
-      String queue, Integer attempts, Duration timeout, Duration delay, Isolation isolation) {
+      String queue,
+      Integer attempts,
+      Duration timeout,
+      Duration delay,
+      Isolation isolation,
+      Duration uniqueFor,
+      String uniqueKey) {
     this.queue = queue;
     this.attempts = attempts;
     this.timeout = timeout;
     this.delay = delay;
     this.isolation = isolation;
+    this.uniqueFor = uniqueFor;
+    this.uniqueKey = uniqueKey;
   }
 
   /** Options that change nothing. */
@@ -49,7 +60,7 @@ public final class JobOptions {
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation);
+    return new JobOptions(queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey);
   }
 
   /** Runs the job at most {@code attempts} times; at least 1. */
@@ -58,7 +69,7 @@ public final class JobOptions {
       throw new IllegalArgumentException(
           "attempts must be at least 1, was " + attempts + "; use 1 to run a job only once");
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation);
+    return new JobOptions(queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey);
   }
 
   /**
@@ -69,7 +80,7 @@ public final class JobOptions {
       throw new IllegalArgumentException(
           "timeout must not be negative, was " + timeout + "; use Duration.ZERO for no timeout");
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation);
+    return new JobOptions(queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey);
   }
 
   /** Holds the job back for {@code delay} before it joins its queue. */
@@ -77,13 +88,49 @@ public final class JobOptions {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative, was " + delay);
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation);
+    return new JobOptions(queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey);
   }
 
   /** Runs the job with {@code isolation} instead of its agent's default. */
   public JobOptions isolation(Isolation isolation) {
     return new JobOptions(
-        queue, attempts, timeout, delay, Objects.requireNonNull(isolation, "isolation"));
+        queue,
+        attempts,
+        timeout,
+        delay,
+        Objects.requireNonNull(isolation, "isolation"),
+        uniqueFor,
+        uniqueKey);
+  }
+
+  /**
+   * Makes the job unique on its queue: while a job of the same name and arguments is pending,
+   * scheduled or running there, an enqueue returns that job's handle instead of adding one. The
+   * lock ends when that job succeeds or fails for good, or {@code uniqueFor} after it was enqueued,
+   * whichever comes first; {@link Duration#ZERO} means only when the job ends.
+   */
+  public JobOptions uniqueFor(Duration uniqueFor) {
+    if (uniqueFor.isNegative()) {
+      throw new IllegalArgumentException(
+          "uniqueFor must not be negative, was "
+              + uniqueFor
+              + "; use Duration.ZERO to hold the lock until the job ends");
+    }
+    return new JobOptions(queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey);
+  }
+
+  /**
+   * Makes the job unique on its queue by {@code uniqueKey} instead of its name and arguments: while
+   * a job enqueued with the same key is pending, scheduled or running there, an enqueue returns
+   * that job's handle. The lock lasts as {@link #uniqueFor} says, until the job ends by default.
+   */
+  public JobOptions uniqueKey(String uniqueKey) {
+    if (uniqueKey == null || uniqueKey.isEmpty()) {
+      throw new IllegalArgumentException(
+          "uniqueKey must not be null or empty; pass a key that names the work, such as"
+              + " \"invoice-42\"");
+    }
+    return new JobOptions(queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey);
   }
 
   /** These options, with {@code overrides}' set fields taking precedence. */
@@ -93,7 +140,9 @@ public final class JobOptions {
         overrides.attempts != null ? overrides.attempts : attempts,
         overrides.timeout != null ? overrides.timeout : timeout,
         overrides.delay != null ? overrides.delay : delay,
-        overrides.isolation != null ? overrides.isolation : isolation);
+        overrides.isolation != null ? overrides.isolation : isolation,
+        overrides.uniqueFor != null ? overrides.uniqueFor : uniqueFor,
+        overrides.uniqueKey != null ? overrides.uniqueKey : uniqueKey);
   }
 
   public Optional<String> queue() {
@@ -116,6 +165,19 @@ public final class JobOptions {
     return Optional.ofNullable(isolation);
   }
 
+  public Optional<Duration> uniqueFor() {
+    return Optional.ofNullable(uniqueFor);
+  }
+
+  public Optional<String> uniqueKey() {
+    return Optional.ofNullable(uniqueKey);
+  }
+
+  /** Whether the job is unique on its queue, by {@link #uniqueFor} or {@link #uniqueKey}. */
+  public boolean unique() {
+    return uniqueFor != null || uniqueKey != null;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof JobOptions other
@@ -123,12 +185,14 @@ public final class JobOptions {
         && Objects.equals(attempts, other.attempts)
         && Objects.equals(timeout, other.timeout)
         && Objects.equals(delay, other.delay)
-        && isolation == other.isolation;
+        && isolation == other.isolation
+        && Objects.equals(uniqueFor, other.uniqueFor)
+        && Objects.equals(uniqueKey, other.uniqueKey);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(queue, attempts, timeout, delay, isolation);
+    return Objects.hash(queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey);
   }
 
   @Override
@@ -143,6 +207,10 @@ public final class JobOptions {
         + delay
         + ", isolation="
         + isolation
+        + ", uniqueFor="
+        + uniqueFor
+        + ", uniqueKey="
+        + uniqueKey
         + "}";
   }
 }

@@ -23,7 +23,9 @@ record JobAnnotation(
     int attempts,
     long timeoutSeconds,
     boolean showResult,
-    List<String> isolation) {
+    List<String> isolation,
+    boolean unique,
+    String uniqueFor) {
 
   /** Reads the {@code @Job} annotation of {@code method}, which must carry one. */
   static JobAnnotation of(ExecutableElement method, Elements elements) {
@@ -50,7 +52,9 @@ record JobAnnotation(
         (Boolean) values.get("showResult").getValue(),
         isolation.stream()
             .map(value -> ((VariableElement) value.getValue()).getSimpleName().toString())
-            .toList());
+            .toList(),
+        (Boolean) values.get("unique").getValue(),
+        (String) values.get("uniqueFor").getValue());
   }
 
   /**

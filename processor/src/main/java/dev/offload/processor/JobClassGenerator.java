@@ -134,6 +134,18 @@ final class JobClassGenerator {
     return CodeBlock.of("(($T) $L)", ParameterizedTypeName.get(declaring, wildcards), lookup);
   }
 
+  /** Code for the duration a validated attribute says; empty text is {@link Duration#ZERO}. */
+  private static CodeBlock duration(String text) {
+    Duration duration = DurationText.parse(text).orElse(Duration.ZERO);
+    if (duration.isZero()) {
+      return CodeBlock.of("$T.ZERO", Duration.class);
+    }
+    if (duration.toMillisPart() != 0) {
+      return CodeBlock.of("$T.ofMillis($LL)", Duration.class, duration.toMillis());
+    }
+    return CodeBlock.of("$T.ofSeconds($LL)", Duration.class, duration.toSeconds());
+  }
+
   /** Overrides {@code defaultOptions()} only for the {@code @Job} values not at their default. */
   private static Optional<MethodSpec> defaultOptions(JobMethod job) {
     JobAnnotation annotation = job.annotation();
@@ -157,6 +169,10 @@ final class JobClassGenerator {
     }
     if (!annotation.isolation().isEmpty()) {
       options.add(".isolation($T.$L)", Isolation.class, annotation.isolation().get(0));
+      changed = true;
+    }
+    if (annotation.unique() || !annotation.uniqueFor().isEmpty()) {
+      options.add(".uniqueFor($L)", duration(annotation.uniqueFor()));
       changed = true;
     }
     if (!changed) {

@@ -303,6 +303,21 @@ final class JobMethodValidator {
           Message.SEVERAL_ISOLATIONS,
           annotation.isolation());
     }
+    checkDuration(method, annotation, "uniqueFor", annotation.uniqueFor());
+  }
+
+  /** A duration attribute is empty (unset) or digits and units. */
+  private void checkDuration(
+      ExecutableElement method, JobAnnotation annotation, String member, String text) {
+    if (!text.isEmpty() && DurationText.parse(text).isEmpty()) {
+      reporter.report(
+          method,
+          annotation.mirror(),
+          annotation.writtenValue(member),
+          Message.INVALID_DURATION,
+          member,
+          text);
+    }
   }
 
   /** Whether code in any package may name {@code type}: it and every enclosing class are public. */

@@ -104,6 +104,10 @@ enum Message {
           + " the choice to the agent"),
   NEGATIVE_TIMEOUT(
       Diagnostic.Kind.ERROR, "timeoutSeconds must not be negative, was %d; use 0 for no timeout"),
+  INVALID_DURATION(
+      Diagnostic.Kind.ERROR,
+      "%s \"%s\" is not a duration; write digits and a unit (ms, s, m, h or d), such as \"30s\","
+          + " \"1h\" or \"1h30m\", above zero"),
   INVALID_JOB_NAME(
       Diagnostic.Kind.ERROR,
       "job name \"%s\" cannot be used: a name must not be blank, start with '#' or contain tabs"

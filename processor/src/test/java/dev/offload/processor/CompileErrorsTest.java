@@ -194,6 +194,28 @@ class CompileErrorsTest {
   }
 
   @Test
+  void invalidUniqueDurationsAreRejectedOnTheValueWithWhatToWrite() {
+    ExpectedDiagnostics.in("bad/UniqueValues.java")
+        .error(
+            "uniqueFor = \"1 hour\"",
+            "uniqueFor \"1 hour\" is not a duration; write digits and a unit (ms, s, m, h or d),"
+                + " such as \"30s\", \"1h\" or \"1h30m\", above zero")
+        .error(
+            "uniqueFor = \"0s\"",
+            "uniqueFor \"0s\" is not a duration; write digits and a unit (ms, s, m, h or d),"
+                + " such as \"30s\", \"1h\" or \"1h30m\", above zero")
+        .error(
+            "uniqueFor = \"90\"",
+            "uniqueFor \"90\" is not a duration; write digits and a unit (ms, s, m, h or d),"
+                + " such as \"30s\", \"1h\" or \"1h30m\", above zero")
+        .error(
+            "uniqueFor = \"PT1H\"",
+            "uniqueFor \"PT1H\" is not a duration; write digits and a unit (ms, s, m, h or d),"
+                + " such as \"30s\", \"1h\" or \"1h30m\", above zero")
+        .assertReportedBy(compile("bad/UniqueValues.java"));
+  }
+
+  @Test
   void nameClaimedTwiceIsRejectedOnBothClaimants() {
     ExpectedDiagnostics.in("bad/DuplicateNames.java")
         // overloads sharing the default name

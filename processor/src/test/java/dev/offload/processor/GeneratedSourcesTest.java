@@ -63,7 +63,11 @@ class GeneratedSourcesTest {
           "Shop_Billing_ChargeJob", // a nested package-private class, a checked exception
           "Shop_BillingJobs",
           "Accounts_CreditJob", // a Spring bean without a no-argument constructor
-          "AccountsJobs");
+          "AccountsJobs",
+          "Invoices_SendJob", // unique by name and arguments, until the job ends
+          "Invoices_RemindJob", // unique for a duration
+          "Invoices_PollJob", // a duration in milliseconds
+          "InvoicesJobs");
 
   private static Compilation compilation;
 
