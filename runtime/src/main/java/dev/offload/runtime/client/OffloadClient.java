@@ -31,9 +31,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -186,7 +190,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     long firstId = ids.first();
     Map<String, Map<Long, Map<Long, String>>> byQueueAndDue = new LinkedHashMap<>();
     Set<Long> publicResults = new HashSet<>();
-    List<JobHandle<R>> handles = new ArrayList<>(prepared.size());
+    Map<Long, JobStore.UniqueLock> locks = new HashMap<>();
     for (int i = 0; i < prepared.size(); i++) {
       Prepared p = prepared.get(i);
       long id = firstId + i;
@@ -197,9 +201,12 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       if (jobs.get(i).showsResult()) {
         publicResults.add(id);
       }
-      handles.add(new RedisJobHandle<>(this, p.queue, id, jobs.get(i).resultType()));
+      if (p.lockKey != null) {
+        locks.put(id, new JobStore.UniqueLock(id, p.lockKey, p.lockMillis));
+      }
     }
     registerQueues(byQueueAndDue.keySet());
+    Map<Long, Long> held = new HashMap<>();
     byQueueAndDue.forEach(
         (queue, byDue) ->
             byDue.forEach(
@@ -210,20 +217,33 @@ public final class OffloadClient implements JobClient, AutoCloseable {
                     entries
                         .subList(from, Math.min(from + ENQUEUE_CHUNK, entries.size()))
                         .forEach(e -> chunk.put(e.getKey(), e.getValue()));
-                    store.enqueue(
-                        queue,
-                        chunk,
-                        chunk.keySet().stream().filter(publicResults::contains).toList(),
-                        ids.epoch(),
-                        dueAt);
-                    chunk
-                        .keySet()
+                    Map<Long, Long> chunkHeld =
+                        store.enqueue(
+                            queue,
+                            chunk,
+                            chunk.keySet().stream().filter(publicResults::contains).toList(),
+                            chunk.keySet().stream()
+                                .map(locks::get)
+                                .filter(Objects::nonNull)
+                                .toList(),
+                            ids.epoch(),
+                            dueAt);
+                    held.putAll(chunkHeld);
+                    chunk.keySet().stream()
+                        .filter(id -> !chunkHeld.containsKey(id))
                         .forEach(
                             id ->
                                 metrics.enqueued(
                                     queue, jobs.get((int) (id - firstId)).jobName(), 1));
                   }
                 }));
+    List<JobHandle<R>> handles = new ArrayList<>(prepared.size());
+    for (int i = 0; i < prepared.size(); i++) {
+      long id = firstId + i;
+      handles.add(
+          new RedisJobHandle<>(
+              this, prepared.get(i).queue, held.getOrDefault(id, id), jobs.get(i).resultType()));
+    }
     return handles;
   }
 
@@ -232,8 +252,12 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     return enqueueAll(jobs, JobOptions.defaults());
   }
 
-  /** The queue, the record and the delay in millis (0 for none) of a job about to be enqueued. */
-  private record Prepared(String queue, String record, long dueAt) {}
+  /**
+   * The queue, the record and the delay in millis (0 for none) of a job about to be enqueued, and
+   * for a unique job its lock key and the lock's lifetime in millis (0 until the job ends).
+   */
+  private record Prepared(
+      String queue, String record, long dueAt, String lockKey, long lockMillis) {}
 
   private Prepared prepare(JobDefinition<?> job, JobOptions options, long now) {
     String queue = options.queue().orElse(JobOptions.DEFAULT_QUEUE);
@@ -242,6 +266,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       throw new IllegalArgumentException("cannot enqueue " + job.jobName() + ": " + problem);
     }
     JsonNode args = arguments(job);
+    String lockKey = lockKey(job, args, options);
     // a delay, not a time: Redis's clock decides when it is due, not this machine's
     long delay = options.delay().filter(d -> !d.isZero()).map(Duration::toMillis).orElse(0L);
     JobRecord record =
@@ -255,7 +280,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
             List.of(),
             options.isolation().map(Isolation::label).orElse(null),
             delay == 0 ? null : now + delay,
-            TraceContext.current());
+            TraceContext.current(),
+            lockKey);
     String json = record.toJson();
     int size = json.getBytes(StandardCharsets.UTF_8).length;
     if (size > maxPayloadBytes) {
@@ -266,7 +292,30 @@ public final class OffloadClient implements JobClient, AutoCloseable {
                   + " or raise OffloadClient.Builder.maxPayloadBytes",
               job.jobName(), size, maxPayloadBytes));
     }
-    return new Prepared(queue, json, delay);
+    return new Prepared(
+        queue, json, delay, lockKey, options.uniqueFor().orElse(Duration.ZERO).toMillis());
+  }
+
+  /**
+   * The key of a unique job's lock: the caller's key, or the job name and a SHA-256 of the
+   * arguments' canonical JSON, which keeps keys short whatever the arguments' size. Null for a job
+   * that is not unique.
+   */
+  private static String lockKey(JobDefinition<?> job, JsonNode args, JobOptions options) {
+    if (options.uniqueKey().isPresent()) {
+      return "key:" + options.uniqueKey().get();
+    }
+    if (options.uniqueFor().isEmpty()) {
+      return null;
+    }
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(Json.canonical(args).getBytes(StandardCharsets.UTF_8));
+      return "args:" + job.jobName() + ":" + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /**

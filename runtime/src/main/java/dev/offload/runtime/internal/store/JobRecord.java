@@ -26,6 +26,8 @@ import java.util.List;
  *     queue-wait timer reads it: Redis's clock decides when the job runs
  * @param traceparent the W3C trace context of the enqueue, so that each run continues its trace;
  *     {@code null} when the enqueue had none. Records written before it existed have none
+ * @param unique the key of the job's lock in {@code unique:{q}} when it was enqueued unique, so
+ *     that the scripts that end the job release it; {@code null} otherwise
  */
 public record JobRecord(
     String name,
@@ -37,10 +39,37 @@ public record JobRecord(
     List<JobFailure.Attempt> errors,
     String isolation,
     @JsonInclude(JsonInclude.Include.NON_NULL) Long dueAt,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String unique) {
 
   public JobRecord {
     errors = errors == null ? List.of() : List.copyOf(errors);
+  }
+
+  /** A record of a job that is not unique. */
+  public JobRecord(
+      String name,
+      JsonNode args,
+      int failedAttempts,
+      int maxAttempts,
+      long timeoutMs,
+      long enqueuedAt,
+      List<JobFailure.Attempt> errors,
+      String isolation,
+      Long dueAt,
+      String traceparent) {
+    this(
+        name,
+        args,
+        failedAttempts,
+        maxAttempts,
+        timeoutMs,
+        enqueuedAt,
+        errors,
+        isolation,
+        dueAt,
+        traceparent,
+        null);
   }
 
   /** A record of a job due at once, outside any trace. */
@@ -111,7 +140,8 @@ public record JobRecord(
         all,
         isolation,
         dueAt,
-        traceparent);
+        traceparent,
+        unique);
   }
 
   /** Whether another attempt remains after the ones already failed. */

@@ -74,17 +74,21 @@ public final class JobStore {
   /**
    * Stores jobs of one queue and puts them on it, or in its delayed set when {@code delayMillis} is
    * above 0, counted from Redis's clock. All of them or none; idempotent per call, so a call that
-   * failed may be sent again.
+   * failed may be sent again. A unique job whose lock a pending, scheduled or running job of the
+   * queue holds is not stored; the reply maps its id to that job's.
    *
    * @param records job id to record JSON, in enqueue order
    * @param publicResults the ids among them whose result the job-observer widget may show
+   * @param locks the unique jobs among them, in enqueue order
    * @param epoch the epoch the ids were reserved in
+   * @return the id of each unique job not stored to the id of the job that holds its lock
    * @throws StaleIdsException if Redis lost its data since the ids were reserved
    */
-  public void enqueue(
+  public Map<Long, Long> enqueue(
       String queue,
       Map<Long, String> records,
       Collection<Long> publicResults,
+      List<UniqueLock> locks,
       String epoch,
       long delayMillis) {
     // the epoch lives in the slot of the id counter, not in the queue's: it is read first. Redis
@@ -93,12 +97,19 @@ public final class JobStore {
     if (!epoch.equals(redis.call(jedis -> jedis.get(keys.epoch())))) {
       throw new StaleIdsException();
     }
-    List<String> args = new ArrayList<>(4 + publicResults.size() + records.size() * 2);
+    List<String> args =
+        new ArrayList<>(5 + publicResults.size() + locks.size() * 3 + records.size() * 2);
     args.add(keys.events());
     args.add(queue);
     args.add(Long.toString(delayMillis));
     args.add(Integer.toString(publicResults.size()));
     publicResults.forEach(id -> args.add(Long.toString(id)));
+    args.add(Integer.toString(locks.size()));
+    for (UniqueLock lock : locks) {
+      args.add(Long.toString(lock.id()));
+      args.add(lock.key());
+      args.add(Long.toString(lock.lifetimeMillis()));
+    }
     records.forEach(
         (id, record) -> {
           args.add(Long.toString(id));
@@ -113,12 +124,12 @@ public final class JobStore {
             keys.results(queue),
             keys.failures(queue),
             keys.positions(queue),
-            keys.timeline(queue));
+            keys.timeline(queue),
+            keys.unique(queue));
     if (enqueueReplicas == 0) {
-      redis.run(Script.ENQUEUE, scriptKeys, args);
-      return;
+      return heldLocks(redis.run(Script.ENQUEUE, scriptKeys, args));
     }
-    long acknowledged =
+    Script.Waited waited =
         redis.call(
             jedis ->
                 Script.ENQUEUE.runAndWait(
@@ -128,10 +139,10 @@ public final class JobStore {
                     args,
                     enqueueReplicas,
                     enqueueReplicaWaitMillis));
-    if (acknowledged < enqueueReplicas) {
+    if (waited.acknowledged() < enqueueReplicas) {
       throw new RedisUnavailableException(
           "the enqueue reached "
-              + acknowledged
+              + waited.acknowledged()
               + " of the "
               + enqueueReplicas
               + " replica(s) required within "
@@ -141,7 +152,24 @@ public final class JobStore {
               + "; it may still be stored, and run",
           null);
     }
+    return heldLocks(waited.reply());
   }
+
+  /** The id, holder id pairs after the count of {@code enqueue.lua}'s reply. */
+  private static Map<Long, Long> heldLocks(Object reply) {
+    List<?> values = (List<?>) reply;
+    Map<Long, Long> held = new HashMap<>();
+    for (int i = 1; i + 1 < values.size(); i += 2) {
+      held.put(Long.parseLong(text(values.get(i))), Long.parseLong(text(values.get(i + 1))));
+    }
+    return held;
+  }
+
+  /**
+   * A unique job's lock: the job's id, the key in {@code unique:{q}}, and how long the lock lasts
+   * at most, in millis; 0 until the job ends.
+   */
+  public record UniqueLock(long id, String key, long lifetimeMillis) {}
 
   /**
    * A job taken by a worker: its id as stored in the queue (normally a number) and its record,
@@ -215,7 +243,8 @@ public final class JobStore {
                     keys.timeline(queue),
                     keys.historyMinutes(queue),
                     keys.historyHours(queue),
-                    keys.runTimes(queue)),
+                    keys.runTimes(queue),
+                    keys.unique(queue)),
                 args);
     int refusedCount = ((Long) reply.get(0)).intValue();
     List<Long> refused = new ArrayList<>(refusedCount);
@@ -261,7 +290,8 @@ public final class JobStore {
                 keys.failureTimes(queue),
                 keys.timeline(queue),
                 keys.historyMinutes(queue),
-                keys.historyHours(queue)),
+                keys.historyHours(queue),
+                keys.unique(queue)),
             List.of(
                 keys.events(),
                 queue,
@@ -323,7 +353,8 @@ public final class JobStore {
                 keys.positions(queue),
                 keys.timeline(queue),
                 keys.historyMinutes(queue),
-                keys.historyHours(queue)),
+                keys.historyHours(queue),
+                keys.unique(queue)),
             List.of(keys.events(), queue, worker, id, mode, payload, timelineNote(why)));
     return ((Long) moved) == 1L;
   }

@@ -117,9 +117,10 @@ final class Script {
 
   /**
    * Runs the script on a connection of {@code pipelines}, then Redis's {@code WAIT} on that same
-   * connection, which covers the script's writes; how many replicas acknowledged them in time.
+   * connection, which covers the script's writes; the script's reply and how many replicas
+   * acknowledged its writes in time.
    */
-  long runAndWait(
+  Waited runAndWait(
       Supplier<AbstractPipeline> pipelines,
       UnifiedJedis jedis,
       List<String> keys,
@@ -144,9 +145,12 @@ final class Script {
         continue;
       }
       RAN.add(this);
-      return acknowledged.get();
+      return new Waited(reply.get(), acknowledged.get());
     }
   }
+
+  /** A script's reply and the count of replicas that acknowledged its writes. */
+  record Waited(Object reply, long acknowledged) {}
 
   @Override
   public String toString() {

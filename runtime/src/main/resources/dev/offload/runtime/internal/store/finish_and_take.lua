@@ -7,7 +7,7 @@
 -- moves into its succeeded event, and the queue's history and run-time samples count it.
 -- KEYS: queue, data-store, result-store, processing list of the worker, running, holders,
 --       the queue's pause flag (while it exists nothing is taken), result-times, positions,
---       timeline, minute history, hour history, run times
+--       timeline, minute history, hour history, run times, unique locks
 -- ARGV: events channel, queue name, worker id, how many to take, id of the job the worker runs
 --       now ('' for none; the first job taken replaces it), the worker's host, the count n of
 --       finished jobs, then n groups of id, result, run time in millis, job name, then the ids to
@@ -23,7 +23,7 @@ if #ARGV == 7 and ARGV[5] == '' and redis.call('EXISTS', KEYS[1]) == 0 then
   return { 0 }
 end
 local err = wrong_type({ 'list', 'hash', 'hash', 'list', 'hash', 'set', 'string', 'zset', 'zset',
-  'hash', 'hash', 'hash', 'hash' })
+  'hash', 'hash', 'hash', 'hash', 'hash' })
 if err then return err end
 local now = now_millis()
 local fields, succeeded, refused, finished = {}, {}, {}, {}
@@ -65,6 +65,7 @@ if #succeeded > 0 then
       local i = finished[k]
       timeline_add(KEYS[10], succeeded[k], { e = 'succeeded', t = now, w = worker, h = host,
         ms = tonumber(ARGV[i + 2]), rec = records[k - from + 1] or nil })
+      release_unique(KEYS[14], succeeded[k], records[k - from + 1])
       local times = by_name[ARGV[i + 3]]
       if not times then
         times = {}

@@ -58,6 +58,22 @@ local function clear_running(running_key, worker, id)
   end
 end
 
+-- Releases the unique lock that a job's record names, if that job still holds it; a record read as
+-- false (gone) or without a lock releases nothing.
+local function release_unique(unique_key, id, record)
+  if not record or not string.find(record, '"unique":"', 1, true) then
+    return
+  end
+  local ok, decoded = pcall(cjson.decode, record)
+  if not ok or type(decoded) ~= 'table' or type(decoded.unique) ~= 'string' then
+    return
+  end
+  local lock = redis.call('HGET', unique_key, decoded.unique)
+  if lock and string.sub(lock, 1, #id + 1) == id .. ':' then
+    redis.call('HDEL', unique_key, decoded.unique)
+  end
+end
+
 -- positions:{q} holds the queue's order as a sorted set, id -> sequence, so that a job's place in
 -- line is its ZRANK, O(log n), instead of a scan of the list. Ids pushed at the tail (the left end)
 -- score above every other, ids put back at the head (the right end) below every other; ids taken
