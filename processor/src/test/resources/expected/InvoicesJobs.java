@@ -64,4 +64,14 @@ public final class InvoicesJobs {
   public JobHandle<Void> poll() {
     return this.client.enqueue(new Invoices_PollJob(), this.options);
   }
+
+  /**
+   * Enqueues {@code invoices.archive}, the job that runs
+   * {@link Invoices#archive(long)}.
+   *
+   * @return a handle on the enqueued job
+   */
+  public JobHandle<String> archive(long invoice) {
+    return this.client.enqueue(new Invoices_ArchiveJob(invoice), this.options);
+  }
 }

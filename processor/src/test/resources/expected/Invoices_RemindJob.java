@@ -32,6 +32,6 @@ public record Invoices_RemindJob(long invoice, String channel) implements JobDef
 
   @Override
   public JobOptions defaultOptions() {
-    return JobOptions.defaults().uniqueFor(Duration.ofSeconds(5400L));
+    return JobOptions.defaults().uniqueFor(Duration.ofMinutes(90));
   }
 }

@@ -12,4 +12,9 @@ public class Invoices {
 
   @Job(name = "invoices.poll", unique = true, uniqueFor = "1500ms")
   public static void poll() {}
+
+  @Job(name = "invoices.archive", keepResult = "7d", keepFailure = "30d")
+  public static String archive(long invoice) {
+    return "archived " + invoice;
+  }
 }

@@ -96,4 +96,19 @@ public @interface Job {
    * job ends. Setting it makes the job unique.
    */
   String uniqueFor() default "";
+
+  /**
+   * How long the job's result is kept after it succeeded, as {@link #uniqueFor()} writes durations
+   * (such as {@code "7d"}); then an agent's upkeep removes it with the job's timeline. Empty (the
+   * default) leaves it to the agent's {@code keepResults}, which keeps results until removed unless
+   * set.
+   */
+  String keepResult() default "";
+
+  /**
+   * How long the job's failure record is kept after its last attempt failed, such as {@code "30d"};
+   * empty (the default) leaves it to the agent's {@code keepFailures}, which keeps failure records
+   * until cleared unless set.
+   */
+  String keepFailure() default "";
 }

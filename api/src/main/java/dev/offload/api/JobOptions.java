@@ -22,7 +22,7 @@ public final class JobOptions {
   public static final int DEFAULT_ATTEMPTS = 3;
 
   private static final JobOptions DEFAULTS =
-      new JobOptions(null, null, null, null, null, null, null);
+      new JobOptions(null, null, null, null, null, null, null, null, null);
 
   private final String queue;
   private final Integer attempts;
@@ -31,6 +31,8 @@ public final class JobOptions {
   private final Isolation isolation;
   private final Duration uniqueFor;
   private final String uniqueKey;
+  private final Duration keepResult;
+  private final Duration keepFailure;
 
   private JobOptions(
       String queue,
@@ -39,7 +41,9 @@ public final class JobOptions {
       Duration delay,
       Isolation isolation,
       Duration uniqueFor,
-      String uniqueKey) {
+      String uniqueKey,
+      Duration keepResult,
+      Duration keepFailure) {
     this.queue = queue;
     this.attempts = attempts;
     this.timeout = timeout;
@@ -47,6 +51,8 @@ public final class JobOptions {
     this.isolation = isolation;
     this.uniqueFor = uniqueFor;
     this.uniqueKey = uniqueKey;
+    this.keepResult = keepResult;
+    this.keepFailure = keepFailure;
   }
 
   /** Options that change nothing. */
@@ -60,7 +66,8 @@ public final class JobOptions {
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey);
+    return new JobOptions(
+        queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey, keepResult, keepFailure);
   }
 
   /** Runs the job at most {@code attempts} times; at least 1. */
@@ -69,7 +76,8 @@ public final class JobOptions {
       throw new IllegalArgumentException(
           "attempts must be at least 1, was " + attempts + "; use 1 to run a job only once");
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey);
+    return new JobOptions(
+        queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey, keepResult, keepFailure);
   }
 
   /**
@@ -80,7 +88,8 @@ public final class JobOptions {
       throw new IllegalArgumentException(
           "timeout must not be negative, was " + timeout + "; use Duration.ZERO for no timeout");
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey);
+    return new JobOptions(
+        queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey, keepResult, keepFailure);
   }
 
   /** Holds the job back for {@code delay} before it joins its queue. */
@@ -88,7 +97,8 @@ public final class JobOptions {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative, was " + delay);
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey);
+    return new JobOptions(
+        queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey, keepResult, keepFailure);
   }
 
   /** Runs the job with {@code isolation} instead of its agent's default. */
@@ -100,7 +110,9 @@ public final class JobOptions {
         delay,
         Objects.requireNonNull(isolation, "isolation"),
         uniqueFor,
-        uniqueKey);
+        uniqueKey,
+        keepResult,
+        keepFailure);
   }
 
   /**
@@ -116,7 +128,8 @@ public final class JobOptions {
               + uniqueFor
               + "; use Duration.ZERO to hold the lock until the job ends");
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey);
+    return new JobOptions(
+        queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey, keepResult, keepFailure);
   }
 
   /**
@@ -130,7 +143,52 @@ public final class JobOptions {
           "uniqueKey must not be null or empty; pass a key that names the work, such as"
               + " \"invoice-42\"");
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey);
+    return new JobOptions(
+        queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey, keepResult, keepFailure);
+  }
+
+  /**
+   * Keeps the job's result for {@code keepResult} after it succeeded, then removes it with its
+   * timeline, overriding the agent's {@code keepResults}; without either a result is kept until
+   * removed.
+   */
+  public JobOptions keepResult(Duration keepResult) {
+    return new JobOptions(
+        queue,
+        attempts,
+        timeout,
+        delay,
+        isolation,
+        uniqueFor,
+        uniqueKey,
+        positive(keepResult, "keepResult"),
+        keepFailure);
+  }
+
+  /**
+   * Keeps the job's failure record for {@code keepFailure} after it failed for good, then removes
+   * it with its timeline, overriding the agent's {@code keepFailures}; without either a failure
+   * record is kept until cleared.
+   */
+  public JobOptions keepFailure(Duration keepFailure) {
+    return new JobOptions(
+        queue,
+        attempts,
+        timeout,
+        delay,
+        isolation,
+        uniqueFor,
+        uniqueKey,
+        keepResult,
+        positive(keepFailure, "keepFailure"));
+  }
+
+  private static Duration positive(Duration duration, String name) {
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(
+          name + " must be positive, was " + duration + "; leave it unset to keep records");
+    }
+    return duration;
   }
 
   /** These options, with {@code overrides}' set fields taking precedence. */
@@ -142,7 +200,9 @@ public final class JobOptions {
         overrides.delay != null ? overrides.delay : delay,
         overrides.isolation != null ? overrides.isolation : isolation,
         overrides.uniqueFor != null ? overrides.uniqueFor : uniqueFor,
-        overrides.uniqueKey != null ? overrides.uniqueKey : uniqueKey);
+        overrides.uniqueKey != null ? overrides.uniqueKey : uniqueKey,
+        overrides.keepResult != null ? overrides.keepResult : keepResult,
+        overrides.keepFailure != null ? overrides.keepFailure : keepFailure);
   }
 
   public Optional<String> queue() {
@@ -173,6 +233,14 @@ public final class JobOptions {
     return Optional.ofNullable(uniqueKey);
   }
 
+  public Optional<Duration> keepResult() {
+    return Optional.ofNullable(keepResult);
+  }
+
+  public Optional<Duration> keepFailure() {
+    return Optional.ofNullable(keepFailure);
+  }
+
   /** Whether the job is unique on its queue, by {@link #uniqueFor} or {@link #uniqueKey}. */
   public boolean unique() {
     return uniqueFor != null || uniqueKey != null;
@@ -187,12 +255,15 @@ public final class JobOptions {
         && Objects.equals(delay, other.delay)
         && isolation == other.isolation
         && Objects.equals(uniqueFor, other.uniqueFor)
-        && Objects.equals(uniqueKey, other.uniqueKey);
+        && Objects.equals(uniqueKey, other.uniqueKey)
+        && Objects.equals(keepResult, other.keepResult)
+        && Objects.equals(keepFailure, other.keepFailure);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey);
+    return Objects.hash(
+        queue, attempts, timeout, delay, isolation, uniqueFor, uniqueKey, keepResult, keepFailure);
   }
 
   @Override
@@ -211,6 +282,10 @@ public final class JobOptions {
         + uniqueFor
         + ", uniqueKey="
         + uniqueKey
+        + ", keepResult="
+        + keepResult
+        + ", keepFailure="
+        + keepFailure
         + "}";
   }
 }

@@ -25,7 +25,9 @@ record JobAnnotation(
     boolean showResult,
     List<String> isolation,
     boolean unique,
-    String uniqueFor) {
+    String uniqueFor,
+    String keepResult,
+    String keepFailure) {
 
   /** Reads the {@code @Job} annotation of {@code method}, which must carry one. */
   static JobAnnotation of(ExecutableElement method, Elements elements) {
@@ -54,7 +56,9 @@ record JobAnnotation(
             .map(value -> ((VariableElement) value.getValue()).getSimpleName().toString())
             .toList(),
         (Boolean) values.get("unique").getValue(),
-        (String) values.get("uniqueFor").getValue());
+        (String) values.get("uniqueFor").getValue(),
+        (String) values.get("keepResult").getValue(),
+        (String) values.get("keepFailure").getValue());
   }
 
   /**

@@ -143,7 +143,17 @@ final class JobClassGenerator {
     if (duration.toMillisPart() != 0) {
       return CodeBlock.of("$T.ofMillis($LL)", Duration.class, duration.toMillis());
     }
-    return CodeBlock.of("$T.ofSeconds($LL)", Duration.class, duration.toSeconds());
+    long seconds = duration.toSeconds();
+    if (seconds % 86_400 == 0) {
+      return CodeBlock.of("$T.ofDays($L)", Duration.class, seconds / 86_400);
+    }
+    if (seconds % 3_600 == 0) {
+      return CodeBlock.of("$T.ofHours($L)", Duration.class, seconds / 3_600);
+    }
+    if (seconds % 60 == 0) {
+      return CodeBlock.of("$T.ofMinutes($L)", Duration.class, seconds / 60);
+    }
+    return CodeBlock.of("$T.ofSeconds($LL)", Duration.class, seconds);
   }
 
   /** Overrides {@code defaultOptions()} only for the {@code @Job} values not at their default. */
@@ -173,6 +183,14 @@ final class JobClassGenerator {
     }
     if (annotation.unique() || !annotation.uniqueFor().isEmpty()) {
       options.add(".uniqueFor($L)", duration(annotation.uniqueFor()));
+      changed = true;
+    }
+    if (!annotation.keepResult().isEmpty()) {
+      options.add(".keepResult($L)", duration(annotation.keepResult()));
+      changed = true;
+    }
+    if (!annotation.keepFailure().isEmpty()) {
+      options.add(".keepFailure($L)", duration(annotation.keepFailure()));
       changed = true;
     }
     if (!changed) {

@@ -304,6 +304,8 @@ final class JobMethodValidator {
           annotation.isolation());
     }
     checkDuration(method, annotation, "uniqueFor", annotation.uniqueFor());
+    checkDuration(method, annotation, "keepResult", annotation.keepResult());
+    checkDuration(method, annotation, "keepFailure", annotation.keepFailure());
   }
 
   /** A duration attribute is empty (unset) or digits and units. */

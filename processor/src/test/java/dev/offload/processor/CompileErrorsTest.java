@@ -194,8 +194,8 @@ class CompileErrorsTest {
   }
 
   @Test
-  void invalidUniqueDurationsAreRejectedOnTheValueWithWhatToWrite() {
-    ExpectedDiagnostics.in("bad/UniqueValues.java")
+  void invalidDurationsAreRejectedOnTheValueWithWhatToWrite() {
+    ExpectedDiagnostics.in("bad/Durations.java")
         .error(
             "uniqueFor = \"1 hour\"",
             "uniqueFor \"1 hour\" is not a duration; write digits and a unit (ms, s, m, h or d),"
@@ -212,7 +212,15 @@ class CompileErrorsTest {
             "uniqueFor = \"PT1H\"",
             "uniqueFor \"PT1H\" is not a duration; write digits and a unit (ms, s, m, h or d),"
                 + " such as \"30s\", \"1h\" or \"1h30m\", above zero")
-        .assertReportedBy(compile("bad/UniqueValues.java"));
+        .error(
+            "keepResult = \"7 days\"",
+            "keepResult \"7 days\" is not a duration; write digits and a unit (ms, s, m, h or d),"
+                + " such as \"30s\", \"1h\" or \"1h30m\", above zero")
+        .error(
+            "keepFailure = \"-1d\"",
+            "keepFailure \"-1d\" is not a duration; write digits and a unit (ms, s, m, h or d),"
+                + " such as \"30s\", \"1h\" or \"1h30m\", above zero")
+        .assertReportedBy(compile("bad/Durations.java"));
   }
 
   @Test

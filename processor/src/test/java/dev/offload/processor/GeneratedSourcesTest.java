@@ -67,6 +67,7 @@ class GeneratedSourcesTest {
           "Invoices_SendJob", // unique by name and arguments, until the job ends
           "Invoices_RemindJob", // unique for a duration
           "Invoices_PollJob", // a duration in milliseconds
+          "Invoices_ArchiveJob", // result and failure retention
           "InvoicesJobs");
 
   private static Compilation compilation;

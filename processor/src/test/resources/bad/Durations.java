@@ -2,7 +2,7 @@ package com.acme;
 
 import dev.offload.api.Job;
 
-public class UniqueValues {
+public class Durations {
 
   @Job(
       uniqueFor = "1 hour")
@@ -19,4 +19,12 @@ public class UniqueValues {
   @Job(
       uniqueFor = "PT1H")
   static void isoFormat() {}
+
+  @Job(
+      keepResult = "7 days")
+  static void keepResultSpelledOut() {}
+
+  @Job(
+      keepFailure = "-1d")
+  static void negativeKeepFailure() {}
 }
