@@ -281,7 +281,9 @@ public final class OffloadClient implements JobClient, AutoCloseable {
             options.isolation().map(Isolation::label).orElse(null),
             delay == 0 ? null : now + delay,
             TraceContext.current(),
-            lockKey);
+            lockKey,
+            options.keepResult().map(Duration::toMillis).orElse(null),
+            options.keepFailure().map(Duration::toMillis).orElse(null));
     String json = record.toJson();
     int size = json.getBytes(StandardCharsets.UTF_8).length;
     if (size > maxPayloadBytes) {

@@ -28,6 +28,10 @@ import java.util.List;
  *     {@code null} when the enqueue had none. Records written before it existed have none
  * @param unique the key of the job's lock in {@code unique:{q}} when it was enqueued unique, so
  *     that the scripts that end the job release it; {@code null} otherwise
+ * @param keepResult how long the job's result is kept after it succeeded, in millis; {@code null}
+ *     leaves it to the finishing agent's default
+ * @param keepFailure how long the job's failure record is kept after it failed for good, in millis;
+ *     {@code null} leaves it to the agent's default
  */
 public record JobRecord(
     String name,
@@ -40,13 +44,15 @@ public record JobRecord(
     String isolation,
     @JsonInclude(JsonInclude.Include.NON_NULL) Long dueAt,
     @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String unique) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String unique,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long keepResult,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long keepFailure) {
 
   public JobRecord {
     errors = errors == null ? List.of() : List.copyOf(errors);
   }
 
-  /** A record of a job that is not unique. */
+  /** A record of a job that is not unique and keeps its outcome as its agent says. */
   public JobRecord(
       String name,
       JsonNode args,
@@ -69,6 +75,8 @@ public record JobRecord(
         isolation,
         dueAt,
         traceparent,
+        null,
+        null,
         null);
   }
 
@@ -141,7 +149,9 @@ public record JobRecord(
         isolation,
         dueAt,
         traceparent,
-        unique);
+        unique,
+        keepResult,
+        keepFailure);
   }
 
   /** Whether another attempt remains after the ones already failed. */

@@ -26,9 +26,15 @@ public final class JobStore {
   private final Keys keys;
   private final int enqueueReplicas;
   private final long enqueueReplicaWaitMillis;
+  private final Retention retention;
 
   public JobStore(Redis redis, Keys keys) {
     this(redis, keys, 0, 0);
+  }
+
+  /** A store for an agent whose defaults keep finished jobs' records as {@code retention} says. */
+  public JobStore(Redis redis, Keys keys, Retention retention) {
+    this(redis, keys, 0, 0, retention);
   }
 
   /**
@@ -36,10 +42,47 @@ public final class JobStore {
    * @param enqueueReplicaWaitMillis how long to wait for them
    */
   public JobStore(Redis redis, Keys keys, int enqueueReplicas, long enqueueReplicaWaitMillis) {
+    this(redis, keys, enqueueReplicas, enqueueReplicaWaitMillis, Retention.FOREVER);
+  }
+
+  private JobStore(
+      Redis redis,
+      Keys keys,
+      int enqueueReplicas,
+      long enqueueReplicaWaitMillis,
+      Retention retention) {
     this.redis = redis;
     this.keys = keys;
     this.enqueueReplicas = enqueueReplicas;
     this.enqueueReplicaWaitMillis = enqueueReplicaWaitMillis;
+    this.retention = retention;
+  }
+
+  /**
+   * How long the results and failure records of jobs that do not say are kept after they finish, in
+   * millis; 0 keeps them until removed.
+   */
+  public record Retention(long keepResultsMillis, long keepFailuresMillis) {
+    public static final Retention FOREVER = new Retention(0, 0);
+  }
+
+  /**
+   * Removes up to {@code max} results and failure records whose time to be kept has passed; see
+   * {@code expire_finished.lua}. How many were due.
+   */
+  public long expireFinished(String queue, int max) {
+    return (Long)
+        redis.run(
+            Script.EXPIRE_FINISHED,
+            List.of(
+                keys.expires(queue),
+                keys.results(queue),
+                keys.resultTimes(queue),
+                keys.failures(queue),
+                keys.failureTimes(queue),
+                keys.publicResults(queue),
+                keys.timeline(queue)),
+            List.of(Integer.toString(max)));
   }
 
   /** A block of consecutive job ids, valid in the installation epoch it was reserved in. */
@@ -218,6 +261,7 @@ public final class JobStore {
     args.add(runningId == 0 ? "" : Long.toString(runningId));
     args.add(host);
     args.add(Integer.toString(results.size()));
+    args.add(Long.toString(retention.keepResultsMillis()));
     results.forEach(
         (id, finished) -> {
           args.add(Long.toString(id));
@@ -244,7 +288,8 @@ public final class JobStore {
                     keys.historyMinutes(queue),
                     keys.historyHours(queue),
                     keys.runTimes(queue),
-                    keys.unique(queue)),
+                    keys.unique(queue),
+                    keys.expires(queue)),
                 args);
     int refusedCount = ((Long) reply.get(0)).intValue();
     List<Long> refused = new ArrayList<>(refusedCount);
@@ -291,7 +336,8 @@ public final class JobStore {
                 keys.timeline(queue),
                 keys.historyMinutes(queue),
                 keys.historyHours(queue),
-                keys.unique(queue)),
+                keys.unique(queue),
+                keys.expires(queue)),
             List.of(
                 keys.events(),
                 queue,
@@ -301,7 +347,8 @@ public final class JobStore {
                 payload,
                 Long.toString(delayMillis),
                 host,
-                timelineNote(error)));
+                timelineNote(error),
+                Long.toString(retention.keepFailuresMillis())));
     return ((Long) moved) == 1L;
   }
 
@@ -354,8 +401,17 @@ public final class JobStore {
                 keys.timeline(queue),
                 keys.historyMinutes(queue),
                 keys.historyHours(queue),
-                keys.unique(queue)),
-            List.of(keys.events(), queue, worker, id, mode, payload, timelineNote(why)));
+                keys.unique(queue),
+                keys.expires(queue)),
+            List.of(
+                keys.events(),
+                queue,
+                worker,
+                id,
+                mode,
+                payload,
+                timelineNote(why),
+                Long.toString(retention.keepFailuresMillis())));
     return ((Long) moved) == 1L;
   }
 

@@ -161,6 +161,14 @@ public final class Keys {
     return prefix + "unique:{" + queue + "}";
   }
 
+  /**
+   * Sorted set of {@code r:<id>} (a result) and {@code f:<id>} (a failure record) scored by when
+   * each is to be removed (epoch millis by Redis's clock); only records with a retention are in it.
+   */
+  public String expires(String queue) {
+    return prefix + "expires:{" + queue + "}";
+  }
+
   /** Sorted set of job ids scored by the time they are due. */
   public String delayed(String queue) {
     return prefix + "delayed:{" + queue + "}";

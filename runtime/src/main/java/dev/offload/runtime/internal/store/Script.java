@@ -54,6 +54,7 @@ final class Script {
   static final Script INDEX_TIMES = new Script("index_times.lua", "");
   static final Script SWEEP_ORPHANS = new Script("sweep_orphans.lua", "");
   static final Script REMOVE_FINISHED = new Script("remove_finished.lua", "");
+  static final Script EXPIRE_FINISHED = new Script("expire_finished.lua", "");
 
   /** Every script of this package. */
   static final List<Script> ALL =
@@ -71,7 +72,8 @@ final class Script {
           RUN_NOW,
           INDEX_TIMES,
           SWEEP_ORPHANS,
-          REMOVE_FINISHED);
+          REMOVE_FINISHED,
+          EXPIRE_FINISHED);
 
   /**
    * The scripts this process has had Redis run to completion, so that tests can tell that every

@@ -7,23 +7,24 @@
 -- moves into its succeeded event, and the queue's history and run-time samples count it.
 -- KEYS: queue, data-store, result-store, processing list of the worker, running, holders,
 --       the queue's pause flag (while it exists nothing is taken), result-times, positions,
---       timeline, minute history, hour history, run times, unique locks
+--       timeline, minute history, hour history, run times, unique locks, expiry times
 -- ARGV: events channel, queue name, worker id, how many to take, id of the job the worker runs
 --       now ('' for none; the first job taken replaces it), the worker's host, the count n of
---       finished jobs, then n groups of id, result, run time in millis, job name, then the ids to
+--       finished jobs, how long to keep results of jobs that do not say (millis, 0 = until
+--       removed), then n groups of id, result, run time in millis, job name, then the ids to
 --       hand back, in the order they were taken
 -- Returns: the count of refused ids, those ids, then id, record pairs of the jobs taken (record
 --          is false when its data is gone)
 local worker = ARGV[3]
 local host = ARGV[6]
 local n = tonumber(ARGV[7])
-local first_back = 8 + 4 * n
+local first_back = 9 + 4 * n
 -- an idle worker's poll of an empty queue: nothing to record, nothing to take, nothing to check
-if #ARGV == 7 and ARGV[5] == '' and redis.call('EXISTS', KEYS[1]) == 0 then
+if #ARGV == 8 and ARGV[5] == '' and redis.call('EXISTS', KEYS[1]) == 0 then
   return { 0 }
 end
 local err = wrong_type({ 'list', 'hash', 'hash', 'list', 'hash', 'set', 'string', 'zset', 'zset',
-  'hash', 'hash', 'hash', 'hash', 'hash' })
+  'hash', 'hash', 'hash', 'hash', 'hash', 'zset' })
 if err then return err end
 local now = now_millis()
 local fields, succeeded, refused, finished = {}, {}, {}, {}
@@ -35,7 +36,7 @@ if n > 0 then
     held[id] = true
     held_count = held_count + 1
   end
-  for i = 8, first_back - 1, 4 do
+  for i = 9, first_back - 1, 4 do
     local id = ARGV[i]
     if held[id] then
       held[id] = nil
@@ -65,7 +66,9 @@ if #succeeded > 0 then
       local i = finished[k]
       timeline_add(KEYS[10], succeeded[k], { e = 'succeeded', t = now, w = worker, h = host,
         ms = tonumber(ARGV[i + 2]), rec = records[k - from + 1] or nil })
-      release_unique(KEYS[14], succeeded[k], records[k - from + 1])
+      local ending = ending_fields(records[k - from + 1])
+      release_unique(KEYS[14], succeeded[k], ending)
+      expire_later(KEYS[15], 'r', succeeded[k], ending, 'keepResult', ARGV[8], now)
       local times = by_name[ARGV[i + 3]]
       if not times then
         times = {}

@@ -58,19 +58,41 @@ local function clear_running(running_key, worker, id)
   end
 end
 
--- Releases the unique lock that a job's record names, if that job still holds it; a record read as
--- false (gone) or without a lock releases nothing.
-local function release_unique(unique_key, id, record)
-  if not record or not string.find(record, '"unique":"', 1, true) then
-    return
+-- The fields of a job's record that its end acts on (a unique lock, a retention), decoded only
+-- when the record may name one of them, as most records name none; nil for none or no record.
+local function ending_fields(record)
+  if not record or not (string.find(record, '"unique":"', 1, true)
+      or string.find(record, '"keep', 1, true)) then
+    return nil
   end
   local ok, decoded = pcall(cjson.decode, record)
-  if not ok or type(decoded) ~= 'table' or type(decoded.unique) ~= 'string' then
+  if ok and type(decoded) == 'table' then
+    return decoded
+  end
+  return nil
+end
+
+-- Releases the unique lock that a job's record fields name, if that job still holds it.
+local function release_unique(unique_key, id, fields)
+  if not fields or type(fields.unique) ~= 'string' then
     return
   end
-  local lock = redis.call('HGET', unique_key, decoded.unique)
+  local lock = redis.call('HGET', unique_key, fields.unique)
   if lock and string.sub(lock, 1, #id + 1) == id .. ':' then
-    redis.call('HDEL', unique_key, decoded.unique)
+    redis.call('HDEL', unique_key, fields.unique)
+  end
+end
+
+-- Notes when a finished job's result ('r') or failure record ('f') is to be removed: `keep` millis
+-- after `now`, the job's own retention (`field` of its record) or else the agent's default (0 for
+-- keeping it until removed).
+local function expire_later(expires_key, kind, id, fields, field, default_keep, now)
+  local keep = tonumber(default_keep)
+  if fields and type(fields[field]) == 'number' then
+    keep = fields[field]
+  end
+  if keep > 0 then
+    redis.call('ZADD', expires_key, now + keep, kind .. ':' .. id)
   end
 end
 
