@@ -145,6 +145,10 @@ public final class OffloadClient implements JobClient, AutoCloseable {
    * failed may or may not have been written. Enqueue such batches again only if running a job twice
    * does no harm, or split them into groups of one call each.
    *
+   * <p>A unique job ({@link JobOptions#uniqueFor}, {@link JobOptions#uniqueKey}) whose lock a
+   * pending, scheduled or running job of its queue holds is not stored: its handle is that job's.
+   * Duplicates within {@code jobs} give one job, and share its handle's id.
+   *
    * @return handles in the order of {@code jobs}
    * @throws NullPointerException if {@code jobs}, one of them or {@code options} is null; then none
    *     is enqueued
