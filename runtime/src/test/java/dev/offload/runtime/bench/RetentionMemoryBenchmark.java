@@ -40,7 +40,8 @@ public final class RetentionMemoryBenchmark {
 
   private static void measure(int jobs, JobOptions options, String label) throws Exception {
     try (RedisServerProcess redis = RedisServerProcess.start();
-        Jedis jedis = new Jedis(URI.create(redis.url()));
+        // MEMORY USAGE of a key with a million fields takes seconds on a busy machine
+        Jedis jedis = new Jedis(URI.create(redis.url()), 60_000);
         OffloadClient client = OffloadClient.builder(redis.url()).prefix(PREFIX).build()) {
       // the first enqueue and run create the queue's small keys; they are not per-result costs
       runAll(redis.url(), client, 1, options);
