@@ -11,11 +11,14 @@ import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.FailTimes;
+import dev.offload.runtime.jobs.Noop;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.UpkeepRounds;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.UnifiedJedis;
@@ -101,6 +104,28 @@ class RetentionTest {
       UpkeepRounds.awaitSeen(client, "default");
       assertEquals(4, ownResult.result().orElseThrow());
       assertTrue(ownFailure.failure().isPresent());
+    }
+  }
+
+  @Test
+  void aBacklogOfSeveralPagesIsRemovedWhole() throws Exception {
+    String prefix = REDIS.newPrefix();
+    int jobs = 1_600;
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Agent agent = Agents.fast(REDIS.url(), prefix).workers(2, "default").build().start()) {
+      List<Noop> noops = new ArrayList<>();
+      for (int i = 0; i < jobs; i++) {
+        noops.add(new Noop(i));
+      }
+      List<JobHandle<Integer>> handles = client.enqueueAll(noops, keptResult(SHORT));
+      assertEquals(JobStatus.SUCCEEDED, handles.get(jobs - 1).await(WAIT));
+      Poll.until(
+          WAIT, "every result is removed", () -> client.admin().counts("default").results() == 0);
+      try (UnifiedJedis jedis = REDIS.jedis()) {
+        assertEquals(0, jedis.zcard(prefix + "result-times:{default}"));
+        assertEquals(0, jedis.hlen(prefix + "timeline:{default}"));
+        assertFalse(jedis.exists(prefix + "expires:{default}"));
+      }
     }
   }
 
