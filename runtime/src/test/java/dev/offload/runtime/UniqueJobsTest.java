@@ -8,6 +8,11 @@ import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.internal.store.JobRecord;
+import dev.offload.runtime.internal.store.JobStore;
+import dev.offload.runtime.internal.store.Json;
+import dev.offload.runtime.internal.store.Keys;
+import dev.offload.runtime.internal.store.Redis;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.FailTimes;
 import dev.offload.runtime.jobs.Sleep;
@@ -16,7 +21,9 @@ import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
@@ -160,6 +167,52 @@ class UniqueJobsTest {
       }
       List<JobHandle<Integer>> again = client.enqueueAll(List.of(new Add(5, 5)), UNIQUE);
       assertEquals(handles.get(1).id(), again.get(0).id());
+    }
+  }
+
+  @Test
+  void theSameEnqueueSentAgainAfterALostReplyStoresNothingTwiceAndNamesTheSameHolder()
+      throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (Redis redis = Redis.connect(REDIS.url(), 1);
+        UnifiedJedis jedis = REDIS.jedis()) {
+      JobStore store = new JobStore(redis, new Keys(prefix));
+      JobStore.IdBlock ids = store.reserveIds(3);
+      long first = ids.first();
+      Map<Long, String> records = new LinkedHashMap<>();
+      for (long id = first; id < first + 3; id++) {
+        String lock = id < first + 2 ? "key:report" : null;
+        records.put(
+            id,
+            new JobRecord(
+                    Add.NAME,
+                    Json.mapper().valueToTree(new Add(1, 2)),
+                    0,
+                    3,
+                    0,
+                    0,
+                    List.of(),
+                    null,
+                    null,
+                    null,
+                    lock,
+                    null,
+                    null)
+                .toJson());
+      }
+      List<JobStore.UniqueLock> locks =
+          List.of(
+              new JobStore.UniqueLock(first, "key:report", 0),
+              new JobStore.UniqueLock(first + 1, "key:report", 0));
+
+      Map<Long, Long> sent = store.enqueue("default", records, List.of(), locks, ids.epoch(), 0);
+      Map<Long, Long> again = store.enqueue("default", records, List.of(), locks, ids.epoch(), 0);
+
+      assertEquals(Map.of(first + 1, first), sent);
+      assertEquals(sent, again);
+      assertEquals(2, jedis.llen(prefix + "queue:{default}"));
+      assertEquals(2, jedis.hlen(prefix + "data-store:{default}"));
+      assertEquals(first + ":0", jedis.hget(prefix + "unique:{default}", "key:report"));
     }
   }
 }
