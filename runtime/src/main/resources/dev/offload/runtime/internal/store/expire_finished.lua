@@ -6,6 +6,11 @@
 --       timeline
 -- ARGV: the most entries to remove
 -- Returns: how many entries of the expiry times were due and handled
+-- every agent calls this for each of its queues at every upkeep round: a queue without any
+-- retention costs one check
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return 0
+end
 local err = wrong_type({ 'zset', 'hash', 'zset', 'hash', 'zset', 'set', 'hash' })
 if err then return err end
 local due = redis.call('ZRANGE', KEYS[1], '-inf', now_millis(), 'BYSCORE', 'LIMIT', 0,
