@@ -2,6 +2,7 @@ package dev.offload.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
@@ -33,6 +34,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.args.ListDirection;
 
 /**
  * A unique job's enqueue returns the pending, scheduled or running job that holds its lock, and the
@@ -213,6 +215,38 @@ class UniqueJobsTest {
       assertEquals(2, jedis.llen(prefix + "queue:{default}"));
       assertEquals(2, jedis.hlen(prefix + "data-store:{default}"));
       assertEquals(first + ":0", jedis.hget(prefix + "unique:{default}", "key:report"));
+    }
+  }
+
+  @Test
+  void recoveryOfADeadWorkersLastAttemptEndsTheLockAndNotesTheFailuresRetention() throws Exception {
+    String prefix = REDIS.newPrefix();
+    JobOptions once = UNIQUE.attempts(1).keepFailure(Duration.ofHours(1));
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        UnifiedJedis jedis = REDIS.jedis()) {
+      JobHandle<Integer> handle = client.enqueue(new Add(7, 7), once);
+      // what a worker killed mid-job leaves: the job in its processing list, running, no heartbeat
+      String dead = "ghost-w0";
+      jedis.lmove(
+          prefix + "queue:{default}",
+          prefix + "processing:{default}:" + dead,
+          ListDirection.RIGHT,
+          ListDirection.LEFT);
+      jedis.sadd(prefix + "holders:{default}", dead);
+      jedis.hset(prefix + "running:{default}", dead, Long.toString(handle.id()));
+      assertEquals(handle.id(), client.enqueue(new Add(7, 7), once).id());
+
+      try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
+        assertEquals(JobStatus.FAILED, handle.await(WAIT));
+      }
+      assertEquals(0, jedis.hlen(prefix + "unique:{default}"));
+      Double expiry = jedis.zscore(prefix + "expires:{default}", "f:" + handle.id());
+      long hour = Duration.ofHours(1).toMillis();
+      long now = System.currentTimeMillis();
+      assertTrue(
+          expiry != null && expiry > now + hour - 60_000 && expiry <= now + hour,
+          "the failure is to go an hour after it was recorded, was " + expiry);
+      assertNotEquals(handle.id(), client.enqueue(new Add(7, 7), once).id());
     }
   }
 }
