@@ -103,4 +103,36 @@ public @interface Job {
    * agent. Checked at compile time.
    */
   String backoff() default "";
+
+  /**
+   * Whether the job is unique on its queue by its name and arguments: while a job with the same
+   * name and arguments (compared as canonical JSON) is pending, scheduled or running on the queue,
+   * enqueueing it again returns that job's handle instead of adding a job. The lock ends when that
+   * job succeeds or fails for good, or after {@link #uniqueFor()}. {@link
+   * JobOptions#uniqueKey(String)} makes an enqueue unique by a key of the caller's instead.
+   */
+  boolean unique() default false;
+
+  /**
+   * How long the lock of a {@link #unique()} job lasts at most, counted from its enqueue: digits
+   * and a unit, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}, such as {@code "30s"} or
+   * {@code "1h"}, or several such as {@code "1h30m"}. Empty (the default) holds the lock until the
+   * job ends. Setting it makes the job unique.
+   */
+  String uniqueFor() default "";
+
+  /**
+   * How long the job's result is kept after it succeeded, as {@link #uniqueFor()} writes durations
+   * (such as {@code "7d"}); then an agent's upkeep removes it with the job's timeline. Empty (the
+   * default) leaves it to the agent's {@code keepResults}, which keeps results until removed unless
+   * set.
+   */
+  String keepResult() default "";
+
+  /**
+   * How long the job's failure record is kept after its last attempt failed, such as {@code "30d"};
+   * empty (the default) leaves it to the agent's {@code keepFailures}, which keeps failure records
+   * until cleared unless set.
+   */
+  String keepFailure() default "";
 }

@@ -23,7 +23,7 @@ public final class JobOptions {
   public static final int DEFAULT_ATTEMPTS = 3;
 
   private static final JobOptions DEFAULTS =
-      new JobOptions(null, null, null, null, null, null, null);
+      new JobOptions(null, null, null, null, null, null, null, null, null, null, null);
 
   private final String queue;
   private final Integer attempts;
@@ -32,6 +32,10 @@ public final class JobOptions {
   private final Isolation isolation;
   private final Instant at;
   private final RetryBackoff backoff;
+  private final Duration uniqueFor;
+  private final String uniqueKey;
+  private final Duration keepResult;
+  private final Duration keepFailure;
 
   private JobOptions(
       String queue,
@@ -40,7 +44,11 @@ public final class JobOptions {
       Duration delay,
       Isolation isolation,
       Instant at,
-      RetryBackoff backoff) {
+      RetryBackoff backoff,
+      Duration uniqueFor,
+      String uniqueKey,
+      Duration keepResult,
+      Duration keepFailure) {
     this.queue = queue;
     this.attempts = attempts;
     this.timeout = timeout;
@@ -48,6 +56,10 @@ public final class JobOptions {
     this.isolation = isolation;
     this.at = at;
     this.backoff = backoff;
+    this.uniqueFor = uniqueFor;
+    this.uniqueKey = uniqueKey;
+    this.keepResult = keepResult;
+    this.keepFailure = keepFailure;
   }
 
   /** Options that change nothing. */
@@ -61,7 +73,18 @@ public final class JobOptions {
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation, at, backoff);
+    return new JobOptions(
+        queue,
+        attempts,
+        timeout,
+        delay,
+        isolation,
+        at,
+        backoff,
+        uniqueFor,
+        uniqueKey,
+        keepResult,
+        keepFailure);
   }
 
   /** Runs the job at most {@code attempts} times; at least 1. */
@@ -70,7 +93,18 @@ public final class JobOptions {
       throw new IllegalArgumentException(
           "attempts must be at least 1, was " + attempts + "; use 1 to run a job only once");
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation, at, backoff);
+    return new JobOptions(
+        queue,
+        attempts,
+        timeout,
+        delay,
+        isolation,
+        at,
+        backoff,
+        uniqueFor,
+        uniqueKey,
+        keepResult,
+        keepFailure);
   }
 
   /**
@@ -81,7 +115,18 @@ public final class JobOptions {
       throw new IllegalArgumentException(
           "timeout must not be negative, was " + timeout + "; use Duration.ZERO for no timeout");
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation, at, backoff);
+    return new JobOptions(
+        queue,
+        attempts,
+        timeout,
+        delay,
+        isolation,
+        at,
+        backoff,
+        uniqueFor,
+        uniqueKey,
+        keepResult,
+        keepFailure);
   }
 
   /**
@@ -92,7 +137,18 @@ public final class JobOptions {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative, was " + delay);
     }
-    return new JobOptions(queue, attempts, timeout, delay, isolation, null, backoff);
+    return new JobOptions(
+        queue,
+        attempts,
+        timeout,
+        delay,
+        isolation,
+        null,
+        backoff,
+        uniqueFor,
+        uniqueKey,
+        keepResult,
+        keepFailure);
   }
 
   /**
@@ -101,13 +157,35 @@ public final class JobOptions {
    */
   public JobOptions at(Instant at) {
     Objects.requireNonNull(at, "at is null: pass an Instant, or leave it out to run the job now");
-    return new JobOptions(queue, attempts, timeout, null, isolation, at, backoff);
+    return new JobOptions(
+        queue,
+        attempts,
+        timeout,
+        null,
+        isolation,
+        at,
+        backoff,
+        uniqueFor,
+        uniqueKey,
+        keepResult,
+        keepFailure);
   }
 
   /** Pauses {@code backoff} before each retry instead of the agent's default pause. */
   public JobOptions backoff(RetryBackoff backoff) {
     Objects.requireNonNull(backoff, "backoff is null: leave it out for the agent's default pause");
-    return new JobOptions(queue, attempts, timeout, delay, isolation, at, backoff);
+    return new JobOptions(
+        queue,
+        attempts,
+        timeout,
+        delay,
+        isolation,
+        at,
+        backoff,
+        uniqueFor,
+        uniqueKey,
+        keepResult,
+        keepFailure);
   }
 
   /** Runs the job with {@code isolation} instead of its agent's default. */
@@ -119,7 +197,111 @@ public final class JobOptions {
         delay,
         Objects.requireNonNull(isolation, "isolation"),
         at,
-        backoff);
+        backoff,
+        uniqueFor,
+        uniqueKey,
+        keepResult,
+        keepFailure);
+  }
+
+  /**
+   * Makes the job unique on its queue: while a job of the same name and arguments is pending,
+   * scheduled or running there, an enqueue returns that job's handle instead of adding one. The
+   * lock ends when that job succeeds or fails for good, or {@code uniqueFor} after it was enqueued,
+   * whichever comes first; {@link Duration#ZERO} means only when the job ends.
+   */
+  public JobOptions uniqueFor(Duration uniqueFor) {
+    if (uniqueFor.isNegative()) {
+      throw new IllegalArgumentException(
+          "uniqueFor must not be negative, was "
+              + uniqueFor
+              + "; use Duration.ZERO to hold the lock until the job ends");
+    }
+    return new JobOptions(
+        queue,
+        attempts,
+        timeout,
+        delay,
+        isolation,
+        at,
+        backoff,
+        uniqueFor,
+        uniqueKey,
+        keepResult,
+        keepFailure);
+  }
+
+  /**
+   * Makes the job unique on its queue by {@code uniqueKey} instead of its name and arguments: while
+   * a job enqueued with the same key is pending, scheduled or running there, an enqueue returns
+   * that job's handle. The lock lasts as {@link #uniqueFor} says, until the job ends by default.
+   */
+  public JobOptions uniqueKey(String uniqueKey) {
+    if (uniqueKey == null || uniqueKey.isEmpty()) {
+      throw new IllegalArgumentException(
+          "uniqueKey must not be null or empty; pass a key that names the work, such as"
+              + " \"invoice-42\"");
+    }
+    return new JobOptions(
+        queue,
+        attempts,
+        timeout,
+        delay,
+        isolation,
+        at,
+        backoff,
+        uniqueFor,
+        uniqueKey,
+        keepResult,
+        keepFailure);
+  }
+
+  /**
+   * Keeps the job's result for {@code keepResult} after it succeeded, then removes it with its
+   * timeline, overriding the agent's {@code keepResults}; without either a result is kept until
+   * removed.
+   */
+  public JobOptions keepResult(Duration keepResult) {
+    return new JobOptions(
+        queue,
+        attempts,
+        timeout,
+        delay,
+        isolation,
+        at,
+        backoff,
+        uniqueFor,
+        uniqueKey,
+        positive(keepResult, "keepResult"),
+        keepFailure);
+  }
+
+  /**
+   * Keeps the job's failure record for {@code keepFailure} after it failed for good, then removes
+   * it with its timeline, overriding the agent's {@code keepFailures}; without either a failure
+   * record is kept until cleared.
+   */
+  public JobOptions keepFailure(Duration keepFailure) {
+    return new JobOptions(
+        queue,
+        attempts,
+        timeout,
+        delay,
+        isolation,
+        at,
+        backoff,
+        uniqueFor,
+        uniqueKey,
+        keepResult,
+        positive(keepFailure, "keepFailure"));
+  }
+
+  private static Duration positive(Duration duration, String name) {
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(
+          name + " must be positive, was " + duration + "; leave it unset to keep records");
+    }
+    return duration;
   }
 
   /** These options, with {@code overrides}' set fields taking precedence. */
@@ -132,7 +314,11 @@ public final class JobOptions {
         overrides.delay != null || overrides.at != null ? overrides.delay : delay,
         overrides.isolation != null ? overrides.isolation : isolation,
         overrides.delay != null || overrides.at != null ? overrides.at : at,
-        overrides.backoff != null ? overrides.backoff : backoff);
+        overrides.backoff != null ? overrides.backoff : backoff,
+        overrides.uniqueFor != null ? overrides.uniqueFor : uniqueFor,
+        overrides.uniqueKey != null ? overrides.uniqueKey : uniqueKey,
+        overrides.keepResult != null ? overrides.keepResult : keepResult,
+        overrides.keepFailure != null ? overrides.keepFailure : keepFailure);
   }
 
   public Optional<String> queue() {
@@ -163,6 +349,27 @@ public final class JobOptions {
     return Optional.ofNullable(backoff);
   }
 
+  public Optional<Duration> uniqueFor() {
+    return Optional.ofNullable(uniqueFor);
+  }
+
+  public Optional<String> uniqueKey() {
+    return Optional.ofNullable(uniqueKey);
+  }
+
+  public Optional<Duration> keepResult() {
+    return Optional.ofNullable(keepResult);
+  }
+
+  public Optional<Duration> keepFailure() {
+    return Optional.ofNullable(keepFailure);
+  }
+
+  /** Whether the job is unique on its queue, by {@link #uniqueFor} or {@link #uniqueKey}. */
+  public boolean unique() {
+    return uniqueFor != null || uniqueKey != null;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof JobOptions other
@@ -172,12 +379,27 @@ public final class JobOptions {
         && Objects.equals(delay, other.delay)
         && isolation == other.isolation
         && Objects.equals(at, other.at)
-        && Objects.equals(backoff, other.backoff);
+        && Objects.equals(backoff, other.backoff)
+        && Objects.equals(uniqueFor, other.uniqueFor)
+        && Objects.equals(uniqueKey, other.uniqueKey)
+        && Objects.equals(keepResult, other.keepResult)
+        && Objects.equals(keepFailure, other.keepFailure);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(queue, attempts, timeout, delay, isolation, at, backoff);
+    return Objects.hash(
+        queue,
+        attempts,
+        timeout,
+        delay,
+        isolation,
+        at,
+        backoff,
+        uniqueFor,
+        uniqueKey,
+        keepResult,
+        keepFailure);
   }
 
   @Override
@@ -196,6 +418,14 @@ public final class JobOptions {
         + at
         + ", backoff="
         + backoff
+        + ", uniqueFor="
+        + uniqueFor
+        + ", uniqueKey="
+        + uniqueKey
+        + ", keepResult="
+        + keepResult
+        + ", keepFailure="
+        + keepFailure
         + "}";
   }
 }

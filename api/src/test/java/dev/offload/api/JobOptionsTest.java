@@ -21,7 +21,11 @@ class JobOptionsTest {
           .attempts(5)
           .timeout(Duration.ofSeconds(30))
           .delay(Duration.ofMinutes(2))
-          .isolation(Isolation.THREAD);
+          .isolation(Isolation.THREAD)
+          .uniqueFor(Duration.ofHours(1))
+          .uniqueKey("invoice-42")
+          .keepResult(Duration.ofDays(7))
+          .keepFailure(Duration.ofDays(30));
 
   @Test
   void defaultsSetNothing() {
@@ -32,6 +36,11 @@ class JobOptionsTest {
     assertEquals(Optional.empty(), defaults.timeout());
     assertEquals(Optional.empty(), defaults.delay());
     assertEquals(Optional.empty(), defaults.isolation());
+    assertEquals(Optional.empty(), defaults.uniqueFor());
+    assertEquals(Optional.empty(), defaults.uniqueKey());
+    assertEquals(Optional.empty(), defaults.keepResult());
+    assertEquals(Optional.empty(), defaults.keepFailure());
+    assertEquals(false, defaults.unique());
   }
 
   @Test
@@ -41,6 +50,10 @@ class JobOptionsTest {
     assertEquals(Optional.of(Duration.ofSeconds(30)), EVERY_FIELD.timeout());
     assertEquals(Optional.of(Duration.ofMinutes(2)), EVERY_FIELD.delay());
     assertEquals(Optional.of(Isolation.THREAD), EVERY_FIELD.isolation());
+    assertEquals(Optional.of(Duration.ofHours(1)), EVERY_FIELD.uniqueFor());
+    assertEquals(Optional.of("invoice-42"), EVERY_FIELD.uniqueKey());
+    assertEquals(Optional.of(Duration.ofDays(7)), EVERY_FIELD.keepResult());
+    assertEquals(Optional.of(Duration.ofDays(30)), EVERY_FIELD.keepFailure());
     assertEquals(Optional.empty(), JobOptions.defaults().attempts(2).queue());
   }
 
@@ -65,7 +78,11 @@ class JobOptionsTest {
             .attempts(5)
             .timeout(Duration.ofSeconds(30))
             .delay(Duration.ZERO)
-            .isolation(Isolation.THREAD),
+            .isolation(Isolation.THREAD)
+            .uniqueFor(Duration.ofHours(1))
+            .uniqueKey("invoice-42")
+            .keepResult(Duration.ofDays(7))
+            .keepFailure(Duration.ofDays(30)),
         merged);
   }
 
@@ -151,7 +168,9 @@ class JobOptionsTest {
   @Test
   void toStringShowsEveryField() {
     assertEquals(
-        "JobOptions{queue=mail, attempts=5, timeout=PT30S, delay=PT2M, isolation=THREAD, at=null, backoff=null}",
+        "JobOptions{queue=mail, attempts=5, timeout=PT30S, delay=PT2M, isolation=THREAD, at=null,"
+            + " backoff=null, uniqueFor=PT1H, uniqueKey=invoice-42, keepResult=PT168H,"
+            + " keepFailure=PT720H}",
         EVERY_FIELD.toString());
   }
 
@@ -183,5 +202,45 @@ class JobOptionsTest {
     NullPointerException e =
         assertThrows(NullPointerException.class, () -> JobOptions.defaults().at(null));
     assertEquals("at is null: pass an Instant, or leave it out to run the job now", e.getMessage());
+  }
+
+  @Test
+  void eitherUniqueOptionMakesTheJobUnique() {
+    assertEquals(true, JobOptions.defaults().uniqueFor(Duration.ZERO).unique());
+    assertEquals(true, JobOptions.defaults().uniqueKey("k").unique());
+  }
+
+  @Test
+  void negativeUniqueForIsRefusedWithTheFix() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> JobOptions.defaults().uniqueFor(Duration.ofSeconds(-1)));
+    assertEquals(
+        "uniqueFor must not be negative, was PT-1S; use Duration.ZERO to hold the lock until the"
+            + " job ends",
+        e.getMessage());
+  }
+
+  @Test
+  void emptyUniqueKeyIsRefused() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> JobOptions.defaults().uniqueKey(""));
+    assertEquals(
+        "uniqueKey must not be null or empty; pass a key that names the work, such as"
+            + " \"invoice-42\"",
+        e.getMessage());
+  }
+
+  @Test
+  void retentionsMustBePositive() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> JobOptions.defaults().keepResult(Duration.ZERO));
+    assertEquals(
+        "keepResult must be positive, was PT0S; leave it unset to keep records", e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> JobOptions.defaults().keepFailure(Duration.ofDays(-1)));
   }
 }

@@ -29,7 +29,13 @@ record JobAnnotation(
     // retry policy
     List<TypeMirror> retryOn,
     List<TypeMirror> noRetryOn,
-    String backoff) {
+    String backoff,
+    // uniqueness and retention
+
+    boolean unique,
+    String uniqueFor,
+    String keepResult,
+    String keepFailure) {
 
   /** Reads the {@code @Job} annotation of {@code method}, which must carry one. */
   static JobAnnotation of(ExecutableElement method, Elements elements) {
@@ -59,7 +65,11 @@ record JobAnnotation(
             .toList(),
         classes(values.get("retryOn")),
         classes(values.get("noRetryOn")),
-        (String) values.get("backoff").getValue());
+        (String) values.get("backoff").getValue(),
+        (Boolean) values.get("unique").getValue(),
+        (String) values.get("uniqueFor").getValue(),
+        (String) values.get("keepResult").getValue(),
+        (String) values.get("keepFailure").getValue());
   }
 
   /**

@@ -177,6 +177,28 @@ final class JobClassGenerator {
             " || "));
   }
 
+  /** Code for the duration a validated attribute says; empty text is {@link Duration#ZERO}. */
+  private static CodeBlock duration(String text) {
+    Duration duration = DurationText.parse(text).orElse(Duration.ZERO);
+    if (duration.isZero()) {
+      return CodeBlock.of("$T.ZERO", Duration.class);
+    }
+    if (duration.toMillisPart() != 0) {
+      return CodeBlock.of("$T.ofMillis($LL)", Duration.class, duration.toMillis());
+    }
+    long seconds = duration.toSeconds();
+    if (seconds % 86_400 == 0) {
+      return CodeBlock.of("$T.ofDays($L)", Duration.class, seconds / 86_400);
+    }
+    if (seconds % 3_600 == 0) {
+      return CodeBlock.of("$T.ofHours($L)", Duration.class, seconds / 3_600);
+    }
+    if (seconds % 60 == 0) {
+      return CodeBlock.of("$T.ofMinutes($L)", Duration.class, seconds / 60);
+    }
+    return CodeBlock.of("$T.ofSeconds($LL)", Duration.class, seconds);
+  }
+
   /** Overrides {@code defaultOptions()} only for the {@code @Job} values not at their default. */
   private static Optional<MethodSpec> defaultOptions(JobMethod job) {
     JobAnnotation annotation = job.annotation();
@@ -204,6 +226,18 @@ final class JobClassGenerator {
     }
     if (!annotation.backoff().isEmpty()) {
       options.add(".backoff($T.parse($S))", RetryBackoff.class, annotation.backoff());
+      changed = true;
+    }
+    if (annotation.unique() || !annotation.uniqueFor().isEmpty()) {
+      options.add(".uniqueFor($L)", duration(annotation.uniqueFor()));
+      changed = true;
+    }
+    if (!annotation.keepResult().isEmpty()) {
+      options.add(".keepResult($L)", duration(annotation.keepResult()));
+      changed = true;
+    }
+    if (!annotation.keepFailure().isEmpty()) {
+      options.add(".keepFailure($L)", duration(annotation.keepFailure()));
       changed = true;
     }
     if (!changed) {

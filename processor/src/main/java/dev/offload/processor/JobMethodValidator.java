@@ -306,6 +306,9 @@ final class JobMethodValidator {
           annotation.isolation());
     }
     checkRetryPolicy(method, annotation);
+    checkDuration(method, annotation, "uniqueFor", annotation.uniqueFor());
+    checkDuration(method, annotation, "keepResult", annotation.keepResult());
+    checkDuration(method, annotation, "keepFailure", annotation.keepFailure());
   }
 
   private void checkRetryPolicy(ExecutableElement method, JobAnnotation annotation) {
@@ -357,6 +360,20 @@ final class JobMethodValidator {
               member);
         }
       }
+    }
+  }
+
+  /** A duration attribute is empty (unset) or digits and units. */
+  private void checkDuration(
+      ExecutableElement method, JobAnnotation annotation, String member, String text) {
+    if (!text.isEmpty() && DurationText.parse(text).isEmpty()) {
+      reporter.report(
+          method,
+          annotation.mirror(),
+          annotation.writtenValue(member),
+          Message.INVALID_DURATION,
+          member,
+          text);
     }
   }
 

@@ -116,6 +116,10 @@ enum Message {
       Diagnostic.Kind.WARNING,
       "%s has no effect with attempts = 1, since the job is never tried again; raise attempts or"
           + " remove it"),
+  INVALID_DURATION(
+      Diagnostic.Kind.ERROR,
+      "%s \"%s\" is not a duration; write digits and a unit (ms, s, m, h or d), such as \"30s\","
+          + " \"1h\" or \"1h30m\", above zero"),
   INVALID_JOB_NAME(
       Diagnostic.Kind.ERROR,
       "job name \"%s\" cannot be used: a name must not be blank, start with '#' or contain tabs"

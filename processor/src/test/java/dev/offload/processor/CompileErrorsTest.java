@@ -220,6 +220,36 @@ class CompileErrorsTest {
   }
 
   @Test
+  void invalidDurationsAreRejectedOnTheValueWithWhatToWrite() {
+    ExpectedDiagnostics.in("bad/Durations.java")
+        .error(
+            "uniqueFor = \"1 hour\"",
+            "uniqueFor \"1 hour\" is not a duration; write digits and a unit (ms, s, m, h or d),"
+                + " such as \"30s\", \"1h\" or \"1h30m\", above zero")
+        .error(
+            "uniqueFor = \"0s\"",
+            "uniqueFor \"0s\" is not a duration; write digits and a unit (ms, s, m, h or d),"
+                + " such as \"30s\", \"1h\" or \"1h30m\", above zero")
+        .error(
+            "uniqueFor = \"90\"",
+            "uniqueFor \"90\" is not a duration; write digits and a unit (ms, s, m, h or d),"
+                + " such as \"30s\", \"1h\" or \"1h30m\", above zero")
+        .error(
+            "uniqueFor = \"PT1H\"",
+            "uniqueFor \"PT1H\" is not a duration; write digits and a unit (ms, s, m, h or d),"
+                + " such as \"30s\", \"1h\" or \"1h30m\", above zero")
+        .error(
+            "keepResult = \"7 days\"",
+            "keepResult \"7 days\" is not a duration; write digits and a unit (ms, s, m, h or d),"
+                + " such as \"30s\", \"1h\" or \"1h30m\", above zero")
+        .error(
+            "keepFailure = \"-1d\"",
+            "keepFailure \"-1d\" is not a duration; write digits and a unit (ms, s, m, h or d),"
+                + " such as \"30s\", \"1h\" or \"1h30m\", above zero")
+        .assertReportedBy(compile("bad/Durations.java"));
+  }
+
+  @Test
   void nameClaimedTwiceIsRejectedOnBothClaimants() {
     ExpectedDiagnostics.in("bad/DuplicateNames.java")
         // overloads sharing the default name

@@ -66,7 +66,12 @@ class GeneratedSourcesTest {
           "AccountsJobs",
           "Payments_SettleJob", // retryOn, noRetryOn and an exponential backoff
           "Payments_ChargeJob", // noRetryOn alone, a fixed backoff
-          "PaymentsJobs");
+          "PaymentsJobs",
+          "Invoices_SendJob", // unique by name and arguments, until the job ends
+          "Invoices_RemindJob", // unique for a duration
+          "Invoices_PollJob", // a duration in milliseconds
+          "Invoices_ArchiveJob", // result and failure retention
+          "InvoicesJobs");
 
   private static Compilation compilation;
 

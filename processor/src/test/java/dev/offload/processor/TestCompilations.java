@@ -21,6 +21,7 @@ final class TestCompilations {
           "good/Shop.java",
           "good/Accounts.java",
           "good/Payments.java",
+          "good/Invoices.java",
           "good/spring/Component.java",
           "good/spring/Service.java");
 

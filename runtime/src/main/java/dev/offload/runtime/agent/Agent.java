@@ -85,7 +85,7 @@ public final class Agent implements AutoCloseable {
     this.agentId = host + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 6);
     this.redis = Redis.connect(config.redisUrl(), config.workerQueues().size() + 4);
     Keys keys = Keys.forUrl(config.prefix(), config.redisUrl());
-    this.jobs = new JobStore(redis, keys);
+    this.jobs = new JobStore(redis, keys, config.retention());
     this.workerStore = new WorkerStore(redis, keys);
     this.events = new EventSubscriber(redis, keys);
     Set<String> allQueues = new LinkedHashSet<>();
@@ -239,6 +239,8 @@ public final class Agent implements AutoCloseable {
     private boolean spareChild = true;
     private Clock clock = Clock.systemUTC();
     private Duration orphanGrace = Duration.ofMinutes(5);
+    private Duration keepResults = Duration.ZERO;
+    private Duration keepFailures = Duration.ZERO;
     private AgentMetrics metrics = AgentMetrics.NONE;
     private AttemptTracing tracing;
 
@@ -437,6 +439,25 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
+     * How long the results of jobs that do not set {@code keepResult} are kept after they succeed
+     * on this agent's workers; the agent's upkeep then removes each with its timeline, a page at a
+     * time. Default: kept until removed. Applies to jobs that finish while it is set.
+     */
+    public Builder keepResults(Duration keepResults) {
+      this.keepResults = positive(keepResults, "keepResults");
+      return this;
+    }
+
+    /**
+     * How long the failure records of jobs that do not set {@code keepFailure} are kept after they
+     * fail for good on this agent's workers; default: kept until cleared.
+     */
+    public Builder keepFailures(Duration keepFailures) {
+      this.keepFailures = positive(keepFailures, "keepFailures");
+      return this;
+    }
+
+    /**
      * The clock for the times the agent writes into records (attempt times) and its own timers;
      * default the system clock. Due times never come from it: they come from Redis's clock, so an
      * agent whose clock is wrong runs delayed jobs on time. For tests.
@@ -502,6 +523,7 @@ public final class Agent implements AutoCloseable {
           heartbeatInterval,
           promoteInterval,
           orphanGrace,
+          new JobStore.Retention(keepResults.toMillis(), keepFailures.toMillis()),
           childJava,
           childClassPath,
           childJvmOptions,

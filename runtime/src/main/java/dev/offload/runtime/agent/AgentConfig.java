@@ -2,6 +2,7 @@ package dev.offload.runtime.agent;
 
 import dev.offload.api.Isolation;
 import dev.offload.runtime.JobRegistry;
+import dev.offload.runtime.internal.store.JobStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +33,7 @@ record AgentConfig(
     Duration heartbeatInterval,
     Duration promoteInterval,
     Duration orphanGrace,
+    JobStore.Retention retention,
     Path childJava,
     String childClassPath,
     List<String> childJvmOptions,

@@ -65,7 +65,11 @@ public final class AgentMain {
         --promote-interval DURATION  how often due delayed jobs move to their queue (default: 1s)
         --max-batch N              most jobs a worker takes at once while jobs are fast
                                    (default: 16)
-      DURATION is a number with a unit: 250ms, 5s, 2m, 1h (a bare number means seconds).
+        --keep-results DURATION    how long results of jobs that set no keepResult are kept
+                                   after they succeed (default: until removed)
+        --keep-failures DURATION   how long failure records of jobs that set no keepFailure are
+                                   kept (default: until cleared)
+      DURATION is a number with a unit: 250ms, 5s, 2m, 1h, 7d (a bare number means seconds).
       SIZE is a number of bytes, or with a unit: 512k, 256m, 2g.
       Log lines go to standard error; -Dorg.slf4j.simpleLogger.defaultLogLevel=debug shows more.
       The same jar runs workers inside an application's JVM, with the options above without
@@ -105,9 +109,11 @@ public final class AgentMain {
           "--heartbeat-interval",
           "--poll-interval",
           "--promote-interval",
-          "--max-batch");
+          "--max-batch",
+          "--keep-results",
+          "--keep-failures");
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
   private static final Pattern SIZE = Pattern.compile("(\\d+)([kmg])?");
   private static final Pattern JAVA_AGENT_PAIR = Pattern.compile("([A-Za-z][A-Za-z0-9-]*)=");
 
@@ -440,6 +446,14 @@ public final class AgentMain {
           Duration interval = duration(option, value, true);
           settings.add(b -> b.promoteInterval(interval));
         }
+        case "--keep-results" -> {
+          Duration keep = duration(option, value, true);
+          settings.add(b -> b.keepResults(keep));
+        }
+        case "--keep-failures" -> {
+          Duration keep = duration(option, value, true);
+          settings.add(b -> b.keepFailures(keep));
+        }
         case "--retry-backoff" -> backoff = duration(option, value, false);
         case "--retry-backoff-max" -> backoffMax = duration(option, value, false);
         case "--classpath" -> {
@@ -550,7 +564,8 @@ public final class AgentMain {
           case "ms" -> Duration.ofMillis(amount);
           case "s" -> Duration.ofSeconds(amount);
           case "m" -> Duration.ofMinutes(amount);
-          default -> Duration.ofHours(amount);
+          case "h" -> Duration.ofHours(amount);
+          default -> Duration.ofDays(amount);
         };
     if (positive && duration.isZero()) {
       throw new IllegalArgumentException(option + " must be longer than zero");

@@ -34,6 +34,12 @@ final class Upkeep {
   /** Every this many promotion rounds checks every queue, in case an event was missed. */
   private static final int PROMOTE_ALL_EVERY = 30;
 
+  /** Expired results and failure records removed per script call, each call short. */
+  private static final int EXPIRE_PAGE = 500;
+
+  /** At most this many pages per queue and round, so that a backlog never delays the rest. */
+  private static final int EXPIRE_PAGES_PER_ROUND = 20;
+
   /** Due jobs moved per script call, so that one call never blocks Redis for long. */
   private static final int PROMOTE_PAGE = 1000;
 
@@ -213,8 +219,24 @@ final class Upkeep {
         recovery.recoverDeadWorkers(new HashSet<>(workers.ids()));
         recovery.sweepOrphans(queues);
       }
+      expireFinished();
     } catch (RuntimeException e) {
       log.warn("agent upkeep failed ({}); trying again at the next heartbeat", e.getMessage());
+    }
+  }
+
+  /**
+   * Removes the results and failure records of this agent's queues whose time to be kept has
+   * passed, a page per script call. Every agent does it for its queues; two agents on one queue
+   * only share the work, as removal is idempotent.
+   */
+  private void expireFinished() {
+    for (String queue : queues) {
+      for (int page = 0; page < EXPIRE_PAGES_PER_ROUND; page++) {
+        if (jobs.expireFinished(queue, EXPIRE_PAGE) < EXPIRE_PAGE) {
+          break;
+        }
+      }
     }
   }
 

@@ -32,10 +32,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,6 +147,10 @@ public final class OffloadClient implements JobClient, AutoCloseable {
    * failed may or may not have been written. Enqueue such batches again only if running a job twice
    * does no harm, or split them into groups of one call each.
    *
+   * <p>A unique job ({@link JobOptions#uniqueFor}, {@link JobOptions#uniqueKey}) whose lock a
+   * pending, scheduled or running job of its queue holds is not stored: its handle is that job's.
+   * Duplicates within {@code jobs} give one job, and share its handle's id.
+   *
    * @return handles in the order of {@code jobs}
    * @throws NullPointerException if {@code jobs}, one of them or {@code options} is null; then none
    *     is enqueued
@@ -188,7 +196,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     long firstId = ids.first();
     Map<String, Map<String, Map<Long, String>>> byQueueAndDue = new LinkedHashMap<>();
     Set<Long> publicResults = new HashSet<>();
-    List<JobHandle<R>> handles = new ArrayList<>(prepared.size());
+    Map<Long, JobStore.UniqueLock> locks = new HashMap<>();
     for (int i = 0; i < prepared.size(); i++) {
       Prepared p = prepared.get(i);
       long id = firstId + i;
@@ -199,9 +207,12 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       if (jobs.get(i).showsResult()) {
         publicResults.add(id);
       }
-      handles.add(new RedisJobHandle<>(this, p.queue, id, jobs.get(i).resultType()));
+      if (p.lockKey != null) {
+        locks.put(id, new JobStore.UniqueLock(id, p.lockKey, p.lockMillis));
+      }
     }
     registerQueues(byQueueAndDue.keySet());
+    Map<Long, Long> held = new HashMap<>();
     byQueueAndDue.forEach(
         (queue, byDue) ->
             byDue.forEach(
@@ -212,20 +223,33 @@ public final class OffloadClient implements JobClient, AutoCloseable {
                     entries
                         .subList(from, Math.min(from + ENQUEUE_CHUNK, entries.size()))
                         .forEach(e -> chunk.put(e.getKey(), e.getValue()));
-                    store.enqueue(
-                        queue,
-                        chunk,
-                        chunk.keySet().stream().filter(publicResults::contains).toList(),
-                        ids.epoch(),
-                        due);
-                    chunk
-                        .keySet()
+                    Map<Long, Long> chunkHeld =
+                        store.enqueue(
+                            queue,
+                            chunk,
+                            chunk.keySet().stream().filter(publicResults::contains).toList(),
+                            chunk.keySet().stream()
+                                .map(locks::get)
+                                .filter(Objects::nonNull)
+                                .toList(),
+                            ids.epoch(),
+                            due);
+                    held.putAll(chunkHeld);
+                    chunk.keySet().stream()
+                        .filter(id -> !chunkHeld.containsKey(id))
                         .forEach(
                             id ->
                                 metrics.enqueued(
                                     queue, jobs.get((int) (id - firstId)).jobName(), 1));
                   }
                 }));
+    List<JobHandle<R>> handles = new ArrayList<>(prepared.size());
+    for (int i = 0; i < prepared.size(); i++) {
+      long id = firstId + i;
+      handles.add(
+          new RedisJobHandle<>(
+              this, prepared.get(i).queue, held.getOrDefault(id, id), jobs.get(i).resultType()));
+    }
     return handles;
   }
 
@@ -234,8 +258,13 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     return enqueueAll(jobs, JobOptions.defaults());
   }
 
-  /** The queue, the record and the due time (see {@link JobStore#dueIn}) of a job to enqueue. */
-  private record Prepared(String queue, String record, String due) {}
+  /**
+   * The queue, the record and the due time (see {@link JobStore#dueIn}) of a job about to be
+   * enqueued, and for a unique job its lock key and the lock's lifetime in millis (0 until the job
+   * ends).
+   */
+  private record Prepared(
+      String queue, String record, String due, String lockKey, long lockMillis) {}
 
   private Prepared prepare(JobDefinition<?> job, JobOptions options, long now) {
     String queue = options.queue().orElse(JobOptions.DEFAULT_QUEUE);
@@ -244,6 +273,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       throw new IllegalArgumentException("cannot enqueue " + job.jobName() + ": " + problem);
     }
     JsonNode args = arguments(job);
+    String lockKey = lockKey(job, args, options);
     // sent as a delay or an instant, not as this machine's now plus the delay: Redis's clock
     // decides when it is due
     long delay = options.delay().filter(d -> !d.isZero()).map(Duration::toMillis).orElse(0L);
@@ -262,7 +292,10 @@ public final class OffloadClient implements JobClient, AutoCloseable {
                 ? Long.valueOf(Math.max(now, at.toEpochMilli()))
                 : delay == 0 ? null : now + delay,
             TraceContext.current(),
-            options.backoff().map(RetryBackoff::toString).orElse(null));
+            options.backoff().map(RetryBackoff::toString).orElse(null),
+            lockKey,
+            options.keepResult().map(Duration::toMillis).orElse(null),
+            options.keepFailure().map(Duration::toMillis).orElse(null));
     String json = record.toJson();
     int size = json.getBytes(StandardCharsets.UTF_8).length;
     if (size > maxPayloadBytes) {
@@ -274,7 +307,33 @@ public final class OffloadClient implements JobClient, AutoCloseable {
               job.jobName(), size, maxPayloadBytes));
     }
     return new Prepared(
-        queue, json, at != null ? JobStore.dueAt(at.toEpochMilli()) : JobStore.dueIn(delay));
+        queue,
+        json,
+        at != null ? JobStore.dueAt(at.toEpochMilli()) : JobStore.dueIn(delay),
+        lockKey,
+        options.uniqueFor().orElse(Duration.ZERO).toMillis());
+  }
+
+  /**
+   * The key of a unique job's lock: the caller's key, or the job name and a SHA-256 of the
+   * arguments' canonical JSON, which keeps keys short whatever the arguments' size. Null for a job
+   * that is not unique.
+   */
+  private static String lockKey(JobDefinition<?> job, JsonNode args, JobOptions options) {
+    if (options.uniqueKey().isPresent()) {
+      return "key:" + options.uniqueKey().get();
+    }
+    if (options.uniqueFor().isEmpty()) {
+      return null;
+    }
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(Json.canonical(args).getBytes(StandardCharsets.UTF_8));
+      return "args:" + job.jobName() + ":" + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /**

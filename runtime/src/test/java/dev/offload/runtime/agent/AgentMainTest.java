@@ -197,6 +197,18 @@ class AgentMainTest {
   }
 
   @Test
+  void retentionFlagsReachTheAgentsConfigAndKeepEverythingWhenAbsent() throws Exception {
+    AgentConfig config =
+        AgentMain.parse(new String[] {"--keep-results", "7d", "--keep-failures", "36h"}).config();
+    assertEquals(Duration.ofDays(7).toMillis(), config.retention().keepResultsMillis());
+    assertEquals(Duration.ofHours(36).toMillis(), config.retention().keepFailuresMillis());
+    AgentConfig defaults = AgentMain.parse(new String[0]).config();
+    assertEquals(0, defaults.retention().keepResultsMillis());
+    assertEquals(0, defaults.retention().keepFailuresMillis());
+    assertEquals("--keep-results must be longer than zero", refusal("--keep-results", "0s"));
+  }
+
+  @Test
   void withoutFlagsTwoWorkersTakeFromTheDefaultQueueInChildJvms() throws Exception {
     AgentConfig config = AgentMain.parse(new String[0]).config();
     assertEquals(

@@ -100,7 +100,20 @@ class AttemptsTest {
     JobRecord base = record(1, 4);
     JobRecord withBackoff =
         new JobRecord(
-            base.name(), base.args(), 1, 4, 0, 0, List.of(), null, null, null, "exponential 3s");
+            base.name(),
+            base.args(),
+            1,
+            4,
+            0,
+            0,
+            List.of(),
+            null,
+            null,
+            null,
+            "exponential 3s",
+            null,
+            null,
+            null);
     Attempts.Decision.Retry retry =
         assertInstanceOf(Attempts.Decision.Retry.class, charge(withBackoff));
     // the second failed attempt: 3 s doubled once

@@ -73,7 +73,10 @@ public final class FailureRecords {
         node.path("isolation").textValue(),
         null,
         null,
-        node.path("backoff").textValue());
+        node.path("backoff").textValue(),
+        null,
+        null,
+        null);
   }
 
   public static String toJson(JobFailure failure) {

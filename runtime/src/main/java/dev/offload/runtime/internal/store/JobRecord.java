@@ -29,6 +29,12 @@ import java.util.List;
  *     {@code null} when the enqueue had none. Records written before it existed have none
  * @param backoff the job's own pause before retries, as {@link RetryBackoff#parse} reads it; {@code
  *     null} for its agent's default
+ * @param unique the key of the job's lock in {@code unique:{q}} when it was enqueued unique, so
+ *     that the scripts that end the job release it; {@code null} otherwise
+ * @param keepResult how long the job's result is kept after it succeeded, in millis; {@code null}
+ *     leaves it to the finishing agent's default
+ * @param keepFailure how long the job's failure record is kept after it failed for good, in millis;
+ *     {@code null} leaves it to the agent's default
  */
 public record JobRecord(
     String name,
@@ -41,10 +47,42 @@ public record JobRecord(
     String isolation,
     @JsonInclude(JsonInclude.Include.NON_NULL) Long dueAt,
     @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String backoff) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String backoff,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String unique,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long keepResult,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long keepFailure) {
 
   public JobRecord {
     errors = errors == null ? List.of() : List.copyOf(errors);
+  }
+
+  /** A record of a job that is not unique and leaves its retry pause and retention to its agent. */
+  public JobRecord(
+      String name,
+      JsonNode args,
+      int failedAttempts,
+      int maxAttempts,
+      long timeoutMs,
+      long enqueuedAt,
+      List<JobFailure.Attempt> errors,
+      String isolation,
+      Long dueAt,
+      String traceparent) {
+    this(
+        name,
+        args,
+        failedAttempts,
+        maxAttempts,
+        timeoutMs,
+        enqueuedAt,
+        errors,
+        isolation,
+        dueAt,
+        traceparent,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** A record of a job due at once, outside any trace. */
@@ -66,6 +104,9 @@ public record JobRecord(
         enqueuedAt,
         errors,
         isolation,
+        null,
+        null,
+        null,
         null,
         null,
         null);
@@ -124,7 +165,10 @@ public record JobRecord(
         isolation,
         dueAt,
         traceparent,
-        backoff);
+        backoff,
+        unique,
+        keepResult,
+        keepFailure);
   }
 
   /** Whether another attempt remains after the ones already failed. */

@@ -26,9 +26,15 @@ public final class JobStore {
   private final Keys keys;
   private final int enqueueReplicas;
   private final long enqueueReplicaWaitMillis;
+  private final Retention retention;
 
   public JobStore(Redis redis, Keys keys) {
     this(redis, keys, 0, 0);
+  }
+
+  /** A store for an agent whose defaults keep finished jobs' records as {@code retention} says. */
+  public JobStore(Redis redis, Keys keys, Retention retention) {
+    this(redis, keys, 0, 0, retention);
   }
 
   /**
@@ -36,10 +42,47 @@ public final class JobStore {
    * @param enqueueReplicaWaitMillis how long to wait for them
    */
   public JobStore(Redis redis, Keys keys, int enqueueReplicas, long enqueueReplicaWaitMillis) {
+    this(redis, keys, enqueueReplicas, enqueueReplicaWaitMillis, Retention.FOREVER);
+  }
+
+  private JobStore(
+      Redis redis,
+      Keys keys,
+      int enqueueReplicas,
+      long enqueueReplicaWaitMillis,
+      Retention retention) {
     this.redis = redis;
     this.keys = keys;
     this.enqueueReplicas = enqueueReplicas;
     this.enqueueReplicaWaitMillis = enqueueReplicaWaitMillis;
+    this.retention = retention;
+  }
+
+  /**
+   * How long the results and failure records of jobs that do not say are kept after they finish, in
+   * millis; 0 keeps them until removed.
+   */
+  public record Retention(long keepResultsMillis, long keepFailuresMillis) {
+    public static final Retention FOREVER = new Retention(0, 0);
+  }
+
+  /**
+   * Removes up to {@code max} results and failure records whose time to be kept has passed; see
+   * {@code expire_finished.lua}. How many were due.
+   */
+  public long expireFinished(String queue, int max) {
+    return (Long)
+        redis.run(
+            Script.EXPIRE_FINISHED,
+            List.of(
+                keys.expires(queue),
+                keys.results(queue),
+                keys.resultTimes(queue),
+                keys.failures(queue),
+                keys.failureTimes(queue),
+                keys.publicResults(queue),
+                keys.timeline(queue)),
+            List.of(Integer.toString(max)));
   }
 
   /** A block of consecutive job ids, valid in the installation epoch it was reserved in. */
@@ -84,17 +127,21 @@ public final class JobStore {
   /**
    * Stores jobs of one queue and puts them on it, or in its delayed set when {@code due} (from
    * {@link #dueIn} or {@link #dueAt}) lies ahead by Redis's clock. All of them or none; idempotent
-   * per call, so a call that failed may be sent again.
+   * per call, so a call that failed may be sent again. A unique job whose lock a pending, scheduled
+   * or running job of the queue holds is not stored; the reply maps its id to that job's.
    *
    * @param records job id to record JSON, in enqueue order
    * @param publicResults the ids among them whose result the job-observer widget may show
+   * @param locks the unique jobs among them, in enqueue order
    * @param epoch the epoch the ids were reserved in
+   * @return the id of each unique job not stored to the id of the job that holds its lock
    * @throws StaleIdsException if Redis lost its data since the ids were reserved
    */
-  public void enqueue(
+  public Map<Long, Long> enqueue(
       String queue,
       Map<Long, String> records,
       Collection<Long> publicResults,
+      List<UniqueLock> locks,
       String epoch,
       String due) {
     // the epoch lives in the slot of the id counter, not in the queue's: it is read first. Redis
@@ -103,12 +150,19 @@ public final class JobStore {
     if (!epoch.equals(redis.call(jedis -> jedis.get(keys.epoch())))) {
       throw new StaleIdsException();
     }
-    List<String> args = new ArrayList<>(4 + publicResults.size() + records.size() * 2);
+    List<String> args =
+        new ArrayList<>(5 + publicResults.size() + locks.size() * 3 + records.size() * 2);
     args.add(keys.events());
     args.add(queue);
     args.add(due);
     args.add(Integer.toString(publicResults.size()));
     publicResults.forEach(id -> args.add(Long.toString(id)));
+    args.add(Integer.toString(locks.size()));
+    for (UniqueLock lock : locks) {
+      args.add(Long.toString(lock.id()));
+      args.add(lock.key());
+      args.add(Long.toString(lock.lifetimeMillis()));
+    }
     records.forEach(
         (id, record) -> {
           args.add(Long.toString(id));
@@ -123,12 +177,12 @@ public final class JobStore {
             keys.results(queue),
             keys.failures(queue),
             keys.positions(queue),
-            keys.timeline(queue));
+            keys.timeline(queue),
+            keys.unique(queue));
     if (enqueueReplicas == 0) {
-      redis.run(Script.ENQUEUE, scriptKeys, args);
-      return;
+      return heldLocks(redis.run(Script.ENQUEUE, scriptKeys, args));
     }
-    long acknowledged =
+    Script.Waited waited =
         redis.call(
             jedis ->
                 Script.ENQUEUE.runAndWait(
@@ -138,10 +192,10 @@ public final class JobStore {
                     args,
                     enqueueReplicas,
                     enqueueReplicaWaitMillis));
-    if (acknowledged < enqueueReplicas) {
+    if (waited.acknowledged() < enqueueReplicas) {
       throw new RedisUnavailableException(
           "the enqueue reached "
-              + acknowledged
+              + waited.acknowledged()
               + " of the "
               + enqueueReplicas
               + " replica(s) required within "
@@ -151,7 +205,24 @@ public final class JobStore {
               + "; it may still be stored, and run",
           null);
     }
+    return heldLocks(waited.reply());
   }
+
+  /** The id, holder id pairs after the count of {@code enqueue.lua}'s reply. */
+  private static Map<Long, Long> heldLocks(Object reply) {
+    List<?> values = (List<?>) reply;
+    Map<Long, Long> held = new HashMap<>();
+    for (int i = 1; i + 1 < values.size(); i += 2) {
+      held.put(Long.parseLong(text(values.get(i))), Long.parseLong(text(values.get(i + 1))));
+    }
+    return held;
+  }
+
+  /**
+   * A unique job's lock: the job's id, the key in {@code unique:{q}}, and how long the lock lasts
+   * at most, in millis; 0 until the job ends.
+   */
+  public record UniqueLock(long id, String key, long lifetimeMillis) {}
 
   /**
    * A job taken by a worker: its id as stored in the queue (normally a number) and its record,
@@ -201,6 +272,7 @@ public final class JobStore {
     args.add(runningId == 0 ? "" : Long.toString(runningId));
     args.add(host);
     args.add(Integer.toString(results.size()));
+    args.add(Long.toString(retention.keepResultsMillis()));
     results.forEach(
         (id, finished) -> {
           args.add(Long.toString(id));
@@ -227,6 +299,8 @@ public final class JobStore {
                     keys.historyMinutes(queue),
                     keys.historyHours(queue),
                     keys.runTimes(queue),
+                    keys.unique(queue),
+                    keys.expires(queue),
                     keys.limits(queue),
                     keys.rateLog(queue)),
                 args);
@@ -275,7 +349,9 @@ public final class JobStore {
                 keys.failureTimes(queue),
                 keys.timeline(queue),
                 keys.historyMinutes(queue),
-                keys.historyHours(queue)),
+                keys.historyHours(queue),
+                keys.unique(queue),
+                keys.expires(queue)),
             List.of(
                 keys.events(),
                 queue,
@@ -285,7 +361,8 @@ public final class JobStore {
                 payload,
                 Long.toString(delayMillis),
                 host,
-                timelineNote(error)));
+                timelineNote(error),
+                Long.toString(retention.keepFailuresMillis())));
     return ((Long) moved) == 1L;
   }
 
@@ -337,8 +414,18 @@ public final class JobStore {
                 keys.positions(queue),
                 keys.timeline(queue),
                 keys.historyMinutes(queue),
-                keys.historyHours(queue)),
-            List.of(keys.events(), queue, worker, id, mode, payload, timelineNote(why)));
+                keys.historyHours(queue),
+                keys.unique(queue),
+                keys.expires(queue)),
+            List.of(
+                keys.events(),
+                queue,
+                worker,
+                id,
+                mode,
+                payload,
+                timelineNote(why),
+                Long.toString(retention.keepFailuresMillis())));
     return ((Long) moved) == 1L;
   }
 

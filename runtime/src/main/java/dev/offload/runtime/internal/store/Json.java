@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
@@ -22,6 +24,9 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The one Jackson configuration for everything Offload stores: records, arguments, results. The
@@ -81,6 +86,35 @@ public final class Json {
               + ")",
           e);
     }
+  }
+
+  /**
+   * {@code node} as JSON text with every object's fields in name order, so that equal arguments
+   * give equal text whatever order their class wrote them in.
+   */
+  public static String canonical(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(sorted(node));
+    } catch (IOException e) {
+      throw new IllegalStateException("a JSON tree always serializes", e);
+    }
+  }
+
+  private static JsonNode sorted(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode copy = MAPPER.createObjectNode();
+      new TreeMap<String, JsonNode>(
+              node.properties().stream()
+                  .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
+          .forEach((name, value) -> copy.set(name, sorted(value)));
+      return copy;
+    }
+    if (node.isArray()) {
+      ArrayNode copy = MAPPER.createArrayNode();
+      node.forEach(element -> copy.add(sorted(element)));
+      return copy;
+    }
+    return node;
   }
 
   /**

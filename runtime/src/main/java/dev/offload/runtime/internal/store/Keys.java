@@ -153,6 +153,22 @@ public final class Keys {
     return prefix + "public-results:{" + queue + "}";
   }
 
+  /**
+   * Hash of unique-job lock key to {@code <id>:<expiry>}: the job that holds the lock and when the
+   * lock lapses (epoch millis by Redis's clock, 0 for when the job ends).
+   */
+  public String unique(String queue) {
+    return prefix + "unique:{" + queue + "}";
+  }
+
+  /**
+   * Sorted set of {@code r:<id>} (a result) and {@code f:<id>} (a failure record) scored by when
+   * each is to be removed (epoch millis by Redis's clock); only records with a retention are in it.
+   */
+  public String expires(String queue) {
+    return prefix + "expires:{" + queue + "}";
+  }
+
   /** Sorted set of job ids scored by the time they are due. */
   public String delayed(String queue) {
     return prefix + "delayed:{" + queue + "}";

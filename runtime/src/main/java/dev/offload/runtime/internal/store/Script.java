@@ -54,6 +54,7 @@ final class Script {
   static final Script INDEX_TIMES = new Script("index_times.lua", "");
   static final Script SWEEP_ORPHANS = new Script("sweep_orphans.lua", "");
   static final Script REMOVE_FINISHED = new Script("remove_finished.lua", "");
+  static final Script EXPIRE_FINISHED = new Script("expire_finished.lua", "");
 
   /** Every script of this package. */
   static final List<Script> ALL =
@@ -71,7 +72,8 @@ final class Script {
           RUN_NOW,
           INDEX_TIMES,
           SWEEP_ORPHANS,
-          REMOVE_FINISHED);
+          REMOVE_FINISHED,
+          EXPIRE_FINISHED);
 
   /**
    * The scripts this process has had Redis run to completion, so that tests can tell that every
@@ -117,9 +119,10 @@ final class Script {
 
   /**
    * Runs the script on a connection of {@code pipelines}, then Redis's {@code WAIT} on that same
-   * connection, which covers the script's writes; how many replicas acknowledged them in time.
+   * connection, which covers the script's writes; the script's reply and how many replicas
+   * acknowledged its writes in time.
    */
-  long runAndWait(
+  Waited runAndWait(
       Supplier<AbstractPipeline> pipelines,
       UnifiedJedis jedis,
       List<String> keys,
@@ -144,9 +147,12 @@ final class Script {
         continue;
       }
       RAN.add(this);
-      return acknowledged.get();
+      return new Waited(reply.get(), acknowledged.get());
     }
   }
+
+  /** A script's reply and the count of replicas that acknowledged its writes. */
+  record Waited(Object reply, long acknowledged) {}
 
   @Override
   public String toString() {

@@ -1,43 +1,81 @@
 -- Stores new jobs and makes them pending, or schedules them to be due later. Idempotent: sent
 -- again after a lost reply it stores nothing twice (unless both its first and its last job were
 -- deleted or had their results removed in between).
+-- A unique job whose lock is held by a live job of the queue (its record still in data-store, so
+-- pending, scheduled or running, and the lock not past its expiry) is not stored: the reply names
+-- the job that holds the lock instead. Locks are taken in call order, so duplicates within one call
+-- give one job; a lock whose holder has ended or expired is taken over.
 -- The caller checks first that the ids' epoch is current: the epoch lives in another Cluster slot.
--- KEYS: queue, data-store, delayed, public-results, result-store, failure-store, positions, timeline
+-- KEYS: queue, data-store, delayed, public-results, result-store, failure-store, positions, timeline,
+--       unique locks
 -- ARGV: events channel, queue name, delay in millis (0 = now) or 'at:' and a due time in epoch
 --       millis (one not ahead of Redis's clock means now), the count n of jobs whose result the
---       widget may show, those n ids, then id, record pairs
--- Returns: how many jobs were stored
-local err = wrong_type({ 'list', 'hash', 'zset', 'set', 'hash', 'hash', 'zset', 'hash' })
+--       widget may show, those n ids, the count u of unique jobs, u groups of id, lock key, lock
+--       lifetime in millis (0 = until the job ends), then id, record pairs
+-- Returns: how many jobs were stored, then id, holder id pairs of the unique jobs not stored
+local err = wrong_type({ 'list', 'hash', 'zset', 'set', 'hash', 'hash', 'zset', 'hash', 'hash' })
 if err then return err end
 local public_count = tonumber(ARGV[4])
-local pairs_start = 5 + public_count
--- a call runs whole or not at all: if its first or its last job is stored, pending, running or
--- finished, this is the same call sent again after a lost reply
-local ends = { ARGV[pairs_start] }
-if #ARGV - 1 > pairs_start then
-  ends[2] = ARGV[#ARGV - 1]
-end
-for _, id in ipairs(ends) do
-  if redis.call('HEXISTS', KEYS[2], id) == 1 or redis.call('HEXISTS', KEYS[5], id) == 1
-      or redis.call('HEXISTS', KEYS[6], id) == 1 then
-    return 0
+local unique_count = tonumber(ARGV[5 + public_count])
+local unique_start = 6 + public_count
+local pairs_start = unique_start + 3 * unique_count
+local reply = { 0 }
+local held_by = {}
+if unique_count > 0 then
+  local now = now_millis()
+  local claimed = {}
+  for i = unique_start, pairs_start - 1, 3 do
+    local id, key, lifetime = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+    local lock = redis.call('HGET', KEYS[9], key)
+    local holder
+    if lock then
+      local sep = string.find(lock, ':', 1, true)
+      local other = string.sub(lock, 1, sep - 1)
+      local expiry = tonumber(string.sub(lock, sep + 1))
+      if other ~= id and (expiry == 0 or expiry > now)
+          and (claimed[other] or redis.call('HEXISTS', KEYS[2], other) == 1) then
+        holder = other
+      end
+    end
+    if holder then
+      held_by[id] = holder
+      reply[#reply + 1] = id
+      reply[#reply + 1] = holder
+    else
+      if not lock or string.sub(lock, 1, #id + 1) ~= id .. ':' then
+        redis.call('HSET', KEYS[9], key, id .. ':' .. (lifetime > 0 and now + lifetime or 0))
+      end
+      claimed[id] = true
+    end
   end
 end
 local fields = {}
 local ids = {}
 for i = pairs_start, #ARGV, 2 do
-  fields[#fields + 1] = ARGV[i]
-  fields[#fields + 1] = ARGV[i + 1]
-  ids[#ids + 1] = ARGV[i]
+  if not held_by[ARGV[i]] then
+    fields[#fields + 1] = ARGV[i]
+    fields[#fields + 1] = ARGV[i + 1]
+    ids[#ids + 1] = ARGV[i]
+  end
 end
 if #ids == 0 then
-  return 0
+  return reply
+end
+-- a call runs whole or not at all: if its first or its last job is stored, pending, running or
+-- finished, this is the same call sent again after a lost reply
+for _, id in ipairs({ ids[1], ids[#ids] }) do
+  if redis.call('HEXISTS', KEYS[2], id) == 1 or redis.call('HEXISTS', KEYS[5], id) == 1
+      or redis.call('HEXISTS', KEYS[6], id) == 1 then
+    return reply
+  end
 end
 hset_all(KEYS[2], fields)
 if public_count > 0 then
   local shown = {}
-  for i = 5, pairs_start - 1 do
-    shown[#shown + 1] = ARGV[i]
+  for i = 5, 4 + public_count do
+    if not held_by[ARGV[i]] then
+      shown[#shown + 1] = ARGV[i]
+    end
   end
   push_all('SADD', KEYS[4], shown)
 end
@@ -58,4 +96,5 @@ else
   push_all('ZADD', KEYS[3], scored)
   publish(ARGV[1], ARGV[2], nil, { scheduled = ids })
 end
-return #ids
+reply[1] = #ids
+return reply

@@ -7,11 +7,12 @@
 -- moves into its succeeded event, and the queue's history and run-time samples count it.
 -- KEYS: queue, data-store, result-store, processing list of the worker, running, holders,
 --       the queue's pause flag (while it exists nothing is taken), result-times, positions,
---       timeline, minute history, hour history, run times, the queue's limits, the queue's log of
---       recent takes (for its rate limit)
+--       timeline, minute history, hour history, run times, unique locks, expiry times, the
+--       queue's limits, the queue's log of recent takes (for its rate limit)
 -- ARGV: events channel, queue name, worker id, how many to take, id of the job the worker runs
 --       now ('' for none; the first job taken replaces it), the worker's host, the count n of
---       finished jobs, then n groups of id, result, run time in millis, job name, then the ids to
+--       finished jobs, how long to keep results of jobs that do not say (millis, 0 = until
+--       removed), then n groups of id, result, run time in millis, job name, then the ids to
 --       hand back, in the order they were taken
 -- Returns: the count of refused ids, the millis until the queue's rate limit lets a pending job
 --          go (0 when it does not hold one back), the refused ids, then id, record pairs of the
@@ -19,9 +20,9 @@
 local worker = ARGV[3]
 local host = ARGV[6]
 local n = tonumber(ARGV[7])
-local first_back = 8 + 4 * n
+local first_back = 9 + 4 * n
 -- an idle worker's poll of an empty queue: nothing to record, nothing to take, nothing to check
-if #ARGV == 7 and ARGV[5] == '' and redis.call('EXISTS', KEYS[1]) == 0 then
+if #ARGV == 8 and ARGV[5] == '' and redis.call('EXISTS', KEYS[1]) == 0 then
   return { 0, 0 }
 end
 local err = wrong_type({ 'list', 'hash', 'hash', 'list', 'hash', 'set', 'string', 'zset', 'zset',
@@ -37,7 +38,7 @@ if n > 0 then
     held[id] = true
     held_count = held_count + 1
   end
-  for i = 8, first_back - 1, 4 do
+  for i = 9, first_back - 1, 4 do
     local id = ARGV[i]
     if held[id] then
       held[id] = nil
@@ -67,6 +68,9 @@ if #succeeded > 0 then
       local i = finished[k]
       timeline_add(KEYS[10], succeeded[k], { e = 'succeeded', t = now, w = worker, h = host,
         ms = tonumber(ARGV[i + 2]), rec = records[k - from + 1] or nil })
+      local ending = ending_fields(records[k - from + 1])
+      release_unique(KEYS[14], succeeded[k], ending)
+      expire_later(KEYS[15], 'r', succeeded[k], ending, 'keepResult', ARGV[8], now)
       local times = by_name[ARGV[i + 3]]
       if not times then
         times = {}
@@ -113,8 +117,8 @@ end
 -- a limited queue hands out fewer jobs, or none; the worker then takes from its next queue
 local limits = {}
 local rate_wait = 0
-if want > 0 and redis.call('EXISTS', KEYS[14]) == 1 then
-  local raw = redis.call('HMGET', KEYS[14], 'maxRunning', 'rate', 'ratePer')
+if want > 0 and redis.call('EXISTS', KEYS[16]) == 1 then
+  local raw = redis.call('HMGET', KEYS[16], 'maxRunning', 'rate', 'ratePer')
   limits.max_running = tonumber(raw[1])
   limits.rate = tonumber(raw[2])
   limits.rate_per = tonumber(raw[3])
@@ -127,11 +131,11 @@ if limits.max_running then
 end
 if want > 0 and limits.rate and limits.rate_per then
   -- a sliding window: every take of the last rate_per millis is a member of the log
-  redis.call('ZREMRANGEBYSCORE', KEYS[15], '-inf', now - limits.rate_per)
-  local allowed = limits.rate - redis.call('ZCARD', KEYS[15])
+  redis.call('ZREMRANGEBYSCORE', KEYS[17], '-inf', now - limits.rate_per)
+  local allowed = limits.rate - redis.call('ZCARD', KEYS[17])
   if allowed <= 0 and redis.call('EXISTS', KEYS[1]) == 1 then
     -- the worker may sleep until the oldest take leaves the window, not a whole poll interval
-    local oldest = redis.call('ZRANGE', KEYS[15], 0, 0, 'WITHSCORES')
+    local oldest = redis.call('ZRANGE', KEYS[17], 0, 0, 'WITHSCORES')
     rate_wait = math.max(1, tonumber(oldest[2]) + limits.rate_per - now)
   end
   want = math.max(0, math.min(want, allowed))
@@ -156,8 +160,8 @@ if #taken > 0 then
       log[#log + 1] = now
       log[#log + 1] = now .. '-' .. id
     end
-    push_all('ZADD', KEYS[15], log)
-    redis.call('PEXPIRE', KEYS[15], limits.rate_per)
+    push_all('ZADD', KEYS[17], log)
+    redis.call('PEXPIRE', KEYS[17], limits.rate_per)
   end
   push_all('ZREM', KEYS[9], taken)
   for _, id in ipairs(taken) do

@@ -58,6 +58,44 @@ local function clear_running(running_key, worker, id)
   end
 end
 
+-- The fields of a job's record that its end acts on (a unique lock, a retention), decoded only
+-- when the record may name one of them, as most records name none; nil for none or no record.
+local function ending_fields(record)
+  if not record or not (string.find(record, '"unique":"', 1, true)
+      or string.find(record, '"keep', 1, true)) then
+    return nil
+  end
+  local ok, decoded = pcall(cjson.decode, record)
+  if ok and type(decoded) == 'table' then
+    return decoded
+  end
+  return nil
+end
+
+-- Releases the unique lock that a job's record fields name, if that job still holds it.
+local function release_unique(unique_key, id, fields)
+  if not fields or type(fields.unique) ~= 'string' then
+    return
+  end
+  local lock = redis.call('HGET', unique_key, fields.unique)
+  if lock and string.sub(lock, 1, #id + 1) == id .. ':' then
+    redis.call('HDEL', unique_key, fields.unique)
+  end
+end
+
+-- Notes when a finished job's result ('r') or failure record ('f') is to be removed: `keep` millis
+-- after `now`, the job's own retention (`field` of its record) or else the agent's default (0 for
+-- keeping it until removed).
+local function expire_later(expires_key, kind, id, fields, field, default_keep, now)
+  local keep = tonumber(default_keep)
+  if fields and type(fields[field]) == 'number' then
+    keep = fields[field]
+  end
+  if keep > 0 then
+    redis.call('ZADD', expires_key, now + keep, kind .. ':' .. id)
+  end
+end
+
 -- positions:{q} holds the queue's order as a sorted set, id -> sequence, so that a job's place in
 -- line is its ZRANK, O(log n), instead of a scan of the list. Ids pushed at the tail (the left end)
 -- score above every other, ids put back at the head (the right end) below every other; ids taken
