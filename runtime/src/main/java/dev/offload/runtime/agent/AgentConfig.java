@@ -31,6 +31,7 @@ record AgentConfig(
     Duration shutdownGrace,
     Duration heartbeatInterval,
     Duration promoteInterval,
+    Duration scheduleGrace,
     Duration orphanGrace,
     Path childJava,
     String childClassPath,

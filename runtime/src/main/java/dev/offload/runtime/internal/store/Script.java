@@ -54,6 +54,10 @@ final class Script {
   static final Script INDEX_TIMES = new Script("index_times.lua", "");
   static final Script SWEEP_ORPHANS = new Script("sweep_orphans.lua", "");
   static final Script REMOVE_FINISHED = new Script("remove_finished.lua", "");
+  static final Script PUT_SCHEDULE = new Script("put_schedule.lua", "");
+  static final Script DUE_SCHEDULES = new Script("due_schedules.lua", "flags=no-writes");
+  static final Script FIRE_SCHEDULE = new Script("fire_schedule.lua", "");
+  static final Script CHANGE_SCHEDULE = new Script("change_schedule.lua", "");
 
   /** Every script of this package. */
   static final List<Script> ALL =
@@ -71,7 +75,11 @@ final class Script {
           RUN_NOW,
           INDEX_TIMES,
           SWEEP_ORPHANS,
-          REMOVE_FINISHED);
+          REMOVE_FINISHED,
+          PUT_SCHEDULE,
+          DUE_SCHEDULES,
+          FIRE_SCHEDULE,
+          CHANGE_SCHEDULE);
 
   /**
    * The scripts this process has had Redis run to completion, so that tests can tell that every
