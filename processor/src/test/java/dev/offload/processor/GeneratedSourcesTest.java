@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import dev.offload.api.JobIndexFile;
+import dev.offload.api.RecurringIndexFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,8 @@ class GeneratedSourcesTest {
 
   private static final String INDEX_GOLDEN = "jobs.index";
 
+  private static final String RECURRING_GOLDEN = "recurring.index";
+
   /** Every class the {@code good/} inputs generate, each a case the processor must handle. */
   static final List<String> GENERATED_CLASSES =
       List.of(
@@ -63,7 +66,10 @@ class GeneratedSourcesTest {
           "Shop_Billing_ChargeJob", // a nested package-private class, a checked exception
           "Shop_BillingJobs",
           "Accounts_CreditJob", // a Spring bean without a no-argument constructor
-          "AccountsJobs");
+          "AccountsJobs",
+          "Reports_NightlyJob", // @Recurring, declared in the recurring index
+          "Reports_EveryFiveMinutesJob",
+          "ReportsJobs");
 
   private static Compilation compilation;
 
@@ -115,6 +121,17 @@ class GeneratedSourcesTest {
         contents(compilation.generatedFile(StandardLocation.CLASS_OUTPUT, JobIndexFile.PATH).get());
 
     assertGolden(INDEX_GOLDEN, actual);
+  }
+
+  @Test
+  void recurringIndexListsEveryRecurringJobWithItsCronZoneAndPolicy() {
+    String actual =
+        contents(
+            compilation
+                .generatedFile(StandardLocation.CLASS_OUTPUT, RecurringIndexFile.PATH)
+                .get());
+
+    assertGolden(RECURRING_GOLDEN, actual);
   }
 
   private static void assertGolden(String fileName, String actual) {

@@ -1,5 +1,6 @@
 package dev.offload.runtime.agent;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobOptions;
 import dev.offload.api.MissedRuns;
@@ -7,6 +8,7 @@ import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.internal.recurring.CronTimes;
 import dev.offload.runtime.internal.recurring.RecurringIndex;
 import dev.offload.runtime.internal.store.JobStore;
+import dev.offload.runtime.internal.store.Json;
 import dev.offload.runtime.internal.store.ScheduleStore;
 import dev.offload.runtime.internal.store.StaleIdsException;
 import java.util.Collection;
@@ -68,14 +70,15 @@ final class RecurringRuns {
       }
       JobDefinition<?> job;
       try {
-        job = type.get().getDeclaredConstructor().newInstance();
-      } catch (ReflectiveOperationException e) {
+        // built as the agent builds every job it runs, so a package-private job class is no bar
+        job = Json.mapper().treeToValue(Json.mapper().createObjectNode(), type.get());
+      } catch (JsonProcessingException | IllegalArgumentException e) {
         log.warn(
-            "recurring job {} is not registered: its job class {} has no public no-argument"
-                + " constructor ({})",
+            "recurring job {} is not registered: its job class {} cannot be built without"
+                + " arguments ({})",
             entry.job(),
             type.get().getName(),
-            e.toString());
+            e.getMessage());
         continue;
       }
       JobOptions options = job.defaultOptions();
