@@ -148,6 +148,9 @@ final class RecurringRuns {
       long next,
       Long runAt,
       long now) {
+    if (runAt == null) {
+      return schedules.fire(queue, name, read, next, null, 0, "", "");
+    }
     String record = ScheduleStore.runRecord(definition.record(), now);
     for (int attempt = 1; ; attempt++) {
       JobStore.IdBlock id = jobs.reserveIds(1);
