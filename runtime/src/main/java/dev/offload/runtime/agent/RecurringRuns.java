@@ -12,7 +12,11 @@ import dev.offload.runtime.internal.store.Json;
 import dev.offload.runtime.internal.store.ScheduleStore;
 import dev.offload.runtime.internal.store.StaleIdsException;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +42,17 @@ final class RecurringRuns {
   private final JobStore jobs;
   private final JobRegistry registry;
   private final long graceMillis;
+
+  /** Every this many rounds the queues with schedules are read again, whatever the version. */
+  private static final int REREAD_EVERY = 60;
+
   private boolean declaredRegistered;
+  private String seenVersion;
+  private long rounds;
+  private Set<String> scheduledQueues = Set.of();
+
+  /** Queue to when to ask it for due schedules again, by this machine's clock. */
+  private final Map<String, Long> checkAt = new HashMap<>();
 
   RecurringRuns(ScheduleStore schedules, JobStore jobs, JobRegistry registry, long graceMillis) {
     this.schedules = schedules;
@@ -47,14 +61,32 @@ final class RecurringRuns {
     this.graceMillis = graceMillis;
   }
 
-  /** Registers the declared schedules once, then enqueues what is due on {@code queues}. */
+  /**
+   * Registers the declared schedules once, then enqueues what is due on {@code queues}. An idle
+   * round costs one read: the queues with schedules are read again only when the schedules' version
+   * changed (or every {@value #REREAD_EVERY} rounds), and a queue is asked for due schedules only
+   * once its earliest due time has come by this machine's clock; Redis's clock decides whether it
+   * is due.
+   */
   void run(Collection<String> queues) {
     if (!declaredRegistered) {
       registerDeclared(RecurringIndex.fromClassPath());
       declaredRegistered = true;
     }
-    for (String queue : queues) {
-      fireDue(queue);
+    String version = schedules.version();
+    if (!version.equals(seenVersion) || ++rounds % REREAD_EVERY == 0) {
+      Set<String> scheduled = new HashSet<>(schedules.names().values());
+      scheduled.retainAll(queues);
+      scheduledQueues = scheduled;
+      checkAt.clear();
+      seenVersion = version;
+    }
+    for (String queue : scheduledQueues) {
+      long local = System.currentTimeMillis();
+      if (local >= checkAt.getOrDefault(queue, 0L)) {
+        long earliest = fireDue(queue);
+        checkAt.put(queue, earliest);
+      }
     }
   }
 
@@ -83,7 +115,14 @@ final class RecurringRuns {
       }
       JobOptions options = job.defaultOptions();
       String queue = options.queue().orElse(JobOptions.DEFAULT_QUEUE);
-      CronTimes times = CronTimes.parse(entry.cron(), entry.zone());
+      CronTimes times;
+      try {
+        times = CronTimes.parse(entry.cron(), entry.zone());
+      } catch (IllegalArgumentException e) {
+        // the processor checked it; an index written by hand or by another version may not be
+        log.warn("recurring job {} is not registered: {}", entry.job(), e.getMessage());
+        continue;
+      }
       jobs.registerQueues(List.of(queue));
       schedules.put(
           queue,
@@ -98,18 +137,29 @@ final class RecurringRuns {
     }
   }
 
-  private void fireDue(String queue) {
+  /**
+   * Enqueues the due runs of {@code queue}'s schedules; when to look again, by this machine's
+   * clock.
+   */
+  private long fireDue(String queue) {
     ScheduleStore.Due due = schedules.due(queue);
+    long earliest = due.earliestLater();
     for (ScheduleStore.DueSchedule schedule : due.schedules()) {
       try {
-        fire(queue, schedule, due.now());
+        earliest = Math.min(earliest, fire(queue, schedule, due.now()));
       } catch (IllegalArgumentException | IllegalStateException e) {
         log.warn("schedule {} on queue {} cannot run: {}", schedule.name(), queue, e.getMessage());
       }
     }
+    if (earliest == Long.MAX_VALUE) {
+      return Long.MAX_VALUE;
+    }
+    // Redis's clock to this machine's, which may differ
+    return System.currentTimeMillis() + (earliest - due.now());
   }
 
-  private void fire(String queue, ScheduleStore.DueSchedule schedule, long now) {
+  /** Enqueues the schedule's due runs; its next due time, or {@code now} if another moved it. */
+  private long fire(String queue, ScheduleStore.DueSchedule schedule, long now) {
     ScheduleStore.Definition definition = schedule.definition();
     CronTimes times = CronTimes.parse(definition.cron(), definition.zone());
     MissedRuns policy = MissedRuns.valueOf(definition.missed());
@@ -128,7 +178,7 @@ final class RecurringRuns {
         next = times.nextAfter(now - graceMillis - 1);
       }
       if (!claim(queue, schedule.name(), definition, read, next, runAt, now)) {
-        return; // another agent moved it on
+        return now; // another agent moved it on, to a time this one has not read
       }
       if (runAt == null) {
         log.info(
@@ -138,6 +188,7 @@ final class RecurringRuns {
       }
       read = next;
     }
+    return read;
   }
 
   private boolean claim(

@@ -227,6 +227,14 @@ public final class Keys {
     return prefix + "schedule-names";
   }
 
+  /**
+   * Counter that every change of a schedule by an operator, a client or an agent's registration
+   * increments, so that agents read the schedules of queues again only after a change.
+   */
+  public String schedulesVersion() {
+    return prefix + "schedules-version";
+  }
+
   /** Hash of the queue's schedule names to their definitions (cron, zone, job record) as JSON. */
   public String schedules(String queue) {
     return prefix + "schedules:{" + queue + "}";

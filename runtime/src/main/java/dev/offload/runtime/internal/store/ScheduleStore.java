@@ -92,6 +92,19 @@ public final class ScheduleStore {
     }
   }
 
+  /**
+   * The version of the schedules, which every creation, replacement, pause, resume and deletion
+   * changes, so that agents reread them only then; empty before the first.
+   */
+  public String version() {
+    String version = redis.call(jedis -> jedis.get(keys.schedulesVersion()));
+    return version == null ? "" : version;
+  }
+
+  private void changed() {
+    redis.call(jedis -> jedis.incr(keys.schedulesVersion()));
+  }
+
   /** The schedule names of every queue, to their queue. */
   public Map<String, String> names() {
     return redis.call(jedis -> jedis.hgetAll(keys.scheduleNames()));
@@ -120,7 +133,7 @@ public final class ScheduleStore {
       change(before, name, "delete", 0);
     }
     redis.call(jedis -> jedis.hset(keys.scheduleNames(), name, queue));
-    Object changed =
+    Object fresh =
         redis.run(
             Script.PUT_SCHEDULE,
             queueKeys(queue),
@@ -129,14 +142,18 @@ public final class ScheduleStore {
                 definition.toJson(),
                 definition.cron() + "\t" + definition.zone(),
                 Long.toString(next)));
-    return ((Long) changed) == 1L;
+    changed();
+    return ((Long) fresh) == 1L;
   }
 
   /** A due schedule. */
   public record DueSchedule(String name, long next, Definition definition) {}
 
-  /** Redis's time, and the schedules of a queue due by it. */
-  public record Due(long now, List<DueSchedule> schedules) {}
+  /**
+   * Redis's time, the schedules of a queue due by it, and the earliest due time after it ({@link
+   * Long#MAX_VALUE} for none).
+   */
+  public record Due(long now, List<DueSchedule> schedules, long earliestLater) {}
 
   /** The schedules of {@code queue} that are due by Redis's clock, up to {@code limit}. */
   public Due due(String queue, int limit) {
@@ -147,8 +164,9 @@ public final class ScheduleStore {
                 List.of(keys.scheduleNext(queue), keys.schedules(queue)),
                 List.of(Integer.toString(limit)));
     long now = (Long) reply.get(0);
+    String later = JobStore.text(reply.get(1));
     List<DueSchedule> due = new ArrayList<>();
-    for (int i = 1; i + 2 < reply.size(); i += 3) {
+    for (int i = 2; i + 2 < reply.size(); i += 3) {
       String definition = JobStore.text(reply.get(i + 2));
       if (definition.isEmpty()) {
         continue;
@@ -159,7 +177,7 @@ public final class ScheduleStore {
               (long) Double.parseDouble(JobStore.text(reply.get(i + 1))),
               Definition.parse(definition)));
     }
-    return new Due(now, due);
+    return new Due(now, due, later.isEmpty() ? Long.MAX_VALUE : (long) Double.parseDouble(later));
   }
 
   /** {@link #due} with the default page size. */
@@ -224,6 +242,7 @@ public final class ScheduleStore {
     if ("delete".equals(mode)) {
       redis.call(jedis -> jedis.hdel(keys.scheduleNames(), name));
     }
+    changed();
     return ((Long) found) == 1L;
   }
 
