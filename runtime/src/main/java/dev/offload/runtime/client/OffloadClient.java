@@ -489,16 +489,21 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     }
     // checked as an enqueue checks it: arguments that will not read back fail here, not each run
     arguments(job);
+    String template = ScheduleStore.template(job, merged);
+    int size = template.getBytes(StandardCharsets.UTF_8).length;
+    if (size > maxPayloadBytes) {
+      throw new IllegalArgumentException(
+          String.format(
+              "cannot schedule %s: its job's record is %,d bytes of JSON, over the limit of %,d"
+                  + " bytes; pass a reference to large data instead of the data",
+              name, size, maxPayloadBytes));
+    }
     registerQueues(Set.of(queue));
     schedules.put(
         queue,
         name,
         new ScheduleStore.Definition(
-            job.jobName(),
-            times.cron(),
-            times.zone().getId(),
-            missed.name(),
-            ScheduleStore.template(job, merged)),
+            job.jobName(), times.cron(), times.zone().getId(), missed.name(), template),
         times.nextAfter(schedules.now(queue)));
   }
 
