@@ -79,4 +79,28 @@ public @interface Job {
    * job that must not share a JVM with any other.
    */
   Isolation[] isolation() default {};
+
+  // Retry policy: which failures are tried again, and after what pause.
+
+  /**
+   * The failures worth another attempt: when not empty, an attempt that threw anything else (an
+   * instance of none of these classes or their subclasses) goes to the failure store at once. Empty
+   * (the default) tries every failure again while attempts are left.
+   */
+  Class<? extends Throwable>[] retryOn() default {};
+
+  /**
+   * Failures never tried again: an attempt that threw an instance of one of these (or of a
+   * subclass) goes to the failure store at once. Wins over {@link #retryOn()}. A {@link
+   * NoRetryException} is never tried again without being listed.
+   */
+  Class<? extends Throwable>[] noRetryOn() default {};
+
+  /**
+   * The pause before each retry: {@code "fixed 30s"} waits 30 seconds every time, {@code
+   * "exponential 5s"} waits 5 s, then 10 s, 20 s and so on, doubling up to one day. Units: {@code
+   * ms}, {@code s}, {@code m}, {@code h}, {@code d}. Empty (the default) leaves the pause to the
+   * agent. Checked at compile time.
+   */
+  String backoff() default "";
 }

@@ -86,6 +86,15 @@ public interface JobDefinition<R> {
   }
 
   /**
+   * Whether an attempt that threw {@code failure} may be tried again, if attempts are left; see
+   * {@link Job#retryOn()} and {@link Job#noRetryOn()}. A {@link NoRetryException} is never tried
+   * again, whatever this says. True unless the job narrows it.
+   */
+  default boolean retries(Throwable failure) {
+    return true;
+  }
+
+  /**
    * The full generic type of the result, used to read a stored result back typed. The default reads
    * {@code R} from the class's {@code implements JobDefinition<...>} clause.
    */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -150,7 +151,37 @@ class JobOptionsTest {
   @Test
   void toStringShowsEveryField() {
     assertEquals(
-        "JobOptions{queue=mail, attempts=5, timeout=PT30S, delay=PT2M, isolation=THREAD}",
+        "JobOptions{queue=mail, attempts=5, timeout=PT30S, delay=PT2M, isolation=THREAD, at=null, backoff=null}",
         EVERY_FIELD.toString());
+  }
+
+  @Test
+  void anInstantAndADelayReplaceEachOther() {
+    Instant at = Instant.parse("2030-01-01T09:00:00Z");
+    JobOptions atNine = EVERY_FIELD.at(at);
+    assertEquals(Optional.of(at), atNine.at());
+    assertEquals(Optional.empty(), atNine.delay());
+
+    JobOptions delayed = atNine.delay(Duration.ofSeconds(5));
+    assertEquals(Optional.empty(), delayed.at());
+    assertEquals(Optional.of(Duration.ofSeconds(5)), delayed.delay());
+  }
+
+  @Test
+  void anOverridingInstantReplacesTheDefaultDelay() {
+    Instant at = Instant.parse("2030-01-01T09:00:00Z");
+    JobOptions merged = EVERY_FIELD.overriddenBy(JobOptions.defaults().at(at));
+    assertEquals(Optional.of(at), merged.at());
+    assertEquals(Optional.empty(), merged.delay());
+    assertEquals(Optional.of("mail"), merged.queue());
+    assertEquals(
+        Optional.of(at), JobOptions.defaults().at(at).overriddenBy(JobOptions.defaults()).at());
+  }
+
+  @Test
+  void aNullInstantIsRefusedWithTheFix() {
+    NullPointerException e =
+        assertThrows(NullPointerException.class, () -> JobOptions.defaults().at(null));
+    assertEquals("at is null: pass an Instant, or leave it out to run the job now", e.getMessage());
   }
 }

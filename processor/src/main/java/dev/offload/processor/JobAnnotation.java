@@ -9,6 +9,8 @@ import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
 
 /**
@@ -23,7 +25,11 @@ record JobAnnotation(
     int attempts,
     long timeoutSeconds,
     boolean showResult,
-    List<String> isolation) {
+    List<String> isolation,
+    // retry policy
+    List<TypeMirror> retryOn,
+    List<TypeMirror> noRetryOn,
+    String backoff) {
 
   /** Reads the {@code @Job} annotation of {@code method}, which must carry one. */
   static JobAnnotation of(ExecutableElement method, Elements elements) {
@@ -50,7 +56,24 @@ record JobAnnotation(
         (Boolean) values.get("showResult").getValue(),
         isolation.stream()
             .map(value -> ((VariableElement) value.getValue()).getSimpleName().toString())
-            .toList());
+            .toList(),
+        classes(values.get("retryOn")),
+        classes(values.get("noRetryOn")),
+        (String) values.get("backoff").getValue());
+  }
+
+  /**
+   * The classes of an array member of class literals; a class that does not compile is left out.
+   */
+  private static List<TypeMirror> classes(AnnotationValue member) {
+    @SuppressWarnings("unchecked") // an array member's value is always a list of values
+    List<AnnotationValue> values = (List<AnnotationValue>) member.getValue();
+    return values.stream()
+        .map(AnnotationValue::getValue)
+        .filter(TypeMirror.class::isInstance)
+        .map(TypeMirror.class::cast)
+        .filter(type -> type.getKind() == TypeKind.DECLARED)
+        .toList();
   }
 
   /**

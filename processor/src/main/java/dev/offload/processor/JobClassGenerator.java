@@ -14,12 +14,14 @@ import dev.offload.api.Isolation;
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobInstances;
 import dev.offload.api.JobOptions;
+import dev.offload.api.RetryBackoff;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeMirror;
 
 /**
  * Generates a job's record: its components carry the method's arguments, {@code run()} calls the
@@ -81,6 +83,7 @@ final class JobClassGenerator {
       record.addModifiers(Modifier.PUBLIC);
     }
     defaultOptions(job).ifPresent(record::addMethod);
+    retries(job).ifPresent(record::addMethod);
     if (job.annotation().showResult()) {
       record.addMethod(
           MethodSpec.methodBuilder("showsResult")
@@ -134,6 +137,46 @@ final class JobClassGenerator {
     return CodeBlock.of("(($T) $L)", ParameterizedTypeName.get(declaring, wildcards), lookup);
   }
 
+  /**
+   * Overrides {@code retries(Throwable)} when {@code @Job} names the failures to retry or not: none
+   * of {@code noRetryOn}, and one of {@code retryOn} if it names any.
+   */
+  private static Optional<MethodSpec> retries(JobMethod job) {
+    JobAnnotation annotation = job.annotation();
+    if (annotation.retryOn().isEmpty() && annotation.noRetryOn().isEmpty()) {
+      return Optional.empty();
+    }
+    CodeBlock.Builder condition = CodeBlock.builder();
+    if (!annotation.noRetryOn().isEmpty()) {
+      condition.add("!$L", anyOf(annotation.noRetryOn()));
+    }
+    if (!annotation.retryOn().isEmpty()) {
+      if (!annotation.noRetryOn().isEmpty()) {
+        condition.add(" && ");
+      }
+      condition.add("$L", anyOf(annotation.retryOn()));
+    }
+    return Optional.of(
+        MethodSpec.methodBuilder("retries")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(boolean.class)
+            .addParameter(Throwable.class, "failure")
+            .addStatement("return $L", condition.build())
+            .build());
+  }
+
+  /** {@code (failure instanceof A || failure instanceof B)}. */
+  private static CodeBlock anyOf(List<TypeMirror> classes) {
+    return CodeBlock.of(
+        "($L)",
+        CodeBlock.join(
+            classes.stream()
+                .map(type -> CodeBlock.of("failure instanceof $T", TypeName.get(type)))
+                .toList(),
+            " || "));
+  }
+
   /** Overrides {@code defaultOptions()} only for the {@code @Job} values not at their default. */
   private static Optional<MethodSpec> defaultOptions(JobMethod job) {
     JobAnnotation annotation = job.annotation();
@@ -157,6 +200,10 @@ final class JobClassGenerator {
     }
     if (!annotation.isolation().isEmpty()) {
       options.add(".isolation($T.$L)", Isolation.class, annotation.isolation().get(0));
+      changed = true;
+    }
+    if (!annotation.backoff().isEmpty()) {
+      options.add(".backoff($T.parse($S))", RetryBackoff.class, annotation.backoff());
       changed = true;
     }
     if (!changed) {

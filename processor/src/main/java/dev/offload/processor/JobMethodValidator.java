@@ -2,7 +2,9 @@ package dev.offload.processor;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
+import dev.offload.api.NoRetryException;
 import dev.offload.api.QueueNames;
+import dev.offload.api.RetryBackoff;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -302,6 +304,59 @@ final class JobMethodValidator {
           annotation.writtenValue("isolation"),
           Message.SEVERAL_ISOLATIONS,
           annotation.isolation());
+    }
+    checkRetryPolicy(method, annotation);
+  }
+
+  private void checkRetryPolicy(ExecutableElement method, JobAnnotation annotation) {
+    if (!annotation.backoff().isEmpty()) {
+      try {
+        RetryBackoff.parse(annotation.backoff());
+      } catch (IllegalArgumentException e) {
+        reporter.report(
+            method,
+            annotation.mirror(),
+            annotation.writtenValue("backoff"),
+            Message.INVALID_BACKOFF,
+            e.getMessage());
+      }
+    }
+    TypeMirror noRetry =
+        elements.getTypeElement(NoRetryException.class.getCanonicalName()).asType();
+    for (TypeMirror retried : annotation.retryOn()) {
+      if (types.isSubtype(retried, noRetry)) {
+        reporter.report(
+            method,
+            annotation.mirror(),
+            annotation.writtenValue("retryOn"),
+            Message.NO_RETRY_EXCEPTION_RETRIED,
+            retried);
+      }
+      for (TypeMirror refused : annotation.noRetryOn()) {
+        if (types.isSameType(retried, refused)) {
+          reporter.report(
+              method,
+              annotation.mirror(),
+              annotation.writtenValue("noRetryOn"),
+              Message.RETRY_AND_NO_RETRY,
+              retried);
+        }
+      }
+    }
+    if (annotation.attempts() == 1) {
+      for (String member : List.of("retryOn", "noRetryOn", "backoff")) {
+        boolean written =
+            annotation.mirror().getElementValues().keySet().stream()
+                .anyMatch(key -> key.getSimpleName().contentEquals(member));
+        if (written) {
+          reporter.report(
+              method,
+              annotation.mirror(),
+              annotation.writtenValue(member),
+              Message.RETRY_POLICY_WITHOUT_RETRIES,
+              member);
+        }
+      }
     }
   }
 

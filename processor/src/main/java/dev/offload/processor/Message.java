@@ -104,6 +104,18 @@ enum Message {
           + " the choice to the agent"),
   NEGATIVE_TIMEOUT(
       Diagnostic.Kind.ERROR, "timeoutSeconds must not be negative, was %d; use 0 for no timeout"),
+  INVALID_BACKOFF(Diagnostic.Kind.ERROR, "%s"),
+  RETRY_AND_NO_RETRY(
+      Diagnostic.Kind.ERROR,
+      "%s is in both retryOn and noRetryOn, and noRetryOn wins; remove it from one of them"),
+  NO_RETRY_EXCEPTION_RETRIED(
+      Diagnostic.Kind.ERROR,
+      "a NoRetryException is never tried again, so retryOn cannot list %s; throw another"
+          + " exception for failures worth another attempt"),
+  RETRY_POLICY_WITHOUT_RETRIES(
+      Diagnostic.Kind.WARNING,
+      "%s has no effect with attempts = 1, since the job is never tried again; raise attempts or"
+          + " remove it"),
   INVALID_JOB_NAME(
       Diagnostic.Kind.ERROR,
       "job name \"%s\" cannot be used: a name must not be blank, start with '#' or contain tabs"

@@ -226,6 +226,32 @@ class CompileErrorsTest {
   }
 
   @Test
+  void aRetryPolicyThatCannotHoldIsRejectedOnTheValueAtFault() {
+    ExpectedDiagnostics.in("bad/RetryPolicy.java")
+        .error(
+            "backoff = \"linear 5s\"",
+            "backoff \"linear 5s\" is not a backoff; write \"fixed <pause>\" or \"exponential"
+                + " <first pause>\", with a pause such as 500ms, 30s, 5m, 2h or 1d")
+        .error(
+            "backoff = \"fixed 2d\"",
+            "backoff \"fixed 2d\" pauses PT48H; a pause must be between 1ms and 1d")
+        .error(
+            "noRetryOn = IOException.class",
+            "java.io.IOException is in both retryOn and noRetryOn, and noRetryOn wins; remove it"
+                + " from one of them")
+        .error(
+            "retryOn = NoRetryException.class",
+            "a NoRetryException is never tried again, so retryOn cannot list"
+                + " dev.offload.api.NoRetryException; throw another exception for failures worth"
+                + " another attempt")
+        .warning(
+            "noRetryOn = IllegalStateException.class",
+            "noRetryOn has no effect with attempts = 1, since the job is never tried again; raise"
+                + " attempts or remove it")
+        .assertReportedBy(compile("bad/RetryPolicy.java"));
+  }
+
+  @Test
   void nameClaimedTwiceIsRejectedOnBothClaimants() {
     ExpectedDiagnostics.in("bad/DuplicateNames.java")
         // overloads sharing the default name

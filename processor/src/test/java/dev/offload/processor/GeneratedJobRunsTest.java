@@ -16,10 +16,13 @@ import dev.offload.api.JobClient;
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
+import dev.offload.api.RetryBackoff;
+import dev.offload.api.UserFacingException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +59,27 @@ class GeneratedJobRunsTest {
     assertEquals(new BigDecimal("8.75"), copy.run());
     assertEquals(BigDecimal.class, copy.resultType());
     assertFalse(copy.showsResult());
+  }
+
+  @Test
+  void aJobsRetryPolicyRetriesTheFailuresItNamesAndCarriesItsBackoff() throws Exception {
+    JobDefinition<?> settle = readJob("com.acme.Payments_SettleJob", "{\"batch\":7}");
+    assertTrue(settle.retries(new java.io.IOException("reset")));
+    assertTrue(settle.retries(new java.util.concurrent.TimeoutException()));
+    // noRetryOn wins over the IOException it extends
+    assertFalse(settle.retries(new java.io.FileNotFoundException("gone")));
+    // not named in retryOn
+    assertFalse(settle.retries(new IllegalStateException()));
+    assertEquals(
+        Optional.of(RetryBackoff.exponential(Duration.ofSeconds(5))),
+        settle.defaultOptions().backoff());
+
+    JobDefinition<?> charge =
+        readJob("com.acme.Payments_ChargeJob", "{\"card\":\"c-1\",\"cents\":250}");
+    assertFalse(charge.retries(new UserFacingException("Your card was declined.")));
+    assertTrue(charge.retries(new IllegalStateException()));
+    assertEquals(
+        Optional.of(RetryBackoff.fixed(Duration.ofSeconds(30))), charge.defaultOptions().backoff());
   }
 
   @Test

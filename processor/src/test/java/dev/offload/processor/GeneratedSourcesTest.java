@@ -67,6 +67,9 @@ class GeneratedSourcesTest {
           "Shop_BillingJobs",
           "Accounts_CreditJob", // a Spring bean without a no-argument constructor
           "AccountsJobs",
+          "Payments_SettleJob", // retryOn, noRetryOn and an exponential backoff
+          "Payments_ChargeJob", // noRetryOn alone, a fixed backoff
+          "PaymentsJobs",
           "Reports_NightlyJob", // @Recurring, declared in the recurring index
           "Reports_EveryFiveMinutesJob",
           "ReportsJobs");

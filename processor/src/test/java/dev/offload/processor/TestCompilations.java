@@ -20,6 +20,7 @@ final class TestCompilations {
           "good/Orders.java",
           "good/Shop.java",
           "good/Accounts.java",
+          "good/Payments.java",
           "good/Reports.java",
           "good/spring/Component.java",
           "good/spring/Service.java");

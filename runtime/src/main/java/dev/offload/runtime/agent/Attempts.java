@@ -1,6 +1,7 @@
 package dev.offload.runtime.agent;
 
 import dev.offload.api.JobFailure;
+import dev.offload.api.RetryBackoff;
 import dev.offload.runtime.internal.store.FailureRecords;
 import dev.offload.runtime.internal.store.JobRecord;
 import java.time.Clock;
@@ -34,12 +35,7 @@ final class Attempts {
     this.clock = clock;
   }
 
-  /**
-   * Charges one failed attempt to the job.
-   *
-   * @param error what went wrong, in one line
-   * @param publicMessage the message end users may see, {@code null} for none
-   */
+  /** Charges one failed attempt to the job, which may be tried again if attempts are left. */
   Decision charge(
       long id,
       String queue,
@@ -49,15 +45,39 @@ final class Attempts {
       String output,
       String worker,
       String publicMessage) {
+    return charge(id, queue, record, error, stackTrace, output, worker, publicMessage, false);
+  }
+
+  /**
+   * Charges one failed attempt to the job.
+   *
+   * @param error what went wrong, in one line
+   * @param publicMessage the message end users may see, {@code null} for none
+   * @param noRetry whether the job's code said this failure is not to be tried again: it fails for
+   *     good with its attempts left unused
+   */
+  Decision charge(
+      long id,
+      String queue,
+      JobRecord record,
+      String error,
+      String stackTrace,
+      String output,
+      String worker,
+      String publicMessage,
+      boolean noRetry) {
     int attemptNumber = record.failedAttempts() + 1;
     JobRecord updated =
         record.withFailedAttempt(
             new JobFailure.Attempt(
                 attemptNumber, error, stackTrace, worker, clock.instant(), output));
-    if (updated.hasAttemptsLeft()) {
+    if (updated.hasAttemptsLeft() && !noRetry) {
       int failedAttempts = updated.failedAttempts();
-      return new Decision.Retry(
-          updated, Duration.ofMillis(Math.max(1, backoff.apply(failedAttempts).toMillis())));
+      Duration pause =
+          updated.backoff() == null
+              ? backoff.apply(failedAttempts)
+              : RetryBackoff.parse(updated.backoff()).delay(failedAttempts);
+      return new Decision.Retry(updated, Duration.ofMillis(Math.max(1, pause.toMillis())));
     }
     return new Decision.Fail(FailureRecords.of(id, queue, updated, publicMessage));
   }

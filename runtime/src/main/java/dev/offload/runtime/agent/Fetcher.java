@@ -1,6 +1,7 @@
 package dev.offload.runtime.agent;
 
 import dev.offload.runtime.internal.store.JobStore;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -47,6 +48,9 @@ final class Fetcher {
 
   private volatile Claimed running;
   private boolean leaseLost;
+
+  /** From the last take: the soonest a rate-limited queue lets a pending job go, 0 for none. */
+  private long rateWaitMillis;
 
   Fetcher(String worker, String host, List<String> queues, JobStore jobs) {
     this.worker = worker;
@@ -113,6 +117,7 @@ final class Fetcher {
    */
   boolean finishAndTake(Set<String> skip, int want, Written written) {
     boolean found = false;
+    rateWaitMillis = 0;
     for (String queue : queues) {
       Map<Long, JobStore.Finished> done = results.getOrDefault(queue, Map.of());
       boolean takeHere = !found && !skip.contains(queue);
@@ -131,8 +136,22 @@ final class Fetcher {
         adopt(queue, taken.id(), taken.record());
       }
       found |= !settled.taken().isEmpty();
+      long wait = settled.rateWaitMillis();
+      if (wait > 0 && (rateWaitMillis == 0 || wait < rateWaitMillis)) {
+        rateWaitMillis = wait;
+      }
     }
     return found;
+  }
+
+  /**
+   * How long a worker that took nothing may sleep: {@code pollInterval}, or less when a queue's
+   * rate limit held back pending jobs and lets them go sooner.
+   */
+  Duration idleWait(Duration pollInterval) {
+    return rateWaitMillis > 0 && rateWaitMillis < pollInterval.toMillis()
+        ? Duration.ofMillis(rateWaitMillis)
+        : pollInterval;
   }
 
   /** Writes the results of finished jobs while the running job goes on. */

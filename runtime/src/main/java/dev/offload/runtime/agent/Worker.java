@@ -350,7 +350,7 @@ final class Worker implements Runnable {
         // what was taken, if anything, was not a job and went to the quarantine
         if (!took) {
           setBusy(false);
-          wakeup.await(config.pollInterval());
+          wakeup.await(fetcher.idleWait(config.pollInterval()));
         }
         return;
       }
@@ -552,7 +552,8 @@ final class Worker implements Runnable {
             failed.stackTrace(),
             failed.output(),
             id,
-            failed.publicMessage());
+            failed.publicMessage(),
+            failed.noRetry());
     if (decision instanceof Attempts.Decision.Retry retry) {
       if (fetcher.fenced(
           job,
@@ -589,10 +590,11 @@ final class Worker implements Runnable {
         metrics.failed(job.queue(), record.name());
       }
       log.warn(
-          "job {}/{} ({}) failed its last attempt: {}",
+          "job {}/{} ({}) failed {}: {}",
           job.queue(),
           job.id(),
           record.name(),
+          failed.noRetry() ? "with a failure it does not retry" : "its last attempt",
           failed.error());
     }
   }

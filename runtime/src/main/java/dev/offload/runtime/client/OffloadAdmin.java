@@ -567,6 +567,60 @@ public final class OffloadAdmin {
   }
 
   /**
+   * Lets at most {@code n} jobs of {@code queue} run at once across all agents; a worker whose
+   * queue is at its limit takes from its next queue instead. Holds from the next take, so jobs
+   * already running finish. A worker that died holding a job counts until recovery takes it back.
+   *
+   * @param n at least 1; see {@link #removeMaxRunning} to lift the limit
+   */
+  public void maxRunning(String queue, int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException(
+          "maxRunning must be at least 1, got " + n + "; call removeMaxRunning to lift the limit");
+    }
+    store.setMaxRunning(checked(queue), n);
+  }
+
+  /** Lifts the limit of jobs of {@code queue} running at once. */
+  public void removeMaxRunning(String queue) {
+    store.setMaxRunning(checked(queue), 0);
+  }
+
+  /**
+   * Lets at most {@code n} jobs of {@code queue} start in any window of length {@code per} (a
+   * sliding window, by Redis's clock); a worker whose queue has used its allowance takes from its
+   * next queue instead. A retry's attempt counts as a start.
+   *
+   * @param n at least 1
+   * @param per at least one millisecond
+   */
+  public void rateLimit(String queue, int n, Duration per) {
+    if (n < 1) {
+      throw new IllegalArgumentException(
+          "a rate limit allows at least 1 job, got " + n + "; call removeRateLimit to lift it");
+    }
+    if (per == null || per.toMillis() < 1) {
+      throw new IllegalArgumentException("a rate limit's window must be at least 1 ms, got " + per);
+    }
+    store.setRate(checked(queue), n, per.toMillis());
+  }
+
+  /** Lifts the rate limit of {@code queue}. */
+  public void removeRateLimit(String queue) {
+    store.setRate(checked(queue), 0, 0);
+  }
+
+  /** The limits of {@code queue}, {@link QueueLimits#NONE} when it has none. */
+  public QueueLimits limits(String queue) {
+    Map<String, String> raw = store.limits(checked(queue));
+    String per = raw.get("ratePer");
+    return new QueueLimits(
+        Integer.parseInt(raw.getOrDefault("maxRunning", "0")),
+        Integer.parseInt(raw.getOrDefault("rate", "0")),
+        per == null ? null : Duration.ofMillis(Long.parseLong(per)));
+  }
+
+  /**
    * How many attempts ended and failed per bucket of {@code range}, ending with the bucket of now
    * by Redis's clock, for one queue or every queue.
    *
@@ -856,7 +910,7 @@ public final class OffloadAdmin {
     String record = ScheduleStore.runRecord(definition.get().record(), System.currentTimeMillis());
     JobStore.IdBlock id = jobs.reserveIds(1);
     jobs.registerQueues(List.of(queue.get()));
-    jobs.enqueue(queue.get(), Map.of(id.first(), record), List.of(), id.epoch(), 0);
+    jobs.enqueue(queue.get(), Map.of(id.first(), record), List.of(), id.epoch(), JobStore.dueIn(0));
     return Optional.of(id.first());
   }
 

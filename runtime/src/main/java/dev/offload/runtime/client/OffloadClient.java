@@ -13,6 +13,7 @@ import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.api.MissedRuns;
 import dev.offload.api.QueueNames;
+import dev.offload.api.RetryBackoff;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.execution.JobArguments;
 import dev.offload.runtime.internal.recurring.CronTimes;
@@ -35,6 +36,7 @@ import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -190,7 +192,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   private <R> List<JobHandle<R>> write(
       List<? extends JobDefinition<R>> jobs, List<Prepared> prepared, IdRange ids) {
     long firstId = ids.first();
-    Map<String, Map<Long, Map<Long, String>>> byQueueAndDue = new LinkedHashMap<>();
+    Map<String, Map<String, Map<Long, String>>> byQueueAndDue = new LinkedHashMap<>();
     Set<Long> publicResults = new HashSet<>();
     List<JobHandle<R>> handles = new ArrayList<>(prepared.size());
     for (int i = 0; i < prepared.size(); i++) {
@@ -198,7 +200,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       long id = firstId + i;
       byQueueAndDue
           .computeIfAbsent(p.queue, q -> new LinkedHashMap<>())
-          .computeIfAbsent(p.dueAt, d -> new LinkedHashMap<>())
+          .computeIfAbsent(p.due, d -> new LinkedHashMap<>())
           .put(id, p.record);
       if (jobs.get(i).showsResult()) {
         publicResults.add(id);
@@ -209,7 +211,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     byQueueAndDue.forEach(
         (queue, byDue) ->
             byDue.forEach(
-                (dueAt, records) -> {
+                (due, records) -> {
                   List<Map.Entry<Long, String>> entries = new ArrayList<>(records.entrySet());
                   for (int from = 0; from < entries.size(); from += ENQUEUE_CHUNK) {
                     Map<Long, String> chunk = new LinkedHashMap<>();
@@ -221,7 +223,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
                         chunk,
                         chunk.keySet().stream().filter(publicResults::contains).toList(),
                         ids.epoch(),
-                        dueAt);
+                        due);
                     chunk
                         .keySet()
                         .forEach(
@@ -238,8 +240,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     return enqueueAll(jobs, JobOptions.defaults());
   }
 
-  /** The queue, the record and the delay in millis (0 for none) of a job about to be enqueued. */
-  private record Prepared(String queue, String record, long dueAt) {}
+  /** The queue, the record and the due time (see {@link JobStore#dueIn}) of a job to enqueue. */
+  private record Prepared(String queue, String record, String due) {}
 
   private Prepared prepare(JobDefinition<?> job, JobOptions options, long now) {
     String queue = options.queue().orElse(JobOptions.DEFAULT_QUEUE);
@@ -248,8 +250,10 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       throw new IllegalArgumentException("cannot enqueue " + job.jobName() + ": " + problem);
     }
     JsonNode args = arguments(job);
-    // a delay, not a time: Redis's clock decides when it is due, not this machine's
+    // sent as a delay or an instant, not as this machine's now plus the delay: Redis's clock
+    // decides when it is due
     long delay = options.delay().filter(d -> !d.isZero()).map(Duration::toMillis).orElse(0L);
+    Instant at = options.at().orElse(null);
     JobRecord record =
         new JobRecord(
             job.jobName(),
@@ -260,8 +264,11 @@ public final class OffloadClient implements JobClient, AutoCloseable {
             now,
             List.of(),
             options.isolation().map(Isolation::label).orElse(null),
-            delay == 0 ? null : now + delay,
-            TraceContext.current());
+            at != null
+                ? Long.valueOf(Math.max(now, at.toEpochMilli()))
+                : delay == 0 ? null : now + delay,
+            TraceContext.current(),
+            options.backoff().map(RetryBackoff::toString).orElse(null));
     String json = record.toJson();
     int size = json.getBytes(StandardCharsets.UTF_8).length;
     if (size > maxPayloadBytes) {
@@ -272,7 +279,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
                   + " or raise OffloadClient.Builder.maxPayloadBytes",
               job.jobName(), size, maxPayloadBytes));
     }
-    return new Prepared(queue, json, delay);
+    return new Prepared(
+        queue, json, at != null ? JobStore.dueAt(at.toEpochMilli()) : JobStore.dueIn(delay));
   }
 
   /**
@@ -463,7 +471,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
    * @param cron six fields with seconds: {@code second minute hour day-of-month month day-of-week}
    * @param zone the time zone the fields are read in, a region id such as {@code Europe/Berlin}
    * @param missed what to do about due times missed while no agent ran
-   * @param options the queue, attempts, timeout and isolation of every run; a delay is refused
+   * @param options the queue, attempts, timeout, isolation and backoff of every run; a delay or a
+   *     time is refused
    * @throws IllegalArgumentException if the name, the cron, the zone or the job is invalid
    */
   public void schedule(
@@ -478,9 +487,11 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     checkScheduleName(name);
     CronTimes times = CronTimes.parse(cron, zone);
     JobOptions merged = job.defaultOptions().overriddenBy(options);
-    if (merged.delay().filter(d -> !d.isZero()).isPresent()) {
+    if (merged.delay().filter(d -> !d.isZero()).isPresent() || merged.at().isPresent()) {
       throw new IllegalArgumentException(
-          "schedule " + name + " has a delay; a recurring job runs at its due times, give none");
+          "schedule "
+              + name
+              + " has a delay or a time; a recurring job runs at its due times, give neither");
     }
     String queue = merged.queue().orElse(JobOptions.DEFAULT_QUEUE);
     String problem = QueueNames.problem(queue);

@@ -85,6 +85,31 @@ class AttemptsTest {
   }
 
   @Test
+  void aFailureTheJobDoesNotRetryFailsForGoodWithAttemptsLeft() {
+    Attempts.Decision decision =
+        attempts.charge(7, "q", record(0, 3), "declined", "", "", "w1", null, true);
+    JobFailure failure =
+        FailureRecords.parse(
+            7, "q", assertInstanceOf(Attempts.Decision.Fail.class, decision).failureRecord());
+    assertEquals(1, failure.attempts().size());
+    assertEquals(List.of(), backoffAskedFor);
+  }
+
+  @Test
+  void aJobsOwnBackoffReplacesTheAgentsPause() {
+    JobRecord base = record(1, 4);
+    JobRecord withBackoff =
+        new JobRecord(
+            base.name(), base.args(), 1, 4, 0, 0, List.of(), null, null, null, "exponential 3s");
+    Attempts.Decision.Retry retry =
+        assertInstanceOf(Attempts.Decision.Retry.class, charge(withBackoff));
+    // the second failed attempt: 3 s doubled once
+    assertEquals(Duration.ofSeconds(6), retry.delay());
+    assertEquals("exponential 3s", retry.record().backoff());
+    assertEquals(List.of(), backoffAskedFor);
+  }
+
+  @Test
   void aJobWithOneAttemptFailsAtItsFirstFailure() {
     assertInstanceOf(Attempts.Decision.Fail.class, charge(record(0, 1)));
   }

@@ -25,6 +25,7 @@ public final class TestJobs {
         .register(Crash.NAME, Crash.class)
         .register(Print.NAME, Print.class)
         .register(Count.NAME, Count.class)
+        .register(Refuse.NAME, Refuse.class)
         .register(Stubborn.NAME, Stubborn.class)
         .register(Interrupting.NAME, Interrupting.class)
         .register(FirstRun.NAME, FirstRun.class)

@@ -7,20 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
+import dev.offload.runtime.Counter;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.Keys;
+import dev.offload.runtime.internal.store.Redis;
 import dev.offload.runtime.jobs.Count;
 import dev.offload.runtime.support.Agents;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisClusterProcess;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 
 /**
  * A queue's slot moves to another master while agents take, run and finish its jobs and a client
@@ -91,6 +97,28 @@ class ReshardingTest {
             () -> client.admin().counts(queue).succeeded() == handles.size());
         assertEquals(handles.size(), client.admin().counts(queue).results());
         assertEquals(0, client.admin().counts(queue).pending());
+      }
+    }
+  }
+
+  @Test
+  void writesWhoseRepliesNobodyReadsFollowTheirSlotToItsNewMaster() throws Exception {
+    try (RedisClusterProcess cluster = RedisClusterProcess.start(3, 0);
+        Redis redis = Redis.connect(cluster.url(), 2)) {
+      Keys keys = new Keys("moved:");
+      JobStore store = new JobStore(redis, keys);
+      String stats = keys.stats("counted");
+      store.addCounts(new HashMap<>(Map.of("counted", Map.of(Counter.SUCCEEDED, 5L))));
+      int slot = cluster.slotOf(stats);
+      int from = cluster.masterServing(slot).orElseThrow();
+      int to = cluster.masters().stream().filter(port -> port != from).findFirst().orElseThrow();
+
+      // the client still sends the slot to its old master, which answers -MOVED to each write
+      cluster.moveSlot(slot, to, Duration.ZERO);
+      store.addCounts(new HashMap<>(Map.of("counted", Map.of(Counter.SUCCEEDED, 3L))));
+
+      try (Jedis owner = new Jedis("127.0.0.1", to)) {
+        assertEquals("8", owner.hget(stats, Counter.SUCCEEDED.field()));
       }
     }
   }

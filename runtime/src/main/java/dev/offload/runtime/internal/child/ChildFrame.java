@@ -106,8 +106,15 @@ sealed interface ChildFrame {
    * @param publicMessage the message of the {@code UserFacingException} the job threw, which the
    *     widget may show to end users; null for any other failure
    * @param outOfMemory whether the job ran out of memory, so that its child must be replaced
+   * @param noRetry whether the job said the failure is not to be tried again
    */
-  record Failed(long id, String error, String stackTrace, String publicMessage, boolean outOfMemory)
+  record Failed(
+      long id,
+      String error,
+      String stackTrace,
+      String publicMessage,
+      boolean outOfMemory,
+      boolean noRetry)
       implements FromChild {
     public Failed {
       required(error, "failed", "error");

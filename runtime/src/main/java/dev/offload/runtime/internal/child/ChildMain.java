@@ -258,7 +258,8 @@ public final class ChildMain {
             clip(failed.stackTrace(), MAX_STACK_TRACE_CHARS),
             clip(failed.publicMessage(), MAX_ERROR_CHARS),
             // JobInvoker reports a throwable as its toString(), which starts with its class name
-            failed.error().startsWith(OutOfMemoryError.class.getName())));
+            failed.error().startsWith(OutOfMemoryError.class.getName()),
+            failed.noRetry()));
   }
 
   /** The start of {@code text}, marked when cut; null stays null. */

@@ -336,7 +336,8 @@ public final class ChildProcess {
       }
       finish(
           failed.id(),
-          new JobOutcome.Failed(error, failed.stackTrace(), tail.text(), failed.publicMessage()));
+          new JobOutcome.Failed(
+              error, failed.stackTrace(), tail.text(), failed.publicMessage(), failed.noRetry()));
     }
   }
 

@@ -28,7 +28,7 @@ import java.util.Arrays;
  *   Output     {"type":"output","id":42,"stream":"stdout","text":"sent\n"}   what job 42 printed
  *   Succeeded  {"type":"succeeded","id":42,"result":"true"}   the result as JSON text
  *   Failed     {"type":"failed","id":42,"error":"...","stackTrace":"...","publicMessage":null,
- *               "outOfMemory":false}
+ *               "outOfMemory":false,"noRetry":false}
  * </pre>
  *
  * <p>A child that dies before its job's {@code started} frame never ran the job's code, so the job

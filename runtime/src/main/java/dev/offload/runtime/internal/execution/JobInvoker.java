@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobIndexFile;
+import dev.offload.api.NoRetryException;
 import dev.offload.api.UserFacingException;
 import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.internal.store.Json;
@@ -60,13 +61,30 @@ public final class JobInvoker {
           t.toString(),
           stackTrace(t),
           "",
-          t instanceof UserFacingException userFacing ? userFacing.getMessage() : null);
+          t instanceof UserFacingException userFacing ? userFacing.getMessage() : null,
+          !retries(job, t));
     }
     try {
       return new JobOutcome.Succeeded(Json.mapper().writeValueAsString(result));
     } catch (JsonProcessingException e) {
       return JobOutcome.Failed.of(
           "the result of job \"" + name + "\" cannot be written as JSON: " + Json.describe(e));
+    }
+  }
+
+  /**
+   * Whether the job lets a failure be tried again; classified here, where the job's classes are, so
+   * that a child JVM's worker gets the answer instead of an exception class it may not know.
+   */
+  private static boolean retries(JobDefinition<?> job, Throwable failure) {
+    if (failure instanceof NoRetryException) {
+      return false;
+    }
+    try {
+      return job.retries(failure);
+    } catch (RuntimeException e) {
+      // a policy that throws cannot say no; the attempts left bound the retries anyway
+      return true;
     }
   }
 

@@ -21,9 +21,17 @@ public sealed interface JobOutcome {
    * @param output the last lines the job printed, empty when not captured
    * @param publicMessage the message of the {@link dev.offload.api.UserFacingException} the job
    *     threw, which the widget may show to end users; {@code null} for any other failure
+   * @param noRetry whether the job's code said this failure is not to be tried again (a {@link
+   *     dev.offload.api.NoRetryException}, or its {@code retryOn}/{@code noRetryOn})
    */
-  record Failed(String error, String stackTrace, String output, String publicMessage)
+  record Failed(
+      String error, String stackTrace, String output, String publicMessage, boolean noRetry)
       implements JobOutcome {
+
+    /** A failure worth another attempt, if any is left. */
+    public Failed(String error, String stackTrace, String output, String publicMessage) {
+      this(error, stackTrace, output, publicMessage, false);
+    }
 
     /** A failure with nothing to show to end users. */
     public Failed(String error, String stackTrace, String output) {

@@ -201,7 +201,7 @@ public final class AdminStore {
             Response<Long> results = pipeline.hlen(keys.results(queue));
             Response<Map<String, String>> stats = pipeline.hgetAll(keys.stats(queue));
             Response<Boolean> pausedFlag = pipeline.exists(keys.pausedFlag(queue));
-            pipeline.sync();
+            Redis.sync(pipeline);
             Map<Counter, Long> totals = new EnumMap<>(Counter.class);
             List<String> problems = new ArrayList<>();
             stats
@@ -258,6 +258,36 @@ public final class AdminStore {
                         keys.watchClaim(queue, nonce),
                         "1",
                         SetParams.setParams().nx().pxAt(expiresAtMillis))));
+  }
+
+  /**
+   * The queue's limits as stored: {@code maxRunning}, {@code rate}, {@code ratePer}; empty if none.
+   */
+  public Map<String, String> limits(String queue) {
+    return redis.call(jedis -> jedis.hgetAll(keys.limits(queue)));
+  }
+
+  /** Sets (a positive value) or removes (0) how many jobs of the queue may run at once. */
+  public void setMaxRunning(String queue, int maxRunning) {
+    redis.call(
+        jedis ->
+            maxRunning > 0
+                ? jedis.hset(keys.limits(queue), "maxRunning", Integer.toString(maxRunning))
+                : jedis.hdel(keys.limits(queue), "maxRunning"));
+  }
+
+  /**
+   * Sets how many jobs of the queue may be taken per {@code perMillis}, or removes that limit when
+   * {@code count} is 0. Both fields go in one command, so the take script never sees half a rate.
+   */
+  public void setRate(String queue, int count, long perMillis) {
+    redis.call(
+        jedis ->
+            count > 0
+                ? jedis.hset(
+                    keys.limits(queue),
+                    Map.of("rate", Integer.toString(count), "ratePer", Long.toString(perMillis)))
+                : jedis.hdel(keys.limits(queue), "rate", "ratePer"));
   }
 
   public void setPaused(String queue, boolean paused) {

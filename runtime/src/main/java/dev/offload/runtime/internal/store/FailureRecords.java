@@ -37,6 +37,9 @@ public final class FailureRecords {
     if (record.isolation() != null) {
       node.put("isolation", record.isolation());
     }
+    if (record.backoff() != null) {
+      node.put("backoff", record.backoff());
+    }
     if (publicMessage != null) {
       node.put(PUBLIC_MESSAGE, publicMessage);
     }
@@ -67,7 +70,10 @@ public final class FailureRecords {
         node.path("timeoutMs").asLong(0),
         now,
         java.util.List.of(),
-        node.path("isolation").textValue());
+        node.path("isolation").textValue(),
+        null,
+        null,
+        node.path("backoff").textValue());
   }
 
   public static String toJson(JobFailure failure) {

@@ -113,7 +113,7 @@ public final class JobLists {
             for (String holder : holders) {
               lists.add(pipeline.lrange(keys.processing(queue, holder), 0, -1));
             }
-            pipeline.sync();
+            Redis.sync(pipeline);
           }
           List<String> ids = new ArrayList<>();
           Map<String, String> workerOf = new java.util.HashMap<>();
@@ -202,7 +202,7 @@ public final class JobLists {
               try (AbstractPipeline pipeline = redis.pipelined(jedis, times)) {
                 Response<Long> indexed = pipeline.zcard(times);
                 Response<Long> stored = pipeline.hlen(store);
-                pipeline.sync();
+                Redis.sync(pipeline);
                 return indexed.get() >= stored.get();
               }
             });

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.api.Isolation;
 import dev.offload.api.JobFailure;
+import dev.offload.api.RetryBackoff;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +27,8 @@ import java.util.List;
  *     queue-wait timer reads it: Redis's clock decides when the job runs
  * @param traceparent the W3C trace context of the enqueue, so that each run continues its trace;
  *     {@code null} when the enqueue had none. Records written before it existed have none
+ * @param backoff the job's own pause before retries, as {@link RetryBackoff#parse} reads it; {@code
+ *     null} for its agent's default
  */
 public record JobRecord(
     String name,
@@ -37,7 +40,8 @@ public record JobRecord(
     List<JobFailure.Attempt> errors,
     String isolation,
     @JsonInclude(JsonInclude.Include.NON_NULL) Long dueAt,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String backoff) {
 
   public JobRecord {
     errors = errors == null ? List.of() : List.copyOf(errors);
@@ -63,6 +67,7 @@ public record JobRecord(
         errors,
         isolation,
         null,
+        null,
         null);
   }
 
@@ -83,6 +88,13 @@ public record JobRecord(
     if (record.isolation() != null) {
       try {
         Isolation.fromLabel(record.isolation());
+      } catch (IllegalArgumentException e) {
+        throw new MalformedRecordException(e.getMessage());
+      }
+    }
+    if (record.backoff() != null) {
+      try {
+        RetryBackoff.parse(record.backoff());
       } catch (IllegalArgumentException e) {
         throw new MalformedRecordException(e.getMessage());
       }
@@ -111,7 +123,8 @@ public record JobRecord(
         all,
         isolation,
         dueAt,
-        traceparent);
+        traceparent,
+        backoff);
   }
 
   /** Whether another attempt remains after the ones already failed. */

@@ -71,10 +71,20 @@ public final class JobStore {
     return redis.call(jedis -> jedis.smembers(keys.queues()));
   }
 
+  /** When jobs are due: {@code delayMillis} from now by Redis's clock, now for 0. */
+  public static String dueIn(long delayMillis) {
+    return Long.toString(delayMillis);
+  }
+
+  /** When jobs are due: at {@code epochMillis} by Redis's clock, now if that is past. */
+  public static String dueAt(long epochMillis) {
+    return "at:" + epochMillis;
+  }
+
   /**
-   * Stores jobs of one queue and puts them on it, or in its delayed set when {@code delayMillis} is
-   * above 0, counted from Redis's clock. All of them or none; idempotent per call, so a call that
-   * failed may be sent again.
+   * Stores jobs of one queue and puts them on it, or in its delayed set when {@code due} (from
+   * {@link #dueIn} or {@link #dueAt}) lies ahead by Redis's clock. All of them or none; idempotent
+   * per call, so a call that failed may be sent again.
    *
    * @param records job id to record JSON, in enqueue order
    * @param publicResults the ids among them whose result the job-observer widget may show
@@ -86,7 +96,7 @@ public final class JobStore {
       Map<Long, String> records,
       Collection<Long> publicResults,
       String epoch,
-      long delayMillis) {
+      String due) {
     // the epoch lives in the slot of the id counter, not in the queue's: it is read first. Redis
     // losing its data between this read and the script costs nothing: the counter then starts over
     // above every id reserved before, these among them
@@ -96,7 +106,7 @@ public final class JobStore {
     List<String> args = new ArrayList<>(4 + publicResults.size() + records.size() * 2);
     args.add(keys.events());
     args.add(queue);
-    args.add(Long.toString(delayMillis));
+    args.add(due);
     args.add(Integer.toString(publicResults.size()));
     publicResults.forEach(id -> args.add(Long.toString(id)));
     records.forEach(
@@ -150,10 +160,11 @@ public final class JobStore {
   public record Taken(String id, String record) {}
 
   /**
-   * What a finish-and-take call did: the ids it refused as no longer the worker's, and the jobs
-   * taken.
+   * What a finish-and-take call did: the ids it refused as no longer the worker's, the jobs taken,
+   * and how many millis until the queue's rate limit lets a pending job go (0 when it held none
+   * back).
    */
-  public record Settled(List<Long> refused, List<Taken> taken) {}
+  public record Settled(List<Long> refused, List<Taken> taken, long rateWaitMillis) {}
 
   /**
    * A job that ran to success.
@@ -215,18 +226,21 @@ public final class JobStore {
                     keys.timeline(queue),
                     keys.historyMinutes(queue),
                     keys.historyHours(queue),
-                    keys.runTimes(queue)),
+                    keys.runTimes(queue),
+                    keys.limits(queue),
+                    keys.rateLog(queue)),
                 args);
     int refusedCount = ((Long) reply.get(0)).intValue();
+    long rateWait = (Long) reply.get(1);
     List<Long> refused = new ArrayList<>(refusedCount);
-    for (int i = 1; i <= refusedCount; i++) {
+    for (int i = 2; i < refusedCount + 2; i++) {
       refused.add(Long.parseLong(text(reply.get(i))));
     }
-    List<Taken> taken = new ArrayList<>((reply.size() - refusedCount - 1) / 2);
-    for (int i = refusedCount + 1; i < reply.size(); i += 2) {
+    List<Taken> taken = new ArrayList<>((reply.size() - refusedCount - 2) / 2);
+    for (int i = refusedCount + 2; i < reply.size(); i += 2) {
       taken.add(new Taken(text(reply.get(i)), text(reply.get(i + 1))));
     }
-    return new Settled(refused, taken);
+    return new Settled(refused, taken, rateWait);
   }
 
   /**
@@ -363,7 +377,7 @@ public final class JobStore {
           try (AbstractPipeline pipeline = redis.pipelined(jedis, keys.holders(queue))) {
             pipeline.srem(keys.holders(queue), worker);
             pipeline.hdel(keys.running(queue), worker);
-            pipeline.sync();
+            Redis.sync(pipeline);
           }
           return true;
         });
@@ -511,7 +525,7 @@ public final class JobStore {
             jedis -> {
               try (AbstractPipeline pipeline = redis.pipelined(jedis, stats)) {
                 nonZero.forEach((counter, n) -> pipeline.hincrBy(stats, counter.field(), n));
-                pipeline.sync();
+                Redis.sync(pipeline);
               }
               return null;
             });

@@ -176,6 +176,23 @@ public final class Keys {
     return prefix + "running:{" + queue + "}";
   }
 
+  /**
+   * Hash of the queue's limits, in its slot: {@code maxRunning} (jobs of the queue running at once
+   * across all agents), {@code rate} and {@code ratePer} (jobs taken per so many millis). The take
+   * script obeys them.
+   */
+  public String limits(String queue) {
+    return prefix + "limits:{" + queue + "}";
+  }
+
+  /**
+   * Sorted set of the queue's takes within its rate window, scored by when each was taken, so the
+   * take script counts a sliding window.
+   */
+  public String rateLog(String queue) {
+    return prefix + "rate-log:{" + queue + "}";
+  }
+
   /** Set of the workers that may hold jobs of this queue in their processing lists. */
   public String holders(String queue) {
     return prefix + "holders:{" + queue + "}";

@@ -517,6 +517,32 @@ public final class Redis implements AutoCloseable {
     return jedis.pipelined();
   }
 
+  /**
+   * Sends what {@code pipeline} holds, and fails as a lone command would when a reply says that its
+   * command did not run on that node: a {@code -MOVED} or {@code -ASK} redirect, or {@code
+   * -TRYAGAIN} and {@code -CLUSTERDOWN} while a slot moves or the cluster heals. Other error
+   * replies stay in their responses for the caller to read. Without this, a pipeline of writes
+   * whose replies nobody reads would lose them silently to a redirect.
+   */
+  static void sync(AbstractPipeline pipeline) {
+    if (!(pipeline instanceof Pipeline onOneNode)) {
+      // off a cluster there is no redirect, and Jedis's other pipelines keep their replies inside
+      pipeline.sync();
+      return;
+    }
+    for (Object reply : onOneNode.syncAndReturnAll()) {
+      if (reply instanceof JedisRedirectionException redirect) {
+        throw redirect;
+      }
+      if (reply instanceof JedisDataException error
+          && error.getMessage() != null
+          && (error.getMessage().startsWith("TRYAGAIN ")
+              || error.getMessage().startsWith("CLUSTERDOWN "))) {
+        throw error;
+      }
+    }
+  }
+
   /** The Cluster slot of {@code key}, the same for every key of one queue. */
   static int slot(String key) {
     return JedisClusterCRC16.getSlot(key);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.offload.api.Isolation;
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobOptions;
+import dev.offload.api.RetryBackoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,7 +70,10 @@ public final class ScheduleStore {
             options.timeout().orElse(Duration.ZERO).toMillis(),
             0,
             List.of(),
-            options.isolation().map(Isolation::label).orElse(null));
+            options.isolation().map(Isolation::label).orElse(null),
+            null,
+            null,
+            options.backoff().map(RetryBackoff::toString).orElse(null));
     return record.toJson();
   }
 
@@ -85,7 +89,10 @@ public final class ScheduleStore {
               t.timeoutMs(),
               enqueuedAt,
               List.of(),
-              t.isolation())
+              t.isolation(),
+              null,
+              null,
+              t.backoff())
           .toJson();
     } catch (JobRecord.MalformedRecordException e) {
       throw new IllegalStateException("malformed schedule record in Redis: " + e.getMessage(), e);

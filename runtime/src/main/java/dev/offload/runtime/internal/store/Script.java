@@ -140,7 +140,7 @@ final class Script {
       try (AbstractPipeline pipeline = pipelines.get()) {
         reply = pipeline.evalsha(sha, keys, args);
         acknowledged = pipeline.waitReplicas(keys.get(0), replicas, timeoutMillis);
-        pipeline.sync();
+        Redis.sync(pipeline);
       }
       try {
         reply.get();

@@ -60,7 +60,7 @@ final class SlotBatch {
         for (Queued<?> queued : slot.getValue()) {
           start(pipeline, queued);
         }
-        pipeline.sync();
+        Redis.sync(pipeline);
       }
     }
   }

@@ -3,7 +3,8 @@
 -- deleted or had their results removed in between).
 -- The caller checks first that the ids' epoch is current: the epoch lives in another Cluster slot.
 -- KEYS: queue, data-store, delayed, public-results, result-store, failure-store, positions, timeline
--- ARGV: events channel, queue name, delay in millis (0 = now), the count n of jobs whose result the
+-- ARGV: events channel, queue name, delay in millis (0 = now) or 'at:' and a due time in epoch
+--       millis (one not ahead of Redis's clock means now), the count n of jobs whose result the
 --       widget may show, those n ids, then id, record pairs
 -- Returns: how many jobs were stored
 local err = wrong_type({ 'list', 'hash', 'zset', 'set', 'hash', 'hash', 'zset', 'hash' })
@@ -40,14 +41,14 @@ if public_count > 0 then
   end
   push_all('SADD', KEYS[4], shown)
 end
-local delay = tonumber(ARGV[3])
-if delay == 0 then
+local now = now_millis()
+local at = ARGV[3]:match('^at:(%d+)$')
+local due = at and tonumber(at) or now + tonumber(ARGV[3])
+if due <= now then
   push_all('LPUSH', KEYS[1], ids)
   positions_at_tail(KEYS[7], ids)
   publish(ARGV[1], ARGV[2], nil, { queued = ids })
 else
-  local now = now_millis()
-  local due = now + delay
   local scored = {}
   for _, id in ipairs(ids) do
     scored[#scored + 1] = due

@@ -7,23 +7,25 @@
 -- moves into its succeeded event, and the queue's history and run-time samples count it.
 -- KEYS: queue, data-store, result-store, processing list of the worker, running, holders,
 --       the queue's pause flag (while it exists nothing is taken), result-times, positions,
---       timeline, minute history, hour history, run times
+--       timeline, minute history, hour history, run times, the queue's limits, the queue's log of
+--       recent takes (for its rate limit)
 -- ARGV: events channel, queue name, worker id, how many to take, id of the job the worker runs
 --       now ('' for none; the first job taken replaces it), the worker's host, the count n of
 --       finished jobs, then n groups of id, result, run time in millis, job name, then the ids to
 --       hand back, in the order they were taken
--- Returns: the count of refused ids, those ids, then id, record pairs of the jobs taken (record
---          is false when its data is gone)
+-- Returns: the count of refused ids, the millis until the queue's rate limit lets a pending job
+--          go (0 when it does not hold one back), the refused ids, then id, record pairs of the
+--          jobs taken (record is false when its data is gone)
 local worker = ARGV[3]
 local host = ARGV[6]
 local n = tonumber(ARGV[7])
 local first_back = 8 + 4 * n
 -- an idle worker's poll of an empty queue: nothing to record, nothing to take, nothing to check
 if #ARGV == 7 and ARGV[5] == '' and redis.call('EXISTS', KEYS[1]) == 0 then
-  return { 0 }
+  return { 0, 0 }
 end
 local err = wrong_type({ 'list', 'hash', 'hash', 'list', 'hash', 'set', 'string', 'zset', 'zset',
-  'hash', 'hash', 'hash', 'hash' })
+  'hash', 'hash', 'hash', 'hash', 'hash', 'zset' })
 if err then return err end
 local now = now_millis()
 local fields, succeeded, refused, finished = {}, {}, {}, {}
@@ -108,6 +110,32 @@ local want = tonumber(ARGV[4])
 if want > 0 and redis.call('EXISTS', KEYS[7]) == 1 then
   want = 0
 end
+-- a limited queue hands out fewer jobs, or none; the worker then takes from its next queue
+local limits = {}
+local rate_wait = 0
+if want > 0 and redis.call('EXISTS', KEYS[14]) == 1 then
+  local raw = redis.call('HMGET', KEYS[14], 'maxRunning', 'rate', 'ratePer')
+  limits.max_running = tonumber(raw[1])
+  limits.rate = tonumber(raw[2])
+  limits.rate_per = tonumber(raw[3])
+end
+if limits.max_running then
+  -- running:{q} names every worker holding a job of the queue; one job at a time keeps it exact,
+  -- and this worker's own entry ends in this call, since it passes no running job when it takes
+  local others = redis.call('HLEN', KEYS[5]) - redis.call('HEXISTS', KEYS[5], worker)
+  want = math.max(0, math.min(1, want, limits.max_running - others))
+end
+if want > 0 and limits.rate and limits.rate_per then
+  -- a sliding window: every take of the last rate_per millis is a member of the log
+  redis.call('ZREMRANGEBYSCORE', KEYS[15], '-inf', now - limits.rate_per)
+  local allowed = limits.rate - redis.call('ZCARD', KEYS[15])
+  if allowed <= 0 and redis.call('EXISTS', KEYS[1]) == 1 then
+    -- the worker may sleep until the oldest take leaves the window, not a whole poll interval
+    local oldest = redis.call('ZRANGE', KEYS[15], 0, 0, 'WITHSCORES')
+    rate_wait = math.max(1, tonumber(oldest[2]) + limits.rate_per - now)
+  end
+  want = math.max(0, math.min(want, allowed))
+end
 if want == 1 then
   local id = redis.call('LMOVE', KEYS[1], KEYS[4], 'RIGHT', 'LEFT')
   if id then
@@ -122,6 +150,15 @@ elseif want > 1 then
 end
 if #taken > 0 then
   redis.call('SADD', KEYS[6], worker)
+  if limits.rate and limits.rate_per then
+    local log = {}
+    for _, id in ipairs(taken) do
+      log[#log + 1] = now
+      log[#log + 1] = now .. '-' .. id
+    end
+    push_all('ZADD', KEYS[15], log)
+    redis.call('PEXPIRE', KEYS[15], limits.rate_per)
+  end
   push_all('ZREM', KEYS[9], taken)
   for _, id in ipairs(taken) do
     timeline_add(KEYS[10], id, { e = 'started', t = now, w = worker, h = host })
@@ -135,7 +172,7 @@ else
   redis.call('HDEL', KEYS[5], worker)
 end
 
-local reply = { #refused }
+local reply = { #refused, rate_wait }
 for _, id in ipairs(refused) do
   reply[#reply + 1] = id
 end

@@ -66,9 +66,10 @@ class ChildProtocolTest {
                 "dev.offload.api.UserFacingException: Card declined.",
                 "\tat Job.run\n",
                 "Card declined.",
-                false),
+                false,
+                true),
             new ChildFrame.Failed(
-                42, "java.lang.OutOfMemoryError: Java heap space", "", null, true));
+                42, "java.lang.OutOfMemoryError: Java heap space", "", null, true, false));
     for (FromChild frame : fromChild) {
       assertEquals(frame, roundTrip(frame, FromChild.class));
     }
@@ -92,8 +93,8 @@ class ChildProtocolTest {
         wire(new ChildFrame.Succeeded(42, "true")));
     assertEquals(
         "{\"type\":\"failed\",\"id\":42,\"error\":\"e\",\"stackTrace\":\"s\","
-            + "\"publicMessage\":null,\"outOfMemory\":false}",
-        wire(new ChildFrame.Failed(42, "e", "s", null, false)));
+            + "\"publicMessage\":null,\"outOfMemory\":false,\"noRetry\":false}",
+        wire(new ChildFrame.Failed(42, "e", "s", null, false, false)));
   }
 
   @Test
