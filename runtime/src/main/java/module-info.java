@@ -13,6 +13,7 @@ module dev.offload.runtime {
   requires com.fasterxml.jackson.datatype.jsr310;
   requires com.fasterxml.jackson.module.paramnames;
   requires org.apache.commons.pool2;
+  requires com.cronutils;
   requires org.slf4j;
   requires redis.clients.jedis;
   // optional: meters when an application hands over a registry, traces when it has the API

@@ -5,6 +5,8 @@ import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.JavaFile;
 import dev.offload.api.Job;
 import dev.offload.api.JobIndexFile;
+import dev.offload.api.Recurring;
+import dev.offload.api.RecurringIndexFile;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +28,8 @@ import javax.lang.model.util.ElementFilter;
 
 /**
  * The {@link Job} annotation processor: for each {@code @Job} method a job record, for each class
- * with such methods a stub, and for the compilation one job index.
+ * with such methods a stub, and for the compilation one job index and one index of the {@code
+ * Recurring} jobs.
  *
  * <p>It only orchestrates. Per round it groups the {@code @Job} methods by their class, hands each
  * method to {@link JobMethodValidator}, claims the job names in {@link JobIndex} and the class
@@ -43,6 +46,7 @@ public class JobProcessor extends AbstractProcessor {
   private GeneratedNames names;
   private JobMethodValidator validator;
   private JobIndex index;
+  private RecurringJobs recurring;
   private JobClassGenerator jobClasses;
   private StubGenerator stubs;
 
@@ -56,6 +60,7 @@ public class JobProcessor extends AbstractProcessor {
     names = new GeneratedNames(env.getTypeUtils(), reporter);
     validator = new JobMethodValidator(env.getElementUtils(), env.getTypeUtils(), reporter, names);
     index = new JobIndex(reporter);
+    recurring = new RecurringJobs(env.getElementUtils(), reporter);
     Optional<AnnotationSpec> generated = GeneratedAnnotation.find(env.getElementUtils());
     jobClasses = new JobClassGenerator(generated);
     stubs = new StubGenerator(generated);
@@ -63,7 +68,7 @@ public class JobProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(Job.class.getCanonicalName());
+    return Set.of(Job.class.getCanonicalName(), Recurring.class.getCanonicalName());
   }
 
   @Override
@@ -82,6 +87,8 @@ public class JobProcessor extends AbstractProcessor {
           reporter.report(Message.SOURCE_VERSION_TOO_OLD, processingEnv.getSourceVersion());
         }
       } else {
+        ElementFilter.methodsIn(round.getElementsAnnotatedWith(Recurring.class))
+            .forEach(recurring::checkHasJob);
         jobMethodsByType(round).forEach(this::processType);
       }
     } catch (RuntimeException | Error e) {
@@ -116,6 +123,7 @@ public class JobProcessor extends AbstractProcessor {
       for (JobMethod job : jobs) {
         names.reserve(job.jobClass(), job.method());
         index.claim(job);
+        recurring.check(job);
       }
       if (reporter.errorCount() == errorsBefore) {
         generate(type, jobs);
@@ -175,6 +183,11 @@ public class JobProcessor extends AbstractProcessor {
       index.write(processingEnv.getFiler());
     } catch (IOException e) {
       reporter.report(Message.WRITE_FAILED, JobIndexFile.PATH, e.getMessage());
+    }
+    try {
+      recurring.write(processingEnv.getFiler());
+    } catch (IOException e) {
+      reporter.report(Message.WRITE_FAILED, RecurringIndexFile.PATH, e.getMessage());
     }
   }
 }

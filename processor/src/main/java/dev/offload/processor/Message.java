@@ -137,6 +137,22 @@ enum Message {
   STUB_METHOD_CLASH(
       Diagnostic.Kind.ERROR,
       "the stub method %s would clash with %s in the generated stub %s; rename the method"),
+  RECURRING_WITHOUT_JOB(
+      Diagnostic.Kind.ERROR,
+      "@Recurring schedules a job, and this method is none; add @Job to it, or remove"
+          + " @Recurring"),
+  RECURRING_WITH_PARAMETERS(
+      Diagnostic.Kind.ERROR,
+      "a @Recurring job runs without arguments, and this method takes %d; remove its"
+          + " parameters, or drop @Recurring and schedule the job with its arguments at run time"
+          + " through OffloadClient.schedule(name, cron, job)"),
+  RECURRING_BAD_CRON(
+      Diagnostic.Kind.ERROR,
+      "%s; fields take *, numbers, ranges a-b, steps /n and lists a,b, such as \"0 */5 * * * *\""
+          + " for every five minutes"),
+  RECURRING_BAD_ZONE(
+      Diagnostic.Kind.ERROR,
+      "time zone \"%s\" is unknown; give a region id such as \"Europe/Berlin\", or \"UTC\""),
   WRITE_FAILED(Diagnostic.Kind.ERROR, "could not write %s: %s"),
   PROCESSOR_CRASHED(
       Diagnostic.Kind.ERROR,

@@ -59,6 +59,38 @@ class CompileErrorsTest {
   }
 
   @Test
+  void recurringJobsWithArgumentsBadCronsOrZonesOrNoJobAreRejectedAtTheValueAtFault() {
+    ExpectedDiagnostics.in("bad/RecurringJobs.java")
+        .error(
+            "static void withArguments(String day)",
+            "a @Recurring job runs without arguments, and this method takes 1; remove its"
+                + " parameters, or drop @Recurring and schedule the job with its arguments at run"
+                + " time through OffloadClient.schedule(name, cron, job)")
+        .error(
+            "@Recurring(cron = \"0 */5 * * *\")",
+            "cron \"0 */5 * * *\": expected 6 fields (second minute hour day-of-month month"
+                + " day-of-week), found 5; fields take *, numbers, ranges a-b, steps /n and lists"
+                + " a,b, such as \"0 */5 * * * *\" for every five minutes")
+        .error(
+            "@Recurring(cron = \"0 61 * * * *\")",
+            "cron \"0 61 * * * *\": minute field \"61\" at character 3 is invalid: Value 61 not"
+                + " in range [0, 59]")
+        .error(
+            "@Recurring(cron = \"0 0 3 * * FUNDAY\")",
+            "cron \"0 0 3 * * FUNDAY\": day-of-week field \"FUNDAY\" at character 11 is"
+                + " invalid: Invalid chars in expression! Expression: FUNDAY Invalid chars: FUNDAY")
+        .error(
+            "zone = \"Mars/Olympus\"",
+            "time zone \"Mars/Olympus\" is unknown; give a region id such as \"Europe/Berlin\","
+                + " or \"UTC\"")
+        .error(
+            "static void notAJob()",
+            "@Recurring schedules a job, and this method is none; add @Job to it, or remove"
+                + " @Recurring")
+        .assertReportedBy(compile("bad/RecurringJobs.java"));
+  }
+
+  @Test
   void methodsGeneratedCodeCannotCallAreRejected() {
     ExpectedDiagnostics.in("bad/Placement.java")
         .error(

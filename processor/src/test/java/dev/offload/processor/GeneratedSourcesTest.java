@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import dev.offload.api.JobIndexFile;
+import dev.offload.api.RecurringIndexFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,8 @@ class GeneratedSourcesTest {
 
   private static final String INDEX_GOLDEN = "jobs.index";
 
+  private static final String RECURRING_GOLDEN = "recurring.index";
+
   /** Every class the {@code good/} inputs generate, each a case the processor must handle. */
   static final List<String> GENERATED_CLASSES =
       List.of(
@@ -71,7 +74,10 @@ class GeneratedSourcesTest {
           "Invoices_RemindJob", // unique for a duration
           "Invoices_PollJob", // a duration in milliseconds
           "Invoices_ArchiveJob", // result and failure retention
-          "InvoicesJobs");
+          "InvoicesJobs",
+          "Reports_NightlyJob", // @Recurring, declared in the recurring index
+          "Reports_EveryFiveMinutesJob",
+          "ReportsJobs");
 
   private static Compilation compilation;
 
@@ -123,6 +129,17 @@ class GeneratedSourcesTest {
         contents(compilation.generatedFile(StandardLocation.CLASS_OUTPUT, JobIndexFile.PATH).get());
 
     assertGolden(INDEX_GOLDEN, actual);
+  }
+
+  @Test
+  void recurringIndexListsEveryRecurringJobWithItsCronZoneAndPolicy() {
+    String actual =
+        contents(
+            compilation
+                .generatedFile(StandardLocation.CLASS_OUTPUT, RecurringIndexFile.PATH)
+                .get());
+
+    assertGolden(RECURRING_GOLDEN, actual);
   }
 
   private static void assertGolden(String fileName, String actual) {

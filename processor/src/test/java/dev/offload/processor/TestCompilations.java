@@ -22,6 +22,7 @@ final class TestCompilations {
           "good/Accounts.java",
           "good/Payments.java",
           "good/Invoices.java",
+          "good/Reports.java",
           "good/spring/Component.java",
           "good/spring/Service.java");
 

@@ -12,6 +12,7 @@ import dev.offload.runtime.client.OffloadAdmin;
 import dev.offload.runtime.client.Page;
 import dev.offload.runtime.client.QueueHistory;
 import dev.offload.runtime.client.QueueStats;
+import dev.offload.runtime.client.ScheduleInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,7 +78,12 @@ final class Api {
         .post("/api/queues/{queue}/failures/clear", this::clearFailures)
         .post("/api/queues/{queue}/results/{id}/delete", this::removeResult)
         .post("/api/workers/{worker}/stop", this::stopWorker)
-        .post("/api/workers/{worker}/destroy", this::destroyWorker);
+        .post("/api/workers/{worker}/destroy", this::destroyWorker)
+        .get("/api/schedules", request -> schedules())
+        .post("/api/schedules/{schedule}/pause", request -> changeSchedule(request, "pause"))
+        .post("/api/schedules/{schedule}/resume", request -> changeSchedule(request, "resume"))
+        .post("/api/schedules/{schedule}/trigger", request -> changeSchedule(request, "trigger"))
+        .post("/api/schedules/{schedule}/delete", request -> changeSchedule(request, "delete"));
   }
 
   private Object session(Request request) {
@@ -493,6 +499,47 @@ final class Api {
     }
     feed.refresh();
     return Map.of("worker", worker, "destroyed", true);
+  }
+
+  /** The recurring jobs' schedules, their next and last runs in epoch millis, null for none. */
+  private Object schedules() {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (ScheduleInfo s : admin.schedules()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("name", s.name());
+      row.put("job", s.job());
+      row.put("cron", s.cron());
+      row.put("zone", s.zone());
+      row.put("queue", s.queue());
+      row.put("missed", s.missed().name());
+      row.put("nextRun", s.nextRun().map(Instant::toEpochMilli).orElse(null));
+      row.put("lastRun", s.lastRun().map(Instant::toEpochMilli).orElse(null));
+      row.put("paused", s.paused());
+      rows.add(row);
+    }
+    return Map.of("schedules", rows);
+  }
+
+  private Object changeSchedule(Request request, String action) {
+    String name = request.param("schedule");
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("schedule", name);
+    boolean found =
+        switch (action) {
+          case "pause" -> admin.pauseSchedule(name);
+          case "resume" -> admin.resumeSchedule(name);
+          case "delete" -> admin.deleteSchedule(name);
+          default -> {
+            Optional<Long> id = admin.triggerSchedule(name);
+            id.ifPresent(value -> answer.put("id", value));
+            yield id.isPresent();
+          }
+        };
+    if (!found) {
+      throw HttpError.notFound("no schedule " + name + " exists");
+    }
+    answer.put("done", action);
+    return answer;
   }
 
   private String existingQueue(Request request) {

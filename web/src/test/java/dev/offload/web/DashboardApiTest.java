@@ -137,6 +137,39 @@ class DashboardApiTest {
   }
 
   @Test
+  void schedulesAreListedWithNextAndLastRunAndCanBePausedTriggeredResumedAndDeleted()
+      throws Exception {
+    client.schedule("adder", "0 0 3 * * *", "Europe/Berlin", new Add(2, 3));
+
+    JsonNode row = web.getJson("/api/schedules").get("schedules").get(0);
+    assertEquals("adder", row.get("name").asText());
+    assertEquals("test.add", row.get("job").asText());
+    assertEquals("0 0 3 * * *", row.get("cron").asText());
+    assertEquals("Europe/Berlin", row.get("zone").asText());
+    assertEquals("default", row.get("queue").asText());
+    assertEquals("SKIP", row.get("missed").asText());
+    assertTrue(row.get("nextRun").asLong() > System.currentTimeMillis());
+    assertTrue(row.get("lastRun").isNull());
+    assertFalse(row.get("paused").asBoolean());
+
+    web.postJson("/api/schedules/adder/pause", "{}");
+    JsonNode paused = web.getJson("/api/schedules").get("schedules").get(0);
+    assertTrue(paused.get("paused").asBoolean());
+    assertTrue(paused.get("nextRun").isNull());
+
+    long id = web.postJson("/api/schedules/adder/trigger", "{}").get("id").asLong();
+    agent("default");
+    assertEquals(JobStatus.SUCCEEDED, client.handle("default", id, Integer.class).await(WAIT));
+
+    web.postJson("/api/schedules/adder/resume", "{}");
+    assertFalse(web.getJson("/api/schedules").get("schedules").get(0).get("paused").asBoolean());
+
+    web.postJson("/api/schedules/adder/delete", "{}");
+    assertEquals(0, web.getJson("/api/schedules").get("schedules").size());
+    assertEquals(404, web.post("/api/schedules/adder/pause").statusCode());
+  }
+
+  @Test
   void jobLookUpShowsTheRecordThenTheResultWhichCanBeRemoved() throws Exception {
     JobHandle<Integer> handle = client.enqueue(new Add(2, 3));
     long id = handle.id();

@@ -10,6 +10,7 @@ import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
+import dev.offload.runtime.jobs.Count;
 import dev.offload.runtime.jobs.FailTimes;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.support.Agents;
@@ -204,6 +205,34 @@ class DashboardBrowserTest {
     browser.click("tr[data-queue='slow'] button[data-action='resume']");
     browser.awaitText("tr[data-queue='slow'] td.pending", "0");
     browser.awaitText("tr[data-queue='slow'] td.succeeded", "4");
+    assertNotReloaded();
+  }
+
+  @Test
+  void schedulesAreListedPausedRunNowResumedAndDeleted() throws Exception {
+    String key = prefix + "scheduled";
+    client.schedule("nightly", "0 0 3 * * *", "Europe/Berlin", new Count(key, 0));
+    agent("default");
+    open("#/schedules");
+    String row = "tr[data-schedule='nightly']";
+    browser.awaitText(row + " td.cron", "0 0 3 * * *");
+    browser.awaitText(row + " td.queue", "default");
+    browser.awaitText(row + " td.last", "–");
+    browser.awaitTextContaining(row + " td.next", "in ");
+    browser.screenshot("schedules");
+
+    browser.click(row + " button[data-action='pause']");
+    browser.find(row + " .badge.paused");
+    assertTrue(client.admin().schedule("nightly").orElseThrow().paused());
+
+    browser.click(row + " button[data-action='trigger']");
+    Poll.until(WAIT, "the run started from the page", () -> Count.runs(key) == 1);
+
+    browser.click(row + " button[data-action='resume']");
+    browser.find(row + " .badge.active");
+    browser.confirm(row + " button[data-action='delete']");
+    browser.await("the deleted schedule leaves the list", d -> browser.absent(row));
+    assertTrue(client.admin().schedules().isEmpty());
     assertNotReloaded();
   }
 

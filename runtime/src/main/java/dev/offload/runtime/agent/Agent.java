@@ -9,6 +9,7 @@ import dev.offload.runtime.internal.store.EventSubscriber;
 import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
+import dev.offload.runtime.internal.store.ScheduleStore;
 import dev.offload.runtime.internal.store.WorkerStore;
 import dev.offload.runtime.internal.trace.TraceContext;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -117,6 +118,11 @@ public final class Agent implements AutoCloseable {
             new Recovery(jobs, workerStore, attempts, config.orphanGrace()),
             workers,
             queues,
+            new RecurringRuns(
+                new ScheduleStore(redis, keys),
+                jobs,
+                config.registry(),
+                config.scheduleGrace().toMillis()),
             () -> closing,
             this::close);
   }
@@ -230,6 +236,7 @@ public final class Agent implements AutoCloseable {
     private Duration shutdownGrace = Duration.ofSeconds(25);
     private Duration heartbeatInterval = Duration.ofSeconds(5);
     private Duration promoteInterval = Duration.ofSeconds(1);
+    private Duration scheduleGrace = Duration.ofMinutes(1);
     private Isolation isolation = Isolation.PROCESS;
     private Path childJava = ChildSpec.currentJava();
     private String childClassPath = ChildSpec.currentClassPath();
@@ -357,6 +364,17 @@ public final class Agent implements AutoCloseable {
     /** How often delayed jobs that are due move to their queue; default 1 s. */
     public Builder promoteInterval(Duration promoteInterval) {
       this.promoteInterval = positive(promoteInterval, "promoteInterval");
+      return this;
+    }
+
+    /**
+     * How late a recurring job's run may be enqueued and still count as on time; default 1 minute.
+     * A due time older than this when an agent first sees it was missed while no agent ran, and the
+     * schedule's {@link dev.offload.api.MissedRuns} policy decides whether it runs. Schedules are
+     * checked every {@link #promoteInterval}.
+     */
+    public Builder scheduleGrace(Duration scheduleGrace) {
+      this.scheduleGrace = positive(scheduleGrace, "scheduleGrace");
       return this;
     }
 
@@ -522,6 +540,7 @@ public final class Agent implements AutoCloseable {
           shutdownGrace,
           heartbeatInterval,
           promoteInterval,
+          scheduleGrace,
           orphanGrace,
           new JobStore.Retention(keepResults.toMillis(), keepFailures.toMillis()),
           childJava,

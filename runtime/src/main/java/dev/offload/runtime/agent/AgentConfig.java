@@ -32,6 +32,7 @@ record AgentConfig(
     Duration shutdownGrace,
     Duration heartbeatInterval,
     Duration promoteInterval,
+    Duration scheduleGrace,
     Duration orphanGrace,
     JobStore.Retention retention,
     Path childJava,

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an agent in step with Redis while its workers run: heartbeats on a thread of their own;
- * counters, paused queues, recovery of dead workers' jobs and promotion of delayed jobs on a second
- * thread; and job events that wake workers or mark queues for promotion.
+ * counters, paused queues, recovery of dead workers' jobs, promotion of delayed jobs and runs of
+ * recurring jobs on a second thread; and job events that wake workers or mark queues for promotion.
  *
  * <p>Lifecycle: {@link #start()} once the workers are registered; {@link #stopHeartbeats()} once
  * they are deregistered; {@link #stop()} last, which writes the last counters.
@@ -51,6 +51,7 @@ final class Upkeep {
   private final Recovery recovery;
   private final WorkerPool workers;
   private final Set<String> queues;
+  private final RecurringRuns recurring;
   private final BooleanSupplier agentClosing;
   private final Runnable closeAgent;
   private final Clock clock;
@@ -81,6 +82,7 @@ final class Upkeep {
       Recovery recovery,
       WorkerPool workers,
       Set<String> queues,
+      RecurringRuns recurring,
       BooleanSupplier agentClosing,
       Runnable closeAgent) {
     this.config = config;
@@ -91,6 +93,7 @@ final class Upkeep {
     this.recovery = recovery;
     this.workers = workers;
     this.queues = queues;
+    this.recurring = recurring;
     this.agentClosing = agentClosing;
     this.closeAgent = closeAgent;
     this.clock = config.clock();
@@ -142,6 +145,7 @@ final class Upkeep {
     upkeep.scheduleWithFixedDelay(this::upkeep, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
     long promote = config.promoteInterval().toMillis();
     upkeep.scheduleWithFixedDelay(this::promoteDue, 0, promote, TimeUnit.MILLISECONDS);
+    upkeep.scheduleWithFixedDelay(this::enqueueRecurring, 0, promote, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -273,6 +277,18 @@ final class Upkeep {
       }
     } catch (RuntimeException e) {
       log.debug("promoting delayed jobs failed: {}", e.getMessage());
+    }
+  }
+
+  /** Enqueues the due runs of recurring jobs on this agent's queues. */
+  private void enqueueRecurring() {
+    if (agentClosing.getAsBoolean()) {
+      return;
+    }
+    try {
+      recurring.run(queues);
+    } catch (RuntimeException e) {
+      log.warn("enqueueing recurring jobs failed ({}); trying again", e.getMessage());
     }
   }
 

@@ -3,10 +3,12 @@ package dev.offload.runtime.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.offload.api.JobFailure;
 import dev.offload.api.JobStatus;
+import dev.offload.api.MissedRuns;
 import dev.offload.api.QueueNames;
 import dev.offload.runtime.Counter;
 import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.RedisUnavailableException;
+import dev.offload.runtime.internal.recurring.CronTimes;
 import dev.offload.runtime.internal.store.AdminStore;
 import dev.offload.runtime.internal.store.BulkStore;
 import dev.offload.runtime.internal.store.FailureRecords;
@@ -14,6 +16,7 @@ import dev.offload.runtime.internal.store.JobLists;
 import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.JournalStore;
+import dev.offload.runtime.internal.store.ScheduleStore;
 import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.internal.store.WorkerStore;
 import java.time.Duration;
@@ -55,6 +58,7 @@ public final class OffloadAdmin {
   private final JobLists lists;
   private final JournalStore journal;
   private final BulkStore bulk;
+  private final ScheduleStore schedules;
 
   OffloadAdmin(
       JobStore jobs,
@@ -62,13 +66,15 @@ public final class OffloadAdmin {
       WorkerStore workers,
       JobLists lists,
       JournalStore journal,
-      BulkStore bulk) {
+      BulkStore bulk,
+      ScheduleStore schedules) {
     this.jobs = jobs;
     this.store = store;
     this.workers = workers;
     this.lists = lists;
     this.journal = journal;
     this.bulk = bulk;
+    this.schedules = schedules;
   }
 
   /** The names of all queues, in no particular order. */
@@ -827,5 +833,100 @@ public final class OffloadAdmin {
       // reported below
     }
     throw new IllegalArgumentException("cursor must be the nextCursor of the previous page, or 0");
+  }
+
+  /** Every recurring job's schedule, by name. */
+  public List<ScheduleInfo> schedules() {
+    List<ScheduleInfo> out = new ArrayList<>();
+    for (String queue : new TreeSet<>(schedules.names().values())) {
+      for (ScheduleStore.Stored s : schedules.list(queue)) {
+        ScheduleStore.Definition d = s.definition();
+        out.add(
+            new ScheduleInfo(
+                s.name(),
+                d.job(),
+                d.cron(),
+                d.zone(),
+                queue,
+                MissedRuns.valueOf(d.missed()),
+                Optional.ofNullable(s.next()).map(Instant::ofEpochMilli),
+                Optional.ofNullable(s.last()).map(Instant::ofEpochMilli),
+                s.paused()));
+      }
+    }
+    out.sort(Comparator.comparing(ScheduleInfo::name));
+    return out;
+  }
+
+  /** The schedule {@code name}, if there is one. */
+  public Optional<ScheduleInfo> schedule(String name) {
+    return schedules().stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  /**
+   * Pauses the schedule {@code name}: no run is enqueued until it is resumed, and the due times in
+   * between are not run.
+   *
+   * @return false if there is no such schedule
+   */
+  public boolean pauseSchedule(String name) {
+    return schedules.queueOf(name).map(q -> schedules.change(q, name, "pause", 0)).orElse(false);
+  }
+
+  /**
+   * Resumes the schedule {@code name} from its first due time after now.
+   *
+   * @return false if there is no such schedule
+   */
+  public boolean resumeSchedule(String name) {
+    Optional<String> queue = schedules.queueOf(name);
+    if (queue.isEmpty()) {
+      return false;
+    }
+    Optional<ScheduleStore.Definition> definition = schedules.definition(queue.get(), name);
+    if (definition.isEmpty()) {
+      return false;
+    }
+    CronTimes times = CronTimes.parse(definition.get().cron(), definition.get().zone());
+    long next = times.nextAfter(schedules.now(queue.get()));
+    return schedules.change(queue.get(), name, "resume", next);
+  }
+
+  /**
+   * Enqueues a run of the schedule {@code name} now, beside its due times, which stay as they were.
+   *
+   * @return the id of the job enqueued on the schedule's queue, or empty if there is no such
+   *     schedule
+   */
+  public Optional<Long> triggerSchedule(String name) {
+    Optional<String> queue = schedules.queueOf(name);
+    if (queue.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ScheduleStore.Definition> definition = schedules.definition(queue.get(), name);
+    if (definition.isEmpty()) {
+      return Optional.empty();
+    }
+    String record = ScheduleStore.runRecord(definition.get().record(), System.currentTimeMillis());
+    JobStore.IdBlock id = jobs.reserveIds(1);
+    jobs.registerQueues(List.of(queue.get()));
+    jobs.enqueue(
+        queue.get(),
+        Map.of(id.first(), record),
+        List.of(),
+        List.of(),
+        id.epoch(),
+        JobStore.dueIn(0));
+    return Optional.of(id.first());
+  }
+
+  /**
+   * Deletes the schedule {@code name}; runs it enqueued stay. A {@code @Recurring} job's schedule
+   * comes back when an agent that declares it starts.
+   *
+   * @return false if there was none
+   */
+  public boolean deleteSchedule(String name) {
+    return schedules.queueOf(name).map(q -> schedules.change(q, name, "delete", 0)).orElse(false);
   }
 }

@@ -11,10 +11,12 @@ import dev.offload.api.JobFailure;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
+import dev.offload.api.MissedRuns;
 import dev.offload.api.QueueNames;
 import dev.offload.api.RetryBackoff;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.internal.execution.JobArguments;
+import dev.offload.runtime.internal.recurring.CronTimes;
 import dev.offload.runtime.internal.store.AdminStore;
 import dev.offload.runtime.internal.store.BulkStore;
 import dev.offload.runtime.internal.store.FailureRecords;
@@ -25,6 +27,7 @@ import dev.offload.runtime.internal.store.JournalStore;
 import dev.offload.runtime.internal.store.Json;
 import dev.offload.runtime.internal.store.Keys;
 import dev.offload.runtime.internal.store.Redis;
+import dev.offload.runtime.internal.store.ScheduleStore;
 import dev.offload.runtime.internal.store.StaleIdsException;
 import dev.offload.runtime.internal.store.WorkerStore;
 import dev.offload.runtime.internal.trace.TraceContext;
@@ -78,6 +81,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
 
   private final Redis redis;
   private final JobStore store;
+  private final ScheduleStore schedules;
   private final int maxPayloadBytes;
   private final Set<String> knownQueues = ConcurrentHashMap.newKeySet();
   private final JobWatcher watcher;
@@ -93,6 +97,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     Keys keys = Keys.forUrl(builder.prefix, builder.redisUrl);
     this.store =
         new JobStore(redis, keys, builder.enqueueReplicas, builder.enqueueReplicaWait.toMillis());
+    this.schedules = new ScheduleStore(redis, keys);
     this.maxPayloadBytes = builder.maxPayloadBytes;
     this.watcher = new JobWatcher(redis, keys, store, builder.awaitPollInterval);
     this.admin =
@@ -102,7 +107,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
             new WorkerStore(redis, keys),
             new JobLists(redis, keys),
             new JournalStore(redis, keys),
-            new BulkStore(redis, keys));
+            new BulkStore(redis, keys),
+            schedules);
     this.metrics =
         builder.meterRegistry == null
             ? ClientMetrics.NONE
@@ -492,6 +498,105 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   /** Where this client's Redis is, as its URL without credentials ({@code redis://host:port}). */
   public String server() {
     return redis.displayName();
+  }
+
+  /**
+   * Runs {@code job} on the cron schedule {@code cron}, read in UTC; see {@link #schedule(String,
+   * String, String, MissedRuns, JobDefinition, JobOptions)}.
+   */
+  public void schedule(String name, String cron, JobDefinition<?> job) {
+    schedule(name, cron, "UTC", MissedRuns.SKIP, job, JobOptions.defaults());
+  }
+
+  /** Runs {@code job} on the cron schedule {@code cron}, read in the time zone {@code zone}. */
+  public void schedule(String name, String cron, String zone, JobDefinition<?> job) {
+    schedule(name, cron, zone, MissedRuns.SKIP, job, JobOptions.defaults());
+  }
+
+  /**
+   * Creates or replaces the schedule {@code name}: from now on an agent serving the job's queue
+   * enqueues {@code job} at each due time of {@code cron}, exactly once across all agents.
+   *
+   * <pre>{@code
+   * client.schedule("digest", "0 0 8 * * MON-FRI", "Europe/Berlin", MissedRuns.SKIP,
+   *     new Mailer_SendDigestJob("weekly"), JobOptions.defaults().queue("mail"));
+   * }</pre>
+   *
+   * <p>Replacing a schedule with the same cron and zone keeps its next due time and its pause;
+   * another cron or zone starts it afresh from now. A schedule of that name on another queue is
+   * deleted.
+   *
+   * @param name the schedule's name, unique in the installation; not blank, no tab or line break
+   * @param cron six fields with seconds: {@code second minute hour day-of-month month day-of-week}
+   * @param zone the time zone the fields are read in, a region id such as {@code Europe/Berlin}
+   * @param missed what to do about due times missed while no agent ran
+   * @param options the queue, attempts, timeout, isolation and backoff of every run; a delay or a
+   *     time is refused
+   * @throws IllegalArgumentException if the name, the cron, the zone or the job is invalid
+   */
+  public void schedule(
+      String name,
+      String cron,
+      String zone,
+      MissedRuns missed,
+      JobDefinition<?> job,
+      JobOptions options) {
+    Objects.requireNonNull(job, "job is null: pass the job object each run enqueues");
+    Objects.requireNonNull(missed, "missed is null: pass MissedRuns.SKIP or RUN_ONCE");
+    checkScheduleName(name);
+    CronTimes times = CronTimes.parse(cron, zone);
+    JobOptions merged = job.defaultOptions().overriddenBy(options);
+    if (merged.delay().filter(d -> !d.isZero()).isPresent() || merged.at().isPresent()) {
+      throw new IllegalArgumentException(
+          "schedule "
+              + name
+              + " has a delay or a time; a recurring job runs at its due times, give neither");
+    }
+    String queue = merged.queue().orElse(JobOptions.DEFAULT_QUEUE);
+    String problem = QueueNames.problem(queue);
+    if (problem != null) {
+      throw new IllegalArgumentException("cannot schedule " + name + ": " + problem);
+    }
+    // checked as an enqueue checks it: arguments that will not read back fail here, not each run
+    arguments(job);
+    String template = ScheduleStore.template(job, merged);
+    int size = template.getBytes(StandardCharsets.UTF_8).length;
+    if (size > maxPayloadBytes) {
+      throw new IllegalArgumentException(
+          String.format(
+              "cannot schedule %s: its job's record is %,d bytes of JSON, over the limit of %,d"
+                  + " bytes; pass a reference to large data instead of the data",
+              name, size, maxPayloadBytes));
+    }
+    registerQueues(Set.of(queue));
+    schedules.put(
+        queue,
+        name,
+        new ScheduleStore.Definition(
+            job.jobName(), times.cron(), times.zone().getId(), missed.name(), template),
+        times.nextAfter(schedules.now(queue)));
+  }
+
+  /**
+   * Deletes the schedule {@code name}; runs it enqueued stay.
+   *
+   * @return false if there was none
+   */
+  public boolean unschedule(String name) {
+    return admin.deleteSchedule(name);
+  }
+
+  static void checkScheduleName(String name) {
+    if (name == null
+        || name.isBlank()
+        || name.indexOf('\t') >= 0
+        || name.indexOf('\n') >= 0
+        || name.indexOf('\r') >= 0) {
+      throw new IllegalArgumentException(
+          "schedule name \""
+              + name
+              + "\" is invalid: give a name that is not blank and holds no tab or line break");
+    }
   }
 
   /** Awaiting and following jobs, through this client's one event subscription. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
+import dev.offload.api.MissedRuns;
 import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.agent.Agent;
@@ -207,6 +208,13 @@ class ClusterTest {
         JobHandle<Integer> held = client.enqueue(new Add(7, 8), onQueue);
         assertTrue(admin.deletePending(queue, held.id()));
         admin.resume(queue);
+        // put_schedule, due_schedules (the agent's upkeep), fire_schedule, change_schedule
+        String ticks = prefix + "recurring";
+        client.schedule(
+            "tick", "* * * * * *", "UTC", MissedRuns.SKIP, new Count(ticks, 0), onQueue);
+        Poll.until(WAIT, "a recurring run", () -> Count.runs(ticks) >= 1);
+        assertTrue(admin.pauseSchedule("tick"));
+        assertTrue(admin.deleteSchedule("tick"));
         // sweep_orphans: the agent's upkeep sweeps once its heartbeats have been healthy a while
         Poll.until(WAIT, "an orphan sweep", () -> ScriptRuns.ran().contains("sweep_orphans.lua"));
       }

@@ -959,6 +959,79 @@ function workersView() {
   };
 }
 
+// ---- recurring jobs ------------------------------------------------------------------------
+
+// How often an open Schedules page reads the schedules again: their next runs move on by
+// themselves, with no event to say so.
+const SCHEDULES_REFRESH_MILLIS = 5000;
+
+function schedulesView() {
+  const tbody = el('tbody');
+  const empty = el('p', { class: 'empty hidden' }, 'No recurring jobs: declare one with @Recurring, or call client.schedule(...).');
+  const node = el('section', {},
+    el('div', { class: 'panel' },
+      el('h1', {}, 'Schedules'),
+      el('div', { class: 'scroll' },
+        el('table', { id: 'schedules' },
+          el('thead', {}, el('tr', {},
+            el('th', {}, 'Schedule'), el('th', {}, 'Job'), el('th', {}, 'Cron'), el('th', { class: 'hide-narrow' }, 'Zone'),
+            el('th', {}, 'Queue'), el('th', {}, 'Next run'), el('th', {}, 'Last run'),
+            el('th', { class: 'hide-narrow' }, 'Missed runs'), el('th', {}, 'State'), el('th', {}, ''))),
+          tbody)),
+      empty,
+      el('p', { class: 'notice' }, 'Each due time is enqueued once by one of the agents serving the queue. Run now enqueues one run beside the due times; a paused schedule skips its due times until it is resumed.')));
+
+  let lastLoad = 0;
+
+  function scheduleRow(s) {
+    const path = '/api/schedules/' + hashPart(s.name) + '/';
+    const toggle = s.paused
+      ? action('Resume', () => post(path + 'resume'), { name: 'resume', done: () => 'Resumed ' + s.name, after: load })
+      : action('Pause', () => post(path + 'pause'), { name: 'pause', done: () => 'Paused ' + s.name, after: load });
+    return el('tr', { 'data-schedule': s.name },
+      el('td', { class: 'mono name' }, s.name),
+      el('td', { class: 'mono job' }, s.job),
+      el('td', { class: 'mono cron' }, s.cron),
+      el('td', { class: 'zone hide-narrow' }, s.zone),
+      el('td', { class: 'queue' }, link('#/queues/' + hashPart(s.queue), s.queue)),
+      el('td', { class: 'next' }, s.nextRun === null ? '–' : ago(s.nextRun)),
+      el('td', { class: 'last' }, s.lastRun === null ? '–' : ago(s.lastRun)),
+      el('td', { class: 'missed hide-narrow' }, s.missed === 'RUN_ONCE' ? 'run once' : 'skip'),
+      el('td', { class: 'state' }, badge(s.paused ? 'paused' : 'active')),
+      el('td', { class: 'actions' },
+        toggle,
+        action('Run now', () => post(path + 'trigger'), {
+          name: 'trigger',
+          done: (r) => 'Enqueued job ' + r.id + ' of ' + s.name,
+          after: load,
+        }),
+        action('Delete', () => post(path + 'delete'), {
+          name: 'delete',
+          class: 'danger',
+          confirm: 'Really delete?',
+          done: () => 'Deleted schedule ' + s.name,
+          after: load,
+        })));
+  }
+
+  const load = reloader(async () => {
+    lastLoad = Date.now();
+    const answer = await api('/api/schedules');
+    tbody.replaceChildren(...answer.schedules.map(scheduleRow));
+    empty.classList.toggle('hidden', answer.schedules.length > 0);
+  });
+
+  return {
+    title: 'Schedules',
+    nav: 'schedules',
+    node,
+    start: load,
+    onSnapshot() {
+      if (Date.now() - lastLoad >= SCHEDULES_REFRESH_MILLIS) load();
+    },
+  };
+}
+
 // ---- one job -------------------------------------------------------------------------------
 
 function attemptsOf(attempts) {
@@ -1195,6 +1268,7 @@ const routes = [
   [/^#?\/?$/, overviewView],
   [/^#\/queues\/([^/]+)(?:\/([a-z]+))?$/, queueView],
   [/^#\/workers$/, workersView],
+  [/^#\/schedules$/, schedulesView],
   [/^#\/failures(?:\/([^/]+))?$/, failuresView],
   [/^#\/jobs(?:\/([^/]+))?$/, jobView],
   [/^#\/jobs\/([^/]+)\/([^/]+)$/, jobView],

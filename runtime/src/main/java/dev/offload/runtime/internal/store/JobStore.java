@@ -650,7 +650,7 @@ public final class JobStore {
     return redis.call(jedis -> jedis.hmget(keys.timeline(queue), fields));
   }
 
-  private static String text(Object value) {
+  static String text(Object value) {
     if (value == null) {
       return null;
     }

@@ -251,4 +251,43 @@ public final class Keys {
   public String runTimes(String queue) {
     return prefix + "run-times:{" + queue + "}";
   }
+
+  /**
+   * Hash of the schedule names of every queue to their queue, so that a schedule is found by its
+   * name alone.
+   */
+  public String scheduleNames() {
+    return prefix + "schedule-names";
+  }
+
+  /**
+   * Counter that every change of a schedule by an operator, a client or an agent's registration
+   * increments, so that agents read the schedules of queues again only after a change.
+   */
+  public String schedulesVersion() {
+    return prefix + "schedules-version";
+  }
+
+  /** Hash of the queue's schedule names to their definitions (cron, zone, job record) as JSON. */
+  public String schedules(String queue) {
+    return prefix + "schedules:{" + queue + "}";
+  }
+
+  /**
+   * Sorted set of the queue's active schedules scored by their next due time (epoch millis); a
+   * schedule's score is also its claim: whoever moves it on enqueues that due time's run.
+   */
+  public String scheduleNext(String queue) {
+    return prefix + "schedule-next:{" + queue + "}";
+  }
+
+  /** Hash of the queue's schedule names to the due time of their last scheduled run. */
+  public String scheduleLast(String queue) {
+    return prefix + "schedule-last:{" + queue + "}";
+  }
+
+  /** Set of the queue's paused schedule names; a paused schedule has no next due time. */
+  public String schedulePaused(String queue) {
+    return prefix + "schedule-paused:{" + queue + "}";
+  }
 }

@@ -55,6 +55,10 @@ final class Script {
   static final Script SWEEP_ORPHANS = new Script("sweep_orphans.lua", "");
   static final Script REMOVE_FINISHED = new Script("remove_finished.lua", "");
   static final Script EXPIRE_FINISHED = new Script("expire_finished.lua", "");
+  static final Script PUT_SCHEDULE = new Script("put_schedule.lua", "");
+  static final Script DUE_SCHEDULES = new Script("due_schedules.lua", "flags=no-writes");
+  static final Script FIRE_SCHEDULE = new Script("fire_schedule.lua", "");
+  static final Script CHANGE_SCHEDULE = new Script("change_schedule.lua", "");
 
   /** Every script of this package. */
   static final List<Script> ALL =
@@ -73,7 +77,11 @@ final class Script {
           INDEX_TIMES,
           SWEEP_ORPHANS,
           REMOVE_FINISHED,
-          EXPIRE_FINISHED);
+          EXPIRE_FINISHED,
+          PUT_SCHEDULE,
+          DUE_SCHEDULES,
+          FIRE_SCHEDULE,
+          CHANGE_SCHEDULE);
 
   /**
    * The scripts this process has had Redis run to completion, so that tests can tell that every
