@@ -18,6 +18,11 @@ public record JobEvent(Type type, String queue, long id, String worker) {
     SUCCEEDED,
     RETRYING,
     FAILED,
-    DELETED;
+    DELETED,
+    /**
+     * A running job reported progress; only listeners whose {@link JobListener#types()} name it hear
+     * these, so listeners written before it existed see nothing new.
+     */
+    PROGRESS;
   }
 }

@@ -16,10 +16,11 @@ public interface JobListener {
   /**
    * The kinds of event this listener needs. A message holding none of them is not even parsed for
    * it, which spares an agent, interested only in new jobs, the parsing of every job's start and
-   * end.
+   * end. By default every kind but {@link JobEvent.Type#PROGRESS}, which comes often while jobs
+   * run: a listener that wants it asks for it.
    */
   default Set<JobEvent.Type> types() {
-    return EnumSet.allOf(JobEvent.Type.class);
+    return EnumSet.complementOf(EnumSet.of(JobEvent.Type.PROGRESS));
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.offload.runtime.internal.child.ChildSpec;
 import dev.offload.runtime.internal.store.EventSubscriber;
 import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.Keys;
+import dev.offload.runtime.internal.store.ProgressStore;
 import dev.offload.runtime.internal.store.Redis;
 import dev.offload.runtime.internal.store.ScheduleStore;
 import dev.offload.runtime.internal.store.WorkerStore;
@@ -105,7 +106,10 @@ public final class Agent implements AutoCloseable {
             workerStore,
             counters,
             attempts,
-            new RunnerFactory(config, timers),
+            new RunnerFactory(
+                config,
+                timers,
+                new ProgressReports(new ProgressStore(redis, keys), timers, config.clock())),
             queues,
             () -> closing);
     this.upkeep =

@@ -57,6 +57,10 @@ final class ChildRunner implements JobRunner {
   private final long memoryLimitBytes;
   private final boolean spare;
   private final LongConsumer childPids;
+  private final ProgressReports progress;
+
+  /** The progress reports of the job of {@link #outcome}. */
+  private ProgressReports.Run reports;
 
   /** The child that takes the next job; null until one is needed. */
   private ChildProcess child;
@@ -80,6 +84,7 @@ final class ChildRunner implements JobRunner {
    * @param spare whether to start a child's replacement while it runs its last job
    * @param childPids told the pid of the child that takes the next job whenever it changes, 0 when
    *     there is none, for the worker's description
+   * @param progress where the jobs' progress reports go
    */
   ChildRunner(
       ChildSpec spec,
@@ -89,7 +94,9 @@ final class ChildRunner implements JobRunner {
       long memoryLimitBytes,
       boolean spare,
       LongConsumer childPids,
-      AgentMetrics metrics) {
+      AgentMetrics metrics,
+      ProgressReports progress) {
+    this.progress = progress;
     this.spec = spec;
     this.timer = timer;
     this.workerId = workerId;
@@ -117,17 +124,20 @@ final class ChildRunner implements JobRunner {
       }
       running = taken;
       outcome = future;
+      reports = progress.open(request.queue(), request.id(), workerId);
       if (spare && next == null && jobsPerChild > 0 && taken.jobsStarted() + 1 >= jobsPerChild) {
         next = launchQuietly();
       }
     }
     watchTime(taken, future, request);
+    ProgressReports.Run jobReports = reports;
     taken.run(
         request.id(),
         request.name(),
         request.args(),
         request.traceparent(),
-        result -> finished(taken, future, result));
+        result -> finished(taken, future, result),
+        jobReports);
     return future;
   }
 
@@ -220,6 +230,7 @@ final class ChildRunner implements JobRunner {
         retire(taken, false);
       }
       running = null;
+      endReports();
       future.complete(counted(result));
     }
   }
@@ -288,11 +299,20 @@ final class ChildRunner implements JobRunner {
     boolean begun = cut.jobBegun();
     retire(cut, true);
     running = null;
+    endReports();
     future.complete(
         counted(
             begun
                 ? new JobOutcome.Failed(reason, "", printed)
                 : new JobOutcome.NotStarted(reason)));
+  }
+
+  /** Removes the ended job's progress before its outcome is known, so no reader sees it after. */
+  private void endReports() {
+    if (reports != null) {
+      reports.close();
+      reports = null;
+    }
   }
 
   @Override

@@ -13,11 +13,14 @@ final class RunnerFactory {
   private final JobInvoker invoker;
   private final ChildSpec childSpec;
   private final ScheduledExecutorService timers;
+  private final ProgressReports progress;
 
   /**
    * @param timers the agent's thread for job timeouts and child start limits
+   * @param progress where running jobs' progress reports go
    */
-  RunnerFactory(AgentConfig config, ScheduledExecutorService timers) {
+  RunnerFactory(AgentConfig config, ScheduledExecutorService timers, ProgressReports progress) {
+    this.progress = progress;
     this.config = config;
     this.invoker = new JobInvoker(config.registry());
     this.childSpec =
@@ -35,7 +38,7 @@ final class RunnerFactory {
    */
   JobRunner create(Isolation isolation, String workerId, int slot, LongConsumer childPids) {
     return switch (isolation) {
-      case THREAD -> new ThreadRunner(invoker, timers, "offload-w" + slot);
+      case THREAD -> new ThreadRunner(invoker, timers, "offload-w" + slot, progress, workerId);
       case PROCESS ->
           new ChildRunner(
               childSpec,
@@ -45,7 +48,8 @@ final class RunnerFactory {
               config.childMemoryLimitBytes(),
               config.spareChild(),
               childPids,
-              config.metrics());
+              config.metrics(),
+              progress);
       case PROCESS_PER_JOB ->
           new ChildRunner(
               childSpec,
@@ -55,7 +59,8 @@ final class RunnerFactory {
               config.childMemoryLimitBytes(),
               config.spareChild(),
               childPids,
-              config.metrics());
+              config.metrics(),
+              progress);
     };
   }
 }

@@ -1,5 +1,6 @@
 package dev.offload.runtime.agent;
 
+import dev.offload.api.JobContext;
 import dev.offload.runtime.internal.execution.JobInvoker;
 import dev.offload.runtime.internal.execution.JobOutcome;
 import dev.offload.runtime.internal.trace.TraceContext;
@@ -34,6 +35,8 @@ final class ThreadRunner implements JobRunner {
   private static final long INLINE_NANOS = 50_000;
 
   private final JobInvoker invoker;
+  private final ProgressReports progress;
+  private final String workerId;
 
   /** Guarded by this runner's lock. */
   private final Map<String, MovingAverage> averageNanos = new HashMap<>();
@@ -47,8 +50,15 @@ final class ThreadRunner implements JobRunner {
   /** Why the running job was cut short, or null. */
   private volatile String cutShort;
 
-  ThreadRunner(JobInvoker invoker, ScheduledExecutorService timer, String threadName) {
+  ThreadRunner(
+      JobInvoker invoker,
+      ScheduledExecutorService timer,
+      String threadName,
+      ProgressReports progress,
+      String workerId) {
     this.invoker = invoker;
+    this.progress = progress;
+    this.workerId = workerId;
     this.timer = timer;
     this.executor =
         Executors.newSingleThreadExecutor(
@@ -117,10 +127,18 @@ final class ThreadRunner implements JobRunner {
     }
   }
 
-  /** Runs the job's code in the attempt's trace context, so that the job sees its span. */
+  /**
+   * Runs the job's code in the attempt's trace context, so that the job sees its span, with its
+   * progress reports going to Redis; its report is removed before its outcome is known.
+   */
   private JobOutcome invoke(Request request) {
-    return TraceContext.within(
-        request.traceparent(), () -> invoker.invoke(request.name(), request.args()));
+    try (ProgressReports.Run reports = progress.open(request.queue(), request.id(), workerId)) {
+      return JobContext.within(
+          reports,
+          () ->
+              TraceContext.within(
+                  request.traceparent(), () -> invoker.invoke(request.name(), request.args())));
+    }
   }
 
   private void record(String name, long nanos) {

@@ -23,6 +23,7 @@ import java.util.Objects;
   @JsonSubTypes.Type(value = ChildFrame.Ready.class, name = "ready"),
   @JsonSubTypes.Type(value = ChildFrame.Started.class, name = "started"),
   @JsonSubTypes.Type(value = ChildFrame.Output.class, name = "output"),
+  @JsonSubTypes.Type(value = ChildFrame.Progress.class, name = "progress"),
   @JsonSubTypes.Type(value = ChildFrame.Succeeded.class, name = "succeeded"),
   @JsonSubTypes.Type(value = ChildFrame.Failed.class, name = "failed")
 })
@@ -84,6 +85,18 @@ sealed interface ChildFrame {
     public Output {
       required(stream, "output", "stream");
       required(text, "output", "text");
+    }
+  }
+
+  /**
+   * Job {@code id} reported progress through {@code JobContext.progress}.
+   *
+   * @param fraction how much is done, from 0 to 1
+   * @param message what the job said it is doing, empty for nothing
+   */
+  record Progress(long id, double fraction, String message) implements FromChild {
+    public Progress {
+      required(message, "progress", "message");
     }
   }
 

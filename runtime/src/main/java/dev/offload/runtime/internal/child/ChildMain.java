@@ -1,10 +1,12 @@
 package dev.offload.runtime.internal.child;
 
+import dev.offload.api.JobContext;
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobInstances;
 import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.internal.child.ChildFrame.Hello;
 import dev.offload.runtime.internal.child.ChildFrame.Output;
+import dev.offload.runtime.internal.child.ChildFrame.Progress;
 import dev.offload.runtime.internal.child.ChildFrame.Ready;
 import dev.offload.runtime.internal.child.ChildFrame.Run;
 import dev.offload.runtime.internal.child.ChildFrame.Started;
@@ -230,8 +232,11 @@ public final class ChildMain {
     currentJob = id;
     send(new Started(id));
     JobOutcome outcome =
-        TraceContext.within(
-            request.traceparent(), () -> invoker.invoke(request.name(), request.args()));
+        JobContext.within(
+            (fraction, message) -> send(new Progress(id, fraction, message)),
+            () ->
+                TraceContext.within(
+                    request.traceparent(), () -> invoker.invoke(request.name(), request.args())));
     // the job's last output must reach the worker before its answer
     out.drain();
     err.drain();

@@ -1,6 +1,7 @@
 package dev.offload.runtime.internal.child;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.offload.api.JobContext;
 import dev.offload.runtime.internal.execution.JobOutcome;
 import java.io.File;
 import java.io.IOException;
@@ -70,7 +71,7 @@ public final class ChildProcess {
   private static final Optional<Path> SETSID = onPath("setsid");
 
   /** The job in the child's hands and what to call with its outcome. */
-  private record Job(long id, Consumer<JobOutcome> done) {}
+  private record Job(long id, Consumer<JobOutcome> done, JobContext.ProgressSink progress) {}
 
   private final Process process;
   private final String owner;
@@ -197,11 +198,22 @@ public final class ChildProcess {
    */
   public void run(
       long id, String name, JsonNode args, String traceparent, Consumer<JobOutcome> done) {
+    run(id, name, args, traceparent, done, (fraction, message) -> {});
+  }
+
+  /** As {@link #run(long, String, JsonNode, String, Consumer)}, with the job's progress reports. */
+  public void run(
+      long id,
+      String name,
+      JsonNode args,
+      String traceparent,
+      Consumer<JobOutcome> done,
+      JobContext.ProgressSink progress) {
     boolean ended;
     synchronized (this) {
       ended = exited;
       if (!ended) {
-        job = new Job(id, done);
+        job = new Job(id, done, progress);
         begun = false;
         jobsStarted++;
         // what a child wrote while starting stays: it says why the child did not start
@@ -326,6 +338,8 @@ public final class ChildProcess {
       }
     } else if (frame instanceof ChildFrame.Output printed) {
       onOutput(printed);
+    } else if (frame instanceof ChildFrame.Progress reported) {
+      onProgress(reported);
     } else if (frame instanceof ChildFrame.Succeeded succeeded) {
       finish(succeeded.id(), new JobOutcome.Succeeded(succeeded.result()));
     } else if (frame instanceof ChildFrame.Failed failed) {
@@ -338,6 +352,17 @@ public final class ChildProcess {
           failed.id(),
           new JobOutcome.Failed(
               error, failed.stackTrace(), tail.text(), failed.publicMessage(), failed.noRetry()));
+    }
+  }
+
+  /** Hands a report to the job in hand; one of a job no longer in hand is dropped. */
+  private void onProgress(ChildFrame.Progress reported) {
+    Job current;
+    synchronized (this) {
+      current = job;
+    }
+    if (current != null && current.id() == reported.id()) {
+      current.progress().report(reported.fraction(), reported.message());
     }
   }
 

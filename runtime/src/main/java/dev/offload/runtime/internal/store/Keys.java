@@ -224,6 +224,14 @@ public final class Keys {
     return prefix + "orphans:{" + queue + "}";
   }
 
+  /**
+   * Hash of job id to the running job's last progress report, JSON {@code
+   * {"fraction":0.4,"message":"...","at":millis}}; removed when its attempt ends.
+   */
+  public String progress(String queue) {
+    return prefix + "progress:{" + queue + "}";
+  }
+
   /** Hash of counters: succeeded, failed, retried, reclaimed. */
   public String stats(String queue) {
     return prefix + "stats:{" + queue + "}";
