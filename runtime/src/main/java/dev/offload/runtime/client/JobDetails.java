@@ -23,6 +23,8 @@ import java.util.List;
  *     in {@code storedRecord}, and the job will go to the failure store when taken
  * @param storedRecord the record as stored, only when it cannot be read
  * @param timeline its life so far: times, attempts with their workers and hosts, and events
+ * @param progress the last progress it reported while it is {@link JobStatus#WORKING}, else {@code
+ *     null}
  */
 public record JobDetails(
     long id,
@@ -34,7 +36,34 @@ public record JobDetails(
     JobFailure failure,
     String problem,
     String storedRecord,
-    JobTimeline timeline) {
+    JobTimeline timeline,
+    JobProgress progress) {
+
+  /** Details without progress: a job not running, or one that reported none. */
+  public JobDetails(
+      long id,
+      String queue,
+      JobStatus status,
+      Long position,
+      Unfinished unfinished,
+      String result,
+      JobFailure failure,
+      String problem,
+      String storedRecord,
+      JobTimeline timeline) {
+    this(
+        id,
+        queue,
+        status,
+        position,
+        unfinished,
+        result,
+        failure,
+        problem,
+        storedRecord,
+        timeline,
+        null);
+  }
 
   /**
    * The record of a job that has not finished.

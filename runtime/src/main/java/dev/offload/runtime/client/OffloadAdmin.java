@@ -349,7 +349,8 @@ public final class OffloadAdmin {
             failure == null ? null : FailureRecords.parse(id, queue, failure),
             problem,
             problem == null ? null : raw.get(),
-            Timelines.read(jobs.timeline(queue, id).orElse(null), record, failure)));
+            Timelines.read(jobs.timeline(queue, id).orElse(null), record, failure),
+            status.status() == JobStatus.WORKING ? PublicViews.progress(jobs, queue, id) : null));
   }
 
   /** Job {@code id} on whichever queue holds it, looked up in name order; empty when none does. */

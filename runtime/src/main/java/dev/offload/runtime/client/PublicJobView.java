@@ -17,6 +17,7 @@ import java.time.Instant;
  * @param result its result as JSON when it is {@link State#DONE} and chose to show it, else {@code
  *     null}
  * @param message the message for end users when it {@link State#FAILED} with one, else {@code null}
+ * @param progress the last progress it reported while {@link State#RUNNING}, else {@code null}
  */
 public record PublicJobView(
     State state,
@@ -25,7 +26,20 @@ public record PublicJobView(
     Integer maxAttempts,
     Instant retryAt,
     String result,
-    String message) {
+    String message,
+    JobProgress progress) {
+
+  /** A view without progress. */
+  public PublicJobView(
+      State state,
+      Long position,
+      Integer attemptNumber,
+      Integer maxAttempts,
+      Instant retryAt,
+      String result,
+      String message) {
+    this(state, position, attemptNumber, maxAttempts, retryAt, result, message, null);
+  }
 
   /** Results longer than this are not shown: the widget shows a status, not a document. */
   public static final int MAX_RESULT_CHARS = 16 * 1024;
@@ -50,14 +64,15 @@ public record PublicJobView(
   /** This view with another position on the queue. */
   public PublicJobView withPosition(long newPosition) {
     return new PublicJobView(
-        state, newPosition, attemptNumber, maxAttempts, retryAt, result, message);
+        state, newPosition, attemptNumber, maxAttempts, retryAt, result, message, progress);
   }
 
   /**
    * This view without the result and the failure message: what a token of {@link
-   * WatchTokens.Scope#STATUS} shows.
+   * WatchTokens.Scope#STATUS} shows. Progress stays: it is part of the status.
    */
   public PublicJobView statusOnly() {
-    return new PublicJobView(state, position, attemptNumber, maxAttempts, retryAt, null, null);
+    return new PublicJobView(
+        state, position, attemptNumber, maxAttempts, retryAt, null, null, progress);
   }
 }

@@ -33,7 +33,7 @@ final class PublicViews {
           if (raw.isEmpty() && read < READS) {
             continue;
           }
-          return unfinished(status, raw);
+          return unfinished(store, queue, id, status, raw);
         }
       }
     }
@@ -46,7 +46,7 @@ final class PublicViews {
   static PublicJobView running(JobStore store, String queue, long id) {
     Optional<String> raw = store.record(queue, id);
     return raw.isPresent()
-        ? unfinished(new JobStore.Status(JobStatus.WORKING, -1, -1), raw)
+        ? unfinished(store, queue, id, new JobStore.Status(JobStatus.WORKING, -1, -1), raw)
         : read(store, queue, id);
   }
 
@@ -71,7 +71,8 @@ final class PublicViews {
     return new PublicJobView(PublicJobView.State.FAILED, null, null, null, null, null, message);
   }
 
-  private static PublicJobView unfinished(JobStore.Status status, Optional<String> raw) {
+  private static PublicJobView unfinished(
+      JobStore store, String queue, long id, JobStore.Status status, Optional<String> raw) {
     int failedAttempts = 0;
     int maxAttempts = 0;
     if (raw.isPresent()) {
@@ -101,6 +102,18 @@ final class PublicViews {
         showsAttempt ? maxAttempts : null,
         retryAt,
         null,
-        null);
+        null,
+        working ? progress(store, queue, id) : null);
+  }
+
+  /** The running job's last report, if it made one. */
+  static JobProgress progress(JobStore store, String queue, long id) {
+    return store
+        .progress(queue, id)
+        .map(
+            report ->
+                new JobProgress(
+                    report.fraction(), report.message(), Instant.ofEpochMilli(report.at())))
+        .orElse(null);
   }
 }

@@ -572,6 +572,11 @@ public final class JobStore {
     return records;
   }
 
+  /** The running job's last progress report, if it made one. */
+  public Optional<ProgressStore.Report> progress(String queue, long id) {
+    return new ProgressStore(redis, keys).read(queue, id);
+  }
+
   public Optional<String> result(String queue, long id) {
     return Optional.ofNullable(
         redis.call(jedis -> jedis.hget(keys.results(queue), Long.toString(id))));
