@@ -20,8 +20,8 @@ public record JobEvent(Type type, String queue, long id, String worker) {
     FAILED,
     DELETED,
     /**
-     * A running job reported progress; only listeners whose {@link JobListener#types()} name it hear
-     * these, so listeners written before it existed see nothing new.
+     * A running job reported progress; only listeners whose {@link JobListener#types()} name it
+     * hear these, so listeners written before it existed see nothing new.
      */
     PROGRESS;
   }

@@ -60,6 +60,7 @@ class ChildProtocolTest {
             new ChildFrame.Ready(1234),
             new ChildFrame.Started(42),
             new ChildFrame.Output(42, ChildFrame.Output.Stream.STDERR, "line one\nline \"two\"\n"),
+            new ChildFrame.Progress(42, 0.4, "rendered 4 of 10 pages"),
             new ChildFrame.Succeeded(42, "{\"ok\":true}"),
             new ChildFrame.Failed(
                 42,
@@ -88,6 +89,9 @@ class ChildProtocolTest {
     assertEquals(
         "{\"type\":\"output\",\"id\":42,\"stream\":\"stdout\",\"text\":\"sent\\n\"}",
         wire(new ChildFrame.Output(42, ChildFrame.Output.Stream.STDOUT, "sent\n")));
+    assertEquals(
+        "{\"type\":\"progress\",\"id\":42,\"fraction\":0.4,\"message\":\"4 of 10\"}",
+        wire(new ChildFrame.Progress(42, 0.4, "4 of 10")));
     assertEquals(
         "{\"type\":\"succeeded\",\"id\":42,\"result\":\"true\"}",
         wire(new ChildFrame.Succeeded(42, "true")));
@@ -146,6 +150,10 @@ class ChildProtocolTest {
     assertEquals(
         "a \"succeeded\" frame needs \"result\"",
         refusal("{\"type\":\"succeeded\",\"id\":1,\"result\":null}", FromChild.class));
+    assertEquals(
+        "a \"progress\" frame needs \"message\"",
+        refusal(
+            "{\"type\":\"progress\",\"id\":1,\"fraction\":0.5,\"message\":null}", FromChild.class));
     String missingId = refusal("{\"type\":\"started\"}", FromChild.class);
     assertTrue(
         missingId.startsWith("a malformed frame: ") && missingId.contains("'id'"), missingId);
