@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.JobListener;
 import dev.offload.runtime.RedisUnavailableException;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,12 +70,21 @@ final class LiveFeed implements JobListener, AutoCloseable {
     long now = System.currentTimeMillis();
     for (JobEvent event : events) {
       throughput.record(event.type(), now);
-      changedQueues.add(event.queue());
+      // progress changes one job's page, not its queue's lists and counts
+      if (event.type() != JobEvent.Type.PROGRESS) {
+        changedQueues.add(event.queue());
+      }
       if (changedJobs.size() < MAX_CHANGED_JOBS) {
         changedJobs.add(event.queue() + "/" + event.id());
       }
     }
     dirty = true;
+  }
+
+  /** Every kind, progress too, so that a running job's page follows its reports. */
+  @Override
+  public Set<JobEvent.Type> types() {
+    return EnumSet.allOf(JobEvent.Type.class);
   }
 
   @Override

@@ -10,7 +10,8 @@ import java.util.Locale;
  * A job's {@link PublicJobView} as the JSON the widget receives: {@code
  * {"state":"queued","position":3}}, {@code {"state":"running","attempt":1,"maxAttempts":3}}, {@code
  * {"state":"retrying",...}}, {@code {"state":"done","result":...}}, {@code
- * {"state":"failed","message":"..."}} or {@code {"state":"unknown"}}; a retrying job says when its
+ * {"state":"failed","message":"..."}} or {@code {"state":"unknown"}}; a running job that reported
+ * progress adds {@code "progress":{"fraction":0.4,"message":"..."}}; a retrying job says when its
  * next attempt is due, {@code "retryAt"}, in epoch millis. A stream of a single-use token whose
  * final state was shown before gets {@link #USED}.
  *
@@ -42,6 +43,11 @@ record WidgetState(String json, PublicJobView view) {
     }
     if (view.message() != null) {
       node.put("message", view.message());
+    }
+    if (view.progress() != null) {
+      node.putObject("progress")
+          .put("fraction", view.progress().fraction())
+          .put("message", view.progress().message());
     }
     return new WidgetState(node.toString(), view);
   }

@@ -5,8 +5,10 @@ import dev.offload.runtime.JobListener;
 import dev.offload.runtime.client.OffloadAdmin;
 import dev.offload.runtime.client.WatchTokens;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -174,6 +176,12 @@ final class WidgetStreams implements JobListener, AutoCloseable {
         markDirty(key, event.type());
       }
     }
+  }
+
+  /** Every kind, progress too: a running job's bar moves with its reports. */
+  @Override
+  public Set<JobEvent.Type> types() {
+    return EnumSet.allOf(JobEvent.Type.class);
   }
 
   @Override

@@ -1084,6 +1084,13 @@ function attemptTable(attempts) {
       el('td', { class: 'error-line' }, a.error || ''))))));
 }
 
+// a running job's last report: a bar, the percentage and the job's own words
+function progressFact(progress) {
+  return el('span', { id: 'job-progress' },
+    el('progress', { max: 1, value: progress.fraction }),
+    ' ' + Math.round(progress.fraction * 100) + '%', progress.message ? ' · ' + progress.message : '');
+}
+
 function jobView(queueParam, idParam) {
   const queue = idParam === undefined ? null : queueParam;
   const id = idParam === undefined ? queueParam : idParam;
@@ -1140,6 +1147,7 @@ function jobView(queueParam, idParam) {
         ['Queue', link('#/queues/' + hashPart(job.queue), job.queue)],
         ['Job', name ? el('span', { class: 'mono' }, name) : null],
         ['Jobs ahead', job.position === null || job.position === undefined ? null : num(job.position)],
+        ['Progress', status === 'working' && job.progress ? progressFact(job.progress) : null],
         ['Attempt', record ? (record.failedAttempts + 1) + ' of ' + record.maxAttempts : failure ? String(failure.attempts.length) : null],
         ['Enqueued', when(job.enqueuedAt ?? (record ? record.enqueuedAt : null))],
         ['Started', when(job.startedAt)],

@@ -46,6 +46,7 @@
 [part=result]{flex-basis:100%;font:var(--offload-result-font,.85em ui-monospace,monospace);
  max-height:20em;overflow:auto}
 [part=result]:empty{display:none}
+[part=progress]{flex-basis:100%;height:.4em;accent-color:var(--c)}
 pre{margin:.3em 0 0;font:inherit;white-space:pre-wrap;overflow-wrap:anywhere}
 dl{margin:.3em 0 0;display:grid;grid-template-columns:max-content 1fr;gap:.1em .8em}
 dt{opacity:.7}dd{margin:0;overflow-wrap:anywhere}`;
@@ -125,7 +126,8 @@ dt{opacity:.7}dd{margin:0;overflow-wrap:anywhere}`;
       super();
       const root = this.attachShadow({ mode: 'open' });
       root.innerHTML = '<span part="indicator"></span><span role="status" aria-live="polite">'
-        + '<span part="label"></span><span part="detail"></span></span><div part="result"></div>';
+        + '<span part="label"></span><span part="detail"></span></span><div part="result"></div>'
+        + '<progress part="progress" max="1" hidden></progress>';
       // a constructed sheet passes a page's strict style-src policy, a <style> element would not
       if (root.adoptedStyleSheets) {
         const sheet = new CSSStyleSheet();
@@ -134,14 +136,14 @@ dt{opacity:.7}dd{margin:0;overflow-wrap:anywhere}`;
       } else {
         root.prepend(Object.assign(document.createElement('style'), { textContent: CSS }));
       }
-      [this._label, this._detail, this._result] = root.querySelectorAll('[part]:not([part=indicator])');
+      [this._label, this._detail, this._result, this._progress] = root.querySelectorAll('[part]:not([part=indicator])');
       this._labels = {};
       this._state = { state: 'connecting' };
     }
 
     /**
      * The job's last known state: {state, position?, attempt?, maxAttempts?, retryAt?, result?,
-     * message?}.
+     * message?, progress?: {fraction, message}}.
      */
     get state() {
       return this._state;
@@ -238,6 +240,15 @@ dt{opacity:.7}dd{margin:0;overflow-wrap:anywhere}`;
         }
       } else if (s.state === 'failed' && s.message) {
         detail = s.message;
+      }
+      // what a running job last said of itself: a bar, and its words beside the label
+      const p = s.state === 'running' && s.progress;
+      if (p && p.message) {
+        detail += (detail ? ', ' : '') + p.message;
+      }
+      this._progress.hidden = !p;
+      if (p) {
+        this._progress.value = p.fraction;
       }
       const wait = s.state === 'retrying' && s.retryAt - Date.now();
       if (wait > 0) {
