@@ -111,6 +111,7 @@ final class ChildRunner implements JobRunner {
   public CompletableFuture<JobOutcome> start(Request request) {
     CompletableFuture<JobOutcome> future = new CompletableFuture<>();
     ChildProcess taken;
+    ProgressReports.Run jobReports;
     synchronized (this) {
       if (closed) {
         future.complete(new JobOutcome.NotStarted("the agent stopped"));
@@ -125,12 +126,12 @@ final class ChildRunner implements JobRunner {
       running = taken;
       outcome = future;
       reports = progress.open(request.queue(), request.id(), workerId);
+      jobReports = reports;
       if (spare && next == null && jobsPerChild > 0 && taken.jobsStarted() + 1 >= jobsPerChild) {
         next = launchQuietly();
       }
     }
     watchTime(taken, future, request);
-    ProgressReports.Run jobReports = reports;
     taken.run(
         request.id(),
         request.name(),
