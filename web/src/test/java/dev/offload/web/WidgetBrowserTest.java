@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
+import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
@@ -26,6 +27,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +39,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The widget embedded in a page of another origin, in a headless Chromium, following real jobs run
@@ -190,6 +194,46 @@ class WidgetBrowserTest {
             "offload:change job done",
             "offload:done job done"),
         events());
+  }
+
+  @Test
+  void runningJobShowsItsProgressAsABarAndItsMessageUntilItIsDone(@TempDir Path dir)
+      throws IOException {
+    Path gate = dir.resolve("gate");
+    JobHandle<Void> handle =
+        client.enqueue(new ProgressViewTest.Paged(gate.toString()), JobOptions.defaults());
+    agents.add(
+        Agents.fast(
+                REDIS.url(),
+                prefix,
+                JobRegistry.builder()
+                    .register(ProgressViewTest.Paged.NAME, ProgressViewTest.Paged.class)
+                    .build())
+            .workers(1, "default")
+            .build()
+            .start());
+    openShop(
+        "text/javascript",
+        "<offload-job id=\"job\" token=\"" + token(handle) + "\"></offload-job>");
+    browser.await(
+        "the job's message",
+        d -> "Running|attempt 1 of 3, rendered 4 of 10 pages".equals(text("job")));
+    assertEquals(
+        "shown 0.4",
+        browser.script(
+            "const bar = document.getElementById('job').shadowRoot"
+                + ".querySelector('[part=progress]');"
+                + " return (bar.hidden ? 'hidden ' : 'shown ') + bar.value"));
+    browser.screenshot("widget-progress");
+
+    Files.createFile(gate);
+    awaitState("job", "done");
+    assertEquals("Done|", text("job"));
+    assertEquals(
+        true,
+        browser.script(
+            "return document.getElementById('job').shadowRoot"
+                + ".querySelector('[part=progress]').hidden"));
   }
 
   @Test
