@@ -116,6 +116,35 @@ public final class RedisSentinelProcess implements AutoCloseable {
     return sentinels.stream().map(s -> s.port).toList();
   }
 
+  /**
+   * Kills the primary with SIGKILL after its replicas have fallen {@code lag} behind it (they are
+   * frozen with SIGSTOP meanwhile and thawed after), so that the promoted replica lacks what the
+   * primary acknowledged in that time, as after a network stall between them.
+   */
+  public int kill9PrimaryWithLaggingReplicas(Duration lag) {
+    List<RedisServerProcess> replicas = servers.stream().filter(s -> s != primary).toList();
+    replicas.forEach(r -> signal(r, "STOP"));
+    try {
+      Thread.sleep(lag.toMillis());
+      primary.kill();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      replicas.forEach(r -> signal(r, "CONT"));
+    }
+    return primary.port();
+  }
+
+  private static void signal(RedisServerProcess server, String signal) {
+    try {
+      new ProcessBuilder("kill", "-" + signal, Long.toString(server.pid())).start().waitFor();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot send SIG" + signal + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Kills the primary with SIGKILL, as a crash or an OOM killer would, and returns its port. */
   public int kill9Primary() {
     primary.kill();

@@ -47,7 +47,8 @@ final class Fetcher {
   private final Set<Long> uncertain = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private volatile Claimed running;
-  private boolean leaseLost;
+  /** Read by the heartbeat thread, which replaces a worker that lost its lease. */
+  private volatile boolean leaseLost;
 
   /** From the last take: the soonest a rate-limited queue lets a pending job go, 0 for none. */
   private long rateWaitMillis;

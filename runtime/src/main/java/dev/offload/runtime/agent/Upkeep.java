@@ -136,16 +136,38 @@ final class Upkeep {
     };
   }
 
+  /**
+   * {@code task} made safe to schedule: a scheduled executor silently drops a task that threw, and a
+   * heartbeat dropped so stops every worker of the agent for good, so whatever escapes a round is
+   * logged and the next round runs as planned.
+   */
+  private static Runnable guarded(String name, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (Throwable e) {
+        log.error("{} failed unexpectedly; trying again at its next round", name, e);
+      }
+    };
+  }
+
   /** Starts the heartbeats and the upkeep; the agent's workers were just registered. */
   void start() {
     heartbeatsHealthySince = clock.millis();
     mayHaveDelayed.addAll(queues);
     long heartbeat = config.heartbeatInterval().toMillis();
-    heartbeats.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
-    upkeep.scheduleWithFixedDelay(this::upkeep, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+    heartbeats.scheduleWithFixedDelay(
+        guarded("heartbeat", this::heartbeat), heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+    upkeep.scheduleWithFixedDelay(
+        guarded("upkeep", this::upkeep), heartbeat, heartbeat, TimeUnit.MILLISECONDS);
     long promote = config.promoteInterval().toMillis();
-    upkeep.scheduleWithFixedDelay(this::promoteDue, 0, promote, TimeUnit.MILLISECONDS);
-    upkeep.scheduleWithFixedDelay(this::enqueueRecurring, 0, promote, TimeUnit.MILLISECONDS);
+    upkeep.scheduleWithFixedDelay(
+        guarded("promotion of due jobs", this::promoteDue), 0, promote, TimeUnit.MILLISECONDS);
+    upkeep.scheduleWithFixedDelay(
+        guarded("enqueueing recurring jobs", this::enqueueRecurring),
+        0,
+        promote,
+        TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -180,12 +202,17 @@ final class Upkeep {
         } else if (worker.leaseLost() && !worker.isDestroyed()) {
           worker.destroy();
           workers.forgetWhenDone(worker, true);
+        } else if (worker.hasEnded() && !worker.isStopping() && !worker.isDestroyed()) {
+          log.error("worker {} ended unexpectedly; replacing it", worker.id());
+          worker.destroy();
+          workers.forgetWhenDone(worker, true);
         } else if (reply.stopRequested().contains(worker.id()) && !worker.isStopping()) {
           log.info("worker {} was asked to stop; stopping it gracefully", worker.id());
           worker.stop(clock.millis() + config.shutdownGrace().toMillis());
           workers.forgetWhenDone(worker, false);
         }
       }
+      workers.fillVacantSlots();
       if (workers.isEmpty() && !agentClosing.getAsBoolean()) {
         log.warn("agent {} has no workers left; stopping", agentId);
         upkeep.execute(closeAgent);

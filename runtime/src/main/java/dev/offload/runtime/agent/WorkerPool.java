@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -42,6 +43,9 @@ final class WorkerPool {
   private final Map<Worker, Thread> threads = new ConcurrentHashMap<>();
   private final Map<Worker, Integer> slots = new ConcurrentHashMap<>();
   private final AtomicInteger generation = new AtomicInteger();
+
+  /** Slots whose worker was replaced and whose fresh worker is not registered yet. */
+  private final Set<Integer> vacantSlots = new ConcurrentSkipListSet<>();
 
   /**
    * @param queues every queue of the agent, registered again with a replacement in case Redis lost
@@ -104,8 +108,9 @@ final class WorkerPool {
     return workers.stream().map(Worker::id).toList();
   }
 
+  /** Whether no worker runs and none is waiting to be started in a vacant slot. */
   boolean isEmpty() {
-    return workers.isEmpty();
+    return workers.isEmpty() && vacantSlots.isEmpty();
   }
 
   WorkerDescription describe(Worker worker) {
@@ -181,24 +186,9 @@ final class WorkerPool {
    */
   void forgetWhenDone(Worker worker, boolean replace) {
     Integer slot = slots.get(worker);
-    if (replace && !agentClosing.getAsBoolean() && slot != null) {
-      Worker fresh = newWorker(slot);
-      try {
-        // after a loss of Redis's data the set of queues is gone too
-        jobs.registerQueues(queues);
-        workerStore.register(Map.of(fresh.id(), describe(fresh)), config.heartbeatTtl().toMillis());
-        slots.put(fresh, slot);
-        workers.add(fresh);
-        startThread(fresh);
-        log.info("worker {} replaces {}", fresh.id(), worker.id());
-      } catch (RuntimeException e) {
-        log.warn(
-            "could not register a replacement for worker {} ({}); trying again at the next"
-                + " heartbeat",
-            worker.id(),
-            e.getMessage());
-        return;
-      }
+    if (replace && slot != null) {
+      vacantSlots.add(slot);
+      fillVacantSlots();
     }
     Thread reaper =
         new Thread(
@@ -216,6 +206,38 @@ final class WorkerPool {
             "offload-reap-" + worker.id());
     reaper.setDaemon(true);
     reaper.start();
+  }
+
+  /**
+   * Starts a fresh worker in every slot whose worker was replaced. A slot whose replacement cannot
+   * be registered, as when Redis is switching to a new primary, stays vacant until the next call
+   * (every heartbeat makes one), so that no outage leaves the agent with fewer workers.
+   */
+  void fillVacantSlots() {
+    for (Integer slot : List.copyOf(vacantSlots)) {
+      if (agentClosing.getAsBoolean()) {
+        vacantSlots.clear();
+        return;
+      }
+      Worker fresh = newWorker(slot);
+      try {
+        // after a loss of Redis's data the set of queues is gone too
+        jobs.registerQueues(queues);
+        workerStore.register(Map.of(fresh.id(), describe(fresh)), config.heartbeatTtl().toMillis());
+      } catch (RuntimeException e) {
+        log.warn(
+            "could not register a fresh worker for slot {} ({}); trying again at the next"
+                + " heartbeat",
+            slot,
+            e.getMessage());
+        return;
+      }
+      vacantSlots.remove(slot);
+      slots.put(fresh, slot);
+      workers.add(fresh);
+      startThread(fresh);
+      log.info("worker {} takes over slot {}", fresh.id(), slot);
+    }
   }
 
   private void joinAndForget(Worker worker) {

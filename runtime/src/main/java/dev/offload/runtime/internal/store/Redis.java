@@ -7,9 +7,12 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
@@ -615,33 +618,49 @@ public final class Redis implements AutoCloseable {
    * reads as one, not as a server that is down.
    */
   private RedisUnavailableException refusedAccess(Throwable e) {
-    for (Throwable failure = e; failure != null; failure = failure.getCause()) {
+    Throwable refusal = accessRefusal(e, Collections.newSetFromMap(new IdentityHashMap<>()));
+    if (refusal == null) {
+      return null;
+    }
+    String message = refusal.getMessage() == null ? "" : refusal.getMessage();
+    if (refusal instanceof SSLException) {
+      return new RedisUnavailableException(
+          "the TLS handshake with Redis at "
+              + displayName
+              + " failed ("
+              + message
+              + "); check that the port serves TLS and that this JVM trusts the server's"
+              + " certificate authority (-Djavax.net.ssl.trustStore=...)",
+          e);
+    }
+    return new RedisUnavailableException(
+        "Redis at "
+            + displayName
+            + " refused access ("
+            + message
+            + "); check the user and password in the URL and that the user may run"
+            + " Offload's commands (@all on the keys of its prefix)",
+        e);
+  }
+
+  /**
+   * The refused access or failed handshake among {@code e}, its causes and what they suppressed,
+   * each looked at once: in a failover Jedis can hand over a failure whose causes and suppressed
+   * failures lead back to itself, and a walk that followed the loop would overflow the stack of the
+   * thread that met it (the agent's heartbeat thread, which then died).
+   */
+  static Throwable accessRefusal(Throwable e, Set<Throwable> seen) {
+    for (Throwable failure = e; failure != null && seen.add(failure); failure = failure.getCause()) {
       String message = failure.getMessage() == null ? "" : failure.getMessage();
       if (failure instanceof JedisAccessControlException
+          || failure instanceof SSLException
           || ACCESS_ERRORS.stream().anyMatch(message::startsWith)) {
-        return new RedisUnavailableException(
-            "Redis at "
-                + displayName
-                + " refused access ("
-                + message
-                + "); check the user and password in the URL and that the user may run"
-                + " Offload's commands (@all on the keys of its prefix)",
-            e);
-      }
-      if (failure instanceof SSLException) {
-        return new RedisUnavailableException(
-            "the TLS handshake with Redis at "
-                + displayName
-                + " failed ("
-                + message
-                + "); check that the port serves TLS and that this JVM trusts the server's"
-                + " certificate authority (-Djavax.net.ssl.trustStore=...)",
-            e);
+        return failure;
       }
       for (Throwable suppressed : failure.getSuppressed()) {
-        RedisUnavailableException refused = refusedAccess(suppressed);
-        if (refused != null) {
-          return refused;
+        Throwable refusal = accessRefusal(suppressed, seen);
+        if (refusal != null) {
+          return refusal;
         }
       }
     }
