@@ -47,6 +47,7 @@ final class Fetcher {
   private final Set<Long> uncertain = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private volatile Claimed running;
+
   /** Read by the heartbeat thread, which replaces a worker that lost its lease. */
   private volatile boolean leaseLost;
 

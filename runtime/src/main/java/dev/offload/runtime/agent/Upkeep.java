@@ -137,8 +137,8 @@ final class Upkeep {
   }
 
   /**
-   * {@code task} made safe to schedule: a scheduled executor silently drops a task that threw, and a
-   * heartbeat dropped so stops every worker of the agent for good, so whatever escapes a round is
+   * {@code task} made safe to schedule: a scheduled executor silently drops a task that threw, and
+   * a heartbeat dropped so stops every worker of the agent for good, so whatever escapes a round is
    * logged and the next round runs as planned.
    */
   private static Runnable guarded(String name, Runnable task) {

@@ -650,7 +650,9 @@ public final class Redis implements AutoCloseable {
    * thread that met it (the agent's heartbeat thread, which then died).
    */
   static Throwable accessRefusal(Throwable e, Set<Throwable> seen) {
-    for (Throwable failure = e; failure != null && seen.add(failure); failure = failure.getCause()) {
+    for (Throwable failure = e;
+        failure != null && seen.add(failure);
+        failure = failure.getCause()) {
       String message = failure.getMessage() == null ? "" : failure.getMessage();
       if (failure instanceof JedisAccessControlException
           || failure instanceof SSLException
