@@ -125,6 +125,50 @@ class UniqueJobsTest {
   }
 
   @Test
+  void aFailedJobRetriedByAnOperatorTakesItsLockAgain() throws Exception {
+    String prefix = REDIS.newPrefix();
+    JobOptions once = UNIQUE.attempts(1);
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
+      JobHandle<String> failed;
+      try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
+        failed = client.enqueue(new FailTimes("unique-retried", 1), once);
+        assertEquals(JobStatus.FAILED, failed.await(WAIT));
+      }
+
+      assertTrue(client.admin().retryFailure("default", failed.id()));
+      assertEquals(
+          failed.id(),
+          client.enqueue(new FailTimes("unique-retried", 1), once).id(),
+          "the retried job holds the lock while it is pending again");
+
+      try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
+        assertEquals(JobStatus.SUCCEEDED, failed.await(WAIT));
+      }
+      try (UnifiedJedis jedis = REDIS.jedis()) {
+        assertEquals(0, jedis.hlen(prefix + "unique:{default}"), "the lock ends with the job");
+      }
+    }
+  }
+
+  @Test
+  void aRetriedJobLeavesTheLockToTheJobThatTookItMeanwhile() throws Exception {
+    String prefix = REDIS.newPrefix();
+    JobOptions once = UNIQUE.attempts(1);
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
+      JobHandle<String> failed;
+      try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
+        failed = client.enqueue(new FailTimes("unique-taken", 1), once);
+        assertEquals(JobStatus.FAILED, failed.await(WAIT));
+      }
+      long successor = client.enqueue(new FailTimes("unique-taken", 1), once).id();
+      assertNotEquals(failed.id(), successor);
+
+      assertTrue(client.admin().retryFailure("default", failed.id()));
+      assertEquals(successor, client.enqueue(new FailTimes("unique-taken", 1), once).id());
+    }
+  }
+
+  @Test
   void lockLapsesAfterItsLifetime() throws Exception {
     String prefix = REDIS.newPrefix();
     JobOptions briefly = JobOptions.defaults().uniqueFor(Duration.ofMillis(400));

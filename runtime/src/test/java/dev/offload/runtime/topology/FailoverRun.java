@@ -361,11 +361,28 @@ final class FailoverRun {
         lastCount = finished;
         lastChange = System.nanoTime();
       } else if (System.nanoTime() - lastChange > Duration.ofSeconds(20).toNanos()) {
-        // nothing finished for longer than any recovery takes: the rest is lost or stuck
+        // nothing finished for longer than any recovery takes: the rest is lost or stuck, and
+        // where the agents' threads wait says which
+        printAgentThreads();
         return;
       }
       Thread.sleep(50);
     }
+  }
+
+  private static void printAgentThreads() {
+    StringBuilder dump = new StringBuilder("stuck: the agents' threads\n");
+    Thread.getAllStackTraces().entrySet().stream()
+        .filter(e -> e.getKey().getName().startsWith("offload-"))
+        .forEach(
+            e -> {
+              dump.append('"').append(e.getKey().getName()).append("\" ");
+              dump.append(e.getKey().getState()).append('\n');
+              for (StackTraceElement frame : e.getValue()) {
+                dump.append("    at ").append(frame).append('\n');
+              }
+            });
+    System.out.println(dump);
   }
 
   private static double seconds(long nanos) {

@@ -95,7 +95,8 @@ public final class AdminStore {
                 keys.queue(queue),
                 keys.failureTimes(queue),
                 keys.positions(queue),
-                keys.timeline(queue)),
+                keys.timeline(queue),
+                keys.unique(queue)),
             List.of(keys.events(), queue, Long.toString(id), freshRecord));
     return ((Long) moved) == 1L;
   }

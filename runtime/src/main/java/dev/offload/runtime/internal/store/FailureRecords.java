@@ -40,6 +40,16 @@ public final class FailureRecords {
     if (record.backoff() != null) {
       node.put("backoff", record.backoff());
     }
+    // what a retry by an operator needs to run the job as it was enqueued
+    if (record.unique() != null) {
+      node.put("unique", record.unique());
+    }
+    if (record.keepResult() != null) {
+      node.put("keepResult", record.keepResult());
+    }
+    if (record.keepFailure() != null) {
+      node.put("keepFailure", record.keepFailure());
+    }
     if (publicMessage != null) {
       node.put(PUBLIC_MESSAGE, publicMessage);
     }
@@ -74,9 +84,9 @@ public final class FailureRecords {
         null,
         null,
         node.path("backoff").textValue(),
-        null,
-        null,
-        null);
+        node.path("unique").textValue(),
+        node.hasNonNull("keepResult") ? node.get("keepResult").asLong() : null,
+        node.hasNonNull("keepFailure") ? node.get("keepFailure").asLong() : null);
   }
 
   public static String toJson(JobFailure failure) {
