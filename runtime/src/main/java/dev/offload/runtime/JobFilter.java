@@ -18,8 +18,8 @@ package dev.offload.runtime;
  *     .build();
  * }</pre>
  *
- * <p>Filters run in the order declared, the first outermost: the first one's {@link Proceed}
- * runs the second, and the last one's runs the job. What a filter does decides the attempt:
+ * <p>Filters run in the order declared, the first outermost: the first one's {@link Proceed} runs
+ * the second, and the last one's runs the job. What a filter does decides the attempt:
  *
  * <ul>
  *   <li>It calls {@link Proceed#proceed()} once, and returns: the attempt ends as the job did.
@@ -35,9 +35,9 @@ package dev.offload.runtime;
  *
  * <p>Where filters run: in {@code thread} isolation on the thread that runs the job's code, inside
  * the attempt's timeout, so what a filter puts in thread-locals (SLF4J's MDC, a tenant holder) is
- * what the job's code sees. In {@code process} and {@code process-per-job} isolation the job runs in
- * a child JVM while the filters run in the agent, on the worker's thread, around the child's run of
- * the job: timing, meters and log lines work, but thread-local context never reaches the job's
+ * what the job's code sees. In {@code process} and {@code process-per-job} isolation the job runs
+ * in a child JVM while the filters run in the agent, on the worker's thread, around the child's run
+ * of the job: timing, meters and log lines work, but thread-local context never reaches the job's
  * code. Filters must be thread-safe, since every worker of the agent calls them, and should return
  * promptly: in process isolation the job's timeout does not cover them.
  */

@@ -521,8 +521,8 @@ public final class Agent implements AutoCloseable {
     /**
      * Adds a filter that runs around every attempt of every job on this agent: a logging context, a
      * tenant, meters. Filters run in the order added, the first outermost. In {@link
-     * Isolation#THREAD} they run on the job's thread, so the job's code sees their thread-locals; in
-     * the process isolations they run in the agent around the child JVM's run, and their
+     * Isolation#THREAD} they run on the job's thread, so the job's code sees their thread-locals;
+     * in the process isolations they run in the agent around the child JVM's run, and their
      * thread-locals do not reach the job. {@link JobFilter} has the rules; docs/filters.md has
      * examples.
      */
