@@ -1,5 +1,6 @@
 package dev.offload.spring;
 
+import dev.offload.runtime.JobFilter;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,9 +21,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * Offload in a Spring Boot application, from the {@code offload.*} properties: an {@link
- * OffloadClient}, a bean for every generated stub on the class path, an agent and a dashboard
- * started and stopped with the context when enabled, and, where actuator is present, a health
- * indicator and an info entry.
+ * OffloadClient}, a bean for every generated stub on the class path, an agent, with the
+ * application's {@link JobFilter} beans, and a dashboard started and stopped with the context when
+ * enabled, and, where actuator is present, a health indicator and an info entry.
  */
 @AutoConfiguration
 @ConditionalOnClass(OffloadClient.class)
@@ -63,6 +64,20 @@ public class OffloadAutoConfiguration {
   @ConditionalOnClass(name = "dev.offload.web.Dashboard")
   OffloadDashboardLifecycle offloadDashboard(OffloadClient client, OffloadProperties properties) {
     return new OffloadDashboardLifecycle(client, properties.getDashboard());
+  }
+
+  /**
+   * The application's {@link JobFilter} beans, added to the agent in their {@code @Order}: the
+   * first outermost.
+   */
+  @Bean
+  OffloadCustomizer offloadJobFiltersCustomizer(ObjectProvider<JobFilter> filters) {
+    return new OffloadCustomizer() {
+      @Override
+      public void customize(Agent.Builder agent) {
+        filters.orderedStream().forEach(agent::filter);
+      }
+    };
   }
 
   /** The application's Micrometer registry, bound to the client's and the agent's meters. */

@@ -9,6 +9,7 @@ import dev.offload.api.JobClient;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobStatus;
 import dev.offload.redisserver.RedisServerProcess;
+import dev.offload.runtime.JobFilter;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.spring.fixtures.ShopJobs;
 import dev.offload.spring.fixtures.Shop_BillingJobs;
@@ -20,6 +21,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +35,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 /**
  * The auto-configuration against a private Redis: the client from {@code offload.*} or Spring
@@ -222,6 +225,49 @@ class OffloadAutoConfigurationTest {
               assertEquals(
                   1.0,
                   registry.get("offload.jobs.succeeded").tag("queue", "shop").counter().count());
+            });
+  }
+
+  /** An application with two job filters, declared in the reverse of their order. */
+  @Configuration(proxyBeanMethods = false)
+  static class WithFilters {
+    static final List<String> MARKS = new CopyOnWriteArrayList<>();
+
+    @Bean
+    @Order(2)
+    JobFilter inner() {
+      return (run, proceed) -> {
+        MARKS.add("inner " + run.name());
+        proceed.proceed();
+      };
+    }
+
+    @Bean
+    @Order(1)
+    JobFilter outer() {
+      return (run, proceed) -> {
+        MARKS.add("outer " + run.name());
+        proceed.proceed();
+      };
+    }
+  }
+
+  @Test
+  void theApplicationsJobFilterBeansRunAroundTheAgentsJobsInTheirOrder() {
+    WithFilters.MARKS.clear();
+    runner
+        .withUserConfiguration(WithFilters.class)
+        .withPropertyValues(
+            "offload.redis-url=" + redis.url(),
+            "offload.prefix=filters:",
+            "offload.agent.enabled=true",
+            "offload.agent.workers=1",
+            "offload.agent.queues=shop")
+        .run(
+            context -> {
+              JobHandle<String> handle = context.getBean(ShopJobs.class).pack(1);
+              assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(20)));
+              assertEquals(List.of("outer shop.pack", "inner shop.pack"), WithFilters.MARKS);
             });
   }
 }

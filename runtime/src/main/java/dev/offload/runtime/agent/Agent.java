@@ -3,6 +3,7 @@ package dev.offload.runtime.agent;
 import dev.offload.api.Isolation;
 import dev.offload.api.JobOptions;
 import dev.offload.api.QueueNames;
+import dev.offload.runtime.JobFilter;
 import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.internal.child.ChildSpec;
 import dev.offload.runtime.internal.store.EventSubscriber;
@@ -254,6 +255,7 @@ public final class Agent implements AutoCloseable {
     private Duration keepFailures = Duration.ZERO;
     private AgentMetrics metrics = AgentMetrics.NONE;
     private AttemptTracing tracing;
+    private final List<JobFilter> filters = new ArrayList<>();
 
     private Builder(String redisUrl) {
       this.redisUrl = Objects.requireNonNull(redisUrl, "redisUrl");
@@ -517,6 +519,19 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
+     * Adds a filter that runs around every attempt of every job on this agent: a logging context, a
+     * tenant, meters. Filters run in the order added, the first outermost. In {@link
+     * Isolation#THREAD} they run on the job's thread, so the job's code sees their thread-locals;
+     * in the process isolations they run in the agent around the child JVM's run, and their
+     * thread-locals do not reach the job. {@link JobFilter} has the rules; docs/filters.md has
+     * examples.
+     */
+    public Builder filter(JobFilter filter) {
+      filters.add(Objects.requireNonNull(filter, "filter"));
+      return this;
+    }
+
+    /**
      * Builds the agent from the settings so far; later changes to this builder do not reach it.
      *
      * @throws IllegalStateException if two jobs on the class path claim one name, or a job index
@@ -557,7 +572,8 @@ public final class Agent implements AutoCloseable {
           metrics,
           tracing != null
               ? tracing
-              : TraceContext.AVAILABLE ? OtelAttemptTracing.global() : AttemptTracing.NONE);
+              : TraceContext.AVAILABLE ? OtelAttemptTracing.global() : AttemptTracing.NONE,
+          new Filters(filters));
     }
 
     private static Duration positive(Duration value, String name) {

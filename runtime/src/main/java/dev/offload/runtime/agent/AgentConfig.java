@@ -17,6 +17,7 @@ import java.util.function.IntFunction;
  * @param hostName the host name the workers are registered under, resolved from the machine when
  *     none was given
  * @param workerQueues one entry per worker: the queues it takes from, in its order
+ * @param filters the job filters, in the order declared
  */
 record AgentConfig(
     String redisUrl,
@@ -43,7 +44,8 @@ record AgentConfig(
     boolean spareChild,
     Clock clock,
     AgentMetrics metrics,
-    AttemptTracing tracing) {
+    AttemptTracing tracing,
+    Filters filters) {
 
   AgentConfig {
     workerQueues = workerQueues.stream().map(List::copyOf).toList();

@@ -21,6 +21,7 @@ interface JobRunner extends AutoCloseable {
    * @param attemptNumber which attempt this run is, counting from 1
    * @param timeout how long the run may take; zero means no limit
    * @param traceparent the trace context the job's code runs in, null for none
+   * @param enqueuedAt when the job was enqueued, in epoch millis; 0 when its record does not say
    */
   record Request(
       long id,
@@ -29,7 +30,8 @@ interface JobRunner extends AutoCloseable {
       JsonNode args,
       int attemptNumber,
       Duration timeout,
-      String traceparent) {}
+      String traceparent,
+      long enqueuedAt) {}
 
   /** Starts the job and returns its outcome to come. */
   CompletableFuture<JobOutcome> start(Request request);
@@ -45,6 +47,14 @@ interface JobRunner extends AutoCloseable {
    * System.exit}; only a job running in the agent's own JVM can be.
    */
   default boolean jobCalledExit() {
+    return false;
+  }
+
+  /**
+   * Whether this runner runs the agent's {@link Filters} itself, on the job's thread; if not, the
+   * worker runs them around the runner.
+   */
+  default boolean runsFilters() {
     return false;
   }
 

@@ -38,7 +38,9 @@ final class RunnerFactory {
    */
   JobRunner create(Isolation isolation, String workerId, int slot, LongConsumer childPids) {
     return switch (isolation) {
-      case THREAD -> new ThreadRunner(invoker, timers, "offload-w" + slot, progress, workerId);
+      case THREAD ->
+          new ThreadRunner(
+              invoker, config.filters(), timers, "offload-w" + slot, progress, workerId);
       case PROCESS ->
           new ChildRunner(
               childSpec,

@@ -35,6 +35,7 @@ final class ThreadRunner implements JobRunner {
   private static final long INLINE_NANOS = 50_000;
 
   private final JobInvoker invoker;
+  private final Filters filters;
   private final ProgressReports progress;
   private final String workerId;
 
@@ -52,11 +53,13 @@ final class ThreadRunner implements JobRunner {
 
   ThreadRunner(
       JobInvoker invoker,
+      Filters filters,
       ScheduledExecutorService timer,
       String threadName,
       ProgressReports progress,
       String workerId) {
     this.invoker = invoker;
+    this.filters = filters;
     this.progress = progress;
     this.workerId = workerId;
     this.timer = timer;
@@ -129,7 +132,8 @@ final class ThreadRunner implements JobRunner {
 
   /**
    * Runs the job's code in the attempt's trace context, so that the job sees its span, with its
-   * progress reports going to Redis; its report is removed before its outcome is known.
+   * progress reports going to Redis, inside the agent's filters, so that the job sees what they put
+   * in thread-locals; its report is removed before its outcome is known.
    */
   private JobOutcome invoke(Request request) {
     try (ProgressReports.Run reports = progress.open(request.queue(), request.id(), workerId)) {
@@ -137,8 +141,20 @@ final class ThreadRunner implements JobRunner {
           reports,
           () ->
               TraceContext.within(
-                  request.traceparent(), () -> invoker.invoke(request.name(), request.args())));
+                  request.traceparent(),
+                  () ->
+                      filters.isEmpty()
+                          ? invoker.invoke(request.name(), request.args())
+                          : filters.around(
+                              request,
+                              workerId,
+                              () -> invoker.invoke(request.name(), request.args()))));
     }
+  }
+
+  @Override
+  public boolean runsFilters() {
+    return true;
   }
 
   private void record(String name, long nanos) {

@@ -123,6 +123,9 @@ final class Worker implements Runnable {
   private final WorkerStore workers;
   private final AgentMetrics metrics;
 
+  /** Run here, around a runner that does not run them on the job's thread itself. */
+  private final Filters filters;
+
   /**
    * @param newRunner makes the runner for an isolation, given where a child runner reports the pid
    *     of its child JVM
@@ -150,6 +153,7 @@ final class Worker implements Runnable {
     this.config = config;
     this.counters = counters;
     this.metrics = config.metrics();
+    this.filters = config.filters();
     this.clock = config.clock();
     this.startedAt = clock.millis();
     this.written =
@@ -425,17 +429,21 @@ final class Worker implements Runnable {
             .tracing()
             .start(record.traceparent(), job.queue(), record.name(), job.id(), attemptNumber);
     metrics.attemptStarted(job.queue(), record.name(), waitMillis(record, attemptNumber));
-    CompletableFuture<JobOutcome> future =
-        running.start(
-            new JobRunner.Request(
-                job.id(),
-                job.queue(),
-                record.name(),
-                record.args(),
-                attemptNumber,
-                Duration.ofMillis(record.timeoutMs()),
-                traced.traceparent()));
-    JobOutcome outcome = awaitOutcome(future);
+    JobRunner runner = running;
+    JobRunner.Request request =
+        new JobRunner.Request(
+            job.id(),
+            job.queue(),
+            record.name(),
+            record.args(),
+            attemptNumber,
+            Duration.ofMillis(record.timeoutMs()),
+            traced.traceparent(),
+            record.enqueuedAt());
+    JobOutcome outcome =
+        filters.isEmpty() || runner.runsFilters()
+            ? awaitOutcome(runner.start(request))
+            : filters.around(request, id, () -> awaitOutcome(runner.start(request)));
     long ranNanos = System.nanoTime() - started;
     jobNanos.add(ranNanos);
     traced.end(outcome);

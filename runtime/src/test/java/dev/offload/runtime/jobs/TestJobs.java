@@ -29,6 +29,7 @@ public final class TestJobs {
         .register(Stubborn.NAME, Stubborn.class)
         .register(Interrupting.NAME, Interrupting.class)
         .register(FirstRun.NAME, FirstRun.class)
-        .register(EveryType.NAME, EveryType.class);
+        .register(EveryType.NAME, EveryType.class)
+        .register(Tenant.NAME, Tenant.class);
   }
 }
