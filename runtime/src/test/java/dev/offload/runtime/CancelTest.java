@@ -49,7 +49,7 @@ class CancelTest {
 
       assertEquals(CancelOutcome.CANCELLED, client.cancel(cancelled));
       assertEquals(JobStatus.FAILED, cancelled.status());
-      assertCancelledBy("client", prefix, cancelled, 1);
+      assertCancelledBy("the client", prefix, cancelled, 1);
       assertEquals(List.of(cancelled.id()), events.ids(JobEvent.Type.FAILED, 1));
       try (UnifiedJedis jedis = REDIS.jedis()) {
         assertEquals(0, jedis.llen(prefix + "queue:{default}"));
@@ -75,7 +75,7 @@ class CancelTest {
 
       assertEquals(CancelOutcome.CANCELLED, client.cancel("default", delayed.id()));
       assertEquals(JobStatus.FAILED, delayed.status());
-      assertCancelledBy("client", prefix, delayed, 1);
+      assertCancelledBy("the client", prefix, delayed, 1);
       try (UnifiedJedis jedis = REDIS.jedis()) {
         assertEquals(0, jedis.zcard(prefix + "delayed:{default}"));
       }
@@ -94,7 +94,7 @@ class CancelTest {
 
       assertEquals(CancelOutcome.REQUESTED, client.cancel(running));
       assertEquals(JobStatus.FAILED, running.await(WAIT));
-      assertCancelledBy("client", prefix, running, 1);
+      assertCancelledBy("the client", prefix, running, 1);
       assertTrue(
           running.failure().orElseThrow().lastError().contains("it returned after"),
           "the job's thread was not interrupted: " + running.failure().orElseThrow().lastError());
@@ -132,7 +132,7 @@ class CancelTest {
 
       assertEquals(CancelOutcome.REQUESTED, client.cancel(busy));
       assertEquals(JobStatus.FAILED, busy.await(WAIT));
-      assertCancelledBy("client", prefix, busy, 1);
+      assertCancelledBy("the client", prefix, busy, 1);
       Poll.until(WAIT, "child " + child + " is destroyed", () -> !alive(child));
 
       JobHandle<Long> next = client.enqueue(new Pid(0));

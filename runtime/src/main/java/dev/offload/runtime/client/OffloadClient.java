@@ -500,7 +500,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
    * never retried. See {@link CancelOutcome} for what each answer means.
    */
   public CancelOutcome cancel(String queue, long id) {
-    return admin.cancel(queue, id, "client");
+    return admin.cancel(queue, id, "the client");
   }
 
   /** Cancels the job of {@code handle}, as {@link #cancel(String, long)}. */
