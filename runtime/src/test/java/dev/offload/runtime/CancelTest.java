@@ -143,6 +143,26 @@ class CancelTest {
   }
 
   @Test
+  void cancelledJobRetriedByHandRunsToItsEndDespiteALateFlag() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
+      JobHandle<Long> job = client.enqueue(new Sleep(1_500));
+      Poll.until(WAIT, "the job is working", () -> job.status() == JobStatus.WORKING);
+      assertEquals(CancelOutcome.REQUESTED, client.cancel(job));
+      assertEquals(JobStatus.FAILED, job.await(WAIT));
+      try (UnifiedJedis jedis = REDIS.jedis()) {
+        // as a second cancel leaves it when it lands after the job ended by itself
+        jedis.set(prefix + "cancel:{default}:" + job.id(), "a late caller");
+      }
+
+      assertTrue(client.admin().retryFailure("default", job.id()));
+      assertEquals(JobStatus.SUCCEEDED, job.await(WAIT));
+      assertEquals(1_500L, job.result().orElseThrow());
+    }
+  }
+
+  @Test
   void finishedAndUnknownJobsAreLeftAsTheyAre() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
