@@ -108,10 +108,10 @@ final class Worker implements Runnable {
   private volatile long graceDeadline = Long.MAX_VALUE;
   private volatile Set<String> paused = Set.of();
   private volatile long currentStartedAt;
+  private volatile boolean busy;
 
   /** Who cancelled the running job, once the worker saw its flag; null otherwise. */
   private String cancelledBy;
-  private volatile boolean busy;
 
   /** The pid of this worker's child JVM, as its runner last reported it; 0 for none. */
   private volatile long childPid;

@@ -52,6 +52,12 @@ import java.util.TreeSet;
  */
 public final class OffloadAdmin {
 
+  /**
+   * How long a running job's cancel flag waits for its worker to see it: far beyond the worker's
+   * check interval, so it outlasts a Redis outage, yet a flag whose job ended first goes away.
+   */
+  private static final Duration CANCEL_FLAG_LIFETIME = Duration.ofDays(1);
+
   private final JobStore jobs;
   private final AdminStore store;
   private final WorkerStore workers;
@@ -59,12 +65,6 @@ public final class OffloadAdmin {
   private final JournalStore journal;
   private final BulkStore bulk;
   private final ScheduleStore schedules;
-
-  /**
-   * How long a running job's cancel flag waits for its worker to see it: far beyond the worker's
-   * check interval, so it outlasts a Redis outage, yet a flag whose job ended first goes away.
-   */
-  private static final Duration CANCEL_FLAG_LIFETIME = Duration.ofDays(1);
 
   OffloadAdmin(
       JobStore jobs,

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
@@ -171,7 +172,7 @@ public final class AdminStore {
                 failureRecord == null ? "" : failureRecord,
                 Long.toString(flagMillis),
                 who));
-    return Cancelled.valueOf(answer.toString().toUpperCase(java.util.Locale.ROOT));
+    return Cancelled.valueOf(answer.toString().toUpperCase(Locale.ROOT));
   }
 
   /**
