@@ -432,12 +432,15 @@ final class Api {
       throw new HttpError(409, e.getMessage());
     }
     switch (outcome) {
-      case UNKNOWN -> throw HttpError.notFound(
-          "no job " + id + " on " + queue + ": it was never queued there, or it was deleted");
-      case ALREADY_SUCCEEDED -> throw new HttpError(
-          409, "job " + id + " on " + queue + " already succeeded; there is nothing to cancel");
-      case ALREADY_FAILED -> throw new HttpError(
-          409, "job " + id + " on " + queue + " already failed; there is nothing to cancel");
+      case UNKNOWN ->
+          throw HttpError.notFound(
+              "no job " + id + " on " + queue + ": it was never queued there, or it was deleted");
+      case ALREADY_SUCCEEDED ->
+          throw new HttpError(
+              409, "job " + id + " on " + queue + " already succeeded; there is nothing to cancel");
+      case ALREADY_FAILED ->
+          throw new HttpError(
+              409, "job " + id + " on " + queue + " already failed; there is nothing to cancel");
       default -> {}
     }
     return Map.of("queue", queue, "id", id, "outcome", outcome.name().toLowerCase(Locale.ROOT));

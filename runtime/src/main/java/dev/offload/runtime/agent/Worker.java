@@ -507,8 +507,7 @@ final class Worker implements Runnable {
     try {
       jobs.clearCancelRequest(job.queue(), job.id());
     } catch (RuntimeException e) {
-      log.debug(
-          "worker {}: cancel flag of {}/{} left to expire: {}", id, job.queue(), job.id(), e);
+      log.debug("worker {}: cancel flag of {}/{} left to expire: {}", id, job.queue(), job.id(), e);
     }
   }
 
@@ -686,8 +685,7 @@ final class Worker implements Runnable {
     String failure = FailureRecords.markCancelled(decision.failureRecord());
     String reason = FailureRecords.cancelReason(who);
     if (fetcher.fenced(
-        job,
-        () -> jobs.failAttempt(job.queue(), id, host, job.id(), failure, false, 0, reason))) {
+        job, () -> jobs.failAttempt(job.queue(), id, host, job.id(), failure, false, 0, reason))) {
       counters.add(job.queue(), Counter.FAILED, 1);
       metrics.failed(job.queue(), record.name());
     }

@@ -142,12 +142,7 @@ public final class AdminStore {
    * {@code flagMillis}. Sent once: sent again after a lost reply it would find the job failed.
    */
   public Cancelled cancel(
-      String queue,
-      long id,
-      String readRecord,
-      String failureRecord,
-      long flagMillis,
-      String who) {
+      String queue, long id, String readRecord, String failureRecord, long flagMillis, String who) {
     Object answer =
         redis.runOnce(
             Script.CANCEL_JOB,
