@@ -3,6 +3,7 @@ package dev.offload.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.api.QueueNames;
 import dev.offload.runtime.client.BulkOutcome;
+import dev.offload.runtime.client.CancelOutcome;
 import dev.offload.runtime.client.FailureGroups;
 import dev.offload.runtime.client.JobDetails;
 import dev.offload.runtime.client.JobRow;
@@ -72,6 +73,7 @@ final class Api {
         .post("/api/queues/{queue}/jobs/bulk", this::bulk)
         .post("/api/queues/{queue}/clear", this::clear)
         .post("/api/queues/{queue}/jobs/{id}/delete", this::deletePending)
+        .post("/api/queues/{queue}/jobs/{id}/cancel", this::cancel)
         .post("/api/queues/{queue}/failures/{id}/retry", this::retry)
         .post("/api/queues/{queue}/failures/{id}/delete", this::deleteFailure)
         .post("/api/queues/{queue}/failures/retry-all", this::retryAll)
@@ -414,6 +416,34 @@ final class Api {
               + " any more: it started, finished or was deleted");
     }
     return done(queue, id, "deleted");
+  }
+
+  /**
+   * Cancels a waiting or running job; answers {@code {"outcome":"cancelled"}} or {@code
+   * "requested"} (its worker stops it), 409 for a job that already ended, 404 for no such job.
+   */
+  private Object cancel(Request request) {
+    String queue = request.queue();
+    long id = request.id();
+    CancelOutcome outcome;
+    try {
+      outcome = admin.cancel(queue, id, "the dashboard");
+    } catch (IllegalStateException e) {
+      throw new HttpError(409, e.getMessage());
+    }
+    switch (outcome) {
+      case UNKNOWN ->
+          throw HttpError.notFound(
+              "no job " + id + " on " + queue + ": it was never queued there, or it was deleted");
+      case ALREADY_SUCCEEDED ->
+          throw new HttpError(
+              409, "job " + id + " on " + queue + " already succeeded; there is nothing to cancel");
+      case ALREADY_FAILED ->
+          throw new HttpError(
+              409, "job " + id + " on " + queue + " already failed; there is nothing to cancel");
+      default -> {}
+    }
+    return Map.of("queue", queue, "id", id, "outcome", outcome.name().toLowerCase(Locale.ROOT));
   }
 
   private Object retry(Request request) {

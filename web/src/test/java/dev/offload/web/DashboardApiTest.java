@@ -605,6 +605,33 @@ class DashboardApiTest {
   }
 
   @Test
+  void pendingAndRunningJobsAreCancelledAndTheAnswerSaysWhatHappened() throws Exception {
+    long pending = client.enqueue(new Add(1, 2), JobOptions.defaults().queue("held")).id();
+    JsonNode cancelled = web.postJson("/api/queues/held/jobs/" + pending + "/cancel", "{}");
+    assertEquals("cancelled", cancelled.get("outcome").asText());
+    assertEquals(JobStatus.FAILED, client.status("held", pending));
+    assertEquals(
+        "cancelled by the dashboard", client.failure("held", pending).orElseThrow().lastError());
+
+    agent("default");
+    JobHandle<Long> running = client.enqueue(new Sleep(120_000));
+    Poll.until(WAIT, "the job started", () -> running.status() == JobStatus.WORKING);
+    JsonNode requested = web.postJson("/api/queues/default/jobs/" + running.id() + "/cancel", "{}");
+    assertEquals("requested", requested.get("outcome").asText());
+    assertEquals(JobStatus.FAILED, running.await(WAIT));
+    assertTrue(
+        running.failure().orElseThrow().lastError().startsWith("cancelled by the dashboard"),
+        running.failure().orElseThrow().lastError());
+
+    HttpResponse<String> again = web.post("/api/queues/default/jobs/" + running.id() + "/cancel");
+    assertEquals(409, again.statusCode());
+    assertTrue(again.body().contains("already failed"), again.body());
+    HttpResponse<String> unknown = web.post("/api/queues/default/jobs/424242/cancel");
+    assertEquals(404, unknown.statusCode());
+    assertTrue(unknown.body().contains("no job 424242 on default"), unknown.body());
+  }
+
+  @Test
   void eventStreamPushesSnapshotsAsJobsMove() throws Exception {
     List<String> lines = new CopyOnWriteArrayList<>();
     HttpResponse<InputStream> stream =

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
@@ -172,6 +173,21 @@ class DashboardBrowserTest {
     browser.awaitText("#result", "\"succeeded on run 2\"");
     assertNotReloaded();
     browser.screenshot("failure-retried");
+  }
+
+  @Test
+  void runningJobCancelledFromItsPageEndsFailedAsCancelled() {
+    agent("default");
+    JobHandle<Long> running = client.enqueue(new Sleep(120_000));
+    open("#/jobs/default/" + running.id());
+    browser.find("#job-status[data-status='working']");
+
+    browser.confirm("button[data-action='cancel']");
+    browser.find("#job-status[data-status='failed']");
+    browser.awaitTextContaining("#attempts", "cancelled by the dashboard");
+    assertTrue(browser.absent("button[data-action='cancel']"), "a failed job offers Cancel");
+    assertNotReloaded();
+    browser.screenshot("job-cancelled");
   }
 
   @Test

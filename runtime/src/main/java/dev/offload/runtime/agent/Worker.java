@@ -70,6 +70,12 @@ final class Worker implements Runnable {
 
   private static final Duration QUARANTINE = Duration.ofMinutes(1);
 
+  /**
+   * A job running this long is looked at for a cancel flag, and then again each time this passes:
+   * one GET per check, none for short jobs.
+   */
+  private static final long CANCEL_CHECK_MILLIS = 400;
+
   /** The job name meters give a record too malformed to name its job. */
   private static final String MALFORMED = "(malformed)";
 
@@ -103,6 +109,9 @@ final class Worker implements Runnable {
   private volatile Set<String> paused = Set.of();
   private volatile long currentStartedAt;
   private volatile boolean busy;
+
+  /** Who cancelled the running job, once the worker saw its flag; null otherwise. */
+  private String cancelledBy;
 
   /** The pid of this worker's child JVM, as its runner last reported it; 0 for none. */
   private volatile long childPid;
@@ -440,10 +449,11 @@ final class Worker implements Runnable {
             Duration.ofMillis(record.timeoutMs()),
             traced.traceparent(),
             record.enqueuedAt());
+    cancelledBy = null;
     JobOutcome outcome =
         filters.isEmpty() || runner.runsFilters()
-            ? awaitOutcome(runner.start(request))
-            : filters.around(request, id, () -> awaitOutcome(runner.start(request)));
+            ? awaitOutcome(job, runner.start(request))
+            : filters.around(request, id, () -> awaitOutcome(job, runner.start(request)));
     long ranNanos = System.nanoTime() - started;
     jobNanos.add(ranNanos);
     traced.end(outcome);
@@ -453,6 +463,9 @@ final class Worker implements Runnable {
     }
     if (outcome instanceof JobOutcome.Failed) {
       failedRuns.increment();
+    }
+    if (cancelledBy != null) {
+      forgetCancelRequest(job);
     }
     if (outcome instanceof JobOutcome.Succeeded success) {
       metrics.succeeded(job.queue(), record.name());
@@ -464,7 +477,15 @@ final class Worker implements Runnable {
               record.name()));
       return;
     }
-    if (outcome instanceof JobOutcome.NotStarted notStarted) {
+    if (cancelledBy != null) {
+      // cut short by its cancel, begun or not: it goes to the failure store, never back
+      String who = cancelledBy;
+      JobOutcome.Failed failed =
+          outcome instanceof JobOutcome.Failed cut
+              ? cut
+              : JobOutcome.Failed.of(FailureRecords.cancelReason(who));
+      record(() -> recordCancelled(job, record, failed, who));
+    } else if (outcome instanceof JobOutcome.NotStarted notStarted) {
       log.info(
           "job {}/{} did not start ({}); back on its queue, no attempt charged",
           job.queue(),
@@ -487,18 +508,59 @@ final class Worker implements Runnable {
   }
 
   /**
+   * Removes the flag the worker acted on; should Redis refuse, the flag expires on its own and a
+   * retry by hand removes it, so this is not worth a resync.
+   */
+  private void forgetCancelRequest(Fetcher.Claimed job) {
+    try {
+      jobs.clearCancelRequest(job.queue(), job.id());
+    } catch (RuntimeException e) {
+      log.debug("worker {}: cancel flag of {}/{} left to expire: {}", id, job.queue(), job.id(), e);
+    }
+  }
+
+  /**
+   * Cuts the job short if someone cancelled it: looked at only once it has run a while, and at most
+   * every {@link #CANCEL_CHECK_MILLIS}. A check Redis does not answer is skipped until the next; it
+   * says nothing about the job, so it neither stops the worker nor calls for a resync.
+   *
+   * @return when to check next
+   */
+  private long checkCancelled(Fetcher.Claimed job, long due) {
+    long now = clock.millis();
+    if (cancelledBy != null || now < due) {
+      return due;
+    }
+    try {
+      String who = jobs.cancelRequest(job.queue(), job.id());
+      if (who != null) {
+        cancelledBy = who;
+        log.info("job {}/{} was cancelled by {}; stopping it", job.queue(), job.id(), who);
+        running.abort(FailureRecords.cancelReason(who));
+      }
+    } catch (RuntimeException e) {
+      log.debug("worker {}: cancel check of {}/{} skipped: {}", id, job.queue(), job.id(), e);
+    }
+    return now + CANCEL_CHECK_MILLIS;
+  }
+
+  /**
    * Waits for the job, flushing earlier results while it runs, handing back the rest of its batch
    * once it proves slow, and cutting it short on stop. Redis trouble meanwhile is waited out: it
    * must not lose the job's outcome, nor make the worker start the job again.
    */
-  private JobOutcome awaitOutcome(CompletableFuture<JobOutcome> future) {
+  private JobOutcome awaitOutcome(Fetcher.Claimed job, CompletableFuture<JobOutcome> future) {
     boolean described = false;
     boolean markedSlow = false;
+    long cancelCheckDue = currentStartedAt + CANCEL_CHECK_MILLIS;
     while (true) {
       long wait =
           fetcher.hasResults()
               ? config.flushDelay().toMillis()
               : markedSlow ? 200 : SLOW_JOB_MILLIS;
+      if (markedSlow) {
+        wait = Math.min(wait, Math.max(1, cancelCheckDue - clock.millis()));
+      }
       try {
         return future.get(Math.max(1, wait), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
@@ -516,6 +578,9 @@ final class Worker implements Runnable {
         } catch (RuntimeException trouble) {
           resyncNeeded = true;
           log.debug("worker {}: {}", id, trouble.getMessage());
+        }
+        if (markedSlow) {
+          cancelCheckDue = checkCancelled(job, cancelCheckDue);
         }
         if (destroyed || fetcher.leaseLost()) {
           running.abort("its worker " + id + " was destroyed while the job ran");
@@ -605,6 +670,39 @@ final class Worker implements Runnable {
           failed.noRetry() ? "with a failure it does not retry" : "its last attempt",
           failed.error());
     }
+  }
+
+  /**
+   * Records a job its worker cut short because it was cancelled: into the failure store, marked
+   * cancelled, whatever attempts it had left, through the same fenced step as any failure.
+   */
+  private void recordCancelled(
+      Fetcher.Claimed job, JobRecord record, JobOutcome.Failed failed, String who) {
+    Attempts.Decision.Fail decision =
+        (Attempts.Decision.Fail)
+            attempts.charge(
+                job.id(),
+                job.queue(),
+                record,
+                failed.error(),
+                failed.stackTrace(),
+                failed.output(),
+                id,
+                null,
+                true);
+    String failure = FailureRecords.markCancelled(decision.failureRecord());
+    String reason = FailureRecords.cancelReason(who);
+    if (fetcher.fenced(
+        job, () -> jobs.failAttempt(job.queue(), id, host, job.id(), failure, false, 0, reason))) {
+      counters.add(job.queue(), Counter.FAILED, 1);
+      metrics.failed(job.queue(), record.name());
+    }
+    log.warn(
+        "job {}/{} ({}) {}; moved to the failure store",
+        job.queue(),
+        job.id(),
+        record.name(),
+        reason);
   }
 
   private void failWithoutRunning(Fetcher.Claimed job, JobRecord record, String reason) {

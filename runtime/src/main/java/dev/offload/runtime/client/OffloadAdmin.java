@@ -52,6 +52,12 @@ import java.util.TreeSet;
  */
 public final class OffloadAdmin {
 
+  /**
+   * How long a running job's cancel flag waits for its worker to see it: far beyond the worker's
+   * check interval, so it outlasts a Redis outage, yet a flag whose job ended first goes away.
+   */
+  private static final Duration CANCEL_FLAG_LIFETIME = Duration.ofDays(1);
+
   private final JobStore jobs;
   private final AdminStore store;
   private final WorkerStore workers;
@@ -400,6 +406,43 @@ public final class OffloadAdmin {
   /** Deletes a job that has not started; returns false when it was not pending. */
   public boolean deletePending(String queue, long id) {
     return store.deletePending(checked(queue), id);
+  }
+
+  /**
+   * Cancels a job: a waiting one goes to the failure store at once, a running one is stopped by its
+   * worker; either way it is marked cancelled and never retried. See {@link CancelOutcome}.
+   *
+   * @param who who cancels, shown in the failure record as "cancelled by {@code who}"
+   */
+  public CancelOutcome cancel(String queue, long id, String who) {
+    checked(queue);
+    // a job that moves between reading its record and the script (taken, retried) is read again
+    for (int tries = 0; tries < 10; tries++) {
+      String record = store.record(queue, id);
+      String failure = record == null ? null : FailureRecords.cancelled(id, queue, record, who);
+      AdminStore.Cancelled found =
+          store.cancel(queue, id, record, failure, CANCEL_FLAG_LIFETIME.toMillis(), who);
+      switch (found) {
+        case CANCELLED:
+          return CancelOutcome.CANCELLED;
+        case REQUESTED:
+          return CancelOutcome.REQUESTED;
+        case SUCCEEDED:
+          return CancelOutcome.ALREADY_SUCCEEDED;
+        case FAILED:
+          return CancelOutcome.ALREADY_FAILED;
+        case UNKNOWN:
+          return CancelOutcome.UNKNOWN;
+        case CHANGED:
+          break;
+      }
+    }
+    throw new IllegalStateException(
+        "job "
+            + queue
+            + "/"
+            + id
+            + " changed state ten times while being cancelled; try the cancel again");
   }
 
   /**

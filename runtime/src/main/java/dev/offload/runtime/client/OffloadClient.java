@@ -495,6 +495,19 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     return store.failure(queue, id).map(json -> FailureRecords.parse(id, queue, json));
   }
 
+  /**
+   * Cancels a pending, delayed or running job; it ends in the failure store marked cancelled and is
+   * never retried. See {@link CancelOutcome} for what each answer means.
+   */
+  public CancelOutcome cancel(String queue, long id) {
+    return admin.cancel(queue, id, "the client");
+  }
+
+  /** Cancels the job of {@code handle}, as {@link #cancel(String, long)}. */
+  public CancelOutcome cancel(JobHandle<?> handle) {
+    return cancel(handle.queue(), handle.id());
+  }
+
   /** Where this client's Redis is, as its URL without credentials ({@code redis://host:port}). */
   public String server() {
     return redis.displayName();

@@ -11,6 +11,7 @@ import dev.offload.api.MissedRuns;
 import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.agent.Agent;
+import dev.offload.runtime.client.CancelOutcome;
 import dev.offload.runtime.client.JobState;
 import dev.offload.runtime.client.OffloadAdmin;
 import dev.offload.runtime.client.OffloadClient;
@@ -207,7 +208,14 @@ class ClusterTest {
         admin.pause(queue);
         JobHandle<Integer> held = client.enqueue(new Add(7, 8), onQueue);
         assertTrue(admin.deletePending(queue, held.id()));
+        // cancel_job: a waiting job at once, a running one through its worker's flag check
+        JobHandle<Integer> waiting = client.enqueue(new Add(9, 10), onQueue);
+        assertEquals(CancelOutcome.CANCELLED, client.cancel(waiting));
         admin.resume(queue);
+        JobHandle<Long> running = client.enqueue(new Sleep(60_000), onQueue);
+        Poll.until(WAIT, "the sleep runs", () -> running.status() == JobStatus.WORKING);
+        assertEquals(CancelOutcome.REQUESTED, client.cancel(running));
+        assertEquals(JobStatus.FAILED, running.await(WAIT));
         // put_schedule, due_schedules (the agent's upkeep), fire_schedule, change_schedule
         String ticks = prefix + "recurring";
         client.schedule(

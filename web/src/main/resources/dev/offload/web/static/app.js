@@ -1140,6 +1140,9 @@ function jobView(queueParam, idParam) {
         el('span', { class: 'spacer' }),
         failure ? action('Retry', () => post(base + '/failures/' + job.id + '/retry'), { name: 'retry', done: () => 'Queued job ' + job.id + ' again', after: () => reload() }) : null,
         failure ? action('Delete', () => post(base + '/failures/' + job.id + '/delete'), { name: 'delete', class: 'danger', confirm: 'Really delete?', done: () => 'Deleted failure ' + job.id, after: () => reload() }) : null,
+        status === 'queued' || status === 'scheduled' || status === 'working'
+          ? action('Cancel', () => post(base + '/jobs/' + job.id + '/cancel'), { name: 'cancel', class: 'danger', confirm: 'Really cancel?', done: (r) => (r.outcome === 'requested' ? 'Asked the worker to stop job ' : 'Cancelled job ') + job.id, after: () => reload() })
+          : null,
         status === 'queued' || status === 'scheduled'
           ? action('Delete', () => post(base + '/jobs/' + job.id + '/delete'), { name: 'delete', class: 'danger', confirm: 'Really delete?', done: () => 'Deleted job ' + job.id, after: () => reload() })
           : null),

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
@@ -96,7 +97,8 @@ public final class AdminStore {
                 keys.failureTimes(queue),
                 keys.positions(queue),
                 keys.timeline(queue),
-                keys.unique(queue)),
+                keys.unique(queue),
+                keys.cancelFlag(queue, id)),
             List.of(keys.events(), queue, Long.toString(id), freshRecord));
     return ((Long) moved) == 1L;
   }
@@ -115,6 +117,58 @@ public final class AdminStore {
                 keys.timeline(queue)),
             List.of(keys.events(), queue, Long.toString(id)));
     return ((Long) deleted) == 1L;
+  }
+
+  /** What {@link #cancel} found and did. */
+  public enum Cancelled {
+    /** It was waiting; it is in the failure store now. */
+    CANCELLED,
+    /** It is in a worker's hands; its cancel flag is set. */
+    REQUESTED,
+    SUCCEEDED,
+    FAILED,
+    UNKNOWN,
+    /** Its record changed since it was read; nothing was written. */
+    CHANGED
+  }
+
+  /** The job's record in {@code data-store}, if it has one. */
+  public String record(String queue, long id) {
+    return redis.call(jedis -> jedis.hget(keys.data(queue), Long.toString(id)));
+  }
+
+  /**
+   * Cancels a job in one script: a waiting job whose record is still {@code readRecord} goes to the
+   * failure store as {@code failureRecord}; a job in a worker's hands gets its cancel flag for
+   * {@code flagMillis}. Sent once: sent again after a lost reply it would find the job failed.
+   */
+  public Cancelled cancel(
+      String queue, long id, String readRecord, String failureRecord, long flagMillis, String who) {
+    Object answer =
+        redis.runOnce(
+            Script.CANCEL_JOB,
+            List.of(
+                keys.queue(queue),
+                keys.delayed(queue),
+                keys.data(queue),
+                keys.positions(queue),
+                keys.results(queue),
+                keys.failures(queue),
+                keys.failureTimes(queue),
+                keys.timeline(queue),
+                keys.publicResults(queue),
+                keys.cancelFlag(queue, id),
+                keys.unique(queue),
+                keys.expires(queue)),
+            List.of(
+                keys.events(),
+                queue,
+                Long.toString(id),
+                readRecord == null ? "" : readRecord,
+                failureRecord == null ? "" : failureRecord,
+                Long.toString(flagMillis),
+                who));
+    return Cancelled.valueOf(answer.toString().toUpperCase(Locale.ROOT));
   }
 
   /**

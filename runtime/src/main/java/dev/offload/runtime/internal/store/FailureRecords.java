@@ -11,6 +11,7 @@ import java.util.Optional;
 public final class FailureRecords {
 
   private static final String PUBLIC_MESSAGE = "publicMessage";
+  private static final String CANCELLED = "cancelled";
 
   private FailureRecords() {}
 
@@ -54,6 +55,60 @@ public final class FailureRecords {
       node.put(PUBLIC_MESSAGE, publicMessage);
     }
     return node.toString();
+  }
+
+  /**
+   * The stored failure record of a job cancelled before it ran: its record with one more attempt
+   * that says who cancelled it, marked {@code cancelled}. A record that does not parse is kept as
+   * the arguments, as for any malformed record.
+   */
+  public static String cancelled(long id, String queue, String storedRecord, String who) {
+    Instant now = Instant.now();
+    String reason = cancelReason(who);
+    try {
+      JobRecord record = JobRecord.parse(storedRecord);
+      return markCancelled(
+          of(
+              id,
+              queue,
+              record.withFailedAttempt(
+                  new JobFailure.Attempt(record.failedAttempts() + 1, reason, "", "", now, ""))));
+    } catch (JobRecord.MalformedRecordException e) {
+      JobFailure failure =
+          new JobFailure(
+              id,
+              queue,
+              "",
+              storedRecord,
+              java.util.List.of(new JobFailure.Attempt(1, reason, "", "", now, "")),
+              now);
+      return markCancelled(toJson(failure));
+    }
+  }
+
+  /** The error a cancelled job's last attempt shows. */
+  public static String cancelReason(String who) {
+    return "cancelled by " + who;
+  }
+
+  /** The failure record {@code failureJson} marked as that of a cancelled job. */
+  public static String markCancelled(String failureJson) {
+    try {
+      ObjectNode node = (ObjectNode) Json.mapper().readTree(failureJson);
+      node.put(CANCELLED, true);
+      return node.toString();
+    } catch (JsonProcessingException | ClassCastException e) {
+      throw new IllegalStateException("a failure record written here always parses", e);
+    }
+  }
+
+  /** Whether a stored failure record is that of a cancelled job. */
+  public static boolean isCancelled(String storedFailure) {
+    try {
+      return Json.mapper().readTree(storedFailure).path(CANCELLED).asBoolean(false);
+    } catch (JsonProcessingException e) {
+      return false;
+    }
   }
 
   /** The message for end users in a stored failure record, if the job left one. */

@@ -318,6 +318,19 @@ public final class JobStore {
   }
 
   /**
+   * Who asked to cancel job {@code id} of {@code queue}, or {@code null} when nobody did: one GET,
+   * sent once, for a worker to look at while the job runs.
+   */
+  public String cancelRequest(String queue, long id) {
+    return redis.callOnce(jedis -> jedis.get(keys.cancelFlag(queue, id)));
+  }
+
+  /** Removes the cancel flag of a job whose worker has acted on it. */
+  public void clearCancelRequest(String queue, long id) {
+    redis.call(jedis -> jedis.del(keys.cancelFlag(queue, id)));
+  }
+
+  /**
    * Ends a failed attempt: schedules the next attempt {@code delayMillis} from now by Redis's clock
    * with the updated record, or, when {@code retry} is false, moves the job to the failure store.
    * Fenced, and sent once: a second send would be refused, which the worker must not mistake for a

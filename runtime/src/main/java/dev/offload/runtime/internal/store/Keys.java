@@ -245,6 +245,14 @@ public final class Keys {
     return prefix + "timeline:{" + queue + "}";
   }
 
+  /**
+   * String whose presence asks the worker running job {@code id} of {@code queue} to cut it short
+   * as cancelled; its value says who asked. In the queue's slot, and it expires.
+   */
+  public String cancelFlag(String queue, long id) {
+    return prefix + "cancel:{" + queue + "}:" + id;
+  }
+
   /** Hash of the queue's counts of ended and failed attempts per minute, for a day. */
   public String historyMinutes(String queue) {
     return prefix + "history:{" + queue + "}:minute";

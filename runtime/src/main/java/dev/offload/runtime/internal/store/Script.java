@@ -49,6 +49,7 @@ final class Script {
   static final Script JOB_STATUS = new Script("job_status.lua", "flags=no-writes");
   static final Script DELETE_PENDING = new Script("delete_pending.lua", "");
   static final Script RETRY_FAILED = new Script("retry_failed.lua", "");
+  static final Script CANCEL_JOB = new Script("cancel_job.lua", "");
   static final Script CLEAR_CHUNK = new Script("clear_chunk.lua", "");
   static final Script RUN_NOW = new Script("run_now.lua", "");
   static final Script INDEX_TIMES = new Script("index_times.lua", "");
@@ -72,6 +73,7 @@ final class Script {
           JOB_STATUS,
           DELETE_PENDING,
           RETRY_FAILED,
+          CANCEL_JOB,
           CLEAR_CHUNK,
           RUN_NOW,
           INDEX_TIMES,

@@ -2,7 +2,9 @@
 -- A unique job takes its lock again unless a live job of the queue holds it now, so that an
 -- enqueue of its key meanwhile returns this job rather than a second one; the lock then lasts
 -- until the job ends.
--- KEYS: failure-store, data-store, queue, failure-times, positions, timeline, unique locks
+-- A cancel flag left by a cancel that came too late goes, so that the fresh run is not cut short.
+-- KEYS: failure-store, data-store, queue, failure-times, positions, timeline, unique locks,
+--       cancel flag
 -- ARGV: events channel, queue name, job id, fresh record
 -- Returns 1 when requeued, 0 when the job was not in the failure store.
 local err = wrong_type({ 'hash', 'hash', 'list', 'zset', 'zset', 'hash', 'hash' })
@@ -26,6 +28,7 @@ if fields and type(fields.unique) == 'string' then
     redis.call('HSET', KEYS[7], fields.unique, id .. ':0')
   end
 end
+redis.call('DEL', KEYS[8])
 redis.call('HSET', KEYS[2], id, ARGV[4])
 redis.call('LPUSH', KEYS[3], id)
 positions_at_tail(KEYS[5], { id })
