@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Per-enqueue options. Every field is optional; an unset field keeps the job's default from its
@@ -22,8 +23,7 @@ public final class JobOptions {
   /** How many times a job runs when nothing else is said. */
   public static final int DEFAULT_ATTEMPTS = 3;
 
-  private static final JobOptions DEFAULTS =
-      new JobOptions(null, null, null, null, null, null, null, null, null, null, null);
+  private static final JobOptions DEFAULTS = new JobOptions(new Draft());
 
   private final String queue;
   private final Integer attempts;
@@ -37,29 +37,56 @@ public final class JobOptions {
   private final Duration keepResult;
   private final Duration keepFailure;
 
-  private JobOptions(
-      String queue,
-      Integer attempts,
-      Duration timeout,
-      Duration delay,
-      Isolation isolation,
-      Instant at,
-      RetryBackoff backoff,
-      Duration uniqueFor,
-      String uniqueKey,
-      Duration keepResult,
-      Duration keepFailure) {
-    this.queue = queue;
-    this.attempts = attempts;
-    this.timeout = timeout;
-    this.delay = delay;
-    this.isolation = isolation;
-    this.at = at;
-    this.backoff = backoff;
-    this.uniqueFor = uniqueFor;
-    this.uniqueKey = uniqueKey;
-    this.keepResult = keepResult;
-    this.keepFailure = keepFailure;
+  private JobOptions(Draft draft) {
+    this.queue = draft.queue;
+    this.attempts = draft.attempts;
+    this.timeout = draft.timeout;
+    this.delay = draft.delay;
+    this.isolation = draft.isolation;
+    this.at = draft.at;
+    this.backoff = draft.backoff;
+    this.uniqueFor = draft.uniqueFor;
+    this.uniqueKey = draft.uniqueKey;
+    this.keepResult = draft.keepResult;
+    this.keepFailure = draft.keepFailure;
+  }
+
+  /** A copy of these options with {@code change} made, so that each wither names only its own. */
+  private JobOptions with(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return new JobOptions(draft);
+  }
+
+  /** The fields of options being made; never seen outside this class. */
+  private static final class Draft {
+    String queue;
+    Integer attempts;
+    Duration timeout;
+    Duration delay;
+    Isolation isolation;
+    Instant at;
+    RetryBackoff backoff;
+    Duration uniqueFor;
+    String uniqueKey;
+    Duration keepResult;
+    Duration keepFailure;
+
+    Draft() {}
+
+    Draft(JobOptions options) {
+      queue = options.queue;
+      attempts = options.attempts;
+      timeout = options.timeout;
+      delay = options.delay;
+      isolation = options.isolation;
+      at = options.at;
+      backoff = options.backoff;
+      uniqueFor = options.uniqueFor;
+      uniqueKey = options.uniqueKey;
+      keepResult = options.keepResult;
+      keepFailure = options.keepFailure;
+    }
   }
 
   /** Options that change nothing. */
@@ -73,18 +100,7 @@ public final class JobOptions {
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
-    return new JobOptions(
-        queue,
-        attempts,
-        timeout,
-        delay,
-        isolation,
-        at,
-        backoff,
-        uniqueFor,
-        uniqueKey,
-        keepResult,
-        keepFailure);
+    return with(draft -> draft.queue = queue);
   }
 
   /** Runs the job at most {@code attempts} times; at least 1. */
@@ -93,18 +109,7 @@ public final class JobOptions {
       throw new IllegalArgumentException(
           "attempts must be at least 1, was " + attempts + "; use 1 to run a job only once");
     }
-    return new JobOptions(
-        queue,
-        attempts,
-        timeout,
-        delay,
-        isolation,
-        at,
-        backoff,
-        uniqueFor,
-        uniqueKey,
-        keepResult,
-        keepFailure);
+    return with(draft -> draft.attempts = attempts);
   }
 
   /**
@@ -115,18 +120,7 @@ public final class JobOptions {
       throw new IllegalArgumentException(
           "timeout must not be negative, was " + timeout + "; use Duration.ZERO for no timeout");
     }
-    return new JobOptions(
-        queue,
-        attempts,
-        timeout,
-        delay,
-        isolation,
-        at,
-        backoff,
-        uniqueFor,
-        uniqueKey,
-        keepResult,
-        keepFailure);
+    return with(draft -> draft.timeout = timeout);
   }
 
   /**
@@ -137,18 +131,11 @@ public final class JobOptions {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative, was " + delay);
     }
-    return new JobOptions(
-        queue,
-        attempts,
-        timeout,
-        delay,
-        isolation,
-        null,
-        backoff,
-        uniqueFor,
-        uniqueKey,
-        keepResult,
-        keepFailure);
+    return with(
+        draft -> {
+          draft.delay = delay;
+          draft.at = null;
+        });
   }
 
   /**
@@ -157,51 +144,22 @@ public final class JobOptions {
    */
   public JobOptions at(Instant at) {
     Objects.requireNonNull(at, "at is null: pass an Instant, or leave it out to run the job now");
-    return new JobOptions(
-        queue,
-        attempts,
-        timeout,
-        null,
-        isolation,
-        at,
-        backoff,
-        uniqueFor,
-        uniqueKey,
-        keepResult,
-        keepFailure);
+    return with(
+        draft -> {
+          draft.delay = null;
+          draft.at = at;
+        });
   }
 
   /** Pauses {@code backoff} before each retry instead of the agent's default pause. */
   public JobOptions backoff(RetryBackoff backoff) {
     Objects.requireNonNull(backoff, "backoff is null: leave it out for the agent's default pause");
-    return new JobOptions(
-        queue,
-        attempts,
-        timeout,
-        delay,
-        isolation,
-        at,
-        backoff,
-        uniqueFor,
-        uniqueKey,
-        keepResult,
-        keepFailure);
+    return with(draft -> draft.backoff = backoff);
   }
 
   /** Runs the job with {@code isolation} instead of its agent's default. */
   public JobOptions isolation(Isolation isolation) {
-    return new JobOptions(
-        queue,
-        attempts,
-        timeout,
-        delay,
-        Objects.requireNonNull(isolation, "isolation"),
-        at,
-        backoff,
-        uniqueFor,
-        uniqueKey,
-        keepResult,
-        keepFailure);
+    return with(draft -> draft.isolation = Objects.requireNonNull(isolation, "isolation"));
   }
 
   /**
@@ -217,18 +175,7 @@ public final class JobOptions {
               + uniqueFor
               + "; use Duration.ZERO to hold the lock until the job ends");
     }
-    return new JobOptions(
-        queue,
-        attempts,
-        timeout,
-        delay,
-        isolation,
-        at,
-        backoff,
-        uniqueFor,
-        uniqueKey,
-        keepResult,
-        keepFailure);
+    return with(draft -> draft.uniqueFor = uniqueFor);
   }
 
   /**
@@ -242,18 +189,7 @@ public final class JobOptions {
           "uniqueKey must not be null or empty; pass a key that names the work, such as"
               + " \"invoice-42\"");
     }
-    return new JobOptions(
-        queue,
-        attempts,
-        timeout,
-        delay,
-        isolation,
-        at,
-        backoff,
-        uniqueFor,
-        uniqueKey,
-        keepResult,
-        keepFailure);
+    return with(draft -> draft.uniqueKey = uniqueKey);
   }
 
   /**
@@ -262,18 +198,7 @@ public final class JobOptions {
    * removed.
    */
   public JobOptions keepResult(Duration keepResult) {
-    return new JobOptions(
-        queue,
-        attempts,
-        timeout,
-        delay,
-        isolation,
-        at,
-        backoff,
-        uniqueFor,
-        uniqueKey,
-        positive(keepResult, "keepResult"),
-        keepFailure);
+    return with(draft -> draft.keepResult = positive(keepResult, "keepResult"));
   }
 
   /**
@@ -282,18 +207,7 @@ public final class JobOptions {
    * record is kept until cleared.
    */
   public JobOptions keepFailure(Duration keepFailure) {
-    return new JobOptions(
-        queue,
-        attempts,
-        timeout,
-        delay,
-        isolation,
-        at,
-        backoff,
-        uniqueFor,
-        uniqueKey,
-        keepResult,
-        positive(keepFailure, "keepFailure"));
+    return with(draft -> draft.keepFailure = positive(keepFailure, "keepFailure"));
   }
 
   private static Duration positive(Duration duration, String name) {
@@ -306,19 +220,22 @@ public final class JobOptions {
 
   /** These options, with {@code overrides}' set fields taking precedence. */
   public JobOptions overriddenBy(JobOptions overrides) {
-    return new JobOptions(
-        overrides.queue != null ? overrides.queue : queue,
-        overrides.attempts != null ? overrides.attempts : attempts,
-        overrides.timeout != null ? overrides.timeout : timeout,
-        // a delay and an instant say the same thing: the overriding one of them wins
-        overrides.delay != null || overrides.at != null ? overrides.delay : delay,
-        overrides.isolation != null ? overrides.isolation : isolation,
-        overrides.delay != null || overrides.at != null ? overrides.at : at,
-        overrides.backoff != null ? overrides.backoff : backoff,
-        overrides.uniqueFor != null ? overrides.uniqueFor : uniqueFor,
-        overrides.uniqueKey != null ? overrides.uniqueKey : uniqueKey,
-        overrides.keepResult != null ? overrides.keepResult : keepResult,
-        overrides.keepFailure != null ? overrides.keepFailure : keepFailure);
+    // a delay and an instant say the same thing: the overriding one of them wins
+    boolean overridesWhen = overrides.delay != null || overrides.at != null;
+    return with(
+        draft -> {
+          draft.queue = overrides.queue != null ? overrides.queue : queue;
+          draft.attempts = overrides.attempts != null ? overrides.attempts : attempts;
+          draft.timeout = overrides.timeout != null ? overrides.timeout : timeout;
+          draft.delay = overridesWhen ? overrides.delay : delay;
+          draft.isolation = overrides.isolation != null ? overrides.isolation : isolation;
+          draft.at = overridesWhen ? overrides.at : at;
+          draft.backoff = overrides.backoff != null ? overrides.backoff : backoff;
+          draft.uniqueFor = overrides.uniqueFor != null ? overrides.uniqueFor : uniqueFor;
+          draft.uniqueKey = overrides.uniqueKey != null ? overrides.uniqueKey : uniqueKey;
+          draft.keepResult = overrides.keepResult != null ? overrides.keepResult : keepResult;
+          draft.keepFailure = overrides.keepFailure != null ? overrides.keepFailure : keepFailure;
+        });
   }
 
   public Optional<String> queue() {
