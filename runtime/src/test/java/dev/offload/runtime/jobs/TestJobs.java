@@ -29,6 +29,8 @@ public final class TestJobs {
         .register(Stubborn.NAME, Stubborn.class)
         .register(Interrupting.NAME, Interrupting.class)
         .register(FirstRun.NAME, FirstRun.class)
-        .register(EveryType.NAME, EveryType.class);
+        .register(EveryType.NAME, EveryType.class)
+        .register(Twice.NAME, Twice.class)
+        .register(RunsSeen.NAME, RunsSeen.class);
   }
 }
