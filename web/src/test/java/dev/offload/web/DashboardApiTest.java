@@ -9,6 +9,7 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
+import dev.offload.runtime.client.BatchHandle;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.FailTimes;
@@ -192,6 +193,30 @@ class DashboardApiTest {
     web.postJson("/api/queues/default/results/" + id + "/delete", "{}");
     assertEquals(404, web.get("/api/jobs/" + id).statusCode());
     assertEquals(404, web.post("/api/queues/default/results/" + id + "/delete").statusCode());
+  }
+
+  @Test
+  void batchProgressIsReadByItsId() {
+    BatchHandle batch =
+        client.batch(List.of(new Add(1, 1), new Add(2, 2), new Add(3, 3))).enqueue();
+
+    JsonNode before = web.getJson("/api/batches/" + batch.id());
+    assertEquals(3, before.get("total").asLong());
+    assertEquals(3, before.get("pending").asLong());
+    assertEquals(0, before.get("done").asLong());
+    assertFalse(before.get("ended").asBoolean());
+
+    agent("default");
+    Poll.until(
+        WAIT,
+        "the batch ends",
+        () -> web.getJson("/api/batches/" + batch.id()).get("ended").asBoolean());
+    JsonNode after = web.getJson("/api/batches/" + batch.id());
+    assertEquals(3, after.get("succeeded").asLong());
+    assertEquals(0, after.get("failed").asLong());
+    assertEquals(3, after.get("done").asLong());
+    assertEquals(404, web.get("/api/batches/" + (batch.id() + 1_000_000)).statusCode());
+    assertEquals(400, web.get("/api/batches/not-a-number").statusCode());
   }
 
   @Test

@@ -353,6 +353,23 @@ public final class OffloadAdmin {
             status.status() == JobStatus.WORKING ? PublicViews.progress(jobs, queue, id) : null));
   }
 
+  /**
+   * Batch {@code id}'s progress now: its members that succeeded, failed for good and are pending;
+   * empty when Redis holds no such batch (an ended batch's counts are kept for a week).
+   */
+  public Optional<BatchProgress> batch(long id) {
+    return jobs.followUps()
+        .batch(Long.toString(id))
+        .map(
+            counts ->
+                new BatchProgress(
+                    counts.total(),
+                    counts.succeeded(),
+                    counts.failed(),
+                    counts.pending(),
+                    counts.endedAt() > 0));
+  }
+
   /** Job {@code id} on whichever queue holds it, looked up in name order; empty when none does. */
   public Optional<JobDetails> findJob(long id) {
     for (String queue : new TreeSet<>(jobs.queues())) {

@@ -312,17 +312,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
 
   /** A batch's progress now; empty when Redis holds no batch of that id. */
   public Optional<BatchProgress> batchProgress(long batchId) {
-    return store
-        .followUps()
-        .batch(Long.toString(batchId))
-        .map(
-            counts ->
-                new BatchProgress(
-                    counts.total(),
-                    counts.succeeded(),
-                    counts.failed(),
-                    counts.pending(),
-                    counts.endedAt() > 0));
+    return admin.batch(batchId);
   }
 
   /**
