@@ -25,6 +25,7 @@ import dev.offload.testing.RedisExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.UnifiedJedis;
@@ -165,6 +166,32 @@ class BatchesTest {
           "the callback, once");
       assertEquals(1, jedis.hlen(prefix + "data-store:{default}"));
       assertTrue(jedis.pttl(prefix + "batch:{b" + batch.id() + "}") > 0, "an ended batch expires");
+    }
+  }
+
+  @Test
+  void aMemberWhoseLastAttemptRecoveryFailsCountsAsFailed() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Redis redis = Redis.connect(REDIS.url(), 1);
+        UnifiedJedis jedis = REDIS.jedis()) {
+      BatchHandle batch =
+          client
+              .batch(List.of(new Add(1, 2)), JobOptions.defaults().attempts(1))
+              .onFailure(new Add(0, 0))
+              .enqueue();
+      JobStore store = new JobStore(redis, new Keys(prefix));
+      long member = batch.members().get(0).id();
+      store.finishAndTake("default", "dead-worker", "host", Map.of(), List.of(), 0, 1);
+      // what recovery writes for a dead worker's job whose last attempt it charged
+      assertTrue(store.failInFlight("default", "dead-worker", member, "{}", "its worker died"));
+
+      assertEquals(1, store.followUps().drain("default", 100));
+      assertEquals(new BatchProgress(1, 0, 1, 0, true), batch.progress().orElseThrow());
+      assertEquals(
+          List.of(Long.toString(batch.callbacks().get(0).id())),
+          jedis.lrange(prefix + "queue:{default}", 0, -1),
+          "the failure callback");
     }
   }
 
