@@ -163,7 +163,7 @@ final class Api {
     } else {
       details = admin.findJob(id);
     }
-    return jobBody(
+    JobDetails found =
         details.orElseThrow(
             () ->
                 HttpError.notFound(
@@ -171,7 +171,10 @@ final class Api {
                         + id
                         + (only == null || only.isBlank() ? " on any queue" : " on queue " + only)
                         + ": it was never enqueued here, or its result or failure record was"
-                        + " removed")));
+                        + " removed"));
+    Map<String, Object> body = jobBody(found);
+    body.put("batch", admin.batchOf(found.queue(), id).orElse(null));
+    return body;
   }
 
   /**
