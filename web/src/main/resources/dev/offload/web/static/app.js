@@ -1142,6 +1142,10 @@ function jobView(queueParam, idParam) {
       } catch (e) {
         batch = { id: job.batch, gone: true };
       }
+      // the batch's count moves with its other members' ends, which touch no event of this job
+      if (!batch.gone && !batch.ended) {
+        setTimeout(() => { if (app.view && app.view.node === node) reload(); }, 2000);
+      }
     }
     const status = String(job.status).toLowerCase();
     const base = '/api/queues/' + hashPart(job.queue);
