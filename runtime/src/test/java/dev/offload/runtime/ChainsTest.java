@@ -72,6 +72,31 @@ class ChainsTest {
   }
 
   @Test
+  void aLongChainRunsInOrderWithARecordThatGrowsByOneEntryPerJob() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        UnifiedJedis jedis = REDIS.jedis()) {
+      JobChain<Integer, Integer> chain = client.chain(new Add(1, 0));
+      for (int i = 0; i < 12; i++) {
+        chain = chain.thenWithResult(Twice.class);
+      }
+      JobChain.Enqueued<Integer, Integer> enqueued = chain.enqueue();
+      String first =
+          jedis.hget(prefix + "data-store:{default}", Long.toString(enqueued.first().id()));
+      assertTrue(
+          first.length() < 12 * 400,
+          "12 jobs follow, each a flat entry, not nested and escaped: "
+              + first.length()
+              + " chars");
+      try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
+        Poll.until(
+            WAIT, "the last job succeeds", () -> enqueued.last().status() == JobStatus.SUCCEEDED);
+      }
+      assertEquals(4096, enqueued.last().result().orElseThrow());
+    }
+  }
+
+  @Test
   void theNextJobMayGoToAnotherQueue() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();

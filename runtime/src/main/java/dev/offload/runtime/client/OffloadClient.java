@@ -46,6 +46,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -333,30 +334,24 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       IdRange ids = reserveIds(steps.size());
       try {
-        String then = null;
-        String firstRecord = null;
-        for (int k = steps.size() - 1; k >= 0; k--) {
+        List<FollowUps.Continuation> rest = new ArrayList<>(steps.size() - 1);
+        for (int k = 1; k < steps.size(); k++) {
           Prepared p = prepared.get(k);
-          String record = withFollowUps(p.record, then, null);
-          if (k == 0) {
-            firstRecord = record;
-          } else {
-            RedisJobChain.Step step = steps.get(k);
-            then =
-                FollowUps.continuationsJson(
-                    List.of(
-                        new FollowUps.Continuation(
-                            p.queue,
-                            ids.first() + k,
-                            record,
-                            step.resultArg(),
-                            p.due,
-                            step.job().showsResult())));
-          }
+          rest.add(
+              new FollowUps.Continuation(
+                  p.queue,
+                  ids.first() + k,
+                  tree(p.record),
+                  steps.get(k).resultArg(),
+                  p.due,
+                  steps.get(k).job().showsResult()));
         }
+        String firstRecord =
+            rest.isEmpty()
+                ? prepared.get(0).record
+                : withFollowUps(prepared.get(0).record, FollowUps.continuationsJson(rest), null);
         checkSize(steps.get(0).job(), firstRecord);
-        registerQueues(
-            new java.util.LinkedHashSet<>(prepared.stream().map(Prepared::queue).toList()));
+        registerQueues(new LinkedHashSet<>(prepared.stream().map(Prepared::queue).toList()));
         long firstId = ids.first();
         store.enqueue(
             prepared.get(0).queue,
@@ -431,7 +426,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
                   new FollowUps.Continuation(
                       p.queue,
                       firstCallbackId + k,
-                      p.record,
+                      tree(p.record),
                       null,
                       p.due,
                       callback.job().showsResult())));
@@ -440,8 +435,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
                   this, p.queue, firstCallbackId + k, callback.job().resultType()));
         }
         registerQueues(
-            new java.util.LinkedHashSet<>(
-                preparedCallbacks.stream().map(Prepared::queue).toList()));
+            new LinkedHashSet<>(preparedCallbacks.stream().map(Prepared::queue).toList()));
         store.followUps().createBatch(Long.toString(batchId), members.size(), stored);
         List<Prepared> inBatch = new ArrayList<>(members.size());
         for (Prepared p : preparedMembers) {
@@ -473,6 +467,14 @@ public final class OffloadClient implements JobClient, AutoCloseable {
               + "; drop uniqueFor/uniqueKey (and @Job(unique)) for it, or enqueue it on its own");
     }
     return prepared;
+  }
+
+  private static JsonNode tree(String json) {
+    try {
+      return Json.mapper().readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a record just written always parses", e);
+    }
   }
 
   /** {@code json}, a record, with its follow-ups set. */

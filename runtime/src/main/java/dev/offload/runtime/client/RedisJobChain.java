@@ -5,6 +5,7 @@ import dev.offload.api.JobDefinition;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.TakesResult;
+import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -82,8 +83,7 @@ final class RedisJobChain<F, L> implements JobChain<F, L> {
                 ? Boolean.FALSE
                 : argumentType == char.class
                     ? Character.valueOf('\0')
-                    : java.lang.reflect.Array.get(
-                        java.lang.reflect.Array.newInstance(argumentType, 1), 0);
+                    : Array.get(Array.newInstance(argumentType, 1), 0);
     try {
       Constructor<?> constructor = type.getDeclaredConstructor(argumentType);
       constructor.setAccessible(true);

@@ -44,7 +44,8 @@ public final class FollowUps {
   /**
    * A job to enqueue later under an id reserved now.
    *
-   * @param record its record as JSON
+   * @param record its record, without follow-ups of a chain: a chain's record carries the rest of
+   *     the chain as one flat list, so that a long chain is not nested (and escaped) step in step
    * @param resultArg the argument that receives the parent's result; {@code null} for none
    * @param due when it is due once started, as {@link JobStore#dueIn} or {@link JobStore#dueAt}
    * @param showsResult whether the widget may show its result
@@ -52,7 +53,7 @@ public final class FollowUps {
   public record Continuation(
       String queue,
       long id,
-      String record,
+      JsonNode record,
       @JsonInclude(JsonInclude.Include.NON_NULL) String resultArg,
       String due,
       boolean showsResult) {}
@@ -87,9 +88,12 @@ public final class FollowUps {
     }
   }
 
-  /** The JSON text a parent's record carries its continuations as. */
-  public static String continuationsJson(List<Continuation> continuations) {
-    return toJson(continuations);
+  /**
+   * The JSON text a record carries the jobs after it in its chain as: the first of them is enqueued
+   * once it succeeded, carrying the others the same way.
+   */
+  public static String continuationsJson(List<Continuation> rest) {
+    return toJson(rest);
   }
 
   /**
@@ -154,8 +158,9 @@ public final class FollowUps {
     if (note.then() != null && "s".equals(note.o())) {
       try {
         JsonNode result = note.result() == null ? null : Json.mapper().readTree(note.result());
-        for (Continuation next : Json.mapper().readValue(note.then(), CONTINUATIONS)) {
-          start(next, result);
+        List<Continuation> rest = Json.mapper().readValue(note.then(), CONTINUATIONS);
+        if (!rest.isEmpty()) {
+          start(rest.get(0), rest.subList(1, rest.size()), result);
         }
       } catch (JsonProcessingException | JobRecord.MalformedRecordException e) {
         log.error(
@@ -191,7 +196,7 @@ public final class FollowUps {
     try {
       for (Callback callback : Json.mapper().readValue(JobStore.text(reply.get(2)), CALLBACKS)) {
         if (callback.when().applies(failed)) {
-          start(callback.job(), null);
+          start(callback.job(), List.of(), null);
         }
       }
     } catch (JsonProcessingException | JobRecord.MalformedRecordException e) {
@@ -199,9 +204,16 @@ public final class FollowUps {
     }
   }
 
-  /** Enqueues a continuation under its reserved id, with the parent's result when it takes one. */
-  private void start(Continuation next, JsonNode result) throws JobRecord.MalformedRecordException {
-    JobRecord record = JobRecord.parse(next.record());
+  /**
+   * Enqueues a continuation under its reserved id, carrying the jobs that follow it in its chain,
+   * with the parent's result when it takes one.
+   */
+  private void start(Continuation next, List<Continuation> after, JsonNode result)
+      throws JobRecord.MalformedRecordException {
+    JobRecord record = JobRecord.parse(toJson(next.record()));
+    if (!after.isEmpty()) {
+      record = record.withFollowUps(continuationsJson(after), record.batch());
+    }
     JsonNode args = record.args();
     if (next.resultArg() != null && args instanceof ObjectNode object) {
       ObjectNode withResult = object.deepCopy();

@@ -35,9 +35,10 @@ import java.util.List;
  *     leaves it to the finishing agent's default
  * @param keepFailure how long the job's failure record is kept after it failed for good, in millis;
  *     {@code null} leaves it to the agent's default
- * @param then the jobs to enqueue once this one succeeded, as the JSON text of a list of {@link
- *     FollowUps.Continuation}s (text, so that the scripts carry it on without re-encoding its
- *     numbers); {@code null} for none
+ * @param then the jobs after this one in its chain, as the JSON text of a list of {@link
+ *     FollowUps.Continuation}s: the first is enqueued once this one succeeded, carrying the others
+ *     (text, so that the scripts carry it on without re-encoding its numbers); {@code null} for
+ *     none
  * @param batch the id of the batch this job belongs to; {@code null} for none
  */
 public record JobRecord(
