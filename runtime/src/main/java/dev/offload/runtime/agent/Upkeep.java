@@ -47,6 +47,11 @@ final class Upkeep {
   /** Follow-up notes read per round trip. */
   private static final int FOLLOW_UP_PAGE = 100;
 
+  /**
+   * At most this many pages of notes per queue and round, so that a backlog never stalls the rest.
+   */
+  private static final int FOLLOW_UP_PAGES_PER_ROUND = 10;
+
   private final AgentConfig config;
   private final String agentId;
   private final JobStore jobs;
@@ -346,10 +351,15 @@ final class Upkeep {
         continue;
       }
       try {
-        int handled;
-        do {
-          handled = followUps.drain(queue, FOLLOW_UP_PAGE);
-        } while (handled == FOLLOW_UP_PAGE);
+        for (int page = 0; page < FOLLOW_UP_PAGES_PER_ROUND; page++) {
+          if (followUps.drain(queue, FOLLOW_UP_PAGE) < FOLLOW_UP_PAGE) {
+            break;
+          }
+          if (page == FOLLOW_UP_PAGES_PER_ROUND - 1) {
+            // more may wait: the next round, after promotion and recurring jobs had their turn
+            mayHaveFollowUps.add(queue);
+          }
+        }
       } catch (RuntimeException e) {
         mayHaveFollowUps.add(queue);
         log.warn(
