@@ -2,6 +2,7 @@ package com.acme;
 
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobOptions;
+import dev.offload.api.TakesResult;
 import java.time.Duration;
 import javax.annotation.processing.Generated;
 
@@ -12,7 +13,8 @@ import javax.annotation.processing.Generated;
  * @param invoice the method's {@code invoice} argument
  */
 @Generated("dev.offload.processor.JobProcessor")
-public record Invoices_ArchiveJob(long invoice) implements JobDefinition<String> {
+public record Invoices_ArchiveJob(
+    long invoice) implements JobDefinition<String>, TakesResult<Long> {
   /**
    * The name agents look this job up by.
    */

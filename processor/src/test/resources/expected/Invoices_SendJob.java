@@ -2,6 +2,7 @@ package com.acme;
 
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobOptions;
+import dev.offload.api.TakesResult;
 import java.time.Duration;
 import javax.annotation.processing.Generated;
 
@@ -12,7 +13,7 @@ import javax.annotation.processing.Generated;
  * @param invoice the method's {@code invoice} argument
  */
 @Generated("dev.offload.processor.JobProcessor")
-public record Invoices_SendJob(long invoice) implements JobDefinition<Void> {
+public record Invoices_SendJob(long invoice) implements JobDefinition<Void>, TakesResult<Long> {
   /**
    * The name agents look this job up by.
    */

@@ -3,6 +3,7 @@ package com.acme;
 import dev.offload.api.Isolation;
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobOptions;
+import dev.offload.api.TakesResult;
 import java.time.Duration;
 import javax.annotation.processing.Generated;
 
@@ -13,7 +14,8 @@ import javax.annotation.processing.Generated;
  * @param address the method's {@code address} argument
  */
 @Generated("dev.offload.processor.JobProcessor")
-public record Mailer_SendWelcomeJob(String address) implements JobDefinition<Void> {
+public record Mailer_SendWelcomeJob(
+    String address) implements JobDefinition<Void>, TakesResult<String> {
   /**
    * The name agents look this job up by.
    */

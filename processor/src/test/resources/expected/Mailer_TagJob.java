@@ -1,6 +1,7 @@
 package com.acme;
 
 import dev.offload.api.JobDefinition;
+import dev.offload.api.TakesResult;
 import javax.annotation.processing.Generated;
 
 /**
@@ -10,7 +11,7 @@ import javax.annotation.processing.Generated;
  * @param tags the method's {@code tags} argument
  */
 @Generated("dev.offload.processor.JobProcessor")
-public record Mailer_TagJob(String[] tags) implements JobDefinition<Void> {
+public record Mailer_TagJob(String[] tags) implements JobDefinition<Void>, TakesResult<String[]> {
   /**
    * The name agents look this job up by.
    */

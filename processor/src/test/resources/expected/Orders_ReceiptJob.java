@@ -1,6 +1,7 @@
 package com.acme;
 
 import dev.offload.api.JobDefinition;
+import dev.offload.api.TakesResult;
 import javax.annotation.processing.Generated;
 
 /**
@@ -10,7 +11,7 @@ import javax.annotation.processing.Generated;
  * @param order the method's {@code order} argument
  */
 @Generated("dev.offload.processor.JobProcessor")
-public record Orders_ReceiptJob(Order order) implements JobDefinition<String> {
+public record Orders_ReceiptJob(Order order) implements JobDefinition<String>, TakesResult<Order> {
   /**
    * The name agents look this job up by.
    */

@@ -2,6 +2,7 @@ package com.acme;
 
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobOptions;
+import dev.offload.api.TakesResult;
 import javax.annotation.processing.Generated;
 
 /**
@@ -11,7 +12,7 @@ import javax.annotation.processing.Generated;
  * @param order the method's {@code order} argument
  */
 @Generated("dev.offload.processor.JobProcessor")
-public record Orders_Ship_OrderJob(Order order) implements JobDefinition<Void> {
+public record Orders_Ship_OrderJob(Order order) implements JobDefinition<Void>, TakesResult<Order> {
   /**
    * The name agents look this job up by.
    */

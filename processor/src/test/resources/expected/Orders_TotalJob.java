@@ -2,6 +2,7 @@ package com.acme;
 
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobInstances;
+import dev.offload.api.TakesResult;
 import java.math.BigDecimal;
 import javax.annotation.processing.Generated;
 
@@ -12,7 +13,8 @@ import javax.annotation.processing.Generated;
  * @param order the method's {@code order} argument
  */
 @Generated("dev.offload.processor.JobProcessor")
-public record Orders_TotalJob(Order order) implements JobDefinition<BigDecimal> {
+public record Orders_TotalJob(
+    Order order) implements JobDefinition<BigDecimal>, TakesResult<Order> {
   /**
    * The name agents look this job up by.
    */

@@ -3,6 +3,7 @@ package com.acme;
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobOptions;
 import dev.offload.api.RetryBackoff;
+import dev.offload.api.TakesResult;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
@@ -15,7 +16,7 @@ import javax.annotation.processing.Generated;
  * @param batch the method's {@code batch} argument
  */
 @Generated("dev.offload.processor.JobProcessor")
-public record Payments_SettleJob(long batch) implements JobDefinition<Void> {
+public record Payments_SettleJob(long batch) implements JobDefinition<Void>, TakesResult<Long> {
   /**
    * The name agents look this job up by.
    */

@@ -15,6 +15,7 @@ import dev.offload.api.JobDefinition;
 import dev.offload.api.JobInstances;
 import dev.offload.api.JobOptions;
 import dev.offload.api.RetryBackoff;
+import dev.offload.api.TakesResult;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +27,8 @@ import javax.lang.model.type.TypeMirror;
 /**
  * Generates a job's record: its components carry the method's arguments, {@code run()} calls the
  * method, and {@code defaultOptions()} and {@code showsResult()} return what the {@code @Job}
- * annotation sets.
+ * annotation sets. A job of one argument also implements {@link TakesResult} of that argument's
+ * type, so that a chain can hand it a result of a type the compiler checked.
  */
 final class JobClassGenerator {
 
@@ -78,6 +80,11 @@ final class JobClassGenerator {
                     .addStatement("return NAME")
                     .build())
             .addMethod(run(job, declaring));
+    if (parameters.size() == 1) {
+      record.addSuperinterface(
+          ParameterizedTypeName.get(
+              ClassName.get(TakesResult.class), TypeName.get(parameters.get(0).asType()).box()));
+    }
     generated.ifPresent(record::addAnnotation);
     if (job.isPublic()) {
       record.addModifiers(Modifier.PUBLIC);

@@ -3,6 +3,7 @@ package dev.offload.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.offload.api.JobChain;
 import dev.offload.api.JobFailure;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
@@ -10,6 +11,7 @@ import dev.offload.api.JobStatus;
 import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
+import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +75,26 @@ class GeneratedStubsEndToEndTest {
       assertEquals("T | a | b", report.result().orElseThrow());
       assertEquals(JobStatus.SUCCEEDED, quote.await(Duration.ofSeconds(10)));
       assertEquals(101.25, quote.result().orElseThrow());
+    }
+  }
+
+  @Test
+  void aGeneratedJobOfOneParameterTakesThePreviousJobsResultInAChain() throws Exception {
+    String prefix = REDIS.newPrefix();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        Agent agent = agent(prefix).start()) {
+      // the primes below 100 (25), then the primes below that result (9)
+      JobChain.Enqueued<Integer, Integer> chain =
+          client
+              .chain(new Primes_CountBelowJob(100))
+              .thenWithResult(Primes_CountBelowJob.class)
+              .enqueue();
+      assertEquals(JobStatus.SUCCEEDED, chain.first().await(Duration.ofSeconds(10)));
+      Poll.until(
+          Duration.ofSeconds(10),
+          "the next job succeeds",
+          () -> chain.last().status() == JobStatus.SUCCEEDED);
+      assertEquals(9, chain.last().result().orElseThrow());
     }
   }
 

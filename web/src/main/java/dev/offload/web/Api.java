@@ -2,6 +2,7 @@ package dev.offload.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.api.QueueNames;
+import dev.offload.runtime.client.BatchProgress;
 import dev.offload.runtime.client.BulkOutcome;
 import dev.offload.runtime.client.CancelOutcome;
 import dev.offload.runtime.client.FailureGroups;
@@ -64,6 +65,7 @@ final class Api {
         .get("/api/job-names", request -> launcher.known())
         .get("/api/queues/{queue}/jobs", this::jobs)
         .get("/api/jobs/{id}", this::job)
+        .get("/api/batches/{id}", this::batch)
         .get("/api/history", this::history)
         .get("/api/queues/{queue}/stats", this::stats)
         .get("/api/queues/{queue}/failures/groups", this::failureGroups)
@@ -163,7 +165,7 @@ final class Api {
     } else {
       details = admin.findJob(id);
     }
-    return jobBody(
+    JobDetails found =
         details.orElseThrow(
             () ->
                 HttpError.notFound(
@@ -171,7 +173,37 @@ final class Api {
                         + id
                         + (only == null || only.isBlank() ? " on any queue" : " on queue " + only)
                         + ": it was never enqueued here, or its result or failure record was"
-                        + " removed")));
+                        + " removed"));
+    Map<String, Object> body = jobBody(found);
+    body.put("batch", admin.batchOf(found.queue(), id).orElse(null));
+    return body;
+  }
+
+  /**
+   * A batch's progress: {@code total}, {@code succeeded}, {@code failed}, {@code pending}, {@code
+   * done} and {@code ended}.
+   */
+  private Object batch(Request request) {
+    long id = request.batchId();
+    BatchProgress progress =
+        admin
+            .batch(id)
+            .orElseThrow(
+                () ->
+                    HttpError.notFound(
+                        "no batch "
+                            + id
+                            + ": it was never created here, or it ended over a week ago and its"
+                            + " counts were removed"));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", id);
+    body.put("total", progress.total());
+    body.put("succeeded", progress.succeeded());
+    body.put("failed", progress.failed());
+    body.put("pending", progress.pending());
+    body.put("done", progress.done());
+    body.put("ended", progress.ended());
+    return body;
   }
 
   /**

@@ -122,7 +122,8 @@ public final class Dashboard implements AutoCloseable {
         new WidgetHandler(
             builder.watchSecret == null ? null : WatchTokens.withSecret(builder.watchSecret),
             widgetOrigins(builder.widgetOrigins, publicOrigin),
-            widgetStreams);
+            widgetStreams,
+            admin);
     SizeLimitHandler limit = new SizeLimitHandler(Request.MAX_BODY_BYTES, -1);
     limit.setHandler(
         new DashboardHandler(

@@ -51,6 +51,11 @@ final class Request {
     return number(params.get("id"), "job id");
   }
 
+  /** The {@code {id}} path parameter of a batch's route. */
+  long batchId() {
+    return number(params.get("id"), "batch id");
+  }
+
   String query(String name) {
     return query.get(name);
   }

@@ -1,20 +1,25 @@
 package dev.offload.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.offload.runtime.client.BatchProgress;
+import dev.offload.runtime.client.OffloadAdmin;
 import dev.offload.runtime.client.WatchTokens;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The widget's two endpoints, which other sites' pages call without a login or a CSRF token: {@code
- * GET /widget/offload-job.js}, the script, and {@code GET /widget/jobs/stream?token=...}, one job's
- * event stream.
+ * The widget's endpoints, which other sites' pages call without a login or a CSRF token: {@code GET
+ * /widget/offload-job.js}, the script, {@code GET /widget/jobs/stream?token=...}, one job's event
+ * stream, and {@code GET /widget/batches/progress?token=...}, one batch's counts.
  *
  * <p>A stream is served only for the job signed into a valid watch token, so a sequential id grants
  * nothing. A token that is not one, was altered or was signed with another secret gets 401, an
@@ -26,6 +31,7 @@ final class WidgetHandler {
 
   static final String SCRIPT_PATH = "/widget/offload-job.js";
   static final String STREAM_PATH = "/widget/jobs/stream";
+  static final String BATCH_PATH = "/widget/batches/progress";
 
   private static final String SCRIPT_RESOURCE = "/dev/offload/web/widget/offload-job.js";
   private static final int MIN_RETRY_MILLIS = 1_500;
@@ -34,22 +40,25 @@ final class WidgetHandler {
   private final WatchTokens tokens;
   private final Set<String> origins;
   private final WidgetStreams streams;
+  private final OffloadAdmin admin;
 
   /**
    * @param tokens checks watch tokens; {@code null} when the dashboard has no watch secret, and so
    *     serves no streams
    * @param origins the origins, as {@link #origin} writes them, whose pages may embed the widget
    */
-  WidgetHandler(WatchTokens tokens, Set<String> origins, WidgetStreams streams) {
+  WidgetHandler(
+      WatchTokens tokens, Set<String> origins, WidgetStreams streams, OffloadAdmin admin) {
     this.tokens = tokens;
     this.origins = Set.copyOf(origins);
     this.streams = streams;
+    this.admin = admin;
   }
 
   /** Serves a request for a path under {@code /widget/}. */
   void handle(Exchange exchange, String method, List<String> segments) {
     String path = "/" + String.join("/", segments);
-    if (!path.equals(SCRIPT_PATH) && !path.equals(STREAM_PATH)) {
+    if (!path.equals(SCRIPT_PATH) && !path.equals(STREAM_PATH) && !path.equals(BATCH_PATH)) {
       throw HttpError.notFound("no such widget file");
     }
     if (!method.equals("GET")) {
@@ -58,6 +67,8 @@ final class WidgetHandler {
     boolean originAllowed = cors(exchange);
     if (path.equals(SCRIPT_PATH)) {
       script(exchange);
+    } else if (path.equals(BATCH_PATH)) {
+      batch(exchange, originAllowed);
     } else {
       stream(exchange, originAllowed);
     }
@@ -104,6 +115,49 @@ final class WidgetHandler {
     // spread out the reconnections of many browsers after a restart
     int retry = MIN_RETRY_MILLIS + ThreadLocalRandom.current().nextInt(MIN_RETRY_MILLIS);
     streams.open(exchange, watch, "retry: " + retry + "\n\n");
+  }
+
+  /**
+   * A batch's counts for the batch signed into a valid batch token, as JSON: {@code total}, {@code
+   * succeeded}, {@code failed}, {@code pending}, {@code done} and {@code ended}; the widget asks
+   * again until it ended.
+   */
+  private void batch(Exchange exchange, boolean originAllowed) {
+    if (!originAllowed) {
+      exchange.sendEmpty(403);
+      return;
+    }
+    if (tokens == null) {
+      throw HttpError.notFound(
+          "the widget is off: this dashboard has no watch secret"
+              + " (--watch-secret or OFFLOAD_WATCH_SECRET)");
+    }
+    WatchTokens.BatchVerdict verdict = tokens.verifyBatch(token(exchange.rawQuery()));
+    if (verdict.watch().isEmpty()) {
+      exchange.sendEmpty(verdict.rejection() == WatchTokens.Rejection.EXPIRED ? 403 : 401);
+      return;
+    }
+    long id = verdict.watch().get().batchId();
+    BatchProgress progress =
+        admin
+            .batch(id)
+            .orElseThrow(
+                () ->
+                    HttpError.notFound(
+                        "no batch " + id + ": it ended over a week ago, or was never created"));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("total", progress.total());
+    body.put("succeeded", progress.succeeded());
+    body.put("failed", progress.failed());
+    body.put("pending", progress.pending());
+    body.put("done", progress.done());
+    body.put("ended", progress.ended());
+    exchange.setHeader("Cache-Control", "no-store");
+    try {
+      exchange.send(200, "application/json", WebJson.MAPPER.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("counts always serialize", e);
+    }
   }
 
   private static String token(String rawQuery) {

@@ -9,6 +9,7 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
+import dev.offload.runtime.client.BatchHandle;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.FailTimes;
@@ -176,6 +177,7 @@ class DashboardApiTest {
 
     JsonNode queued = web.getJson("/api/jobs/" + id);
     assertEquals("QUEUED", queued.get("status").asText());
+    assertTrue(queued.get("batch").isNull(), "a job of no batch");
     assertEquals("default", queued.get("queue").asText());
     assertEquals(0, queued.get("position").asLong());
     JsonNode unfinished = queued.get("unfinished");
@@ -192,6 +194,35 @@ class DashboardApiTest {
     web.postJson("/api/queues/default/results/" + id + "/delete", "{}");
     assertEquals(404, web.get("/api/jobs/" + id).statusCode());
     assertEquals(404, web.post("/api/queues/default/results/" + id + "/delete").statusCode());
+  }
+
+  @Test
+  void batchProgressIsReadByItsId() {
+    BatchHandle batch =
+        client.batch(List.of(new Add(1, 1), new Add(2, 2), new Add(3, 3))).enqueue();
+
+    long pending = batch.members().get(1).id();
+    assertEquals(batch.id(), web.getJson("/api/jobs/" + pending).get("batch").asLong());
+    JsonNode before = web.getJson("/api/batches/" + batch.id());
+    assertEquals(3, before.get("total").asLong());
+    assertEquals(3, before.get("pending").asLong());
+    assertEquals(0, before.get("done").asLong());
+    assertFalse(before.get("ended").asBoolean());
+
+    agent("default");
+    Poll.until(
+        WAIT,
+        "the batch ends",
+        () -> web.getJson("/api/batches/" + batch.id()).get("ended").asBoolean());
+    JsonNode after = web.getJson("/api/batches/" + batch.id());
+    assertEquals(3, after.get("succeeded").asLong());
+    assertEquals(0, after.get("failed").asLong());
+    assertEquals(3, after.get("done").asLong());
+    long member = batch.members().get(0).id();
+    assertEquals(batch.id(), web.getJson("/api/jobs/" + member).get("batch").asLong());
+    assertTrue(web.getJson("/api/jobs/" + member).get("batch").isNumber(), "a succeeded member");
+    assertEquals(404, web.get("/api/batches/" + (batch.id() + 1_000_000)).statusCode());
+    assertEquals(400, web.get("/api/batches/not-a-number").statusCode());
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.agent.Agent;
+import dev.offload.runtime.client.BatchHandle;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Count;
@@ -112,6 +113,19 @@ class DashboardBrowserTest {
         Boolean.TRUE,
         browser.script("return window.__notReloaded === true"),
         "the page was reloaded");
+  }
+
+  @Test
+  void aBatchMembersPageShowsTheBatchsProgress() {
+    BatchHandle batch =
+        client
+            .batch(List.of(new Add(1, 1), new Add(2, 2)), JobOptions.defaults().queue("batched"))
+            .enqueue();
+    open("#/jobs/batched/" + batch.members().get(0).id());
+    browser.awaitText("#job-batch", "Batch " + batch.id() + ": 0 of 2 done");
+    agent("batched");
+    browser.awaitText("#job-batch", "Batch " + batch.id() + ": 2 of 2 done · ended");
+    assertNotReloaded();
   }
 
   @Test

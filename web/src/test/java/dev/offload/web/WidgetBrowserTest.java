@@ -9,6 +9,7 @@ import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
 import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.agent.Agent;
+import dev.offload.runtime.client.BatchHandle;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.client.WatchTokens;
 import dev.offload.runtime.jobs.Sleep;
@@ -168,6 +169,21 @@ class WidgetBrowserTest {
   @SuppressWarnings("unchecked")
   private List<String> events() {
     return (List<String>) browser.script("return window.__events");
+  }
+
+  @Test
+  void batchShowsHowManyOfItsJobsAreDoneUntilAllAre() {
+    BatchHandle batch = client.batch(List.of(new Sleep(1), new Sleep(1), new Sleep(1))).enqueue();
+    openShop(
+        "text/javascript",
+        "<offload-batch id=\"batch\" token=\""
+            + tokens.issueBatch(batch.id(), Duration.ofMinutes(5))
+            + "\"></offload-batch>");
+    awaitState("batch", "running");
+    assertEquals("0 of 3 done|", text("batch"));
+    startAgent(Duration.ofMillis(50));
+    awaitState("batch", "done");
+    assertEquals("3 of 3 done|", text("batch"));
   }
 
   @Test

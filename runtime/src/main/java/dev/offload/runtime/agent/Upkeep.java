@@ -3,6 +3,7 @@ package dev.offload.runtime.agent;
 import dev.offload.runtime.Counter;
 import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.JobListener;
+import dev.offload.runtime.internal.store.FollowUps;
 import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.WorkerStore;
 import java.time.Clock;
@@ -43,6 +44,14 @@ final class Upkeep {
   /** Due jobs moved per script call, so that one call never blocks Redis for long. */
   private static final int PROMOTE_PAGE = 1000;
 
+  /** Follow-up notes read per round trip. */
+  private static final int FOLLOW_UP_PAGE = 100;
+
+  /**
+   * At most this many pages of notes per queue and round, so that a backlog never stalls the rest.
+   */
+  private static final int FOLLOW_UP_PAGES_PER_ROUND = 10;
+
   private final AgentConfig config;
   private final String agentId;
   private final JobStore jobs;
@@ -64,6 +73,10 @@ final class Upkeep {
 
   private final Set<String> mayHaveDelayed = ConcurrentHashMap.newKeySet();
   private long promoteRounds;
+
+  private final FollowUps followUps;
+  private final Set<String> mayHaveFollowUps = ConcurrentHashMap.newKeySet();
+  private long followUpRounds;
 
   /** Since when every heartbeat has reached Redis; 0 while they fail. */
   private volatile long heartbeatsHealthySince;
@@ -97,6 +110,7 @@ final class Upkeep {
     this.agentClosing = agentClosing;
     this.closeAgent = closeAgent;
     this.clock = config.clock();
+    this.followUps = jobs.followUps();
   }
 
   static ScheduledExecutorService daemonScheduler(String name) {
@@ -119,18 +133,27 @@ final class Upkeep {
           } else if (event.type() == JobEvent.Type.SCHEDULED
               || event.type() == JobEvent.Type.RETRYING) {
             mayHaveDelayed.add(event.queue());
+          } else if (event.type() == JobEvent.Type.SUCCEEDED
+              || event.type() == JobEvent.Type.FAILED) {
+            mayHaveFollowUps.add(event.queue());
           }
         }
       }
 
       @Override
       public Set<JobEvent.Type> types() {
-        return EnumSet.of(JobEvent.Type.QUEUED, JobEvent.Type.SCHEDULED, JobEvent.Type.RETRYING);
+        return EnumSet.of(
+            JobEvent.Type.QUEUED,
+            JobEvent.Type.SCHEDULED,
+            JobEvent.Type.RETRYING,
+            JobEvent.Type.SUCCEEDED,
+            JobEvent.Type.FAILED);
       }
 
       @Override
       public void onResubscribed() {
         mayHaveDelayed.addAll(queues);
+        mayHaveFollowUps.addAll(queues);
         workers.wakeAll();
       }
     };
@@ -155,6 +178,7 @@ final class Upkeep {
   void start() {
     heartbeatsHealthySince = clock.millis();
     mayHaveDelayed.addAll(queues);
+    mayHaveFollowUps.addAll(queues);
     long heartbeat = config.heartbeatInterval().toMillis();
     heartbeats.scheduleWithFixedDelay(
         guarded("heartbeat", this::heartbeat), heartbeat, heartbeat, TimeUnit.MILLISECONDS);
@@ -163,6 +187,8 @@ final class Upkeep {
     long promote = config.promoteInterval().toMillis();
     upkeep.scheduleWithFixedDelay(
         guarded("promotion of due jobs", this::promoteDue), 0, promote, TimeUnit.MILLISECONDS);
+    upkeep.scheduleWithFixedDelay(
+        guarded("starting follow-ups", this::startFollowUps), 0, promote, TimeUnit.MILLISECONDS);
     upkeep.scheduleWithFixedDelay(
         guarded("enqueueing recurring jobs", this::enqueueRecurring),
         0,
@@ -304,6 +330,41 @@ final class Upkeep {
       }
     } catch (RuntimeException e) {
       log.debug("promoting delayed jobs failed: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * Starts the continuations and batch callbacks that jobs of this agent's queues called for as
+   * they ended. A queue is read after an event says a job ended there, and every {@value
+   * #PROMOTE_ALL_EVERY}th round all of them, in case an event was missed or an agent stopped before
+   * it drained the notes of its own jobs.
+   */
+  private void startFollowUps() {
+    if (agentClosing.getAsBoolean()) {
+      return;
+    }
+    if (++followUpRounds % PROMOTE_ALL_EVERY == 1) {
+      mayHaveFollowUps.addAll(queues);
+    }
+    for (String queue : queues) {
+      if (!mayHaveFollowUps.remove(queue)) {
+        continue;
+      }
+      try {
+        for (int page = 0; page < FOLLOW_UP_PAGES_PER_ROUND; page++) {
+          if (followUps.drain(queue, FOLLOW_UP_PAGE) < FOLLOW_UP_PAGE) {
+            break;
+          }
+          if (page == FOLLOW_UP_PAGES_PER_ROUND - 1) {
+            // more may wait: the next round, after promotion and recurring jobs had their turn
+            mayHaveFollowUps.add(queue);
+          }
+        }
+      } catch (RuntimeException e) {
+        mayHaveFollowUps.add(queue);
+        log.warn(
+            "starting follow-ups of queue {} failed ({}); trying again", queue, e.getMessage());
+      }
     }
   }
 

@@ -359,6 +359,50 @@ public final class OffloadAdmin {
             status.status() == JobStatus.WORKING ? PublicViews.progress(jobs, queue, id) : null));
   }
 
+  /**
+   * Batch {@code id}'s progress now: its members that succeeded, failed for good and are pending;
+   * empty when Redis holds no such batch (an ended batch's counts are kept for a week).
+   */
+  public Optional<BatchProgress> batch(long id) {
+    return jobs.followUps()
+        .batch(Long.toString(id))
+        .map(
+            counts ->
+                new BatchProgress(
+                    counts.total(),
+                    counts.succeeded(),
+                    counts.failed(),
+                    counts.pending(),
+                    counts.endedAt() > 0));
+  }
+
+  /**
+   * The id of the batch job {@code id} of {@code queue} belongs to, read from its record while it
+   * is unfinished and from its succeeded event once it succeeded; empty for a job of no batch, and
+   * for a failed one, whose failure record does not say.
+   */
+  public Optional<Long> batchOf(String queue, long id) {
+    JobRecord record = null;
+    Optional<String> raw = jobs.record(checked(queue), id);
+    if (raw.isPresent()) {
+      try {
+        record = JobRecord.parse(raw.get());
+      } catch (JobRecord.MalformedRecordException e) {
+        return Optional.empty();
+      }
+    } else {
+      record = jobs.timeline(queue, id).map(Timelines::carriedRecord).orElse(null);
+    }
+    if (record == null || record.batch() == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Long.parseLong(record.batch()));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
   /** Job {@code id} on whichever queue holds it, looked up in name order; empty when none does. */
   public Optional<JobDetails> findJob(long id) {
     for (String queue : new TreeSet<>(jobs.queues())) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.offload.api.Isolation;
+import dev.offload.api.JobChain;
 import dev.offload.api.JobClient;
 import dev.offload.api.JobDefinition;
 import dev.offload.api.JobFailure;
@@ -20,6 +21,7 @@ import dev.offload.runtime.internal.recurring.CronTimes;
 import dev.offload.runtime.internal.store.AdminStore;
 import dev.offload.runtime.internal.store.BulkStore;
 import dev.offload.runtime.internal.store.FailureRecords;
+import dev.offload.runtime.internal.store.FollowUps;
 import dev.offload.runtime.internal.store.JobLists;
 import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.internal.store.JobStore;
@@ -44,6 +46,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -265,6 +268,228 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   }
 
   /**
+   * Starts a chain: {@code first}, then the jobs added to it, each enqueued once the one before it
+   * succeeded, with the previous result as its argument where {@link JobChain#thenWithResult} says
+   * so. Nothing is stored until {@link JobChain#enqueue()}; see docs/chains-and-batches.md.
+   */
+  public <R> JobChain<R, R> chain(JobDefinition<R> first) {
+    return chain(first, JobOptions.defaults());
+  }
+
+  /** {@link #chain(JobDefinition)} with options that override the first job's defaults. */
+  public <R> JobChain<R, R> chain(JobDefinition<R> first, JobOptions options) {
+    Objects.requireNonNull(first, "first is null: pass the job the chain starts with");
+    Objects.requireNonNull(
+        options, "options is null: pass JobOptions.defaults() to keep the job's own defaults");
+    return new RedisJobChain<>(this, List.of(new RedisJobChain.Step(first, options, null)));
+  }
+
+  /**
+   * Starts a batch of {@code jobs}, counted as they end, with callbacks that run once all ended;
+   * nothing is stored until {@link BatchBuilder#enqueue()}. The jobs may go to different queues.
+   */
+  public BatchBuilder batch(List<? extends JobDefinition<?>> jobs) {
+    return batch(jobs, JobOptions.defaults());
+  }
+
+  /** {@link #batch(List)} with options that override each member's defaults. */
+  public BatchBuilder batch(List<? extends JobDefinition<?>> jobs, JobOptions options) {
+    Objects.requireNonNull(jobs, "jobs is null: pass the batch's jobs");
+    Objects.requireNonNull(
+        options, "options is null: pass JobOptions.defaults() to keep each job's own defaults");
+    if (jobs.isEmpty()) {
+      throw new IllegalArgumentException(
+          "a batch needs at least one job: with none it would never end; enqueue the callback"
+              + " directly instead");
+    }
+    for (int i = 0; i < jobs.size(); i++) {
+      if (jobs.get(i) == null) {
+        throw new NullPointerException(
+            "jobs[" + i + "] is null; remove it from the batch or put a job in its place");
+      }
+    }
+    return new BatchBuilder(this, jobs, options);
+  }
+
+  /** A batch's progress now; empty when Redis holds no batch of that id. */
+  public Optional<BatchProgress> batchProgress(long batchId) {
+    return admin.batch(batchId);
+  }
+
+  /**
+   * Enqueues a chain's first job, carrying the rest, each nested in the one before it with an id
+   * reserved now. One atomic call: the first job is stored with all that follows it, or nothing is.
+   */
+  List<JobHandle<?>> enqueueChain(List<RedisJobChain.Step> steps) {
+    long now = System.currentTimeMillis();
+    List<Prepared> prepared = new ArrayList<>(steps.size());
+    for (RedisJobChain.Step step : steps) {
+      prepared.add(
+          notUnique(
+              step.job(),
+              prepare(step.job(), step.job().defaultOptions().overriddenBy(step.options()), now),
+              "a chain's jobs cannot be unique, since a later one's lock could be held by no job"
+                  + " for as long as the jobs before it run"));
+    }
+    for (int attempt = 1; ; attempt++) {
+      IdRange ids = reserveIds(steps.size());
+      try {
+        List<FollowUps.Continuation> rest = new ArrayList<>(steps.size() - 1);
+        for (int k = 1; k < steps.size(); k++) {
+          Prepared p = prepared.get(k);
+          rest.add(
+              new FollowUps.Continuation(
+                  p.queue,
+                  ids.first() + k,
+                  tree(p.record),
+                  steps.get(k).resultArg(),
+                  p.due,
+                  steps.get(k).job().showsResult()));
+        }
+        String firstRecord =
+            rest.isEmpty()
+                ? prepared.get(0).record
+                : withFollowUps(prepared.get(0).record, FollowUps.continuationsJson(rest), null);
+        checkSize(steps.get(0).job(), firstRecord);
+        registerQueues(new LinkedHashSet<>(prepared.stream().map(Prepared::queue).toList()));
+        long firstId = ids.first();
+        store.enqueue(
+            prepared.get(0).queue,
+            Map.of(firstId, firstRecord),
+            steps.get(0).job().showsResult() ? List.of(firstId) : List.of(),
+            List.of(),
+            ids.epoch(),
+            prepared.get(0).due);
+        metrics.enqueued(prepared.get(0).queue, steps.get(0).job().jobName(), 1);
+        List<JobHandle<?>> handles = new ArrayList<>(steps.size());
+        for (int k = 0; k < steps.size(); k++) {
+          handles.add(
+              new RedisJobHandle<>(
+                  this, prepared.get(k).queue, firstId + k, steps.get(k).job().resultType()));
+        }
+        return handles;
+      } catch (StaleIdsException e) {
+        discardIds(ids.epoch());
+        if (attempt == 2) {
+          throw new RedisUnavailableException(
+              "Redis lost its data twice while enqueueing a chain; nothing of it was kept", e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Stores a batch with its callbacks, then enqueues its members, each carrying the batch's id. The
+   * batch exists before any member can end; its id and its callbacks' ids are reserved with the
+   * members'.
+   */
+  BatchHandle enqueueBatch(
+      List<? extends JobDefinition<?>> members,
+      JobOptions memberOptions,
+      List<BatchBuilder.Callback> callbacks) {
+    long now = System.currentTimeMillis();
+    String unique =
+        "a batch's jobs cannot be unique: a job not stored because another holds its lock would"
+            + " never end in the batch, which would then never end";
+    List<Prepared> preparedMembers = new ArrayList<>(members.size());
+    for (JobDefinition<?> member : members) {
+      preparedMembers.add(
+          notUnique(
+              member,
+              prepare(member, member.defaultOptions().overriddenBy(memberOptions), now),
+              unique));
+    }
+    List<Prepared> preparedCallbacks = new ArrayList<>(callbacks.size());
+    for (BatchBuilder.Callback callback : callbacks) {
+      preparedCallbacks.add(
+          notUnique(
+              callback.job(),
+              prepare(
+                  callback.job(),
+                  callback.job().defaultOptions().overriddenBy(callback.options()),
+                  now),
+              unique));
+    }
+    for (int attempt = 1; ; attempt++) {
+      IdRange ids = reserveIds(1 + members.size() + callbacks.size());
+      long batchId = ids.first();
+      long firstCallbackId = batchId + 1 + members.size();
+      try {
+        List<FollowUps.Callback> stored = new ArrayList<>(callbacks.size());
+        List<JobHandle<?>> callbackHandles = new ArrayList<>(callbacks.size());
+        for (int k = 0; k < callbacks.size(); k++) {
+          BatchBuilder.Callback callback = callbacks.get(k);
+          Prepared p = preparedCallbacks.get(k);
+          stored.add(
+              new FollowUps.Callback(
+                  callback.when(),
+                  new FollowUps.Continuation(
+                      p.queue,
+                      firstCallbackId + k,
+                      tree(p.record),
+                      null,
+                      p.due,
+                      callback.job().showsResult())));
+          callbackHandles.add(
+              new RedisJobHandle<>(
+                  this, p.queue, firstCallbackId + k, callback.job().resultType()));
+        }
+        registerQueues(
+            new LinkedHashSet<>(preparedCallbacks.stream().map(Prepared::queue).toList()));
+        store.followUps().createBatch(Long.toString(batchId), members.size(), stored);
+        List<Prepared> inBatch = new ArrayList<>(members.size());
+        for (Prepared p : preparedMembers) {
+          inBatch.add(
+              new Prepared(
+                  p.queue, withFollowUps(p.record, null, Long.toString(batchId)), p.due, null, 0));
+        }
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        List<JobHandle<?>> memberHandles =
+            (List) write((List) members, inBatch, new IdRange(batchId + 1, ids.epoch()));
+        return new BatchHandle(this, batchId, memberHandles, callbackHandles);
+      } catch (StaleIdsException e) {
+        discardIds(ids.epoch());
+        if (attempt == 2) {
+          throw new RedisUnavailableException(
+              "Redis lost its data twice while enqueueing a batch; nothing of it was kept", e);
+        }
+      }
+    }
+  }
+
+  private static Prepared notUnique(JobDefinition<?> job, Prepared prepared, String why) {
+    if (prepared.lockKey != null) {
+      throw new IllegalArgumentException(
+          "cannot enqueue "
+              + job.jobName()
+              + " as unique: "
+              + why
+              + "; drop uniqueFor/uniqueKey (and @Job(unique)) for it, or enqueue it on its own");
+    }
+    return prepared;
+  }
+
+  private static JsonNode tree(String json) {
+    try {
+      return Json.mapper().readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a record just written always parses", e);
+    }
+  }
+
+  /** {@code json}, a record, with its follow-ups set. */
+  private static String withFollowUps(String json, String then, String batch) {
+    if (then == null && batch == null) {
+      return json;
+    }
+    try {
+      return JobRecord.parse(json).withFollowUps(then, batch).toJson();
+    } catch (JobRecord.MalformedRecordException e) {
+      throw new IllegalStateException("a record just written always parses", e);
+    }
+  }
+
+  /**
    * The queue, the record and the due time (see {@link JobStore#dueIn}) of a job about to be
    * enqueued, and for a unique job its lock key and the lock's lifetime in millis (0 until the job
    * ends).
@@ -303,21 +528,26 @@ public final class OffloadClient implements JobClient, AutoCloseable {
             options.keepResult().map(Duration::toMillis).orElse(null),
             options.keepFailure().map(Duration::toMillis).orElse(null));
     String json = record.toJson();
-    int size = json.getBytes(StandardCharsets.UTF_8).length;
-    if (size > maxPayloadBytes) {
-      throw new IllegalArgumentException(
-          String.format(
-              "cannot enqueue %s: its record is %,d bytes of JSON, over the limit of %,d bytes;"
-                  + " pass a reference to large data (a key, a path, a URL) instead of the data,"
-                  + " or raise OffloadClient.Builder.maxPayloadBytes",
-              job.jobName(), size, maxPayloadBytes));
-    }
+    checkSize(job, json);
     return new Prepared(
         queue,
         json,
         at != null ? JobStore.dueAt(at.toEpochMilli()) : JobStore.dueIn(delay),
         lockKey,
         options.uniqueFor().orElse(Duration.ZERO).toMillis());
+  }
+
+  private void checkSize(JobDefinition<?> job, String json) {
+    int size = json.getBytes(StandardCharsets.UTF_8).length;
+    if (size > maxPayloadBytes) {
+      throw new IllegalArgumentException(
+          String.format(
+              "cannot enqueue %s: its record is %,d bytes of JSON (in a chain, with the jobs"
+                  + " after it), over the limit of %,d bytes; pass a reference to large data (a"
+                  + " key, a path, a URL) instead of the data, or raise"
+                  + " OffloadClient.Builder.maxPayloadBytes",
+              job.jobName(), size, maxPayloadBytes));
+    }
   }
 
   /**

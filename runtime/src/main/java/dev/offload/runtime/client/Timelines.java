@@ -208,6 +208,11 @@ final class Timelines {
     }
   }
 
+  /** The record a finished job's succeeded event carries in {@code stored}; null for none. */
+  static JobRecord carriedRecord(String stored) {
+    return carriedRecord(parse(stored));
+  }
+
   private static JobRecord carriedRecord(List<Stored> events) {
     for (int i = events.size() - 1; i >= 0; i--) {
       String record = events.get(i).record();

@@ -40,6 +40,7 @@ public final class WatchTokens {
 
   private static final String VERSION = "v2";
   private static final String FIRST_VERSION = "v1";
+  private static final String BATCH_VERSION = "b1";
   private static final SecureRandom NONCES = new SecureRandom();
   private static final String ALGORITHM = "HmacSHA256";
 
@@ -154,23 +155,10 @@ public final class WatchTokens {
 
   /** Checks {@code token}'s signature and expiry. Never throws on bad input. */
   public Verdict verify(String token) {
-    if (token == null) {
+    String[] parts = signedParts(token);
+    if (parts == null) {
       return rejected(Rejection.INVALID);
     }
-    int dot = token.indexOf('.');
-    if (dot < 1 || dot != token.lastIndexOf('.')) {
-      return rejected(Rejection.INVALID);
-    }
-    byte[] payloadBytes = decode(token.substring(0, dot));
-    byte[] signature = decode(token.substring(dot + 1));
-    if (payloadBytes == null || signature == null) {
-      return rejected(Rejection.INVALID);
-    }
-    String payload = new String(payloadBytes, StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(sign(payload), signature)) {
-      return rejected(Rejection.INVALID);
-    }
-    String[] parts = payload.split("\\|", -1);
     boolean first = parts.length == 4 && FIRST_VERSION.equals(parts[0]);
     if (!first && !(parts.length == 6 && VERSION.equals(parts[0]))) {
       return rejected(Rejection.INVALID);
@@ -191,6 +179,68 @@ public final class WatchTokens {
     }
     String nonce = first || parts[5].isEmpty() ? null : parts[5];
     return new Verdict(Optional.of(new Watch(parts[1], id, expiresAt, scope, nonce)), null);
+  }
+
+  /**
+   * A token that lets its bearer read batch {@code batchId}'s counts (total, succeeded, failed,
+   * pending) for {@code ttl}: nothing of its jobs' arguments or results. A batch token never passes
+   * as a job's, nor a job's as a batch's.
+   */
+  public String issueBatch(long batchId, Duration ttl) {
+    long expires = clock.instant().plus(ttl).getEpochSecond();
+    String payload =
+        String.join("|", BATCH_VERSION, Long.toString(batchId), Long.toString(expires));
+    return BASE64.encodeToString(payload.getBytes(StandardCharsets.UTF_8))
+        + "."
+        + BASE64.encodeToString(sign(payload));
+  }
+
+  /** The batch a valid batch token grants, and until when. */
+  public record BatchWatch(long batchId, Instant expiresAt) {}
+
+  /** The result of checking a batch token: the batch it grants, or why it grants nothing. */
+  public record BatchVerdict(Optional<BatchWatch> watch, Rejection rejection) {}
+
+  /** Checks a batch token's signature and expiry. Never throws on bad input. */
+  public BatchVerdict verifyBatch(String token) {
+    String[] parts = signedParts(token);
+    if (parts == null || parts.length != 3 || !BATCH_VERSION.equals(parts[0])) {
+      return new BatchVerdict(Optional.empty(), Rejection.INVALID);
+    }
+    long id;
+    long expires;
+    try {
+      id = Long.parseLong(parts[1]);
+      expires = Long.parseLong(parts[2]);
+    } catch (NumberFormatException e) {
+      return new BatchVerdict(Optional.empty(), Rejection.INVALID);
+    }
+    Instant expiresAt = Instant.ofEpochSecond(expires);
+    if (!clock.instant().isBefore(expiresAt)) {
+      return new BatchVerdict(Optional.empty(), Rejection.EXPIRED);
+    }
+    return new BatchVerdict(Optional.of(new BatchWatch(id, expiresAt)), null);
+  }
+
+  /** The fields of {@code token}'s payload when its spelling and signature are valid, else null. */
+  private String[] signedParts(String token) {
+    if (token == null) {
+      return null;
+    }
+    int dot = token.indexOf('.');
+    if (dot < 1 || dot != token.lastIndexOf('.')) {
+      return null;
+    }
+    byte[] payloadBytes = decode(token.substring(0, dot));
+    byte[] signature = decode(token.substring(dot + 1));
+    if (payloadBytes == null || signature == null) {
+      return null;
+    }
+    String payload = new String(payloadBytes, StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(sign(payload), signature)) {
+      return null;
+    }
+    return payload.split("\\|", -1);
   }
 
   /**

@@ -30,6 +30,8 @@ public final class TestJobs {
         .register(Interrupting.NAME, Interrupting.class)
         .register(FirstRun.NAME, FirstRun.class)
         .register(EveryType.NAME, EveryType.class)
-        .register(Tenant.NAME, Tenant.class);
+        .register(Tenant.NAME, Tenant.class)
+        .register(Twice.NAME, Twice.class)
+        .register(RunsSeen.NAME, RunsSeen.class);
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.offload.api.JobChain;
 import dev.offload.api.JobHandle;
 import dev.offload.api.JobOptions;
 import dev.offload.api.JobStatus;
@@ -11,6 +12,8 @@ import dev.offload.api.MissedRuns;
 import dev.offload.runtime.JobEvent;
 import dev.offload.runtime.RedisUnavailableException;
 import dev.offload.runtime.agent.Agent;
+import dev.offload.runtime.client.BatchHandle;
+import dev.offload.runtime.client.BatchProgress;
 import dev.offload.runtime.client.CancelOutcome;
 import dev.offload.runtime.client.JobState;
 import dev.offload.runtime.client.OffloadAdmin;
@@ -23,6 +26,7 @@ import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.Count;
 import dev.offload.runtime.jobs.FailTimes;
 import dev.offload.runtime.jobs.Sleep;
+import dev.offload.runtime.jobs.Twice;
 import dev.offload.runtime.support.Agents;
 import dev.offload.runtime.support.EventRecorder;
 import dev.offload.testing.Poll;
@@ -223,6 +227,21 @@ class ClusterTest {
         Poll.until(WAIT, "a recurring run", () -> Count.runs(ticks) >= 1);
         assertTrue(admin.pauseSchedule("tick"));
         assertTrue(admin.deleteSchedule("tick"));
+        // batch_member_ended: a batch's keys have a slot of their own, apart from its queue's
+        BatchHandle batch =
+            client
+                .batch(List.of(new Add(1, 1)), onQueue)
+                .onComplete(new Add(2, 2), onQueue)
+                .enqueue();
+        Poll.until(
+            WAIT,
+            "the batch's callback ran",
+            () -> batch.callbacks().get(0).status() == JobStatus.SUCCEEDED);
+        assertEquals(new BatchProgress(1, 1, 0, 0, true), batch.progress().orElseThrow());
+        JobChain.Enqueued<Integer, Integer> chain =
+            client.chain(new Add(1, 2), onQueue).thenWithResult(Twice.class, onQueue).enqueue();
+        Poll.until(WAIT, "the chain ran", () -> chain.last().status() == JobStatus.SUCCEEDED);
+        assertEquals(6, chain.last().result().orElseThrow());
         // sweep_orphans: the agent's upkeep sweeps once its heartbeats have been healthy a while
         Poll.until(WAIT, "an orphan sweep", () -> ScriptRuns.ran().contains("sweep_orphans.lua"));
       }

@@ -1091,6 +1091,15 @@ function progressFact(progress) {
     ' ' + Math.round(progress.fraction * 100) + '%', progress.message ? ' · ' + progress.message : '');
 }
 
+// "Batch 41: 37 of 50 done · 2 failed", the batch a job belongs to and how far it has come
+function batchFact(batch) {
+  if (batch.gone) return el('span', { id: 'job-batch' }, 'Batch ' + batch.id + ' (its counts are gone)');
+  return el('span', { id: 'job-batch' },
+    'Batch ' + batch.id + ': ' + num(batch.done) + ' of ' + num(batch.total) + ' done',
+    batch.failed > 0 ? ' · ' + num(batch.failed) + ' failed' : '',
+    batch.ended ? ' · ended' : '');
+}
+
 function jobView(queueParam, idParam) {
   const queue = idParam === undefined ? null : queueParam;
   const id = idParam === undefined ? queueParam : idParam;
@@ -1126,6 +1135,18 @@ function jobView(queueParam, idParam) {
       return;
     }
     shown = job;
+    let batch = null;
+    if (job.batch !== null && job.batch !== undefined) {
+      try {
+        batch = await api('/api/batches/' + hashPart(String(job.batch)));
+      } catch (e) {
+        batch = { id: job.batch, gone: true };
+      }
+      // the batch's count moves with its other members' ends, which touch no event of this job
+      if (!batch.gone && !batch.ended) {
+        setTimeout(() => { if (app.view && app.view.node === node) reload(); }, 2000);
+      }
+    }
     const status = String(job.status).toLowerCase();
     const base = '/api/queues/' + hashPart(job.queue);
     const record = job.unfinished;
@@ -1149,6 +1170,7 @@ function jobView(queueParam, idParam) {
       facts([
         ['Queue', link('#/queues/' + hashPart(job.queue), job.queue)],
         ['Job', name ? el('span', { class: 'mono' }, name) : null],
+        ['Batch', batch ? batchFact(batch) : null],
         ['Jobs ahead', job.position === null || job.position === undefined ? null : num(job.position)],
         ['Progress', status === 'working' && job.progress ? progressFact(job.progress) : null],
         ['Attempt', record ? (record.failedAttempts + 1) + ' of ' + record.maxAttempts : failure ? String(failure.attempts.length) : null],

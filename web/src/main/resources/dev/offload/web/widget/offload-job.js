@@ -274,6 +274,67 @@ dt{opacity:.7}dd{margin:0;overflow-wrap:anywhere}`;
     }
   }
 
+  // <offload-batch token="..."> shows "37 of 50 done", asking for the batch's counts every
+  // 2 s until it ended; its token, from WatchTokens.issueBatch, grants the counts and nothing else
+  class OffloadBatchElement extends HTMLElement {
+    constructor() {
+      super();
+      const root = this.attachShadow({ mode: 'open' });
+      root.innerHTML = '<span part="indicator"></span><span role="status" aria-live="polite">'
+        + '<span part="label"></span><span part="detail"></span></span>'
+        + '<progress part="progress" max="1"></progress>';
+      if (root.adoptedStyleSheets) {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+        root.adoptedStyleSheets = [sheet];
+      } else {
+        root.prepend(Object.assign(document.createElement('style'), { textContent: CSS }));
+      }
+      [this._label, this._detail, this._progress] = root.querySelectorAll('[part]:not([part=indicator])');
+    }
+
+    connectedCallback() {
+      this.setAttribute('state', 'connecting');
+      this._label.textContent = LABELS.connecting;
+      this._poll();
+    }
+
+    disconnectedCallback() {
+      clearTimeout(this._timer);
+    }
+
+    async _poll() {
+      const token = this.getAttribute('token') || '';
+      let counts;
+      try {
+        const response = await fetch(
+          `${OffloadJob.server}batches/progress?token=${encodeURIComponent(token)}`, { cache: 'no-store' });
+        if (!response.ok) {
+          this._show(response.status === 403 || expired(token) ? 'expired' : response.status === 404 ? 'unknown' : 'error');
+          return;
+        }
+        counts = await response.json();
+      } catch (e) {
+        this._show('error');
+        this._timer = setTimeout(() => this._poll(), 5000);
+        return;
+      }
+      this._show(counts.ended ? (counts.failed > 0 ? 'failed' : 'done') : 'running',
+        `${counts.done} of ${counts.total} done`, counts.failed > 0 ? `${counts.failed} failed` : '');
+      this._progress.value = counts.total ? counts.done / counts.total : 1;
+      if (!counts.ended && this.isConnected) {
+        this._timer = setTimeout(() => this._poll(), 2000);
+      }
+    }
+
+    _show(state, label, detail) {
+      this.setAttribute('state', state);
+      this._label.textContent = label || LABELS[state];
+      this._detail.textContent = detail || '';
+    }
+  }
+
   window.OffloadJob = OffloadJob;
   customElements.define('offload-job', OffloadJobElement);
+  customElements.define('offload-batch', OffloadBatchElement);
 })();

@@ -159,7 +159,8 @@ public final class AdminStore {
                 keys.publicResults(queue),
                 keys.cancelFlag(queue, id),
                 keys.unique(queue),
-                keys.expires(queue)),
+                keys.expires(queue),
+                keys.followUps(queue)),
             List.of(
                 keys.events(),
                 queue,

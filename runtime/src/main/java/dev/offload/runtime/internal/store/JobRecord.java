@@ -35,6 +35,11 @@ import java.util.List;
  *     leaves it to the finishing agent's default
  * @param keepFailure how long the job's failure record is kept after it failed for good, in millis;
  *     {@code null} leaves it to the agent's default
+ * @param then the jobs after this one in its chain, as the JSON text of a list of {@link
+ *     FollowUps.Continuation}s: the first is enqueued once this one succeeded, carrying the others
+ *     (text, so that the scripts carry it on without re-encoding its numbers); {@code null} for
+ *     none
+ * @param batch the id of the batch this job belongs to; {@code null} for none
  */
 public record JobRecord(
     String name,
@@ -50,10 +55,47 @@ public record JobRecord(
     @JsonInclude(JsonInclude.Include.NON_NULL) String backoff,
     @JsonInclude(JsonInclude.Include.NON_NULL) String unique,
     @JsonInclude(JsonInclude.Include.NON_NULL) Long keepResult,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Long keepFailure) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long keepFailure,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String then,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String batch) {
 
   public JobRecord {
     errors = errors == null ? List.of() : List.copyOf(errors);
+  }
+
+  /** A record of a job that starts no follow-ups. */
+  public JobRecord(
+      String name,
+      JsonNode args,
+      int failedAttempts,
+      int maxAttempts,
+      long timeoutMs,
+      long enqueuedAt,
+      List<JobFailure.Attempt> errors,
+      String isolation,
+      Long dueAt,
+      String traceparent,
+      String backoff,
+      String unique,
+      Long keepResult,
+      Long keepFailure) {
+    this(
+        name,
+        args,
+        failedAttempts,
+        maxAttempts,
+        timeoutMs,
+        enqueuedAt,
+        errors,
+        isolation,
+        dueAt,
+        traceparent,
+        backoff,
+        unique,
+        keepResult,
+        keepFailure,
+        null,
+        null);
   }
 
   /** A record of a job that is not unique and leaves its retry pause and retention to its agent. */
@@ -168,7 +210,51 @@ public record JobRecord(
         backoff,
         unique,
         keepResult,
-        keepFailure);
+        keepFailure,
+        then,
+        batch);
+  }
+
+  /** This record with its follow-ups: continuations and the batch it belongs to. */
+  public JobRecord withFollowUps(String then, String batch) {
+    return new JobRecord(
+        name,
+        args,
+        failedAttempts,
+        maxAttempts,
+        timeoutMs,
+        enqueuedAt,
+        errors,
+        isolation,
+        dueAt,
+        traceparent,
+        backoff,
+        unique,
+        keepResult,
+        keepFailure,
+        then,
+        batch);
+  }
+
+  /** This record with other arguments and enqueue time, as a continuation is started. */
+  public JobRecord withArgs(JsonNode args, long enqueuedAt) {
+    return new JobRecord(
+        name,
+        args,
+        failedAttempts,
+        maxAttempts,
+        timeoutMs,
+        enqueuedAt,
+        errors,
+        isolation,
+        dueAt,
+        traceparent,
+        backoff,
+        unique,
+        keepResult,
+        keepFailure,
+        then,
+        batch);
   }
 
   /** Whether another attempt remains after the ones already failed. */

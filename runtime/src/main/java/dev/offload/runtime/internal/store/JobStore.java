@@ -85,6 +85,19 @@ public final class JobStore {
             List.of(Integer.toString(max)));
   }
 
+  /** Starts what jobs' ends call for: continuations and batch counts, over this store. */
+  public FollowUps followUps() {
+    return new FollowUps(redis, keys, this);
+  }
+
+  /**
+   * The installation's current epoch. Follow-ups are enqueued in it: their ids were reserved from
+   * the counter while their parent was enqueued, and a counter that starts over starts above them.
+   */
+  public String currentEpoch() {
+    return redis.call(jedis -> jedis.get(keys.epoch()));
+  }
+
   /** A block of consecutive job ids, valid in the installation epoch it was reserved in. */
   public record IdBlock(long first, String epoch) {}
 
@@ -302,7 +315,8 @@ public final class JobStore {
                     keys.unique(queue),
                     keys.expires(queue),
                     keys.limits(queue),
-                    keys.rateLog(queue)),
+                    keys.rateLog(queue),
+                    keys.followUps(queue)),
                 args);
     int refusedCount = ((Long) reply.get(0)).intValue();
     long rateWait = (Long) reply.get(1);
@@ -364,7 +378,8 @@ public final class JobStore {
                 keys.historyMinutes(queue),
                 keys.historyHours(queue),
                 keys.unique(queue),
-                keys.expires(queue)),
+                keys.expires(queue),
+                keys.followUps(queue)),
             List.of(
                 keys.events(),
                 queue,
@@ -429,7 +444,8 @@ public final class JobStore {
                 keys.historyMinutes(queue),
                 keys.historyHours(queue),
                 keys.unique(queue),
-                keys.expires(queue)),
+                keys.expires(queue),
+                keys.followUps(queue)),
             List.of(
                 keys.events(),
                 queue,

@@ -306,4 +306,25 @@ public final class Keys {
   public String schedulePaused(String queue) {
     return prefix + "schedule-paused:{" + queue + "}";
   }
+
+  /**
+   * List of the queue's jobs that ended with follow-ups to start (continuations, a batch's count),
+   * each a JSON entry written by the script that recorded the end; agents drain it.
+   */
+  public String followUps(String queue) {
+    return prefix + "followups:{" + queue + "}";
+  }
+
+  /**
+   * Hash of one batch: {@code total}, {@code succeeded}, {@code failed}, {@code callbacks} (JSON),
+   * {@code createdAt} and {@code endedAt}. In a slot of its own, with {@link #batchEnded}.
+   */
+  public String batch(String batchId) {
+    return prefix + "batch:{b" + batchId + "}";
+  }
+
+  /** Set of the ids of a batch's members that ended, each counted once. */
+  public String batchEnded(String batchId) {
+    return prefix + "batch-ended:{b" + batchId + "}";
+  }
 }

@@ -60,6 +60,7 @@ final class Script {
   static final Script DUE_SCHEDULES = new Script("due_schedules.lua", "flags=no-writes");
   static final Script FIRE_SCHEDULE = new Script("fire_schedule.lua", "");
   static final Script CHANGE_SCHEDULE = new Script("change_schedule.lua", "");
+  static final Script BATCH_MEMBER_ENDED = new Script("batch_member_ended.lua", "");
 
   /** Every script of this package. */
   static final List<Script> ALL =
@@ -83,7 +84,8 @@ final class Script {
           PUT_SCHEDULE,
           DUE_SCHEDULES,
           FIRE_SCHEDULE,
-          CHANGE_SCHEDULE);
+          CHANGE_SCHEDULE,
+          BATCH_MEMBER_ENDED);
 
   /**
    * The scripts this process has had Redis run to completion, so that tests can tell that every

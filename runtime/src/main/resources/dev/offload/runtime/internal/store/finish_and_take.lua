@@ -28,6 +28,10 @@ end
 local err = wrong_type({ 'list', 'hash', 'hash', 'list', 'hash', 'set', 'string', 'zset', 'zset',
   'hash', 'hash', 'hash', 'hash', 'hash', 'zset' })
 if err then return err end
+if n > 0 then
+  err = wrong_type({ [18] = 'list' })
+  if err then return err end
+end
 local now = now_millis()
 local fields, succeeded, refused, finished = {}, {}, {}, {}
 if n > 0 then
@@ -71,6 +75,7 @@ if #succeeded > 0 then
       local ending = ending_fields(records[k - from + 1])
       release_unique(KEYS[14], succeeded[k], ending)
       expire_later(KEYS[15], 'r', succeeded[k], ending, 'keepResult', ARGV[8], now)
+      note_follow_ups(KEYS[18], succeeded[k], 's', ending, ARGV[i + 1])
       local times = by_name[ARGV[i + 3]]
       if not times then
         times = {}

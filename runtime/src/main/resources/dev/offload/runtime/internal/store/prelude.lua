@@ -58,11 +58,13 @@ local function clear_running(running_key, worker, id)
   end
 end
 
--- The fields of a job's record that its end acts on (a unique lock, a retention), decoded only
--- when the record may name one of them, as most records name none; nil for none or no record.
+-- The fields of a job's record that its end acts on (a unique lock, a retention, follow-ups),
+-- decoded only when the record may name one of them, as most records name none; nil for none or
+-- no record.
 local function ending_fields(record)
   if not record or not (string.find(record, '"unique":"', 1, true)
-      or string.find(record, '"keep', 1, true)) then
+      or string.find(record, '"keep', 1, true) or string.find(record, '"then":"', 1, true)
+      or string.find(record, '"batch":"', 1, true)) then
     return nil
   end
   local ok, decoded = pcall(cjson.decode, record)
@@ -70,6 +72,30 @@ local function ending_fields(record)
     return decoded
   end
   return nil
+end
+
+-- Notes, in the call that records a job's end, that its follow-ups are due: its continuations
+-- (kept as JSON text, never re-encoded, with its result) when it succeeded ('s'), and its batch's
+-- count whether it succeeded or failed for good ('f'). The agents' upkeep starts them and only then
+-- removes the entry, so a crash in between repeats the start, which is idempotent.
+local function note_follow_ups(key, id, outcome, fields, result)
+  if not fields then
+    return
+  end
+  local entry = { id = id, o = outcome }
+  local any = false
+  if outcome == 's' and type(fields['then']) == 'string' then
+    entry['then'] = fields['then']
+    entry.result = result
+    any = true
+  end
+  if type(fields.batch) == 'string' then
+    entry.batch = fields.batch
+    any = true
+  end
+  if any then
+    redis.call('RPUSH', key, cjson.encode(entry))
+  end
 end
 
 -- Releases the unique lock that a job's record fields name, if that job still holds it.

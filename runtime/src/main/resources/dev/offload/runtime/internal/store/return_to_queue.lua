@@ -3,14 +3,14 @@
 -- job id at all, into the quarantine. Fenced: acts only if the id was still in that list.
 -- KEYS: queue, data-store, processing list of the worker, failure-store, running,
 --       public-results, quarantine, failure-times, positions, timeline, minute history,
---       hour history, unique locks, expiry times
+--       hour history, unique locks, expiry times, follow-ups
 -- ARGV: events channel, queue name, worker id, job id, 'requeue', 'fail' or 'quarantine',
 --       updated record, failure record or reason ('' keeps the stored record and charges no
 --       attempt), what happened in a line for the job's timeline, how long to keep failure
 --       records of jobs that do not say (millis, 0 = until cleared)
 -- Returns 0 when the job was not in that processing list (someone else took it back first).
 local err = wrong_type({ 'list', 'hash', 'list', 'hash', 'hash', 'set', 'hash', 'zset', 'zset',
-  'hash', 'hash', 'hash', 'hash', 'zset' })
+  'hash', 'hash', 'hash', 'hash', 'zset', 'list' })
 if err then return err end
 local id = ARGV[4]
 if redis.call('LREM', KEYS[3], -1, id) == 0 then
@@ -38,6 +38,7 @@ elseif ARGV[5] == 'fail' then
   local ending = ending_fields(redis.call('HGET', KEYS[2], id))
   release_unique(KEYS[13], id, ending)
   expire_later(KEYS[14], 'f', id, ending, 'keepFailure', ARGV[8], now)
+  note_follow_ups(KEYS[15], id, 'f', ending, nil)
   redis.call('HDEL', KEYS[2], id)
   redis.call('HSET', KEYS[4], id, ARGV[6])
   redis.call('ZADD', KEYS[8], now_millis(), id)
