@@ -13,6 +13,7 @@ import dev.offload.runtime.client.JobTimeline;
 import dev.offload.runtime.client.OffloadAdmin;
 import dev.offload.runtime.client.Page;
 import dev.offload.runtime.client.QueueHistory;
+import dev.offload.runtime.client.QueueLimits;
 import dev.offload.runtime.client.QueueStats;
 import dev.offload.runtime.client.ScheduleInfo;
 import java.time.Instant;
@@ -292,7 +293,9 @@ final class Api {
    * milliseconds.
    */
   private Object stats(Request request) {
-    QueueStats stats = admin.stats(existingQueue(request));
+    String queue = existingQueue(request);
+    QueueStats stats = admin.stats(queue);
+    QueueLimits limits = admin.limits(queue);
     List<Map<String, Object>> runTimes = new ArrayList<>();
     for (QueueStats.RunTimes times : stats.runTimes()) {
       Map<String, Object> row = new LinkedHashMap<>();
@@ -308,6 +311,11 @@ final class Api {
         "oldestPendingAgeMs",
         stats.oldestPendingAge() == null ? null : stats.oldestPendingAge().toMillis());
     body.put("runTimes", runTimes);
+    Map<String, Object> limit = new LinkedHashMap<>();
+    limit.put("maxRunning", limits.maxRunning());
+    limit.put("rate", limits.rate());
+    limit.put("perMs", limits.per() == null ? null : limits.per().toMillis());
+    body.put("limits", limit);
     return body;
   }
 

@@ -298,6 +298,15 @@ class DashboardApiTest {
         () -> web.getJson("/api/queues/waiting/stats").get("oldestPendingAgeMs").asLong() >= 200);
     JsonNode waiting = web.getJson("/api/queues/waiting/stats");
     assertEquals(0, waiting.get("runTimes").size());
+    assertEquals(0, waiting.get("limits").get("maxRunning").asInt(), "no limit set");
+    assertTrue(waiting.get("limits").get("perMs").isNull(), waiting.toString());
+
+    client.admin().maxRunning("waiting", 3);
+    client.admin().rateLimit("waiting", 20, Duration.ofSeconds(10));
+    JsonNode limits = web.getJson("/api/queues/waiting/stats").get("limits");
+    assertEquals(3, limits.get("maxRunning").asInt());
+    assertEquals(20, limits.get("rate").asInt());
+    assertEquals(10_000, limits.get("perMs").asLong());
 
     agent("timed");
     JobOptions onTimed = JobOptions.defaults().queue("timed");

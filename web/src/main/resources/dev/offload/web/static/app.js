@@ -572,6 +572,7 @@ function queueStats(queue) {
       el('h2', {}, 'Latency and run times'),
       el('p', { id: 'oldest-pending' }, 'Oldest pending job: ',
         el('strong', {}, stats.oldestPendingAgeMs === null ? 'none waiting' : duration(stats.oldestPendingAgeMs))),
+      el('p', { id: 'queue-limits' }, 'Limits across all agents: ', el('strong', {}, limitsText(stats.limits))),
       stats.runTimes.length === 0 ? el('p', { class: 'notice' }, 'No job has finished on this queue yet.') : el('div', { class: 'scroll' },
         el('table', { id: 'run-times' },
           el('thead', {}, el('tr', {}, el('th', {}, 'Job'), el('th', { class: 'num' }, 'Runs'), el('th', { class: 'num' }, 'p50'), el('th', { class: 'num' }, 'p95'))),
@@ -580,6 +581,13 @@ function queueStats(queue) {
             el('td', { class: 'num p50' }, millis(r.p50Ms)), el('td', { class: 'num p95' }, millis(r.p95Ms))))))));
   });
   return { node, load };
+}
+
+function limitsText(limits) {
+  const parts = [];
+  if (limits.maxRunning > 0) parts.push('at most ' + num(limits.maxRunning) + ' running at once');
+  if (limits.rate > 0) parts.push(num(limits.rate) + ' starts per ' + duration(limits.perMs));
+  return parts.length === 0 ? 'none' : parts.join(' · ');
 }
 
 function millis(ms) {
