@@ -773,10 +773,11 @@ class DashboardBrowserTest {
     Poll.until(WAIT, "three runs", () -> client.admin().counts("timed-runs").succeeded() == 3);
     client.admin().pause("timed-runs");
     client.admin().maxRunning("timed-runs", 4);
+    client.admin().rateLimit("timed-runs", 30, Duration.ofSeconds(10));
     client.enqueue(new Add(1, 1), JobOptions.defaults().queue("timed-runs"));
     open("#/queues/timed-runs");
     browser.awaitTextContaining("#oldest-pending strong", " s");
-    browser.awaitText("#queue-limits strong", "at most 4 running at once");
+    browser.awaitText("#queue-limits strong", "at most 4 running at once · 30 starts per 10 s");
     browser.awaitText("#run-times tr[data-name='" + Sleep.NAME + "'] td:nth-child(2)", "3");
     browser.await(
         "a median run time",

@@ -586,8 +586,16 @@ function queueStats(queue) {
 function limitsText(limits) {
   const parts = [];
   if (limits.maxRunning > 0) parts.push('at most ' + num(limits.maxRunning) + ' running at once');
-  if (limits.rate > 0) parts.push(num(limits.rate) + ' starts per ' + duration(limits.perMs));
+  if (limits.rate > 0) parts.push(num(limits.rate) + ' starts per ' + rateWindow(limits.perMs));
   return parts.length === 0 ? 'none' : parts.join(' · ');
+}
+
+/** A rate limit's window as it was most likely given: 1 min, 10 s, 500 ms. */
+function rateWindow(ms) {
+  for (const [unit, size] of [['h', 3600000], ['min', 60000], ['s', 1000]]) {
+    if (ms >= size && ms % size === 0) return num(ms / size) + ' ' + unit;
+  }
+  return num(ms) + ' ms';
 }
 
 function millis(ms) {
