@@ -73,13 +73,16 @@ public record ChildSpec(
     return classes;
   }
 
-  /** The command line that starts the child, with {@code archiveOptions} after the user's. */
+  /**
+   * The command line that starts the child, with {@code archiveOptions} ahead of the user's, which
+   * can override them.
+   */
   List<String> command(List<String> archiveOptions) {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     command.addAll(BUILT_IN_OPTIONS);
-    command.addAll(jvmOptions);
     command.addAll(archiveOptions);
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(classPath);
     command.add(ChildMain.class.getName());

@@ -62,8 +62,15 @@ public final class ClassDataArchive {
           "-XX:AOTConfiguration",
           "-XX:AOTMode");
 
+  /**
+   * Keeps the JVM's remarks on archives (classes it cannot archive, an archive it cannot map) out
+   * of the log and of the first job's output: an archive only ever costs or saves speed. The user's
+   * options come after it, so {@code -Xlog:cds} there still shows them.
+   */
+  private static final String QUIET = "-Xlog:cds*=off";
+
   /** The first four bytes of a dynamic CDS archive: 0xf00baba8, little-endian on x86 and ARM. */
-  private static final byte[] DYNAMIC_ARCHIVE_MAGIC = {(byte) 0xa8, (byte) 0xba, 0x0b, (byte) 0xf0};
+  private static final byte[] DYNAMIC_ARCHIVE_MAGIC = {(byte) 0xa8, (byte) 0xab, 0x0b, (byte) 0xf0};
 
   private static final Pattern RELEASE_VERSION =
       Pattern.compile("^JAVA_VERSION=\"([^\"]+)\"", Pattern.MULTILINE);
@@ -118,17 +125,19 @@ public final class ClassDataArchive {
     }
     if (Runtime.Version.parse(version.get()).feature() >= 19) {
       return new Use(
-          List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive), () -> {});
+          List.of(QUIET, "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive),
+          () -> {});
     }
     if (isDynamicArchive(archive)) {
-      return new Use(List.of("-XX:SharedArchiveFile=" + archive), () -> {});
+      return new Use(List.of(QUIET, "-XX:SharedArchiveFile=" + archive), () -> {});
     }
     if (!WRITING.add(archive)) {
       return Use.NONE;
     }
     Path written = folder.resolve(archive.getFileName() + "." + UUID.randomUUID() + ".tmp");
     return new Use(
-        List.of("-XX:ArchiveClassesAtExit=" + written), () -> moveIntoPlace(written, archive));
+        List.of(QUIET, "-XX:ArchiveClassesAtExit=" + written),
+        () -> moveIntoPlace(written, archive));
   }
 
   private static boolean choosesOwnArchive(List<String> options) {
