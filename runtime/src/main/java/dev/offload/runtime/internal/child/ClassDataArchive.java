@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -90,7 +92,10 @@ public final class ClassDataArchive {
     this.folder = folder.toAbsolutePath();
   }
 
-  /** The default cache folder: {@code offload-cds-<user>} in the temporary folder. */
+  /**
+   * The default cache folder: {@code offload-cds-<user>} in the temporary folder, which only that
+   * user may write to.
+   */
   public static Path defaultFolder() {
     return Path.of(
         System.getProperty("java.io.tmpdir"), "offload-cds-" + System.getProperty("user.name"));
@@ -113,7 +118,7 @@ public final class ClassDataArchive {
     }
     Path archive;
     try {
-      Files.createDirectories(folder);
+      makePrivateFolder();
       archive = folder.resolve("child-" + key(java.get(), version.get(), spec) + ".jsa");
     } catch (IOException e) {
       log.warn(
@@ -138,6 +143,35 @@ public final class ClassDataArchive {
     return new Use(
         List.of(QUIET, "-XX:ArchiveClassesAtExit=" + written),
         () -> moveIntoPlace(written, archive));
+  }
+
+  /**
+   * Makes the folder readable and writable by this user only, and refuses one that another user
+   * owns or can write to: a JVM trusts the archives it maps.
+   */
+  private void makePrivateFolder() throws IOException {
+    if (!Files.isDirectory(folder)) {
+      try {
+        Files.createDirectories(
+            folder,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createDirectories(folder);
+      }
+    }
+    String owner = Files.getOwner(folder).getName();
+    if (!owner.equals(System.getProperty("user.name"))) {
+      throw new IOException("it belongs to " + owner + ", not to this user");
+    }
+    try {
+      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(folder);
+      if (permissions.contains(PosixFilePermission.GROUP_WRITE)
+          || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+        throw new IOException("other users can write to it");
+      }
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: its owner is all that can be checked
+    }
   }
 
   private static boolean choosesOwnArchive(List<String> options) {
