@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,8 +84,8 @@ public final class ChildProcess {
   private final Thread stdoutReader;
   private final Thread stderrReader;
 
-  /** What the child's AppCDS archive needs once the child has ended. */
-  private final Runnable afterExit;
+  /** What the child's AppCDS archive needs once the child has ended, given its exit code. */
+  private final IntConsumer afterExit;
 
   private Job job;
 
@@ -96,7 +97,7 @@ public final class ChildProcess {
   private volatile boolean outOfMemory;
   private volatile boolean stopping;
 
-  private ChildProcess(Process process, String owner, Runnable afterExit) {
+  private ChildProcess(Process process, String owner, IntConsumer afterExit) {
     this.process = process;
     this.owner = owner;
     this.afterExit = afterExit;
@@ -131,7 +132,7 @@ public final class ChildProcess {
     try {
       process = new ProcessBuilder(command).start();
     } catch (IOException e) {
-      archive.afterExit().run();
+      archive.afterExit().accept(-1);
       throw new UncheckedIOException(
           "could not start a child JVM with " + spec.java() + ": " + e.getMessage(), e);
     }
@@ -454,7 +455,7 @@ public final class ChildProcess {
         // nobody interrupts this thread, and it must see the end whatever happens
       }
     }
-    afterExit.run();
+    afterExit.accept(process.exitValue());
     exited();
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -80,6 +82,9 @@ public final class ClassDataArchive {
   /** Archives a child of this JVM is writing, so that only one child writes each. */
   private static final Set<Path> WRITING = ConcurrentHashMap.newKeySet();
 
+  /** Folders already reported as unusable, so that each child start does not say it again. */
+  private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
+
   /** The version of each {@code java}, read once; empty when it could not be read. */
   private static final Map<Path, Optional<String>> VERSIONS = new ConcurrentHashMap<>();
 
@@ -101,9 +106,12 @@ public final class ClassDataArchive {
         System.getProperty("java.io.tmpdir"), "offload-cds-" + System.getProperty("user.name"));
   }
 
-  /** The options one child launch gets, and what to do once that child has ended. */
-  record Use(List<String> options, Runnable afterExit) {
-    static final Use NONE = new Use(List.of(), () -> {});
+  /**
+   * The options one child launch gets, and what to do once that child has ended, given its exit
+   * code.
+   */
+  record Use(List<String> options, IntConsumer afterExit) {
+    static final Use NONE = new Use(List.of(), code -> {});
   }
 
   /** What the next child of {@code spec} is to do about its archive. */
@@ -113,7 +121,9 @@ public final class ClassDataArchive {
     }
     Optional<Path> java = realPath(spec.java());
     Optional<String> version = java.flatMap(ClassDataArchive::version);
-    if (version.isEmpty()) {
+    // dynamic archives came with JDK 13; "1.8.0_292" reads as 1
+    int feature = version.map(ClassDataArchive::feature).orElse(0);
+    if (feature < 13) {
       return Use.NONE;
     }
     Path archive;
@@ -121,20 +131,26 @@ public final class ClassDataArchive {
       makePrivateFolder();
       archive = folder.resolve("child-" + key(java.get(), version.get(), spec) + ".jsa");
     } catch (IOException e) {
-      log.warn(
-          "child JVMs start without an AppCDS archive: {} cannot be used ({}); give the agent"
-              + " a writable archive folder, or turn archives off",
-          folder,
-          e.toString());
+      if (WARNED.add(folder)) {
+        log.warn(
+            "child JVMs start without an AppCDS archive: the folder {} cannot be used ({}); give"
+                + " the agent a folder of its user's own, or turn archives off",
+            folder,
+            e.getMessage());
+      }
       return Use.NONE;
     }
-    if (Runtime.Version.parse(version.get()).feature() >= 19) {
-      return new Use(
-          List.of(QUIET, "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive),
-          () -> {});
+    if (feature >= 19) {
+      List<String> options =
+          List.of(QUIET, "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive);
+      if (Files.exists(archive)) {
+        return new Use(options, code -> {});
+      }
+      // children that all exit at once would all write the missing archive to the same file
+      return WRITING.add(archive) ? new Use(options, code -> WRITING.remove(archive)) : Use.NONE;
     }
     if (isDynamicArchive(archive)) {
-      return new Use(List.of(QUIET, "-XX:SharedArchiveFile=" + archive), () -> {});
+      return new Use(List.of(QUIET, "-XX:SharedArchiveFile=" + archive), code -> {});
     }
     if (!WRITING.add(archive)) {
       return Use.NONE;
@@ -142,7 +158,7 @@ public final class ClassDataArchive {
     Path written = folder.resolve(archive.getFileName() + "." + UUID.randomUUID() + ".tmp");
     return new Use(
         List.of(QUIET, "-XX:ArchiveClassesAtExit=" + written),
-        () -> moveIntoPlace(written, archive));
+        code -> moveIntoPlace(written, archive, code));
   }
 
   /**
@@ -214,6 +230,12 @@ public final class ClassDataArchive {
         });
   }
 
+  /** The feature release of a version such as {@code 17.0.15} or {@code 25+36}; 0 if unclear. */
+  private static int feature(String version) {
+    Matcher digits = Pattern.compile("^\\d+").matcher(version);
+    return digits.find() ? Integer.parseInt(digits.group()) : 0;
+  }
+
   private static String key(Path java, String version, ChildSpec spec) throws IOException {
     MessageDigest digest;
     try {
@@ -242,16 +264,19 @@ public final class ClassDataArchive {
   private static boolean isDynamicArchive(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] start = in.readNBytes(DYNAMIC_ARCHIVE_MAGIC.length);
-      return java.util.Arrays.equals(start, DYNAMIC_ARCHIVE_MAGIC);
+      return Arrays.equals(start, DYNAMIC_ARCHIVE_MAGIC);
     } catch (IOException e) {
       return false;
     }
   }
 
-  /** Renames the archive a child wrote as it exited to the name later children use. */
-  private static void moveIntoPlace(Path written, Path archive) {
+  /**
+   * Renames the archive a child wrote as it exited to the name later children use; a child that did
+   * not end normally (exit code 0) may have been killed halfway through writing it.
+   */
+  private static void moveIntoPlace(Path written, Path archive, int exitCode) {
     try {
-      if (isDynamicArchive(written)) {
+      if (exitCode == 0 && isDynamicArchive(written)) {
         Files.move(
             written, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         log.info("child JVMs now start with the AppCDS archive {}", archive);

@@ -19,6 +19,8 @@ import dev.offload.runtime.jobs.TestJobs;
 import dev.offload.testing.Poll;
 import dev.offload.testing.RedisExtension;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -204,8 +206,8 @@ class ClassDataArchiveTest {
   private List<Path> archives() {
     try (Stream<Path> files = Files.list(cache)) {
       return files.filter(file -> file.getFileName().toString().matches("child-.*\\.jsa")).toList();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -214,7 +216,7 @@ class ClassDataArchiveTest {
    */
   private static String archiveOption(ChildSpec spec) {
     ClassDataArchive.Use use = spec.archive().nextChild(spec);
-    use.afterExit().run();
+    use.afterExit().accept(1);
     return use.options().get(use.options().size() - 1).replaceAll("\\.jsa\\..*", ".jsa");
   }
 
