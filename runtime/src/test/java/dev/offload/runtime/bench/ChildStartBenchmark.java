@@ -74,6 +74,7 @@ public final class ChildStartBenchmark {
           useArchive,
           C1_ONLY,
           NO_PERF_DATA);
+      aotCache(plain, folder.resolve("child.aot"), starts);
       ClassDataArchive byDefault = new ClassDataArchive(folder.resolve("cache"));
       startAndStop(plain.withArchive(byDefault));
       print("default: ClassDataArchive's archive", plain.withArchive(byDefault), starts);
@@ -88,6 +89,25 @@ public final class ChildStartBenchmark {
         }
       }
     }
+  }
+
+  /**
+   * The JDK 24+ AOT cache, made by one training child ({@code -XX:AOTCacheOutput}, JDK 25's one
+   * step); a JDK without it does not start that child, and the row says so.
+   */
+  private static void aotCache(ChildSpec plain, Path cache, int starts) throws Exception {
+    try {
+      startAndStop(with(plain, "-XX:AOTCacheOutput=" + cache));
+    } catch (IllegalStateException e) {
+      System.out.printf("%-58s %8s%n", "AOT cache", "n/a (this JDK has none)");
+      return;
+    }
+    if (!Files.exists(cache)) {
+      System.out.printf("%-58s %8s%n", "AOT cache", "n/a (the training child wrote none)");
+      return;
+    }
+    print("AOT cache (JDK 24+)", plain, starts, "-XX:AOTCache=" + cache);
+    print("AOT cache + C1 only", plain, starts, "-XX:AOTCache=" + cache, C1_ONLY);
   }
 
   /** Runs one child with {@code -XX:ArchiveClassesAtExit} and returns the archive it wrote. */
