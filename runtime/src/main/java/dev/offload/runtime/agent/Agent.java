@@ -419,10 +419,10 @@ public final class Agent implements AutoCloseable {
 
     /**
      * Where child JVMs keep the AppCDS archive of their classes, which cuts the CPU a child spends
-     * starting by about 40%; default {@code offload-cds-<user>} in {@code java.io.tmpdir}. One archive is made
-     * per child {@code java}, class path and JVM options, by the first child to exit, and used by
-     * the children started after; none is made when the class path holds a folder or {@link
-     * #childJvmOptions} choose their own archive. See docs/isolation.md.
+     * starting by about 40%; default {@code offload-cds-<user>} in {@code java.io.tmpdir}. One
+     * archive is made per child {@code java}, class path and JVM options, by the first child to
+     * exit, and used by the children started after; none is made when the class path holds a folder
+     * or {@link #childJvmOptions} choose their own archive. See docs/isolation.md.
      */
     public Builder childArchiveFolder(Path childArchiveFolder) {
       this.childArchiveFolder =
