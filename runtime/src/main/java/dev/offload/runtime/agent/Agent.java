@@ -6,6 +6,7 @@ import dev.offload.api.QueueNames;
 import dev.offload.runtime.JobFilter;
 import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.internal.child.ChildSpec;
+import dev.offload.runtime.internal.child.ClassDataArchive;
 import dev.offload.runtime.internal.store.EventSubscriber;
 import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.Keys;
@@ -26,6 +27,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -246,6 +248,7 @@ public final class Agent implements AutoCloseable {
     private Path childJava = ChildSpec.currentJava();
     private String childClassPath = ChildSpec.currentClassPath();
     private List<String> childJvmOptions = List.of();
+    private Optional<Path> childArchiveFolder = Optional.of(ClassDataArchive.defaultFolder());
     private int jobsPerChild;
     private long childMemoryLimitBytes;
     private boolean spareChild = true;
@@ -415,6 +418,25 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
+     * Where child JVMs keep the AppCDS archive of their classes, which cuts the CPU a child spends
+     * starting by about 40%; default {@code offload-cds-<user>} in {@code java.io.tmpdir}. One
+     * archive is made per child {@code java}, class path and JVM options, by the first child to
+     * exit, and used by the children started after; none is made when the class path holds a folder
+     * or {@link #childJvmOptions} choose their own archive. See docs/isolation.md.
+     */
+    public Builder childArchiveFolder(Path childArchiveFolder) {
+      this.childArchiveFolder =
+          Optional.of(Objects.requireNonNull(childArchiveFolder, "childArchiveFolder"));
+      return this;
+    }
+
+    /** Child JVMs start without an AppCDS archive of their classes. */
+    public Builder noChildArchive() {
+      this.childArchiveFolder = Optional.empty();
+      return this;
+    }
+
+    /**
      * How many jobs a child runs in {@link Isolation#PROCESS} before a fresh one replaces it, so
      * that what jobs leave behind cannot pile up; 0 for no limit, the default. A replacement costs
      * a JVM start-up, about half a second of CPU.
@@ -565,6 +587,7 @@ public final class Agent implements AutoCloseable {
           childJava,
           childClassPath,
           childJvmOptions,
+          childArchiveFolder,
           jobsPerChild,
           childMemoryLimitBytes,
           spareChild,

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.IntFunction;
 
 /**
@@ -17,6 +18,7 @@ import java.util.function.IntFunction;
  * @param hostName the host name the workers are registered under, resolved from the machine when
  *     none was given
  * @param workerQueues one entry per worker: the queues it takes from, in its order
+ * @param childArchiveFolder where child JVMs keep their AppCDS archives; empty for none
  * @param filters the job filters, in the order declared
  */
 record AgentConfig(
@@ -39,6 +41,7 @@ record AgentConfig(
     Path childJava,
     String childClassPath,
     List<String> childJvmOptions,
+    Optional<Path> childArchiveFolder,
     int jobsPerChild,
     long childMemoryLimitBytes,
     boolean spareChild,

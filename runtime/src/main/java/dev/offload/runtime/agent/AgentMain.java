@@ -4,6 +4,7 @@ import dev.offload.api.Isolation;
 import dev.offload.api.QueueNames;
 import dev.offload.runtime.JobRegistry;
 import dev.offload.runtime.RedisUnavailableException;
+import dev.offload.runtime.internal.child.ClassDataArchive;
 import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URISyntaxException;
@@ -48,6 +49,8 @@ public final class AgentMain {
                                    or thread
         --child-opts OPTS          JVM options of the child JVMs, space-separated ("-Xmx512m")
         --child-java PATH          the java that starts child JVMs (default: this JVM's)
+        --child-archive PATH|off   folder of the children's AppCDS archives, or off
+                                   (default: offload-cds-<user> in java.io.tmpdir)
         --jobs-per-child N         jobs a child runs before a fresh one replaces it
                                    (default: 0, no limit)
         --child-memory-limit SIZE  resident memory above which a child is replaced after its job
@@ -101,6 +104,7 @@ public final class AgentMain {
           "--isolation",
           "--child-opts",
           "--child-java",
+          "--child-archive",
           "--jobs-per-child",
           "--child-memory-limit",
           "--spare-child",
@@ -413,6 +417,14 @@ public final class AgentMain {
         case "--child-java" -> {
           Path java = executable(option, value);
           settings.add(b -> b.childJava(java));
+        }
+        case "--child-archive" -> {
+          if (value.equals(ClassDataArchive.OFF)) {
+            settings.add(Agent.Builder::noChildArchive);
+          } else {
+            Path folder = Path.of(value);
+            settings.add(b -> b.childArchiveFolder(folder));
+          }
         }
         case "--jobs-per-child" -> {
           int jobs = number(option, value, 0);

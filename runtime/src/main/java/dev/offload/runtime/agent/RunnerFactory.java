@@ -2,6 +2,7 @@ package dev.offload.runtime.agent;
 
 import dev.offload.api.Isolation;
 import dev.offload.runtime.internal.child.ChildSpec;
+import dev.offload.runtime.internal.child.ClassDataArchive;
 import dev.offload.runtime.internal.execution.JobInvoker;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongConsumer;
@@ -28,7 +29,8 @@ final class RunnerFactory {
             config.childJava(),
             config.childClassPath(),
             config.childJvmOptions(),
-            ChildSpec.jobClasses(config.registry()));
+            ChildSpec.jobClasses(config.registry()),
+            config.childArchiveFolder().map(ClassDataArchive::new).orElse(null));
     this.timers = timers;
   }
 

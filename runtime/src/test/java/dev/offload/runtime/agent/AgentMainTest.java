@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.api.Isolation;
+import dev.offload.runtime.internal.child.ClassDataArchive;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -206,6 +208,21 @@ class AgentMainTest {
     assertEquals(0, defaults.retention().keepResultsMillis());
     assertEquals(0, defaults.retention().keepFailuresMillis());
     assertEquals("--keep-results must be longer than zero", refusal("--keep-results", "0s"));
+  }
+
+  @Test
+  void childArchiveFlagSetsTheFolderOrTurnsArchivesOff() throws Exception {
+    assertEquals(
+        Optional.of(Path.of("/var/cache/offload")),
+        AgentMain.parse(new String[] {"--child-archive", "/var/cache/offload"})
+            .config()
+            .childArchiveFolder());
+    assertEquals(
+        Optional.empty(),
+        AgentMain.parse(new String[] {"--child-archive", "off"}).config().childArchiveFolder());
+    assertEquals(
+        Optional.of(ClassDataArchive.defaultFolder()),
+        AgentMain.parse(new String[0]).config().childArchiveFolder());
   }
 
   @Test

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +83,10 @@ public final class ChildProcess {
   private final Deque<String> vmLines = new ArrayDeque<>();
   private final Thread stdoutReader;
   private final Thread stderrReader;
+
+  /** What the child's AppCDS archive needs once the child has ended, given its exit code. */
+  private final IntConsumer afterExit;
+
   private Job job;
 
   /** Whether the job in hand has begun: its {@code started} frame came. */
@@ -92,9 +97,10 @@ public final class ChildProcess {
   private volatile boolean outOfMemory;
   private volatile boolean stopping;
 
-  private ChildProcess(Process process, String owner) {
+  private ChildProcess(Process process, String owner, IntConsumer afterExit) {
     this.process = process;
     this.owner = owner;
+    this.afterExit = afterExit;
     this.stdin = process.getOutputStream();
     this.stdoutReader =
         daemon(
@@ -117,17 +123,20 @@ public final class ChildProcess {
    * @throws UncheckedIOException if the process cannot be started, e.g. no such {@code java}
    */
   public static ChildProcess launch(ChildSpec spec, String owner) {
+    ClassDataArchive.Use archive =
+        spec.archive() == null ? ClassDataArchive.Use.NONE : spec.archive().nextChild(spec);
     List<String> command = new ArrayList<>();
     SETSID.ifPresent(setsid -> command.add(setsid.toString()));
-    command.addAll(spec.command());
+    command.addAll(spec.command(archive.options()));
     Process process;
     try {
       process = new ProcessBuilder(command).start();
     } catch (IOException e) {
+      archive.afterExit().accept(-1);
       throw new UncheckedIOException(
           "could not start a child JVM with " + spec.java() + ": " + e.getMessage(), e);
     }
-    ChildProcess child = new ChildProcess(process, owner);
+    ChildProcess child = new ChildProcess(process, owner, archive.afterExit());
     child.send(ChildProtocol.encode(new ChildFrame.Hello(spec.jobClasses())));
     log.debug("worker {} started child JVM {}", owner, process.pid());
     return child;
@@ -446,6 +455,7 @@ public final class ChildProcess {
         // nobody interrupts this thread, and it must see the end whatever happens
       }
     }
+    afterExit.accept(process.exitValue());
     exited();
   }
 

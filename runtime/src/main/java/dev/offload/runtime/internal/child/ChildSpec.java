@@ -17,9 +17,14 @@ import java.util.Objects;
  * @param jvmOptions options placed before the main class, e.g. {@code -Xmx512m}
  * @param jobClasses job name to binary class name, for jobs registered in code; the child loads the
  *     ones its class path's indexes do not list
+ * @param archive the AppCDS archive the children make and use, null for none
  */
 public record ChildSpec(
-    Path java, String classPath, List<String> jvmOptions, Map<String, String> jobClasses) {
+    Path java,
+    String classPath,
+    List<String> jvmOptions,
+    Map<String, String> jobClasses,
+    ClassDataArchive archive) {
 
   /**
    * Options every child gets ahead of {@code jvmOptions}, which can override them: the JVM's own
@@ -37,6 +42,12 @@ public record ChildSpec(
     Objects.requireNonNull(classPath, "classPath");
     jvmOptions = List.copyOf(jvmOptions);
     jobClasses = Map.copyOf(jobClasses);
+  }
+
+  /** A child without an AppCDS archive of its own. */
+  public ChildSpec(
+      Path java, String classPath, List<String> jvmOptions, Map<String, String> jobClasses) {
+    this(java, classPath, jvmOptions, jobClasses, null);
   }
 
   /** The {@code java} that runs this JVM. */
@@ -62,11 +73,15 @@ public record ChildSpec(
     return classes;
   }
 
-  /** The command line that starts the child. */
-  List<String> command() {
+  /**
+   * The command line that starts the child, with {@code archiveOptions} ahead of the user's, which
+   * can override them.
+   */
+  List<String> command(List<String> archiveOptions) {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     command.addAll(BUILT_IN_OPTIONS);
+    command.addAll(archiveOptions);
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(classPath);
@@ -76,6 +91,11 @@ public record ChildSpec(
 
   /** The same child with other JVM options. */
   public ChildSpec withJvmOptions(List<String> options) {
-    return new ChildSpec(java, classPath, options, jobClasses);
+    return new ChildSpec(java, classPath, options, jobClasses, archive);
+  }
+
+  /** The same child, making and using {@code archive}; null for none. */
+  public ChildSpec withArchive(ClassDataArchive archive) {
+    return new ChildSpec(java, classPath, jvmOptions, jobClasses, archive);
   }
 }
