@@ -163,6 +163,24 @@ class BatchesTest {
   }
 
   @Test
+  void aMemberDeletedWhileItWaitsCountsAsFailed() throws Exception {
+    String prefix = REDIS.newPrefix();
+    String onComplete = "batch-deleted-" + prefix;
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build()) {
+      BatchHandle batch =
+          client
+              .batch(List.of(new Add(1, 1), new Add(2, 2)))
+              .onComplete(new Count(onComplete, 0))
+              .enqueue();
+      assertTrue(client.admin().deletePending("default", batch.members().get(0).id()));
+      try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
+        Poll.until(WAIT, "the complete callback ran", () -> Count.runs(onComplete) == 1);
+        assertEquals(new BatchProgress(2, 1, 1, 0, true), batch.progress().orElseThrow());
+      }
+    }
+  }
+
+  @Test
   void drainingTheSameNoteTwiceCountsTheMemberOnceAndStartsTheCallbackOnce() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();

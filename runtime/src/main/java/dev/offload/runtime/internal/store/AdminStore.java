@@ -114,7 +114,8 @@ public final class AdminStore {
                 keys.data(queue),
                 keys.publicResults(queue),
                 keys.positions(queue),
-                keys.timeline(queue)),
+                keys.timeline(queue),
+                keys.followUps(queue)),
             List.of(keys.events(), queue, Long.toString(id)));
     return ((Long) deleted) == 1L;
   }
