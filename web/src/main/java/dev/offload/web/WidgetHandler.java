@@ -96,16 +96,21 @@ final class WidgetHandler {
     exchange.send(200, "text/javascript; charset=utf-8", script);
   }
 
-  private void stream(Exchange exchange, boolean originAllowed) {
-    if (!originAllowed) {
-      exchange.sendEmpty(403);
-      return;
-    }
+  /** Watch tokens are signed with the watch secret; without one the widget's routes are off. */
+  private void requireWatchSecret() {
     if (tokens == null) {
       throw HttpError.notFound(
           "the widget is off: this dashboard has no watch secret"
               + " (--watch-secret or OFFLOAD_WATCH_SECRET)");
     }
+  }
+
+  private void stream(Exchange exchange, boolean originAllowed) {
+    if (!originAllowed) {
+      exchange.sendEmpty(403);
+      return;
+    }
+    requireWatchSecret();
     WatchTokens.Verdict verdict = tokens.verify(token(exchange.rawQuery()));
     if (verdict.watch().isEmpty()) {
       exchange.sendEmpty(verdict.rejection() == WatchTokens.Rejection.EXPIRED ? 403 : 401);
@@ -127,11 +132,7 @@ final class WidgetHandler {
       exchange.sendEmpty(403);
       return;
     }
-    if (tokens == null) {
-      throw HttpError.notFound(
-          "the widget is off: this dashboard has no watch secret"
-              + " (--watch-secret or OFFLOAD_WATCH_SECRET)");
-    }
+    requireWatchSecret();
     WatchTokens.BatchVerdict verdict = tokens.verifyBatch(token(exchange.rawQuery()));
     if (verdict.watch().isEmpty()) {
       exchange.sendEmpty(verdict.rejection() == WatchTokens.Rejection.EXPIRED ? 403 : 401);

@@ -7,17 +7,14 @@ import dev.offload.runtime.agent.Agent;
 import dev.offload.runtime.client.OffloadClient;
 import dev.offload.runtime.internal.child.ChildProcess;
 import dev.offload.runtime.internal.child.ChildSpec;
+import dev.offload.runtime.internal.child.JarredClassPath;
 import dev.offload.runtime.internal.child.ProcessAgents;
 import dev.offload.runtime.internal.execution.JobOutcome;
 import dev.offload.runtime.internal.store.Json;
 import dev.offload.runtime.jobs.Noop;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.jobs.TestJobs;
-import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +23,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
@@ -68,7 +63,7 @@ public final class ProcessBenchmark {
     Path folder = Files.createTempDirectory("offload-bench");
     try (RedisServerProcess redis = RedisServerProcess.start()) {
       String url = redis.url();
-      String classPath = jarredClassPath(folder);
+      String classPath = JarredClassPath.of(folder);
       ChildSpec child =
           new ChildSpec(
               ChildSpec.currentJava(),
@@ -253,34 +248,6 @@ public final class ProcessBenchmark {
         Files.size(archive) >> 10);
   }
 
-  /**
-   * This code's class path with every folder packed into a jar in {@code folder}: AppCDS takes
-   * classes from jars only, and the agents and children keep running on the same classes while a
-   * build rewrites the folders.
-   */
-  private static String jarredClassPath(Path folder) throws IOException {
-    List<String> entries = new ArrayList<>();
-    for (String entry : classPath().split(File.pathSeparator)) {
-      Path classes = Path.of(entry);
-      if (!Files.isDirectory(classes)) {
-        entries.add(entry);
-        continue;
-      }
-      Path jar = folder.resolve("classes-" + entries.size() + ".jar");
-      try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-          Stream<Path> files = Files.walk(classes)) {
-        for (Path file : files.filter(Files::isRegularFile).toList()) {
-          out.putNextEntry(
-              new JarEntry(classes.relativize(file).toString().replace(File.separatorChar, '/')));
-          Files.copy(file, out);
-          out.closeEntry();
-        }
-      }
-      entries.add(jar.toString());
-    }
-    return String.join(File.pathSeparator, entries);
-  }
-
   private static ChildSpec withOption(ChildSpec spec, String option) {
     List<String> options = new ArrayList<>(spec.jvmOptions());
     options.add(option);
@@ -370,22 +337,6 @@ public final class ProcessBenchmark {
 
   private static String freshPrefix() {
     return "bench-" + System.nanoTime() + ":";
-  }
-
-  /** The class path of this code: under exec:java, java.class.path is Maven's own. */
-  private static String classPath() {
-    if (ProcessBenchmark.class.getClassLoader() instanceof URLClassLoader loader) {
-      List<String> entries = new ArrayList<>();
-      for (URL url : loader.getURLs()) {
-        try {
-          entries.add(Path.of(url.toURI()).toString());
-        } catch (URISyntaxException e) {
-          throw new IllegalStateException("a class path entry that is no file: " + url, e);
-        }
-      }
-      return String.join(File.pathSeparator, entries);
-    }
-    return System.getProperty("java.class.path");
   }
 
   /**

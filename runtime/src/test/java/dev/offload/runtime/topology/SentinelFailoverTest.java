@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -27,28 +28,10 @@ class SentinelFailoverTest {
 
   @Test
   void agentsCarryOnAgainstThePromotedReplicaOfAKilledPrimaryAndNoJobIsLost() throws Exception {
-    try (RedisSentinelProcess redis = RedisSentinelProcess.start()) {
-      AtomicLong failoverNanos = new AtomicLong();
-      AtomicInteger promoted = new AtomicInteger();
-
-      FailoverRun.Outcome outcome =
-          run(redis)
-              .run(
-                  () -> {
-                    long start = System.nanoTime();
-                    redis.kill9Primary();
-                    promoted.set(redis.awaitFailover(Duration.ofSeconds(30)));
-                    failoverNanos.set(System.nanoTime() - start);
-                  },
-                  () -> new Jedis("127.0.0.1", promoted.get()));
-
-      check(
-          outcome,
-          String.format(
-              "Sentinel failover: primary, replica, 3 Sentinels; primary killed with SIGKILL,"
-                  + " replica %d promoted after %.2f s",
-              promoted.get(), failoverNanos.get() / 1e9));
-    }
+    failOver(
+        redis -> redis.kill9Primary(),
+        "Sentinel failover: primary, replica, 3 Sentinels; primary killed with SIGKILL,"
+            + " replica %d promoted after %.2f s");
   }
 
   /**
@@ -64,27 +47,9 @@ class SentinelFailoverTest {
    */
   @Test
   void aPromotedReplicaThatMissedTheAgentsLastWritesLosesNoJob() throws Exception {
-    try (RedisSentinelProcess redis = RedisSentinelProcess.start()) {
-      AtomicLong failoverNanos = new AtomicLong();
-      AtomicInteger promoted = new AtomicInteger();
-
-      FailoverRun.Outcome outcome =
-          run(redis)
-              .run(
-                  () -> {
-                    long start = System.nanoTime();
-                    redis.kill9PrimaryWithLaggingReplicas(Duration.ofMillis(300));
-                    promoted.set(redis.awaitFailover(Duration.ofSeconds(30)));
-                    failoverNanos.set(System.nanoTime() - start);
-                  },
-                  () -> new Jedis("127.0.0.1", promoted.get()));
-
-      check(
-          outcome,
-          String.format(
-              "Sentinel failover after 300 ms of replication lag: replica %d promoted after %.2f s",
-              promoted.get(), failoverNanos.get() / 1e9));
-    }
+    failOver(
+        redis -> redis.kill9PrimaryWithLaggingReplicas(Duration.ofMillis(300)),
+        "Sentinel failover after 300 ms of replication lag: replica %d promoted after %.2f s");
   }
 
   /**
@@ -109,6 +74,19 @@ class SentinelFailoverTest {
       "loses the writes the old primary and its replica acknowledge between the promotion and the"
           + " switch (asynchronous replication); enable it to measure")
   void aFailoverByHandWhileThePrimaryLivesLosesNoJob() throws Exception {
+    failOver(
+        redis -> redis.failOverByHand(),
+        "Sentinel failover by hand: primary demoted to replica,"
+            + " replica %d promoted after %.2f s");
+  }
+
+  /**
+   * Runs the jobs through a Sentinel set while {@code fault} makes it fail over, waits for the new
+   * primary, and checks every job against it; {@code title} takes the promoted port and the seconds
+   * the failover took.
+   */
+  private static void failOver(Consumer<RedisSentinelProcess> fault, String title)
+      throws Exception {
     try (RedisSentinelProcess redis = RedisSentinelProcess.start()) {
       AtomicLong failoverNanos = new AtomicLong();
       AtomicInteger promoted = new AtomicInteger();
@@ -118,18 +96,13 @@ class SentinelFailoverTest {
               .run(
                   () -> {
                     long start = System.nanoTime();
-                    redis.failOverByHand();
+                    fault.accept(redis);
                     promoted.set(redis.awaitFailover(Duration.ofSeconds(30)));
                     failoverNanos.set(System.nanoTime() - start);
                   },
                   () -> new Jedis("127.0.0.1", promoted.get()));
 
-      check(
-          outcome,
-          String.format(
-              "Sentinel failover by hand: primary demoted to replica,"
-                  + " replica %d promoted after %.2f s",
-              promoted.get(), failoverNanos.get() / 1e9));
+      check(outcome, String.format(title, promoted.get(), failoverNanos.get() / 1e9));
     }
   }
 
