@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +32,7 @@ import java.util.stream.Stream;
 public final class RedisServerProcess implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+  private static final int START_ATTEMPTS = 5;
 
   private final Path binary;
   private final Path directory;
@@ -84,13 +84,24 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   private static RedisServerProcess start(Path binary, List<String> options) {
+    Path directory;
     try {
-      Path directory = Files.createTempDirectory("offload-redis-");
-      RedisServerProcess server = new RedisServerProcess(binary, directory, freePort(), options);
-      server.launch();
-      return server;
+      directory = Files.createTempDirectory("offload-redis-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    for (int attempt = 1; ; attempt++) {
+      RedisServerProcess server =
+          new RedisServerProcess(binary, directory, LoopbackPorts.free(), options);
+      try {
+        server.launch();
+        return server;
+      } catch (IllegalStateException e) {
+        // another process may take a free port between our check and the server's bind
+        if (attempt == START_ATTEMPTS || !server.logMentions("Address already in use")) {
+          throw e;
+        }
+      }
     }
   }
 
@@ -341,10 +352,11 @@ public final class RedisServerProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
+  private boolean logMentions(String text) {
+    try {
+      return Files.readString(directory.resolve("redis.log")).contains(text);
+    } catch (IOException e) {
+      return false;
     }
   }
 }

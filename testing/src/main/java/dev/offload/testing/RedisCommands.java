@@ -1,12 +1,12 @@
 package dev.offload.testing;
 
+import dev.offload.redisserver.LoopbackPorts;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -146,12 +146,7 @@ final class RedisCommands {
 
   /** A port nobody listens on now, for a process about to be started. */
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free loopback port", e);
-    }
+    return LoopbackPorts.free();
   }
 
   /** Sleeps briefly between checks of a state a Redis reaches on its own time. */
