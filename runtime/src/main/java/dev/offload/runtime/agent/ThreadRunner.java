@@ -76,7 +76,7 @@ final class ThreadRunner implements JobRunner {
   public CompletableFuture<JobOutcome> start(Request request) {
     synchronized (this) {
       MovingAverage average = averageNanos.get(request.name());
-      if (request.timeout().isZero() && average != null && average.isBelow(INLINE_NANOS)) {
+      if (request.timeout().isZero() && average != null && average.isFast()) {
         return CompletableFuture.completedFuture(runInline(request));
       }
       CompletableFuture<JobOutcome> future = new CompletableFuture<>();
@@ -158,7 +158,7 @@ final class ThreadRunner implements JobRunner {
   }
 
   private void record(String name, long nanos) {
-    averageNanos.computeIfAbsent(name, n -> new MovingAverage()).add(nanos);
+    averageNanos.computeIfAbsent(name, n -> new MovingAverage(INLINE_NANOS)).add(nanos);
   }
 
   private static String seconds(Request request) {

@@ -119,7 +119,7 @@ final class Worker implements Runnable {
   private Runnable describe = () -> {};
   private boolean registeredBusy;
   private boolean resyncNeeded;
-  private final MovingAverage jobNanos = new MovingAverage();
+  private final MovingAverage jobNanos = new MovingAverage(FAST_JOB_NANOS);
 
   /** Jobs run to an outcome, and those that failed, for this worker's description. */
   private final LongAdder processed = new LongAdder();
@@ -352,7 +352,7 @@ final class Worker implements Runnable {
       resyncNeeded = false;
     }
     if (!fetcher.hasNext()) {
-      int want = jobNanos.isBelow(FAST_JOB_NANOS) ? Math.min(config.maxBatch(), MAX_BATCH) : 1;
+      int want = jobNanos.isFast() ? Math.min(config.maxBatch(), MAX_BATCH) : 1;
       boolean took = takeFromHealthyQueues(want);
       if (fetcher.leaseLost()) {
         // the same call refused a finish of this worker, which was presumed dead: what it took
