@@ -156,11 +156,13 @@ public record JobRecord(
 
   /** Parses a stored record, failing with what is wrong when it is not a usable record. */
   public static JobRecord parse(String json) throws MalformedRecordException {
-    JobRecord record;
-    try {
-      record = Json.mapper().readValue(json, JobRecord.class);
-    } catch (JsonProcessingException e) {
-      throw new MalformedRecordException("not a job record: " + e.getOriginalMessage());
+    JobRecord record = JobRecordReader.read(json);
+    if (record == null) {
+      try {
+        record = Json.mapper().readValue(json, JobRecord.class);
+      } catch (JsonProcessingException e) {
+        throw new MalformedRecordException("not a job record: " + e.getOriginalMessage());
+      }
     }
     if (record.name() == null || record.name().isBlank()) {
       throw new MalformedRecordException("the record has no job name");
