@@ -1,5 +1,6 @@
 package dev.offload.runtime.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.offload.api.Isolation;
 import dev.offload.api.JobDefinition;
 import dev.offload.redisserver.RedisServerProcess;
@@ -16,6 +17,7 @@ import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.jobs.TestJobs;
 import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,6 +77,10 @@ public final class ProcessBenchmark {
       System.out.printf(
           "Offload process-isolation benchmark; Redis %s, %d cores, load %s%n",
           url, Runtime.getRuntime().availableProcessors(), loadAverage());
+      if (Boolean.getBoolean("offload.bench.roundTripOnly")) {
+        roundTrip(child);
+        return;
+      }
       String baseline = System.getProperty("offload.bench.baseline");
       if (baseline != null) {
         compare(url, classPath, baseline + File.pathSeparator + classPath);
@@ -304,16 +310,23 @@ public final class ProcessBenchmark {
     for (int i = 0; i < 5_000; i++) {
       runNoop(child);
     }
-    int count = 10_000;
+    int count = Integer.getInteger("offload.bench.jobs", 10_000);
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpuBefore = os.getProcessCpuTime();
+    long childCpuBefore = cpuMillis(child.pid());
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
       runNoop(child);
     }
     double micros = (System.nanoTime() - start) / 1e3 / count;
+    double workerCpu = (os.getProcessCpuTime() - cpuBefore) / 1e3 / count;
+    double childCpu = (cpuMillis(child.pid()) - childCpuBefore) * 1e3 / count;
     child.close();
     System.out.println();
     System.out.printf(
-        "Round trip of a no-op job to a warm child, no Redis: %.0f µs (%,d jobs)%n", micros, count);
+        "Round trip of a no-op job to a warm child, no Redis: %.0f µs (%,d jobs); CPU per job:"
+            + " this JVM %.0f µs, child %.0f µs%n",
+        micros, count, workerCpu, childCpu);
   }
 
   /**
