@@ -39,6 +39,12 @@ import java.util.stream.Stream;
  * ProcessAgents#TEST_CHILD_OPTIONS}. Run: {@code mvn -q -pl runtime test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=dev.offload.runtime.bench.ProcessBenchmark}. It
  * measures; it never fails. Linux only, for {@code /proc}.
+ *
+ * <p>{@code -Doffload.bench.baseline=<jar>} runs only a comparison of process mode against another
+ * build's runtime classes (a jar put ahead of this class path), in interleaved rounds ({@code
+ * offload.bench.rounds}, {@code offload.bench.jobs}, {@code offload.bench.warmup}); {@code
+ * -Doffload.bench.roundTripOnly=true} runs only the round trip without Redis, with whatever runtime
+ * classes come first on the class path. docs/performance.md has the commands.
  */
 public final class ProcessBenchmark {
 
