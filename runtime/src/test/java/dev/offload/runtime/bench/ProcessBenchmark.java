@@ -1,5 +1,6 @@
 package dev.offload.runtime.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.offload.api.Isolation;
 import dev.offload.api.JobDefinition;
 import dev.offload.redisserver.RedisServerProcess;
@@ -14,7 +15,9 @@ import dev.offload.runtime.internal.store.Json;
 import dev.offload.runtime.jobs.Noop;
 import dev.offload.runtime.jobs.Sleep;
 import dev.offload.runtime.jobs.TestJobs;
+import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +39,12 @@ import java.util.stream.Stream;
  * ProcessAgents#TEST_CHILD_OPTIONS}. Run: {@code mvn -q -pl runtime test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=dev.offload.runtime.bench.ProcessBenchmark}. It
  * measures; it never fails. Linux only, for {@code /proc}.
+ *
+ * <p>{@code -Doffload.bench.baseline=<jar>} runs only a comparison of process mode against another
+ * build's runtime classes (a jar put ahead of this class path), in interleaved rounds ({@code
+ * offload.bench.rounds}, {@code offload.bench.jobs}, {@code offload.bench.warmup}); {@code
+ * -Doffload.bench.roundTripOnly=true} runs only the round trip without Redis, with whatever runtime
+ * classes come first on the class path. docs/performance.md has the commands.
  */
 public final class ProcessBenchmark {
 
@@ -55,7 +64,8 @@ public final class ProcessBenchmark {
       double jobsPerSecond,
       double overheadMillis,
       long residentBytes,
-      double agentCpuMillisPerJob) {}
+      double agentCpuMillisPerJob,
+      double childCpuMillisPerJob) {}
 
   private ProcessBenchmark() {}
 
@@ -73,6 +83,15 @@ public final class ProcessBenchmark {
       System.out.printf(
           "Offload process-isolation benchmark; Redis %s, %d cores, load %s%n",
           url, Runtime.getRuntime().availableProcessors(), loadAverage());
+      if (Boolean.getBoolean("offload.bench.roundTripOnly")) {
+        roundTrip(child);
+        return;
+      }
+      String baseline = System.getProperty("offload.bench.baseline");
+      if (baseline != null) {
+        compare(url, classPath, baseline + File.pathSeparator + classPath);
+        return;
+      }
       isolations(url, classPath);
       topologies(url, classPath);
       roundTrip(child);
@@ -91,8 +110,14 @@ public final class ProcessBenchmark {
     System.out.println();
     System.out.println("Isolations: one agent JVM with 2 workers");
     System.out.printf(
-        "%-32s %-12s %12s %16s %10s %16s%n",
-        "isolation", "job", "jobs/s", "overhead ms/job", "RSS MB", "agent CPU ms/job");
+        "%-32s %-12s %12s %16s %10s %16s %16s%n",
+        "isolation",
+        "job",
+        "jobs/s",
+        "overhead ms/job",
+        "RSS MB",
+        "agent CPU ms/job",
+        "child CPU ms/job");
     List<Setup> setups =
         List.of(
             new Setup("thread", Isolation.THREAD, false),
@@ -118,14 +143,89 @@ public final class ProcessBenchmark {
     }
   }
 
+  /**
+   * Process mode, one worker, no-op jobs: this code against {@code baselineClassPath} (another
+   * build's runtime classes ahead of this class path), alternating which goes first each round.
+   */
+  private static void compare(String url, String classPath, String baselineClassPath)
+      throws Exception {
+    int rounds = Integer.getInteger("offload.bench.rounds", 5);
+    int count = Integer.getInteger("offload.bench.jobs", 20_000);
+    System.out.println();
+    System.out.printf(
+        "Process mode, 1 worker, %,d no-op jobs a round, %d rounds: baseline against this build%n",
+        count, rounds);
+    System.out.printf(
+        "%-6s %-10s %12s %18s %18s%n",
+        "round", "build", "jobs/s", "agent CPU µs/job", "child CPU µs/job");
+    Setup process = new Setup("process", Isolation.PROCESS, false);
+    List<List<Run>> runs = List.of(new ArrayList<>(), new ArrayList<>());
+    String[] labels = {"baseline", "this"};
+    String[] classPaths = {baselineClassPath, classPath};
+    for (int round = 0; round < rounds; round++) {
+      for (int k = 0; k < 2; k++) {
+        int which = (round + k) % 2;
+        String prefix = freshPrefix();
+        List<Process> agents = List.of(spawnAgent(url, classPaths[which], prefix, process, 1));
+        try (OffloadClient client = OffloadClient.builder(url).prefix(prefix).build()) {
+          warmUp(client, agents, 1, Integer.getInteger("offload.bench.warmup", 20_000));
+          Run run = measure(client, agents, 1, count, Noop::new, 0);
+          runs.get(which).add(run);
+          System.out.printf(
+              "%-6d %-10s %,12.0f %18.0f %18.0f%n",
+              round + 1,
+              labels[which],
+              run.jobsPerSecond(),
+              run.agentCpuMillisPerJob() * 1000,
+              run.childCpuMillisPerJob() * 1000);
+        } finally {
+          stop(agents);
+        }
+      }
+    }
+    double[][] medians = new double[2][];
+    for (int which = 0; which < 2; which++) {
+      List<Run> mine = runs.get(which);
+      medians[which] =
+          new double[] {
+            median(mine.stream().mapToDouble(Run::jobsPerSecond).toArray()),
+            median(mine.stream().mapToDouble(Run::agentCpuMillisPerJob).toArray()) * 1000,
+            median(mine.stream().mapToDouble(Run::childCpuMillisPerJob).toArray()) * 1000
+          };
+      System.out.printf(
+          "%-6s %-10s %,12.0f %18.0f %18.0f%n",
+          "median", labels[which], medians[which][0], medians[which][1], medians[which][2]);
+    }
+    System.out.printf(
+        "%-6s %-10s %12.2f %18.2f %18.2f%n",
+        "ratio",
+        "this/base",
+        medians[1][0] / medians[0][0],
+        medians[1][1] / medians[0][1],
+        medians[1][2] / medians[0][2]);
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
   private static void topologies(String url, String classPath) throws Exception {
     System.out.println();
     System.out.println(
         "One-to-one (N agent JVMs, 1 worker each) against one-to-many"
             + " (1 agent JVM, N workers); process isolation");
     System.out.printf(
-        "%-32s %-12s %12s %16s %10s %16s%n",
-        "topology", "job", "jobs/s", "overhead ms/job", "RSS MB", "agent CPU ms/job");
+        "%-32s %-12s %12s %16s %10s %16s %16s%n",
+        "topology",
+        "job",
+        "jobs/s",
+        "overhead ms/job",
+        "RSS MB",
+        "agent CPU ms/job",
+        "child CPU ms/job");
     Setup process = new Setup("process", Isolation.PROCESS, false);
     for (int n : new int[] {2, 4}) {
       for (boolean oneToOne : new boolean[] {true, false}) {
@@ -176,6 +276,7 @@ public final class ProcessBenchmark {
     }
     long target = client.admin().counts(QUEUE).results() + count;
     long cpuBefore = agentCpuMillis(agents);
+    long childCpuBefore = childCpuMillis(agents);
     long start = System.nanoTime();
     client.enqueueAll(jobs);
     while (client.admin().counts(QUEUE).results() < target) {
@@ -193,18 +294,20 @@ public final class ProcessBenchmark {
         count / seconds,
         seconds * 1000 * workers / count - jobMillis,
         resident,
-        (agentCpuMillis(agents) - cpuBefore) / (double) count);
+        (agentCpuMillis(agents) - cpuBefore) / (double) count,
+        (childCpuMillis(agents) - childCpuBefore) / (double) count);
   }
 
   private static void print(String label, String job, Run run) {
     System.out.printf(
-        "%-32s %-12s %,12.1f %16.2f %10d %16.3f%n",
+        "%-32s %-12s %,12.1f %16.2f %10d %16.3f %16.3f%n",
         label,
         job,
         run.jobsPerSecond(),
         run.overheadMillis(),
         run.residentBytes() >> 20,
-        run.agentCpuMillisPerJob());
+        run.agentCpuMillisPerJob(),
+        run.childCpuMillisPerJob());
   }
 
   /** The round trip of a no-op job between this JVM and a warm child, without Redis. */
@@ -213,16 +316,23 @@ public final class ProcessBenchmark {
     for (int i = 0; i < 5_000; i++) {
       runNoop(child);
     }
-    int count = 10_000;
+    int count = Integer.getInteger("offload.bench.jobs", 10_000);
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpuBefore = os.getProcessCpuTime();
+    long childCpuBefore = cpuMillis(child.pid());
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
       runNoop(child);
     }
     double micros = (System.nanoTime() - start) / 1e3 / count;
+    double workerCpu = (os.getProcessCpuTime() - cpuBefore) / 1e3 / count;
+    double childCpu = (cpuMillis(child.pid()) - childCpuBefore) * 1e3 / count;
     child.close();
     System.out.println();
     System.out.printf(
-        "Round trip of a no-op job to a warm child, no Redis: %.0f µs (%,d jobs)%n", micros, count);
+        "Round trip of a no-op job to a warm child, no Redis: %.0f µs (%,d jobs); CPU per job:"
+            + " this JVM %.0f µs, child %.0f µs%n",
+        micros, count, workerCpu, childCpu);
   }
 
   /**
@@ -300,6 +410,17 @@ public final class ProcessBenchmark {
         agent.destroyForcibly().waitFor();
       }
     }
+  }
+
+  /**
+   * The CPU time of the agents' living child JVMs; a child that ended within a measurement takes
+   * its time with it, so the figure is only meaningful for reused children.
+   */
+  private static long childCpuMillis(List<Process> agents) {
+    return agents.stream()
+        .flatMap(Process::descendants)
+        .mapToLong(child -> cpuMillis(child.pid()))
+        .sum();
   }
 
   private static long agentCpuMillis(List<Process> agents) {

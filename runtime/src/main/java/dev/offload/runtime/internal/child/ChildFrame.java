@@ -1,9 +1,15 @@
 package dev.offload.runtime.internal.child;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.offload.runtime.internal.store.Json;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
 
@@ -49,19 +55,39 @@ sealed interface ChildFrame {
   /**
    * One job to run; the next comes only after its answer.
    *
-   * @param args the job's arguments as the job record holds them; read through {@code
-   *     Json.mapper()}, which keeps every number exact, decimals with their scale
+   * @param args the job's arguments as JSON text, written into the frame as they are and read into
+   *     the job's object once, in the child, through {@code Json.mapper()}, which keeps every
+   *     number exact, decimals with their scale
    * @param traceparent the W3C trace context the job's code runs in; null when there is none
    */
-  record Run(long id, String name, JsonNode args, String traceparent) implements ToChild {
+  record Run(
+      long id,
+      String name,
+      @JsonRawValue @JsonDeserialize(using = RawJson.class) String args,
+      String traceparent)
+      implements ToChild {
     public Run {
       required(name, "run", "name");
       required(args, "run", "args");
     }
 
     /** A job to run outside any trace. */
-    public Run(long id, String name, JsonNode args) {
+    public Run(long id, String name, String args) {
       this(id, name, args, null);
+    }
+  }
+
+  /** Reads any JSON value back as its text, for {@link Run#args}. */
+  final class RawJson extends JsonDeserializer<String> {
+    @Override
+    public String deserialize(JsonParser parser, DeserializationContext context)
+        throws IOException {
+      return Json.mapper().writeValueAsString(parser.readValueAsTree());
+    }
+
+    @Override
+    public String getNullValue(DeserializationContext context) {
+      return "null";
     }
   }
 

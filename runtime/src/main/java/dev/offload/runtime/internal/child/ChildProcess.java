@@ -1,8 +1,10 @@
 package dev.offload.runtime.internal.child;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offload.api.JobContext;
 import dev.offload.runtime.internal.execution.JobOutcome;
+import dev.offload.runtime.internal.store.Json;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -236,7 +238,13 @@ public final class ChildProcess {
       done.accept(new JobOutcome.NotStarted("the child JVM had ended before the job was sent"));
       return;
     }
-    send(ChildProtocol.encode(new ChildFrame.Run(id, name, args, traceparent)));
+    String argsJson;
+    try {
+      argsJson = Json.mapper().writeValueAsString(args);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+    send(ChildProtocol.encode(new ChildFrame.Run(id, name, argsJson, traceparent)));
   }
 
   private void send(byte[] frame) {

@@ -26,6 +26,23 @@ public final class JobInvoker {
 
   /** Runs the job called {@code name} with {@code args}; never throws. */
   public JobOutcome invoke(String name, JsonNode args) {
+    return invoke(name, type -> Json.mapper().treeToValue(args, type));
+  }
+
+  /**
+   * As {@link #invoke(String, JsonNode)}, with the arguments as JSON text, read straight into the
+   * job's object.
+   */
+  public JobOutcome invoke(String name, String argsJson) {
+    return invoke(name, type -> Json.mapper().readValue(argsJson, type));
+  }
+
+  /** Reads a job's arguments into an object of its class. */
+  private interface Arguments {
+    JobDefinition<?> read(Class<? extends JobDefinition<?>> type) throws JsonProcessingException;
+  }
+
+  private JobOutcome invoke(String name, Arguments args) {
     Optional<Class<? extends JobDefinition<?>>> type;
     try {
       type = registry.find(name);
@@ -43,7 +60,7 @@ public final class JobInvoker {
     }
     JobDefinition<?> job;
     try {
-      job = Json.mapper().treeToValue(args, type.get());
+      job = args.read(type.get());
     } catch (JsonProcessingException | IllegalArgumentException e) {
       return JobOutcome.Failed.of(
           "arguments of job \""

@@ -47,11 +47,13 @@ class ChildProtocolTest {
 
   @Test
   void everyFrameComesBackEqualFromItsLine() throws Exception {
-    JsonNode args = Json.mapper().readTree("{\"to\":\"a@b.c\",\"n\":[1,2]}");
+    String args = "{\"to\":\"a@b.c\",\"n\":[1,2]}";
     List<ToChild> toChild =
         List.of(
             new ChildFrame.Hello(Map.of("mail.send", "com.example.SendMail")),
-            new ChildFrame.Run(42, "mail.send", args));
+            new ChildFrame.Run(42, "mail.send", args),
+            new ChildFrame.Run(
+                43, "mail.send", "[]", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
     for (ToChild frame : toChild) {
       assertEquals(frame, roundTrip(frame, ToChild.class));
     }
@@ -83,7 +85,7 @@ class ChildProtocolTest {
         wire(new ChildFrame.Hello(Map.of("mail.send", "com.example.SendMail"))));
     assertEquals(
         "{\"type\":\"run\",\"id\":42,\"name\":\"mail.send\",\"args\":{},\"traceparent\":null}",
-        wire(new ChildFrame.Run(42, "mail.send", Json.mapper().createObjectNode())));
+        wire(new ChildFrame.Run(42, "mail.send", "{}")));
     assertEquals("{\"type\":\"ready\",\"pid\":1234}", wire(new ChildFrame.Ready(1234)));
     assertEquals("{\"type\":\"started\",\"id\":42}", wire(new ChildFrame.Started(42)));
     assertEquals(
@@ -108,10 +110,27 @@ class ChildProtocolTest {
             + "{\"wide\":12345678901234567.89,\"price\":19.90,\"big\":123456789012345678901234567890},"
             + "\"traceparent\":null}";
     ChildFrame.Run run = (ChildFrame.Run) ChildProtocol.decode(line, ToChild.class);
-    assertEquals(new BigDecimal("12345678901234567.89"), run.args().get("wide").decimalValue());
-    assertEquals(new BigDecimal("19.90"), run.args().get("price").decimalValue());
-    assertEquals("123456789012345678901234567890", run.args().get("big").asText());
+    JsonNode args = Json.mapper().readTree(run.args());
+    assertEquals(new BigDecimal("12345678901234567.89"), args.get("wide").decimalValue());
+    assertEquals(new BigDecimal("19.90"), args.get("price").decimalValue());
+    assertEquals("123456789012345678901234567890", args.get("big").asText());
     assertEquals(line, wire(run), "written back as read");
+  }
+
+  @Test
+  void argumentsComeThroughAsTheTextTheyWereWhateverTheFieldOrderAndSpacing() throws Exception {
+    String args =
+        "{ \"text\" : \"grüße \\\"😀\\\"\\n\\u2028\" , \"nested\":{\"a\":[1,{\"b\":null}]} }";
+    String line =
+        "{\"type\":\"run\",\"traceparent\":null,\"args\":" + args + ",\"name\":\"n\",\"id\":7}";
+    assertEquals(new ChildFrame.Run(7, "n", args, null), ChildProtocol.decode(line, ToChild.class));
+  }
+
+  @Test
+  void runFrameWithArgumentsThatAreNoContainerIsReadAsWell() throws Exception {
+    String line = "{\"type\":\"run\",\"id\":1,\"name\":\"n\",\"args\":\"x\",\"traceparent\":null}";
+    assertEquals(
+        new ChildFrame.Run(1, "n", "\"x\"", null), ChildProtocol.decode(line, ToChild.class));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.offload.api.Isolation;
 import dev.offload.api.JobFailure;
 import dev.offload.api.JobHandle;
@@ -89,6 +90,25 @@ class ExactArgumentsTest {
 
     assertTrue(client.admin().retryFailure("default", handle.id()));
     assertEquals(JobStatus.SUCCEEDED, handle.await(WAIT));
+    assertSameArguments(sent, handle.result().orElseThrow());
+  }
+
+  @Test
+  void largeUnicodeTextArrivesIntactInTheChildJvmAndBack() throws Exception {
+    StringBuilder text = new StringBuilder();
+    while (text.length() < 200_000) {
+      // quotes, backslashes, line breaks JSON escapes and JavaScript's line separators it does not,
+      // a control character, letters of three widths and an emoji's surrogate pair
+      text.append("grüße \"zitat\" \\ back\nslash\r\u2028\u2029\u0001 日本語 😀 \t");
+    }
+    ObjectNode tree = Json.mapper().valueToTree(EveryType.sample(dir.resolve("runs"), 0));
+    tree.put("text", text.toString());
+    EveryType sent = Json.mapper().treeToValue(tree, EveryType.class);
+
+    JobHandle<EveryType> handle = client.enqueue(sent);
+
+    assertEquals(JobStatus.SUCCEEDED, handle.await(WAIT));
+    assertEquals(text.toString(), handle.result().orElseThrow().text());
     assertSameArguments(sent, handle.result().orElseThrow());
   }
 
