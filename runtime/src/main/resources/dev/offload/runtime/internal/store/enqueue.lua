@@ -5,19 +5,27 @@
 -- pending, scheduled or running, and the lock not past its expiry) is not stored: the reply names
 -- the job that holds the lock instead. Locks are taken in call order, so duplicates within one call
 -- give one job; a lock whose holder has ended or expired is taken over.
--- The caller checks first that the ids' epoch is current: the epoch lives in another Cluster slot.
+-- The ids must come from the installation's current epoch. On a single Redis the epoch key is the
+-- tenth key and checked here, in the same atomic step as the writes; on a Cluster it lives in
+-- another slot, so the caller reads it first and passes only the nine keys of the queue's slot.
 -- KEYS: queue, data-store, delayed, public-results, result-store, failure-store, positions, timeline,
---       unique locks
+--       unique locks, and on a single Redis the epoch
 -- ARGV: events channel, queue name, delay in millis (0 = now) or 'at:' and a due time in epoch
---       millis (one not ahead of Redis's clock means now), the count n of jobs whose result the
---       widget may show, those n ids, the count u of unique jobs, u groups of id, lock key, lock
---       lifetime in millis (0 = until the job ends), then id, record pairs
--- Returns: how many jobs were stored, then id, holder id pairs of the unique jobs not stored
+--       millis (one not ahead of Redis's clock means now), the epoch the ids were reserved in, the
+--       count n of jobs whose result the widget may show, those n ids, the count u of unique jobs,
+--       u groups of id, lock key, lock lifetime in millis (0 = until the job ends), then id, record
+--       pairs
+-- Returns: how many jobs were stored, then id, holder id pairs of the unique jobs not stored; or
+--          { -1 } and nothing written when the epoch key is there and holds another epoch (or is
+--          gone: Redis lost its data since the ids were reserved)
+if KEYS[10] and redis.call('GET', KEYS[10]) ~= ARGV[4] then
+  return { -1 }
+end
 local err = wrong_type({ 'list', 'hash', 'zset', 'set', 'hash', 'hash', 'zset', 'hash', 'hash' })
 if err then return err end
-local public_count = tonumber(ARGV[4])
-local unique_count = tonumber(ARGV[5 + public_count])
-local unique_start = 6 + public_count
+local public_count = tonumber(ARGV[5])
+local unique_count = tonumber(ARGV[6 + public_count])
+local unique_start = 7 + public_count
 local pairs_start = unique_start + 3 * unique_count
 local reply = { 0 }
 local held_by = {}
@@ -72,7 +80,7 @@ end
 hset_all(KEYS[2], fields)
 if public_count > 0 then
   local shown = {}
-  for i = 5, 4 + public_count do
+  for i = 6, 5 + public_count do
     if not held_by[ARGV[i]] then
       shown[#shown + 1] = ARGV[i]
     end
