@@ -171,6 +171,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     Objects.requireNonNull(
         options, "options is null: pass JobOptions.defaults() to keep each job's own defaults");
     long now = System.currentTimeMillis();
+    // the same for every job of the call: read once
+    String traceparent = TraceContext.current();
     List<Prepared> prepared = new ArrayList<>(jobs.size());
     for (JobDefinition<R> job : jobs) {
       if (job == null) {
@@ -181,7 +183,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
                 + " null; remove it from the list or put a job object in its place (nothing was"
                 + " enqueued)");
       }
-      prepared.add(prepare(job, effective(job, options), now));
+      prepared.add(prepare(job, effective(job, options), now, traceparent));
     }
     for (int attempt = 1; ; attempt++) {
       IdRange ids = reserveIds(prepared.size());
@@ -219,7 +221,9 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     Set<String> queues = new LinkedHashSet<>();
     for (int i = 0; i < prepared.size(); i++) {
       Prepared p = prepared.get(i);
-      groups.computeIfAbsent(new Group(p.queue, p.due), g -> new ArrayList<>()).add(i);
+      groups
+          .computeIfAbsent(new Group(p.queue, p.due), g -> new ArrayList<>(prepared.size()))
+          .add(i);
       queues.add(p.queue);
     }
     registerQueues(queues);
@@ -323,12 +327,18 @@ public final class OffloadClient implements JobClient, AutoCloseable {
    */
   List<JobHandle<?>> enqueueChain(List<RedisJobChain.Step> steps) {
     long now = System.currentTimeMillis();
+    // the same for every job of the call: read once
+    String traceparent = TraceContext.current();
     List<Prepared> prepared = new ArrayList<>(steps.size());
     for (RedisJobChain.Step step : steps) {
       prepared.add(
           notUnique(
               step.job(),
-              prepare(step.job(), step.job().defaultOptions().overriddenBy(step.options()), now),
+              prepare(
+                  step.job(),
+                  step.job().defaultOptions().overriddenBy(step.options()),
+                  now,
+                  traceparent),
               "a chain's jobs cannot be unique, since a later one's lock could be held by no job"
                   + " for as long as the jobs before it run"));
     }
@@ -389,6 +399,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       JobOptions memberOptions,
       List<BatchBuilder.Callback> callbacks) {
     long now = System.currentTimeMillis();
+    // the same for every job of the call: read once
+    String traceparent = TraceContext.current();
     String unique =
         "a batch's jobs cannot be unique: a job not stored because another holds its lock would"
             + " never end in the batch, which would then never end";
@@ -397,7 +409,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       preparedMembers.add(
           notUnique(
               member,
-              prepare(member, member.defaultOptions().overriddenBy(memberOptions), now),
+              prepare(
+                  member, member.defaultOptions().overriddenBy(memberOptions), now, traceparent),
               unique));
     }
     List<Prepared> preparedCallbacks = new ArrayList<>(callbacks.size());
@@ -408,7 +421,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
               prepare(
                   callback.job(),
                   callback.job().defaultOptions().overriddenBy(callback.options()),
-                  now),
+                  now,
+                  traceparent),
               unique));
     }
     for (int attempt = 1; ; attempt++) {
@@ -498,7 +512,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   private record Prepared(
       String queue, String record, String due, String lockKey, long lockMillis) {}
 
-  private Prepared prepare(JobDefinition<?> job, JobOptions options, long now) {
+  private Prepared prepare(JobDefinition<?> job, JobOptions options, long now, String traceparent) {
     String queue = options.queue().orElse(JobOptions.DEFAULT_QUEUE);
     // a queue this client registered was checked then
     String problem = knownQueues.contains(queue) ? null : QueueNames.problem(queue);
@@ -526,7 +540,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
             at != null
                 ? Long.valueOf(Math.max(now, at.toEpochMilli()))
                 : delay == 0 ? null : now + delay,
-            TraceContext.current(),
+            traceparent,
             options.backoff().map(RetryBackoff::toString).orElse(null),
             lockKey,
             options.keepResult().map(Duration::toMillis).orElse(null),

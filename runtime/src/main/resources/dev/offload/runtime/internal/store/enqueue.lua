@@ -57,12 +57,9 @@ if unique_count > 0 then
     end
   end
 end
-local fields = {}
 local ids = {}
 for i = pairs_start, #ARGV, 2 do
   if not held_by[ARGV[i]] then
-    fields[#fields + 1] = ARGV[i]
-    fields[#fields + 1] = ARGV[i + 1]
     ids[#ids + 1] = ARGV[i]
   end
 end
@@ -71,13 +68,28 @@ if #ids == 0 then
 end
 -- a call runs whole or not at all: if its first or its last job is stored, pending, running or
 -- finished, this is the same call sent again after a lost reply
-for _, id in ipairs({ ids[1], ids[#ids] }) do
+local ends = #ids == 1 and { ids[1] } or { ids[1], ids[#ids] }
+for _, id in ipairs(ends) do
   if redis.call('HEXISTS', KEYS[2], id) == 1 or redis.call('HEXISTS', KEYS[5], id) == 1
       or redis.call('HEXISTS', KEYS[6], id) == 1 then
     return reply
   end
 end
-hset_all(KEYS[2], fields)
+if unique_count == 0 then
+  -- every id, record pair is stored: straight from ARGV, without a copy
+  for i = pairs_start, #ARGV, 1000 do
+    redis.call('HSET', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+  end
+else
+  local fields = {}
+  for i = pairs_start, #ARGV, 2 do
+    if not held_by[ARGV[i]] then
+      fields[#fields + 1] = ARGV[i]
+      fields[#fields + 1] = ARGV[i + 1]
+    end
+  end
+  hset_all(KEYS[2], fields)
+end
 if public_count > 0 then
   local shown = {}
   for i = 6, 5 + public_count do
