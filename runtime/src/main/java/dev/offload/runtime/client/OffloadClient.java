@@ -221,9 +221,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     Set<String> queues = new LinkedHashSet<>();
     for (int i = 0; i < prepared.size(); i++) {
       Prepared p = prepared.get(i);
-      groups
-          .computeIfAbsent(new Group(p.queue, p.due), g -> new ArrayList<>(prepared.size()))
-          .add(i);
+      groups.computeIfAbsent(new Group(p.queue, p.due), g -> new ArrayList<>()).add(i);
       queues.add(p.queue);
     }
     registerQueues(queues);
