@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.POJONode;
 import dev.offload.api.Isolation;
 import dev.offload.api.JobChain;
 import dev.offload.api.JobClient;
@@ -43,7 +44,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -171,6 +171,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     Objects.requireNonNull(
         options, "options is null: pass JobOptions.defaults() to keep each job's own defaults");
     long now = System.currentTimeMillis();
+    // the same for every job of the call: read once
+    String traceparent = TraceContext.current();
     List<Prepared> prepared = new ArrayList<>(jobs.size());
     for (JobDefinition<R> job : jobs) {
       if (job == null) {
@@ -181,7 +183,7 @@ public final class OffloadClient implements JobClient, AutoCloseable {
                 + " null; remove it from the list or put a job object in its place (nothing was"
                 + " enqueued)");
       }
-      prepared.add(prepare(job, job.defaultOptions().overriddenBy(options), now));
+      prepared.add(prepare(job, effective(job, options), now, traceparent));
     }
     for (int attempt = 1; ; attempt++) {
       IdRange ids = reserveIds(prepared.size());
@@ -200,58 +202,59 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     }
   }
 
+  /** The job's own options overridden by {@code options}. */
+  private static JobOptions effective(JobDefinition<?> job, JobOptions options) {
+    // the defaults override nothing: skip the copy that overriding makes
+    return options == JobOptions.defaults()
+        ? job.defaultOptions()
+        : job.defaultOptions().overriddenBy(options);
+  }
+
+  /** A queue and a due time: the jobs of one enqueue call. */
+  private record Group(String queue, String due) {}
+
   private <R> List<JobHandle<R>> write(
       List<? extends JobDefinition<R>> jobs, List<Prepared> prepared, IdRange ids) {
     long firstId = ids.first();
-    Map<String, Map<String, Map<Long, String>>> byQueueAndDue = new LinkedHashMap<>();
-    Set<Long> publicResults = new HashSet<>();
-    Map<Long, JobStore.UniqueLock> locks = new HashMap<>();
+    // the indexes of the jobs of each queue and due time, in call order
+    Map<Group, List<Integer>> groups = new LinkedHashMap<>();
+    Set<String> queues = new LinkedHashSet<>();
     for (int i = 0; i < prepared.size(); i++) {
       Prepared p = prepared.get(i);
-      long id = firstId + i;
-      byQueueAndDue
-          .computeIfAbsent(p.queue, q -> new LinkedHashMap<>())
-          .computeIfAbsent(p.due, d -> new LinkedHashMap<>())
-          .put(id, p.record);
-      if (jobs.get(i).showsResult()) {
-        publicResults.add(id);
-      }
-      if (p.lockKey != null) {
-        locks.put(id, new JobStore.UniqueLock(id, p.lockKey, p.lockMillis));
+      groups.computeIfAbsent(new Group(p.queue, p.due), g -> new ArrayList<>()).add(i);
+      queues.add(p.queue);
+    }
+    registerQueues(queues);
+    Map<Long, Long> held = new HashMap<>();
+    for (Map.Entry<Group, List<Integer>> group : groups.entrySet()) {
+      List<Integer> indexes = group.getValue();
+      for (int from = 0; from < indexes.size(); from += ENQUEUE_CHUNK) {
+        List<Integer> chunk = indexes.subList(from, Math.min(from + ENQUEUE_CHUNK, indexes.size()));
+        Map<Long, String> records = new LinkedHashMap<>(chunk.size() * 2);
+        List<Long> publicResults = new ArrayList<>();
+        List<JobStore.UniqueLock> locks = new ArrayList<>();
+        for (int i : chunk) {
+          Prepared p = prepared.get(i);
+          long id = firstId + i;
+          records.put(id, p.record);
+          if (jobs.get(i).showsResult()) {
+            publicResults.add(id);
+          }
+          if (p.lockKey != null) {
+            locks.add(new JobStore.UniqueLock(id, p.lockKey, p.lockMillis));
+          }
+        }
+        String queue = group.getKey().queue();
+        Map<Long, Long> chunkHeld =
+            store.enqueue(queue, records, publicResults, locks, ids.epoch(), group.getKey().due());
+        held.putAll(chunkHeld);
+        for (int i : chunk) {
+          if (!chunkHeld.containsKey(firstId + i)) {
+            metrics.enqueued(queue, jobs.get(i).jobName(), 1);
+          }
+        }
       }
     }
-    registerQueues(byQueueAndDue.keySet());
-    Map<Long, Long> held = new HashMap<>();
-    byQueueAndDue.forEach(
-        (queue, byDue) ->
-            byDue.forEach(
-                (due, records) -> {
-                  List<Map.Entry<Long, String>> entries = new ArrayList<>(records.entrySet());
-                  for (int from = 0; from < entries.size(); from += ENQUEUE_CHUNK) {
-                    Map<Long, String> chunk = new LinkedHashMap<>();
-                    entries
-                        .subList(from, Math.min(from + ENQUEUE_CHUNK, entries.size()))
-                        .forEach(e -> chunk.put(e.getKey(), e.getValue()));
-                    Map<Long, Long> chunkHeld =
-                        store.enqueue(
-                            queue,
-                            chunk,
-                            chunk.keySet().stream().filter(publicResults::contains).toList(),
-                            chunk.keySet().stream()
-                                .map(locks::get)
-                                .filter(Objects::nonNull)
-                                .toList(),
-                            ids.epoch(),
-                            due);
-                    held.putAll(chunkHeld);
-                    chunk.keySet().stream()
-                        .filter(id -> !chunkHeld.containsKey(id))
-                        .forEach(
-                            id ->
-                                metrics.enqueued(
-                                    queue, jobs.get((int) (id - firstId)).jobName(), 1));
-                  }
-                }));
     List<JobHandle<R>> handles = new ArrayList<>(prepared.size());
     for (int i = 0; i < prepared.size(); i++) {
       long id = firstId + i;
@@ -322,12 +325,18 @@ public final class OffloadClient implements JobClient, AutoCloseable {
    */
   List<JobHandle<?>> enqueueChain(List<RedisJobChain.Step> steps) {
     long now = System.currentTimeMillis();
+    // the same for every job of the call: read once
+    String traceparent = TraceContext.current();
     List<Prepared> prepared = new ArrayList<>(steps.size());
     for (RedisJobChain.Step step : steps) {
       prepared.add(
           notUnique(
               step.job(),
-              prepare(step.job(), step.job().defaultOptions().overriddenBy(step.options()), now),
+              prepare(
+                  step.job(),
+                  step.job().defaultOptions().overriddenBy(step.options()),
+                  now,
+                  traceparent),
               "a chain's jobs cannot be unique, since a later one's lock could be held by no job"
                   + " for as long as the jobs before it run"));
     }
@@ -388,6 +397,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       JobOptions memberOptions,
       List<BatchBuilder.Callback> callbacks) {
     long now = System.currentTimeMillis();
+    // the same for every job of the call: read once
+    String traceparent = TraceContext.current();
     String unique =
         "a batch's jobs cannot be unique: a job not stored because another holds its lock would"
             + " never end in the batch, which would then never end";
@@ -396,7 +407,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
       preparedMembers.add(
           notUnique(
               member,
-              prepare(member, member.defaultOptions().overriddenBy(memberOptions), now),
+              prepare(
+                  member, member.defaultOptions().overriddenBy(memberOptions), now, traceparent),
               unique));
     }
     List<Prepared> preparedCallbacks = new ArrayList<>(callbacks.size());
@@ -407,7 +419,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
               prepare(
                   callback.job(),
                   callback.job().defaultOptions().overriddenBy(callback.options()),
-                  now),
+                  now,
+                  traceparent),
               unique));
     }
     for (int attempt = 1; ; attempt++) {
@@ -497,13 +510,15 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   private record Prepared(
       String queue, String record, String due, String lockKey, long lockMillis) {}
 
-  private Prepared prepare(JobDefinition<?> job, JobOptions options, long now) {
+  private Prepared prepare(JobDefinition<?> job, JobOptions options, long now, String traceparent) {
     String queue = options.queue().orElse(JobOptions.DEFAULT_QUEUE);
-    String problem = QueueNames.problem(queue);
+    // a queue this client registered was checked then
+    String problem = knownQueues.contains(queue) ? null : QueueNames.problem(queue);
     if (problem != null) {
       throw new IllegalArgumentException("cannot enqueue " + job.jobName() + ": " + problem);
     }
-    JsonNode args = arguments(job);
+    boolean unique = options.uniqueKey().isPresent() || options.uniqueFor().isPresent();
+    JsonNode args = unique || !readableClasses.contains(job.getClass()) ? arguments(job) : null;
     String lockKey = lockKey(job, args, options);
     // sent as a delay or an instant, not as this machine's now plus the delay: Redis's clock
     // decides when it is due
@@ -512,7 +527,8 @@ public final class OffloadClient implements JobClient, AutoCloseable {
     JobRecord record =
         new JobRecord(
             job.jobName(),
-            args,
+            // without a tree to build, the job is written straight into its record, in one pass
+            args != null ? args : new POJONode(job),
             0,
             options.attempts().orElse(JobOptions.DEFAULT_ATTEMPTS),
             options.timeout().orElse(Duration.ZERO).toMillis(),
@@ -522,12 +538,12 @@ public final class OffloadClient implements JobClient, AutoCloseable {
             at != null
                 ? Long.valueOf(Math.max(now, at.toEpochMilli()))
                 : delay == 0 ? null : now + delay,
-            TraceContext.current(),
+            traceparent,
             options.backoff().map(RetryBackoff::toString).orElse(null),
             lockKey,
             options.keepResult().map(Duration::toMillis).orElse(null),
             options.keepFailure().map(Duration::toMillis).orElse(null));
-    String json = record.toJson();
+    String json = args != null ? record.toJson() : Json.recordWithJob(record, job);
     checkSize(job, json);
     return new Prepared(
         queue,
@@ -538,6 +554,10 @@ public final class OffloadClient implements JobClient, AutoCloseable {
   }
 
   private void checkSize(JobDefinition<?> job, String json) {
+    // a char takes at most 3 bytes of UTF-8: most records need no count
+    if ((long) json.length() * 3 <= maxPayloadBytes) {
+      return;
+    }
     int size = json.getBytes(StandardCharsets.UTF_8).length;
     if (size > maxPayloadBytes) {
       throw new IllegalArgumentException(

@@ -157,41 +157,47 @@ public final class JobStore {
       List<UniqueLock> locks,
       String epoch,
       String due) {
-    // the epoch lives in the slot of the id counter, not in the queue's: it is read first. Redis
-    // losing its data between this read and the script costs nothing: the counter then starts over
-    // above every id reserved before, these among them
-    if (!epoch.equals(redis.call(jedis -> jedis.get(keys.epoch())))) {
+    // On a single Redis the script checks the epoch itself, atomically with its writes, and this
+    // costs no round trip. On a Cluster the epoch lives in the id counter's slot, not the queue's,
+    // so it is read first; Redis losing its data between this read and the script costs nothing:
+    // the counter then starts over above every id reserved before, these among them.
+    boolean cluster = redis.isCluster();
+    if (cluster && !epoch.equals(redis.call(jedis -> jedis.get(keys.epoch())))) {
       throw new StaleIdsException();
     }
     List<String> args =
-        new ArrayList<>(5 + publicResults.size() + locks.size() * 3 + records.size() * 2);
+        new ArrayList<>(6 + publicResults.size() + locks.size() * 3 + records.size() * 2);
     args.add(keys.events());
     args.add(queue);
     args.add(due);
+    args.add(epoch);
     args.add(Integer.toString(publicResults.size()));
-    publicResults.forEach(id -> args.add(Long.toString(id)));
+    for (Long id : publicResults) {
+      args.add(Long.toString(id));
+    }
     args.add(Integer.toString(locks.size()));
     for (UniqueLock lock : locks) {
       args.add(Long.toString(lock.id()));
       args.add(lock.key());
       args.add(Long.toString(lock.lifetimeMillis()));
     }
-    records.forEach(
-        (id, record) -> {
-          args.add(Long.toString(id));
-          args.add(record);
-        });
-    List<String> scriptKeys =
-        List.of(
-            keys.queue(queue),
-            keys.data(queue),
-            keys.delayed(queue),
-            keys.publicResults(queue),
-            keys.results(queue),
-            keys.failures(queue),
-            keys.positions(queue),
-            keys.timeline(queue),
-            keys.unique(queue));
+    for (Map.Entry<Long, String> record : records.entrySet()) {
+      args.add(Long.toString(record.getKey()));
+      args.add(record.getValue());
+    }
+    List<String> scriptKeys = new ArrayList<>(10);
+    scriptKeys.add(keys.queue(queue));
+    scriptKeys.add(keys.data(queue));
+    scriptKeys.add(keys.delayed(queue));
+    scriptKeys.add(keys.publicResults(queue));
+    scriptKeys.add(keys.results(queue));
+    scriptKeys.add(keys.failures(queue));
+    scriptKeys.add(keys.positions(queue));
+    scriptKeys.add(keys.timeline(queue));
+    scriptKeys.add(keys.unique(queue));
+    if (!cluster) {
+      scriptKeys.add(keys.epoch());
+    }
     if (enqueueReplicas == 0) {
       return heldLocks(redis.run(Script.ENQUEUE, scriptKeys, args));
     }
@@ -205,6 +211,7 @@ public final class JobStore {
                     args,
                     enqueueReplicas,
                     enqueueReplicaWaitMillis));
+    Map<Long, Long> held = heldLocks(waited.reply());
     if (waited.acknowledged() < enqueueReplicas) {
       throw new RedisUnavailableException(
           "the enqueue reached "
@@ -218,12 +225,22 @@ public final class JobStore {
               + "; it may still be stored, and run",
           null);
     }
-    return heldLocks(waited.reply());
+    return held;
   }
 
-  /** The id, holder id pairs after the count of {@code enqueue.lua}'s reply. */
+  /**
+   * The id, holder id pairs after the count of {@code enqueue.lua}'s reply.
+   *
+   * @throws StaleIdsException if the script refused the ids' epoch
+   */
   private static Map<Long, Long> heldLocks(Object reply) {
     List<?> values = (List<?>) reply;
+    if (values.get(0) instanceof Long stored && stored < 0) {
+      throw new StaleIdsException();
+    }
+    if (values.size() == 1) {
+      return Map.of();
+    }
     Map<Long, Long> held = new HashMap<>();
     for (int i = 1; i + 1 < values.size(); i += 2) {
       held.put(Long.parseLong(text(values.get(i))), Long.parseLong(text(values.get(i + 1))));

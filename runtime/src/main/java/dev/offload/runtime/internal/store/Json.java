@@ -89,6 +89,27 @@ public final class Json {
   }
 
   /**
+   * {@code record} as JSON, its arguments written from {@code job} in the same pass: a record made
+   * with a {@code POJONode} of the job as its arguments. The text reads back as the tree that
+   * {@link #arguments} gives, which is all that an agent reads of it.
+   *
+   * @throws IllegalArgumentException naming the job and Jackson's reason if it cannot be written
+   */
+  public static String recordWithJob(JobRecord record, JobDefinition<?> job) {
+    try {
+      return MAPPER.writeValueAsString(record);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot enqueue "
+              + job.jobName()
+              + ": its arguments cannot be written as JSON ("
+              + describe(e)
+              + ")",
+          e);
+    }
+  }
+
+  /**
    * {@code node} as JSON text with every object's fields in name order, so that equal arguments
    * give equal text whatever order their class wrote them in.
    */

@@ -502,9 +502,14 @@ public final class Redis implements AutoCloseable {
     return call(jedis -> script.run(jedis, keys, args));
   }
 
+  /** Whether this is a Redis Cluster, where a script may touch the keys of one slot only. */
+  boolean isCluster() {
+    return address.topology() == Topology.CLUSTER;
+  }
+
   /** A batch of single-key commands, pipelined one slot at a time on a cluster. */
   SlotBatch batch() {
-    return new SlotBatch(this, address.topology() == Topology.CLUSTER);
+    return new SlotBatch(this, isCluster());
   }
 
   /**

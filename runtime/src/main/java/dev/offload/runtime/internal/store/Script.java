@@ -26,12 +26,13 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * before it already applied. Then come the helpers of {@code prelude.lua} and {@code journal.lua}.
  *
  * <p>Contract: each script touches the keys of one Cluster slot: those of one queue, or for {@code
- * reserve_ids} the id counter and the epoch, which share a slot. A script is called on the node of
- * its first key's slot, whose script cache is loaded there on NOSCRIPT. Each is either idempotent
- * per job id or fenced by the worker's processing list, as its header says, so that sending one
- * again after a lost reply never records a job twice. A script that takes jobs is the exception:
- * sent again it takes more, so {@link JobStore} sends it once and the worker re-reads its
- * processing lists after any failure.
+ * reserve_ids} the id counter and the epoch, which share a slot. Off a Cluster, {@code enqueue}
+ * also reads the epoch, which on a Cluster its caller reads first. A script is called on the node
+ * of its first key's slot, whose script cache is loaded there on NOSCRIPT. Each is either
+ * idempotent per job id or fenced by the worker's processing list, as its header says, so that
+ * sending one again after a lost reply never records a job twice. A script that takes jobs is the
+ * exception: sent again it takes more, so {@link JobStore} sends it once and the worker re-reads
+ * its processing lists after any failure.
  */
 final class Script {
 

@@ -5,19 +5,27 @@
 -- pending, scheduled or running, and the lock not past its expiry) is not stored: the reply names
 -- the job that holds the lock instead. Locks are taken in call order, so duplicates within one call
 -- give one job; a lock whose holder has ended or expired is taken over.
--- The caller checks first that the ids' epoch is current: the epoch lives in another Cluster slot.
+-- The ids must come from the installation's current epoch. On a single Redis the epoch key is the
+-- tenth key and checked here, in the same atomic step as the writes; on a Cluster it lives in
+-- another slot, so the caller reads it first and passes only the nine keys of the queue's slot.
 -- KEYS: queue, data-store, delayed, public-results, result-store, failure-store, positions, timeline,
---       unique locks
+--       unique locks, and on a single Redis the epoch
 -- ARGV: events channel, queue name, delay in millis (0 = now) or 'at:' and a due time in epoch
---       millis (one not ahead of Redis's clock means now), the count n of jobs whose result the
---       widget may show, those n ids, the count u of unique jobs, u groups of id, lock key, lock
---       lifetime in millis (0 = until the job ends), then id, record pairs
--- Returns: how many jobs were stored, then id, holder id pairs of the unique jobs not stored
+--       millis (one not ahead of Redis's clock means now), the epoch the ids were reserved in, the
+--       count n of jobs whose result the widget may show, those n ids, the count u of unique jobs,
+--       u groups of id, lock key, lock lifetime in millis (0 = until the job ends), then id, record
+--       pairs
+-- Returns: how many jobs were stored, then id, holder id pairs of the unique jobs not stored; or
+--          { -1 } and nothing written when the epoch key is there and holds another epoch (or is
+--          gone: Redis lost its data since the ids were reserved)
+if KEYS[10] and redis.call('GET', KEYS[10]) ~= ARGV[4] then
+  return { -1 }
+end
 local err = wrong_type({ 'list', 'hash', 'zset', 'set', 'hash', 'hash', 'zset', 'hash', 'hash' })
 if err then return err end
-local public_count = tonumber(ARGV[4])
-local unique_count = tonumber(ARGV[5 + public_count])
-local unique_start = 6 + public_count
+local public_count = tonumber(ARGV[5])
+local unique_count = tonumber(ARGV[6 + public_count])
+local unique_start = 7 + public_count
 local pairs_start = unique_start + 3 * unique_count
 local reply = { 0 }
 local held_by = {}
@@ -49,12 +57,9 @@ if unique_count > 0 then
     end
   end
 end
-local fields = {}
 local ids = {}
 for i = pairs_start, #ARGV, 2 do
   if not held_by[ARGV[i]] then
-    fields[#fields + 1] = ARGV[i]
-    fields[#fields + 1] = ARGV[i + 1]
     ids[#ids + 1] = ARGV[i]
   end
 end
@@ -63,16 +68,31 @@ if #ids == 0 then
 end
 -- a call runs whole or not at all: if its first or its last job is stored, pending, running or
 -- finished, this is the same call sent again after a lost reply
-for _, id in ipairs({ ids[1], ids[#ids] }) do
+local ends = #ids == 1 and { ids[1] } or { ids[1], ids[#ids] }
+for _, id in ipairs(ends) do
   if redis.call('HEXISTS', KEYS[2], id) == 1 or redis.call('HEXISTS', KEYS[5], id) == 1
       or redis.call('HEXISTS', KEYS[6], id) == 1 then
     return reply
   end
 end
-hset_all(KEYS[2], fields)
+if unique_count == 0 then
+  -- every id, record pair is stored: straight from ARGV, without a copy
+  for i = pairs_start, #ARGV, 1000 do
+    redis.call('HSET', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+  end
+else
+  local fields = {}
+  for i = pairs_start, #ARGV, 2 do
+    if not held_by[ARGV[i]] then
+      fields[#fields + 1] = ARGV[i]
+      fields[#fields + 1] = ARGV[i + 1]
+    end
+  end
+  hset_all(KEYS[2], fields)
+end
 if public_count > 0 then
   local shown = {}
-  for i = 5, 4 + public_count do
+  for i = 6, 5 + public_count do
     if not held_by[ARGV[i]] then
       shown[#shown + 1] = ARGV[i]
     end
