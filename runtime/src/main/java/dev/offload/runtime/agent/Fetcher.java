@@ -298,7 +298,11 @@ final class Fetcher {
         adopt(queue, entry, id == 0 ? null : records.get(id));
       }
       log.info(
-          "worker {}: took back {} job(s) of {} after a lost reply", worker, missing.size(), queue);
+          "worker {}: took back {} job(s) of {} that its processing list held unknown to it (a"
+              + " reply lost, or writes Redis lost)",
+          worker,
+          missing.size(),
+          queue);
     }
   }
 

@@ -119,6 +119,16 @@ final class Worker implements Runnable {
   private Runnable describe = () -> {};
   private boolean registeredBusy;
   private boolean resyncNeeded;
+
+  /**
+   * When the worker next re-reads its processing lists though nothing failed. A Redis that lost
+   * acknowledged writes without this worker seeing an error (a replica promoted while it lagged,
+   * reached through a fresh connection; a restart from an append-only file a second behind) can
+   * hold back in these lists jobs the worker already finished, whose results it lost; nothing else
+   * would ever run them again, since the worker is alive.
+   */
+  private long reconcileDue;
+
   private final MovingAverage jobNanos = new MovingAverage(FAST_JOB_NANOS);
 
   /** Jobs run to an outcome, and those that failed, for this worker's description. */
@@ -350,6 +360,11 @@ final class Worker implements Runnable {
       }
       fetcher.resync();
       resyncNeeded = false;
+      reconcileDue = clock.millis() + config.heartbeatInterval().toMillis();
+    }
+    if (!fetcher.hasNext() && clock.millis() >= reconcileDue) {
+      fetcher.resync();
+      reconcileDue = clock.millis() + config.heartbeatInterval().toMillis();
     }
     if (!fetcher.hasNext()) {
       int want = jobNanos.isFast() ? Math.min(config.maxBatch(), MAX_BATCH) : 1;

@@ -72,6 +72,36 @@ class RecoveryAndCorruptDataTest {
   }
 
   @Test
+  void aFinishRedisLostWithoutAnErrorIsFoundInTheLiveWorkersListAndRunAgain() throws Exception {
+    String prefix = REDIS.newPrefix();
+    String key = UUID.randomUUID().toString();
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        UnifiedJedis jedis = REDIS.jedis()) {
+      JobHandle<Integer> handle = client.enqueue(new Count(key, 0));
+      String id = Long.toString(handle.id());
+      String record = jedis.hget(prefix + "data-store:{default}", id);
+      try (Agent agent = Agents.fast(REDIS.url(), prefix).workers(1, "default").build().start()) {
+        assertEquals(JobStatus.SUCCEEDED, handle.await(Duration.ofSeconds(10)));
+        String worker = jedis.smembers(prefix + "workers").iterator().next();
+
+        // what a replica promoted while it lagged holds, reached by the worker through a fresh
+        // connection, so that no error tells it anything happened: the job taken by the worker,
+        // its finish never written
+        jedis.hdel(prefix + "result-store:{default}", id);
+        jedis.hset(prefix + "data-store:{default}", id, record);
+        jedis.lpush(prefix + "processing:{default}:" + worker, id);
+
+        Poll.until(
+            Duration.ofSeconds(10),
+            "the worker to run the job its processing list held unknown to it",
+            () -> jedis.hexists(prefix + "result-store:{default}", id));
+        assertEquals(2, Count.runs(key), "run again once, by the worker whose list held it");
+        assertEquals(0, jedis.llen(prefix + "processing:{default}:" + worker));
+      }
+    }
+  }
+
+  @Test
   void aRecordInNoListIsPutBackAfterTheGracePeriodAndCounted() throws Exception {
     String prefix = REDIS.newPrefix();
     try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
