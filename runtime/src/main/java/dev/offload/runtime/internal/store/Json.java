@@ -78,14 +78,18 @@ public final class Json {
     try {
       return MAPPER.readTree(MAPPER.writeValueAsBytes(job));
     } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "cannot enqueue "
-              + job.jobName()
-              + ": its arguments cannot be written as JSON ("
-              + describe(e)
-              + ")",
-          e);
+      throw unwritable(job, e);
     }
+  }
+
+  private static IllegalArgumentException unwritable(JobDefinition<?> job, IOException e) {
+    return new IllegalArgumentException(
+        "cannot enqueue "
+            + job.jobName()
+            + ": its arguments cannot be written as JSON ("
+            + describe(e)
+            + ")",
+        e);
   }
 
   /**
@@ -99,13 +103,7 @@ public final class Json {
     try {
       return MAPPER.writeValueAsString(record);
     } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "cannot enqueue "
-              + job.jobName()
-              + ": its arguments cannot be written as JSON ("
-              + describe(e)
-              + ")",
-          e);
+      throw unwritable(job, e);
     }
   }
 
