@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.SafeEncoder;
 
 class WorkerLifecycleTest {
 
@@ -48,6 +51,47 @@ class WorkerLifecycleTest {
       assertEquals(Set.of(), workers.registered());
       assertEquals(Set.of(), workers.working());
     }
+  }
+
+  @Test
+  void aJobQueuedForIdleWorkersWakesOneOfThemNotAll() throws Exception {
+    String prefix = REDIS.newPrefix();
+    int jobs = 20;
+    try (OffloadClient client = OffloadClient.builder(REDIS.url()).prefix(prefix).build();
+        UnifiedJedis jedis = REDIS.jedis();
+        Agent agent =
+            Agents.fast(REDIS.url(), prefix)
+                .pollInterval(Duration.ofMinutes(1))
+                .promoteInterval(Duration.ofMinutes(1))
+                .workers(8, "default")
+                .build()
+                .start()) {
+      client.enqueue(new Add(0, 0)).await(WAIT);
+      // the statistics of the node that holds the queue, where every take runs
+      String queueKey = prefix + "queue:{default}";
+      jedis.sendCommand(queueKey, Protocol.Command.CONFIG, "RESETSTAT");
+      for (int i = 1; i <= jobs; i++) {
+        JobHandle<Integer> handle = client.enqueue(new Add(i, i));
+        assertEquals(JobStatus.SUCCEEDED, handle.await(WAIT));
+        assertEquals(2 * i, handle.result().orElseThrow());
+      }
+      long scripts = scriptCalls(jedis, queueKey);
+      // per job: its enqueue, the await's status reads, the take by the one worker woken and that
+      // worker's next take, which writes the result and finds nothing, about 5 in all; with all
+      // eight woken each of them takes once, about 12
+      assertTrue(scripts <= 7L * jobs, scripts + " script calls for " + jobs + " jobs");
+    }
+  }
+
+  private static long scriptCalls(UnifiedJedis jedis, String key) {
+    String stats =
+        SafeEncoder.encode((byte[]) jedis.sendCommand(key, Protocol.Command.INFO, "commandstats"));
+    return stats
+        .lines()
+        .filter(line -> line.startsWith("cmdstat_evalsha:"))
+        .mapToLong(
+            line -> Long.parseLong(line.replaceAll("^cmdstat_evalsha:calls=(\\d+),.*", "$1")))
+        .sum();
   }
 
   @Test

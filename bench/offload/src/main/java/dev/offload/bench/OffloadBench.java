@@ -7,6 +7,7 @@ import dev.offload.runtime.client.OffloadClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -84,6 +85,8 @@ public final class OffloadBench {
    * Drains {@code n} queued jobs with a new agent, timed from {@code BENCH_T0_MS} (the wall clock
    * when the script started this JVM) so that JVM start and warm-up count, as they do for a fresh
    * agent after a deploy. Polls the queue's counts every 10 ms: results, not job starts, say done.
+   * Then the CPU time per job in microseconds, start-up and JIT included: in all, then by kind of
+   * thread as {@link ThreadCpu#KINDS} lists them, the child JVMs' last.
    */
   private static void drain(String url, int n, String isolation, int workers) throws Exception {
     long t0 = Long.parseLong(System.getenv("BENCH_T0_MS"));
@@ -93,7 +96,14 @@ public final class OffloadBench {
         Thread.sleep(10);
       }
       double elapsed = (System.currentTimeMillis() - t0) / 1e3;
-      System.out.printf("result %.0f%n", n / elapsed);
+      Map<String, Long> cpu = ThreadCpu.nanosByKind();
+      long total = cpu.values().stream().mapToLong(Long::longValue).sum();
+      StringBuilder line = new StringBuilder("result ").append(Math.round(n / elapsed));
+      line.append(' ').append(Math.round(total / 1e3 / n));
+      for (long nanos : cpu.values()) {
+        line.append(' ').append(Math.round(nanos / 1e3 / n));
+      }
+      System.out.println(line);
     }
   }
 

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ThreadRunner implements JobRunner {
 
-  private static final long INLINE_NANOS = 50_000;
+  private static final long INLINE_NANOS = 1_000_000;
 
   private final JobInvoker invoker;
   private final Filters filters;

@@ -196,6 +196,11 @@ final class Worker implements Runnable {
     wakeup.signal();
   }
 
+  /** Wakes the worker if it sleeps and no one else woke it meanwhile; whether this call did. */
+  boolean wakeIfSleeping() {
+    return wakeup.signalIfSleeping();
+  }
+
   /** Skips paused queues; a queue resumed wakes the worker, which may have work there. */
   void setPaused(Set<String> pausedQueues) {
     boolean resumed = !pausedQueues.containsAll(paused);

@@ -142,8 +142,18 @@ final class WorkerPool {
     thread.start();
   }
 
-  /** Wakes the workers that take from {@code queue}. */
+  /**
+   * Wakes one sleeping worker that takes from {@code queue}, for one job queued there: waking them
+   * all would have every one of them call Redis for a job only one of them gets. When none sleeps,
+   * all of them are signalled, since one may be between a take that found nothing and its sleep,
+   * and would otherwise leave the job waiting until its next poll.
+   */
   void wake(String queue) {
+    for (Worker worker : workers) {
+      if (worker.queues().contains(queue) && worker.wakeIfSleeping()) {
+        return;
+      }
+    }
     workers.stream().filter(w -> w.queues().contains(queue)).forEach(Worker::wake);
   }
 

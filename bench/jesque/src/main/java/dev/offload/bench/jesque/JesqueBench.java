@@ -1,5 +1,6 @@
 package dev.offload.bench.jesque;
 
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -116,7 +117,10 @@ public final class JesqueBench {
     return jobs;
   }
 
-  /** Drains {@code n} queued jobs, timed from the script's start of this JVM. */
+  /**
+   * Drains {@code n} queued jobs, timed from the script's start of this JVM; second figure, this
+   * JVM's CPU time per job in microseconds, start-up and JIT included.
+   */
   private static void drain(Config config, int n, int workers) throws Exception {
     long t0 = Long.parseLong(System.getenv("BENCH_T0_MS"));
     CountDownLatch done = new CountDownLatch(n);
@@ -124,7 +128,10 @@ public final class JesqueBench {
     new Thread(pool).start();
     done.await();
     double elapsed = (System.currentTimeMillis() - t0) / 1e3;
-    System.out.printf("result %.0f%n", n / elapsed);
+    long cpu =
+        ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime();
+    System.out.printf("result %.0f %.0f%n", n / elapsed, cpu / 1e3 / n);
     pool.end(false);
   }
 
