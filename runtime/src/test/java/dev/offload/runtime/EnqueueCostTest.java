@@ -1,5 +1,6 @@
 package dev.offload.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.offload.api.JobHandle;
 import dev.offload.runtime.client.OffloadClient;
+import dev.offload.runtime.internal.store.CorruptKeyException;
 import dev.offload.runtime.internal.store.JobRecord;
 import dev.offload.runtime.internal.store.JobStore;
 import dev.offload.runtime.internal.store.Json;
@@ -20,11 +22,14 @@ import dev.offload.runtime.jobs.Add;
 import dev.offload.runtime.jobs.EveryType;
 import dev.offload.testing.RedisExtension;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -125,6 +130,79 @@ class EnqueueCostTest {
       firstRecord.remove("enqueuedAt");
       secondRecord.remove("enqueuedAt");
       assertEquals(firstRecord, secondRecord);
+    }
+  }
+
+  /**
+   * Each key of the queue that an enqueue reads or writes, set to a string, refuses the call before
+   * it writes anything, whether a TYPE call checks the key or the first read of it does: due now,
+   * due later, with a result the widget may show, unique, and sent again after a lost reply.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "queue, now",
+    "data, now",
+    "results, now",
+    "failures, now",
+    "positions, now",
+    "publicResults, public",
+    "delayed, later",
+    "timeline, later",
+    "unique, unique",
+    "positions, unique",
+    "results, again",
+    "failures, again"
+  })
+  void aKeyOfAnotherTypeRefusesTheEnqueueBeforeAnythingIsWritten(String key, String call) {
+    String prefix = REDIS.newPrefix();
+    Keys keys = new Keys(prefix);
+    Map<String, String> queueKeys = new LinkedHashMap<>();
+    queueKeys.put("queue", keys.queue("default"));
+    queueKeys.put("data", keys.data("default"));
+    queueKeys.put("delayed", keys.delayed("default"));
+    queueKeys.put("publicResults", keys.publicResults("default"));
+    queueKeys.put("results", keys.results("default"));
+    queueKeys.put("failures", keys.failures("default"));
+    queueKeys.put("positions", keys.positions("default"));
+    queueKeys.put("timeline", keys.timeline("default"));
+    queueKeys.put("unique", keys.unique("default"));
+    try (Redis redis = Redis.connect(REDIS.url(), 1);
+        UnifiedJedis jedis = REDIS.jedis()) {
+      JobStore store = new JobStore(redis, keys);
+      JobStore.IdBlock ids = store.reserveIds(1);
+      Map<Long, String> records =
+          Map.of(
+              ids.first(),
+              new JobRecord(Add.NAME, Json.arguments(new Add(1, 2)), 0, 1, 0, 0, List.of(), null)
+                  .toJson());
+      Runnable enqueue =
+          () ->
+              store.enqueue(
+                  "default",
+                  records,
+                  call.equals("public") ? List.of(ids.first()) : List.of(),
+                  call.equals("unique")
+                      ? List.of(new JobStore.UniqueLock(ids.first(), "key:k", 0))
+                      : List.of(),
+                  ids.epoch(),
+                  JobStore.dueIn(call.equals("later") ? 60_000 : 0));
+      if (call.equals("again")) {
+        // the first call went through, its reply was lost, and then the key was corrupted
+        enqueue.run();
+      }
+      jedis.set(queueKeys.get(key), "not what Offload keeps here");
+      Map<String, byte[]> before = new LinkedHashMap<>();
+      queueKeys.forEach((name, other) -> before.put(name, jedis.dump(other)));
+
+      CorruptKeyException refused = assertThrows(CorruptKeyException.class, enqueue::run);
+
+      assertTrue(
+          refused.getMessage().startsWith(queueKeys.get(key) + " holds a string"),
+          refused.getMessage());
+      queueKeys.forEach(
+          (name, other) ->
+              assertArrayEquals(
+                  before.get(name), jedis.dump(other), "the refused call wrote " + name));
     }
   }
 

@@ -1,5 +1,6 @@
--- Helpers that Script.java puts after prelude.lua: what the scripts note down besides a job's
--- state, for operators: each job's timeline, the queue's history of counts, run-time samples.
+-- Helpers that Script.java puts after prelude.lua's, as prelude.lua says: what the scripts note
+-- down besides a job's state, for operators: each job's timeline, the queue's history of counts,
+-- run-time samples.
 
 -- A job's timeline is its events, one JSON object a line, in the queue's timeline hash. Records
 -- are never decoded here (cjson would round long numbers in arguments); a job's record travels as

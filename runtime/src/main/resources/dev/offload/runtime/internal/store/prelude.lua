@@ -1,4 +1,6 @@
--- Helpers that Script.java puts before every script of this folder.
+-- Helpers for the scripts of this folder. Script.java puts before a script the ones it calls (and
+-- the ones they call), each with the comment above it; a blank line ends a helper, so none has one
+-- inside it.
 
 -- Refuses to run when a key holds another type than the script keeps there, before anything is
 -- written: a Lua error halfway through a script does not undo the writes before it.
@@ -11,6 +13,18 @@ local function wrong_type(expected)
     end
   end
   return nil
+end
+
+-- Calls `command` on KEYS[i], which Offload keeps as a `kind`, and returns its reply, or nil and
+-- wrong_type's refusal when the key holds another type. Only for a command that comes before the
+-- script's first write: Redis refuses it then with nothing half done, so the key needs no TYPE call
+-- up front, and a script that makes this call anyway saves one call of Redis per key.
+local function typed_call(i, kind, command, ...)
+  local reply = redis.pcall(command, KEYS[i], ...)
+  if type(reply) == 'table' and reply.err then
+    return nil, wrong_type({ [i] = kind }) or reply
+  end
+  return reply
 end
 
 -- Redis's own clock: due times must not depend on the clocks of clients and agents.
