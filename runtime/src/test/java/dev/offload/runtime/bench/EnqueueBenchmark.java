@@ -20,7 +20,10 @@ import redis.clients.jedis.Jedis;
 
 /**
  * Prints what an enqueue costs, one call per job from one thread and in {@code enqueueAll} calls of
- * 1,000 jobs: jobs/s, CPU µs per job of the enqueuing thread, and Redis's CPU µs per job.
+ * 1,000 jobs: jobs/s, CPU µs per job of the enqueuing thread, Redis's CPU µs per job, and the µs
+ * per job that Redis spent running scripts (its {@code EVALSHA} time in {@code INFO commandstats}:
+ * the enqueue script's, and the id reservation's once per 100 jobs), which leaves out the reading
+ * and writing of the calls that its CPU figure counts.
  *
  * <p>Given {@code -Dbench.baseline=<runtime classes folder>} (an older build's {@code
  * runtime/target/classes}), that build and this one run side by side in this JVM, each in a class
@@ -39,7 +42,9 @@ public final class EnqueueBenchmark {
   private static final String[] MEASURES = {
     "one call per job, 1 thread", "enqueueAll of 1,000, 1 thread"
   };
-  private static final String[] COLUMNS = {"jobs/s", "thread CPU µs/job", "Redis CPU µs/job"};
+  private static final String[] COLUMNS = {
+    "jobs/s", "thread CPU µs/job", "Redis CPU µs/job", "scripts µs/job"
+  };
 
   private EnqueueBenchmark() {}
 
@@ -80,16 +85,18 @@ public final class EnqueueBenchmark {
           if (r >= 1) {
             results.get(build).add(figures);
             System.out.printf(
-                "round %2d %-10s single %,7.0f/s %6.1f µs %5.1f µs Redis; batched %,7.0f/s"
-                    + " %5.1f µs %5.1f µs Redis%n",
+                "round %2d %-10s single %,7.0f/s %6.1f µs %5.1f µs Redis %5.1f µs scripts;"
+                    + " batched %,7.0f/s %5.1f µs %5.1f µs Redis %5.1f µs scripts%n",
                 r,
                 build,
                 figures[0][0],
                 figures[0][1],
                 figures[0][2],
+                figures[0][3],
                 figures[1][0],
                 figures[1][1],
-                figures[1][2]);
+                figures[1][2],
+                figures[1][3]);
           }
         }
         Collections.reverse(order);
@@ -98,13 +105,14 @@ public final class EnqueueBenchmark {
         ((AutoCloseable) client).close();
       }
       System.out.printf(
-          "%nmedians, load %.1f%n%-32s %-11s %10s %18s %17s%n",
+          "%nmedians, load %.1f%n%-32s %-11s %10s %18s %17s %15s%n",
           ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
           "",
           "build",
           COLUMNS[0],
           COLUMNS[1],
-          COLUMNS[2]);
+          COLUMNS[2],
+          COLUMNS[3]);
       for (int m = 0; m < MEASURES.length; m++) {
         Map<String, double[]> medians = new LinkedHashMap<>();
         for (Map.Entry<String, List<double[][]>> build : results.entrySet()) {
@@ -116,25 +124,29 @@ public final class EnqueueBenchmark {
           }
           medians.put(build.getKey(), median);
           System.out.printf(
-              "%-32s %-11s %,10.0f %18.1f %17.1f%n",
-              MEASURES[m], build.getKey(), median[0], median[1], median[2]);
+              "%-32s %-11s %,10.0f %18.1f %17.1f %15.1f%n",
+              MEASURES[m], build.getKey(), median[0], median[1], median[2], median[3]);
         }
         if (medians.size() == 2) {
           double[] before = medians.get("before");
           double[] after = medians.get("this build");
           System.out.printf(
-              "%-32s %-11s %9.2fx %17.2fx %16.2fx%n",
+              "%-32s %-11s %9.2fx %17.2fx %16.2fx %14.2fx%n",
               MEASURES[m],
               "this/before",
               after[0] / before[0],
               after[1] / before[1],
-              after[2] / before[2]);
+              after[2] / before[2],
+              after[3] / before[3]);
         }
       }
     }
   }
 
-  /** One build's single and batched figures: jobs/s, thread CPU µs/job, Redis CPU µs/job. */
+  /**
+   * One build's single and batched figures: jobs/s, thread CPU µs/job, Redis CPU µs/job, scripts
+   * µs/job.
+   */
   private static double[][] round(JobClient client, Jedis admin) throws Exception {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     Method enqueueAll = client.getClass().getMethod("enqueueAll", List.class);
@@ -142,10 +154,11 @@ public final class EnqueueBenchmark {
     long wall = System.nanoTime();
     long thread = threads.getCurrentThreadCpuTime();
     double redis = redisCpuSeconds(admin);
+    long scripts = scriptMicros(admin);
     for (int i = 0; i < SINGLE; i++) {
       client.enqueue(new Noop(i));
     }
-    figures[0] = figures(SINGLE, wall, thread, redis, threads, admin);
+    figures[0] = figures(SINGLE, wall, thread, redis, scripts, threads, admin);
     List<List<Noop>> batches = new ArrayList<>(BATCHES);
     for (int b = 0; b < BATCHES; b++) {
       List<Noop> batch = new ArrayList<>(BATCH);
@@ -157,10 +170,11 @@ public final class EnqueueBenchmark {
     wall = System.nanoTime();
     thread = threads.getCurrentThreadCpuTime();
     redis = redisCpuSeconds(admin);
+    scripts = scriptMicros(admin);
     for (List<Noop> batch : batches) {
       enqueueAll.invoke(client, batch);
     }
-    figures[1] = figures(BATCH * BATCHES, wall, thread, redis, threads, admin);
+    figures[1] = figures(BATCH * BATCHES, wall, thread, redis, scripts, threads, admin);
     return figures;
   }
 
@@ -169,12 +183,25 @@ public final class EnqueueBenchmark {
       long wallStart,
       long threadStart,
       double redisStart,
+      long scriptsStart,
       ThreadMXBean threads,
       Jedis admin) {
     double seconds = (System.nanoTime() - wallStart) / 1e9;
     double threadMicros = (threads.getCurrentThreadCpuTime() - threadStart) / 1e3 / jobs;
     double redisMicros = (redisCpuSeconds(admin) - redisStart) * 1e6 / jobs;
-    return new double[] {jobs / seconds, threadMicros, redisMicros};
+    double scriptMicros = (double) (scriptMicros(admin) - scriptsStart) / jobs;
+    return new double[] {jobs / seconds, threadMicros, redisMicros, scriptMicros};
+  }
+
+  /** The µs Redis has spent in {@code EVALSHA} since its statistics were last reset. */
+  private static long scriptMicros(Jedis jedis) {
+    for (String line : jedis.info("commandstats").split("\r\n")) {
+      if (line.startsWith("cmdstat_evalsha:")) {
+        int from = line.indexOf("usec=") + "usec=".length();
+        return Long.parseLong(line.substring(from, line.indexOf(',', from)));
+      }
+    }
+    return 0;
   }
 
   private static double redisCpuSeconds(Jedis jedis) {
