@@ -29,7 +29,7 @@ local unique_count = tonumber(ARGV[6 + public_count])
 -- failure-store: its idempotency check reads them before its first write, and typed_call turns
 -- Redis's refusal of those reads into the same error. It checks by TYPE only the other keys that
 -- its writes touch (below) and leaves the keys it does not touch to the scripts that do: a TYPE
--- call costs Redis about as much as a small write, and checking all nine keys was an eighth of a
+-- call costs Redis about as much as a small write, and checking all nine keys was a fifteenth of a
 -- one-job call's time in Redis.
 if unique_count > 0 then
   local err = wrong_type({ 'list', 'hash', 'zset', 'set', 'hash', 'hash', 'zset', 'hash', 'hash' })
