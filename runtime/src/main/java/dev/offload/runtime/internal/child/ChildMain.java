@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 
 /**
- * The entry point of a child JVM: runs the jobs its worker sends, one at a time, and answers, as
- * {@link ChildProtocol} describes.
+ * The entry point of a child JVM: runs the jobs its worker sends, one at a time in the order sent,
+ * and answers each, as {@link ChildProtocol} describes.
  *
  * <p>Step by step:
  *
@@ -52,7 +52,13 @@ import sun.misc.Signal;
  *       its code runs, so that no job waits for a hand-off between threads; at the end of stdin the
  *       child halts, since a child must never outlive its worker. A job that runs longer than 50 ms
  *       has a watcher thread take over reading stdin, so that the child halts within 0.1 s of its
- *       end even mid-job.
+ *       end even mid-job. The worker may send jobs ahead; the watcher then reads the next one while
+ *       the job runs and stops reading until the main thread takes it. The child still starts no
+ *       job after its worker died: writing the job's {@code started} frame, before any of its code,
+ *       fails on the broken pipe and halts the child.
+ *   <li>Once a job failed, run no more: the worker retires this child, and answers {@code skipped}
+ *       to the jobs it had sent ahead, so they go back unstarted instead of running in a JVM whose
+ *       state the failure may have left half-changed.
  * </ol>
  *
  * A job that runs out of memory is answered as failed with {@code outOfMemory}, and the worker
@@ -91,6 +97,9 @@ public final class ChildMain {
   private final OutputStream frames;
   private final PrintStream vmErr;
   private volatile long currentJob;
+
+  /** Whether a job failed, after which the child answers every run as skipped. */
+  private boolean refusing;
 
   private final AtomicInteger stdinReader = new AtomicInteger(MAIN);
 
@@ -167,7 +176,7 @@ public final class ChildMain {
   /**
    * Reads stdin in the main thread's place once a job has run {@link #WATCH_AFTER_MILLIS}, so that
    * the end of stdin halts the child even mid-job, since a child must never outlive its worker;
-   * hands the next run frame, which comes only after the job's answer, over to the main thread.
+   * hands the next run frame over to the main thread, which runs it once the job in hand ended.
    */
   private void watchStdin(BufferedReader input) {
     long after = TimeUnit.MILLISECONDS.toNanos(WATCH_AFTER_MILLIS);
@@ -301,6 +310,10 @@ public final class ChildMain {
 
   private void run(JobInvoker invoker, Run request, CapturedOutput out, CapturedOutput err) {
     long id = request.id();
+    if (refusing) {
+      send(new ChildFrame.Skipped(id));
+      return;
+    }
     currentJob = id;
     send(new Started(id));
     JobOutcome outcome =
@@ -328,6 +341,7 @@ public final class ChildMain {
                   + " store large data elsewhere and return a reference to it");
     }
     JobOutcome.Failed failed = (JobOutcome.Failed) outcome;
+    refusing = true;
     send(
         new ChildFrame.Failed(
             id,
