@@ -6,6 +6,8 @@ import dev.offload.runtime.internal.child.ChildSpec;
 import dev.offload.runtime.internal.execution.JobOutcome;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +42,15 @@ import org.slf4j.LoggerFactory;
  *       replacement starts at once, so that it boots while the worker records the outcome.
  *   <li>With a spare, the replacement starts as the child begins its last job, so that it boots
  *       while that job runs and the next job finds it ready.
+ *   <li>While a ready child runs a job, the worker may send it up to {@link #MAX_IN_CHILD} - 1 more
+ *       ({@link #takesAhead}), which it runs in order: the child starts the next job while the
+ *       worker records the last one's outcome. A job's timeout counts from when the jobs before it
+ *       ended. A job sent ahead that never began goes back uncharged and does not count as a
+ *       failure to start: whatever ended its child was the doing of a job before it. Cut short
+ *       (timeout, abort, the agent's stop), a child is killed, its running job settled as above,
+ *       and the jobs sent after it go back unstarted. A child whose job failed answers the jobs
+ *       sent after it as skipped, so they go back unstarted too. The memory limit is checked after
+ *       a job that leaves its child with nothing else to run, as the check reads {@code /proc}.
  * </ol>
  */
 final class ChildRunner implements JobRunner {
@@ -48,6 +59,21 @@ final class ChildRunner implements JobRunner {
   private static final long START_TIMEOUT_SECONDS = 60;
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
   private static final int MAX_START_FAILURES = 3;
+
+  /**
+   * The most jobs a child holds at once, the running one included. More hides more of the round
+   * trip, but the jobs sent ahead of a job that turns out slow wait for it instead of going back to
+   * the queue for another worker.
+   */
+  static final int MAX_IN_CHILD = 4;
+
+  /** A job sent to a child, until its outcome is settled. */
+  private record Sent(
+      Request request,
+      ChildProcess child,
+      CompletableFuture<JobOutcome> outcome,
+      ProgressReports.Run reports,
+      boolean ahead) {}
 
   private final AgentMetrics metrics;
   private final ChildSpec spec;
@@ -59,19 +85,15 @@ final class ChildRunner implements JobRunner {
   private final LongConsumer childPids;
   private final ProgressReports progress;
 
-  /** The progress reports of the job of {@link #outcome}. */
-  private ProgressReports.Run reports;
-
   /** The child that takes the next job; null until one is needed. */
   private ChildProcess child;
 
   /** A child started ahead to replace {@link #child}. */
   private ChildProcess next;
 
-  /** The child running the job of {@link #outcome}. */
-  private ChildProcess running;
+  /** The jobs sent and not settled, in the order sent, all to one child: the first is running. */
+  private final Deque<Sent> sent = new ArrayDeque<>();
 
-  private CompletableFuture<JobOutcome> outcome;
   private boolean closed;
 
   /** Jobs in a row that did not start; reset by a job that did. */
@@ -107,39 +129,67 @@ final class ChildRunner implements JobRunner {
     this.metrics = metrics;
   }
 
+  /**
+   * Starts the job, or, when jobs sent before are still in the child (after {@link #takesAhead}
+   * said yes), queues it in that child behind them.
+   */
   @Override
   public CompletableFuture<JobOutcome> start(Request request) {
     CompletableFuture<JobOutcome> future = new CompletableFuture<>();
-    ChildProcess taken;
-    ProgressReports.Run jobReports;
+    Sent job;
     synchronized (this) {
       if (closed) {
         future.complete(new JobOutcome.NotStarted("the agent stopped"));
         return future;
       }
+      boolean ahead = !sent.isEmpty();
+      ChildProcess taken;
       try {
-        taken = takeChild();
+        taken = ahead ? sent.peekLast().child() : takeChild();
       } catch (UncheckedIOException e) {
         future.complete(counted(new JobOutcome.NotStarted(e.getMessage())));
         return future;
       }
-      running = taken;
-      outcome = future;
-      reports = progress.open(request.queue(), request.id(), workerId);
-      jobReports = reports;
+      job =
+          new Sent(
+              request,
+              taken,
+              future,
+              progress.open(request.queue(), request.id(), workerId),
+              ahead);
+      sent.addLast(job);
       if (spare && next == null && jobsPerChild > 0 && taken.jobsStarted() + 1 >= jobsPerChild) {
         next = launchQuietly();
       }
+      if (!ahead) {
+        watchTime(job);
+      }
     }
-    watchTime(taken, future, request);
-    taken.run(
-        request.id(),
-        request.name(),
-        request.args(),
-        request.traceparent(),
-        result -> finished(taken, future, result),
-        jobReports);
+    job.child()
+        .run(
+            request.id(),
+            request.name(),
+            request.args(),
+            request.traceparent(),
+            result -> finished(job, result),
+            job.reports());
     return future;
+  }
+
+  /**
+   * Whether the child running a job can take one more behind it now: it is ready and usable, holds
+   * fewer than {@link #MAX_IN_CHILD}, and would not pass {@code jobsPerChild}.
+   */
+  @Override
+  public synchronized boolean takesAhead() {
+    if (closed || sent.isEmpty() || sent.size() >= MAX_IN_CHILD) {
+      return false;
+    }
+    ChildProcess in = sent.peekFirst().child();
+    return in == child
+        && in.isReady()
+        && in.isUsable()
+        && (jobsPerChild == 0 || in.jobsStarted() < jobsPerChild);
   }
 
   private ChildProcess takeChild() {
@@ -180,15 +230,20 @@ final class ChildRunner implements JobRunner {
     }
   }
 
-  /** Fails the job if its child does not start in time, or if the job passes its timeout. */
-  private void watchTime(
-      ChildProcess taken, CompletableFuture<JobOutcome> future, Request request) {
+  /**
+   * Fails the job if its child does not start in time, or if the job passes its timeout; called
+   * when the job is the first in its child's hands.
+   */
+  private void watchTime(Sent job) {
+    ChildProcess taken = job.child();
+    CompletableFuture<JobOutcome> future = job.outcome();
+    Request request = job.request();
     if (!taken.isReady()) {
       ScheduledFuture<?> startLimit =
           timer.schedule(
               () ->
                   cutShort(
-                      future,
+                      job,
                       "the child JVM did not become ready within "
                           + START_TIMEOUT_SECONDS
                           + " s; it was destroyed"),
@@ -209,7 +264,7 @@ final class ChildRunner implements JobRunner {
                     timer.schedule(
                         () ->
                             cutShort(
-                                future,
+                                job,
                                 "timed out after "
                                     + request.timeout().toMillis() / 1000.0
                                     + " s; the child JVM was destroyed"),
@@ -220,20 +275,35 @@ final class ChildRunner implements JobRunner {
     }
   }
 
-  /** The child's answer, or the reason it died: retires it if it must go, then settles the job. */
-  private void finished(
-      ChildProcess taken, CompletableFuture<JobOutcome> future, JobOutcome result) {
-    synchronized (this) {
-      if (future.isDone()) {
-        return;
-      }
-      if (!(result instanceof JobOutcome.Succeeded) || mustRetire(taken)) {
-        retire(taken, false);
-      }
-      running = null;
-      endReports();
-      future.complete(counted(result));
+  /**
+   * The child's answer, or the reason it died: retires it if it must go, settles the job, and times
+   * the job next in the child's hands.
+   */
+  private synchronized void finished(Sent job, JobOutcome result) {
+    if (job.outcome().isDone()) {
+      return;
     }
+    sent.remove(job);
+    ChildProcess taken = job.child();
+    if (!(result instanceof JobOutcome.Succeeded) || mustRetire(taken)) {
+      retire(taken, false);
+    }
+    settle(job, result);
+    Sent following = sent.peekFirst();
+    if (following != null) {
+      watchTime(following);
+    }
+  }
+
+  /**
+   * Closes the job's progress reports, so no reader sees them after its outcome is known, and
+   * completes it.
+   */
+  private void settle(Sent job, JobOutcome result) {
+    job.reports().close();
+    job.outcome()
+        .complete(
+            job.ahead() && result instanceof JobOutcome.NotStarted ? result : counted(result));
   }
 
   /** {@code result}, or a failed attempt for the start failure that makes too many in a row. */
@@ -257,7 +327,7 @@ final class ChildRunner implements JobRunner {
     if (!taken.isUsable() || jobsPerChild > 0 && taken.jobsStarted() >= jobsPerChild) {
       return true;
     }
-    if (memoryLimitBytes > 0) {
+    if (memoryLimitBytes > 0 && taken.jobsInHand() == 0) {
       long resident = taken.residentBytes();
       if (resident > memoryLimitBytes) {
         log.info(
@@ -288,38 +358,34 @@ final class ChildRunner implements JobRunner {
   }
 
   /**
-   * Settles a job that has not ended with {@code reason}, and kills its child; a job whose code had
-   * not begun is handed back.
+   * Settles the running job, if it is {@code job}, with {@code reason}, and kills its child; a job
+   * whose code had not begun is handed back, as are the jobs sent after it.
    */
-  private synchronized void cutShort(CompletableFuture<JobOutcome> future, String reason) {
-    if (future != outcome || future.isDone()) {
+  private synchronized void cutShort(Sent job, String reason) {
+    if (sent.peekFirst() != job || job.outcome().isDone()) {
       return;
     }
-    ChildProcess cut = running;
+    ChildProcess cut = job.child();
     String printed = cut.outputTail();
     boolean begun = cut.jobBegun();
     retire(cut, true);
-    running = null;
-    endReports();
-    future.complete(
-        counted(
-            begun
-                ? new JobOutcome.Failed(reason, "", printed)
-                : new JobOutcome.NotStarted(reason)));
-  }
-
-  /** Removes the ended job's progress before its outcome is known, so no reader sees it after. */
-  private void endReports() {
-    if (reports != null) {
-      reports.close();
-      reports = null;
+    sent.removeFirst();
+    settle(
+        job,
+        begun ? new JobOutcome.Failed(reason, "", printed) : new JobOutcome.NotStarted(reason));
+    while (!sent.isEmpty()) {
+      settle(
+          sent.removeFirst(),
+          new JobOutcome.NotStarted(
+              "its child JVM was killed before the job began (the job before it: " + reason + ")"));
     }
   }
 
   @Override
   public synchronized void abort(String reason) {
-    if (outcome != null) {
-      cutShort(outcome, reason);
+    Sent first = sent.peekFirst();
+    if (first != null) {
+      cutShort(first, reason);
     }
   }
 
@@ -340,12 +406,16 @@ final class ChildRunner implements JobRunner {
         return;
       }
       closed = true;
-      children = Stream.of(running, child, next).filter(Objects::nonNull).distinct().toList();
+      Sent first = sent.peekFirst();
+      children =
+          Stream.of(first == null ? null : first.child(), child, next)
+              .filter(Objects::nonNull)
+              .distinct()
+              .toList();
       setChild(null);
       next = null;
-      if (outcome != null) {
-        CompletableFuture<JobOutcome> cut = outcome;
-        quietly(() -> cutShort(cut, "the agent stopped"));
+      if (first != null) {
+        quietly(() -> cutShort(first, "the agent stopped"));
       }
     }
     children.forEach(stopping -> quietly(stopping::close));

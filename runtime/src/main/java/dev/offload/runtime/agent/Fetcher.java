@@ -18,10 +18,12 @@ import org.slf4j.LoggerFactory;
  * the ones it will not run, and re-reads what it holds after a failure.
  *
  * <p>The invariant it keeps: <b>the worker's processing lists hold exactly the jobs in its
- * hands</b>, which are the jobs taken and not started ({@link #next}), the job running ({@link
- * #running}) and the jobs finished whose results are not written yet. Every change of a processing
- * list is fenced: a result or a failure counts only if its id was still in the list, so a worker
- * presumed dead cannot overwrite the outcome another worker recorded.
+ * hands</b>, which are the jobs taken and not started ({@link #next}, and those {@link #sent} ahead
+ * to the runner), the job running ({@link #running}) and the jobs finished whose results are not
+ * written yet. Only the jobs of {@link #next} are ever handed back: a job sent ahead may begin in
+ * the runner at any moment, so it stays in the worker's hands until its outcome is known. Every
+ * change of a processing list is fenced: a result or a failure counts only if its id was still in
+ * the list, so a worker presumed dead cannot overwrite the outcome another worker recorded.
  *
  * <p>Taking is sent to Redis once and never again; any failure may have taken jobs whose reply was
  * lost, so the worker then calls {@link #resync}, which adopts every id of its lists that it does
@@ -41,6 +43,12 @@ final class Fetcher {
   private final List<String> queues;
   private final JobStore jobs;
   private final Deque<Claimed> next = new ArrayDeque<>();
+
+  /**
+   * Jobs handed to the runner behind the running one, in order; they start before {@link #next}.
+   */
+  private final Deque<Claimed> sent = new ArrayDeque<>();
+
   private final Map<String, Map<Long, JobStore.Finished>> results = new LinkedHashMap<>();
 
   /** Touched by the shutdown hook too, when a job called System.exit. */
@@ -67,12 +75,25 @@ final class Fetcher {
   }
 
   boolean hasNext() {
-    return !next.isEmpty();
+    return !sent.isEmpty() || !next.isEmpty();
   }
 
-  /** Starts the next job taken: from now on it is the running one. */
+  /** The next job taken and neither sent nor started, or null. */
+  Claimed peekUnsent() {
+    return next.peekFirst();
+  }
+
+  /**
+   * Marks the next job of {@link #peekUnsent} as sent to the runner ahead of the running one: from
+   * now on it is never handed back.
+   */
+  void sendNext() {
+    sent.addLast(next.removeFirst());
+  }
+
+  /** Starts the next job taken, sent ones first: from now on it is the running one. */
   Claimed startNext() {
-    running = next.pollFirst();
+    running = sent.isEmpty() ? next.pollFirst() : sent.pollFirst();
     return running;
   }
 
@@ -276,6 +297,7 @@ final class Fetcher {
   void resync() {
     Set<Long> known = new HashSet<>();
     next.forEach(c -> known.add(c.id()));
+    sent.forEach(c -> known.add(c.id()));
     results.values().forEach(done -> known.addAll(done.keySet()));
     Claimed now = running;
     if (now != null) {
@@ -314,7 +336,10 @@ final class Fetcher {
     }
   }
 
-  /** Writes every result and hands every unstarted job back, before the worker ends. */
+  /**
+   * Writes every result and hands every job back that was neither started nor sent, before the
+   * worker ends.
+   */
   void handBackAll(Written written) {
     flush(written);
     handBackUnstarted(written);
@@ -322,6 +347,6 @@ final class Fetcher {
 
   /** Jobs taken and not started, for a log line. */
   int unstartedCount() {
-    return next.size();
+    return next.size() + sent.size();
   }
 }

@@ -9,7 +9,9 @@ import java.util.concurrent.CompletableFuture;
  * Runs the jobs of one worker, one at a time: the seam between a worker, which does all the Redis
  * work, and whatever executes the job's code (a thread of the agent, or a child JVM).
  *
- * <p>Contract: {@link #start} is not called again before the previous future completed. The future
+ * <p>Contract: {@link #start} is not called again before the previous future completed, unless
+ * {@link #takesAhead} said just before that the runner takes the job behind the ones it holds; the
+ * runner then runs them in the order started and completes their futures in that order. The future
  * never completes exceptionally: every way a job can go wrong, a timeout included, is a {@link
  * JobOutcome.Failed} with the reason.
  */
@@ -38,9 +40,18 @@ interface JobRunner extends AutoCloseable {
 
   /**
    * Cuts the running job short, if any: its future completes at once with a failure that says
-   * {@code reason}.
+   * {@code reason}, and those of the jobs started behind it, which never began, as {@link
+   * JobOutcome.NotStarted}.
    */
   void abort(String reason);
+
+  /**
+   * Whether {@link #start} may be called now although jobs started before have not ended: the
+   * runner then holds the job until they have, so that it begins as soon as the one running ends.
+   */
+  default boolean takesAhead() {
+    return false;
+  }
 
   /**
    * Whether the running job is the reason the JVM is shutting down, having called {@code

@@ -14,6 +14,8 @@ import dev.offload.runtime.internal.store.WorkerDescription;
 import dev.offload.runtime.internal.store.WorkerStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,11 @@ import org.slf4j.LoggerFactory;
  *   <li>While jobs finish in under a millisecond the worker takes several at a time; otherwise one.
  *       A job of a batch that turns out slow hands the rest of the batch back at once, so that idle
  *       workers run them.
+ *   <li>A runner that takes jobs ahead (a child JVM) is sent the next jobs of the batch while it
+ *       runs one, so that it starts each as the last ends, while the worker records the last
+ *       outcome. A job sent ahead is never handed back, since it may begin at any moment; it stays
+ *       in the worker's hands until its outcome is known. With filters the worker runs around each
+ *       job, nothing is sent ahead.
  *   <li>Results are flushed with the next take, or within {@code flushDelay} while a longer job
  *       runs, so a waiting client hears of them promptly.
  *   <li>A failed attempt goes to the delayed set for a retry after a backoff, or, after the last
@@ -138,6 +145,27 @@ final class Worker implements Runnable {
 
   /** The recording of an outcome that Redis refused, tried again before anything else. */
   private Runnable unrecorded;
+
+  /**
+   * A job about to run, with what recording its outcome needs.
+   *
+   * @param outcome its outcome to come, for a job sent ahead; null for one started in its turn
+   * @param sentNanos when it was prepared, by {@link System#nanoTime}
+   */
+  private record Prepared(
+      Fetcher.Claimed job,
+      JobRecord record,
+      JobRunner runner,
+      AttemptTracing.Attempt traced,
+      JobRunner.Request request,
+      CompletableFuture<JobOutcome> outcome,
+      long sentNanos) {}
+
+  /** The jobs sent to the runner ahead of the running one, in the order sent. */
+  private final Deque<Prepared> ahead = new ArrayDeque<>();
+
+  /** When the last job's outcome came, by {@link System#nanoTime}. */
+  private long lastOutcomeNanos;
 
   private final WorkerStore workers;
   private final AgentMetrics metrics;
@@ -312,7 +340,9 @@ final class Worker implements Runnable {
   public void run() {
     Backoff backoff = new Backoff(id);
     try {
-      while (!stopRequested && !fetcher.leaseLost()) {
+      // jobs sent ahead are in hand: they run, or are cut short at the grace deadline, before a
+      // stopping worker ends; a destroyed one leaves them to its runner's close, which kills them
+      while ((!stopRequested || !ahead.isEmpty() && !destroyed) && !fetcher.leaseLost()) {
         try {
           step();
           backoff.reset();
@@ -420,60 +450,37 @@ final class Worker implements Runnable {
   }
 
   private void runJob(Fetcher.Claimed job) throws InterruptedException {
-    if (job.rawRecord() == null) {
-      // finished or deleted meanwhile, e.g. by a worker this one was wrongly presumed dead for
-      log.warn(
-          "worker {}: job {}/{} has no record in data-store; dropped from its processing" + " list",
-          id,
-          job.queue(),
-          job.id());
-      record(() -> jobs.dropInFlight(job.queue(), id, Long.toString(job.id())));
-      fetcher.settled(job);
-      return;
+    Prepared prepared =
+        ahead.peekFirst() != null && ahead.peekFirst().job() == job ? ahead.poll() : null;
+    if (prepared == null) {
+      JobRecord runnable = runnable(job);
+      if (runnable == null) {
+        return;
+      }
+      prepared = prepare(job, runnable, runnerFor(runnable), false);
     }
-    JobRecord record;
-    try {
-      record = JobRecord.parse(job.rawRecord());
-    } catch (JobRecord.MalformedRecordException e) {
-      record(() -> failMalformed(job, e.getMessage()));
-      fetcher.settled(job);
-      return;
-    }
-    String exhausted = Attempts.exhausted(record);
-    if (exhausted != null) {
-      record(() -> failWithoutRunning(job, record, exhausted));
-      fetcher.settled(job);
-      return;
-    }
+    JobRecord record = prepared.record();
+    AttemptTracing.Attempt traced = prepared.traced();
+    JobRunner runner = prepared.runner();
+    JobRunner.Request request = prepared.request();
     currentStartedAt = clock.millis();
-    long started = System.nanoTime();
-    Isolation isolation =
-        record.isolation() == null ? defaultIsolation : Isolation.fromLabel(record.isolation());
-    running =
-        runners.computeIfAbsent(
-            isolation, chosen -> newRunner.apply(chosen, pid -> childPid = pid));
-    int attemptNumber = record.failedAttempts() + 1;
-    AttemptTracing.Attempt traced =
-        config
-            .tracing()
-            .start(record.traceparent(), job.queue(), record.name(), job.id(), attemptNumber);
-    metrics.attemptStarted(job.queue(), record.name(), waitMillis(record, attemptNumber));
-    JobRunner runner = running;
-    JobRunner.Request request =
-        new JobRunner.Request(
-            job.id(),
-            job.queue(),
-            record.name(),
-            record.args(),
-            attemptNumber,
-            Duration.ofMillis(record.timeoutMs()),
-            traced.traceparent(),
-            record.enqueuedAt());
+    // a job sent ahead began when the one before it ended, or when it was sent if later
+    long started =
+        prepared.outcome() == null
+            ? System.nanoTime()
+            : Math.max(prepared.sentNanos(), lastOutcomeNanos);
+    running = runner;
     cancelledBy = null;
-    JobOutcome outcome =
-        filters.isEmpty() || runner.runsFilters()
-            ? awaitOutcome(job, runner.start(request))
-            : filters.around(request, id, () -> awaitOutcome(job, runner.start(request)));
+    JobOutcome outcome;
+    if (prepared.outcome() == null && !filters.isEmpty() && !runner.runsFilters()) {
+      outcome = filters.around(request, id, () -> awaitOutcome(job, runner.start(request)));
+    } else {
+      CompletableFuture<JobOutcome> future =
+          prepared.outcome() != null ? prepared.outcome() : runner.start(request);
+      sendAhead(runner);
+      outcome = awaitOutcome(job, future);
+    }
+    lastOutcomeNanos = System.nanoTime();
     long ranNanos = System.nanoTime() - started;
     jobNanos.add(ranNanos);
     traced.end(outcome);
@@ -525,6 +532,104 @@ final class Worker implements Runnable {
       record(() -> recordFailure(job, record, (JobOutcome.Failed) outcome));
     }
     fetcher.settled(job);
+  }
+
+  /**
+   * The job's record if it can run; otherwise records how the job ends (no record, a malformed one,
+   * no attempts left) and returns null.
+   */
+  private JobRecord runnable(Fetcher.Claimed job) {
+    if (job.rawRecord() == null) {
+      // finished or deleted meanwhile, e.g. by a worker this one was wrongly presumed dead for
+      log.warn(
+          "worker {}: job {}/{} has no record in data-store; dropped from its processing" + " list",
+          id,
+          job.queue(),
+          job.id());
+      record(() -> jobs.dropInFlight(job.queue(), id, Long.toString(job.id())));
+      fetcher.settled(job);
+      return null;
+    }
+    JobRecord record;
+    try {
+      record = JobRecord.parse(job.rawRecord());
+    } catch (JobRecord.MalformedRecordException e) {
+      record(() -> failMalformed(job, e.getMessage()));
+      fetcher.settled(job);
+      return null;
+    }
+    String exhausted = Attempts.exhausted(record);
+    if (exhausted != null) {
+      record(() -> failWithoutRunning(job, record, exhausted));
+      fetcher.settled(job);
+      return null;
+    }
+    return record;
+  }
+
+  private Isolation isolationOf(JobRecord record) {
+    return record.isolation() == null ? defaultIsolation : Isolation.fromLabel(record.isolation());
+  }
+
+  private JobRunner runnerFor(JobRecord record) {
+    return runners.computeIfAbsent(
+        isolationOf(record), chosen -> newRunner.apply(chosen, pid -> childPid = pid));
+  }
+
+  /** Opens the job's attempt (trace, meters) and its request; sends it now if {@code send}. */
+  private Prepared prepare(Fetcher.Claimed job, JobRecord record, JobRunner runner, boolean send) {
+    int attemptNumber = record.failedAttempts() + 1;
+    AttemptTracing.Attempt traced =
+        config
+            .tracing()
+            .start(record.traceparent(), job.queue(), record.name(), job.id(), attemptNumber);
+    metrics.attemptStarted(job.queue(), record.name(), waitMillis(record, attemptNumber));
+    JobRunner.Request request =
+        new JobRunner.Request(
+            job.id(),
+            job.queue(),
+            record.name(),
+            record.args(),
+            attemptNumber,
+            Duration.ofMillis(record.timeoutMs()),
+            traced.traceparent(),
+            record.enqueuedAt());
+    return new Prepared(
+        job,
+        record,
+        runner,
+        traced,
+        request,
+        send ? runner.start(request) : null,
+        System.nanoTime());
+  }
+
+  /**
+   * Sends the runner the next jobs of the batch while it takes them ahead, as long as each is
+   * plainly runnable by the same runner; any other job waits for its turn, where the worker records
+   * how it ends. Nothing is sent when the worker runs filters around each job, nor once stopping.
+   */
+  private void sendAhead(JobRunner runner) {
+    if (!filters.isEmpty() && !runner.runsFilters()) {
+      return;
+    }
+    while (!stopRequested && runner.takesAhead()) {
+      Fetcher.Claimed next = fetcher.peekUnsent();
+      if (next == null || next.rawRecord() == null) {
+        return;
+      }
+      JobRecord record;
+      try {
+        record = JobRecord.parse(next.rawRecord());
+      } catch (JobRecord.MalformedRecordException e) {
+        return;
+      }
+      if (Attempts.exhausted(record) != null || runners.get(isolationOf(record)) != runner) {
+        return;
+      }
+      fetcher.sendNext();
+      ahead.addLast(prepare(next, record, runner, true));
+    }
   }
 
   /**

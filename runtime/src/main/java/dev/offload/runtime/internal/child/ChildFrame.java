@@ -31,7 +31,8 @@ import java.util.Objects;
   @JsonSubTypes.Type(value = ChildFrame.Output.class, name = "output"),
   @JsonSubTypes.Type(value = ChildFrame.Progress.class, name = "progress"),
   @JsonSubTypes.Type(value = ChildFrame.Succeeded.class, name = "succeeded"),
-  @JsonSubTypes.Type(value = ChildFrame.Failed.class, name = "failed")
+  @JsonSubTypes.Type(value = ChildFrame.Failed.class, name = "failed"),
+  @JsonSubTypes.Type(value = ChildFrame.Skipped.class, name = "skipped")
 })
 sealed interface ChildFrame {
 
@@ -53,7 +54,8 @@ sealed interface ChildFrame {
   }
 
   /**
-   * One job to run; the next comes only after its answer.
+   * One job to run. The worker may send the next ones before its answer; the child runs them in the
+   * order sent, one at a time.
    *
    * @param args the job's arguments as JSON text, written into the frame as they are and read into
    *     the job's object once, in the child, through {@code Json.mapper()}, which keeps every
@@ -160,6 +162,12 @@ sealed interface ChildFrame {
       required(stackTrace, "failed", "stackTrace");
     }
   }
+
+  /**
+   * Job {@code id} was not run, nor any code of it: a job before it failed, and the child runs no
+   * more jobs once one failed, since its worker retires it.
+   */
+  record Skipped(long id) implements FromChild {}
 
   private static <T> T required(T value, String type, String field) {
     return Objects.requireNonNull(value, () -> "a \"" + type + "\" frame needs \"" + field + "\"");

@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 
 /**
- * The entry point of a child JVM: runs the jobs its worker sends, one at a time, and answers, as
- * {@link ChildProtocol} describes.
+ * The entry point of a child JVM: runs the jobs its worker sends, one at a time in the order sent,
+ * and answers each, as {@link ChildProtocol} describes.
  *
  * <p>Step by step:
  *
@@ -52,7 +52,11 @@ import sun.misc.Signal;
  *       its code runs, so that no job waits for a hand-off between threads; at the end of stdin the
  *       child halts, since a child must never outlive its worker. A job that runs longer than 50 ms
  *       has a watcher thread take over reading stdin, so that the child halts within 0.1 s of its
- *       end even mid-job.
+ *       end even mid-job. The worker may send jobs ahead; the watcher then reads them while the job
+ *       runs, and reads on until the end of stdin or the job's end.
+ *   <li>Once a job failed, run no more: the worker retires this child, and answers {@code skipped}
+ *       to the jobs it had sent ahead, so they go back unstarted instead of running in a JVM whose
+ *       state the failure may have left half-changed.
  * </ol>
  *
  * A job that runs out of memory is answered as failed with {@code outOfMemory}, and the worker
@@ -79,25 +83,30 @@ public final class ChildMain {
   private static final long WATCH_AFTER_MILLIS = 50;
 
   /**
-   * Who reads stdin: the main thread, between jobs; nobody, as a job runs; the watcher; nobody, as
-   * the watcher hands the run it read over.
+   * Who reads stdin: the main thread, between jobs; nobody, as a job runs; the watcher, which hands
+   * over every run it reads.
    */
   private static final int MAIN = 0;
 
   private static final int JOB = 1;
   private static final int WATCHER = 2;
-  private static final int HANDED = 3;
 
   private final OutputStream frames;
   private final PrintStream vmErr;
   private volatile long currentJob;
 
-  private final AtomicInteger stdinReader = new AtomicInteger(MAIN);
+  /** Whether a job failed, after which the child answers every run as skipped. */
+  private boolean refusing;
+
+  private final AtomicInteger stdinReader = new AtomicInteger(JOB);
 
   /** When the job in hand began, by {@link System#nanoTime}. */
   private volatile long jobSince;
 
-  /** The run frame the watcher read, for the main thread. */
+  /** How many jobs ended: tells the watcher that the job it took over reading for is over. */
+  private volatile long jobsEnded;
+
+  /** The run frames the watcher read, in order, for the main thread. */
   private final BlockingQueue<Run> handOver = new LinkedBlockingQueue<>();
 
   private ChildMain(OutputStream frames, PrintStream vmErr) {
@@ -142,14 +151,26 @@ public final class ChildMain {
   }
 
   /**
-   * The next job: read from stdin on this thread, so that a job costs no hand-off between threads,
-   * unless the watcher began reading during the last job; then it hands over what it read.
+   * The next job: what the watcher handed over first, then read from stdin on this thread, so that
+   * a job costs no hand-off between threads, unless the watcher is reading; then it hands over what
+   * it reads next.
    */
   private Run nextRun(BufferedReader input) {
-    int was = stdinReader.getAndUpdate(reader -> reader == JOB ? MAIN : reader);
-    Run run = was == MAIN || was == JOB ? readRun(input) : handedOver();
+    jobsEnded++;
+    Run run = handOver.poll();
+    if (run == null) {
+      if (stdinReader.compareAndSet(JOB, MAIN)) {
+        // the watcher adds what it read before it lets go of stdin
+        run = handOver.poll();
+        if (run == null) {
+          run = readRun(input);
+        }
+        stdinReader.set(JOB);
+      } else {
+        run = handedOver();
+      }
+    }
     jobSince = System.nanoTime();
-    stdinReader.set(JOB);
     return run;
   }
 
@@ -166,8 +187,9 @@ public final class ChildMain {
 
   /**
    * Reads stdin in the main thread's place once a job has run {@link #WATCH_AFTER_MILLIS}, so that
-   * the end of stdin halts the child even mid-job, since a child must never outlive its worker;
-   * hands the next run frame, which comes only after the job's answer, over to the main thread.
+   * the end of stdin halts the child even mid-job, since a child must never outlive its worker.
+   * Hands every run frame it reads over to the main thread, which runs them once the job in hand
+   * ended, and reads on, runs sent ahead or not, until it has read one after that job ended.
    */
   private void watchStdin(BufferedReader input) {
     long after = TimeUnit.MILLISECONDS.toNanos(WATCH_AFTER_MILLIS);
@@ -180,9 +202,11 @@ public final class ChildMain {
       if (stdinReader.get() == JOB
           && System.nanoTime() - jobSince >= after
           && stdinReader.compareAndSet(JOB, WATCHER)) {
-        Run run = readRun(input);
-        stdinReader.set(HANDED);
-        handOver.add(run);
+        long ended = jobsEnded;
+        do {
+          handOver.add(readRun(input));
+        } while (jobsEnded == ended);
+        stdinReader.set(JOB);
       }
     }
   }
@@ -301,6 +325,10 @@ public final class ChildMain {
 
   private void run(JobInvoker invoker, Run request, CapturedOutput out, CapturedOutput err) {
     long id = request.id();
+    if (refusing) {
+      send(new ChildFrame.Skipped(id));
+      return;
+    }
     currentJob = id;
     send(new Started(id));
     JobOutcome outcome =
@@ -328,6 +356,7 @@ public final class ChildMain {
                   + " store large data elsewhere and return a reference to it");
     }
     JobOutcome.Failed failed = (JobOutcome.Failed) outcome;
+    refusing = true;
     send(
         new ChildFrame.Failed(
             id,

@@ -28,15 +28,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A child JVM seen from its worker: starts it, hands it one job at a time, logs what the job
- * prints, and turns the child's answer, or the way it died, into the job's outcome.
+ * A child JVM seen from its worker: starts it, hands it jobs, logs what they print, and turns the
+ * child's answers, or the way it died, into the jobs' outcomes.
  *
  * <p>Two daemon threads read the child's stdout (frames, see {@link ChildProtocol}) and its stderr
  * (the JVM's own messages); both block in reads, so a worker waiting for its job's outcome costs no
  * core, and both keep at most a bound of each line, so no output can exhaust the agent's heap. A
- * third waits for the child's end, and fails the job in hand, if any, with a reason that tells an
- * exit, a signal, a crash and running out of memory apart; a child that dies before its job began
- * hands the job back as {@link JobOutcome.NotStarted}.
+ * third waits for the child's end, and fails the job running, if any, with a reason that tells an
+ * exit, a signal, a crash and running out of memory apart; a job whose code had not begun (the
+ * running one before its {@code started} frame, and every job sent after it) goes back as {@link
+ * JobOutcome.NotStarted}.
+ *
+ * <p>Several jobs may be in the child's hands at once: the child runs them in the order sent, one
+ * at a time, and answers each in that order, so the first in hand is the one running.
  *
  * <p>The child runs in a session and process group of its own where {@code setsid} is on the PATH,
  * so that a signal to the agent's group (Ctrl-C) misses it; when it ends, whatever is left of its
@@ -73,7 +77,7 @@ public final class ChildProcess {
 
   private static final Optional<Path> SETSID = onPath("setsid");
 
-  /** The job in the child's hands and what to call with its outcome. */
+  /** A job in the child's hands and what to call with its outcome. */
   private record Job(long id, Consumer<JobOutcome> done, JobContext.ProgressSink progress) {}
 
   private final Process process;
@@ -89,9 +93,10 @@ public final class ChildProcess {
   /** What the child's AppCDS archive needs once the child has ended, given its exit code. */
   private final IntConsumer afterExit;
 
-  private Job job;
+  /** The jobs in the child's hands, in the order sent: the first is running or next to run. */
+  private final Deque<Job> jobs = new ArrayDeque<>();
 
-  /** Whether the job in hand has begun: its {@code started} frame came. */
+  /** Whether the first job in hand has begun: its {@code started} frame came. */
   private boolean begun;
 
   private boolean exited;
@@ -198,14 +203,19 @@ public final class ChildProcess {
     return jobsStarted;
   }
 
-  /** Whether the child said the job it was last given began running. */
+  /** Whether the child said the first job in its hands began running. */
   public synchronized boolean jobBegun() {
     return begun;
   }
 
+  /** How many jobs the child was given and has not answered. */
+  public synchronized int jobsInHand() {
+    return jobs.size();
+  }
+
   /**
-   * Hands the child a job; {@code done} gets its outcome, from another thread. The previous job's
-   * outcome must have come.
+   * Hands the child a job; {@code done} gets its outcome, from another thread. The child runs it
+   * after the jobs already in its hands.
    */
   public void run(
       long id, String name, JsonNode args, String traceparent, Consumer<JobOutcome> done) {
@@ -224,14 +234,16 @@ public final class ChildProcess {
     synchronized (this) {
       ended = exited;
       if (!ended) {
-        job = new Job(id, done, progress);
-        begun = false;
-        jobsStarted++;
         // what a child wrote while starting stays: it says why the child did not start
-        if (ready.isDone()) {
+        if (jobs.isEmpty() && ready.isDone()) {
           tail.clear();
           vmLines.clear();
         }
+        if (jobs.isEmpty()) {
+          begun = false;
+        }
+        jobs.addLast(new Job(id, done, progress));
+        jobsStarted++;
       }
     }
     if (ended) {
@@ -351,7 +363,7 @@ public final class ChildProcess {
       ready.complete(null);
     } else if (frame instanceof ChildFrame.Started started) {
       synchronized (this) {
-        begun |= job != null && job.id() == started.id();
+        begun |= !jobs.isEmpty() && jobs.peekFirst().id() == started.id();
       }
     } else if (frame instanceof ChildFrame.Output printed) {
       onOutput(printed);
@@ -369,6 +381,11 @@ public final class ChildProcess {
           failed.id(),
           new JobOutcome.Failed(
               error, failed.stackTrace(), tail.text(), failed.publicMessage(), failed.noRetry()));
+    } else if (frame instanceof ChildFrame.Skipped skipped) {
+      finish(
+          skipped.id(),
+          new JobOutcome.NotStarted(
+              "its child JVM runs no more jobs once one failed; back on its queue"));
     }
   }
 
@@ -376,7 +393,7 @@ public final class ChildProcess {
   private void onProgress(ChildFrame.Progress reported) {
     Job current;
     synchronized (this) {
-      current = job;
+      current = jobs.peekFirst();
     }
     if (current != null && current.id() == reported.id()) {
       current.progress().report(reported.fraction(), reported.message());
@@ -402,8 +419,8 @@ public final class ChildProcess {
   private void brokeProtocol(long bytes) {
     Job broken;
     synchronized (this) {
-      broken = job;
-      job = null;
+      broken = jobs.pollFirst();
+      begun = false;
     }
     String reason =
         "the child JVM sent a frame of "
@@ -412,6 +429,7 @@ public final class ChildProcess {
             + (ChildProtocol.MAX_FRAME_BYTES >> 20)
             + " MiB the protocol allows; it was destroyed";
     log.warn("worker {}: {}", owner, reason);
+    // the jobs sent after it go back unstarted when the exit handler sees the child's end
     destroy();
     if (broken != null) {
       broken.done().accept(new JobOutcome.Failed(reason, "", tail.text()));
@@ -442,14 +460,18 @@ public final class ChildProcess {
     tail.add(line + "\n");
   }
 
+  /** Answers the first job in hand, which an answer of the child is always for. */
   private void finish(long id, JobOutcome outcome) {
     Job finished;
     synchronized (this) {
-      if (job == null || job.id() != id) {
+      if (jobs.isEmpty() || jobs.peekFirst().id() != id) {
         return;
       }
-      finished = job;
-      job = null;
+      finished = jobs.pollFirst();
+      begun = false;
+      // the next job's output and failure reasons start here
+      tail.clear();
+      vmLines.clear();
     }
     finished.done().accept(outcome);
   }
@@ -467,7 +489,10 @@ public final class ChildProcess {
     exited();
   }
 
-  /** Runs once the process has ended: fails the job in hand with the reason. */
+  /**
+   * Runs once the process has ended: fails the running job with the reason, and hands back the jobs
+   * that had not begun.
+   */
   private void exited() {
     if (SETSID.isPresent()) {
       // processes its jobs started, which may hold its stdout and stderr open
@@ -480,18 +505,18 @@ public final class ChildProcess {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    Job lost;
+    List<Job> lost;
     boolean lostBegun;
     List<String> lines;
     synchronized (this) {
       exited = true;
-      lost = job;
+      lost = List.copyOf(jobs);
       lostBegun = begun;
-      job = null;
+      jobs.clear();
       lines = List.copyOf(vmLines);
     }
     int code = process.exitValue();
-    if (lost == null) {
+    if (lost.isEmpty()) {
       if (!stopping) {
         log.warn("worker {}: {}", owner, ExitReason.describe(code, lines, "while idle", false));
       }
@@ -503,10 +528,18 @@ public final class ChildProcess {
             ? "before it was ready"
             : lostBegun ? "while running the job" : "before the job began";
     String reason = ExitReason.describe(code, lines, when, startingUp);
-    lost.done()
+    lost.get(0)
+        .done()
         .accept(
             lostBegun
                 ? new JobOutcome.Failed(reason, "", tail.text())
                 : new JobOutcome.NotStarted(reason));
+    if (lost.size() > 1) {
+      String queued =
+          ExitReason.describe(
+              code, lines, "before the job began, while it ran the job sent before", startingUp);
+      lost.subList(1, lost.size())
+          .forEach(waiting -> waiting.done().accept(new JobOutcome.NotStarted(queued)));
+    }
   }
 }

@@ -25,8 +25,9 @@ import java.util.Arrays;
  *   Hello      {"type":"hello","jobs":{"mail.send":"com.example.SendMail"}}   first line: job names
  *                                                       to know beyond the class path's indexes
  *   Run        {"type":"run","id":42,"name":"mail.send","args":{...},"traceparent":null}   one
- *                                                       job; the next comes only after its
- *                                                       answer; "args" is read into the job's
+ *                                                       job; the worker may send the next ones
+ *                                                       before its answer, and the child runs
+ *                                                       them in order; "args" is read into the job's
  *                                                       object in the child, never into a tree;
  *                                                       "traceparent" is the W3C trace context
  *                                                       the job runs in, null for none
@@ -37,21 +38,24 @@ import java.util.Arrays;
  *   Succeeded  {"type":"succeeded","id":42,"result":"true"}   the result as JSON text
  *   Failed     {"type":"failed","id":42,"error":"...","stackTrace":"...","publicMessage":null,
  *               "outOfMemory":false,"noRetry":false}
+ *   Skipped    {"type":"skipped","id":43}               job 43 was not run: a job before it failed,
+ *                                                       and a child whose job failed runs no more
  * </pre>
  *
- * <p>A child that dies before its job's {@code started} frame never ran the job's code, so the job
- * goes back without an attempt charged. A job's output frames always come before its answer, so the
- * worker has every line when the job ends; the worker keeps the tail of that output for the failure
- * record, and the child never sends it twice. JSON escapes line breaks, so a frame never spans two
- * lines; the child writes a line break before each frame too, so that bytes written to file
- * descriptor 1 without one cannot swallow the frame. A line that is not a frame is the child JVM's
- * own writing to its stdout (a crash report goes there), and is treated as output. No frame from
- * the child is longer than {@link #MAX_FRAME_BYTES}; the worker fails the job of a child that sends
- * one. A line that starts like a frame but is not a complete frame of a known type, or is one the
- * other side sends, is a {@link MalformedFrame}: the side that reads it logs the line with the
- * reason, and otherwise treats it as a line that is not a frame. The worker stops a child by
- * closing its stdin: the child halts as soon as it reads the end of its input, which also happens
- * when the agent dies.
+ * <p>Every run frame gets exactly one answer (succeeded, failed or skipped), in the order sent. A
+ * child that dies before a job's {@code started} frame never ran the job's code, so the job goes
+ * back without an attempt charged, as do the jobs sent after it. A job's output frames always come
+ * before its answer, so the worker has every line when the job ends; the worker keeps the tail of
+ * that output for the failure record, and the child never sends it twice. JSON escapes line breaks,
+ * so a frame never spans two lines; the child writes a line break before each frame too, so that
+ * bytes written to file descriptor 1 without one cannot swallow the frame. A line that is not a
+ * frame is the child JVM's own writing to its stdout (a crash report goes there), and is treated as
+ * output. No frame from the child is longer than {@link #MAX_FRAME_BYTES}; the worker fails the job
+ * of a child that sends one. A line that starts like a frame but is not a complete frame of a known
+ * type, or is one the other side sends, is a {@link MalformedFrame}: the side that reads it logs
+ * the line with the reason, and otherwise treats it as a line that is not a frame. The worker stops
+ * a child by closing its stdin: the child halts as soon as it reads the end of its input, which
+ * also happens when the agent dies.
  */
 final class ChildProtocol {
 
