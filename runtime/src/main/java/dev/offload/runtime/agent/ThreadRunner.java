@@ -24,11 +24,15 @@ import java.util.concurrent.TimeUnit;
  * beside it, and no thread is ever abandoned. A job that ignores interrupts for ever holds its
  * worker for ever; in that case only a process isolation can help.
  *
- * <p>Handing a job to another thread costs more than a trivial job itself, so a job without a
- * timeout whose kind has so far taken under {@value #INLINE_NANOS} ns on average runs directly on
- * the worker's thread. The average is kept per job name, so one slow kind of job on a queue does
- * not make the fast ones pay for the hand-off, and a slow kind never runs inline. An interrupt that
- * such a job leaves set on the worker's thread is cleared.
+ * <p>Handing a job to another thread costs more than a trivial job itself, and where workers
+ * outnumber cores the job thread may wait a whole time slice to run, so a job without a timeout
+ * whose kind has so far taken under {@value #INLINE_NANOS} ns on average runs directly on the
+ * worker's thread: the same line under which a worker takes a kind of job in batches, and below
+ * which what the worker does while a job runs elsewhere (writing earlier results, handing back the
+ * rest of a batch, cancel checks) would not have come due anyway. The average is kept per job name,
+ * so one slow kind of job on a queue does not make the fast ones pay for the hand-off, and a slow
+ * kind never runs inline. An interrupt that such a job leaves set on the worker's thread is
+ * cleared.
  */
 final class ThreadRunner implements JobRunner {
 
